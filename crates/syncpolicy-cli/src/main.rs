@@ -1,0 +1,20 @@
+//! Entry point of the `syncpolicy` binary: parses the command line and dispatches.
+
+mod commands;
+mod context;
+mod exit;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    let ctx = context::Context::new(&cli.global);
+    match commands::run(&cli.command, &ctx) {
+        Ok(code) => code,
+        Err(err) => {
+            ctx.print_error(&err);
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
