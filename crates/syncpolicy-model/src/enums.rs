@@ -117,7 +117,10 @@ open_enum! {
 impl ScopeOperator {
     /// True for the group-membership operators, which outbound rules may not use.
     pub fn is_member_of(&self) -> bool {
-        matches!(self, ScopeOperator::IsMemberOf | ScopeOperator::IsNotMemberOf)
+        matches!(
+            self,
+            ScopeOperator::IsMemberOf | ScopeOperator::IsNotMemberOf
+        )
     }
 
     /// True for operators that take no comparison value.
@@ -126,6 +129,10 @@ impl ScopeOperator {
     }
 }
 
+#[allow(
+    clippy::derivable_impls,
+    reason = "the enum comes from a macro that derives a fixed set of traits"
+)]
 impl Default for MergeType {
     fn default() -> Self {
         MergeType::Update

@@ -22,6 +22,8 @@ pub struct Extension {
     /// Per-rule extension entries whose rule was not found in the file, kept so nothing is
     /// lost (raw text of each entry in the source format).
     pub orphaned_rule_entries: Vec<String>,
+    /// Per-connector extension entries whose directory was not found in the file (raw text).
+    pub orphaned_connector_entries: Vec<String>,
     /// The digest recorded by the writer that produced the file, as read.
     pub recorded_digest: Option<RecordedDigest>,
     pub preserved: Preserved,

@@ -122,7 +122,9 @@ impl SignIn {
 
     /// Whether seamless single sign-on is on.
     pub fn seamless_sso(&self) -> bool {
-        self.tokens.iter().any(|t| t.eq_ignore_ascii_case(SEAMLESS_SSO))
+        self.tokens
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(SEAMLESS_SSO))
     }
 
     /// Tokens that are neither a method nor a known option.

@@ -1,0 +1,2 @@
+//! Expression evaluation benchmark (being written).
+fn main() {}

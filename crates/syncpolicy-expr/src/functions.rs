@@ -1,0 +1,1180 @@
+//! The built-in functions (everything except control flow, which is in `eval.rs`), the
+//! operators, and the value conversions they share.
+
+use crate::ast::BinOp;
+use crate::catalogue::Func;
+use crate::cert::Certificate;
+use crate::encoding::{
+    base64_decode, base64_encode, guid_format, guid_parse, hex_decode, hex_upper, sid_format,
+    utf16le_bytes,
+};
+use crate::env::Env;
+use crate::eval::EvalErrorKind;
+use crate::time::DateTime;
+use crate::value::Value;
+use sha1::{Digest, Sha1};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+/// A function failure; the evaluator adds the span.
+#[derive(Debug)]
+pub(crate) struct FnError {
+    pub(crate) kind: EvalErrorKind,
+    pub(crate) message: String,
+}
+
+type F<T> = Result<T, FnError>;
+
+fn type_err<T>(message: impl Into<String>) -> F<T> {
+    Err(FnError {
+        kind: EvalErrorKind::Type,
+        message: message.into(),
+    })
+}
+
+fn arg_err<T>(message: impl Into<String>) -> F<T> {
+    Err(FnError {
+        kind: EvalErrorKind::InvalidArgument,
+        message: message.into(),
+    })
+}
+
+fn arith_err<T>(message: impl Into<String>) -> F<T> {
+    Err(FnError {
+        kind: EvalErrorKind::Arithmetic,
+        message: message.into(),
+    })
+}
+
+/// What a function may use besides its arguments.
+pub(crate) struct CallContext<'e, 'r> {
+    pub(crate) env: &'e Env<'e>,
+    pub(crate) rng: &'r mut u64,
+}
+
+impl CallContext<'_, '_> {
+    /// splitmix64: deterministic for a given seed.
+    fn next_random(&mut self) -> u64 {
+        *self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversions.
+
+fn describe(v: &Value) -> String {
+    v.type_description()
+}
+
+/// A value as text, where a string is needed. Numbers, Booleans and references convert;
+/// binary data and dates do not.
+pub(crate) fn text(v: &Value) -> F<Cow<'_, str>> {
+    match v {
+        Value::Str(s) | Value::Ref(s) => Ok(Cow::Borrowed(s)),
+        Value::Num(n) => Ok(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Ok(Cow::Borrowed(if *b { "True" } else { "False" })),
+        v if v.is_null() => Ok(Cow::Borrowed("")),
+        other => type_err(format!("a string is needed, found {}", describe(other))),
+    }
+}
+
+fn parse_num(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if let Some(hex) = t.strip_prefix("&H").or_else(|| t.strip_prefix("&h")) {
+        return u64::from_str_radix(hex, 16)
+            .ok()
+            .and_then(|v| i64::try_from(v).ok());
+    }
+    t.parse().ok()
+}
+
+/// A value as an integer. Numeric strings convert.
+pub(crate) fn num(v: &Value) -> F<i64> {
+    match v {
+        Value::Num(n) => Ok(*n),
+        Value::Str(s) => match parse_num(s) {
+            Some(n) => Ok(n),
+            None => type_err(format!("a number is needed, found the string \"{s}\"")),
+        },
+        other => type_err(format!("a number is needed, found {}", describe(other))),
+    }
+}
+
+/// The truth of a condition: Booleans, numbers (non-zero), the strings `True`/`False`; null is
+/// false.
+pub(crate) fn truthy(v: &Value) -> F<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Num(n) => Ok(*n != 0),
+        v if v.is_null() => Ok(false),
+        Value::Str(s) => {
+            let t = s.trim();
+            if t.eq_ignore_ascii_case("true") {
+                Ok(true)
+            } else if t.eq_ignore_ascii_case("false") {
+                Ok(false)
+            } else if let Some(n) = parse_num(t) {
+                Ok(n != 0)
+            } else {
+                type_err(format!("a boolean is needed, found the string \"{s}\""))
+            }
+        }
+        other => type_err(format!("a boolean is needed, found {}", describe(other))),
+    }
+}
+
+/// Binary data: binary values as they are; strings are read as base64.
+fn bytes(v: &Value) -> F<Cow<'_, [u8]>> {
+    match v {
+        Value::Bin(b) => Ok(Cow::Borrowed(b)),
+        Value::Str(s) => match base64_decode(s) {
+            Some(b) => Ok(Cow::Owned(b)),
+            None => arg_err("the string is not base64-encoded binary data"),
+        },
+        other => type_err(format!("binary data is needed, found {}", describe(other))),
+    }
+}
+
+fn date(v: &Value) -> F<DateTime> {
+    match v {
+        Value::Date(d) => Ok(*d),
+        Value::Str(s) => match DateTime::parse(s) {
+            Some(d) => Ok(d),
+            None => arg_err(format!("\"{s}\" is not a date")),
+        },
+        other => type_err(format!("a date is needed, found {}", describe(other))),
+    }
+}
+
+fn reference(v: &Value) -> F<&str> {
+    match v {
+        Value::Ref(s) | Value::Str(s) => Ok(s),
+        other => type_err(format!(
+            "a reference (DN) is needed, found {}",
+            describe(other)
+        )),
+    }
+}
+
+fn option_is(v: &Value, name: &str) -> bool {
+    matches!(v, Value::Str(s) if s.eq_ignore_ascii_case(name))
+}
+
+fn check_option(v: &Value, allowed: &[&str]) -> F<()> {
+    match v {
+        v if v.is_null() => Ok(()),
+        Value::Str(s) if allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) => Ok(()),
+        other => arg_err(format!(
+            "expected one of {}, found {}",
+            allowed.join(", "),
+            match other {
+                Value::Str(s) => format!("\"{s}\""),
+                o => describe(o),
+            }
+        )),
+    }
+}
+
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Byte offset of the `n`-th character (or the end).
+fn byte_at(s: &str, n: usize) -> usize {
+    if s.is_ascii() {
+        return n.min(s.len());
+    }
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
+fn lower_same_length(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators.
+
+pub(crate) fn map_unary(v: &Value, f: fn(&Value) -> F<Value>) -> F<Value> {
+    match v {
+        Value::Multi(values) => values
+            .iter()
+            .map(f)
+            .collect::<F<Vec<_>>>()
+            .map(Value::multi),
+        v => f(v),
+    }
+}
+
+pub(crate) fn negate(v: &Value) -> F<Value> {
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    match num(v)?.checked_neg() {
+        Some(n) => Ok(Value::Num(n)),
+        None => arith_err("integer overflow"),
+    }
+}
+
+/// Applies an infix operator (not `&&`/`||`), mapping over collections.
+pub(crate) fn binary(op: BinOp, l: &Value, r: &Value) -> F<Value> {
+    if let Value::Multi(values) = l {
+        return values
+            .iter()
+            .map(|v| binary(op, v, r))
+            .collect::<F<Vec<_>>>()
+            .map(Value::multi);
+    }
+    if let Value::Multi(values) = r {
+        return values
+            .iter()
+            .map(|v| binary(op, l, v))
+            .collect::<F<Vec<_>>>()
+            .map(Value::multi);
+    }
+    match op {
+        BinOp::Concat => {
+            let a = text(l).map_err(|_| concat_error(l))?;
+            let b = text(r).map_err(|_| concat_error(r))?;
+            let mut s = String::with_capacity(a.len() + b.len());
+            s.push_str(&a);
+            s.push_str(&b);
+            Ok(Value::Str(s))
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+            if l.is_null() || r.is_null() {
+                return Ok(Value::Null);
+            }
+            let (a, b) = (num(l)?, num(r)?);
+            let v = match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                BinOp::Mul => a.checked_mul(b),
+                _ => {
+                    if b == 0 {
+                        return arith_err("division by zero");
+                    }
+                    a.checked_div(b)
+                }
+            };
+            match v {
+                Some(v) => Ok(Value::Num(v)),
+                None => arith_err("integer overflow"),
+            }
+        }
+        _ => {
+            let Some(ord) = compare(l, r)? else {
+                return Ok(Value::Bool(false));
+            };
+            Ok(Value::Bool(match op {
+                BinOp::Eq => ord == Ordering::Equal,
+                BinOp::Ne => ord != Ordering::Equal,
+                BinOp::Lt => ord == Ordering::Less,
+                BinOp::Le => ord != Ordering::Greater,
+                BinOp::Gt => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }))
+        }
+    }
+}
+
+fn concat_error(v: &Value) -> FnError {
+    FnError {
+        kind: EvalErrorKind::Type,
+        message: format!(
+            "cannot concatenate {}; convert it to a string first",
+            describe(v)
+        ),
+    }
+}
+
+/// Orders two single values. `None` when either is null: every comparison is then false.
+pub(crate) fn compare(l: &Value, r: &Value) -> F<Option<Ordering>> {
+    use Value::*;
+    if l.is_null() || r.is_null() {
+        return Ok(None);
+    }
+    let bool_of = |s: &str| {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if t.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    Ok(Some(match (l, r) {
+        (Str(a) | Ref(a), Str(b) | Ref(b)) => a.as_str().cmp(b.as_str()),
+        (Num(a), Num(b)) => a.cmp(b),
+        (Num(a), Str(b)) => match parse_num(b) {
+            Some(b) => a.cmp(&b),
+            None => a.to_string().as_str().cmp(b.as_str()),
+        },
+        (Str(a), Num(b)) => match parse_num(a) {
+            Some(a) => a.cmp(b),
+            None => a.as_str().cmp(b.to_string().as_str()),
+        },
+        (Bool(a), Bool(b)) => a.cmp(b),
+        (Bool(a), Num(b)) => a.cmp(&(*b != 0)),
+        (Num(a), Bool(b)) => (*a != 0).cmp(b),
+        (Bool(a), Str(b)) => match bool_of(b) {
+            Some(b) => a.cmp(&b),
+            None => return type_err(format!("cannot compare a boolean with \"{b}\"")),
+        },
+        (Str(a), Bool(b)) => match bool_of(a) {
+            Some(a) => a.cmp(b),
+            None => return type_err(format!("cannot compare \"{a}\" with a boolean")),
+        },
+        (Date(a), Date(b)) => a.cmp(b),
+        (Date(_), Str(_)) | (Str(_), Date(_)) => {
+            let (a, b) = (date(l)?, date(r)?);
+            a.cmp(&b)
+        }
+        (Bin(a), Bin(b)) => a.cmp(b),
+        _ => {
+            return type_err(format!(
+                "cannot compare {} with {}",
+                describe(l),
+                describe(r)
+            ))
+        }
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers.
+
+fn in_str(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
+    let len = char_count(s) as i64;
+    let start = start.max(1);
+    if start > len + 1 {
+        return 0;
+    }
+    if find.is_empty() {
+        return start;
+    }
+    let (hay, needle): (Cow<'_, str>, Cow<'_, str>) = if text_compare {
+        (
+            Cow::Owned(lower_same_length(s)),
+            Cow::Owned(lower_same_length(find)),
+        )
+    } else {
+        (Cow::Borrowed(s), Cow::Borrowed(find))
+    };
+    let from = byte_at(&hay, (start - 1) as usize);
+    match hay[from..].find(&*needle) {
+        Some(i) => char_count(&hay[..from + i]) as i64 + 1,
+        None => 0,
+    }
+}
+
+fn in_str_rev(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
+    let (hay, needle): (Vec<char>, Vec<char>) = if text_compare {
+        (
+            lower_same_length(s).chars().collect(),
+            lower_same_length(find).chars().collect(),
+        )
+    } else {
+        (s.chars().collect(), find.chars().collect())
+    };
+    let len = hay.len() as i64;
+    let start = if start < 1 { len } else { start.min(len) };
+    if needle.is_empty() {
+        return start;
+    }
+    let mut pos = start - needle.len() as i64 + 1;
+    while pos >= 1 {
+        let i = (pos - 1) as usize;
+        if hay[i..i + needle.len()] == needle[..] {
+            return pos;
+        }
+        pos -= 1;
+    }
+    0
+}
+
+fn left(s: &str, n: i64) -> String {
+    match n {
+        0 => String::new(),
+        n if n < 0 => s.to_string(),
+        n => s[..byte_at(s, n as usize)].to_string(),
+    }
+}
+
+fn right(s: &str, n: i64) -> String {
+    match n {
+        0 => String::new(),
+        n if n < 0 => s.to_string(),
+        n => {
+            let len = char_count(s);
+            let skip = len.saturating_sub(n as usize);
+            s[byte_at(s, skip)..].to_string()
+        }
+    }
+}
+
+fn mid(s: &str, start: i64, n: i64) -> String {
+    let len = char_count(s) as i64;
+    if n == 0 {
+        return String::new();
+    }
+    if n < 0 || start <= 0 || start > len {
+        return s.to_string();
+    }
+    let from = byte_at(s, (start - 1) as usize);
+    let to = byte_at(s, (start - 1 + n).min(len) as usize);
+    s[from..to].to_string()
+}
+
+fn pcase(s: &str) -> String {
+    s.split(' ')
+        .map(|word| {
+            let has_letters = word.chars().any(char::is_alphabetic);
+            let all_upper = word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase);
+            if has_letters && all_upper && char_count(word) > 1 {
+                // Left alone, like .NET TextInfo.ToTitleCase (acronyms are not re-cased).
+                return word.to_string();
+            }
+            let mut out = String::with_capacity(word.len());
+            for (i, c) in word.chars().enumerate() {
+                if i == 0 {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn pad(s: &str, len: i64, ch: &str, at_left: bool) -> F<String> {
+    if ch.is_empty() {
+        return Ok(s.to_string());
+    }
+    let mut chars = ch.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return arg_err(format!(
+            "the padding must be one character, found \"{ch}\""
+        ));
+    };
+    let have = char_count(s) as i64;
+    if len <= have {
+        return Ok(s.to_string());
+    }
+    let fill: String = std::iter::repeat_n(c, (len - have).min(1 << 20) as usize).collect();
+    Ok(if at_left {
+        fill + s
+    } else {
+        s.to_string() + &fill
+    })
+}
+
+fn monikers(s: &str) -> String {
+    s.replace("\\n", "\n")
+        .replace("\\r", "\r")
+        .replace("\\t", "\t")
+}
+
+fn replace_chars(s: &str, pattern: &str) -> F<String> {
+    let compact: String = pattern.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut map: Vec<(char, &str)> = Vec::new();
+    for pair in compact.split(',').filter(|p| !p.is_empty()) {
+        let Some((from, to)) = pair.split_once(':') else {
+            return arg_err(format!("\"{pair}\" is not of the form `x:y`"));
+        };
+        let mut chars = from.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return arg_err(format!(
+                "the source \"{from}\" in \"{pair}\" must be one character"
+            ));
+        };
+        map.push((c, to));
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match map.iter().find(|(from, _)| *from == c) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+fn word(s: &str, k: i64, delimiters: &str) -> String {
+    if k < 1 {
+        return String::new();
+    }
+    s.split(|c: char| delimiters.contains(c))
+        .filter(|w| !w.is_empty())
+        .nth((k - 1) as usize)
+        .unwrap_or("")
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distinguished names.
+
+/// Splits a DN into its RDNs at unescaped commas (or semicolons), keeping escapes.
+fn split_dn(dn: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    let mut quoted = false;
+    for (i, c) in dn.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            ',' | ';' if !quoted => {
+                parts.push(dn[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = dn[start..].trim();
+    if !last.is_empty() || !parts.is_empty() {
+        parts.push(last);
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+fn rdn_type(rdn: &str) -> &str {
+    rdn.split_once('=').map_or("", |(t, _)| t.trim())
+}
+
+fn rdn_value(rdn: &str) -> &str {
+    rdn.split_once('=').map_or(rdn, |(_, v)| v.trim())
+}
+
+fn escape_dn_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let count = s.chars().count();
+    for (i, c) in s.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i + 1 == count && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch.
+
+fn arg<'v>(args: &'v [Cow<'_, Value>], i: usize) -> &'v Value {
+    args.get(i).map_or(&Value::Null, |c| &**c)
+}
+
+fn str_result(v: &Value, f: impl FnOnce(&str) -> String) -> F<Value> {
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    Ok(Value::Str(f(&text(v)?)))
+}
+
+fn cert_of(v: &Value) -> F<Certificate> {
+    let b = bytes(v)?;
+    match Certificate::parse(&b) {
+        Some(c) => Ok(c),
+        None => arg_err("the value is not an X.509 certificate"),
+    }
+}
+
+fn sha1_hex(b: &[u8]) -> String {
+    let mut h = Sha1::new();
+    h.update(b);
+    hex_upper(&h.finalize())
+}
+
+fn encode_with(s: &str, encoding: &Value) -> F<Vec<u8>> {
+    Ok(if option_is(encoding, "UTF8") {
+        s.as_bytes().to_vec()
+    } else if option_is(encoding, "ASCII") {
+        s.chars()
+            .map(|c| if c.is_ascii() { c as u8 } else { b'?' })
+            .collect()
+    } else {
+        check_option(encoding, &["Unicode", "ASCII", "UTF8"])?;
+        utf16le_bytes(s)
+    })
+}
+
+fn decode_with(b: &[u8], encoding: &Value) -> F<String> {
+    Ok(if option_is(encoding, "UTF8") {
+        String::from_utf8_lossy(b).into_owned()
+    } else if option_is(encoding, "ASCII") {
+        b.iter()
+            .map(|&c| if c.is_ascii() { c as char } else { '?' })
+            .collect()
+    } else {
+        check_option(encoding, &["Unicode", "ASCII", "UTF8"])?;
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    })
+}
+
+fn is_present(v: &Value) -> bool {
+    match v {
+        Value::Str(s) | Value::Ref(s) => !s.is_empty(),
+        Value::Bin(b) => !b.is_empty(),
+        Value::Multi(values) => values.iter().any(is_present),
+        v => !v.is_null(),
+    }
+}
+
+fn is_empty_value(v: &Value) -> bool {
+    match v {
+        Value::Str(s) | Value::Ref(s) => s.is_empty(),
+        Value::Bin(b) => b.is_empty(),
+        Value::Multi(values) => !values.is_empty() && values.iter().all(is_empty_value),
+        _ => false,
+    }
+}
+
+fn all_values(v: &Value, pred: fn(&Value) -> bool) -> bool {
+    match v {
+        Value::Multi(values) => values.iter().all(pred),
+        v => pred(v),
+    }
+}
+
+/// `CStr`: strings, numbers, references, Booleans and dates convert; binary does not.
+fn cstr(v: &Value) -> F<String> {
+    match v {
+        Value::Date(d) => Ok(d.to_string()),
+        Value::Bin(_) => type_err("binary data cannot be converted with CStr; use ConvertToBase64"),
+        v => text(v).map(Cow::into_owned),
+    }
+}
+
+fn cnum(v: &Value) -> F<i64> {
+    match v {
+        Value::Bool(b) => Ok(i64::from(*b)),
+        v => num(v),
+    }
+}
+
+fn collection_index(values: &[Value], i: i64) -> Option<&Value> {
+    if i < 1 {
+        return None;
+    }
+    values.get((i - 1) as usize)
+}
+
+pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, Value>]) -> F<Value> {
+    let a0 = arg(args, 0);
+    let a1 = arg(args, 1);
+    let a2 = arg(args, 2);
+    let a3 = arg(args, 3);
+    use Func::*;
+    match func {
+        Iif | Switch | Select | Where | With => {
+            arg_err(format!("`{}` is evaluated by the evaluator", func.name()))
+        }
+        Error => Err(FnError {
+            kind: EvalErrorKind::Raised,
+            message: text(a0)?.into_owned(),
+        }),
+
+        // Evaluation.
+        IsPresent => Ok(Value::Bool(is_present(a0))),
+        IsNullOrEmpty => Ok(Value::Bool(!is_present(a0))),
+        IsNull => Ok(Value::Bool(a0.is_null())),
+        IsEmpty => Ok(Value::Bool(is_empty_value(a0))),
+        IsString => Ok(Value::Bool(
+            !a0.is_null() && all_values(a0, |v| cstr(v).is_ok()),
+        )),
+        IsNumeric => Ok(Value::Bool(
+            !a0.is_null() && all_values(a0, |v| cnum(v).is_ok()),
+        )),
+        IsDate => Ok(Value::Bool(
+            !a0.is_null() && all_values(a0, |v| date(v).is_ok()),
+        )),
+        IsGuid => Ok(Value::Bool(match a0 {
+            Value::Str(s) => guid_parse(s).is_some(),
+            _ => false,
+        })),
+        IsBitSet => {
+            if a0.is_null() || a1.is_null() {
+                return Ok(Value::Bool(false));
+            }
+            let (v, flag) = (num(a0)?, num(a1)?);
+            Ok(Value::Bool(v & flag == flag))
+        }
+        IsCert => Ok(Value::Bool(match a0 {
+            Value::Bin(b) => Certificate::parse(b).is_some(),
+            Value::Str(s) => base64_decode(s).is_some_and(|b| Certificate::parse(&b).is_some()),
+            _ => false,
+        })),
+
+        // Conversion.
+        CBool => Ok(Value::Bool(truthy(a0)?)),
+        CDate => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Date(date(a0)?))
+        }
+        CGuid => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            match guid_parse(&text(a0)?) {
+                Some(b) => Ok(Value::Bin(b.to_vec())),
+                None => arg_err(format!("\"{}\" is not a GUID", text(a0)?)),
+            }
+        }
+        StringFromGuid => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            match guid_format(&bytes(a0)?) {
+                Some(s) => Ok(Value::Str(s)),
+                None => arg_err("a GUID is 16 bytes"),
+            }
+        }
+        StringFromSid => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            match sid_format(&bytes(a0)?) {
+                Some(s) => Ok(Value::Str(s)),
+                None => arg_err("the value is not a binary security identifier"),
+            }
+        }
+        CNum => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Num(cnum(a0)?))
+        }
+        CRef => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Ref(text(a0)?.into_owned()))
+        }
+        CStr => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Str(cstr(a0)?))
+        }
+        ConvertToBase64 => match a0 {
+            v if v.is_null() => Ok(Value::Null),
+            Value::Bin(b) => Ok(Value::Str(base64_encode(b))),
+            v => Ok(Value::Str(base64_encode(&encode_with(&text(v)?, a1)?))),
+        },
+        ConvertFromBase64 => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            match base64_decode(&text(a0)?) {
+                Some(b) => Ok(Value::Str(decode_with(&b, a1)?)),
+                None => arg_err("the string is not valid base64"),
+            }
+        }
+        ConvertToUtf8Hex => str_result(a0, |s| hex_upper(s.as_bytes())),
+        ConvertFromUtf8Hex => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            match hex_decode(&text(a0)?) {
+                Some(b) => match String::from_utf8(b) {
+                    Ok(s) => Ok(Value::Str(s)),
+                    Err(_) => arg_err("the bytes are not UTF-8"),
+                },
+                None => arg_err("the string is not hexadecimal"),
+            }
+        }
+
+        // Date and time.
+        DateFromNum => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let n = num(a0)?;
+            match DateTime::from_filetime(n) {
+                Some(d) => Ok(Value::Date(d)),
+                None => arg_err(format!("{n} is outside the date range")),
+            }
+        }
+        NumFromDate => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Num(date(a0)?.to_filetime()))
+        }
+        FormatDateTime => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Str(date(a0)?.format(&text(a1)?)))
+        }
+        DateAdd => {
+            if a2.is_null() {
+                return Ok(Value::Null);
+            }
+            let interval = text(a0)?.to_ascii_lowercase();
+            let n = num(a1)?;
+            let d = date(a2)?;
+            const SECOND: i64 = 10_000_000;
+            let tick_step = |unit: i64| n.checked_mul(unit).and_then(|t| d.add_ticks(t));
+            let result = match interval.as_str() {
+                "yyyy" => n.checked_mul(12).and_then(|m| d.add_months(m)),
+                "q" => n.checked_mul(3).and_then(|m| d.add_months(m)),
+                "m" => d.add_months(n),
+                "y" | "d" | "w" => tick_step(86_400 * SECOND),
+                "ww" => tick_step(7 * 86_400 * SECOND),
+                "h" => tick_step(3_600 * SECOND),
+                "n" => tick_step(60 * SECOND),
+                "s" => tick_step(SECOND),
+                other => {
+                    return arg_err(format!(
+                        "unknown interval \"{other}\"; expected yyyy, q, m, y, d, w, ww, h, n or s"
+                    ))
+                }
+            };
+            match result {
+                Some(d) => Ok(Value::Date(d)),
+                None => arith_err("the date is out of range"),
+            }
+        }
+        Now => match ctx.env.now {
+            Some(d) => Ok(Value::Date(d)),
+            None => Err(FnError {
+                kind: EvalErrorKind::MissingClock,
+                message: "Now() needs a clock; the environment has none".into(),
+            }),
+        },
+
+        // Directory.
+        DnComponent | DnComponentRev => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let dn = reference(a0)?;
+            let k = num(a1)?;
+            let mut parts = split_dn(dn);
+            if func == DnComponentRev {
+                check_option(a2, &["DC"])?;
+                if !a2.is_null() {
+                    parts.retain(|p| !rdn_type(p).eq_ignore_ascii_case("dc"));
+                }
+                parts.reverse();
+            }
+            if k < 1 {
+                return Ok(Value::Null);
+            }
+            Ok(parts
+                .get((k - 1) as usize)
+                .map_or(Value::Null, |p| Value::Str(rdn_value(p).to_string())))
+        }
+        EscapeDnComponent => str_result(a0, escape_dn_component),
+
+        // Math.
+        BitAnd | BitOr => {
+            if a0.is_null() || a1.is_null() {
+                return Ok(Value::Null);
+            }
+            let (a, b) = (num(a0)?, num(a1)?);
+            Ok(Value::Num(if func == BitAnd { a & b } else { a | b }))
+        }
+        RandomNum => {
+            let (a, b) = (num(a0)?, num(a1)?);
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            let span = (hi as i128 - lo as i128 + 1) as u128;
+            let r = u128::from(ctx.next_random()) % span;
+            Ok(Value::Num((lo as i128 + r as i128) as i64))
+        }
+
+        // Multi-valued.
+        Contains => {
+            if a0.is_null() || a1.is_null() {
+                return Ok(Value::Num(0));
+            }
+            check_option(a2, &["CaseInsensitive", "CaseSensitive"])?;
+            let insensitive = option_is(a2, "CaseInsensitive");
+            let find = text(a1)?;
+            let find_l = if insensitive {
+                find.to_lowercase()
+            } else {
+                String::new()
+            };
+            for (i, v) in a0.values().iter().enumerate() {
+                let hit = match v {
+                    Value::Ref(dn) if insensitive => dn.eq_ignore_ascii_case(&find),
+                    Value::Ref(dn) => dn == &*find,
+                    v => {
+                        let s = text(v)?;
+                        if insensitive {
+                            s.to_lowercase().contains(&find_l)
+                        } else {
+                            s.contains(&*find)
+                        }
+                    }
+                };
+                if hit {
+                    return Ok(Value::Num(i as i64 + 1));
+                }
+            }
+            Ok(Value::Num(0))
+        }
+        Count => Ok(Value::Num(a0.values().len() as i64)),
+        Item | ItemOrNull => {
+            let i = num(a1)?;
+            match collection_index(a0.values(), i) {
+                Some(v) => Ok(v.clone()),
+                None if func == ItemOrNull => Ok(Value::Null),
+                None => arg_err(format!(
+                    "index {i} is out of range ({} value{})",
+                    a0.values().len(),
+                    if a0.values().len() == 1 { "" } else { "s" }
+                )),
+            }
+        }
+        Join => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let delimiter = if args.len() < 2 {
+                Cow::Borrowed(" ")
+            } else {
+                text(a1)?
+            };
+            let parts = a0
+                .values()
+                .iter()
+                .map(|v| text(v).map(Cow::into_owned))
+                .collect::<F<Vec<_>>>()?;
+            Ok(Value::Str(parts.join(&delimiter)))
+        }
+        Split => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let s = text(a0)?;
+            let d = text(a1)?;
+            let mut chars = d.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return arg_err(format!("the delimiter must be one character, found \"{d}\""));
+            };
+            let parts: Vec<Value> = if a2.is_null() || num(a2)? <= 0 {
+                s.split(c).map(|p| Value::Str(p.to_string())).collect()
+            } else {
+                s.splitn(num(a2)? as usize, c)
+                    .map(|p| Value::Str(p.to_string()))
+                    .collect()
+            };
+            Ok(Value::multi(parts))
+        }
+        RemoveDuplicates => {
+            let mut out: Vec<Value> = Vec::new();
+            for v in a0.values() {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+            Ok(Value::multi(out))
+        }
+
+        // Text.
+        InStr | InStrRev => {
+            if a0.is_null() || a1.is_null() {
+                return Ok(Value::Num(0));
+            }
+            check_option(a3, &["vbTextCompare", "vbBinaryCompare"])?;
+            let text_compare = option_is(a3, "vbTextCompare");
+            let s = text(a0)?;
+            let find = text(a1)?;
+            if func == InStr {
+                let start = if a2.is_null() { 1 } else { num(a2)? };
+                Ok(Value::Num(in_str(&s, &find, start, text_compare)))
+            } else {
+                let start = if a2.is_null() { -1 } else { num(a2)? };
+                Ok(Value::Num(in_str_rev(&s, &find, start, text_compare)))
+            }
+        }
+        Left | Right => {
+            if a0.is_null() {
+                return Ok(Value::Str(String::new()));
+            }
+            let s = text(a0)?;
+            let n = num(a1)?;
+            Ok(Value::Str(if func == Left {
+                left(&s, n)
+            } else {
+                right(&s, n)
+            }))
+        }
+        Mid => {
+            if a0.is_null() {
+                return Ok(Value::Str(String::new()));
+            }
+            Ok(Value::Str(mid(&text(a0)?, num(a1)?, num(a2)?)))
+        }
+        Len => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Num(char_count(&text(a0)?) as i64))
+        }
+        Trim => str_result(a0, |s| s.trim().to_string()),
+        LTrim => str_result(a0, |s| s.trim_start().to_string()),
+        RTrim => str_result(a0, |s| s.trim_end().to_string()),
+        LCase => str_result(a0, str::to_lowercase),
+        UCase => str_result(a0, str::to_uppercase),
+        PCase => str_result(a0, pcase),
+        PadLeft | PadRight => {
+            if a0.is_null() {
+                return Ok(Value::Str(String::new()));
+            }
+            let ch = text(a2)?;
+            Ok(Value::Str(pad(&text(a0)?, num(a1)?, &ch, func == PadLeft)?))
+        }
+        Replace => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let s = text(a0)?;
+            let old = monikers(&text(a1)?);
+            if old.is_empty() {
+                return Ok(Value::Str(s.into_owned()));
+            }
+            let new = monikers(&text(a2)?);
+            Ok(Value::Str(s.replace(&old, &new)))
+        }
+        ReplaceChars => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Str(replace_chars(&text(a0)?, &text(a1)?)?))
+        }
+        Word => {
+            if a0.is_null() {
+                return Ok(Value::Str(String::new()));
+            }
+            Ok(Value::Str(word(&text(a0)?, num(a1)?, &text(a2)?)))
+        }
+        Guid => {
+            let mut b = [0u8; 16];
+            b[..8].copy_from_slice(&ctx.next_random().to_le_bytes());
+            b[8..].copy_from_slice(&ctx.next_random().to_le_bytes());
+            // RFC 4122 version 4, variant 1 (byte 7 holds the version in .NET order).
+            b[7] = (b[7] & 0x0F) | 0x40;
+            b[8] = (b[8] & 0x3F) | 0x80;
+            match guid_format(&b) {
+                Some(s) => Ok(Value::Str(s)),
+                None => arg_err("internal: a GUID is 16 bytes"),
+            }
+        }
+
+        // Certificates.
+        CertExtensionOids | CertFormat | CertFriendlyName | CertHashString | CertIssuer
+        | CertIssuerDn | CertIssuerOid | CertKeyAlgorithm | CertKeyAlgorithmParams
+        | CertNameInfo | CertNotAfter | CertNotBefore | CertPublicKeyOid
+        | CertPublicKeyParametersOid | CertSerialNumber | CertSignatureAlgorithmOid
+        | CertSubject | CertSubjectNameDn | CertSubjectNameOid | CertThumbprint | CertVersion => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let c = cert_of(a0)?;
+            Ok(match func {
+                CertExtensionOids => Value::multi(
+                    c.critical_extension_oids()
+                        .into_iter()
+                        .map(Value::Str)
+                        .collect(),
+                ),
+                CertFormat => Value::Str("X509".into()),
+                CertFriendlyName => Value::Str(String::new()),
+                CertHashString | CertThumbprint => Value::Str(sha1_hex(c.der())),
+                CertIssuer | CertIssuerDn => Value::Str(c.issuer_dn()),
+                CertIssuerOid => Value::Str(c.issuer_oid()),
+                CertKeyAlgorithm | CertPublicKeyOid => Value::Str(c.public_key_oid()),
+                CertKeyAlgorithmParams => Value::Str(hex_upper(c.public_key_params())),
+                CertPublicKeyParametersOid => Value::Str(c.public_key_params_oid()),
+                CertNameInfo => {
+                    let kind = text(a1)?;
+                    let issuer = truthy(a2)?;
+                    match c.name_info(&kind, issuer) {
+                        Some(s) => Value::Str(s),
+                        None => {
+                            return arg_err(format!(
+                                "unknown name type \"{kind}\"; expected SimpleName, EmailName, UpnName, DnsName, DnsFromAlternativeName or UrlName"
+                            ))
+                        }
+                    }
+                }
+                CertNotAfter => Value::Date(c.not_after()),
+                CertNotBefore => Value::Date(c.not_before()),
+                CertSerialNumber => Value::Str(hex_upper(c.serial())),
+                CertSignatureAlgorithmOid => Value::Str(c.signature_oid()),
+                CertSubject | CertSubjectNameDn => Value::Str(c.subject_dn()),
+                CertSubjectNameOid => Value::Str(c.subject_oid()),
+                _ => Value::Num(c.version()),
+            })
+        }
+
+        // Used by the out-of-box rules.
+        ImportedValue => {
+            let name = text(a0)?;
+            let source = ctx.env.imported.unwrap_or(ctx.env.object);
+            Ok(source.get(&name).cloned().unwrap_or(Value::Null))
+        }
+        ValueCount => {
+            let name = text(a0)?;
+            Ok(Value::Num(
+                ctx.env.object.get(&name).map_or(0, |v| v.values().len()) as i64,
+            ))
+        }
+        CBin => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            let (v, n) = (num(a0)?, num(a1)?);
+            if !(1..=8).contains(&n) {
+                return arg_err(format!("CBin writes 1 to 8 bytes, {n} asked"));
+            }
+            let bits = 8 * n as u32;
+            let fits = n == 8
+                || (v >= -(1i64 << (bits - 1)) && v < (1i64 << bits));
+            if !fits {
+                return arg_err(format!("{v} does not fit in {n} byte(s)"));
+            }
+            Ok(Value::Bin(v.to_le_bytes()[..n as usize].to_vec()))
+        }
+        Thumbprint => {
+            if a0.is_null() {
+                return Ok(Value::Null);
+            }
+            Ok(Value::Str(sha1_hex(&bytes(a0)?)))
+        }
+    }
+}

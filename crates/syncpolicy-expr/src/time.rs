@@ -1,0 +1,496 @@
+//! UTC date and time as 100-nanosecond ticks since 0001-01-01 (the .NET representation), with
+//! Windows FILETIME conversion, .NET-style custom formatting, calendar arithmetic and parsing.
+
+use std::fmt;
+
+const TICKS_PER_SECOND: i64 = 10_000_000;
+const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
+/// Ticks from 0001-01-01 to 1601-01-01 (the FILETIME epoch).
+const FILETIME_EPOCH_TICKS: i64 = 504_911_232_000_000_000;
+/// 9999-12-31 23:59:59.9999999.
+const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
+
+/// A UTC instant, 100 ns resolution, years 1 to 9999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    ticks: i64,
+}
+
+/// Broken-down calendar fields of a [`DateTime`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// 100 ns units within the second.
+    pub fraction: u32,
+}
+
+/// Days since 0001-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    // Days from 0000-03-01 to the date, minus days from 0000-03-01 to 0001-01-01 (306).
+    era * 146_097 + doe - 306
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 306;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl DateTime {
+    /// From .NET ticks; `None` outside years 1..=9999.
+    pub fn from_ticks(ticks: i64) -> Option<DateTime> {
+        (0..=MAX_TICKS)
+            .contains(&ticks)
+            .then_some(DateTime { ticks })
+    }
+
+    pub fn ticks(self) -> i64 {
+        self.ticks
+    }
+
+    /// From a Windows FILETIME (100 ns since 1601-01-01 UTC), as stored in AD `pwdLastSet`.
+    pub fn from_filetime(filetime: i64) -> Option<DateTime> {
+        DateTime::from_ticks(filetime.checked_add(FILETIME_EPOCH_TICKS)?)
+    }
+
+    pub fn to_filetime(self) -> i64 {
+        self.ticks - FILETIME_EPOCH_TICKS
+    }
+
+    /// From Unix seconds.
+    pub fn from_unix_seconds(seconds: i64) -> Option<DateTime> {
+        let unix_epoch = days_from_civil(1970, 1, 1) * TICKS_PER_DAY;
+        DateTime::from_ticks(
+            seconds
+                .checked_mul(TICKS_PER_SECOND)?
+                .checked_add(unix_epoch)?,
+        )
+    }
+
+    /// From calendar fields; `None` when a field is out of range.
+    pub fn from_civil(c: Civil) -> Option<DateTime> {
+        if !(1..=9999).contains(&c.year)
+            || !(1..=12).contains(&c.month)
+            || c.day < 1
+            || c.day > days_in_month(c.year, c.month)
+            || c.hour > 23
+            || c.minute > 59
+            || c.second > 59
+            || c.fraction >= 10_000_000
+        {
+            return None;
+        }
+        let days = days_from_civil(c.year, c.month, c.day);
+        let secs = i64::from(c.hour) * 3600 + i64::from(c.minute) * 60 + i64::from(c.second);
+        DateTime::from_ticks(
+            days * TICKS_PER_DAY + secs * TICKS_PER_SECOND + i64::from(c.fraction),
+        )
+    }
+
+    pub fn civil(self) -> Civil {
+        let days = self.ticks.div_euclid(TICKS_PER_DAY);
+        let rem = self.ticks.rem_euclid(TICKS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        let secs = rem / TICKS_PER_SECOND;
+        Civil {
+            year,
+            month,
+            day,
+            hour: (secs / 3600) as u32,
+            minute: (secs / 60 % 60) as u32,
+            second: (secs % 60) as u32,
+            fraction: (rem % TICKS_PER_SECOND) as u32,
+        }
+    }
+
+    /// Day of the week, 0 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 0001-01-01 was a Monday.
+        ((self.ticks.div_euclid(TICKS_PER_DAY) + 1) % 7) as u32
+    }
+
+    pub fn add_ticks(self, ticks: i64) -> Option<DateTime> {
+        DateTime::from_ticks(self.ticks.checked_add(ticks)?)
+    }
+
+    /// Adds calendar months, clamping the day to the length of the target month.
+    pub fn add_months(self, months: i64) -> Option<DateTime> {
+        let c = self.civil();
+        let index = c.year.checked_mul(12)? + i64::from(c.month) - 1 + months;
+        let year = index.div_euclid(12);
+        let month = (index.rem_euclid(12) + 1) as u32;
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let day = c.day.min(days_in_month(year, month));
+        DateTime::from_civil(Civil {
+            year,
+            month,
+            day,
+            ..c
+        })
+    }
+
+    /// Formats with a .NET custom date and time format string (`yyyyMMddHHmmss.0Z`,
+    /// `yyyy-MM-dd`, ...). Unrecognised characters are copied; `'text'` and `\c` are literal.
+    pub fn format(self, pattern: &str) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        const DAYS: [&str; 7] = [
+            "Sunday",
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+        ];
+        let c = self.civil();
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let ch = chars[i];
+            let run = chars[i..].iter().take_while(|&&x| x == ch).count();
+            match ch {
+                'y' => {
+                    if run <= 2 {
+                        let y = c.year % 100;
+                        out.push_str(&if run == 1 {
+                            y.to_string()
+                        } else {
+                            format!("{y:02}")
+                        });
+                    } else {
+                        out.push_str(&format!("{:0width$}", c.year, width = run));
+                    }
+                }
+                'M' => match run {
+                    1 => out.push_str(&c.month.to_string()),
+                    2 => out.push_str(&format!("{:02}", c.month)),
+                    3 => out.push_str(&MONTHS[c.month as usize - 1][..3]),
+                    _ => out.push_str(MONTHS[c.month as usize - 1]),
+                },
+                'd' => match run {
+                    1 => out.push_str(&c.day.to_string()),
+                    2 => out.push_str(&format!("{:02}", c.day)),
+                    3 => out.push_str(&DAYS[self.weekday() as usize][..3]),
+                    _ => out.push_str(DAYS[self.weekday() as usize]),
+                },
+                'H' | 'h' | 'm' | 's' => {
+                    let v = match ch {
+                        'H' => c.hour,
+                        'h' => (c.hour + 11) % 12 + 1,
+                        'm' => c.minute,
+                        _ => c.second,
+                    };
+                    if run == 1 {
+                        out.push_str(&v.to_string());
+                    } else {
+                        out.push_str(&format!("{v:02}"));
+                    }
+                }
+                'f' | 'F' => {
+                    let digits = format!("{:07}", c.fraction);
+                    let take = &digits[..run.min(7)];
+                    if ch == 'F' {
+                        out.push_str(take.trim_end_matches('0'));
+                    } else {
+                        out.push_str(take);
+                    }
+                }
+                't' => {
+                    let ampm = if c.hour < 12 { "AM" } else { "PM" };
+                    out.push_str(if run == 1 { &ampm[..1] } else { ampm });
+                }
+                'K' | 'z' => {
+                    // Always UTC.
+                    out.push_str(if ch == 'K' {
+                        "Z"
+                    } else if run >= 3 {
+                        "+00:00"
+                    } else if run == 2 {
+                        "+00"
+                    } else {
+                        "+0"
+                    });
+                }
+                '\'' | '"' => {
+                    let end = chars[i + 1..]
+                        .iter()
+                        .position(|&x| x == ch)
+                        .map_or(chars.len(), |p| i + 1 + p);
+                    out.extend(&chars[i + 1..end]);
+                    i = end + 1;
+                    continue;
+                }
+                '\\' => {
+                    if let Some(&next) = chars.get(i + 1) {
+                        out.push(next);
+                    }
+                    i += 2;
+                    continue;
+                }
+                other => {
+                    out.push(other);
+                    i += 1;
+                    continue;
+                }
+            }
+            i += run;
+        }
+        out
+    }
+
+    /// Parses a date with optional time and zone into UTC. Accepts `yyyy-MM-dd`, `yyyy/MM/dd`,
+    /// `MM/dd/yyyy`, an optional `T` or space and `H:mm[:ss[.fffffff]]` with optional `AM`/`PM`,
+    /// then an optional zone `Z`, `UTC`, `GMT` or `±H[H][[:]mm]`; and the LDAP generalized time
+    /// `yyyyMMddHHmmss[.f]Z`.
+    pub fn parse(text: &str) -> Option<DateTime> {
+        let s = text.trim();
+        if let Some(d) = parse_generalized(s) {
+            return Some(d);
+        }
+        let mut p = Cursor {
+            chars: s.chars().collect(),
+            pos: 0,
+        };
+        let first = p.number(4)?;
+        let (year, month, day) = if p.eat('-') || p.eat('/') {
+            let sep = p.chars[p.pos - 1];
+            let second = p.number(2)?;
+            if !p.eat(sep) {
+                return None;
+            }
+            let third = p.number(4)?;
+            if first.1 == 4 {
+                (first.0, second.0, third.0)
+            } else if third.1 == 4 {
+                (third.0, first.0, second.0)
+            } else {
+                return None;
+            }
+        } else {
+            return None;
+        };
+        let mut civil = Civil {
+            year,
+            month: u32::try_from(month).ok()?,
+            day: u32::try_from(day).ok()?,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            fraction: 0,
+        };
+        let had_separator = p.eat('T') || p.eat(' ');
+        p.skip_spaces();
+        if had_separator && p.peek().is_some_and(|c| c.is_ascii_digit()) {
+            let (h, _) = p.number(2)?;
+            if !p.eat(':') {
+                return None;
+            }
+            let (m, _) = p.number(2)?;
+            let mut sec = 0;
+            let mut fraction = 0u32;
+            if p.eat(':') {
+                sec = p.number(2)?.0;
+                if p.eat('.') {
+                    let (f, digits) = p.number(9)?;
+                    let mut f = f;
+                    let mut digits = digits;
+                    while digits > 7 {
+                        f /= 10;
+                        digits -= 1;
+                    }
+                    while digits < 7 {
+                        f *= 10;
+                        digits += 1;
+                    }
+                    fraction = u32::try_from(f).ok()?;
+                }
+            }
+            let mut hour = u32::try_from(h).ok()?;
+            p.skip_spaces();
+            let rest: String = p.chars[p.pos..].iter().collect();
+            let upper = rest.to_ascii_uppercase();
+            if upper.starts_with("AM") || upper.starts_with("PM") {
+                if !(1..=12).contains(&hour) {
+                    return None;
+                }
+                hour %= 12;
+                if upper.starts_with("PM") {
+                    hour += 12;
+                }
+                p.pos += 2;
+            }
+            civil.hour = hour;
+            civil.minute = u32::try_from(m).ok()?;
+            civil.second = u32::try_from(sec).ok()?;
+            civil.fraction = fraction;
+        }
+        p.skip_spaces();
+        let base = DateTime::from_civil(civil)?;
+        let rest: String = p.chars[p.pos..].iter().collect();
+        let offset_minutes = parse_zone(rest.trim())?;
+        base.add_ticks(-offset_minutes * 60 * TICKS_PER_SECOND)
+    }
+}
+
+/// A zone suffix in minutes east of UTC; empty means UTC.
+fn parse_zone(z: &str) -> Option<i64> {
+    if z.is_empty() || z.eq_ignore_ascii_case("z") || z.eq_ignore_ascii_case("utc") {
+        return Some(0);
+    }
+    if z.eq_ignore_ascii_case("gmt") {
+        return Some(0);
+    }
+    let (sign, digits) = match z.as_bytes().first()? {
+        b'+' => (1, &z[1..]),
+        b'-' => (-1, &z[1..]),
+        _ => return None,
+    };
+    let (h, m) = if let Some((h, m)) = digits.split_once(':') {
+        (h, m)
+    } else if digits.len() == 4 {
+        digits.split_at(2)
+    } else {
+        (digits, "0")
+    };
+    if h.is_empty() || h.len() > 2 || !h.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if m.is_empty() || m.len() > 2 || !m.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i64 = h.parse().ok()?;
+    let m: i64 = m.parse().ok()?;
+    if h > 14 || m > 59 {
+        return None;
+    }
+    Some(sign * (h * 60 + m))
+}
+
+fn parse_generalized(s: &str) -> Option<DateTime> {
+    let bytes = s.as_bytes();
+    if bytes.len() < 15 || !bytes[..14].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let mut rest = &s[14..];
+    let mut fraction = 0u32;
+    if let Some(after) = rest.strip_prefix('.') {
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() || digits.len() > 7 {
+            return None;
+        }
+        fraction = format!("{digits:0<7}").parse().ok()?;
+        rest = &after[digits.len()..];
+    }
+    let base = DateTime::from_civil(Civil {
+        year: i64::from(num(0..4)?),
+        month: num(4..6)?,
+        day: num(6..8)?,
+        hour: num(8..10)?,
+        minute: num(10..12)?,
+        second: num(12..14)?,
+        fraction,
+    })?;
+    let offset = parse_zone(rest)?;
+    base.add_ticks(-offset * 60 * TICKS_PER_SECOND)
+}
+
+struct Cursor {
+    chars: Vec<char>,
+    pos: usize,
+}
+
+impl Cursor {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn skip_spaces(&mut self) {
+        while self.peek() == Some(' ') {
+            self.pos += 1;
+        }
+    }
+    /// Up to `max` digits: (value, digit count).
+    fn number(&mut self, max: usize) -> Option<(i64, usize)> {
+        let mut value = 0i64;
+        let mut n = 0;
+        while n < max {
+            match self.peek().and_then(|c| c.to_digit(10)) {
+                Some(d) => {
+                    value = value * 10 + i64::from(d);
+                    n += 1;
+                    self.pos += 1;
+                }
+                None => break,
+            }
+        }
+        (n > 0).then_some((value, n))
+    }
+}
+
+impl fmt::Display for DateTime {
+    /// ISO 8601 in UTC: `2012-01-01T23:00:00Z` (fractions only when present).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.civil();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            c.year, c.month, c.day, c.hour, c.minute, c.second
+        )?;
+        if c.fraction != 0 {
+            let digits = format!("{:07}", c.fraction);
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
+    }
+}

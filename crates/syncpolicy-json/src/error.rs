@@ -1,0 +1,80 @@
+//! Read errors of the settings file: each class has its own message, and every error names
+//! the file, the JSON path, line and column where known, and what to do.
+
+use std::fmt;
+use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
+
+/// What kind of problem stopped the read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadErrorKind {
+    /// The file has no content (or only white space).
+    Empty,
+    /// The JSON ends before it is complete.
+    Truncated,
+    /// The text is not JSON.
+    NotJson,
+    /// A value has the wrong type (e.g. a string where a boolean belongs).
+    WrongType,
+    /// The bytes are not valid UTF-8 or UTF-16.
+    Encoding,
+    /// A key appears twice in one object.
+    DuplicateKey,
+}
+
+impl ReadErrorKind {
+    /// Stable diagnostic code and kebab-case name.
+    pub fn code(&self) -> (&'static str, &'static str) {
+        match self {
+            ReadErrorKind::Empty => ("SP901", "empty-file"),
+            ReadErrorKind::Truncated => ("SP902", "truncated-json"),
+            ReadErrorKind::NotJson => ("SP903", "invalid-json"),
+            ReadErrorKind::WrongType => ("SP904", "wrong-type"),
+            ReadErrorKind::Encoding => ("SP905", "invalid-encoding"),
+            ReadErrorKind::DuplicateKey => ("SP906", "duplicate-key"),
+        }
+    }
+}
+
+/// A settings file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ReadError {
+    pub kind: ReadErrorKind,
+    /// The file name as given by the caller.
+    pub file: String,
+    pub json_path: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// What is wrong, lowercase, naming what was expected.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let (Some(line), Some(col)) = (self.line, self.column) {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(path) = &self.json_path {
+            if !path.is_empty() {
+                write!(f, " (at {path})")?;
+            }
+        }
+        write!(f, "\nhint: {}", self.hint)
+    }
+}
+
+impl ReadError {
+    /// The error as a diagnostic (severity error).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let (code, name) = self.kind.code();
+        let mut location = Location::file(self.file.clone());
+        location.json_path = self.json_path.clone().filter(|p| !p.is_empty());
+        location.line = self.line;
+        location.column = self.column;
+        Diagnostic::new(code, name, Severity::Error, self.message.clone(), location)
+            .with_help(self.hint.clone())
+    }
+}

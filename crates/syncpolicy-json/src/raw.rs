@@ -1,0 +1,109 @@
+//! Re-formatting of preserved raw JSON values: compacting on read, pretty-printing at the
+//! right indent on write, without changing a character of any string or number.
+
+/// Removes insignificant white space from valid JSON text.
+pub(crate) fn compact(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for ch in raw.chars() {
+        if in_string {
+            out.push(ch);
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            }
+        } else if ch == '"' {
+            in_string = true;
+            out.push(ch);
+        } else if !ch.is_ascii_whitespace() {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Writes compact JSON text pretty-printed the way the settings writer prints: two spaces per
+/// level starting at `indent`, `"key": value`, empty containers as `{}` and `[]`.
+pub(crate) fn write_pretty(raw: &str, indent: usize, out: &mut Vec<u8>) {
+    let bytes = raw.as_bytes();
+    let mut level = indent;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                out.extend_from_slice(&bytes[start..i.min(bytes.len())]);
+                continue;
+            }
+            b'{' | b'[' => {
+                let close = if b == b'{' { b'}' } else { b']' };
+                if bytes.get(i + 1) == Some(&close) {
+                    out.push(b);
+                    out.push(close);
+                    i += 2;
+                    continue;
+                }
+                out.push(b);
+                level += 1;
+                newline(out, level);
+            }
+            b'}' | b']' => {
+                level = level.saturating_sub(1);
+                newline(out, level);
+                out.push(b);
+            }
+            b',' => {
+                out.push(b',');
+                newline(out, level);
+            }
+            b':' => out.extend_from_slice(b": "),
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+}
+
+fn newline(out: &mut Vec<u8>, level: usize) {
+    out.push(b'\n');
+    for _ in 0..level {
+        out.extend_from_slice(b"  ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacts_and_pretty_prints_without_touching_strings() {
+        let raw = "{ \"a\" : [1, 2.50000000000000000001, \"x , y\\\" :\"], \"b\": {}, \"c\": [] }";
+        let c = compact(raw);
+        assert_eq!(
+            c,
+            "{\"a\":[1,2.50000000000000000001,\"x , y\\\" :\"],\"b\":{},\"c\":[]}"
+        );
+        let mut out = Vec::new();
+        write_pretty(&c, 1, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n    \"a\": [\n      1,\n      2.50000000000000000001,\n      \"x , y\\\" :\"\n    ],\n    \"b\": {},\n    \"c\": []\n  }"
+        );
+    }
+}

@@ -1,0 +1,1053 @@
+//! Settings-file reader: decodes the bytes, deserializes straight into the model (no
+//! intermediate JSON tree), keeps unknown keys in place, and attaches the extension part.
+
+use crate::encoding::{decode, line_column};
+use crate::error::{ReadError, ReadErrorKind};
+use crate::keys::{self, index_of};
+use crate::raw;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::fmt;
+use syncpolicy_model::config::{
+    AttributeBinding, AzureDirectory, Configuration, DeploymentMetadata,
+    DirectoryExtensionAttribute, ExchangeFeatures, ExportedAttributeFilter, IdentityMapping,
+    MetaverseAttribute, MetaverseExtensions, MetaverseObjectType, OnPremisesDirectory, Partition,
+    PolicyMetadata, RequiredSection,
+};
+use syncpolicy_model::enums::{Direction, FlowType, LinkType, MergeType, ScopeOperator};
+use syncpolicy_model::extension::{
+    ConnectorExtension, Extension, GlobalParameter, HierarchyMapping, ProvisioningHierarchy,
+    RecordedDigest, RunProfile, RunStep, Scheduler,
+};
+use syncpolicy_model::identity::normalize_guid;
+use syncpolicy_model::preserved::Preserved;
+use syncpolicy_model::rule::{
+    AttributeMapping, JoinCondition, RuleExtension, ScopeCondition, SyncRule,
+};
+use syncpolicy_model::signin::SignIn;
+
+/// Reads a settings file from its bytes. `file` names it in errors.
+pub fn read_settings(bytes: &[u8], file: &str) -> Result<Configuration, ReadError> {
+    let (text, _) = decode(bytes).map_err(|e| ReadError {
+        kind: ReadErrorKind::Encoding,
+        file: file.to_owned(),
+        json_path: None,
+        line: None,
+        column: None,
+        message: format!("{} (byte offset {})", e.message, e.offset),
+        hint: "save the file as UTF-8 or as UTF-16 with a byte-order mark".to_owned(),
+    })?;
+    read_settings_str(&text, file)
+}
+
+/// Reads a settings file from decoded text. `file` names it in errors.
+pub fn read_settings_str(text: &str, file: &str) -> Result<Configuration, ReadError> {
+    if text.trim().is_empty() {
+        return Err(ReadError {
+            kind: ReadErrorKind::Empty,
+            file: file.to_owned(),
+            json_path: None,
+            line: None,
+            column: None,
+            message: "the file is empty".to_owned(),
+            hint: "export the configuration again; a settings file is a JSON object".to_owned(),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let result =
+        De::<TopLevel>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .and_then(|v| de.end().map(|()| v));
+    match result {
+        Ok(De(top)) => Ok(top.finish()),
+        Err(err) => Err(classify(err, track.path().to_string(), text, file)),
+    }
+}
+
+fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> ReadError {
+    let full = err.to_string();
+    let message = match full.rsplit_once(" at line ") {
+        Some((m, _)) => m.to_owned(),
+        None => full,
+    };
+    let (mut line, mut column) = (err.line() as u32, err.column() as u32);
+    if line == 0 {
+        let (l, c) = line_column(text, text.len());
+        line = l;
+        column = c;
+    }
+    column = column.max(1);
+    let mut path = if path == "?" || path == "." {
+        String::new()
+    } else {
+        path
+    };
+    if let Some(key) = message
+        .strip_prefix("duplicate key `")
+        .and_then(|m| m.split('`').next())
+    {
+        path = if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        };
+    }
+    let (kind, message, hint) = match err.classify() {
+        serde_json::error::Category::Eof => (
+            ReadErrorKind::Truncated,
+            format!("the file ends before the JSON is complete ({message})"),
+            "the file was cut short (a copy or download did not finish); export it again",
+        ),
+        serde_json::error::Category::Syntax => (
+            ReadErrorKind::NotJson,
+            format!("this is not valid JSON: {message}"),
+            "a settings file is one JSON object; check for a stray character or a missing comma or quote near this place",
+        ),
+        serde_json::error::Category::Io => (
+            ReadErrorKind::NotJson,
+            message,
+            "read the file again",
+        ),
+        serde_json::error::Category::Data if message.starts_with("duplicate key") => (
+            ReadErrorKind::DuplicateKey,
+            message,
+            "remove one of the two entries; a key may appear only once in an object",
+        ),
+        serde_json::error::Category::Data => (
+            ReadErrorKind::WrongType,
+            format!("wrong value: {message}"),
+            "correct the value to the expected type (see docs/settings-format.md)",
+        ),
+    };
+    ReadError {
+        kind,
+        file: file.to_owned(),
+        json_path: Some(path),
+        line: Some(line),
+        column: Some(column),
+        message,
+        hint: hint.to_owned(),
+    }
+}
+
+/// Newtype that lets this crate implement `Deserialize` for model types.
+struct De<T>(T);
+
+/// An object key, borrowed from the input when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Walks one JSON object: known keys go to `field` with their index in `table`, unknown keys
+/// are kept with their position. Returns the preserved fields and which known keys were seen.
+fn walk<'de, A, T>(
+    mut map: A,
+    table: &[&str],
+    value: &mut T,
+    mut field: impl FnMut(&mut T, usize, &mut A) -> Result<(), A::Error>,
+) -> Result<(Preserved, u64), A::Error>
+where
+    A: MapAccess<'de>,
+{
+    let mut preserved = Preserved::default();
+    let mut seen: u64 = 0;
+    let mut next_index = 0usize;
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let key = key.as_str();
+        match index_of(table, key) {
+            Some(i) => {
+                if seen & (1 << i) != 0 {
+                    return Err(de::Error::custom(format!(
+                        "duplicate key `{key}` in one object"
+                    )));
+                }
+                seen |= 1 << i;
+                next_index = i + 1;
+                field(value, i, &mut map)?;
+            }
+            None => {
+                if preserved.0.iter().any(|f| f.key == key) {
+                    return Err(de::Error::custom(format!(
+                        "duplicate key `{key}` in one object"
+                    )));
+                }
+                let raw_value: Box<RawValue> = map.next_value()?;
+                preserved.push(key, raw::compact(raw_value.get()), next_index);
+            }
+        }
+    }
+    Ok((preserved, seen))
+}
+
+fn opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
+    map.next_value::<Option<String>>()
+}
+
+fn string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<String, A::Error> {
+    Ok(map.next_value::<Option<String>>()?.unwrap_or_default())
+}
+
+fn boolean<'de, A: MapAccess<'de>>(map: &mut A, default: bool) -> Result<bool, A::Error> {
+    Ok(map.next_value::<Option<bool>>()?.unwrap_or(default))
+}
+
+fn strings<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<String>, A::Error> {
+    Ok(map.next_value::<Option<Vec<String>>>()?.unwrap_or_default())
+}
+
+fn list<'de, A, T>(map: &mut A) -> Result<Vec<T>, A::Error>
+where
+    A: MapAccess<'de>,
+    De<T>: Deserialize<'de>,
+{
+    Ok(map
+        .next_value::<Option<Vec<De<T>>>>()?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| d.0)
+        .collect())
+}
+
+fn groups<'de, A, T>(map: &mut A) -> Result<Vec<Vec<T>>, A::Error>
+where
+    A: MapAccess<'de>,
+    De<T>: Deserialize<'de>,
+{
+    Ok(map
+        .next_value::<Option<Vec<Option<Vec<De<T>>>>>>()?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| g.unwrap_or_default().into_iter().map(|d| d.0).collect())
+        .collect())
+}
+
+fn object<'de, A, T>(map: &mut A) -> Result<Option<T>, A::Error>
+where
+    A: MapAccess<'de>,
+    De<T>: Deserialize<'de>,
+{
+    Ok(map.next_value::<Option<De<T>>>()?.map(|d| d.0))
+}
+
+macro_rules! de_object {
+    ($ty:ty, $expecting:literal, $visit:ident) => {
+        impl<'de> Deserialize<'de> for De<$ty> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = De<$ty>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                        $visit(map).map(De)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+
+/// The top level as read, before the extension part is attached.
+struct TopLevel {
+    config: Configuration,
+    ext: Option<ExtRead>,
+}
+
+de_object!(
+    TopLevel,
+    "the settings object (a JSON object with policyMetadata, azureDirectoryPolicy, ...)",
+    visit_top
+);
+
+fn visit_top<'de, A: MapAccess<'de>>(map: A) -> Result<TopLevel, A::Error> {
+    let mut top = TopLevel {
+        config: Configuration::default(),
+        ext: None,
+    };
+    let (preserved, seen) = walk(map, &keys::TOP, &mut top, |t, i, map| {
+        let c = &mut t.config;
+        match i {
+            0 => c.policy_metadata = object(map)?.unwrap_or_default(),
+            1 => c.deployment_metadata = object(map)?.unwrap_or_default(),
+            2 => {
+                c.sign_in = SignIn {
+                    tokens: strings(map)?,
+                }
+            }
+            3 => c.password_writeback = boolean(map, false)?,
+            4 => c.identity_mapping = object(map)?.unwrap_or_default(),
+            5 => c.exchange = object(map)?.unwrap_or_default(),
+            6 => c.metaverse_extensions = object(map)?.unwrap_or_default(),
+            7 => c.azure_directory = object(map)?.unwrap_or_default(),
+            8 => c.onpremises_directories = list(map)?,
+            _ => t.ext = object(map)?,
+        }
+        Ok(())
+    })?;
+    top.config.preserved = preserved;
+    for (i, section) in [
+        (2, RequiredSection::AuthenticationPolicy),
+        (4, RequiredSection::IdentityMappingPolicy),
+        (7, RequiredSection::AzureDirectoryPolicy),
+        (8, RequiredSection::OnpremisesDirectoryPolicy),
+    ] {
+        if seen & (1 << i) == 0 {
+            top.config.missing_sections.push(section);
+        }
+    }
+    Ok(top)
+}
+
+de_object!(PolicyMetadata, "the policyMetadata object", visit_policy);
+fn visit_policy<'de, A: MapAccess<'de>>(map: A) -> Result<PolicyMetadata, A::Error> {
+    let mut v = PolicyMetadata::default();
+    v.preserved = walk(map, &keys::POLICY_METADATA, &mut v, |v, i, map| {
+        match i {
+            0 => v.policy_type = string(map)?,
+            1 => v.author = opt_string(map)?,
+            2 => v.time_created = opt_string(map)?,
+            3 => v.product_version = opt_string(map)?,
+            _ => v.policy_schema_version = opt_string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    DeploymentMetadata,
+    "the deploymentMetadata object",
+    visit_deployment
+);
+fn visit_deployment<'de, A: MapAccess<'de>>(map: A) -> Result<DeploymentMetadata, A::Error> {
+    let mut v = DeploymentMetadata::default();
+    v.preserved = walk(map, &keys::DEPLOYMENT_METADATA, &mut v, |v, i, map| {
+        match i {
+            0 => v.host_name = opt_string(map)?,
+            1 => v.service_account = string(map)?,
+            2 => v.service_account_type = string(map)?,
+            3 => v.database_type = opt_string(map)?,
+            4 => v.database_server = string(map)?,
+            5 => v.database_instance = string(map)?,
+            6 => v.database_name = string(map)?,
+            7 => v.auto_upgrade_state = opt_string(map)?.unwrap_or_else(|| "Enabled".to_owned()),
+            _ => v.connector_ids = map.next_value::<Option<Vec<String>>>()?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    IdentityMapping,
+    "the identityMappingPolicy object",
+    visit_identity
+);
+fn visit_identity<'de, A: MapAccess<'de>>(map: A) -> Result<IdentityMapping, A::Error> {
+    let mut v = IdentityMapping::default();
+    v.preserved = walk(map, &keys::IDENTITY_MAPPING, &mut v, |v, i, map| {
+        match i {
+            0 => v.source_anchor_attribute = opt_string(map)?,
+            1 => v.user_principal_name_attribute = opt_string(map)?,
+            2 => v.user_matching_policy = opt_string(map)?,
+            _ => v.user_matching_attribute = string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    ExchangeFeatures,
+    "the exchangeOnlineFeaturePolicy object",
+    visit_exchange
+);
+fn visit_exchange<'de, A: MapAccess<'de>>(map: A) -> Result<ExchangeFeatures, A::Error> {
+    let mut v = ExchangeFeatures::default();
+    v.preserved = walk(map, &keys::EXCHANGE, &mut v, |v, i, map| {
+        match i {
+            0 => v.hybrid_deployment = boolean(map, false)?,
+            _ => v.mail_public_folders = boolean(map, false)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    MetaverseExtensions,
+    "the metaverseExtensionPolicy object",
+    visit_metaverse
+);
+fn visit_metaverse<'de, A: MapAccess<'de>>(map: A) -> Result<MetaverseExtensions, A::Error> {
+    let mut v = MetaverseExtensions::default();
+    v.preserved = walk(map, &keys::METAVERSE, &mut v, |v, i, map| {
+        match i {
+            0 => v.attributes = list(map)?,
+            _ => v.object_types = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    MetaverseAttribute,
+    "a metaverse attribute object",
+    visit_mv_attribute
+);
+fn visit_mv_attribute<'de, A: MapAccess<'de>>(map: A) -> Result<MetaverseAttribute, A::Error> {
+    let mut v = MetaverseAttribute::default();
+    v.preserved = walk(map, &keys::MV_ATTRIBUTE, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = opt_string(map)?,
+            1 => v.data_type = opt_string(map)?,
+            2 => v.multi_valued = boolean(map, false)?,
+            3 => v.encrypted = boolean(map, false)?,
+            4 => v.indexed = boolean(map, false)?,
+            5 => v.indexable = boolean(map, false)?,
+            6 => {
+                v.supported_operations = opt_string(map)?.unwrap_or_else(|| "ReadWrite".to_owned())
+            }
+            7 => v.sql_metadata = opt_string(map)?,
+            _ => v.syntax_metadata = opt_string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    MetaverseObjectType,
+    "a metaverse object type object",
+    visit_mv_object
+);
+fn visit_mv_object<'de, A: MapAccess<'de>>(map: A) -> Result<MetaverseObjectType, A::Error> {
+    let mut v = MetaverseObjectType::default();
+    v.preserved = walk(map, &keys::MV_OBJECT_TYPE, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = opt_string(map)?,
+            1 => v.class_type = opt_string(map)?.unwrap_or_else(|| "structural".to_owned()),
+            2 => v.locked = boolean(map, false)?,
+            _ => v.attribute_bindings = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    AttributeBinding,
+    "an attribute binding object",
+    visit_binding
+);
+fn visit_binding<'de, A: MapAccess<'de>>(map: A) -> Result<AttributeBinding, A::Error> {
+    let mut v = AttributeBinding::default();
+    v.preserved = walk(map, &keys::MV_BINDING, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = opt_string(map)?,
+            1 => v.is_anchor = boolean(map, false)?,
+            2 => v.is_locked = boolean(map, false)?,
+            _ => v.is_required = boolean(map, false)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    AzureDirectory,
+    "the azureDirectoryPolicy object",
+    visit_azure
+);
+fn visit_azure<'de, A: MapAccess<'de>>(map: A) -> Result<AzureDirectory, A::Error> {
+    let mut v = AzureDirectory::default();
+    v.preserved = walk(map, &keys::AZURE, &mut v, |v, i, map| {
+        match i {
+            0 => v.administrator = opt_string(map)?,
+            1 => v.tenant_id = opt_string(map)?,
+            2 => v.export_deletion_limit = string(map)?,
+            3 => v.directory_extensions = list(map)?,
+            4 => v.exported_attributes = object(map)?.unwrap_or_default(),
+            5 => v.standard_rules = list(map)?,
+            _ => v.custom_rules = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    DirectoryExtensionAttribute,
+    "a directory extension object",
+    visit_dir_ext
+);
+fn visit_dir_ext<'de, A: MapAccess<'de>>(map: A) -> Result<DirectoryExtensionAttribute, A::Error> {
+    let mut v = DirectoryExtensionAttribute::default();
+    v.preserved = walk(map, &keys::DIRECTORY_EXTENSION, &mut v, |v, i, map| {
+        match i {
+            0 => v.attribute = opt_string(map)?,
+            1 => v.object_class = opt_string(map)?,
+            2 => v.data_type = opt_string(map)?,
+            _ => v.multi_valued = boolean(map, false)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    ExportedAttributeFilter,
+    "the exportedAttributePolicy object",
+    visit_exported
+);
+fn visit_exported<'de, A: MapAccess<'de>>(map: A) -> Result<ExportedAttributeFilter, A::Error> {
+    let mut v = ExportedAttributeFilter::default();
+    v.preserved = walk(map, &keys::EXPORTED_ATTRIBUTES, &mut v, |v, i, map| {
+        match i {
+            0 => v.application_restrictions = strings(map)?,
+            _ => v.excluded_attributes = strings(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    OnPremisesDirectory,
+    "an on-premises directory object",
+    visit_onprem
+);
+fn visit_onprem<'de, A: MapAccess<'de>>(map: A) -> Result<OnPremisesDirectory, A::Error> {
+    let mut v = OnPremisesDirectory::default();
+    let (preserved, seen) = walk(map, &keys::ONPREM, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = string(map)?,
+            1 => v.unique_identifier = string(map)?,
+            2 => v.forest = opt_string(map)?,
+            3 => v.account = opt_string(map)?,
+            4 => v.group_filtering_dn = string(map)?,
+            5 => v.group_writeback_dn = string(map)?,
+            6 => v.format_group_writeback_dn = boolean(map, false)?,
+            7 => v.device_writeback_dn = string(map)?,
+            8 => v.partitions = list(map)?,
+            9 => v.standard_rules = list(map)?,
+            _ => v.custom_rules = list(map)?,
+        }
+        Ok(())
+    })?;
+    v.preserved = preserved;
+    v.partitions_present = seen & (1 << 8) != 0;
+    Ok(v)
+}
+
+de_object!(Partition, "a partition object", visit_partition);
+fn visit_partition<'de, A: MapAccess<'de>>(map: A) -> Result<Partition, A::Error> {
+    let mut v = Partition::default();
+    v.preserved = walk(map, &keys::PARTITION, &mut v, |v, i, map| {
+        match i {
+            0 => v.fqdn = opt_string(map)?,
+            1 => v.distinguished_name = opt_string(map)?,
+            2 => v.selected = boolean(map, true)?,
+            3 => v.preferred_controllers = strings(map)?,
+            4 => v.connectivity_options = strings(map)?,
+            5 => v.inclusions = strings(map)?,
+            _ => v.exclusions = strings(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(SyncRule, "a synchronization rule object", visit_rule);
+fn visit_rule<'de, A: MapAccess<'de>>(map: A) -> Result<SyncRule, A::Error> {
+    let mut v = SyncRule::default();
+    v.preserved = walk(map, &keys::RULE, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = opt_string(map)?,
+            1 => v.unique_identifier = opt_string(map)?,
+            2 => v.internal_identifier = string(map)?,
+            3 => v.description = string(map)?,
+            4 => v.source_object_type = opt_string(map)?,
+            5 => v.target_object_type = opt_string(map)?,
+            6 => v.link_type = opt_string(map)?.map(|s| LinkType::parse(&s)),
+            7 => v.immutable_tag = opt_string(map)?,
+            8 => v.disabled = boolean(map, false)?,
+            9 => v.direction = opt_string(map)?.map(|s| Direction::parse(&s)),
+            10 => v.precedence = map.next_value::<Option<i32>>()?.unwrap_or(0),
+            11 => v.password_hash_sync_target = boolean(map, false)?,
+            12 => v.join_groups = groups(map)?,
+            13 => v.scope_groups = groups(map)?,
+            _ => v.mappings = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(JoinCondition, "a join condition object", visit_join);
+fn visit_join<'de, A: MapAccess<'de>>(map: A) -> Result<JoinCondition, A::Error> {
+    let mut v = JoinCondition::default();
+    v.preserved = walk(map, &keys::JOIN, &mut v, |v, i, map| {
+        match i {
+            0 => v.source = opt_string(map)?,
+            1 => v.destination = opt_string(map)?,
+            _ => v.case_sensitive = boolean(map, false)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(ScopeCondition, "a scope condition object", visit_scope);
+fn visit_scope<'de, A: MapAccess<'de>>(map: A) -> Result<ScopeCondition, A::Error> {
+    let mut v = ScopeCondition::default();
+    v.preserved = walk(map, &keys::SCOPE, &mut v, |v, i, map| {
+        match i {
+            0 => v.attribute = opt_string(map)?,
+            1 => v.operator = opt_string(map)?.map(|s| ScopeOperator::parse(&s)),
+            _ => v.value = string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    AttributeMapping,
+    "an attribute mapping object",
+    visit_mapping
+);
+fn visit_mapping<'de, A: MapAccess<'de>>(map: A) -> Result<AttributeMapping, A::Error> {
+    let mut v = AttributeMapping::default();
+    v.preserved = walk(map, &keys::MAPPING, &mut v, |v, i, map| {
+        match i {
+            0 => v.flow_type = opt_string(map)?.map(|s| FlowType::parse(&s)),
+            1 => {
+                v.merge_type = opt_string(map)?
+                    .map(|s| MergeType::parse(&s))
+                    .unwrap_or_default()
+            }
+            2 => v.execute_once = boolean(map, false)?,
+            3 => v.destination = opt_string(map)?,
+            4 => v.source = string(map)?,
+            5 => v.expression = string(map)?,
+            _ => v.value = string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------------------
+// The extension part.
+
+/// The extension part as read, before its entries are attached to directories and rules.
+struct ExtRead {
+    ext: Extension,
+    entra: Option<ExtConnector>,
+    onprem: Vec<ExtConnector>,
+    rules: Vec<ExtRule>,
+}
+
+struct ExtConnector {
+    unique_identifier: Option<String>,
+    friendly_name: Option<String>,
+    connector: ConnectorExtension,
+}
+
+struct ExtRule {
+    unique_identifier: Option<String>,
+    at: Option<String>,
+    ext: RuleExtension,
+    preserved: Preserved,
+}
+
+de_object!(ExtRead, "the x-syncpolicy extension object", visit_ext);
+fn visit_ext<'de, A: MapAccess<'de>>(map: A) -> Result<ExtRead, A::Error> {
+    let mut v = ExtRead {
+        ext: Extension::default(),
+        entra: None,
+        onprem: Vec::new(),
+        rules: Vec::new(),
+    };
+    v.ext.preserved = walk(map, &keys::EXT, &mut v, |v, i, map| {
+        match i {
+            0 => v.ext.format_version = map.next_value::<Option<u32>>()?,
+            1 => v.ext.staging_mode = map.next_value::<Option<bool>>()?,
+            2 => v.ext.scheduler = object(map)?,
+            3 => v.ext.connector_order = strings(map)?,
+            4 => v.entra = object(map)?,
+            5 => v.onprem = list(map)?,
+            6 => v.rules = list(map)?,
+            7 => v.ext.global_parameters = list(map)?,
+            _ => v.ext.recorded_digest = object(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(Scheduler, "the scheduler object", visit_scheduler);
+fn visit_scheduler<'de, A: MapAccess<'de>>(map: A) -> Result<Scheduler, A::Error> {
+    let mut v = Scheduler::default();
+    v.preserved = walk(map, &keys::EXT_SCHEDULER, &mut v, |v, i, map| {
+        match i {
+            0 => v.sync_interval = opt_string(map)?,
+            1 => v.enabled = map.next_value()?,
+            2 => v.maintenance_enabled = map.next_value()?,
+            _ => v.purge_run_history_interval = opt_string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    ExtConnector,
+    "a connector extension object",
+    visit_ext_connector
+);
+fn visit_ext_connector<'de, A: MapAccess<'de>>(map: A) -> Result<ExtConnector, A::Error> {
+    let mut v = ExtConnector {
+        unique_identifier: None,
+        friendly_name: None,
+        connector: ConnectorExtension::default(),
+    };
+    v.connector.preserved = walk(map, &keys::EXT_CONNECTOR, &mut v, |v, i, map| {
+        match i {
+            0 => v.unique_identifier = opt_string(map)?,
+            1 => v.friendly_name = opt_string(map)?,
+            2 => v.connector.name = opt_string(map)?,
+            3 => v.connector.object_types = map.next_value()?,
+            4 => v.connector.attribute_inclusions = map.next_value()?,
+            5 => v.connector.run_profiles = list(map)?,
+            _ => v.connector.provisioning_hierarchy = object(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(RunProfile, "a run profile object", visit_run_profile);
+fn visit_run_profile<'de, A: MapAccess<'de>>(map: A) -> Result<RunProfile, A::Error> {
+    let mut v = RunProfile::default();
+    v.preserved = walk(map, &keys::EXT_RUN_PROFILE, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = string(map)?,
+            _ => v.steps = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(RunStep, "a run step object", visit_run_step);
+fn visit_run_step<'de, A: MapAccess<'de>>(map: A) -> Result<RunStep, A::Error> {
+    let mut v = RunStep::default();
+    v.preserved = walk(map, &keys::EXT_RUN_STEP, &mut v, |v, i, map| {
+        match i {
+            0 => v.step_type = string(map)?,
+            1 => v.partition = string(map)?,
+            _ => {
+                v.settings = list::<_, GlobalParameter>(map)?
+                    .into_iter()
+                    .map(|p| (p.name, p.value))
+                    .collect()
+            }
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    ProvisioningHierarchy,
+    "a provisioning hierarchy object",
+    visit_hierarchy
+);
+fn visit_hierarchy<'de, A: MapAccess<'de>>(map: A) -> Result<ProvisioningHierarchy, A::Error> {
+    let mut v = ProvisioningHierarchy::default();
+    v.preserved = walk(map, &keys::EXT_HIERARCHY, &mut v, |v, i, map| {
+        match i {
+            0 => v.enabled = boolean(map, false)?,
+            _ => v.mappings = list(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(
+    HierarchyMapping,
+    "a hierarchy mapping object",
+    visit_hierarchy_mapping
+);
+fn visit_hierarchy_mapping<'de, A: MapAccess<'de>>(map: A) -> Result<HierarchyMapping, A::Error> {
+    let mut v = HierarchyMapping::default();
+    v.preserved = walk(map, &keys::EXT_HIERARCHY_MAPPING, &mut v, |v, i, map| {
+        match i {
+            0 => v.component = string(map)?,
+            1 => v.object_class = string(map)?,
+            _ => v.attribute = string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(ExtRule, "a rule extension object", visit_ext_rule);
+fn visit_ext_rule<'de, A: MapAccess<'de>>(map: A) -> Result<ExtRule, A::Error> {
+    let mut v = ExtRule {
+        unique_identifier: None,
+        at: None,
+        ext: RuleExtension::default(),
+        preserved: Preserved::default(),
+    };
+    v.preserved = walk(map, &keys::EXT_RULE, &mut v, |v, i, map| {
+        match i {
+            0 => v.unique_identifier = opt_string(map)?,
+            1 => v.at = opt_string(map)?,
+            2 => v.ext.connector_id = opt_string(map)?,
+            3 => v.ext.precedence_before = opt_string(map)?,
+            4 => v.ext.precedence_after = opt_string(map)?,
+            _ => v.ext.soft_delete_expiry_interval = opt_string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    Ok(v)
+}
+
+de_object!(GlobalParameter, "a name/value object", visit_parameter);
+fn visit_parameter<'de, A: MapAccess<'de>>(map: A) -> Result<GlobalParameter, A::Error> {
+    let mut v = GlobalParameter::default();
+    let (preserved, _) = walk(map, &keys::EXT_PARAMETER, &mut v, |v, i, map| {
+        match i {
+            0 => v.name = string(map)?,
+            _ => v.value = string(map)?,
+        }
+        Ok(())
+    })?;
+    if let Some(extra) = preserved.0.first() {
+        return Err(de::Error::custom(format!(
+            "unexpected key `{}` in a name/value entry (expected only `name` and `value`)",
+            extra.key
+        )));
+    }
+    Ok(v)
+}
+
+de_object!(RecordedDigest, "the digest object", visit_digest);
+fn visit_digest<'de, A: MapAccess<'de>>(map: A) -> Result<RecordedDigest, A::Error> {
+    let mut v = RecordedDigest::default();
+    walk(map, &keys::EXT_DIGEST, &mut v, |v, i, map| {
+        match i {
+            0 => v.algorithm = string(map)?,
+            1 => v.content = string(map)?,
+            _ => {
+                v.sections = map
+                    .next_value::<Option<SectionDigests>>()?
+                    .map(|s| s.0)
+                    .unwrap_or_default()
+            }
+        }
+        Ok(())
+    })?;
+    Ok(v)
+}
+
+/// Section digests: an object of section name to hex digest, order kept.
+struct SectionDigests(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for SectionDigests {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SectionDigests;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of section digests")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SectionDigests, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    out.push((k, v));
+                }
+                Ok(SectionDigests(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl TopLevel {
+    /// Attaches the extension part's entries to the directories and rules they describe.
+    fn finish(self) -> Configuration {
+        let mut config = self.config;
+        let Some(ext) = self.ext else {
+            return config;
+        };
+        config.extension = ext.ext;
+        if let Some(entra) = ext.entra {
+            config.azure_directory.connector_id = entra.unique_identifier;
+            config.azure_directory.connector = entra.connector;
+        }
+        let mut orphaned_connectors = Vec::new();
+        for entry in ext.onprem {
+            let found = config.onpremises_directories.iter_mut().find(|d| {
+                d.connector.is_empty()
+                    && match (&entry.unique_identifier, &entry.friendly_name) {
+                        (Some(id), _) if !id.trim().is_empty() => {
+                            normalize_guid(id) == normalize_guid(&d.unique_identifier)
+                        }
+                        (_, Some(name)) => *name == d.name,
+                        _ => false,
+                    }
+            });
+            match found {
+                Some(d) => d.connector = entry.connector,
+                None => orphaned_connectors.push(crate::write::connector_entry_json(
+                    entry.unique_identifier.as_deref(),
+                    entry.friendly_name.as_deref(),
+                    &entry.connector,
+                )),
+            }
+        }
+        config.extension.orphaned_connector_entries = orphaned_connectors;
+        if !ext.rules.is_empty() {
+            attach_rules(&mut config, ext.rules);
+        }
+        config
+    }
+}
+
+fn attach_rules(config: &mut Configuration, entries: Vec<ExtRule>) {
+    let mut by_id: HashMap<String, Vec<(Option<usize>, usize, bool)>> = HashMap::new();
+    let mut by_at: HashMap<String, (Option<usize>, usize, bool)> = HashMap::new();
+    let lists = std::iter::once((
+        None,
+        &config.azure_directory.standard_rules,
+        &config.azure_directory.custom_rules,
+    ))
+    .chain(
+        config
+            .onpremises_directories
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (Some(i), &d.standard_rules, &d.custom_rules)),
+    );
+    for (dir, standard, custom) in lists {
+        for (custom_set, rules) in [(false, standard), (true, custom)] {
+            for (index, rule) in rules.iter().enumerate() {
+                let slot = (dir, index, custom_set);
+                if let Some(id) = rule
+                    .unique_identifier
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                {
+                    by_id.entry(normalize_guid(id)).or_default().push(slot);
+                }
+                by_at.insert(crate::write::rule_at(dir, custom_set, index), slot);
+            }
+        }
+    }
+    for list in by_id.values_mut() {
+        list.reverse();
+    }
+    let mut orphans = Vec::new();
+    for entry in entries {
+        let slot = match entry
+            .unique_identifier
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(id) => by_id.get_mut(&normalize_guid(id)).and_then(Vec::pop),
+            None => entry.at.as_deref().and_then(|at| by_at.remove(at)),
+        };
+        let rule = slot.and_then(|(dir, index, custom_set)| {
+            let (standard, custom) = match dir {
+                None => (
+                    &mut config.azure_directory.standard_rules,
+                    &mut config.azure_directory.custom_rules,
+                ),
+                Some(i) => {
+                    let d = &mut config.onpremises_directories[i];
+                    (&mut d.standard_rules, &mut d.custom_rules)
+                }
+            };
+            if custom_set {
+                custom.get_mut(index)
+            } else {
+                standard.get_mut(index)
+            }
+        });
+        match rule {
+            Some(rule) if entry.preserved.is_empty() => rule.extension = entry.ext,
+            _ => orphans.push(crate::write::rule_entry_json(
+                entry.unique_identifier.as_deref(),
+                entry.at.as_deref(),
+                &entry.ext,
+                &entry.preserved,
+            )),
+        }
+    }
+    config.extension.orphaned_rule_entries = orphans;
+}
