@@ -2,7 +2,9 @@
 
 mod commands;
 mod context;
+mod source;
 mod exit;
+mod output;
 
 use clap::Parser;
 use std::process::ExitCode;

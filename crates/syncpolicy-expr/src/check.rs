@@ -352,7 +352,6 @@ impl Checker<'_> {
         }
 
         // Binding forms: Select/Where/With($var, source, body).
-        let binds = spec.params.first() == Some(&Param::Variable);
         let mut bound: Option<String> = None;
         let mut types = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
@@ -457,7 +456,6 @@ impl Checker<'_> {
             };
             types.push(ty);
         }
-        let _ = binds;
         match spec.func {
             catalogue::Func::Iif if types.len() == 3 => join_types(types[1], types[2]),
             catalogue::Func::Item | catalogue::Func::ItemOrNull => Ty::Any,

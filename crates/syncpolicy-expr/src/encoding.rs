@@ -87,17 +87,6 @@ pub(crate) fn utf16le_bytes(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
-pub(crate) fn utf16le_decode(bytes: &[u8]) -> Option<String> {
-    if bytes.len() % 2 != 0 {
-        return None;
-    }
-    let units: Vec<u16> = bytes
-        .chunks(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    String::from_utf16(&units).ok()
-}
-
 /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (optionally in braces) into the 16 bytes of
 /// .NET `Guid.ToByteArray()` order (first three groups little-endian).
 pub(crate) fn guid_parse(text: &str) -> Option<[u8; 16]> {

@@ -432,7 +432,7 @@ fn mid(s: &str, start: i64, n: i64) -> String {
         return s.to_string();
     }
     let from = byte_at(s, (start - 1) as usize);
-    let to = byte_at(s, (start - 1 + n).min(len) as usize);
+    let to = byte_at(s, (start - 1).saturating_add(n).min(len) as usize);
     s[from..to].to_string()
 }
 
@@ -462,6 +462,9 @@ fn pcase(s: &str) -> String {
         .join(" ")
 }
 
+/// Longest string `PadLeft`/`PadRight` build (above the 1024-character attribute limit).
+const MAX_PAD: i64 = 1 << 16;
+
 fn pad(s: &str, len: i64, ch: &str, at_left: bool) -> F<String> {
     if ch.is_empty() {
         return Ok(s.to_string());
@@ -476,7 +479,10 @@ fn pad(s: &str, len: i64, ch: &str, at_left: bool) -> F<String> {
     if len <= have {
         return Ok(s.to_string());
     }
-    let fill: String = std::iter::repeat_n(c, (len - have).min(1 << 20) as usize).collect();
+    if len > MAX_PAD {
+        return arg_err(format!("cannot pad to {len} characters (at most {MAX_PAD})"));
+    }
+    let fill: String = std::iter::repeat_n(c, (len - have) as usize).collect();
     Ok(if at_left {
         fill + s
     } else {

@@ -14,7 +14,7 @@ use crate::lexer::{lex, Tok, Token};
 /// every recursive pass over the tree within a small stack.
 pub const MAX_TOKENS: usize = 5_000;
 /// Deepest accepted nesting of the tree.
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 128;
 
 /// How `+ - * /` group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -143,7 +143,7 @@ impl DateTime {
     /// Adds calendar months, clamping the day to the length of the target month.
     pub fn add_months(self, months: i64) -> Option<DateTime> {
         let c = self.civil();
-        let index = c.year.checked_mul(12)? + i64::from(c.month) - 1 + months;
+        let index = (c.year * 12 + i64::from(c.month) - 1).checked_add(months)?;
         let year = index.div_euclid(12);
         let month = (index.rem_euclid(12) + 1) as u32;
         if !(1..=9999).contains(&year) {

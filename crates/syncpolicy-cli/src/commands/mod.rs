@@ -1,5 +1,16 @@
 //! The command table: one module per subcommand, each with `<Name>Args` and `run`.
 
+pub(crate) mod show;
+pub(crate) mod validate;
+pub(crate) mod diff;
+pub(crate) mod migrate;
+pub(crate) mod install;
+pub(crate) mod export;
+pub(crate) mod history;
+pub(crate) mod verify;
+pub(crate) mod staging;
+pub(crate) mod generate;
+
 use crate::context::{Context, GlobalArgs};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -7,7 +18,14 @@ use std::process::ExitCode;
 /// Synchronization settings management for Entra Connect-style directory sync servers.
 ///
 /// Catalog, show, validate, compare, migrate and import the complete configuration of a
-/// synchronization server. Exit codes: 0 ok, 1 differences or findings, 2 error.
+/// synchronization server.
+///
+/// A SOURCE is a settings file, a folder of snapshots (the newest is read), a legacy
+/// Exported-ServerConfiguration-* folder, or a snapshot of the deployment: @latest, @~N
+/// (N changes before the latest) or @<timestamp prefix>.
+///
+/// Exit codes: 0 success or no differences; 1 differences or error-level findings; 2 the
+/// command could not do its job.
 #[derive(Debug, Parser)]
 #[command(name = "syncpolicy", version, about, long_about)]
 pub(crate) struct Cli {
@@ -19,9 +37,39 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Show a readable summary of a configuration: sign-in, identity mapping, features, directories with their partitions and OU filters, rule counts and custom rules.
+    Show(show::ShowArgs),
+    /// Check settings files before they are imported: every finding with its code, place and what to do.
+    Validate(validate::ValidateArgs),
+    /// Compare two configurations: what changed, classified, with an exit code for CI.
+    Diff(diff::DiffArgs),
+    /// Turn a legacy Exported-ServerConfiguration-* folder into a settings file.
+    Migrate(migrate::MigrateArgs),
+    /// Create a deployment: express settings, or import a settings file (--import) or a legacy folder (--migrate).
+    Install(install::InstallArgs),
+    /// Write the deployment's current configuration to a folder (disaster recovery).
+    Export(export::ExportArgs),
+    /// List the deployment's changes, newest first.
+    History(history::HistoryArgs),
+    /// Check after installation that the deployment matches the settings file it was imported from.
+    Verify(verify::VerifyArgs),
+    /// Turn staging mode on or off.
+    Staging(staging::StagingArgs),
+    /// Write a sample or a generated large configuration (for trials, tests and benchmarks).
+    Generate(generate::GenerateArgs),
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let _ = ctx;
-    match *command {}
+    match command {
+        Command::Show(args) => show::run(args, ctx),
+        Command::Validate(args) => validate::run(args, ctx),
+        Command::Diff(args) => diff::run(args, ctx),
+        Command::Migrate(args) => migrate::run(args, ctx),
+        Command::Install(args) => install::run(args, ctx),
+        Command::Export(args) => export::run(args, ctx),
+        Command::History(args) => history::run(args, ctx),
+        Command::Verify(args) => verify::run(args, ctx),
+        Command::Staging(args) => staging::run(args, ctx),
+        Command::Generate(args) => generate::run(args, ctx),
+    }
 }

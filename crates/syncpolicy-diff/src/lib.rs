@@ -1,0 +1,1 @@
+//! Semantic, identity-aware comparison of two configurations (being built).

@@ -1,0 +1,1 @@
+//! Reader of legacy `Exported-ServerConfiguration-*` folders into the model (being built).

@@ -1,0 +1,1 @@
+//! Renderers of diagnostics: terminal text, JSON and SARIF (being built).
