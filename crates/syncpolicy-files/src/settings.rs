@@ -25,7 +25,7 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Read(#[from] ReadError),
 }
 

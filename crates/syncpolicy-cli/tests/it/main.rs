@@ -1,0 +1,5 @@
+//! Integration tests of the syncpolicy binary.
+
+mod show;
+mod support;
+mod tidy;

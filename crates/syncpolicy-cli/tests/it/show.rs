@@ -1,0 +1,82 @@
+//! `syncpolicy show` on every shipped sample (text and JSON snapshots), on folders, and on
+//! bad input; plus a check that the shipped samples are what the sample builders produce.
+
+use crate::support::{run, sample, stderr, stdout, workspace};
+
+const SAMPLES: &[&str] = &["express-single-forest", "multi-forest-custom"];
+
+#[test]
+fn shipped_samples_match_their_builders() {
+    for (name, config) in syncpolicy_samples::samples::all() {
+        let on_disk = std::fs::read(sample(name)).expect("sample file exists");
+        let built = syncpolicy_json::write_settings(&config);
+        assert!(
+            on_disk == built,
+            "samples/{name}.json is stale; regenerate it with `syncpolicy generate --sample {name} -o samples/{name}.json`"
+        );
+    }
+    assert_eq!(SAMPLES.len(), syncpolicy_samples::samples::all().len());
+}
+
+#[test]
+fn show_text_for_every_sample() {
+    for name in SAMPLES {
+        let path = format!("samples/{name}.json");
+        let out = run(&["show", &path]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        insta::assert_snapshot!(format!("show_text_{name}"), stdout(&out));
+    }
+}
+
+#[test]
+fn show_json_for_every_sample() {
+    for name in SAMPLES {
+        let path = format!("samples/{name}.json");
+        let out = run(&["show", &path, "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show emits JSON");
+        insta::assert_json_snapshot!(format!("show_json_{name}"), value);
+    }
+}
+
+#[test]
+fn show_reads_the_newest_snapshot_of_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        sample("express-single-forest"),
+        dir.path().join("Applied-SynchronizationPolicy-20250101-000000.000Z.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample("multi-forest-custom"),
+        dir.path().join("Applied-SynchronizationPolicy-20260101-000000.000Z.json"),
+    )
+    .unwrap();
+    let out = run(&["show", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["directories"].as_array().map(Vec::len), Some(2));
+    assert!(v["source"].as_str().unwrap().ends_with("20260101-000000.000Z.json"));
+}
+
+#[test]
+fn show_reports_bad_input_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\n  \"azureDirectoryPolicy\": {\n    \"tenantId\": 42\n  }\n}\n").unwrap();
+    let out = run(&["show", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out).replace(dir.path().to_str().unwrap(), "<dir>");
+    insta::assert_snapshot!(err, @r"
+    error: <dir>/broken.json:3:18: wrong value: invalid type: integer `42`, expected a string (at azureDirectoryPolicy.tenantId)
+    hint: correct the value to the expected type (see docs/settings-format.md)
+    ");
+    let missing = run(&["show", "no/such/file.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no/such/file.json does not exist"));
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(&["show", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("holds no settings file"));
+    assert!(workspace().join("samples").is_dir());
+}

@@ -1,0 +1,41 @@
+//! Helpers shared by the binary's integration tests: running `syncpolicy`, paths of the
+//! workspace and its shipped samples.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub(crate) fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the cli crate sits two levels below the workspace root")
+        .to_path_buf()
+}
+
+/// A shipped sample file.
+pub(crate) fn sample(name: &str) -> PathBuf {
+    workspace().join("samples").join(format!("{name}.json"))
+}
+
+/// Runs the binary with arguments, without colour, with a private home folder.
+pub(crate) fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_syncpolicy"))
+        .args(args)
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env_remove("SYNCPOLICY_HOME")
+        .env_remove("SYNCPOLICY_DATABASE")
+        .output()
+        .expect("the syncpolicy binary runs")
+}
+
+/// Standard output as text.
+pub(crate) fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub(crate) fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
