@@ -1,0 +1,307 @@
+//! Sign-in, optional features and identity mapping.
+
+use crate::error::{EditError, EditResult};
+use crate::select;
+use syncpolicy_model::config::{Configuration, DirectoryExtensionAttribute, METAVERSE_DATA_TYPES};
+use syncpolicy_model::identity::check_dn;
+use syncpolicy_model::signin::{SignIn, SignInMethod};
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+/// Sets the sign-in method; password hash sync and seamless SSO keep their state unless given.
+pub fn set_sign_in(
+    config: &mut Configuration,
+    method: Option<SignInMethod>,
+    password_hash_sync: Option<bool>,
+    seamless_sso: Option<bool>,
+) -> EditResult {
+    let current = &config.sign_in;
+    let method = method
+        .or_else(|| current.method())
+        .unwrap_or(SignInMethod::NotConfigured);
+    let phs = password_hash_sync.unwrap_or_else(|| current.password_hash_sync())
+        || method == SignInMethod::PasswordHashSync;
+    let sso = seamless_sso.unwrap_or_else(|| current.seamless_sso());
+    if sso && method.is_federated() {
+        return Err(EditError::refused(
+            "seamless single sign-on does not apply to federated sign-in",
+            "turn it off (--sso off) or choose password hash sync or pass-through authentication",
+        ));
+    }
+    let mut next = SignIn::new(method.clone(), phs, sso);
+    // Keep entries this version does not know.
+    next.tokens
+        .extend(current.unknown_tokens().iter().map(|s| (*s).to_owned()));
+    if next == config.sign_in {
+        return Err(EditError::refused(
+            "sign-in is already set that way",
+            "nothing to change",
+        ));
+    }
+    config.sign_in = next;
+    Ok(format!(
+        "sign-in set to {} (password hash sync {}, seamless SSO {})",
+        method.label(),
+        on_off(phs),
+        on_off(sso)
+    ))
+}
+
+/// An optional feature that is a plain switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    PasswordWriteback,
+    ExchangeHybrid,
+    MailPublicFolders,
+}
+
+/// Turns a switch feature on or off.
+pub fn set_switch(config: &mut Configuration, switch: Switch, on: bool) -> EditResult {
+    let (slot, label) = match switch {
+        Switch::PasswordWriteback => (&mut config.password_writeback, "password writeback"),
+        Switch::ExchangeHybrid => (
+            &mut config.exchange.hybrid_deployment,
+            "Exchange hybrid deployment",
+        ),
+        Switch::MailPublicFolders => (
+            &mut config.exchange.mail_public_folders,
+            "mail-enabled public folders",
+        ),
+    };
+    if *slot == on {
+        return Err(EditError::refused(
+            format!("{label} is already {}", on_off(on)),
+            "nothing to change",
+        ));
+    }
+    *slot = on;
+    Ok(format!("{label} {}", on_off(on)))
+}
+
+/// A per-directory feature set by a distinguished name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryDnFeature {
+    /// Container for written-back groups.
+    GroupWriteback,
+    /// Container for written-back devices.
+    DeviceWriteback,
+    /// Pilot group whose members alone are synchronized.
+    GroupFiltering,
+}
+
+impl DirectoryDnFeature {
+    fn label(self) -> &'static str {
+        match self {
+            DirectoryDnFeature::GroupWriteback => "group writeback",
+            DirectoryDnFeature::DeviceWriteback => "device writeback",
+            DirectoryDnFeature::GroupFiltering => "group filtering",
+        }
+    }
+}
+
+/// Turns a per-directory feature on (with its DN) or off (`None`).
+pub fn set_directory_dn(
+    config: &mut Configuration,
+    feature: DirectoryDnFeature,
+    dir: &str,
+    dn: Option<&str>,
+) -> EditResult {
+    if let Some(dn) = dn {
+        check_dn(dn).map_err(|why| {
+            EditError::invalid(
+                format!("{dn:?} is not a valid distinguished name: {why}"),
+                "write it as comma-separated attr=value parts, e.g. OU=Cloud Groups,DC=contoso,DC=com",
+            )
+        })?;
+    }
+    let i = select::onprem_directory(config, dir)?;
+    let d = &mut config.onpremises_directories[i];
+    let slot = match feature {
+        DirectoryDnFeature::GroupWriteback => &mut d.group_writeback_dn,
+        DirectoryDnFeature::DeviceWriteback => &mut d.device_writeback_dn,
+        DirectoryDnFeature::GroupFiltering => &mut d.group_filtering_dn,
+    };
+    let new = dn.unwrap_or("").to_owned();
+    if *slot == new {
+        return Err(EditError::refused(
+            format!("{} of {} is already set that way", feature.label(), d.name),
+            "nothing to change",
+        ));
+    }
+    *slot = new;
+    Ok(match dn {
+        Some(dn) => format!("{} on for {} ({dn})", feature.label(), d.name),
+        None => format!("{} off for {}", feature.label(), d.name),
+    })
+}
+
+/// Adds a directory extension attribute.
+pub fn add_directory_extension(
+    config: &mut Configuration,
+    attribute: &str,
+    object_class: &str,
+    data_type: &str,
+    multi_valued: bool,
+) -> EditResult {
+    if attribute.trim().is_empty() || object_class.trim().is_empty() {
+        return Err(EditError::invalid(
+            "an extension needs an attribute and an object class",
+            "give --attribute and --object-class",
+        ));
+    }
+    if !METAVERSE_DATA_TYPES
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(data_type))
+    {
+        return Err(EditError::invalid(
+            format!("{data_type:?} is not a data type"),
+            format!("use one of {}", METAVERSE_DATA_TYPES.join(", ")),
+        ));
+    }
+    let exts = &mut config.azure_directory.directory_extensions;
+    if exts.iter().any(|e| {
+        e.attribute
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(attribute))
+            && e.object_class
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(object_class))
+    }) {
+        return Err(EditError::refused(
+            format!("{object_class}.{attribute} is already synchronized"),
+            "nothing to change",
+        ));
+    }
+    exts.push(DirectoryExtensionAttribute {
+        attribute: Some(attribute.to_owned()),
+        object_class: Some(object_class.to_owned()),
+        data_type: Some(data_type.to_owned()),
+        multi_valued,
+        ..DirectoryExtensionAttribute::default()
+    });
+    Ok(format!(
+        "added directory extension {object_class}.{attribute} ({data_type}{})",
+        if multi_valued { ", multi-valued" } else { "" }
+    ))
+}
+
+/// Removes a directory extension attribute.
+pub fn remove_directory_extension(
+    config: &mut Configuration,
+    attribute: &str,
+    object_class: &str,
+) -> EditResult {
+    let exts = &mut config.azure_directory.directory_extensions;
+    let before = exts.len();
+    exts.retain(|e| {
+        !(e.attribute
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(attribute))
+            && e.object_class
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(object_class)))
+    });
+    if exts.len() == before {
+        return Err(EditError::not_found(
+            format!("directory extension {object_class}.{attribute}"),
+            "list them with `syncpolicy show`",
+        ));
+    }
+    Ok(format!(
+        "removed directory extension {object_class}.{attribute}"
+    ))
+}
+
+/// Sets Entra ID app filtering (the applications whose attributes are synchronized; empty: all)
+/// and the attributes excluded from synchronization.
+pub fn set_app_filter(
+    config: &mut Configuration,
+    apps: Option<Vec<String>>,
+    excluded: Option<Vec<String>>,
+) -> EditResult {
+    if apps.is_none() && excluded.is_none() {
+        return Err(EditError::invalid(
+            "nothing to change",
+            "give --apps and/or --exclude-attributes",
+        ));
+    }
+    let f = &mut config.azure_directory.exported_attributes;
+    let mut parts = Vec::new();
+    if let Some(a) = apps {
+        parts.push(if a.is_empty() {
+            "app filtering off".to_owned()
+        } else {
+            format!("apps {}", a.join(", "))
+        });
+        f.application_restrictions = a;
+    }
+    if let Some(x) = excluded {
+        parts.push(if x.is_empty() {
+            "no excluded attributes".to_owned()
+        } else {
+            format!("excluded attributes {}", x.join(", "))
+        });
+        f.excluded_attributes = x;
+    }
+    Ok(format!(
+        "set app and attribute filtering: {}",
+        parts.join("; ")
+    ))
+}
+
+/// Sets the accidental-delete threshold (`None`: off).
+pub fn set_deletion_threshold(config: &mut Configuration, threshold: Option<u32>) -> EditResult {
+    let new = threshold.map(|t| t.to_string()).unwrap_or_default();
+    if config.azure_directory.export_deletion_limit == new {
+        return Err(EditError::refused(
+            "the deletion threshold is already set that way",
+            "nothing to change",
+        ));
+    }
+    config.azure_directory.export_deletion_limit = new;
+    Ok(match threshold {
+        Some(t) => format!("deletion threshold set to {t}"),
+        None => "deletion threshold off".to_owned(),
+    })
+}
+
+/// Sets identity mapping fields that are given.
+pub fn set_identity(
+    config: &mut Configuration,
+    source_anchor: Option<&str>,
+    upn: Option<&str>,
+    matching: Option<&str>,
+    matching_attribute: Option<&str>,
+) -> EditResult {
+    let m = &mut config.identity_mapping;
+    let mut parts = Vec::new();
+    if let Some(a) = source_anchor {
+        m.source_anchor_attribute = Some(a.to_owned());
+        parts.push(format!("source anchor {a}"));
+    }
+    if let Some(u) = upn {
+        m.user_principal_name_attribute = Some(u.to_owned());
+        parts.push(format!("user principal name from {u}"));
+    }
+    if let Some(p) = matching {
+        m.user_matching_policy = Some(p.to_owned());
+        parts.push(format!("user matching {p}"));
+    }
+    if let Some(a) = matching_attribute {
+        m.user_matching_attribute = a.to_owned();
+        parts.push(format!("matching attribute {a}"));
+    }
+    if parts.is_empty() {
+        return Err(EditError::invalid(
+            "nothing to change",
+            "give --source-anchor, --upn, --matching or --matching-attribute",
+        ));
+    }
+    Ok(format!("identity mapping: {}", parts.join(", ")))
+}

@@ -1,0 +1,190 @@
+//! Precedence of custom rules: they share the band 0-99 across the whole server (the engine
+//! compares precedence across connectors), each number held by one rule. New rules get the
+//! lowest free number; `before`/`after` placement renumbers as few rules as possible.
+
+use crate::error::EditError;
+use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
+
+/// The lowest and highest precedence of the custom band.
+pub const CUSTOM_BAND: (i32, i32) = (0, 99);
+
+/// The custom rule holding a precedence, if any (other than `except`).
+pub fn holder(
+    config: &Configuration,
+    precedence: i32,
+    except: Option<RuleLocation>,
+) -> Option<RuleLocation> {
+    config
+        .rules()
+        .find(|(loc, r)| {
+            loc.set == RuleSet::Custom && r.precedence == precedence && Some(*loc) != except
+        })
+        .map(|(loc, _)| loc)
+}
+
+/// The lowest free precedence in 0-99.
+pub fn lowest_free(config: &Configuration) -> Result<i32, EditError> {
+    let taken: std::collections::HashSet<i32> = config
+        .rules()
+        .filter(|(loc, _)| loc.set == RuleSet::Custom)
+        .map(|(_, r)| r.precedence)
+        .collect();
+    (CUSTOM_BAND.0..=CUSTOM_BAND.1)
+        .find(|p| !taken.contains(p))
+        .ok_or_else(|| {
+            EditError::refused(
+                "every custom precedence from 0 to 99 is taken",
+                "delete or merge custom rules, or give --precedence outside 0-99 (validate warns that the product may reorder it)",
+            )
+        })
+}
+
+/// Checks that a precedence is free for `rule` (or for a new rule when `rule` is `None`).
+pub fn ensure_free(
+    config: &Configuration,
+    precedence: i32,
+    rule: Option<RuleLocation>,
+) -> Result<(), EditError> {
+    match holder(config, precedence, rule) {
+        None => Ok(()),
+        Some(loc) => {
+            let r = config
+                .rule(loc)
+                .map(|r| r.name().to_owned())
+                .unwrap_or_default();
+            Err(EditError::refused(
+                format!(
+                    "precedence {precedence} is taken by custom rule {r:?} in {}",
+                    config.directory_name(loc.directory)
+                ),
+                "choose another precedence, leave it out to get the lowest free one, or use --before/--after",
+            ))
+        }
+    }
+}
+
+/// Where to place a rule relative to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Directly in front of (wins over) this rule.
+    Before(RuleLocation),
+    /// Directly behind this rule.
+    After(RuleLocation),
+}
+
+/// New precedences so that `moving` (or a new rule when `None`) sits right before/after the
+/// anchor, renumbering as few custom rules in 0-99 as possible. Returns the precedence for the
+/// moving rule and the renumbering of others as (location, new precedence).
+pub fn place(
+    config: &Configuration,
+    moving: Option<RuleLocation>,
+    placement: Placement,
+) -> Result<(i32, Vec<(RuleLocation, i32)>), EditError> {
+    let anchor = match placement {
+        Placement::Before(a) | Placement::After(a) => a,
+    };
+    if Some(anchor) == moving {
+        return Err(EditError::refused(
+            "a rule cannot be placed relative to itself",
+            "name another rule in --before/--after",
+        ));
+    }
+    let anchor_rule = config.rule(anchor).ok_or_else(|| {
+        EditError::not_found(
+            "the anchor rule",
+            "list the rules with `syncpolicy rule list`",
+        )
+    })?;
+    if anchor.set != RuleSet::Custom || !in_band(anchor_rule.precedence) {
+        return Err(EditError::refused(
+            format!(
+                "{:?} is not a custom rule in 0-99 (precedence {})",
+                anchor_rule.name(),
+                anchor_rule.precedence
+            ),
+            "place custom rules relative to other custom rules; standard rules start at 100 and every custom rule in 0-99 already wins over them",
+        ));
+    }
+    // The custom band in order, without the moving rule.
+    let mut order: Vec<(RuleLocation, i32)> = config
+        .rules()
+        .filter(|(loc, r)| {
+            loc.set == RuleSet::Custom && in_band(r.precedence) && Some(*loc) != moving
+        })
+        .map(|(loc, r)| (loc, r.precedence))
+        .collect();
+    order.sort_by_key(|(_, p)| *p);
+    let at = order
+        .iter()
+        .position(|(loc, _)| *loc == anchor)
+        .map(|i| {
+            if matches!(placement, Placement::After(_)) {
+                i + 1
+            } else {
+                i
+            }
+        })
+        .unwrap_or(order.len());
+    // Try a gap between the neighbours first.
+    let low = if at == 0 {
+        CUSTOM_BAND.0 - 1
+    } else {
+        order[at - 1].1
+    };
+    let high = if at == order.len() {
+        CUSTOM_BAND.1 + 1
+    } else {
+        order[at].1
+    };
+    if high - low > 1 {
+        let p = if matches!(placement, Placement::Before(_)) {
+            high - 1
+        } else {
+            low + 1
+        };
+        return Ok((p, Vec::new()));
+    }
+    // No gap: shift the rules after the slot up while they collide, or those before it down.
+    let mut renumber = Vec::new();
+    let new_p = order.get(at).map_or(CUSTOM_BAND.1, |(_, p)| *p);
+    let mut ok_up = true;
+    let mut up = Vec::new();
+    for (next, (loc, p)) in (new_p + 1..).zip(&order[at..]) {
+        if *p >= next {
+            break;
+        }
+        if next > CUSTOM_BAND.1 {
+            ok_up = false;
+            break;
+        }
+        up.push((*loc, next));
+    }
+    if ok_up && at < order.len() {
+        renumber.extend(up);
+        return Ok((new_p, renumber));
+    }
+    let new_p = if at == 0 {
+        CUSTOM_BAND.0
+    } else {
+        order[at - 1].1
+    };
+    let mut prev = new_p - 1;
+    for (loc, p) in order[..at].iter().rev() {
+        if *p <= prev {
+            break;
+        }
+        if prev < CUSTOM_BAND.0 {
+            return Err(EditError::refused(
+                "there is no room in 0-99 to place the rule there",
+                "delete unused custom rules first",
+            ));
+        }
+        renumber.push((*loc, prev));
+        prev -= 1;
+    }
+    Ok((new_p, renumber))
+}
+
+fn in_band(p: i32) -> bool {
+    (CUSTOM_BAND.0..=CUSTOM_BAND.1).contains(&p)
+}
