@@ -17,5 +17,5 @@ mod raw;
 mod read;
 mod write;
 
-pub use read::{read_settings, read_settings_str};
-pub use write::{write_settings, write_settings_to};
+pub use read::{read_rule, read_settings, read_settings_str};
+pub use write::{write_rule, write_settings, write_settings_to};

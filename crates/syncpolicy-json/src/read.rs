@@ -65,6 +65,39 @@ pub fn read_settings_str(text: &str, file: &str) -> Result<Configuration, ReadEr
     }
 }
 
+/// Reads one rule in the settings-file rule shape (as `write_rule` writes it).
+pub fn read_rule(bytes: &[u8], file: &str) -> Result<SyncRule, ReadError> {
+    let (text, _) = decode(bytes).map_err(|e| ReadError {
+        kind: ReadErrorKind::Encoding,
+        file: file.to_owned(),
+        json_path: None,
+        line: None,
+        column: None,
+        message: format!("{} (byte offset {})", e.message, e.offset),
+        hint: "save the file as UTF-8 or as UTF-16 with a byte-order mark".to_owned(),
+    })?;
+    if text.trim().is_empty() {
+        return Err(ReadError {
+            kind: ReadErrorKind::Empty,
+            file: file.to_owned(),
+            json_path: None,
+            line: None,
+            column: None,
+            message: "the file is empty".to_owned(),
+            hint: "a rule file is one JSON object, as `syncpolicy rule show --format json` prints".to_owned(),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let mut track = serde_path_to_error::Track::new();
+    let result = De::<SyncRule>::deserialize(serde_path_to_error::Deserializer::new(
+        &mut de, &mut track,
+    ))
+    .and_then(|v| de.end().map(|()| v));
+    result
+        .map(|De(rule)| rule)
+        .map_err(|err| classify(err, track.path().to_string(), &text, file))
+}
+
 fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> ReadError {
     let full = err.to_string();
     let message = match full.rsplit_once(" at line ") {

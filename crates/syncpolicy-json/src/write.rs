@@ -657,3 +657,12 @@ pub(crate) fn rule_entry_json(
     rule_entry(&mut w, id, at, v, p);
     raw::compact(&String::from_utf8_lossy(&w.out))
 }
+
+/// Writes one rule in the settings-file rule shape (pretty JSON with a final newline), as
+/// `syncpolicy rule show --format json` prints it and `rule add --file` reads it.
+pub fn write_rule(v: &SyncRule) -> String {
+    let mut w = Writer::new(Vec::new());
+    rule(&mut w, v);
+    w.out.push(b'\n');
+    String::from_utf8_lossy(&w.out).into_owned()
+}

@@ -206,3 +206,15 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+#[test]
+fn single_rules_round_trip() {
+    let config = syncpolicy_samples::samples::multi_forest_custom();
+    for (_, rule) in config.rules() {
+        let text = syncpolicy_json::write_rule(rule);
+        let back = syncpolicy_json::read_rule(text.as_bytes(), "rule.json").unwrap();
+        assert_eq!(&back, rule);
+    }
+    let err = syncpolicy_json::read_rule(br#"{"Name": "x", "disabled": "no"}"#, "rule.json").unwrap_err();
+    assert_eq!(err.json_path.as_deref(), Some("disabled"));
+}
