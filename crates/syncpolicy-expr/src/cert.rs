@@ -306,7 +306,10 @@ impl Certificate {
     }
     /// OID of the attribute type of the most specific RDN (e.g. `2.5.4.3` for a CN).
     pub(crate) fn issuer_oid(&self) -> String {
-        self.issuer.last().map(|(o, _)| o.clone()).unwrap_or_default()
+        self.issuer
+            .last()
+            .map(|(o, _)| o.clone())
+            .unwrap_or_default()
     }
     pub(crate) fn subject_oid(&self) -> String {
         self.subject

@@ -102,7 +102,8 @@ fn mismatch(expected: Param, actual: Ty, expr: &Expr) -> Option<&'static str> {
         Param::Bool => match actual {
             Ty::Str
                 if literal.is_some_and(|s| {
-                    !s.trim().eq_ignore_ascii_case("true") && !s.trim().eq_ignore_ascii_case("false")
+                    !s.trim().eq_ignore_ascii_case("true")
+                        && !s.trim().eq_ignore_ascii_case("false")
                 }) =>
             {
                 Some("this string is not a boolean")
@@ -202,6 +203,7 @@ impl Checker<'_> {
                         "attributes are written `[name]`, parameters `%name%`, strings `\"text\"`"
                             .into(),
                     );
+                    return Ty::Any;
                 } else if !option_allowed {
                     self.error(
                         K::TypeMismatch,
@@ -378,7 +380,10 @@ impl Checker<'_> {
                         self.error(
                             K::ExpectedVariable,
                             arg.span,
-                            format!("the first argument of `{}` must be a variable such as `$item`", spec.name),
+                            format!(
+                                "the first argument of `{}` must be a variable such as `$item`",
+                                spec.name
+                            ),
                         );
                         self.infer(arg, false);
                     }
@@ -397,7 +402,10 @@ impl Checker<'_> {
                         self.error(
                             K::ExpectedAttributeName,
                             arg.span,
-                            format!("`{}` takes the attribute name as a quoted string", spec.name),
+                            format!(
+                                "`{}` takes the attribute name as a quoted string",
+                                spec.name
+                            ),
                         )
                         .hint = Some(match &arg.kind {
                             ExprKind::Attr(a) => format!("write `{}(\"{a}\")`", spec.name),

@@ -194,11 +194,16 @@ fn render_one(out: &mut String, source: &str, d: &ExprDiagnostic, color: bool) {
     ));
     out.push_str(&format!(" --> {line}:{column}\n"));
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
     let text = &source[line_start..line_end];
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
-    out.push_str(&format!("{pad} |\n{gutter} | {}\n", text.replace('\t', " ")));
+    out.push_str(&format!(
+        "{pad} |\n{gutter} | {}\n",
+        text.replace('\t', " ")
+    ));
     let lead = source[line_start..start].chars().count();
     let width = source[start..end.min(line_end).max(start)]
         .chars()

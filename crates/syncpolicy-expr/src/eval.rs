@@ -154,7 +154,7 @@ impl Compiled {
         };
         match ev.boundary(&self.root) {
             Ok(v) => Ok(v.into_owned()),
-            Err(Flow::Error(e)) => Err(e),
+            Err(Flow::Error(e)) => Err(*e),
             Err(Flow::Lift(name)) => Err(EvalError {
                 kind: EvalErrorKind::Type,
                 message: format!("multi-valued attribute `{name}` used where one value is needed"),
@@ -171,14 +171,15 @@ impl fmt::Display for Compiled {
 }
 
 enum Flow<'a> {
-    Error(EvalError),
+    /// Boxed to keep results small on the hot path.
+    Error(Box<EvalError>),
     /// A multi-valued attribute reached a single-value position: re-evaluate per value.
     Lift(&'a str),
 }
 
 impl From<EvalError> for Flow<'_> {
     fn from(e: EvalError) -> Self {
-        Flow::Error(e)
+        Flow::Error(Box::new(e))
     }
 }
 
@@ -243,7 +244,7 @@ impl<'a> Evaluator<'a> {
 
     fn truth(&mut self, node: &'a Node, span: Span) -> Result<bool, Flow<'a>> {
         let v = self.scalar(node)?;
-        functions::truthy(&v).map_err(|e| Flow::Error(fn_err(e, span)))
+        functions::truthy(&v).map_err(|e| Flow::from(fn_err(e, span)))
     }
 
     fn eval(&mut self, node: &'a Node) -> R<'a> {
@@ -264,7 +265,8 @@ impl<'a> Evaluator<'a> {
                 )
                 .into()),
             },
-            Node::Var(name, span) => match self.variables.iter().rev().find(|(n, _)| *n == &**name) {
+            Node::Var(name, span) => match self.variables.iter().rev().find(|(n, _)| *n == &**name)
+            {
                 Some((_, v)) => Ok(Cow::Owned(v.clone())),
                 None => Err(err(
                     EvalErrorKind::Type,
@@ -287,6 +289,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline(never)]
     fn binary(&mut self, op: BinOp, lhs: &'a Node, rhs: &'a Node, span: Span) -> R<'a> {
         match op {
             BinOp::And => {
@@ -302,11 +305,12 @@ impl<'a> Evaluator<'a> {
                 let r = self.scalar(rhs)?;
                 functions::binary(op, &l, &r)
                     .map(Cow::Owned)
-                    .map_err(|e| Flow::Error(fn_err(e, span)))
+                    .map_err(|e| Flow::from(fn_err(e, span)))
             }
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, func: Func, args: &'a [Node], span: Span) -> R<'a> {
         match func {
             Func::Iif => {
@@ -345,6 +349,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    #[inline(never)]
     fn binding_form(&mut self, func: Func, args: &'a [Node], span: Span) -> R<'a> {
         let [var, source, body] = args else {
             return Err(arity(func, span));
@@ -384,6 +389,7 @@ impl<'a> Evaluator<'a> {
         Ok(Cow::Owned(Value::multi(out)))
     }
 
+    #[inline(never)]
     fn ordinary(&mut self, func: Func, args: &'a [Node], span: Span) -> R<'a> {
         let spec = func.spec();
         if args.len() < spec.required || args.len() > spec.params.len() {
@@ -409,7 +415,7 @@ impl<'a> Evaluator<'a> {
         };
         lifted(&mut ctx, func, spec.params, &values[..n])
             .map(Cow::Owned)
-            .map_err(|e| Flow::Error(fn_err(e, span)))
+            .map_err(|e| Flow::from(fn_err(e, span)))
     }
 }
 
@@ -437,7 +443,7 @@ fn lifted(
 }
 
 fn arity<'a>(func: Func, span: Span) -> Flow<'a> {
-    Flow::Error(err(
+    Flow::from(err(
         EvalErrorKind::InvalidArgument,
         span,
         format!("wrong number of arguments for `{}`", func.name()),

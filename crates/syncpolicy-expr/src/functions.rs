@@ -471,16 +471,16 @@ fn pad(s: &str, len: i64, ch: &str, at_left: bool) -> F<String> {
     }
     let mut chars = ch.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {
-        return arg_err(format!(
-            "the padding must be one character, found \"{ch}\""
-        ));
+        return arg_err(format!("the padding must be one character, found \"{ch}\""));
     };
     let have = char_count(s) as i64;
     if len <= have {
         return Ok(s.to_string());
     }
     if len > MAX_PAD {
-        return arg_err(format!("cannot pad to {len} characters (at most {MAX_PAD})"));
+        return arg_err(format!(
+            "cannot pad to {len} characters (at most {MAX_PAD})"
+        ));
     }
     let fill: String = std::iter::repeat_n(c, (len - have) as usize).collect();
     Ok(if at_left {
@@ -693,7 +693,11 @@ fn collection_index(values: &[Value], i: i64) -> Option<&Value> {
     values.get((i - 1) as usize)
 }
 
-pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, Value>]) -> F<Value> {
+pub(crate) fn apply(
+    ctx: &mut CallContext<'_, '_>,
+    func: Func,
+    args: &[Cow<'_, Value>],
+) -> F<Value> {
     let a0 = arg(args, 0);
     let a1 = arg(args, 1);
     let a2 = arg(args, 2);
@@ -887,20 +891,22 @@ pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, V
             }
             let dn = reference(a0)?;
             let k = num(a1)?;
-            let mut parts = split_dn(dn);
-            if func == DnComponentRev {
-                check_option(a2, &["DC"])?;
-                if !a2.is_null() {
-                    parts.retain(|p| !rdn_type(p).eq_ignore_ascii_case("dc"));
-                }
-                parts.reverse();
-            }
             if k < 1 {
                 return Ok(Value::Null);
             }
-            Ok(parts
-                .get((k - 1) as usize)
-                .map_or(Value::Null, |p| Value::Str(rdn_value(p).to_string())))
+            let parts = split_dn(dn);
+            let found = if func == DnComponentRev {
+                check_option(a2, &["DC"])?;
+                let skip_dc = !a2.is_null();
+                parts
+                    .iter()
+                    .rev()
+                    .filter(|p| !(skip_dc && rdn_type(p).eq_ignore_ascii_case("dc")))
+                    .nth((k - 1) as usize)
+            } else {
+                parts.get((k - 1) as usize)
+            };
+            Ok(found.map_or(Value::Null, |p| Value::Str(rdn_value(p).to_string())))
         }
         EscapeDnComponent => str_result(a0, escape_dn_component),
 
@@ -913,6 +919,9 @@ pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, V
             Ok(Value::Num(if func == BitAnd { a & b } else { a | b }))
         }
         RandomNum => {
+            if a0.is_null() || a1.is_null() {
+                return Ok(Value::Null);
+            }
             let (a, b) = (num(a0)?, num(a1)?);
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
             let span = (hi as i128 - lo as i128 + 1) as u128;
@@ -989,7 +998,9 @@ pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, V
             let d = text(a1)?;
             let mut chars = d.chars();
             let (Some(c), None) = (chars.next(), chars.next()) else {
-                return arg_err(format!("the delimiter must be one character, found \"{d}\""));
+                return arg_err(format!(
+                    "the delimiter must be one character, found \"{d}\""
+                ));
             };
             let parts: Vec<Value> = if a2.is_null() || num(a2)? <= 0 {
                 s.split(c).map(|p| Value::Str(p.to_string())).collect()
@@ -1102,11 +1113,27 @@ pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, V
         }
 
         // Certificates.
-        CertExtensionOids | CertFormat | CertFriendlyName | CertHashString | CertIssuer
-        | CertIssuerDn | CertIssuerOid | CertKeyAlgorithm | CertKeyAlgorithmParams
-        | CertNameInfo | CertNotAfter | CertNotBefore | CertPublicKeyOid
-        | CertPublicKeyParametersOid | CertSerialNumber | CertSignatureAlgorithmOid
-        | CertSubject | CertSubjectNameDn | CertSubjectNameOid | CertThumbprint | CertVersion => {
+        CertExtensionOids
+        | CertFormat
+        | CertFriendlyName
+        | CertHashString
+        | CertIssuer
+        | CertIssuerDn
+        | CertIssuerOid
+        | CertKeyAlgorithm
+        | CertKeyAlgorithmParams
+        | CertNameInfo
+        | CertNotAfter
+        | CertNotBefore
+        | CertPublicKeyOid
+        | CertPublicKeyParametersOid
+        | CertSerialNumber
+        | CertSignatureAlgorithmOid
+        | CertSubject
+        | CertSubjectNameDn
+        | CertSubjectNameOid
+        | CertThumbprint
+        | CertVersion => {
             if a0.is_null() {
                 return Ok(Value::Null);
             }
@@ -1169,8 +1196,7 @@ pub(crate) fn apply(ctx: &mut CallContext<'_, '_>, func: Func, args: &[Cow<'_, V
                 return arg_err(format!("CBin writes 1 to 8 bytes, {n} asked"));
             }
             let bits = 8 * n as u32;
-            let fits = n == 8
-                || (v >= -(1i64 << (bits - 1)) && v < (1i64 << bits));
+            let fits = n == 8 || (v >= -(1i64 << (bits - 1)) && v < (1i64 << bits));
             if !fits {
                 return arg_err(format!("{v} does not fit in {n} byte(s)"));
             }

@@ -5,7 +5,10 @@ use crate::diagnostic::{ExprDiagnostic, ExprDiagnosticKind as K, Span};
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tok {
     Str(String),
-    Num { value: i64, hex: bool },
+    Num {
+        value: i64,
+        hex: bool,
+    },
     Attr(String),
     Param(String),
     Var(String),
@@ -122,7 +125,10 @@ pub(crate) fn lex(source: &str) -> (Vec<Token>, Vec<ExprDiagnostic>) {
                                 span,
                                 format!("invalid hexadecimal number `&H{text}`"),
                             ));
-                            Token { tok: Tok::Bad, span }
+                            Token {
+                                tok: Tok::Bad,
+                                span,
+                            }
                         }
                     }
                 } else {
@@ -144,7 +150,10 @@ pub(crate) fn lex(source: &str) -> (Vec<Token>, Vec<ExprDiagnostic>) {
                         span,
                         "expected a variable name after `$`",
                     ));
-                    Token { tok: Tok::Bad, span }
+                    Token {
+                        tok: Tok::Bad,
+                        span,
+                    }
                 } else {
                     Token {
                         tok: Tok::Var(source[start + 1..start + 1 + len].to_string()),
@@ -170,7 +179,10 @@ pub(crate) fn lex(source: &str) -> (Vec<Token>, Vec<ExprDiagnostic>) {
                             span,
                             format!("invalid number `{text}`"),
                         ));
-                        Token { tok: Tok::Bad, span }
+                        Token {
+                            tok: Tok::Bad,
+                            span,
+                        }
                     }
                 }
             }
@@ -197,7 +209,10 @@ pub(crate) fn lex(source: &str) -> (Vec<Token>, Vec<ExprDiagnostic>) {
                     d = d.with_hint("there is no `!` operator; write `X = False`");
                 }
                 diagnostics.push(d);
-                Token { tok: Tok::Bad, span }
+                Token {
+                    tok: Tok::Bad,
+                    span,
+                }
             }
         };
         // Advance the char iterator past the token.

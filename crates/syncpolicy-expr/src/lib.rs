@@ -20,8 +20,8 @@
 
 pub mod ast;
 pub mod catalogue;
-pub mod check;
 mod cert;
+pub mod check;
 pub mod diagnostic;
 mod encoding;
 pub mod env;

@@ -142,7 +142,12 @@ pub fn parse_ldif_entry(text: &str) -> Result<ObjectInput, ObjectParseError> {
         if let Some(cont) = raw.strip_prefix(' ') {
             match lines.last_mut() {
                 Some((_, last)) if !last.is_empty() => last.push_str(cont),
-                _ => return Err(error("a continuation line with nothing to continue", Some(i + 1))),
+                _ => {
+                    return Err(error(
+                        "a continuation line with nothing to continue",
+                        Some(i + 1),
+                    ))
+                }
             }
         } else {
             lines.push((i + 1, raw.to_string()));
@@ -163,7 +168,10 @@ pub fn parse_ldif_entry(text: &str) -> Result<ObjectInput, ObjectParseError> {
             continue;
         }
         let Some((name, rest)) = line.split_once(':') else {
-            return Err(error(format!("expected `attribute: value`, found \"{line}\""), line_no));
+            return Err(error(
+                format!("expected `attribute: value`, found \"{line}\""),
+                line_no,
+            ));
         };
         let name = name.trim();
         if !seen_entry && name.eq_ignore_ascii_case("version") {
@@ -184,9 +192,9 @@ pub fn parse_ldif_entry(text: &str) -> Result<ObjectInput, ObjectParseError> {
             let bytes = base64_decode(b64.trim())
                 .ok_or_else(|| error(format!("attribute `{name}`: invalid base64"), line_no))?;
             if name.eq_ignore_ascii_case("dn") {
-                Value::Ref(String::from_utf8(bytes).map_err(|_| {
-                    error("the DN is not UTF-8", line_no)
-                })?)
+                Value::Ref(
+                    String::from_utf8(bytes).map_err(|_| error("the DN is not UTF-8", line_no))?,
+                )
             } else {
                 Value::Bin(bytes)
             }
@@ -241,4 +249,26 @@ pub fn parse_ldif_entry(text: &str) -> Result<ObjectInput, ObjectParseError> {
         object,
         imported: None,
     })
+}
+
+/// A value as JSON, in the same typed form [`parse_json_object`] reads: strings, integers and
+/// Booleans as themselves, binary as `{"base64": ...}`, references as `{"dn": ...}`, dates as
+/// `{"date": ...}`, collections as arrays, null as `null`, and the flow sentinels as
+/// `{"special": "AuthoritativeNull"}` / `{"special": "IgnoreThisFlow"}`.
+pub fn value_to_json(value: &Value) -> serde_json::Value {
+    use serde_json::json;
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Str(s) => json!(s),
+        Value::Num(n) => json!(n),
+        Value::Bool(b) => json!(b),
+        Value::Bin(b) => json!({ "base64": crate::encoding::base64_encode(b) }),
+        Value::Ref(dn) => json!({ "dn": dn }),
+        Value::Date(d) => json!({ "date": d.to_string() }),
+        Value::Multi(values) => {
+            serde_json::Value::Array(values.iter().map(value_to_json).collect())
+        }
+        Value::AuthoritativeNull => json!({ "special": "AuthoritativeNull" }),
+        Value::IgnoreThisFlow => json!({ "special": "IgnoreThisFlow" }),
+    }
 }

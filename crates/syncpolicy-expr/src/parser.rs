@@ -67,12 +67,18 @@ pub fn parse_with(source: &str, options: ParseOptions) -> (Option<Expr>, Vec<Exp
         return (None, parser.diagnostics);
     }
     let expr = parser.parse_expr();
-    // Anything left over: report it and keep parsing so later errors are found too.
+    // Anything left over: report it and keep parsing so later errors are found too. Right after
+    // a bad token (already reported) the missing operator is not reported again.
+    let mut after_bad = false;
     loop {
         let before = parser.pos;
         match parser.peek().clone() {
             Tok::Eof => break,
-            Tok::Bad => parser.bump(),
+            Tok::Bad => {
+                parser.bump();
+                after_bad = true;
+                continue;
+            }
             Tok::RParen => {
                 let span = parser.span();
                 parser.diagnostics.push(ExprDiagnostic::error(
@@ -81,6 +87,9 @@ pub fn parse_with(source: &str, options: ParseOptions) -> (Option<Expr>, Vec<Exp
                     "unexpected `)`",
                 ));
                 parser.bump();
+            }
+            _ if after_bad => {
+                parser.parse_expr();
             }
             _ => {
                 let span = parser.span();
@@ -95,11 +104,13 @@ pub fn parse_with(source: &str, options: ParseOptions) -> (Option<Expr>, Vec<Exp
                 parser.parse_expr();
             }
         }
+        after_bad = false;
         if parser.pos == before {
             parser.bump();
         }
     }
     let mut diagnostics = parser.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     if depth(&expr) > MAX_DEPTH {
         diagnostics.push(ExprDiagnostic::error(
             K::TooComplex,
@@ -448,11 +459,19 @@ impl Parser {
             end = end.to(arg.span);
             args.push(arg);
             // After an argument: `,`, `)` or an error.
+            let mut after_bad = false;
             loop {
                 let before = self.pos;
                 match self.peek().clone() {
                     Tok::Comma | Tok::RParen | Tok::Eof => break,
-                    Tok::Bad => self.bump(),
+                    Tok::Bad => {
+                        self.bump();
+                        after_bad = true;
+                        continue;
+                    }
+                    _ if after_bad => {
+                        self.nested(Parser::parse_expr);
+                    }
                     other => {
                         let span = self.span();
                         self.diagnostics.push(ExprDiagnostic::error(
@@ -466,6 +485,7 @@ impl Parser {
                         self.nested(Parser::parse_expr);
                     }
                 }
+                after_bad = false;
                 if self.pos == before {
                     self.bump();
                 }

@@ -109,9 +109,7 @@ impl DateTime {
         }
         let days = days_from_civil(c.year, c.month, c.day);
         let secs = i64::from(c.hour) * 3600 + i64::from(c.minute) * 60 + i64::from(c.second);
-        DateTime::from_ticks(
-            days * TICKS_PER_DAY + secs * TICKS_PER_SECOND + i64::from(c.fraction),
-        )
+        DateTime::from_ticks(days * TICKS_PER_DAY + secs * TICKS_PER_SECOND + i64::from(c.fraction))
     }
 
     pub fn civil(self) -> Civil {

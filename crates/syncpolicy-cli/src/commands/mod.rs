@@ -6,6 +6,7 @@ pub(crate) mod diff;
 pub(crate) mod migrate;
 pub(crate) mod install;
 pub(crate) mod export;
+pub(crate) mod expr;
 pub(crate) mod history;
 pub(crate) mod verify;
 pub(crate) mod staging;
@@ -55,6 +56,8 @@ pub(crate) enum Command {
     Verify(verify::VerifyArgs),
     /// Turn staging mode on or off.
     Staging(staging::StagingArgs),
+    /// Parse, check and evaluate declarative-provisioning expressions.
+    Expr(expr::ExprArgs),
     /// Write a sample or a generated large configuration (for trials, tests and benchmarks).
     Generate(generate::GenerateArgs),
 }
@@ -70,6 +73,7 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::History(args) => history::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),
         Command::Staging(args) => staging::run(args, ctx),
+        Command::Expr(args) => expr::run(args, ctx),
         Command::Generate(args) => generate::run(args, ctx),
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the expression language: one test binary, one module per area.
 
 mod check;
+mod docs;
 mod functions;
 mod object;
 mod oob;

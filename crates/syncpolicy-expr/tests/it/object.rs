@@ -1,1 +1,115 @@
-//! placeholder-free stub replaced below
+//! Reading source objects from JSON and LDIF text.
+
+use syncpolicy_expr::object::{parse_json_object, parse_ldif_entry, parse_object};
+use syncpolicy_expr::value::Value;
+
+#[test]
+fn json_typed_values() {
+    let input = parse_object(
+        r#"{"s": "x", "n": 5, "b": true, "none": null, "mv": ["a", 1],
+            "bin": {"base64": "AQI="}, "hex": {"hex": "0A0B"},
+            "g": {"guid": "6f9619ff-8b86-d011-b42d-00c04fc964ff"},
+            "sid": {"sid": "S-1-5-32-544"}, "m": {"dn": "CN=Boss"},
+            "d": {"date": "2012-01-01T23:00:00Z"},
+            "$imported": {"s": "old"}}"#,
+    )
+    .expect("valid");
+    let o = &input.object;
+    assert_eq!(o.get("s"), Some(&Value::Str("x".into())));
+    assert_eq!(o.get("n"), Some(&Value::Num(5)));
+    assert_eq!(o.get("b"), Some(&Value::Bool(true)));
+    assert_eq!(o.get("none"), None);
+    assert_eq!(
+        o.get("mv"),
+        Some(&Value::Multi(vec![Value::Str("a".into()), Value::Num(1)]))
+    );
+    assert_eq!(o.get("bin"), Some(&Value::Bin(vec![1, 2])));
+    assert_eq!(o.get("hex"), Some(&Value::Bin(vec![10, 11])));
+    assert!(matches!(o.get("g"), Some(Value::Bin(b)) if b.len() == 16 && b[0] == 0xff));
+    assert_eq!(
+        o.get("sid"),
+        Some(&Value::Bin(vec![
+            1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 32, 2, 0, 0
+        ]))
+    );
+    assert_eq!(o.get("m"), Some(&Value::Ref("CN=Boss".into())));
+    assert!(matches!(o.get("d"), Some(Value::Date(_))));
+    assert_eq!(
+        input.imported.as_ref().and_then(|i| i.get("s")),
+        Some(&Value::Str("old".into()))
+    );
+}
+
+#[test]
+fn json_errors() {
+    for (text, part) in [
+        ("[1]", "JSON object"),
+        (r#"{"a": 1.5}"#, "only integers"),
+        (r#"{"a": {"base64": "***"}}"#, "invalid base64"),
+        (r#"{"a": {"kind": "x"}}"#, "unknown value type"),
+        (r#"{"a": [[1]]}"#, "nested arrays"),
+        (r#"{"a": "#, "invalid JSON"),
+    ] {
+        let err = parse_json_object(text).expect_err(text);
+        assert!(err.message.contains(part), "{text}: {}", err.message);
+    }
+}
+
+#[test]
+fn ldif_entry() {
+    let input = parse_ldif_entry(
+        "version: 1\n# a comment\ndn: CN=John Doe,OU=Users,DC=contoso,DC=com\nsAMAccountName: jdoe\nproxyAddresses: SMTP:a@contoso.com\nproxyAddresses: smtp:b@con\n toso.com\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\n",
+    )
+    .expect("valid");
+    let o = &input.object;
+    assert_eq!(
+        o.get("dn"),
+        Some(&Value::Ref("CN=John Doe,OU=Users,DC=contoso,DC=com".into()))
+    );
+    assert_eq!(o.get("sAMAccountName"), Some(&Value::Str("jdoe".into())));
+    assert_eq!(
+        o.get("proxyAddresses"),
+        Some(&Value::Multi(vec![
+            Value::Str("SMTP:a@contoso.com".into()),
+            Value::Str("smtp:b@contoso.com".into())
+        ]))
+    );
+    assert!(matches!(o.get("objectGUID"), Some(Value::Bin(b)) if b.len() == 16));
+    crate::check(
+        "ConvertToBase64([objectGUID])",
+        "dn: CN=x\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\n",
+        crate::s("/xmWb4aLEdC0LQDAT8lk/w=="),
+    );
+}
+
+#[test]
+fn ldif_errors() {
+    for (text, part) in [
+        ("", "no entry"),
+        ("dn: CN=a\n\ndn: CN=b\n", "more than one entry"),
+        ("dn: CN=a\nphoto:< file:///x\n", "URL values"),
+        ("dn: CN=a\nbad line\n", "expected `attribute: value`"),
+        ("dn: CN=a\nx:: ***\n", "invalid base64"),
+        ("dn: CN=a\nchangetype: add\n", "change records"),
+    ] {
+        let err = parse_ldif_entry(text).expect_err(text);
+        assert!(err.message.contains(part), "{text:?}: {}", err.message);
+    }
+}
+
+#[test]
+fn values_as_json_read_back() {
+    use syncpolicy_expr::object::value_to_json;
+    let input = parse_object(
+        r#"{"a": ["x", 1, true, {"base64": "AQI="}, {"dn": "CN=a"}, {"date": "2012-01-01T23:00:00Z"}]}"#,
+    )
+    .expect("valid");
+    let a = input.object.get("a").expect("present");
+    let json = serde_json::json!({ "a": value_to_json(a) }).to_string();
+    let again = parse_object(&json).expect("round trip");
+    assert_eq!(again.object.get("a"), Some(a));
+    assert_eq!(
+        value_to_json(&Value::AuthoritativeNull).to_string(),
+        r#"{"special":"AuthoritativeNull"}"#
+    );
+}

@@ -101,7 +101,8 @@ fn comparisons_bind_tighter_than_logical_operators() {
     let (expr, _) = syncpolicy_expr::parse("IsPresent([a]) = False || [b] = \"x\" && [c] <> 1");
     let printed = expr.map(|e| e.to_string()).unwrap_or_default();
     assert_eq!(printed, "IsPresent([a]) = False || [b] = \"x\" && [c] <> 1");
-    let (expr, _) = syncpolicy_expr::parse("(IsPresent([a]) = False) || (([b] = \"x\") && ([c] <> 1))");
+    let (expr, _) =
+        syncpolicy_expr::parse("(IsPresent([a]) = False) || (([b] = \"x\") && ([c] <> 1))");
     assert_eq!(
         expr.map(|e| e.to_string()).unwrap_or_default(),
         printed,
@@ -117,7 +118,11 @@ fn fixture_1_enabled_user_anchor_upn_and_dn() {
     check(USER_PRINCIPAL_NAME, &user, s("jdoe@contoso.com"));
     check(ACCOUNT_ENABLED, &user, b(true));
     check(SOURCE_ANCHOR, &user, s("/xmWb4aLEdC0LQDAT8lk/w=="));
-    check(SOURCE_ANCHOR_CONSISTENCY_GUID, &user, s("/xmWb4aLEdC0LQDAT8lk/w=="));
+    check(
+        SOURCE_ANCHOR_CONSISTENCY_GUID,
+        &user,
+        s("/xmWb4aLEdC0LQDAT8lk/w=="),
+    );
     check(SOURCE_OBJECT_TYPE, &user, s("User"));
     check(
         OUT_DN,
@@ -133,8 +138,14 @@ fn fixture_1_enabled_user_anchor_upn_and_dn() {
 
 #[test]
 fn fixture_1_consistency_guid_preferred_when_present() {
-    let user = ordinary_user(r#", "mS-DS-ConsistencyGuid": {"guid": "00000000-0000-0000-0000-000000000001"}"#);
-    check(SOURCE_ANCHOR_CONSISTENCY_GUID, &user, s("AAAAAAAAAAAAAAAAAAAAAQ=="));
+    let user = ordinary_user(
+        r#", "mS-DS-ConsistencyGuid": {"guid": "00000000-0000-0000-0000-000000000001"}"#,
+    );
+    check(
+        SOURCE_ANCHOR_CONSISTENCY_GUID,
+        &user,
+        s("AAAAAAAAAAAAAAAAAAAAAQ=="),
+    );
     match eval(SOURCE_ANCHOR_BINARY, &user) {
         Ok(Value::Bin(bytes)) => assert_eq!(bytes[15], 1),
         other => panic!("expected binary, got {other:?}"),
@@ -144,7 +155,11 @@ fn fixture_1_consistency_guid_preferred_when_present() {
 #[test]
 fn fixture_1_disabled_account_is_not_enabled() {
     check(ACCOUNT_ENABLED, r#"{"userAccountControl": 514}"#, b(false));
-    check(ACCOUNT_ENABLED, r#"{"userAccountControl": "514"}"#, b(false));
+    check(
+        ACCOUNT_ENABLED,
+        r#"{"userAccountControl": "514"}"#,
+        b(false),
+    );
 }
 
 // Fixture 2: no UPN.
@@ -344,7 +359,11 @@ fn outbound_anchor_check_and_usage_location() {
     );
     check(USAGE_LOCATION, EMPTY, Value::IgnoreThisFlow);
     check(USAGE_LOCATION, r#"{"usageLocation": "DK"}"#, s("DK"));
-    check(r#"Replace([cloudAnchor],"User_","")"#, r#"{"cloudAnchor": "User_1234"}"#, s("1234"));
+    check(
+        r#"Replace([cloudAnchor],"User_","")"#,
+        r#"{"cloudAnchor": "User_1234"}"#,
+        s("1234"),
+    );
 }
 
 #[test]

@@ -1,0 +1,310 @@
+//! `syncpolicy expr`: check or evaluate one declarative-provisioning expression.
+//!
+//! `expr check EXPR` prints every syntax and checker diagnostic with a caret under it (exit 1
+//! when there is an error). `expr eval EXPR --object FILE --param NAME=VALUE` evaluates against
+//! one object (JSON or a single LDIF entry) and prints the result with its type (exit 1 when
+//! the expression is invalid or the evaluation fails, e.g. `Error(...)`).
+
+use crate::context::Context;
+use crate::exit;
+use anyhow::{bail, Context as _};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use syncpolicy_expr::check::CheckContext;
+use syncpolicy_expr::diagnostic::{line_column, render, ExprDiagnostic, Severity};
+use syncpolicy_expr::env::{Env, Parameters};
+use syncpolicy_expr::object::{parse_object, value_to_json, ObjectInput};
+use syncpolicy_expr::time::DateTime;
+use syncpolicy_expr::value::Value;
+
+/// Check or evaluate a declarative-provisioning expression.
+#[derive(Debug, Args)]
+pub(crate) struct ExprArgs {
+    #[command(subcommand)]
+    pub(crate) command: ExprCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExprCommand {
+    /// Parse and check an expression; print every problem with its position.
+    Check(CheckArgs),
+    /// Evaluate an expression against one object and print the result with its type.
+    Eval(EvalArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The expression, e.g. 'IIF(IsPresent([mail]),[mail],NULL)'.
+    pub(crate) expression: String,
+    /// Also accept this administrator-defined parameter name (repeatable).
+    #[arg(long = "known-param", value_name = "NAME")]
+    pub(crate) known_params: Vec<String>,
+    /// Do not report unknown %Parameter% names.
+    #[arg(long)]
+    pub(crate) allow_unknown_params: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvalArgs {
+    /// The expression to evaluate.
+    pub(crate) expression: String,
+    /// The source object: a JSON object or a single LDIF entry; `-` reads standard input.
+    /// Without it the object has no attributes.
+    ///
+    /// JSON values: strings, integers, booleans, arrays for multi-valued attributes, and
+    /// {"base64": ...}, {"hex": ...}, {"guid": ...}, {"sid": ...} (binary), {"dn": ...}
+    /// (reference), {"date": ...} (date). "$imported": {...} gives the last imported values.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) object: Option<PathBuf>,
+    /// A parameter value, e.g. --param Domain.FQDN=contoso.com (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub(crate) params: Vec<String>,
+    /// The time Now() returns (ISO 8601); the current time by default.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<String>,
+    /// Seed for RandomNum() and Guid().
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+pub(crate) fn run(args: &ExprArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        ExprCommand::Check(check) => run_check(check, ctx),
+        ExprCommand::Eval(eval) => run_eval(eval, ctx),
+    }
+}
+
+fn diagnostics_json(source: &str, diagnostics: &[ExprDiagnostic]) -> serde_json::Value {
+    serde_json::Value::Array(
+        diagnostics
+            .iter()
+            .map(|d| {
+                let (line, column) = line_column(source, d.span.start);
+                json!({
+                    "severity": d.severity.as_str(),
+                    "code": d.kind.code(),
+                    "message": d.message,
+                    "hint": d.hint,
+                    "span": { "start": d.span.start, "end": d.span.end },
+                    "line": line,
+                    "column": column,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn has_errors(diagnostics: &[ExprDiagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+fn run_check(args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let mut context = CheckContext::with_parameters(args.known_params.iter().cloned());
+    context.allow_unknown_parameters = args.allow_unknown_params;
+    let diagnostics = syncpolicy_expr::diagnose(&args.expression, &context);
+    let failed = has_errors(&diagnostics);
+    match args.format {
+        Format::Json => {
+            let out = json!({
+                "ok": !failed,
+                "diagnostics": diagnostics_json(&args.expression, &diagnostics),
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Text => {
+            if diagnostics.is_empty() {
+                if !ctx.quiet {
+                    println!("ok: no problems found");
+                }
+            } else {
+                print!(
+                    "{}",
+                    render(&args.expression, &diagnostics, ctx.color_stdout)
+                );
+            }
+        }
+    }
+    Ok(ExitCode::from(if failed {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }))
+}
+
+fn read_object(path: &PathBuf) -> anyhow::Result<ObjectInput> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read the object from stdin")?
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the object file {}", path.display()))?
+    };
+    parse_object(&text).map_err(|e| {
+        let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+        anyhow::anyhow!("{}{at}: {}", path.display(), e.message)
+    })
+}
+
+fn parameters(pairs: &[String]) -> anyhow::Result<Parameters> {
+    let mut parameters = Parameters::new();
+    for pair in pairs {
+        let Some((name, value)) = pair.split_once('=') else {
+            bail!(
+                "--param {pair}: expected NAME=VALUE\nhint: e.g. --param Domain.FQDN=contoso.com"
+            );
+        };
+        let name = name.trim().trim_matches('%');
+        if name.is_empty() {
+            bail!("--param {pair}: the parameter name is empty");
+        }
+        parameters.insert(name, value);
+    }
+    Ok(parameters)
+}
+
+fn current_time() -> Option<DateTime> {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    DateTime::from_unix_seconds(i64::try_from(since.as_secs()).ok()?)
+}
+
+fn run_eval(args: &EvalArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let parameters = match parameters(&args.params) {
+        Ok(p) => p,
+        Err(e) => {
+            ctx.print_error(&e);
+            return Ok(ExitCode::from(exit::ERROR));
+        }
+    };
+    let input = match &args.object {
+        Some(path) => match read_object(path) {
+            Ok(input) => input,
+            Err(e) => {
+                ctx.print_error(&e);
+                return Ok(ExitCode::from(exit::ERROR));
+            }
+        },
+        None => ObjectInput::default(),
+    };
+    let now = match &args.now {
+        Some(text) => match DateTime::parse(text) {
+            Some(d) => Some(d),
+            None => {
+                ctx.print_error(&anyhow::anyhow!("--now {text}: not a date and time"));
+                return Ok(ExitCode::from(exit::ERROR));
+            }
+        },
+        None => current_time(),
+    };
+
+    let context = CheckContext::with_parameters(parameters.names().into_iter().map(String::from));
+    let compiled = match syncpolicy_expr::compile_with(&args.expression, &context) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            match args.format {
+                Format::Json => {
+                    let out = json!({
+                        "ok": false,
+                        "diagnostics": diagnostics_json(&args.expression, &diagnostics),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                }
+                Format::Text => print!(
+                    "{}",
+                    render(&args.expression, &diagnostics, ctx.color_stdout)
+                ),
+            }
+            return Ok(ExitCode::from(exit::FINDINGS));
+        }
+    };
+
+    let mut env = Env::new(&input.object, &parameters).with_seed(args.seed);
+    if let Some(now) = now {
+        env = env.with_now(now);
+    }
+    if let Some(imported) = &input.imported {
+        env = env.with_imported(imported);
+    }
+    let result = compiled.eval(&env);
+    match (args.format, &result) {
+        (Format::Json, Ok(value)) => {
+            let out = json!({
+                "ok": true,
+                "type": value.type_description(),
+                "value": value_to_json(value),
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        (Format::Json, Err(e)) => {
+            let out = json!({
+                "ok": false,
+                "error": {
+                    "kind": e.kind.code(),
+                    "message": e.message,
+                    "span": { "start": e.span.start, "end": e.span.end },
+                },
+            });
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        (Format::Text, Ok(value)) => print_value(value),
+        (Format::Text, Err(e)) => {
+            let diagnostic = ExprDiagnostic::error(
+                syncpolicy_expr::diagnostic::ExprDiagnosticKind::TypeMismatch,
+                e.span,
+                e.to_string(),
+            );
+            let rendered = render(&args.expression, &[diagnostic], ctx.color_stdout);
+            // Replace the header with the evaluation error's own kind.
+            let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);
+            let (red, reset) = if ctx.color_stdout {
+                ("\x1b[1;31m", "\x1b[0m")
+            } else {
+                ("", "")
+            };
+            print!(
+                "{red}evaluation error[{}]{reset}: {e}\n{body}",
+                e.kind.code()
+            );
+        }
+    }
+    Ok(ExitCode::from(if result.is_ok() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    }))
+}
+
+fn print_value(value: &Value) {
+    println!("type: {}", value.type_description());
+    match value {
+        Value::Multi(values) => {
+            println!("value:");
+            for v in values {
+                println!("  - {}", one_line(v));
+            }
+        }
+        v => println!("value: {}", one_line(v)),
+    }
+}
+
+/// A value on one line: strings quoted (so empty and padded strings show), the rest as text.
+fn one_line(value: &Value) -> String {
+    match value {
+        Value::Str(s) | Value::Ref(s) => format!("{s:?}"),
+        Value::Bin(_) => format!("{value} (base64)"),
+        v => v.to_string(),
+    }
+}
