@@ -96,11 +96,26 @@ pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
     })
 }
 
-fn load_legacy(dir: &Path, _ctx: &Context) -> anyhow::Result<Loaded> {
-    bail!(
-        "{} is a legacy server-configuration export, which this build cannot read yet",
-        dir.display()
-    )
+fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
+    let (config, report) = syncpolicy_files::legacy::load_legacy_folder(dir)?;
+    if ctx.verbose {
+        ctx.status(&format!(
+            "migrated the legacy export {} in memory: {} connectors, {} rules ({} unattached)",
+            dir.display(),
+            report.counts.connectors,
+            report.counts.rules,
+            report.counts.unattached_rules
+        ));
+        for item in &report.items {
+            ctx.status(&format!("  {}: {}", item.class.label(), item.diagnostic));
+        }
+    }
+    Ok(Loaded {
+        config,
+        label: dir.display().to_string(),
+        path: None,
+        text: None,
+    })
 }
 
 fn load_reference(reference: &str, _ctx: &Context) -> anyhow::Result<Loaded> {

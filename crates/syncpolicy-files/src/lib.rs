@@ -2,6 +2,7 @@
 //! names with sortable UTC timestamps, and reading settings files and snapshot folders.
 
 pub mod atomic;
+pub mod legacy;
 pub mod settings;
 pub mod snapshot;
 pub mod timestamp;

@@ -1,0 +1,186 @@
+//! The disk side of legacy migration: reads an `Exported-ServerConfiguration-*` folder
+//! (only the documented file names: `Connectors/*.xml`, `GlobalSettings/MV.xml`,
+//! `SynchronizationRules/*.xml`, `PersistedState.xml`, `MigratedPolicy.json`) into memory and
+//! hands it to `syncpolicy_legacy::migrate`. Nothing read from a file is used as a path.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use syncpolicy_json::error::ReadError;
+use syncpolicy_legacy::{
+    LegacyError, LegacyFolder, MigratedPolicy, MigrationReport, CONNECTORS_DIR,
+    GLOBAL_SETTINGS_DIR, MIGRATED_POLICY_FILE, PERSISTED_STATE_FILE, RULES_DIR,
+};
+use syncpolicy_model::config::Configuration;
+
+/// Why a legacy folder could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LegacyLoadError {
+    /// The folder itself is not there (or is not a folder).
+    #[error("{path} is not a folder\nhint: give the Exported-ServerConfiguration-* folder that MigrateSettings.ps1 wrote")]
+    NotAFolder { path: String },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// `MigratedPolicy.json` could not be read.
+    #[error(transparent)]
+    Policy(#[from] Box<ReadError>),
+    /// The content could not be migrated. The error names files relative to `folder`.
+    #[error("{}", legacy_message(folder, error))]
+    Legacy {
+        folder: String,
+        error: Box<LegacyError>,
+    },
+}
+
+/// The error with its file named by full path (the folder joined to the relative name).
+fn legacy_message(folder: &str, error: &LegacyError) -> String {
+    match error {
+        LegacyError::Missing { .. } => error.to_string(),
+        _ => format!("{}{}{error}", folder, std::path::MAIN_SEPARATOR),
+    }
+}
+
+/// Reads a legacy folder from disk into memory (no migration yet).
+pub fn read_legacy_folder(path: &Path) -> Result<LegacyFolder, LegacyLoadError> {
+    let display = path.display().to_string();
+    if !path.is_dir() {
+        return Err(LegacyLoadError::NotAFolder { path: display });
+    }
+    let io_err = |p: &Path, source: io::Error| LegacyLoadError::Io {
+        path: p.display().to_string(),
+        source,
+    };
+    let mut folder = LegacyFolder::new(display);
+    // Subfolders are matched case-insensitively (the export comes from Windows).
+    let entries = fs::read_dir(path).map_err(|e| io_err(path, e))?;
+    let mut top_files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_err(path, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type().map_err(|e| io_err(&entry.path(), e))?;
+        if kind.is_dir() {
+            for wanted in [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR] {
+                if name.eq_ignore_ascii_case(wanted) {
+                    folder.folders.push(wanted.to_owned());
+                    read_xml_files(&entry.path(), wanted, &mut folder)?;
+                }
+            }
+        } else if kind.is_file() {
+            top_files.push(name);
+        }
+    }
+    for wanted in [PERSISTED_STATE_FILE] {
+        if let Some(name) = top_files.iter().find(|n| n.eq_ignore_ascii_case(wanted)) {
+            let p = path.join(name);
+            let bytes = fs::read(&p).map_err(|e| io_err(&p, e))?;
+            folder.files.push((wanted.to_owned(), bytes));
+        }
+    }
+    if let Some(name) = top_files
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(MIGRATED_POLICY_FILE))
+    {
+        let p = path.join(name);
+        let bytes = fs::read(&p).map_err(|e| io_err(&p, e))?;
+        let shown = p.display().to_string();
+        let config = syncpolicy_json::read_settings(&bytes, &shown).map_err(Box::new)?;
+        folder.migrated_policy = Some(MigratedPolicy {
+            file: shown,
+            policy_metadata: config.policy_metadata,
+            deployment_metadata: config.deployment_metadata,
+        });
+    }
+    Ok(folder)
+}
+
+/// Reads the `.xml` files directly in a subfolder (file names from the listing only).
+fn read_xml_files(
+    dir: &Path,
+    prefix: &str,
+    folder: &mut LegacyFolder,
+) -> Result<(), LegacyLoadError> {
+    let io_err = |p: &Path, source: io::Error| LegacyLoadError::Io {
+        path: p.display().to_string(),
+        source,
+    };
+    for entry in fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+        let entry = entry.map_err(|e| io_err(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry
+            .file_type()
+            .map_err(|e| io_err(&entry.path(), e))?
+            .is_file();
+        if is_file && name.to_ascii_lowercase().ends_with(".xml") {
+            let p = entry.path();
+            let bytes = fs::read(&p).map_err(|e| io_err(&p, e))?;
+            folder.files.push((format!("{prefix}/{name}"), bytes));
+        }
+    }
+    Ok(())
+}
+
+/// Reads and migrates a legacy folder.
+pub fn load_legacy_folder(
+    path: &Path,
+) -> Result<(Configuration, MigrationReport), LegacyLoadError> {
+    let folder = read_legacy_folder(path)?;
+    syncpolicy_legacy::migrate(&folder).map_err(|error| LegacyLoadError::Legacy {
+        folder: folder.name.clone(),
+        error: Box::new(error),
+    })
+}
+
+/// Writes a legacy folder for a configuration (fixture generator plus `MigratedPolicy.json`
+/// with the configuration's metadata), for tests, trials and benchmarks. `dir` must exist.
+pub fn write_legacy_folder(
+    dir: &Path,
+    config: &Configuration,
+    schema_bytes_per_connector: usize,
+) -> io::Result<()> {
+    for sub in [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR] {
+        fs::create_dir_all(dir.join(sub))?;
+    }
+    for (rel, bytes) in syncpolicy_legacy::fixture::write_folder(config, schema_bytes_per_connector)
+    {
+        fs::write(dir.join(rel), bytes)?;
+    }
+    let metadata_only = Configuration {
+        policy_metadata: config.policy_metadata.clone(),
+        deployment_metadata: config.deployment_metadata.clone(),
+        ..Configuration::default()
+    };
+    fs::write(
+        dir.join(MIGRATED_POLICY_FILE),
+        syncpolicy_json::write_settings(&metadata_only),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_loads_a_sample_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let sample = syncpolicy_samples::samples::multi_forest_custom();
+        write_legacy_folder(dir.path(), &sample, 2048).unwrap();
+        let (config, report) = load_legacy_folder(dir.path()).unwrap();
+        assert_eq!(config.onpremises_directories.len(), 2);
+        assert_eq!(config.policy_metadata, sample.policy_metadata);
+        assert_eq!(config.rule_count(), sample.rule_count());
+        assert!(report.unattached_rules.is_empty());
+    }
+
+    #[test]
+    fn missing_parts_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load_legacy_folder(&dir.path().join("nope")).unwrap_err();
+        assert!(err.to_string().ends_with("nope is not a folder\nhint: give the Exported-ServerConfiguration-* folder that MigrateSettings.ps1 wrote"));
+        let err = load_legacy_folder(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("has no Connectors/ folder, GlobalSettings/ folder, SynchronizationRules/ folder, PersistedState.xml and MigratedPolicy.json"), "{err}");
+    }
+}

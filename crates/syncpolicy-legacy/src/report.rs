@@ -1,0 +1,153 @@
+//! The migration report: counts, what was kept in the extension part, every item that was
+//! fixed, needs review or must be redone by hand, and the rules that could not be attached.
+
+use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
+use syncpolicy_model::rule::SyncRule;
+
+/// How an item of the report is classified (as midPoint's `verify` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Classification {
+    /// The migration handled it; nothing to do.
+    FixedAutomatically,
+    /// Migrated, but a person should look at it before the file is imported.
+    NeedsReview,
+    /// Could not be carried into the settings file; must be set up again by hand.
+    RedoByHand,
+}
+
+impl Classification {
+    /// Kebab-case name (`fixed-automatically`, `needs-review`, `redo-by-hand`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Classification::FixedAutomatically => "fixed-automatically",
+            Classification::NeedsReview => "needs-review",
+            Classification::RedoByHand => "redo-by-hand",
+        }
+    }
+
+    /// A readable heading.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Classification::FixedAutomatically => "fixed automatically",
+            Classification::NeedsReview => "needs review",
+            Classification::RedoByHand => "must be redone by hand",
+        }
+    }
+
+    fn severity(&self) -> Severity {
+        match self {
+            Classification::FixedAutomatically => Severity::Info,
+            Classification::NeedsReview => Severity::Warning,
+            Classification::RedoByHand => Severity::Error,
+        }
+    }
+}
+
+/// One item of the report: its class and the diagnostic (code, message, file and element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportItem {
+    pub class: Classification,
+    pub diagnostic: Diagnostic,
+}
+
+/// Numbers of what was migrated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Connector files read.
+    pub connectors: usize,
+    /// On-premises AD connectors (directories).
+    pub ad_connectors: usize,
+    /// Whether the Entra connector was found.
+    pub entra_connector: bool,
+    pub partitions: usize,
+    pub selected_partitions: usize,
+    /// Rule files read.
+    pub rules: usize,
+    pub standard_rules: usize,
+    pub custom_rules: usize,
+    /// Disabled rules (standard and custom).
+    pub disabled_rules: usize,
+    pub unattached_rules: usize,
+    /// MV.xml parameters read.
+    pub global_parameters: usize,
+}
+
+/// A rule whose connector is not in the folder: kept here, in full, instead of dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnattachedRule {
+    /// The rule file (relative to the export folder).
+    pub file: String,
+    /// The connector identifier the rule names, as written.
+    pub connector: String,
+    pub rule: SyncRule,
+}
+
+/// Everything the migration has to say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub counts: Counts,
+    /// What was kept in the settings file's extension part because Microsoft's format has no
+    /// place for it, one readable line each.
+    pub kept_in_extension: Vec<String>,
+    pub items: Vec<ReportItem>,
+    pub unattached_rules: Vec<UnattachedRule>,
+}
+
+impl MigrationReport {
+    /// Items of one class.
+    pub fn items_of(&self, class: Classification) -> impl Iterator<Item = &ReportItem> {
+        self.items.iter().filter(move |i| i.class == class)
+    }
+
+    /// True when something must be redone by hand.
+    pub fn has_redo_by_hand(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.class == Classification::RedoByHand)
+    }
+
+    /// Number of items of one class.
+    pub fn count(&self, class: Classification) -> usize {
+        self.items_of(class).count()
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        class: Classification,
+        code: (&str, &str),
+        message: impl Into<String>,
+        location: Location,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(code.0, code.1, class.severity(), message, location);
+        d.help = help;
+        self.items.push(ReportItem {
+            class,
+            diagnostic: d,
+        });
+    }
+}
+
+/// Item codes of the report.
+pub mod codes {
+    pub const IDENTIFIERS_NORMALIZED: (&str, &str) = ("SP301", "identifiers-normalized");
+    pub const KEPT_IN_EXTENSION: (&str, &str) = ("SP302", "kept-in-extension");
+    pub const UNKNOWN_PARAMETER_KEPT: (&str, &str) = ("SP303", "unknown-parameter-kept");
+    pub const METADATA_MISSING: (&str, &str) = ("SP310", "metadata-missing");
+    pub const NOT_IN_LEGACY_EXPORT: (&str, &str) = ("SP311", "not-in-legacy-export");
+    pub const DISABLED_CUSTOM_RULE: (&str, &str) = ("SP312", "disabled-custom-rule");
+    pub const UNKNOWN_VALUE_KEPT: (&str, &str) = ("SP313", "unknown-value-kept");
+    pub const WRITEBACK_FOREST_UNKNOWN: (&str, &str) = ("SP314", "writeback-forest-unknown");
+    pub const OBJECT_TYPES_DIFFER: (&str, &str) = ("SP315", "partition-object-types-differ");
+    pub const METAVERSE_SCHEMA_NOT_COMPARED: (&str, &str) =
+        ("SP316", "metaverse-schema-not-compared");
+    pub const SIGN_IN_NOT_RECORDED: (&str, &str) = ("SP317", "sign-in-not-recorded");
+    pub const LIST_NOT_UNDERSTOOD: (&str, &str) = ("SP318", "parameter-list-not-understood");
+    pub const GROUP_FILTER_NOT_FOUND: (&str, &str) = ("SP319", "group-filter-not-found");
+    pub const CREDENTIAL_NOT_EXPORTED: (&str, &str) = ("SP320", "credential-not-exported");
+    pub const UNATTACHED_RULE: (&str, &str) = ("SP330", "unattached-rule");
+    pub const UNSUPPORTED_CONNECTOR: (&str, &str) = ("SP331", "unsupported-connector");
+    pub const UNKNOWN_RULE_ELEMENT: (&str, &str) = ("SP332", "unknown-rule-element");
+    pub const SECOND_ENTRA_CONNECTOR: (&str, &str) = ("SP333", "second-entra-connector");
+    pub const WRITEBACK_NOT_KEPT: (&str, &str) = ("SP334", "writeback-container-not-kept");
+}
