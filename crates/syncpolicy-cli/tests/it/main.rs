@@ -3,3 +3,5 @@
 mod show;
 mod support;
 mod tidy;
+mod migrate;
+mod diff;
