@@ -1,7 +1,9 @@
 //! Entry point of the `syncpolicy` binary: parses the command line and dispatches.
 
+mod change;
 mod commands;
 mod context;
+mod deployment;
 mod source;
 mod exit;
 mod output;

@@ -267,6 +267,19 @@ fn render_text(r: &Report<'_>, st: &Style) -> String {
     o
 }
 
+/// The changes of a diff grouped by area, as the text report lists them (used by `--dry-run`
+/// of the change commands too).
+pub(crate) fn render_changes_text(diff: &Diff, st: &Style) -> String {
+    let mut o = String::new();
+    for (area, changes) in by_area(&diff.changes) {
+        let _ = writeln!(o, "{}", st.bold(area.label()));
+        for c in changes {
+            text_change(&mut o, c, st);
+        }
+    }
+    o
+}
+
 fn marker(kind: ChangeKind, st: &Style) -> String {
     let m = kind.marker().to_string();
     match kind {

@@ -3,6 +3,16 @@
 pub(crate) mod show;
 pub(crate) mod validate;
 pub(crate) mod diff;
+pub(crate) mod rule;
+pub(crate) mod runprofile;
+pub(crate) mod scheduler;
+pub(crate) mod identity;
+pub(crate) mod feature;
+pub(crate) mod signin;
+pub(crate) mod connector;
+pub(crate) mod ou;
+pub(crate) mod partition;
+pub(crate) mod directory;
 pub(crate) mod migrate;
 pub(crate) mod install;
 pub(crate) mod export;
@@ -56,6 +66,26 @@ pub(crate) enum Command {
     Verify(verify::VerifyArgs),
     /// Turn staging mode on or off.
     Staging(staging::StagingArgs),
+    /// Add, remove or list on-premises directories (AD forests).
+    Directory(directory::DirectoryArgs),
+    /// Add, select or deselect domain partitions; preferred domain controllers.
+    Partition(partition::PartitionArgs),
+    /// OU filtering: include, exclude or clear containers.
+    Ou(ou::OuArgs),
+    /// Object types and attributes a connector imports.
+    Connector(connector::ConnectorArgs),
+    /// Sign-in method, password hash sync and seamless single sign-on.
+    Signin(signin::SigninArgs),
+    /// Optional features: writeback, Exchange hybrid, group filtering, directory extensions, app filtering, deletion threshold.
+    Feature(feature::FeatureArgs),
+    /// Source anchor, user principal name and user matching.
+    Identity(identity::IdentityArgs),
+    /// Sync cycle interval and whether the scheduler runs.
+    Scheduler(scheduler::SchedulerArgs),
+    /// Run profiles and their steps per connector.
+    Runprofile(runprofile::RunprofileArgs),
+    /// The rules editor: list, show, add, edit, enable, disable, clone, delete, move rules.
+    Rule(rule::RuleArgs),
     /// Parse, check and evaluate declarative-provisioning expressions.
     Expr(expr::ExprArgs),
     /// Write a sample or a generated large configuration (for trials, tests and benchmarks).
@@ -73,6 +103,16 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::History(args) => history::run(args, ctx),
         Command::Verify(args) => verify::run(args, ctx),
         Command::Staging(args) => staging::run(args, ctx),
+        Command::Directory(args) => directory::run(args, ctx),
+        Command::Partition(args) => partition::run(args, ctx),
+        Command::Ou(args) => ou::run(args, ctx),
+        Command::Connector(args) => connector::run(args, ctx),
+        Command::Signin(args) => signin::run(args, ctx),
+        Command::Feature(args) => feature::run(args, ctx),
+        Command::Identity(args) => identity::run(args, ctx),
+        Command::Scheduler(args) => scheduler::run(args, ctx),
+        Command::Runprofile(args) => runprofile::run(args, ctx),
+        Command::Rule(args) => rule::run(args, ctx),
         Command::Expr(args) => expr::run(args, ctx),
         Command::Generate(args) => generate::run(args, ctx),
     }

@@ -1,0 +1,572 @@
+//! `syncpolicy rule`: the rules editor — list, show, add, edit, enable, disable, clone a
+//! standard rule into an editable custom copy, delete a custom rule, move in precedence.
+
+use crate::change::{self, ChangeArgs};
+use crate::context::Context;
+use crate::exit;
+use crate::output::{print_stdout, OutputFormat, Style};
+use anyhow::Context as _;
+use clap::{Subcommand, ValueEnum};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use syncpolicy_edit::precedence::Placement;
+use syncpolicy_edit::rules::{self, RuleEdit};
+use syncpolicy_edit::select::{self, RuleSelector};
+use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
+use syncpolicy_model::enums::{Direction, LinkType, MergeType};
+use syncpolicy_model::rule::SyncRule;
+
+/// Arguments of `syncpolicy rule`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RuleArgs {
+    #[command(subcommand)]
+    pub(crate) action: RuleAction,
+}
+
+/// Which rule: by name or identifier, narrowed by directory and direction when a name is
+/// shared.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Which {
+    /// The rule's name or identifier.
+    pub(crate) rule: String,
+    /// The directory the rule belongs to (a forest name, or `entra`).
+    #[arg(long)]
+    pub(crate) directory: Option<String>,
+    /// The rule's direction.
+    #[arg(long, value_enum)]
+    pub(crate) direction: Option<Dir>,
+}
+
+impl Which {
+    fn selector(&self) -> RuleSelector {
+        RuleSelector {
+            rule: self.rule.clone(),
+            directory: self.directory.clone(),
+            direction: self.direction.map(|d| d.name().to_owned()),
+        }
+    }
+}
+
+/// Rule directions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Dir {
+    Inbound,
+    Outbound,
+}
+
+impl Dir {
+    fn name(self) -> &'static str {
+        match self {
+            Dir::Inbound => "Inbound",
+            Dir::Outbound => "Outbound",
+        }
+    }
+}
+
+/// Link types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Link {
+    Provision,
+    Join,
+    StickyJoin,
+    JoinNoFlow,
+}
+
+impl Link {
+    fn to_model(self) -> LinkType {
+        match self {
+            Link::Provision => LinkType::Provision,
+            Link::Join => LinkType::Join,
+            Link::StickyJoin => LinkType::StickyJoin,
+            Link::JoinNoFlow => LinkType::JoinNoFlow,
+        }
+    }
+}
+
+/// Placement relative to another custom rule.
+#[derive(Debug, Clone, clap::Args)]
+#[group(multiple = false)]
+pub(crate) struct Place {
+    /// Put the rule directly in front of (winning over) this custom rule, renumbering custom
+    /// rules within 0-99 when needed.
+    #[arg(long, value_name = "RULE")]
+    pub(crate) before: Option<String>,
+    /// Put the rule directly behind this custom rule.
+    #[arg(long, value_name = "RULE")]
+    pub(crate) after: Option<String>,
+}
+
+impl Place {
+    fn resolve(&self, config: &Configuration) -> Result<Option<Placement>, syncpolicy_edit::EditError> {
+        let find = |name: &str| select::rule(config, &RuleSelector { rule: name.to_owned(), ..RuleSelector::default() });
+        Ok(match (&self.before, &self.after) {
+            (Some(b), _) => Some(Placement::Before(find(b)?)),
+            (_, Some(a)) => Some(Placement::After(find(a)?)),
+            _ => None,
+        })
+    }
+}
+
+/// The content flags shared by `add` and `edit`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Content {
+    /// The rule's description.
+    #[arg(long)]
+    pub(crate) description: Option<String>,
+    /// A scope group: clauses "ATTRIBUTE OPERATOR VALUE" separated by ';' (AND). Repeat for
+    /// more groups (OR). Replaces the rule's scope on edit.
+    #[arg(long = "scope", value_name = "GROUP")]
+    pub(crate) scope: Vec<String>,
+    /// A join group: "CS=MV" conditions separated by ',' (AND), a trailing ! for
+    /// case-sensitive. Repeat for more groups, tried in order. Replaces the joins on edit.
+    #[arg(long = "join", value_name = "GROUP")]
+    pub(crate) join: Vec<String>,
+    /// A mapping: "DEST<-SOURCE" (direct), "DEST:=EXPRESSION" (expression) or "DEST=VALUE"
+    /// (constant). Repeatable; on edit it replaces the mapping to the same destination.
+    #[arg(long = "mapping", value_name = "MAPPING")]
+    pub(crate) mapping: Vec<String>,
+    /// Merge type of the mappings given here.
+    #[arg(long, value_enum)]
+    pub(crate) merge: Option<Merge>,
+    /// The mappings given here apply only once (on creation).
+    #[arg(long)]
+    pub(crate) execute_once: bool,
+    /// The link type.
+    #[arg(long, value_enum)]
+    pub(crate) link_type: Option<Link>,
+}
+
+/// Merge types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Merge {
+    Update,
+    Replace,
+    Merge,
+    MergeCaseInsensitive,
+}
+
+impl Merge {
+    fn to_model(self) -> MergeType {
+        match self {
+            Merge::Update => MergeType::Update,
+            Merge::Replace => MergeType::Replace,
+            Merge::Merge => MergeType::Merge,
+            Merge::MergeCaseInsensitive => MergeType::MergeCaseInsensitive,
+        }
+    }
+}
+
+impl Content {
+    fn to_edit(&self) -> Result<RuleEdit, syncpolicy_edit::EditError> {
+        let mut e = RuleEdit { description: self.description.clone(), ..RuleEdit::default() };
+        if !self.scope.is_empty() {
+            e.scope_groups = Some(self.scope.iter().map(|g| rules::parse_scope_group(g)).collect::<Result<_, _>>()?);
+        }
+        if !self.join.is_empty() {
+            e.join_groups = Some(self.join.iter().map(|g| rules::parse_join_group(g)).collect::<Result<_, _>>()?);
+        }
+        for m in &self.mapping {
+            e.set_mappings.push(rules::parse_mapping(m, self.merge.map(Merge::to_model), self.execute_once)?);
+        }
+        e.link_type = self.link_type.map(Link::to_model);
+        Ok(e)
+    }
+}
+
+/// Which rules `rule list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Kind {
+    Standard,
+    Custom,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RuleAction {
+    /// List rules by precedence, optionally filtered.
+    List {
+        /// Only this directory (a forest name, or `entra`).
+        #[arg(long)]
+        directory: Option<String>,
+        /// Only this direction.
+        #[arg(long, value_enum)]
+        direction: Option<Dir>,
+        /// Only standard or only custom rules.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// Only disabled rules.
+        #[arg(long, conflicts_with = "enabled")]
+        disabled: bool,
+        /// Only enabled rules.
+        #[arg(long)]
+        enabled: bool,
+        /// Read from this source instead of the deployment.
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Show one rule in full (JSON: the settings-file rule shape, usable with `rule add --file`).
+    Show {
+        #[command(flatten)]
+        which: Which,
+        /// Read from this source instead of the deployment.
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Add a custom rule, from a file (JSON in the settings-file rule shape) or from flags.
+    /// It gets the lowest free precedence in 0-99 unless --precedence, --before or --after.
+    Add {
+        /// The directory it belongs to (a forest name, or `entra`).
+        #[arg(long)]
+        directory: String,
+        /// A JSON file holding the rule.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "direction", "source", "target"])]
+        file: Option<PathBuf>,
+        /// The rule's name.
+        #[arg(long, required_unless_present = "file")]
+        name: Option<String>,
+        #[arg(long, value_enum, required_unless_present = "file")]
+        direction: Option<Dir>,
+        /// Source object type, e.g. user.
+        #[arg(long, required_unless_present = "file")]
+        source: Option<String>,
+        /// Target object type, e.g. person.
+        #[arg(long, required_unless_present = "file")]
+        target: Option<String>,
+        #[command(flatten)]
+        content: Content,
+        /// The precedence (must be free).
+        #[arg(long)]
+        precedence: Option<i32>,
+        #[command(flatten)]
+        place: Place,
+        /// Add it disabled.
+        #[arg(long = "disable")]
+        add_disabled: bool,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Edit a rule. Standard rules can only be enabled or disabled unless --force (validate
+    /// then reports them as modified); clone them instead.
+    Edit {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        content: Content,
+        /// Remove the mapping to this destination (repeatable).
+        #[arg(long, value_name = "DEST")]
+        remove_mapping: Vec<String>,
+        /// The precedence (must be free).
+        #[arg(long)]
+        precedence: Option<i32>,
+        #[command(flatten)]
+        place: Place,
+        /// Change a standard rule anyway.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Disable a rule.
+    Disable {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Enable a rule.
+    Enable {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Clone a standard rule into an editable custom rule (lowest free precedence in 0-99)
+    /// and disable the original: the supported way to change a standard rule.
+    Clone {
+        #[command(flatten)]
+        which: Which,
+        /// The clone's name (default: "Custom - <name>").
+        #[arg(long)]
+        name: Option<String>,
+        /// The clone's precedence (must be free).
+        #[arg(long)]
+        precedence: Option<i32>,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Delete a custom rule (standard rules can only be disabled).
+    Delete {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+    /// Move a custom rule in precedence, before or after another custom rule.
+    Move {
+        #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
+        place: Place,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
+}
+
+pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    use RuleAction as A;
+    match &args.action {
+        A::List { directory, direction, kind, disabled, enabled, source, format } => {
+            let config = change::current(ctx, source.as_deref())?;
+            let dir = match directory {
+                Some(d) => Some(select::directory(&config, d)?),
+                None => None,
+            };
+            let mut rows: Vec<(RuleLocation, &SyncRule)> = config
+                .rules()
+                .filter(|(loc, r)| {
+                    dir.is_none_or(|d| d == loc.directory)
+                        && direction.is_none_or(|x| r.direction_str() == x.name())
+                        && kind.is_none_or(|k| (k == Kind::Custom) == (loc.set == RuleSet::Custom))
+                        && (!disabled || r.disabled)
+                        && (!enabled || !r.disabled)
+                })
+                .collect();
+            rows.sort_by(|a, b| a.1.precedence.cmp(&b.1.precedence).then(a.1.name().cmp(b.1.name())));
+            let out = match format {
+                OutputFormat::Json => {
+                    let items: Vec<serde_json::Value> = rows
+                        .iter()
+                        .map(|(loc, r)| {
+                            serde_json::json!({
+                                "precedence": r.precedence,
+                                "directory": config.directory_name(loc.directory),
+                                "direction": r.direction_str(),
+                                "name": r.name(),
+                                "kind": if loc.set == RuleSet::Custom { "custom" } else { "standard" },
+                                "disabled": r.disabled,
+                                "linkType": r.link_type.as_ref().map(|l| l.as_str()),
+                                "immutableTag": r.immutable_tag,
+                                "uniqueIdentifier": r.unique_identifier,
+                            })
+                        })
+                        .collect();
+                    serde_json::to_string_pretty(&items)? + "\n"
+                }
+                OutputFormat::Text => {
+                    let style = Style::new(ctx.color_stdout);
+                    let width = rows.iter().map(|(l, _)| config.directory_name(l.directory).chars().count()).max().unwrap_or(0);
+                    let mut o = String::new();
+                    for (loc, r) in &rows {
+                        let _ = writeln!(
+                            o,
+                            "{:>6}  {:<width$}  {:<8}  {:<8}  {}{}",
+                            r.precedence,
+                            config.directory_name(loc.directory),
+                            r.direction_str(),
+                            if loc.set == RuleSet::Custom { "custom" } else { "standard" },
+                            r.name(),
+                            if r.disabled { style.yellow("  (disabled)") } else { String::new() }
+                        );
+                    }
+                    let _ = writeln!(o, "{} rules", rows.len());
+                    o
+                }
+            };
+            print_stdout(&out)?;
+            Ok(ExitCode::from(exit::OK))
+        }
+        A::Show { which, source, format } => {
+            let config = change::current(ctx, source.as_deref())?;
+            let at = select::rule(&config, &which.selector())?;
+            let Some(r) = config.rule(at) else {
+                anyhow::bail!("the rule disappeared while reading");
+            };
+            let out = match format {
+                OutputFormat::Json => syncpolicy_json::write_rule(r),
+                OutputFormat::Text => render_rule(&config, at, r, &Style::new(ctx.color_stdout)),
+            };
+            print_stdout(&out)?;
+            Ok(ExitCode::from(exit::OK))
+        }
+        A::Add { directory, file, name, direction, source, target, content, precedence, place, add_disabled, change } => {
+            let mut rule = match file {
+                Some(path) => {
+                    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                    syncpolicy_json::read_rule(&bytes, &path.display().to_string())?
+                }
+                None => SyncRule {
+                    name: name.clone(),
+                    direction: direction.map(|d| Direction::parse(d.name())),
+                    source_object_type: source.clone(),
+                    target_object_type: target.clone(),
+                    link_type: Some(LinkType::Join),
+                    ..SyncRule::default()
+                },
+            };
+            let id = change::new_identifier();
+            rule.unique_identifier = Some(id.clone());
+            rule.internal_identifier = id;
+            if *add_disabled {
+                rule.disabled = true;
+            }
+            let edit = content.to_edit()?;
+            apply_content(&mut rule, edit);
+            let explicit = precedence.is_some();
+            if let Some(p) = precedence {
+                rule.precedence = *p;
+            }
+            change::apply(ctx, change, "rule add", |c| {
+                let dir = select::directory(c, directory)?;
+                let placement = place.resolve(c)?;
+                rules::add_custom_rule(c, dir, rule, explicit, placement)
+            })
+        }
+        A::Edit { which, content, remove_mapping, precedence, place, force, change } => {
+            let mut edit = content.to_edit()?;
+            edit.remove_mappings = remove_mapping.clone();
+            edit.precedence = *precedence;
+            change::apply(ctx, change, "rule edit", |c| {
+                let at = select::rule(c, &which.selector())?;
+                edit.placement = place.resolve(c)?;
+                rules::edit_rule(c, at, edit, *force)
+            })
+        }
+        A::Disable { which, change } => change::apply(ctx, change, "rule disable", |c| {
+            let at = select::rule(c, &which.selector())?;
+            rules::set_disabled(c, at, true)
+        }),
+        A::Enable { which, change } => change::apply(ctx, change, "rule enable", |c| {
+            let at = select::rule(c, &which.selector())?;
+            rules::set_disabled(c, at, false)
+        }),
+        A::Clone { which, name, precedence, change } => {
+            let id = change::new_identifier();
+            change::apply(ctx, change, "rule clone", |c| {
+                let at = select::rule(c, &which.selector())?;
+                rules::clone_standard_rule(c, at, name.clone(), id, *precedence)
+            })
+        }
+        A::Delete { which, change } => change::apply(ctx, change, "rule delete", |c| {
+            let at = select::rule(c, &which.selector())?;
+            rules::delete_custom_rule(c, at)
+        }),
+        A::Move { which, place, change } => {
+            if place.before.is_none() && place.after.is_none() {
+                anyhow::bail!("say where to move the rule\nhint: give --before RULE or --after RULE");
+            }
+            change::apply(ctx, change, "rule move", |c| {
+                let at = select::rule(c, &which.selector())?;
+                let edit = RuleEdit { placement: place.resolve(c)?, ..RuleEdit::default() };
+                rules::edit_rule(c, at, edit, false)
+            })
+        }
+    }
+}
+
+/// Applies the content flags of `rule add` to a new rule.
+fn apply_content(rule: &mut SyncRule, edit: RuleEdit) {
+    if let Some(d) = edit.description {
+        rule.description = d;
+    }
+    if let Some(s) = edit.scope_groups {
+        rule.scope_groups = s;
+    }
+    if let Some(j) = edit.join_groups {
+        rule.join_groups = j;
+    }
+    if let Some(l) = edit.link_type {
+        rule.link_type = Some(l);
+    }
+    rule.mappings.extend(edit.set_mappings);
+}
+
+fn render_rule(config: &Configuration, at: RuleLocation, r: &SyncRule, style: &Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", style.bold(r.name()));
+    let row = |o: &mut String, k: &str, v: &str| {
+        let _ = writeln!(o, "  {k:<20}{v}");
+    };
+    row(&mut o, "directory", &config.directory_name(at.directory));
+    row(&mut o, "kind", if at.set == RuleSet::Custom { "custom" } else { "standard" });
+    row(&mut o, "direction", r.direction_str());
+    row(
+        &mut o,
+        "objects",
+        &format!(
+            "{} -> {}",
+            r.source_object_type.as_deref().unwrap_or("?"),
+            r.target_object_type.as_deref().unwrap_or("?")
+        ),
+    );
+    row(&mut o, "link type", r.link_type.as_ref().map(|l| l.as_str()).unwrap_or("(not set)"));
+    row(&mut o, "precedence", &r.precedence.to_string());
+    row(&mut o, "state", if r.disabled { "disabled" } else { "enabled" });
+    if let Some(t) = &r.immutable_tag {
+        row(&mut o, "immutable tag", t);
+    }
+    row(&mut o, "identifier", r.unique_identifier.as_deref().unwrap_or("(none)"));
+    if !r.description.is_empty() {
+        row(&mut o, "description", &r.description);
+    }
+    if r.password_hash_sync_target {
+        row(&mut o, "password sync", "enabled");
+    }
+    if let Some(s) = &r.extension.soft_delete_expiry_interval {
+        row(&mut o, "soft-delete expiry", s);
+    }
+    let _ = writeln!(o, "  scope ({} groups, OR)", r.scope_groups.len());
+    for (i, g) in r.scope_groups.iter().enumerate() {
+        let clauses: Vec<String> = g
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c.attribute.as_deref().unwrap_or("?"),
+                    c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
+                    c.value
+                )
+                .trim_end()
+                .to_owned()
+            })
+            .collect();
+        let _ = writeln!(o, "    {}. {}", i + 1, clauses.join(" AND "));
+    }
+    let _ = writeln!(o, "  join ({} groups, in order)", r.join_groups.len());
+    for (i, g) in r.join_groups.iter().enumerate() {
+        let conds: Vec<String> = g
+            .iter()
+            .map(|c| {
+                format!(
+                    "cs.{} = mv.{}{}",
+                    c.source.as_deref().unwrap_or("?"),
+                    c.destination.as_deref().unwrap_or("?"),
+                    if c.case_sensitive { " (case-sensitive)" } else { "" }
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "    {}. {}", i + 1, conds.join(" AND "));
+    }
+    let _ = writeln!(o, "  mappings ({})", r.mappings.len());
+    for m in &r.mappings {
+        let dest = m.destination.as_deref().unwrap_or("?");
+        let flow = m.flow_type.as_ref().map(|f| f.as_str()).unwrap_or("?");
+        let body = match flow {
+            "Constant" => format!("\"{}\"", m.value),
+            "Expression" => m.expression.clone(),
+            _ => m.source.clone(),
+        };
+        let mut flags = vec![flow.to_owned()];
+        if m.merge_type != MergeType::Update {
+            flags.push(m.merge_type.to_string());
+        }
+        if m.execute_once {
+            flags.push("once".to_owned());
+        }
+        let _ = writeln!(o, "    {dest} <- {body}  [{}]", flags.join(", "));
+    }
+    o
+}
