@@ -118,6 +118,21 @@ fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
     })
 }
 
-fn load_reference(reference: &str, _ctx: &Context) -> anyhow::Result<Loaded> {
-    bail!("@{reference}: snapshot references need a deployment, which this build cannot open yet")
+fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
+    let mut deployment = crate::deployment::open(ctx)?;
+    let entry = deployment.resolve(reference)?;
+    let path = deployment.snapshot_path(&entry);
+    if ctx.verbose {
+        ctx.status(&format!("@{reference} is change {} ({}) at {}", entry.id, entry.summary, entry.at));
+    }
+    let mut loaded = load_file(&path).with_context(|| {
+        format!(
+            "@{reference} is change {} ({}), whose export {} cannot be read\nhint: `syncpolicy export` writes the current configuration again; older exports cannot be recreated",
+            entry.id,
+            entry.summary,
+            path.display()
+        )
+    })?;
+    loaded.label = format!("@{reference} ({})", path.display());
+    Ok(loaded)
 }

@@ -1,12 +1,169 @@
-//! `syncpolicy verify`: check after installation that the deployment matches the settings file it was imported from (being built).
+//! `syncpolicy verify`: post-installation verification. Compares the settings file a
+//! deployment was imported from with the deployment's newest export and passes when they
+//! differ only in what an import is expected to change: metadata, credentials and accounts,
+//! and the options chosen at install (staging mode, starting synchronization, Entra
+//! administrator and tenant, sign-in method and its parameters).
 
 use crate::context::Context;
+use crate::exit;
+use crate::output::{OutputFormat, Style};
+use crate::source;
+use anyhow::Context as _;
+use serde::Serialize;
+use std::fmt::Write as _;
 use std::process::ExitCode;
+use syncpolicy_diff::{Area, Change, ChangeClass, DiffOptions};
+use syncpolicy_store::import::CREDENTIAL_MARKER_KEY;
 
 /// Arguments of `syncpolicy verify`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct VerifyArgs {}
+pub(crate) struct VerifyArgs {
+    /// The settings file the deployment was imported from (or any SOURCE).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+    /// Also list the expected differences.
+    #[arg(long)]
+    pub(crate) show_expected: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+}
 
-pub(crate) fn run(_args: &VerifyArgs, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`syncpolicy verify` is not available in this build yet")
+/// Why a difference is expected after an import, or `None` when it is not.
+pub(crate) fn expected_reason(c: &Change) -> Option<&'static str> {
+    let field = c.field.as_deref().unwrap_or("");
+    if c.class == ChangeClass::Metadata {
+        return Some("metadata (who, when, host, database, service account)");
+    }
+    if field == format!("unknown field '{CREDENTIAL_MARKER_KEY}'") {
+        return Some("credential chosen at install");
+    }
+    match c.area {
+        Area::SignIn => Some("sign-in method chosen at install"),
+        Area::EntraDirectory if field == "administrator" || field == "tenant" => {
+            Some("Entra administrator and tenant chosen at install")
+        }
+        Area::Directories if field == "account" => Some("directory account chosen at install"),
+        Area::Server if field == "staging mode" => Some("staging mode chosen at install"),
+        Area::Server if field == "enabled" && c.item.contains("scheduler") => {
+            Some("starting synchronization chosen at install")
+        }
+        _ => None,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    file: String,
+    deployment_export: String,
+    passed: bool,
+    unexpected: Vec<&'a Change>,
+    expected: Vec<Expected<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Expected<'a> {
+    reason: &'static str,
+    #[serde(flatten)]
+    change: &'a Change,
+}
+
+pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let imported = source::load(&args.file, ctx)?;
+    let current = source::load("@latest", ctx)?;
+    let diff = syncpolicy_diff::diff(&imported.config, &current.config, &DiffOptions::default());
+    let mut unexpected = Vec::new();
+    let mut expected = Vec::new();
+    for c in &diff.changes {
+        match expected_reason(c) {
+            Some(reason) => expected.push(Expected { reason, change: c }),
+            None => unexpected.push(c),
+        }
+    }
+    let report = Report {
+        file: imported.label.clone(),
+        deployment_export: current.label.clone(),
+        passed: unexpected.is_empty(),
+        unexpected,
+        expected,
+    };
+    let out = match args.format {
+        OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        OutputFormat::Text => render(&report, args.show_expected, &Style::new(ctx.color_stdout)),
+    };
+    crate::output::print_stdout(&out)?;
+    if report.passed {
+        let marker = crate::deployment::home_dir(ctx)?.join(crate::change::IMPORT_SESSION_FILE);
+        if marker.exists() {
+            std::fs::remove_file(&marker)
+                .with_context(|| format!("cannot remove {}", marker.display()))?;
+            ctx.status("the import session is closed: directories can be added and removed again");
+        }
+    }
+    Ok(ExitCode::from(if report.passed {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    }))
+}
+
+fn value(v: &Option<String>) -> String {
+    match v {
+        Some(v) if v.contains('\n') => format!(
+            "\n{}",
+            v.lines()
+                .map(|l| format!("        {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        Some(v) => v.clone(),
+        None => "(not set)".to_owned(),
+    }
+}
+
+fn render(r: &Report<'_>, show_expected: bool, style: &Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {}", style.bold("Imported file"), r.file);
+    let _ = writeln!(o, "{} {}", style.bold("Deployment  "), r.deployment_export);
+    if r.passed {
+        let _ = writeln!(
+            o,
+            "{}: no configuration differences; {} expected difference{} (metadata, credentials, install options)",
+            style.green("verify passed"),
+            r.expected.len(),
+            if r.expected.len() == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "{}: {} unexpected difference{} (and {} expected)",
+            style.red("verify failed"),
+            r.unexpected.len(),
+            if r.unexpected.len() == 1 { "" } else { "s" },
+            r.expected.len()
+        );
+        for c in &r.unexpected {
+            let _ = writeln!(o, "  {} {}", c.kind.marker(), c.path);
+            if c.old.is_some() || c.new.is_some() {
+                let _ = writeln!(o, "      file:       {}", value(&c.old));
+                let _ = writeln!(o, "      deployment: {}", value(&c.new));
+            }
+        }
+    }
+    if show_expected && !r.expected.is_empty() {
+        let _ = writeln!(o, "{}", style.bold("Expected differences"));
+        for e in &r.expected {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} -> {}  {}",
+                e.change.kind.marker(),
+                e.change.path,
+                value(&e.change.old),
+                value(&e.change.new),
+                style.dim(&format!("({})", e.reason))
+            );
+        }
+    }
+    o
 }

@@ -5,3 +5,6 @@ mod support;
 mod tidy;
 mod migrate;
 mod diff;
+mod install;
+mod deployment;
+mod changes;

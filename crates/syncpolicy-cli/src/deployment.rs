@@ -1,0 +1,72 @@
+//! Opening the deployment a command works on: the home folder (`--home`, `SYNCPOLICY_HOME`,
+//! or the per-user default), the database (`--database`), the author of changes, and the one
+//! helper every changing command uses.
+
+use crate::context::Context;
+use anyhow::Context as _;
+use std::path::PathBuf;
+use syncpolicy_model::config::Configuration;
+use syncpolicy_store::{ChangeMeta, ChangeOutcome, Deployment};
+
+/// The home folder: `--home`/`SYNCPOLICY_HOME`, else the per-user default.
+pub(crate) fn home_dir(ctx: &Context) -> anyhow::Result<PathBuf> {
+    if let Some(home) = &ctx.home {
+        return Ok(home.clone());
+    }
+    syncpolicy_store::default_home().ok_or_else(|| {
+        anyhow::anyhow!(
+            "no deployment home folder: neither --home, SYNCPOLICY_HOME, XDG_DATA_HOME nor HOME is set\nhint: give --home DIR"
+        )
+    })
+}
+
+/// Opens the deployment.
+pub(crate) fn open(ctx: &Context) -> anyhow::Result<Deployment> {
+    let home = home_dir(ctx)?;
+    let d = Deployment::open(&home, ctx.database.as_deref())?;
+    if ctx.verbose {
+        ctx.status(&format!(
+            "deployment {} ({} database {})",
+            home.display(),
+            d.backend().as_str(),
+            d.describe_database()
+        ));
+    }
+    Ok(d)
+}
+
+/// The author of a change: `--author`, else the OS user.
+pub(crate) fn author(explicit: Option<&str>) -> String {
+    if let Some(a) = explicit.map(str::trim).filter(|a| !a.is_empty()) {
+        return a.to_owned();
+    }
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Makes one change on the deployment: the edit returns a one-line summary or refuses. The
+/// change is validated, stored in one transaction, exported and recorded in history; a line
+/// `<summary> (export <file>)` goes to stderr unless `--quiet`.
+pub(crate) fn apply<E>(
+    ctx: &Context,
+    author_flag: Option<&str>,
+    command: &str,
+    edit: impl FnOnce(&mut Configuration) -> Result<String, E>,
+) -> anyhow::Result<ChangeOutcome>
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut d = open(ctx)?;
+    let outcome = d
+        .change(&ChangeMeta::new(author(author_flag), command), edit)
+        .with_context(|| format!("`{command}` changed nothing"))?;
+    ctx.status(&format!(
+        "{} (change {}, export {})",
+        outcome.summary,
+        outcome.entry.id,
+        outcome.snapshot.display()
+    ));
+    Ok(outcome)
+}

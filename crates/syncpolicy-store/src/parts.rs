@@ -1,0 +1,651 @@
+//! The configuration as rows: the settings file the writer produces, cut into parts (top-level
+//! sections, directories, partitions, rules, extension-list entries), each compact JSON with a
+//! stable key, and put back together. A change rewrites only the parts whose text changed.
+
+use crate::error::{Result, StoreError};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::fmt;
+use syncpolicy_json::keys;
+use syncpolicy_model::config::Configuration;
+use syncpolicy_model::rule::SyncRule;
+
+/// Which table a part lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PartKind {
+    /// A top-level section (`settings`).
+    Setting,
+    /// An on-premises directory without partitions and rules (`directories`).
+    Directory,
+    /// A domain partition with its OU filter (`partitions`).
+    Partition,
+    /// A synchronization rule (`rules`).
+    Rule,
+    /// An entry of one of the extension part's lists (`extension_items`).
+    ExtensionItem,
+}
+
+impl PartKind {
+    /// Every kind, in assembly order.
+    pub const ALL: [PartKind; 5] = [
+        PartKind::Setting,
+        PartKind::Directory,
+        PartKind::Partition,
+        PartKind::Rule,
+        PartKind::ExtensionItem,
+    ];
+
+    /// The table holding parts of this kind.
+    pub fn table(self) -> &'static str {
+        match self {
+            PartKind::Setting => "settings",
+            PartKind::Directory => "directories",
+            PartKind::Partition => "partitions",
+            PartKind::Rule => "rules",
+            PartKind::ExtensionItem => "extension_items",
+        }
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Stable key, unique within its kind (e.g. `dir:<guid>/custom/<rule guid>`).
+    pub key: String,
+    /// The key of the container it belongs to (a directory, a rule list); empty for sections.
+    pub parent: String,
+    /// Position within its container.
+    pub ordinal: i64,
+    /// A readable name (section key, directory or rule name).
+    pub label: String,
+    /// Compact JSON text.
+    pub body: String,
+}
+
+/// Every part of one configuration, by kind and key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    pub map: HashMap<(PartKind, String), Part>,
+}
+
+impl Parts {
+    /// Adds a part.
+    pub fn insert(&mut self, kind: PartKind, part: Part) {
+        self.map.insert((kind, part.key.clone()), part);
+    }
+
+    /// Number of parts.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when there is no part.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Number of parts of a kind.
+    pub fn count(&self, kind: PartKind) -> usize {
+        self.map.keys().filter(|(k, _)| *k == kind).count()
+    }
+
+    /// The parts of a kind under a parent, in order.
+    fn children(&self, kind: PartKind, parent: &str) -> Vec<&Part> {
+        let mut v: Vec<&Part> = self
+            .map
+            .iter()
+            .filter(|((k, _), p)| *k == kind && p.parent == parent)
+            .map(|(_, p)| p)
+            .collect();
+        v.sort_by(|a, b| a.ordinal.cmp(&b.ordinal).then_with(|| a.key.cmp(&b.key)));
+        v
+    }
+}
+
+/// What to write to go from one set of parts to another.
+#[derive(Debug, Default)]
+pub struct Delta<'a> {
+    pub upserts: Vec<(PartKind, &'a Part)>,
+    pub deletes: Vec<(PartKind, &'a str)>,
+}
+
+impl Delta<'_> {
+    /// True when nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.upserts.is_empty() && self.deletes.is_empty()
+    }
+}
+
+/// The rows to write and delete to turn `old` into `new`.
+pub fn delta<'a>(old: &'a Parts, new: &'a Parts) -> Delta<'a> {
+    let mut d = Delta::default();
+    for ((kind, key), part) in &new.map {
+        if old.map.get(&(*kind, key.clone())) != Some(part) {
+            d.upserts.push((*kind, part));
+        }
+    }
+    for (kind, key) in old.map.keys() {
+        if !new.map.contains_key(&(*kind, key.clone())) {
+            d.deletes.push((*kind, key.as_str()));
+        }
+    }
+    d.upserts
+        .sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+    d.deletes.sort();
+    d
+}
+
+/// A JSON object whose keys keep their order, values kept as raw text.
+struct Obj(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Obj {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Obj;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Obj, A::Error> {
+                let mut v = Vec::new();
+                while let Some((k, val)) = map.next_entry::<String, Box<RawValue>>()? {
+                    v.push((k, val));
+                }
+                Ok(Obj(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for Obj {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl Obj {
+    fn parse(text: &str, what: &str) -> Result<Obj> {
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+            what: format!("{what} is not a JSON object: {e}"),
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(|v| {
+            serde_json::from_str::<Option<String>>(v.get())
+                .ok()
+                .flatten()
+        })
+    }
+
+    fn set(&mut self, key: &str, value: Box<RawValue>) {
+        if let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) {
+            slot.1 = value;
+        }
+    }
+
+    /// Takes the array under `key` out, leaving `[]` in its place. `None` when absent.
+    fn take_array(&mut self, key: &str, what: &str) -> Result<Option<Vec<Box<RawValue>>>> {
+        let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) else {
+            return Ok(None);
+        };
+        if slot.1.get().trim() == "null" {
+            return Ok(None);
+        }
+        let items: Vec<Box<RawValue>> =
+            serde_json::from_str(slot.1.get()).map_err(|e| StoreError::Corrupt {
+                what: format!("{what}.{key} is not a JSON array: {e}"),
+            })?;
+        slot.1 = empty_array();
+        Ok(Some(items))
+    }
+
+    fn to_text(&self) -> String {
+        // Serializing raw values and strings into a String cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn empty_array() -> Box<RawValue> {
+    RawValue::from_string("[]".to_owned()).unwrap_or_else(|_| unreachable_raw())
+}
+
+fn unreachable_raw() -> Box<RawValue> {
+    // `[]` and `null` are valid JSON; RawValue::from_string accepts them.
+    serde_json::from_str("null").unwrap_or_else(|_| Box::<RawValue>::default())
+}
+
+fn raw(text: String, what: &str) -> Result<Box<RawValue>> {
+    RawValue::from_string(text).map_err(|e| StoreError::Corrupt {
+        what: format!("{what} is not JSON: {e}"),
+    })
+}
+
+/// Removes whitespace outside strings (the writer's indentation). Works on bytes: the
+/// characters that matter (`"`, `\\`, whitespace) are ASCII and never part of a multi-byte
+/// UTF-8 sequence.
+fn compact(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        if b == b'"' {
+            let start = i;
+            i += 1;
+            loop {
+                match bytes[i.min(n)..]
+                    .iter()
+                    .position(|&c| c == b'"' || c == b'\\')
+                {
+                    Some(p) if bytes[i + p] == b'\\' => i += p + 2,
+                    Some(p) => {
+                        i += p + 1;
+                        break;
+                    }
+                    None => {
+                        i = n;
+                        break;
+                    }
+                }
+            }
+            out.extend_from_slice(&bytes[start..i.min(n)]);
+        } else {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                out.push(b);
+            }
+            i += 1;
+        }
+    }
+    // Only ASCII whitespace outside strings was removed, so the bytes are still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn norm_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_ascii_lowercase()
+}
+
+/// Makes keys unique by suffixing repeats with `~2`, `~3`, ...
+struct KeyRegistry(HashMap<String, usize>);
+
+impl KeyRegistry {
+    fn unique(&mut self, key: String) -> String {
+        let n = self.0.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            key
+        } else {
+            format!("{key}~{n}")
+        }
+    }
+}
+
+const AZURE_KEY: &str = "azure";
+const SETS: [(&str, usize); 2] = [("standard", 5), ("custom", 6)];
+const ONPREM_SETS: [(&str, usize); 2] = [("standard", 9), ("custom", 10)];
+const EXT_LISTS: [usize; 2] = [5, 6];
+const EXT_DIGEST: usize = 8;
+
+/// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
+/// extension part's digest is left out: the writer computes it again on every export.
+pub fn split(settings: &[u8]) -> Result<Parts> {
+    split_inner(settings, None)
+}
+
+/// [`split`] for the writer's output of `config`: rule and directory keys are taken from the
+/// model instead of parsing every rule again (falls back to parsing when the counts differ).
+pub fn split_with(settings: &[u8], config: &Configuration) -> Result<Parts> {
+    split_inner(settings, Some(config))
+}
+
+fn rule_id(rule: &SyncRule) -> Option<String> {
+    rule.unique_identifier
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .or(Some(rule.internal_identifier.as_str()).filter(|s| !s.trim().is_empty()))
+        .map(norm_id)
+}
+
+fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts> {
+    let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
+        what: format!("the settings text is not UTF-8: {e}"),
+    })?;
+    let text = compact(text);
+    let top = Obj::parse(&text, "the settings file")?;
+    let mut parts = Parts::default();
+    let mut rule_keys = KeyRegistry(HashMap::new());
+    for (ordinal, (key, value)) in top.0.into_iter().enumerate() {
+        let body = if key == keys::TOP[7] {
+            let mut azure = Obj::parse(value.get(), &key)?;
+            let known = config.map(|c| {
+                [
+                    &c.azure_directory.standard_rules[..],
+                    &c.azure_directory.custom_rules[..],
+                ]
+            });
+            split_rules(
+                &mut azure,
+                AZURE_KEY,
+                &SETS,
+                &keys::AZURE,
+                known,
+                &mut parts,
+                &mut rule_keys,
+            )?;
+            azure.to_text()
+        } else if key == keys::TOP[8] {
+            split_directories(value.get(), config, &mut parts, &mut rule_keys)?;
+            "[]".to_owned()
+        } else if key == keys::EXTENSION {
+            let mut ext = Obj::parse(value.get(), &key)?;
+            ext.0.retain(|(k, _)| k != keys::EXT[EXT_DIGEST]);
+            for list in EXT_LISTS {
+                let name = keys::EXT[list];
+                let mut item_keys = KeyRegistry(HashMap::new());
+                if let Some(items) = ext.take_array(name, &key)? {
+                    for (i, item) in items.into_iter().enumerate() {
+                        let id = serde_json::from_str::<Obj>(item.get())
+                            .ok()
+                            .and_then(|o| o.string(keys::ONPREM[1]))
+                            .map(|s| norm_id(&s))
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| format!("#{i}"));
+                        parts.insert(
+                            PartKind::ExtensionItem,
+                            Part {
+                                key: item_keys.unique(format!("{name}:{id}")),
+                                parent: name.to_owned(),
+                                ordinal: i as i64,
+                                label: id,
+                                body: item.get().to_owned(),
+                            },
+                        );
+                    }
+                }
+            }
+            ext.to_text()
+        } else {
+            value.get().to_owned()
+        };
+        parts.insert(
+            PartKind::Setting,
+            Part {
+                key: key.clone(),
+                parent: String::new(),
+                ordinal: ordinal as i64,
+                label: key,
+                body,
+            },
+        );
+    }
+    Ok(parts)
+}
+
+fn split_rules(
+    obj: &mut Obj,
+    owner: &str,
+    sets: &[(&str, usize); 2],
+    key_table: &[&str],
+    known: Option<[&[SyncRule]; 2]>,
+    parts: &mut Parts,
+    rule_keys: &mut KeyRegistry,
+) -> Result<()> {
+    for (n, (set, index)) in sets.iter().enumerate() {
+        let list_key = key_table[*index];
+        let Some(rules) = obj.take_array(list_key, owner)? else {
+            continue;
+        };
+        let parent = format!("{owner}/{set}");
+        let model = known.map(|k| k[n]).filter(|m| m.len() == rules.len());
+        for (i, rule) in rules.into_iter().enumerate() {
+            let (id, label) = match model {
+                Some(m) => (rule_id(&m[i]), m[i].name().to_owned()),
+                None => {
+                    let fields = Obj::parse(rule.get(), &format!("{parent} rule {i}"))?;
+                    let id = fields
+                        .string(keys::RULE[1])
+                        .or_else(|| fields.string(keys::RULE[2]))
+                        .map(|s| norm_id(&s));
+                    (id, fields.string(keys::RULE[0]).unwrap_or_default())
+                }
+            };
+            let id = id
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("#{i}"));
+            parts.insert(
+                PartKind::Rule,
+                Part {
+                    key: rule_keys.unique(format!("{parent}/{id}")),
+                    parent: parent.clone(),
+                    ordinal: i as i64,
+                    label,
+                    body: rule.get().to_owned(),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+fn split_directories(
+    text: &str,
+    config: Option<&Configuration>,
+    parts: &mut Parts,
+    rule_keys: &mut KeyRegistry,
+) -> Result<()> {
+    let dirs: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        what: format!("{} is not a JSON array: {e}", keys::TOP[8]),
+    })?;
+    let mut dir_keys = KeyRegistry(HashMap::new());
+    let model = config
+        .map(|c| &c.onpremises_directories)
+        .filter(|m| m.len() == dirs.len());
+    for (i, d) in dirs.into_iter().enumerate() {
+        let mut obj = Obj::parse(d.get(), &format!("{}[{i}]", keys::TOP[8]))?;
+        let id = obj
+            .string(keys::ONPREM[1])
+            .map(|s| norm_id(&s))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("#{i}"));
+        let dir_key = dir_keys.unique(format!("dir:{id}"));
+        let label = obj.string(keys::ONPREM[0]).unwrap_or_default();
+        if let Some(partitions) = obj.take_array(keys::ONPREM[8], &dir_key)? {
+            let mut part_keys = KeyRegistry(HashMap::new());
+            for (pi, p) in partitions.into_iter().enumerate() {
+                let fields = Obj::parse(p.get(), &format!("{dir_key} partition {pi}"))?;
+                let name = fields
+                    .string(keys::PARTITION[1])
+                    .or_else(|| fields.string(keys::PARTITION[0]))
+                    .unwrap_or_default();
+                let id = if name.is_empty() {
+                    format!("#{pi}")
+                } else {
+                    name.to_lowercase()
+                };
+                parts.insert(
+                    PartKind::Partition,
+                    Part {
+                        key: part_keys.unique(format!("{dir_key}/partition:{id}")),
+                        parent: dir_key.clone(),
+                        ordinal: pi as i64,
+                        label: name,
+                        body: p.get().to_owned(),
+                    },
+                );
+            }
+        }
+        let known = model.map(|m| [&m[i].standard_rules[..], &m[i].custom_rules[..]]);
+        split_rules(
+            &mut obj,
+            &dir_key,
+            &ONPREM_SETS,
+            &keys::ONPREM,
+            known,
+            parts,
+            rule_keys,
+        )?;
+        parts.insert(
+            PartKind::Directory,
+            Part {
+                key: dir_key,
+                parent: String::new(),
+                ordinal: i as i64,
+                label,
+                body: obj.to_text(),
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Puts parts back together into settings text (compact JSON), readable with
+/// `syncpolicy_json::read_settings_str`.
+pub fn assemble(parts: &Parts) -> Result<String> {
+    let mut top = Obj(Vec::new());
+    for section in parts.children(PartKind::Setting, "") {
+        let value = if section.key == keys::TOP[7] {
+            let mut azure = Obj::parse(&section.body, &section.key)?;
+            put_rules(&mut azure, AZURE_KEY, &SETS, &keys::AZURE, parts)?;
+            raw(azure.to_text(), &section.key)?
+        } else if section.key == keys::TOP[8] {
+            let mut dirs = Vec::new();
+            for d in parts.children(PartKind::Directory, "") {
+                let mut obj = Obj::parse(&d.body, &d.key)?;
+                let partitions: Vec<Box<RawValue>> = parts
+                    .children(PartKind::Partition, &d.key)
+                    .into_iter()
+                    .map(|p| raw(p.body.clone(), &p.key))
+                    .collect::<Result<_>>()?;
+                if obj.get(keys::ONPREM[8]).is_some() {
+                    obj.set(keys::ONPREM[8], raw(list_text(&partitions), &d.key)?);
+                }
+                put_rules(&mut obj, &d.key, &ONPREM_SETS, &keys::ONPREM, parts)?;
+                dirs.push(raw(obj.to_text(), &d.key)?);
+            }
+            raw(list_text(&dirs), &section.key)?
+        } else if section.key == keys::EXTENSION {
+            let mut ext = Obj::parse(&section.body, &section.key)?;
+            for list in EXT_LISTS {
+                let name = keys::EXT[list];
+                if ext.get(name).is_some() {
+                    let items: Vec<Box<RawValue>> = parts
+                        .children(PartKind::ExtensionItem, name)
+                        .into_iter()
+                        .map(|p| raw(p.body.clone(), &p.key))
+                        .collect::<Result<_>>()?;
+                    ext.set(name, raw(list_text(&items), name)?);
+                }
+            }
+            raw(ext.to_text(), &section.key)?
+        } else {
+            raw(section.body.clone(), &section.key)?
+        };
+        top.0.push((section.key.clone(), value));
+    }
+    Ok(top.to_text())
+}
+
+fn put_rules(
+    obj: &mut Obj,
+    owner: &str,
+    sets: &[(&str, usize); 2],
+    key_table: &[&str],
+    parts: &Parts,
+) -> Result<()> {
+    for (set, index) in sets {
+        let list_key = key_table[*index];
+        if obj.get(list_key).is_none() {
+            continue;
+        }
+        let rules: Vec<Box<RawValue>> = parts
+            .children(PartKind::Rule, &format!("{owner}/{set}"))
+            .into_iter()
+            .map(|p| raw(p.body.clone(), &p.key))
+            .collect::<Result<_>>()?;
+        obj.set(list_key, raw(list_text(&rules), owner)?);
+    }
+    Ok(())
+}
+
+fn list_text(items: &[Box<RawValue>]) -> String {
+    let mut s = String::with_capacity(items.iter().map(|i| i.get().len() + 1).sum::<usize>() + 2);
+    s.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(item.get());
+    }
+    s.push(']');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_string_whitespace() {
+        assert_eq!(
+            compact("{ \"a b\" : [ 1, \"x \\\" y\" ] }"),
+            "{\"a b\":[1,\"x \\\" y\"]}"
+        );
+    }
+
+    #[test]
+    fn split_and_assemble_round_trip_every_sample() {
+        for (name, config) in syncpolicy_samples::samples::all() {
+            let bytes = syncpolicy_json::write_settings(&config);
+            let parts = split(&bytes).unwrap();
+            assert!(parts.count(PartKind::Rule) > 10, "{name}");
+            let text = assemble(&parts).unwrap();
+            let mut back = syncpolicy_json::read_settings_str(&text, name).unwrap();
+            back.extension.recorded_digest = None;
+            assert_eq!(syncpolicy_json::write_settings(&back), bytes, "{name}");
+        }
+    }
+
+    #[test]
+    fn one_rule_edit_touches_one_row() {
+        let mut config = syncpolicy_samples::samples::multi_forest_custom();
+        let before = split(&syncpolicy_json::write_settings(&config)).unwrap();
+        assert_eq!(
+            before,
+            split_with(&syncpolicy_json::write_settings(&config), &config).unwrap()
+        );
+        config.onpremises_directories[0].custom_rules[0].description = "changed".to_owned();
+        let after = split(&syncpolicy_json::write_settings(&config)).unwrap();
+        let d = delta(&before, &after);
+        let kinds: Vec<PartKind> = d.upserts.iter().map(|(k, _)| *k).collect();
+        // The rule, plus the extension section (its digest is not stored, but nothing else).
+        assert_eq!(
+            kinds,
+            vec![PartKind::Rule],
+            "{:?}",
+            d.upserts.iter().map(|(_, p)| &p.key).collect::<Vec<_>>()
+        );
+        assert!(d.deletes.is_empty());
+    }
+}

@@ -1,0 +1,355 @@
+//! The PostgreSQL backend (synchronous `postgres` client): the same schema and behaviour as
+//! SQLite; changes lock the deployment row (`SELECT ... FOR UPDATE`), migrations run under an
+//! advisory lock.
+
+use crate::backend::{
+    part_columns, Backend, HistoryEntry, Store, StoreTx, HISTORY_COLUMNS, POSTGRES_MIGRATIONS,
+    SCHEMA_VERSION,
+};
+use crate::error::{Result, StoreError};
+use crate::parts::{Part, PartKind, Parts};
+use postgres::{Client, NoTls, Transaction};
+
+/// Advisory-lock key taken while migrating ("syncpolicy" in ASCII, truncated).
+const MIGRATION_LOCK: i64 = 0x7379_6e63_706f_6c69;
+
+/// A deployment database in PostgreSQL.
+pub struct PostgresStore {
+    client: Client,
+    url: String,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+/// The URL with its password replaced by `***` (for messages and the home's record).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return redact_query(url);
+    };
+    let user = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => userinfo.to_owned(),
+    };
+    redact_query(&format!("{scheme}://{user}@{host}{tail}"))
+}
+
+fn redact_query(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+            _ => kv.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
+}
+
+/// True when the URL carries a password.
+pub fn url_has_password(url: &str) -> bool {
+    redact_url(url) != url
+}
+
+impl PostgresStore {
+    fn query_history(&mut self, sql: &str) -> Result<Vec<HistoryEntry>> {
+        let url = self.url.clone();
+        let rows = self
+            .client
+            .query(sql, &[])
+            .map_err(|source| StoreError::Postgres { url, source })?;
+        Ok(rows
+            .iter()
+            .map(|r| HistoryEntry {
+                id: r.get(0),
+                at: r.get(1),
+                at_millis: r.get(2),
+                author: r.get(3),
+                command: r.get(4),
+                summary: r.get(5),
+                digest: r.get(6),
+                snapshot: r.get(7),
+            })
+            .collect())
+    }
+
+    /// Connects.
+    pub fn connect(url: &str) -> Result<PostgresStore> {
+        let shown = redact_url(url);
+        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Postgres {
+            url: shown.clone(),
+            source,
+        })?;
+        Ok(PostgresStore { client, url: shown })
+    }
+
+    fn err(&self) -> impl Fn(postgres::Error) -> StoreError + '_ {
+        move |source| StoreError::Postgres {
+            url: self.url.clone(),
+            source,
+        }
+    }
+
+    fn table_exists(&mut self, name: &str) -> Result<bool> {
+        let url = self.url.clone();
+        self.client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+            .map(|r| r.get(0))
+            .map_err(|source| StoreError::Postgres { url, source })
+    }
+}
+
+struct Tx<'a> {
+    tx: Transaction<'a>,
+    url: &'a str,
+}
+
+impl StoreTx for Tx<'_> {
+    fn lock_generation(&mut self) -> Result<Option<i64>> {
+        let url = self.url;
+        self.tx
+            .query_opt(
+                "SELECT generation FROM deployment WHERE id = 1 FOR UPDATE",
+                &[],
+            )
+            .map(|r| r.map(|r| r.get(0)))
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn create_deployment(&mut self, created_at: &str) -> Result<()> {
+        let url = self.url;
+        self.tx
+            .execute(
+                "INSERT INTO deployment (id, generation, created_at) VALUES (1, 0, $1)",
+                &[&created_at],
+            )
+            .map(drop)
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn set_generation(&mut self, generation: i64) -> Result<()> {
+        let url = self.url;
+        self.tx
+            .execute(
+                "UPDATE deployment SET generation = $1 WHERE id = 1",
+                &[&generation],
+            )
+            .map(drop)
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn load_parts(&mut self) -> Result<Parts> {
+        let url = self.url;
+        let mut parts = Parts::default();
+        for kind in PartKind::ALL {
+            let sql = format!("SELECT {} FROM {}", part_columns(), kind.table());
+            let rows = self
+                .tx
+                .query(&sql, &[])
+                .map_err(|source| StoreError::Postgres {
+                    url: url.to_owned(),
+                    source,
+                })?;
+            for r in rows {
+                let ordinal: i32 = r.get(2);
+                parts.insert(
+                    kind,
+                    Part {
+                        key: r.get(0),
+                        parent: r.get(1),
+                        ordinal: i64::from(ordinal),
+                        label: r.get(3),
+                        body: r.get(4),
+                    },
+                );
+            }
+        }
+        Ok(parts)
+    }
+
+    fn upsert(&mut self, kind: PartKind, part: &Part) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (item_key) DO UPDATE SET parent = excluded.parent, ordinal = excluded.ordinal, \
+             label = excluded.label, body = excluded.body",
+            kind.table(),
+            part_columns()
+        );
+        let ordinal = i32::try_from(part.ordinal).unwrap_or(i32::MAX);
+        let url = self.url;
+        self.tx
+            .execute(
+                &sql,
+                &[&part.key, &part.parent, &ordinal, &part.label, &part.body],
+            )
+            .map(drop)
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn delete(&mut self, kind: PartKind, key: &str) -> Result<()> {
+        let url = self.url;
+        let sql = format!("DELETE FROM {} WHERE item_key = $1", kind.table());
+        self.tx
+            .execute(&sql, &[&key])
+            .map(drop)
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn add_history(&mut self, e: &HistoryEntry) -> Result<i64> {
+        let url = self.url;
+        self.tx
+            .query_one(
+                "INSERT INTO history (at, at_millis, author, command, summary, digest, snapshot) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &e.at,
+                    &e.at_millis,
+                    &e.author,
+                    &e.command,
+                    &e.summary,
+                    &e.digest,
+                    &e.snapshot,
+                ],
+            )
+            .map(|r| r.get(0))
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+}
+
+impl Store for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn describe(&self) -> String {
+        self.url.clone()
+    }
+
+    fn migrate(&mut self) -> Result<u32> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            url: url.clone(),
+            source,
+        };
+        let mut tx = self.client.transaction().map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(err)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .map_err(err)?;
+        let current: i32 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .map(|r| r.get(0))
+            .map_err(err)?;
+        let current = u32::try_from(current).unwrap_or(0);
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (version, name, sql) in POSTGRES_MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            tx.batch_execute(sql).map_err(err)?;
+            let v = i32::try_from(*version).unwrap_or(i32::MAX);
+            let at = syncpolicy_files::timestamp::UtcMillis::now().iso();
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                &[&v, name, &at],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(POSTGRES_MIGRATIONS.last().map_or(0, |m| m.0).max(current))
+    }
+
+    fn schema_version(&mut self) -> Result<u32> {
+        if !self.table_exists("schema_migrations")? {
+            return Ok(0);
+        }
+        let v: i32 = self
+            .client
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .map(|r| r.get(0))
+            .map_err(self.err())?;
+        Ok(u32::try_from(v).unwrap_or(0))
+    }
+
+    fn generation(&mut self) -> Result<Option<i64>> {
+        if !self.table_exists("deployment")? {
+            return Ok(None);
+        }
+        let url = self.url.clone();
+        self.client
+            .query_opt("SELECT generation FROM deployment WHERE id = 1", &[])
+            .map(|r| r.map(|r| r.get(0)))
+            .map_err(|source| StoreError::Postgres { url, source })
+    }
+
+    fn newest_history(&mut self) -> Result<Option<HistoryEntry>> {
+        Ok(self
+            .query_history(&format!(
+                "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id DESC LIMIT 1"
+            ))?
+            .pop())
+    }
+
+    fn history(&mut self) -> Result<Vec<HistoryEntry>> {
+        self.query_history(&format!(
+            "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id"
+        ))
+    }
+
+    fn transaction(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            url: url.clone(),
+            source,
+        };
+        let tx = self.client.transaction().map_err(err)?;
+        let mut t = Tx { tx, url: &url };
+        body(&mut t)?;
+        t.tx.commit().map_err(err)
+    }
+}

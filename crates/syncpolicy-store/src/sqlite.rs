@@ -1,0 +1,308 @@
+//! The SQLite backend: one file in the home folder, write-ahead log, `BEGIN IMMEDIATE`
+//! transactions so that two writers are serialised by the database as well as by the lock.
+
+use crate::backend::{
+    part_columns, Backend, HistoryEntry, Store, StoreTx, HISTORY_COLUMNS, SCHEMA_VERSION,
+    SQLITE_MIGRATIONS,
+};
+use crate::error::{Result, StoreError};
+use crate::parts::{Part, PartKind, Parts};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A deployment database in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    fn query_history(&mut self, sql: &str) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(self.err())?;
+
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(HistoryEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    at_millis: r.get(2)?,
+                    author: r.get(3)?,
+                    command: r.get(4)?,
+                    summary: r.get(5)?,
+                    digest: r.get(6)?,
+                    snapshot: r.get(7)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(self.err())
+    }
+
+    /// Opens (creating when missing) the database file.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let err = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+struct Tx<'a> {
+    tx: Transaction<'a>,
+    path: &'a Path,
+}
+
+impl Tx<'_> {
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            path: self.path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl StoreTx for Tx<'_> {
+    fn lock_generation(&mut self) -> Result<Option<i64>> {
+        // BEGIN IMMEDIATE already holds the write lock.
+        self.tx
+            .query_row("SELECT generation FROM deployment WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.err())
+    }
+
+    fn create_deployment(&mut self, created_at: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO deployment (id, generation, created_at) VALUES (1, 0, ?1)",
+                params![created_at],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn set_generation(&mut self, generation: i64) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE deployment SET generation = ?1 WHERE id = 1",
+                params![generation],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn load_parts(&mut self) -> Result<Parts> {
+        let mut parts = Parts::default();
+        for kind in PartKind::ALL {
+            let sql = format!("SELECT {} FROM {}", part_columns(), kind.table());
+            let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(Part {
+                        key: r.get(0)?,
+                        parent: r.get(1)?,
+                        ordinal: r.get(2)?,
+                        label: r.get(3)?,
+                        body: r.get(4)?,
+                    })
+                })
+                .map_err(self.err())?;
+            for row in rows {
+                parts.insert(kind, row.map_err(self.err())?);
+            }
+        }
+        Ok(parts)
+    }
+
+    fn upsert(&mut self, kind: PartKind, part: &Part) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (item_key) DO UPDATE SET parent = excluded.parent, ordinal = excluded.ordinal, \
+             label = excluded.label, body = excluded.body",
+            kind.table(),
+            part_columns()
+        );
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+        stmt.execute(params![
+            part.key,
+            part.parent,
+            part.ordinal,
+            part.label,
+            part.body
+        ])
+        .map(drop)
+        .map_err(self.err())
+    }
+
+    fn delete(&mut self, kind: PartKind, key: &str) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE item_key = ?1", kind.table());
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+        stmt.execute(params![key]).map(drop).map_err(self.err())
+    }
+
+    fn add_history(&mut self, e: &HistoryEntry) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO history (at, at_millis, author, command, summary, digest, snapshot) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    e.at,
+                    e.at_millis,
+                    e.author,
+                    e.command,
+                    e.summary,
+                    e.digest,
+                    e.snapshot
+                ],
+            )
+            .map_err(self.err())?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn migrate(&mut self) -> Result<u32> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .map_err(err)?;
+        let current: u32 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (version, name, sql) in SQLITE_MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            tx.execute_batch(sql).map_err(err)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![
+                    version,
+                    name,
+                    syncpolicy_files::timestamp::UtcMillis::now().iso()
+                ],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(SQLITE_MIGRATIONS.last().map_or(0, |m| m.0).max(current))
+    }
+
+    fn schema_version(&mut self) -> Result<u32> {
+        let exists: bool = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        if !exists {
+            return Ok(0);
+        }
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.err())
+    }
+
+    fn generation(&mut self) -> Result<Option<i64>> {
+        if self.schema_version()? == 0 {
+            return Ok(None);
+        }
+        self.conn
+            .query_row("SELECT generation FROM deployment WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.err())
+    }
+
+    fn newest_history(&mut self) -> Result<Option<HistoryEntry>> {
+        Ok(self
+            .query_history(&format!(
+                "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id DESC LIMIT 1"
+            ))?
+            .pop())
+    }
+
+    fn history(&mut self) -> Result<Vec<HistoryEntry>> {
+        self.query_history(&format!(
+            "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id"
+        ))
+    }
+
+    fn transaction(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let mut t = Tx { tx, path: &path };
+        body(&mut t)?;
+        t.tx.commit().map_err(err)
+    }
+}

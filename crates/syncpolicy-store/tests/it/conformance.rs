@@ -1,0 +1,441 @@
+//! The conformance suite: every behaviour of the store, run once on SQLite and once on
+//! PostgreSQL (the `conformance!` macro instantiates each case for both).
+
+use crate::support::{exports, fixture, Db};
+use std::fs;
+use syncpolicy_model::config::Configuration;
+use syncpolicy_store::deployment::normalize;
+use syncpolicy_store::{ChangeMeta, Deployment, DirectoryCredential, Secrets, StoreError};
+
+fn sample(name: &str) -> Configuration {
+    syncpolicy_samples::samples::all()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c)
+        .expect("the sample exists")
+}
+
+fn meta(command: &str) -> ChangeMeta {
+    ChangeMeta::new("tester", command)
+}
+
+fn staging(d: &mut Deployment, on: bool) -> syncpolicy_store::ChangeOutcome {
+    d.change(&meta("staging"), |c: &mut Configuration| {
+        c.extension.staging_mode = Some(on);
+        Ok::<_, StoreError>(format!("staging mode {}", if on { "on" } else { "off" }))
+    })
+    .expect("the change is applied")
+}
+
+/// Compares configurations ignoring what the store stamps (policy metadata, database type).
+fn same_content(a: &Configuration, b: &Configuration) -> bool {
+    let strip = |c: &Configuration| {
+        let mut c = c.clone();
+        c.policy_metadata = Default::default();
+        c.deployment_metadata.database_type = None;
+        c.extension.recorded_digest = None;
+        c
+    };
+    strip(a) == strip(b)
+}
+
+pub(crate) fn install_stores_every_sample_and_reopens_it(db: Db) {
+    for (name, config) in syncpolicy_samples::samples::all() {
+        let f = fixture(db);
+        let mut d = f.install(&config);
+        let expected = normalize(&config).unwrap();
+        assert!(
+            same_content(&d.current().unwrap(), &expected),
+            "{name}: cached"
+        );
+        drop(d);
+        let mut d = f.open();
+        let current = d.current().unwrap();
+        assert!(
+            same_content(&current, &expected),
+            "{name}: reloaded from the database"
+        );
+        let history = d.history().unwrap();
+        assert_eq!(history.len(), 1, "{name}");
+        let export = fs::read(d.snapshot_path(&history[0])).unwrap();
+        assert_eq!(
+            syncpolicy_json::digest::sha256_hex(&export),
+            history[0].digest,
+            "{name}"
+        );
+        assert_eq!(
+            export,
+            d.current_bytes().unwrap(),
+            "{name}: the export is the current configuration"
+        );
+    }
+}
+
+pub(crate) fn a_change_writes_rows_history_and_one_export(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    let outcome = staging(&mut d, true);
+    assert!(
+        outcome.rows_changed <= 2,
+        "only the changed sections are written: {}",
+        outcome.rows_changed
+    );
+    assert_eq!(outcome.entry.id, 2);
+    assert_eq!(exports(&f).len(), 2);
+    let history = f.open().history().unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![2, 1],
+        "newest first"
+    );
+    assert_eq!(history[0].summary, "staging mode on");
+    assert_eq!(history[0].author, "tester");
+    assert_eq!(history[0].command, "staging");
+    let exported = fs::read(outcome.snapshot).unwrap();
+    assert_eq!(
+        syncpolicy_json::digest::sha256_hex(&exported),
+        history[0].digest
+    );
+    let read = syncpolicy_json::read_settings(&exported, "export").unwrap();
+    assert_eq!(read.extension.staging_mode, Some(true));
+    assert_eq!(
+        f.open().current().unwrap().extension.staging_mode,
+        Some(true)
+    );
+}
+
+pub(crate) fn one_rule_edit_writes_one_rule_row(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    let outcome = d
+        .change(&meta("rule edit"), |c: &mut Configuration| {
+            let rule = c.onpremises_directories[0]
+                .custom_rules
+                .first_mut()
+                .ok_or("no custom rule")?;
+            rule.description = "edited by the conformance suite".to_owned();
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>("edited a rule".to_owned())
+        })
+        .unwrap();
+    // The rule, and the policy metadata when its time (to the second) moved on.
+    assert!(
+        (1..=2).contains(&outcome.rows_changed),
+        "{}",
+        outcome.rows_changed
+    );
+    let reread = f.open().current().unwrap();
+    assert_eq!(
+        reread.onpremises_directories[0].custom_rules[0].description,
+        "edited by the conformance suite"
+    );
+}
+
+pub(crate) fn a_refused_edit_changes_nothing(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let before = d.current_bytes().unwrap();
+    let err = d
+        .change(&meta("bad"), |c: &mut Configuration| {
+            c.extension.staging_mode = Some(true);
+            Err::<String, _>("refused by the edit")
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "refused by the edit");
+    let mut d = f.open();
+    assert_eq!(d.history().unwrap().len(), 1);
+    assert_eq!(d.current_bytes().unwrap(), before);
+    assert_eq!(exports(&f).len(), 1);
+}
+
+pub(crate) fn a_change_with_validation_errors_is_refused(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    let err = d
+        .change(&meta("precedence"), |c: &mut Configuration| {
+            let dir = &mut c.onpremises_directories[0];
+            let p = dir.custom_rules[0].precedence;
+            let mut clone = dir.custom_rules[0].clone();
+            clone.name = Some("Duplicate precedence".to_owned());
+            clone.unique_identifier = Some("0f5d2a34-7c1e-4a8b-9d3f-1e2a3b4c5d6e".to_owned());
+            clone.precedence = p;
+            dir.custom_rules.push(clone);
+            Ok::<_, StoreError>("added a rule".to_owned())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(f.open().history().unwrap().len(), 1);
+    assert_eq!(exports(&f).len(), 1);
+}
+
+pub(crate) fn an_export_that_cannot_be_written_rolls_the_change_back(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let before = d.current_bytes().unwrap();
+    let exports_dir = f.home().join("exports");
+    let kept = f.dir.path().join("kept-exports");
+    fs::rename(&exports_dir, &kept).unwrap();
+    fs::write(&exports_dir, b"not a folder").unwrap();
+    let err = d
+        .change(&meta("staging"), |c: &mut Configuration| {
+            c.extension.staging_mode = Some(true);
+            Ok::<_, StoreError>("staging mode on".to_owned())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Export { .. }), "{err}");
+    assert!(err.to_string().contains("rolled back"), "{err}");
+    fs::remove_file(&exports_dir).unwrap();
+    fs::rename(&kept, &exports_dir).unwrap();
+    let mut d = f.open();
+    assert_eq!(d.history().unwrap().len(), 1);
+    assert_eq!(d.current_bytes().unwrap(), before);
+    assert_eq!(exports(&f).len(), 1);
+    // And the deployment still works.
+    staging(&mut d, true);
+    assert_eq!(exports(&f).len(), 2);
+}
+
+pub(crate) fn concurrent_changes_are_serialised_and_none_is_lost(db: Db) {
+    let f = fixture(db);
+    let mut config = sample("express-single-forest");
+    config.azure_directory.export_deletion_limit = "0".to_owned();
+    drop(f.install(&config));
+    let home = f.home();
+    let database = f.database.clone();
+    let workers: Vec<_> = (0..2)
+        .map(|w| {
+            let home = home.clone();
+            let database = database.clone();
+            std::thread::spawn(move || {
+                let mut d = Deployment::open(&home, database.as_deref()).unwrap();
+                for i in 0..8 {
+                    d.change(
+                        &ChangeMeta::new(format!("worker{w}"), "count"),
+                        |c: &mut Configuration| {
+                            let n: u32 = c
+                                .azure_directory
+                                .export_deletion_limit
+                                .parse()
+                                .map_err(|_| "not a number")?;
+                            c.azure_directory.export_deletion_limit = (n + 1).to_string();
+                            Ok::<_, &str>(format!("worker {w} step {i}: {n} -> {}", n + 1))
+                        },
+                    )
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let mut d = f.open();
+    assert_eq!(
+        d.current().unwrap().azure_directory.export_deletion_limit,
+        "16"
+    );
+    let history = d.history().unwrap();
+    assert_eq!(history.len(), 17);
+    let mut names: Vec<&str> = history.iter().map(|h| h.snapshot.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 17, "every change has its own export");
+    assert_eq!(exports(&f).len(), 17);
+}
+
+pub(crate) fn references_resolve_to_history_entries(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    staging(&mut d, true);
+    staging(&mut d, false);
+    let latest = d.resolve("latest").unwrap();
+    assert_eq!(latest.id, 3);
+    assert_eq!(d.resolve("~1").unwrap().id, 2);
+    assert_eq!(d.resolve("~2").unwrap().id, 1);
+    let err = d.resolve("~3").unwrap_err().to_string();
+    assert!(err.contains("only 3 changes"), "{err}");
+    let prefix = &latest.at[..13];
+    assert_eq!(
+        d.resolve(prefix).unwrap().id,
+        3,
+        "a timestamp prefix names the newest match"
+    );
+    assert!(d.resolve("1999-01").is_err());
+    let entry = d.resolve("~1").unwrap();
+    let path = d.snapshot_path(&entry);
+    let config = syncpolicy_json::read_settings(&fs::read(path).unwrap(), "x").unwrap();
+    assert_eq!(config.extension.staging_mode, Some(true));
+}
+
+pub(crate) fn a_second_install_is_refused(db: Db) {
+    let f = fixture(db);
+    drop(f.install(&sample("express-single-forest")));
+    let again = Deployment::install(
+        syncpolicy_store::InstallOptions {
+            home: f.home(),
+            database: f.database.clone(),
+            meta: meta("install"),
+            summary: "again".to_owned(),
+            secrets: Secrets::default(),
+        },
+        &sample("express-single-forest"),
+    );
+    let err = again.unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyInstalled { .. }), "{err}");
+    // Into another home but the same database: refused for PostgreSQL, fine for SQLite.
+    let other = f.dir.path().join("other-home");
+    let result = Deployment::install(
+        syncpolicy_store::InstallOptions {
+            home: other.clone(),
+            database: f.database.clone(),
+            meta: meta("install"),
+            summary: "again".to_owned(),
+            secrets: Secrets::default(),
+        },
+        &sample("express-single-forest"),
+    );
+    match db {
+        Db::Sqlite => assert!(result.is_ok()),
+        Db::Postgres => {
+            let err = result.unwrap_err();
+            assert!(matches!(err, StoreError::AlreadyInstalled { .. }), "{err}");
+            assert!(!other.exists(), "a refused install leaves no home behind");
+        }
+    }
+}
+
+pub(crate) fn secrets_stay_out_of_exports_and_history(db: Db) {
+    let f = fixture(db);
+    let config = sample("multi-forest-custom");
+    let secrets = Secrets {
+        directories: config
+            .onpremises_directories
+            .iter()
+            .enumerate()
+            .map(|(i, dir)| DirectoryCredential {
+                directory: dir.unique_identifier.clone(),
+                name: dir.name.clone(),
+                account: dir.account.clone(),
+                secret: Some(format!("Pa55-secret-{i}-xyzzy")),
+                precreated: false,
+            })
+            .collect(),
+        administrator_secret: Some("Admin-secret-plugh".to_owned()),
+        ..Secrets::default()
+    };
+    let mut d = f.install_with(&config, secrets.clone());
+    staging(&mut d, true);
+    let stored = d.home().secrets().unwrap();
+    assert_eq!(stored.directories, secrets.directories);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(d.home().secrets_file())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let mut haystacks: Vec<Vec<u8>> = exports(&f)
+        .iter()
+        .map(|n| fs::read(f.home().join("exports").join(n)).unwrap())
+        .collect();
+    haystacks.push(fs::read(d.home().record_file()).unwrap());
+    haystacks.push(format!("{:?}", d.history().unwrap()).into_bytes());
+    haystacks.push(format!("{stored:?}").into_bytes());
+    for secret in secrets.values() {
+        for h in &haystacks {
+            assert!(
+                !h.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a secret leaked"
+            );
+        }
+    }
+    assert_eq!(secrets.values().len(), 3);
+}
+
+pub(crate) fn an_export_on_demand_writes_the_current_configuration(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let out = f.dir.path().join("dr");
+    let path = d.export_to(&out).unwrap();
+    assert!(path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("Exported-SynchronizationPolicy-"));
+    assert_eq!(fs::read(&path).unwrap(), d.current_bytes().unwrap());
+    assert_eq!(d.history().unwrap().len(), 1, "an export is not a change");
+    let second = d.export_to(&out).unwrap();
+    assert_ne!(
+        path, second,
+        "two exports in one millisecond do not collide"
+    );
+}
+
+pub(crate) fn an_uncommitted_export_is_removed_by_the_next_change(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let orphan = f
+        .home()
+        .join("exports")
+        .join("Applied-SynchronizationPolicy-29991231-235959.999Z.json");
+    fs::write(&orphan, b"{}").unwrap();
+    let first = exports(&f)[0].clone();
+    staging(&mut d, true);
+    assert!(!orphan.exists());
+    assert!(
+        f.home().join("exports").join(first).exists(),
+        "committed exports are kept"
+    );
+    assert_eq!(exports(&f).len(), 2);
+}
+
+pub(crate) fn the_schema_is_migrated_to_the_current_version(db: Db) {
+    let f = fixture(db);
+    drop(f.install(&sample("express-single-forest")));
+    let mut store: Box<dyn syncpolicy_store::Store> = match db {
+        Db::Sqlite => Box::new(
+            syncpolicy_store::sqlite::SqliteStore::open(&f.home().join("syncpolicy.db")).unwrap(),
+        ),
+        Db::Postgres => Box::new(
+            syncpolicy_store::postgres::PostgresStore::connect(f.database.as_deref().unwrap())
+                .unwrap(),
+        ),
+    };
+    assert_eq!(
+        store.schema_version().unwrap(),
+        syncpolicy_store::SCHEMA_VERSION
+    );
+    // Migrating again is a no-op.
+    assert_eq!(store.migrate().unwrap(), syncpolicy_store::SCHEMA_VERSION);
+    assert_eq!(store.generation().unwrap(), Some(1));
+}
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $case() { super::$case(crate::support::Db::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $case() { super::$case(crate::support::Db::Postgres) })*
+        }
+    };
+}
+
+conformance!(
+    install_stores_every_sample_and_reopens_it,
+    a_change_writes_rows_history_and_one_export,
+    one_rule_edit_writes_one_rule_row,
+    a_refused_edit_changes_nothing,
+    a_change_with_validation_errors_is_refused,
+    an_export_that_cannot_be_written_rolls_the_change_back,
+    concurrent_changes_are_serialised_and_none_is_lost,
+    references_resolve_to_history_entries,
+    a_second_install_is_refused,
+    secrets_stay_out_of_exports_and_history,
+    an_export_on_demand_writes_the_current_configuration,
+    an_uncommitted_export_is_removed_by_the_next_change,
+    the_schema_is_migrated_to_the_current_version,
+);
