@@ -70,7 +70,8 @@ pub(crate) fn apply(
             }
             OutputFormat::Text => {
                 let style = Style::new(ctx.color_stdout);
-                let mut o = format!("dry run, nothing was changed; the change would be: {summary}\n");
+                let mut o =
+                    format!("dry run, nothing was changed; the change would be: {summary}\n");
                 o.push_str(&crate::commands::diff::render_changes_text(&diff, &style));
                 o
             }
@@ -82,8 +83,12 @@ pub(crate) fn apply(
     let outcome = deployment.change(&ChangeMeta::new(author, command), edit)?;
     let out = match args.format {
         OutputFormat::Json => {
-            let diff = syncpolicy_diff::diff(&outcome.before, &outcome.after, &syncpolicy_diff::DiffOptions::default())
-                .filtered(&syncpolicy_diff::Filter::default());
+            let diff = syncpolicy_diff::diff(
+                &outcome.before,
+                &outcome.after,
+                &syncpolicy_diff::DiffOptions::default(),
+            )
+            .filtered(&syncpolicy_diff::Filter::default());
             serde_json::to_string_pretty(&serde_json::json!({
                 "command": command,
                 "summary": outcome.summary,
@@ -197,9 +202,16 @@ pub(crate) fn new_identifier() -> String {
 /// The connector extension of a newly added forest: the standard object types and the five
 /// standard run profiles on its root domain.
 pub(crate) fn default_connector(forest: &str) -> ConnectorExtension {
-    use syncpolicy_samples::generate::{standard_run_profiles, DEFAULT_ATTRIBUTES, DEFAULT_OBJECT_TYPES};
+    use syncpolicy_samples::generate::{
+        standard_run_profiles, DEFAULT_ATTRIBUTES, DEFAULT_OBJECT_TYPES,
+    };
     ConnectorExtension {
-        object_types: Some(DEFAULT_OBJECT_TYPES.iter().map(|s| (*s).to_owned()).collect()),
+        object_types: Some(
+            DEFAULT_OBJECT_TYPES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+        ),
         attribute_inclusions: Some(DEFAULT_ATTRIBUTES.iter().map(|s| (*s).to_owned()).collect()),
         run_profiles: standard_run_profiles(&[syncpolicy_edit::directory::fqdn_to_dn(forest)]),
         ..ConnectorExtension::default()
@@ -247,7 +259,11 @@ pub(crate) fn list_directories(ctx: &Context, format: OutputFormat) -> anyhow::R
                     d.custom_rules.len()
                 );
             }
-            let _ = writeln!(o, "{} on-premises directories", config.onpremises_directories.len());
+            let _ = writeln!(
+                o,
+                "{} on-premises directories",
+                config.onpremises_directories.len()
+            );
             o
         }
     };

@@ -4,9 +4,9 @@ mod change;
 mod commands;
 mod context;
 mod deployment;
-mod source;
 mod exit;
 mod output;
+mod source;
 
 use clap::Parser;
 use std::process::ExitCode;

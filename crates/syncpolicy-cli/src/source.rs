@@ -123,7 +123,10 @@ fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
     let entry = deployment.resolve(reference)?;
     let path = deployment.snapshot_path(&entry);
     if ctx.verbose {
-        ctx.status(&format!("@{reference} is change {} ({}) at {}", entry.id, entry.summary, entry.at));
+        ctx.status(&format!(
+            "@{reference} is change {} ({}) at {}",
+            entry.id, entry.summary, entry.at
+        ));
     }
     let mut loaded = load_file(&path).with_context(|| {
         format!(

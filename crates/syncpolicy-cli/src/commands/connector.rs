@@ -40,13 +40,19 @@ pub(crate) enum ConnectorAction {
 
 pub(crate) fn run(args: &ConnectorArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     match &args.action {
-        ConnectorAction::ObjectTypes { directory: d, types, change } => {
-            change::apply(ctx, change, "connector object-types", |c| directory::set_object_types(c, d, types.clone()))
-        }
-        ConnectorAction::Attributes { directory: d, attributes, change } => {
-            change::apply(ctx, change, "connector attributes", |c| {
-                directory::set_attribute_inclusions(c, d, attributes.clone())
-            })
-        }
+        ConnectorAction::ObjectTypes {
+            directory: d,
+            types,
+            change,
+        } => change::apply(ctx, change, "connector object-types", |c| {
+            directory::set_object_types(c, d, types.clone())
+        }),
+        ConnectorAction::Attributes {
+            directory: d,
+            attributes,
+            change,
+        } => change::apply(ctx, change, "connector attributes", |c| {
+            directory::set_attribute_inclusions(c, d, attributes.clone())
+        }),
     }
 }

@@ -50,14 +50,23 @@ pub(crate) enum DirectoryAction {
 pub(crate) fn run(args: &DirectoryArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     match &args.action {
         DirectoryAction::List { format } => change::list_directories(ctx, *format),
-        DirectoryAction::Add { forest, name, account, change } => {
+        DirectoryAction::Add {
+            forest,
+            name,
+            account,
+            change,
+        } => {
             let id = change::new_identifier();
             let connector = change::default_connector(forest);
             change::apply(ctx, change, "directory add", |c| {
+                change::refuse_during_import(ctx)?;
                 directory::add_directory(c, forest, name.as_deref(), account, id, connector)
             })
         }
-        DirectoryAction::Remove { directory: name, change } => {
+        DirectoryAction::Remove {
+            directory: name,
+            change,
+        } => {
             change::confirm(
                 ctx,
                 change,

@@ -119,40 +119,89 @@ pub(crate) enum FeatureAction {
 }
 
 fn clean(list: &Option<Vec<String>>) -> Option<Vec<String>> {
-    list.as_ref()
-        .map(|l| l.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+    list.as_ref().map(|l| {
+        l.iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
 }
 
 pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     use FeatureAction as A;
     match &args.action {
-        A::PasswordWriteback { state, change } => change::apply(ctx, change, "feature password-writeback", |c| {
-            features::set_switch(c, Switch::PasswordWriteback, state.on())
-        }),
-        A::ExchangeHybrid { state, change } => change::apply(ctx, change, "feature exchange-hybrid", |c| {
-            features::set_switch(c, Switch::ExchangeHybrid, state.on())
-        }),
-        A::PublicFolders { state, change } => change::apply(ctx, change, "feature public-folders", |c| {
-            features::set_switch(c, Switch::MailPublicFolders, state.on())
-        }),
-        A::GroupWriteback { directory, target, change } => change::apply(ctx, change, "feature group-writeback", |c| {
-            features::set_directory_dn(c, DirectoryDnFeature::GroupWriteback, directory, target.dn.as_deref())
-        }),
-        A::DeviceWriteback { directory, target, change } => change::apply(ctx, change, "feature device-writeback", |c| {
-            features::set_directory_dn(c, DirectoryDnFeature::DeviceWriteback, directory, target.dn.as_deref())
-        }),
-        A::GroupFiltering { directory, target, change } => change::apply(ctx, change, "feature group-filtering", |c| {
-            features::set_directory_dn(c, DirectoryDnFeature::GroupFiltering, directory, target.dn.as_deref())
-        }),
-        A::ExtensionAdd { attribute, object_class, data_type, multi_valued, change } => {
-            change::apply(ctx, change, "feature extension-add", |c| {
-                features::add_directory_extension(c, attribute, object_class, data_type, *multi_valued)
+        A::PasswordWriteback { state, change } => {
+            change::apply(ctx, change, "feature password-writeback", |c| {
+                features::set_switch(c, Switch::PasswordWriteback, state.on())
             })
         }
-        A::ExtensionRemove { attribute, object_class, change } => change::apply(ctx, change, "feature extension-remove", |c| {
+        A::ExchangeHybrid { state, change } => {
+            change::apply(ctx, change, "feature exchange-hybrid", |c| {
+                features::set_switch(c, Switch::ExchangeHybrid, state.on())
+            })
+        }
+        A::PublicFolders { state, change } => {
+            change::apply(ctx, change, "feature public-folders", |c| {
+                features::set_switch(c, Switch::MailPublicFolders, state.on())
+            })
+        }
+        A::GroupWriteback {
+            directory,
+            target,
+            change,
+        } => change::apply(ctx, change, "feature group-writeback", |c| {
+            features::set_directory_dn(
+                c,
+                DirectoryDnFeature::GroupWriteback,
+                directory,
+                target.dn.as_deref(),
+            )
+        }),
+        A::DeviceWriteback {
+            directory,
+            target,
+            change,
+        } => change::apply(ctx, change, "feature device-writeback", |c| {
+            features::set_directory_dn(
+                c,
+                DirectoryDnFeature::DeviceWriteback,
+                directory,
+                target.dn.as_deref(),
+            )
+        }),
+        A::GroupFiltering {
+            directory,
+            target,
+            change,
+        } => change::apply(ctx, change, "feature group-filtering", |c| {
+            features::set_directory_dn(
+                c,
+                DirectoryDnFeature::GroupFiltering,
+                directory,
+                target.dn.as_deref(),
+            )
+        }),
+        A::ExtensionAdd {
+            attribute,
+            object_class,
+            data_type,
+            multi_valued,
+            change,
+        } => change::apply(ctx, change, "feature extension-add", |c| {
+            features::add_directory_extension(c, attribute, object_class, data_type, *multi_valued)
+        }),
+        A::ExtensionRemove {
+            attribute,
+            object_class,
+            change,
+        } => change::apply(ctx, change, "feature extension-remove", |c| {
             features::remove_directory_extension(c, attribute, object_class)
         }),
-        A::AppFilter { apps, exclude_attributes, change } => change::apply(ctx, change, "feature app-filter", |c| {
+        A::AppFilter {
+            apps,
+            exclude_attributes,
+            change,
+        } => change::apply(ctx, change, "feature app-filter", |c| {
             features::set_app_filter(c, clean(apps), clean(exclude_attributes))
         }),
         A::DeletionThreshold { threshold, change } => {
@@ -163,7 +212,9 @@ pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                     anyhow::anyhow!("{threshold:?} is not a number of deletions\nhint: give a whole number such as 500, or off")
                 })?)
             };
-            change::apply(ctx, change, "feature deletion-threshold", |c| features::set_deletion_threshold(c, value))
+            change::apply(ctx, change, "feature deletion-threshold", |c| {
+                features::set_deletion_threshold(c, value)
+            })
         }
     }
 }

@@ -39,8 +39,14 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> anyhow::Result<ExitCode
         {
             Some((_, c)) => c,
             None => {
-                let names: Vec<&str> = syncpolicy_samples::samples::all().iter().map(|(n, _)| *n).collect::<Vec<_>>();
-                bail!("there is no sample named {name:?}\nhint: the samples are {}", names.join(", "))
+                let names: Vec<&str> = syncpolicy_samples::samples::all()
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>();
+                bail!(
+                    "there is no sample named {name:?}\nhint: the samples are {}",
+                    names.join(", ")
+                )
             }
         },
         None => generate(&GenerateOptions {

@@ -1,26 +1,26 @@
 //! The command table: one module per subcommand, each with `<Name>Args` and `run`.
 
-pub(crate) mod show;
-pub(crate) mod validate;
+pub(crate) mod connector;
 pub(crate) mod diff;
+pub(crate) mod directory;
+pub(crate) mod export;
+pub(crate) mod expr;
+pub(crate) mod feature;
+pub(crate) mod generate;
+pub(crate) mod history;
+pub(crate) mod identity;
+pub(crate) mod install;
+pub(crate) mod migrate;
+pub(crate) mod ou;
+pub(crate) mod partition;
 pub(crate) mod rule;
 pub(crate) mod runprofile;
 pub(crate) mod scheduler;
-pub(crate) mod identity;
-pub(crate) mod feature;
+pub(crate) mod show;
 pub(crate) mod signin;
-pub(crate) mod connector;
-pub(crate) mod ou;
-pub(crate) mod partition;
-pub(crate) mod directory;
-pub(crate) mod migrate;
-pub(crate) mod install;
-pub(crate) mod export;
-pub(crate) mod expr;
-pub(crate) mod history;
-pub(crate) mod verify;
 pub(crate) mod staging;
-pub(crate) mod generate;
+pub(crate) mod validate;
+pub(crate) mod verify;
 
 use crate::context::{Context, GlobalArgs};
 use clap::{Parser, Subcommand};

@@ -44,9 +44,35 @@ pub(crate) enum OuAction {
 
 pub(crate) fn run(args: &OuArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let (d, dn, change, filter, name) = match &args.action {
-        OuAction::Include { directory, dn, change } => (directory, dn, change, ContainerFilter::Include, "ou include"),
-        OuAction::Exclude { directory, dn, change } => (directory, dn, change, ContainerFilter::Exclude, "ou exclude"),
-        OuAction::Clear { directory, dn, change } => (directory, dn, change, ContainerFilter::Clear, "ou clear"),
+        OuAction::Include {
+            directory,
+            dn,
+            change,
+        } => (
+            directory,
+            dn,
+            change,
+            ContainerFilter::Include,
+            "ou include",
+        ),
+        OuAction::Exclude {
+            directory,
+            dn,
+            change,
+        } => (
+            directory,
+            dn,
+            change,
+            ContainerFilter::Exclude,
+            "ou exclude",
+        ),
+        OuAction::Clear {
+            directory,
+            dn,
+            change,
+        } => (directory, dn, change, ContainerFilter::Clear, "ou clear"),
     };
-    change::apply(ctx, change, name, |c| directory::filter_container(c, d, dn, filter))
+    change::apply(ctx, change, name, |c| {
+        directory::filter_container(c, d, dn, filter)
+    })
 }

@@ -58,19 +58,35 @@ pub(crate) enum PartitionAction {
 
 pub(crate) fn run(args: &PartitionArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     match &args.action {
-        PartitionAction::Add { directory: d, domain, select, change } => {
-            change::apply(ctx, change, "partition add", |c| directory::add_partition(c, d, domain, *select))
-        }
-        PartitionAction::Select { directory: d, partition, change } => {
-            change::apply(ctx, change, "partition select", |c| directory::select_partition(c, d, partition, true))
-        }
-        PartitionAction::Deselect { directory: d, partition, change } => {
-            change::apply(ctx, change, "partition deselect", |c| directory::select_partition(c, d, partition, false))
-        }
-        PartitionAction::Controllers { directory: d, partition, controllers, change } => {
-            change::apply(ctx, change, "partition controllers", |c| {
-                directory::set_preferred_controllers(c, d, partition, controllers.clone())
-            })
-        }
+        PartitionAction::Add {
+            directory: d,
+            domain,
+            select,
+            change,
+        } => change::apply(ctx, change, "partition add", |c| {
+            directory::add_partition(c, d, domain, *select)
+        }),
+        PartitionAction::Select {
+            directory: d,
+            partition,
+            change,
+        } => change::apply(ctx, change, "partition select", |c| {
+            directory::select_partition(c, d, partition, true)
+        }),
+        PartitionAction::Deselect {
+            directory: d,
+            partition,
+            change,
+        } => change::apply(ctx, change, "partition deselect", |c| {
+            directory::select_partition(c, d, partition, false)
+        }),
+        PartitionAction::Controllers {
+            directory: d,
+            partition,
+            controllers,
+            change,
+        } => change::apply(ctx, change, "partition controllers", |c| {
+            directory::set_preferred_controllers(c, d, partition, controllers.clone())
+        }),
     }
 }

@@ -98,8 +98,19 @@ pub(crate) struct Place {
 }
 
 impl Place {
-    fn resolve(&self, config: &Configuration) -> Result<Option<Placement>, syncpolicy_edit::EditError> {
-        let find = |name: &str| select::rule(config, &RuleSelector { rule: name.to_owned(), ..RuleSelector::default() });
+    fn resolve(
+        &self,
+        config: &Configuration,
+    ) -> Result<Option<Placement>, syncpolicy_edit::EditError> {
+        let find = |name: &str| {
+            select::rule(
+                config,
+                &RuleSelector {
+                    rule: name.to_owned(),
+                    ..RuleSelector::default()
+                },
+            )
+        };
         Ok(match (&self.before, &self.after) {
             (Some(b), _) => Some(Placement::Before(find(b)?)),
             (_, Some(a)) => Some(Placement::After(find(a)?)),
@@ -128,7 +139,7 @@ pub(crate) struct Content {
     pub(crate) mapping: Vec<String>,
     /// Merge type of the mappings given here.
     #[arg(long, value_enum)]
-    pub(crate) merge: Option<Merge>,
+    pub(crate) merge: Option<MergeArg>,
     /// The mappings given here apply only once (on creation).
     #[arg(long)]
     pub(crate) execute_once: bool,
@@ -139,35 +150,52 @@ pub(crate) struct Content {
 
 /// Merge types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Merge {
+pub(crate) enum MergeArg {
     Update,
     Replace,
     Merge,
     MergeCaseInsensitive,
 }
 
-impl Merge {
+impl MergeArg {
     fn to_model(self) -> MergeType {
         match self {
-            Merge::Update => MergeType::Update,
-            Merge::Replace => MergeType::Replace,
-            Merge::Merge => MergeType::Merge,
-            Merge::MergeCaseInsensitive => MergeType::MergeCaseInsensitive,
+            MergeArg::Update => MergeType::Update,
+            MergeArg::Replace => MergeType::Replace,
+            MergeArg::Merge => MergeType::Merge,
+            MergeArg::MergeCaseInsensitive => MergeType::MergeCaseInsensitive,
         }
     }
 }
 
 impl Content {
     fn to_edit(&self) -> Result<RuleEdit, syncpolicy_edit::EditError> {
-        let mut e = RuleEdit { description: self.description.clone(), ..RuleEdit::default() };
+        let mut e = RuleEdit {
+            description: self.description.clone(),
+            ..RuleEdit::default()
+        };
         if !self.scope.is_empty() {
-            e.scope_groups = Some(self.scope.iter().map(|g| rules::parse_scope_group(g)).collect::<Result<_, _>>()?);
+            e.scope_groups = Some(
+                self.scope
+                    .iter()
+                    .map(|g| rules::parse_scope_group(g))
+                    .collect::<Result<_, _>>()?,
+            );
         }
         if !self.join.is_empty() {
-            e.join_groups = Some(self.join.iter().map(|g| rules::parse_join_group(g)).collect::<Result<_, _>>()?);
+            e.join_groups = Some(
+                self.join
+                    .iter()
+                    .map(|g| rules::parse_join_group(g))
+                    .collect::<Result<_, _>>()?,
+            );
         }
         for m in &self.mapping {
-            e.set_mappings.push(rules::parse_mapping(m, self.merge.map(Merge::to_model), self.execute_once)?);
+            e.set_mappings.push(rules::parse_mapping(
+                m,
+                self.merge.map(MergeArg::to_model),
+                self.execute_once,
+            )?);
         }
         e.link_type = self.link_type.map(Link::to_model);
         Ok(e)
@@ -319,7 +347,15 @@ pub(crate) enum RuleAction {
 pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     use RuleAction as A;
     match &args.action {
-        A::List { directory, direction, kind, disabled, enabled, source, format } => {
+        A::List {
+            directory,
+            direction,
+            kind,
+            disabled,
+            enabled,
+            source,
+            format,
+        } => {
             let config = change::current(ctx, source.as_deref())?;
             let dir = match directory {
                 Some(d) => Some(select::directory(&config, d)?),
@@ -335,7 +371,11 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                         && (!enabled || !r.disabled)
                 })
                 .collect();
-            rows.sort_by(|a, b| a.1.precedence.cmp(&b.1.precedence).then(a.1.name().cmp(b.1.name())));
+            rows.sort_by(|a, b| {
+                a.1.precedence
+                    .cmp(&b.1.precedence)
+                    .then(a.1.name().cmp(b.1.name()))
+            });
             let out = match format {
                 OutputFormat::Json => {
                     let items: Vec<serde_json::Value> = rows
@@ -358,7 +398,11 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 }
                 OutputFormat::Text => {
                     let style = Style::new(ctx.color_stdout);
-                    let width = rows.iter().map(|(l, _)| config.directory_name(l.directory).chars().count()).max().unwrap_or(0);
+                    let width = rows
+                        .iter()
+                        .map(|(l, _)| config.directory_name(l.directory).chars().count())
+                        .max()
+                        .unwrap_or(0);
                     let mut o = String::new();
                     for (loc, r) in &rows {
                         let _ = writeln!(
@@ -367,9 +411,17 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                             r.precedence,
                             config.directory_name(loc.directory),
                             r.direction_str(),
-                            if loc.set == RuleSet::Custom { "custom" } else { "standard" },
+                            if loc.set == RuleSet::Custom {
+                                "custom"
+                            } else {
+                                "standard"
+                            },
                             r.name(),
-                            if r.disabled { style.yellow("  (disabled)") } else { String::new() }
+                            if r.disabled {
+                                style.yellow("  (disabled)")
+                            } else {
+                                String::new()
+                            }
                         );
                     }
                     let _ = writeln!(o, "{} rules", rows.len());
@@ -379,7 +431,11 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             print_stdout(&out)?;
             Ok(ExitCode::from(exit::OK))
         }
-        A::Show { which, source, format } => {
+        A::Show {
+            which,
+            source,
+            format,
+        } => {
             let config = change::current(ctx, source.as_deref())?;
             let at = select::rule(&config, &which.selector())?;
             let Some(r) = config.rule(at) else {
@@ -392,10 +448,23 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             print_stdout(&out)?;
             Ok(ExitCode::from(exit::OK))
         }
-        A::Add { directory, file, name, direction, source, target, content, precedence, place, add_disabled, change } => {
+        A::Add {
+            directory,
+            file,
+            name,
+            direction,
+            source,
+            target,
+            content,
+            precedence,
+            place,
+            add_disabled,
+            change,
+        } => {
             let mut rule = match file {
                 Some(path) => {
-                    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                    let bytes = std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
                     syncpolicy_json::read_rule(&bytes, &path.display().to_string())?
                 }
                 None => SyncRule {
@@ -425,7 +494,15 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 rules::add_custom_rule(c, dir, rule, explicit, placement)
             })
         }
-        A::Edit { which, content, remove_mapping, precedence, place, force, change } => {
+        A::Edit {
+            which,
+            content,
+            remove_mapping,
+            precedence,
+            place,
+            force,
+            change,
+        } => {
             let mut edit = content.to_edit()?;
             edit.remove_mappings = remove_mapping.clone();
             edit.precedence = *precedence;
@@ -443,7 +520,12 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let at = select::rule(c, &which.selector())?;
             rules::set_disabled(c, at, false)
         }),
-        A::Clone { which, name, precedence, change } => {
+        A::Clone {
+            which,
+            name,
+            precedence,
+            change,
+        } => {
             let id = change::new_identifier();
             change::apply(ctx, change, "rule clone", |c| {
                 let at = select::rule(c, &which.selector())?;
@@ -454,13 +536,22 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let at = select::rule(c, &which.selector())?;
             rules::delete_custom_rule(c, at)
         }),
-        A::Move { which, place, change } => {
+        A::Move {
+            which,
+            place,
+            change,
+        } => {
             if place.before.is_none() && place.after.is_none() {
-                anyhow::bail!("say where to move the rule\nhint: give --before RULE or --after RULE");
+                anyhow::bail!(
+                    "say where to move the rule\nhint: give --before RULE or --after RULE"
+                );
             }
             change::apply(ctx, change, "rule move", |c| {
                 let at = select::rule(c, &which.selector())?;
-                let edit = RuleEdit { placement: place.resolve(c)?, ..RuleEdit::default() };
+                let edit = RuleEdit {
+                    placement: place.resolve(c)?,
+                    ..RuleEdit::default()
+                };
                 rules::edit_rule(c, at, edit, false)
             })
         }
@@ -491,7 +582,15 @@ fn render_rule(config: &Configuration, at: RuleLocation, r: &SyncRule, style: &S
         let _ = writeln!(o, "  {k:<20}{v}");
     };
     row(&mut o, "directory", &config.directory_name(at.directory));
-    row(&mut o, "kind", if at.set == RuleSet::Custom { "custom" } else { "standard" });
+    row(
+        &mut o,
+        "kind",
+        if at.set == RuleSet::Custom {
+            "custom"
+        } else {
+            "standard"
+        },
+    );
     row(&mut o, "direction", r.direction_str());
     row(
         &mut o,
@@ -502,13 +601,28 @@ fn render_rule(config: &Configuration, at: RuleLocation, r: &SyncRule, style: &S
             r.target_object_type.as_deref().unwrap_or("?")
         ),
     );
-    row(&mut o, "link type", r.link_type.as_ref().map(|l| l.as_str()).unwrap_or("(not set)"));
+    row(
+        &mut o,
+        "link type",
+        r.link_type
+            .as_ref()
+            .map(|l| l.as_str())
+            .unwrap_or("(not set)"),
+    );
     row(&mut o, "precedence", &r.precedence.to_string());
-    row(&mut o, "state", if r.disabled { "disabled" } else { "enabled" });
+    row(
+        &mut o,
+        "state",
+        if r.disabled { "disabled" } else { "enabled" },
+    );
     if let Some(t) = &r.immutable_tag {
         row(&mut o, "immutable tag", t);
     }
-    row(&mut o, "identifier", r.unique_identifier.as_deref().unwrap_or("(none)"));
+    row(
+        &mut o,
+        "identifier",
+        r.unique_identifier.as_deref().unwrap_or("(none)"),
+    );
     if !r.description.is_empty() {
         row(&mut o, "description", &r.description);
     }
@@ -544,7 +658,11 @@ fn render_rule(config: &Configuration, at: RuleLocation, r: &SyncRule, style: &S
                     "cs.{} = mv.{}{}",
                     c.source.as_deref().unwrap_or("?"),
                     c.destination.as_deref().unwrap_or("?"),
-                    if c.case_sensitive { " (case-sensitive)" } else { "" }
+                    if c.case_sensitive {
+                        " (case-sensitive)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect();

@@ -58,19 +58,36 @@ pub(crate) enum RunprofileAction {
 pub(crate) fn run(args: &RunprofileArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     use RunprofileAction as A;
     match &args.action {
-        A::Add { directory: d, profile, change } => {
-            change::apply(ctx, change, "runprofile add", |c| directory::add_run_profile(c, d, profile))
-        }
-        A::Remove { directory: d, profile, change } => {
-            change::apply(ctx, change, "runprofile remove", |c| directory::remove_run_profile(c, d, profile))
-        }
-        A::AddStep { directory: d, profile, step_type, partition, change } => {
-            change::apply(ctx, change, "runprofile add-step", |c| {
-                directory::add_run_step(c, d, profile, step_type, partition)
-            })
-        }
-        A::RemoveStep { directory: d, profile, step, change } => {
-            change::apply(ctx, change, "runprofile remove-step", |c| directory::remove_run_step(c, d, profile, *step))
-        }
+        A::Add {
+            directory: d,
+            profile,
+            change,
+        } => change::apply(ctx, change, "runprofile add", |c| {
+            directory::add_run_profile(c, d, profile)
+        }),
+        A::Remove {
+            directory: d,
+            profile,
+            change,
+        } => change::apply(ctx, change, "runprofile remove", |c| {
+            directory::remove_run_profile(c, d, profile)
+        }),
+        A::AddStep {
+            directory: d,
+            profile,
+            step_type,
+            partition,
+            change,
+        } => change::apply(ctx, change, "runprofile add-step", |c| {
+            directory::add_run_step(c, d, profile, step_type, partition)
+        }),
+        A::RemoveStep {
+            directory: d,
+            profile,
+            step,
+            change,
+        } => change::apply(ctx, change, "runprofile remove-step", |c| {
+            directory::remove_run_step(c, d, profile, *step)
+        }),
     }
 }

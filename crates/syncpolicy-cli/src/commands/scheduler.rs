@@ -29,5 +29,7 @@ pub(crate) fn run(args: &SchedulerArgs, ctx: &Context) -> anyhow::Result<ExitCod
     } else {
         None
     };
-    change::apply(ctx, &args.change, "scheduler", |c| directory::set_scheduler(c, args.interval.as_deref(), enabled))
+    change::apply(ctx, &args.change, "scheduler", |c| {
+        directory::set_scheduler(c, args.interval.as_deref(), enabled)
+    })
 }

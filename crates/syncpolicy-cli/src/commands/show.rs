@@ -214,7 +214,12 @@ fn directory_summary(d: &OnPremisesDirectory) -> DirectorySummary {
         disabled_rules: counts(&all).1,
         object_types: d.connector.object_types.clone(),
         attribute_inclusions: d.connector.attribute_inclusions.as_ref().map(Vec::len),
-        run_profiles: d.connector.run_profiles.iter().map(|p| p.name.clone()).collect(),
+        run_profiles: d
+            .connector
+            .run_profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect(),
         provisioning_hierarchy: d.connector.provisioning_hierarchy.as_ref().map(|h| {
             let maps: Vec<String> = h
                 .mappings
@@ -234,7 +239,10 @@ fn directory_summary(d: &OnPremisesDirectory) -> DirectorySummary {
     }
 }
 
-fn per_directory(config: &Configuration, f: impl Fn(&OnPremisesDirectory) -> &str) -> Vec<DirectoryValue> {
+fn per_directory(
+    config: &Configuration,
+    f: impl Fn(&OnPremisesDirectory) -> &str,
+) -> Vec<DirectoryValue> {
     config
         .onpremises_directories
         .iter()
@@ -282,7 +290,11 @@ pub(crate) fn summarize(config: &Configuration, label: &str) -> Summary {
     let az_rules: Vec<&SyncRule> = az.standard_rules.iter().chain(&az.custom_rules).collect();
     let connector_name = |id: &str| -> String {
         if az.connector_id.as_deref().is_some_and(|a| same_guid(a, id)) {
-            return az.connector.name.clone().unwrap_or_else(|| "Entra ID".to_owned());
+            return az
+                .connector
+                .name
+                .clone()
+                .unwrap_or_else(|| "Entra ID".to_owned());
         }
         config
             .onpremises_directories
@@ -314,11 +326,19 @@ pub(crate) fn summarize(config: &Configuration, label: &str) -> Summary {
                 .unwrap_or_else(|| "not set".to_owned()),
             password_hash_sync: config.sign_in.password_hash_sync(),
             seamless_sso: config.sign_in.seamless_sso(),
-            unknown_entries: config.sign_in.unknown_tokens().iter().map(|s| (*s).to_owned()).collect(),
+            unknown_entries: config
+                .sign_in
+                .unknown_tokens()
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         },
         identity_mapping: IdentitySummary {
             source_anchor: config.identity_mapping.source_anchor_attribute.clone(),
-            user_principal_name: config.identity_mapping.user_principal_name_attribute.clone(),
+            user_principal_name: config
+                .identity_mapping
+                .user_principal_name_attribute
+                .clone(),
             user_matching: config.identity_mapping.user_matching_policy.clone(),
             user_matching_attribute: config.identity_mapping.user_matching_attribute.clone(),
         },
@@ -343,7 +363,8 @@ pub(crate) fn summarize(config: &Configuration, label: &str) -> Summary {
                 .collect(),
             app_filter: az.exported_attributes.application_restrictions.clone(),
             excluded_attributes: az.exported_attributes.excluded_attributes.clone(),
-            export_deletion_threshold: Some(az.export_deletion_limit.clone()).filter(|s| !s.is_empty()),
+            export_deletion_threshold: Some(az.export_deletion_limit.clone())
+                .filter(|s| !s.is_empty()),
             metaverse_attributes: config
                 .metaverse_extensions
                 .attributes
@@ -359,16 +380,30 @@ pub(crate) fn summarize(config: &Configuration, label: &str) -> Summary {
             custom_rules: az.custom_rules.len(),
             disabled_rules: counts(&az_rules).1,
             object_types: az.connector.object_types.clone(),
-            run_profiles: az.connector.run_profiles.iter().map(|p| p.name.clone()).collect(),
+            run_profiles: az
+                .connector
+                .run_profiles
+                .iter()
+                .map(|p| p.name.clone())
+                .collect(),
         },
-        directories: config.onpremises_directories.iter().map(directory_summary).collect(),
+        directories: config
+            .onpremises_directories
+            .iter()
+            .map(directory_summary)
+            .collect(),
         rules,
         custom_rules: custom,
         server: ServerSummary {
             staging_mode: config.extension.staging_mode,
             sync_interval: sched.and_then(|s| s.sync_interval.clone()),
             scheduler_enabled: sched.and_then(|s| s.enabled),
-            connector_order: config.extension.connector_order.iter().map(|id| connector_name(id)).collect(),
+            connector_order: config
+                .extension
+                .connector_order
+                .iter()
+                .map(|id| connector_name(id))
+                .collect(),
             global_parameters: config.extension.global_parameters.len(),
         },
     }
@@ -383,14 +418,19 @@ fn on_off(b: bool) -> &'static str {
 }
 
 fn or_unset(v: &Option<String>) -> &str {
-    v.as_deref().filter(|s| !s.is_empty()).unwrap_or("(not set)")
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("(not set)")
 }
 
 fn per_dir_text(values: &[DirectoryValue]) -> String {
     if values.is_empty() {
         return "off".to_owned();
     }
-    let parts: Vec<String> = values.iter().map(|v| format!("{}: {}", v.directory, v.value)).collect();
+    let parts: Vec<String> = values
+        .iter()
+        .map(|v| format!("{}: {}", v.directory, v.value))
+        .collect();
     format!("on ({})", parts.join("; "))
 }
 
@@ -408,7 +448,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
         or_unset(&m.author),
         or_unset(&m.time_created),
         or_unset(&m.product_version),
-        if m.policy_type.is_empty() { "(not set)" } else { &m.policy_type }
+        if m.policy_type.is_empty() {
+            "(not set)"
+        } else {
+            &m.policy_type
+        }
     );
     let _ = writeln!(
         o,
@@ -422,18 +466,41 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
 
     let _ = writeln!(o, "\n{}", style.bold("Sign-in"));
     row(&mut o, "method", &s.sign_in.method_label);
-    row(&mut o, "password hash sync", on_off(s.sign_in.password_hash_sync));
-    row(&mut o, "seamless single sign-on", on_off(s.sign_in.seamless_sso));
+    row(
+        &mut o,
+        "password hash sync",
+        on_off(s.sign_in.password_hash_sync),
+    );
+    row(
+        &mut o,
+        "seamless single sign-on",
+        on_off(s.sign_in.seamless_sso),
+    );
     if !s.sign_in.unknown_entries.is_empty() {
-        row(&mut o, "unrecognized entries", &s.sign_in.unknown_entries.join(", "));
+        row(
+            &mut o,
+            "unrecognized entries",
+            &s.sign_in.unknown_entries.join(", "),
+        );
     }
 
     let _ = writeln!(o, "\n{}", style.bold("Identity mapping"));
-    row(&mut o, "source anchor", or_unset(&s.identity_mapping.source_anchor));
-    row(&mut o, "user principal name", or_unset(&s.identity_mapping.user_principal_name));
+    row(
+        &mut o,
+        "source anchor",
+        or_unset(&s.identity_mapping.source_anchor),
+    );
+    row(
+        &mut o,
+        "user principal name",
+        or_unset(&s.identity_mapping.user_principal_name),
+    );
     let mut matching = or_unset(&s.identity_mapping.user_matching).to_owned();
     if !s.identity_mapping.user_matching_attribute.is_empty() {
-        matching.push_str(&format!(" ({})", s.identity_mapping.user_matching_attribute));
+        matching.push_str(&format!(
+            " ({})",
+            s.identity_mapping.user_matching_attribute
+        ));
     }
     row(&mut o, "user matching", &matching);
 
@@ -442,7 +509,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
     row(&mut o, "password hash sync", on_off(f.password_hash_sync));
     row(&mut o, "password writeback", on_off(f.password_writeback));
     row(&mut o, "group writeback", &per_dir_text(&f.group_writeback));
-    row(&mut o, "device writeback", &per_dir_text(&f.device_writeback));
+    row(
+        &mut o,
+        "device writeback",
+        &per_dir_text(&f.device_writeback),
+    );
     row(&mut o, "group filtering", &per_dir_text(&f.group_filtering));
     row(&mut o, "Exchange hybrid", on_off(f.exchange_hybrid));
     row(&mut o, "mail public folders", on_off(f.mail_public_folders));
@@ -452,7 +523,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
         &if f.directory_extensions.is_empty() {
             "none".to_owned()
         } else {
-            format!("{} ({})", f.directory_extensions.len(), f.directory_extensions.join(", "))
+            format!(
+                "{} ({})",
+                f.directory_extensions.len(),
+                f.directory_extensions.join(", ")
+            )
         },
     );
     row(
@@ -469,28 +544,48 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
             )
         },
     );
-    row(&mut o, "deletion threshold", or_unset(&f.export_deletion_threshold));
+    row(
+        &mut o,
+        "deletion threshold",
+        or_unset(&f.export_deletion_threshold),
+    );
     if !f.metaverse_attributes.is_empty() {
-        row(&mut o, "metaverse extensions", &f.metaverse_attributes.join(", "));
+        row(
+            &mut o,
+            "metaverse extensions",
+            &f.metaverse_attributes.join(", "),
+        );
     }
 
     let e = &s.entra;
     let _ = writeln!(o, "\n{}", style.bold("Entra ID"));
     row(&mut o, "tenant", or_unset(&e.tenant_id));
-    row(&mut o, "administrator", &format!("{} (suggested at import)", or_unset(&e.administrator)));
+    row(
+        &mut o,
+        "administrator",
+        &format!("{} (suggested at import)", or_unset(&e.administrator)),
+    );
     if let Some(n) = &e.connector_name {
         row(&mut o, "connector", n);
     }
     row(
         &mut o,
         "rules",
-        &format!("{} standard, {} custom, {} disabled", e.standard_rules, e.custom_rules, e.disabled_rules),
+        &format!(
+            "{} standard, {} custom, {} disabled",
+            e.standard_rules, e.custom_rules, e.disabled_rules
+        ),
     );
     if let Some(types) = &e.object_types {
         row(&mut o, "object types", &types.join(", "));
     }
 
-    let _ = writeln!(o, "\n{} ({})", style.bold("On-premises directories"), s.directories.len());
+    let _ = writeln!(
+        o,
+        "\n{} ({})",
+        style.bold("On-premises directories"),
+        s.directories.len()
+    );
     for d in &s.directories {
         let _ = writeln!(
             o,
@@ -505,7 +600,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
                 o,
                 "    partition {}  {}",
                 p.distinguished_name,
-                if p.selected { style.green("selected") } else { style.dim("not selected") }
+                if p.selected {
+                    style.green("selected")
+                } else {
+                    style.dim("not selected")
+                }
             );
             for i in &p.inclusions {
                 let _ = writeln!(o, "      {} {i}", style.green("include"));
@@ -514,7 +613,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
                 let _ = writeln!(o, "      {} {x}", style.red("exclude"));
             }
             if !p.preferred_controllers.is_empty() {
-                let _ = writeln!(o, "      preferred DCs {}", p.preferred_controllers.join(", "));
+                let _ = writeln!(
+                    o,
+                    "      preferred DCs {}",
+                    p.preferred_controllers.join(", ")
+                );
             }
         }
         let _ = writeln!(
@@ -545,7 +648,12 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
     );
     if !s.custom_rules.is_empty() {
         let _ = writeln!(o, "\n{} (by precedence)", style.bold("Custom rules"));
-        let width = s.custom_rules.iter().map(|c| c.directory.chars().count()).max().unwrap_or(0);
+        let width = s
+            .custom_rules
+            .iter()
+            .map(|c| c.directory.chars().count())
+            .max()
+            .unwrap_or(0);
         for c in &s.custom_rules {
             let _ = writeln!(
                 o,
@@ -554,13 +662,21 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
                 c.directory,
                 c.direction,
                 c.name,
-                if c.disabled { style.yellow("  (disabled)") } else { String::new() },
+                if c.disabled {
+                    style.yellow("  (disabled)")
+                } else {
+                    String::new()
+                },
             );
         }
     }
 
     let sv = &s.server;
-    let _ = writeln!(o, "\n{}", style.bold("Server settings (kept by syncpolicy, not by Microsoft's file)"));
+    let _ = writeln!(
+        o,
+        "\n{}",
+        style.bold("Server settings (kept by syncpolicy, not by Microsoft's file)")
+    );
     row(
         &mut o,
         "staging mode",
@@ -589,7 +705,11 @@ pub(crate) fn render_text(s: &Summary, style: &Style) -> String {
         row(&mut o, "connector order", &sv.connector_order.join(", "));
     }
     if sv.global_parameters > 0 {
-        row(&mut o, "engine parameters kept", &sv.global_parameters.to_string());
+        row(
+            &mut o,
+            "engine parameters kept",
+            &sv.global_parameters.to_string(),
+        );
     }
     o
 }

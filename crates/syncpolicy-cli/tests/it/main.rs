@@ -1,10 +1,10 @@
 //! Integration tests of the syncpolicy binary.
 
+mod changes;
+mod deployment;
+mod diff;
+mod install;
+mod migrate;
 mod show;
 mod support;
 mod tidy;
-mod migrate;
-mod diff;
-mod install;
-mod deployment;
-mod changes;

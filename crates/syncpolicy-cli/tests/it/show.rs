@@ -34,7 +34,8 @@ fn show_json_for_every_sample() {
         let path = format!("samples/{name}.json");
         let out = run(&["show", &path, "--format", "json"]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show emits JSON");
+        let value: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("show emits JSON");
         insta::assert_json_snapshot!(format!("show_json_{name}"), value);
     }
 }
@@ -44,26 +45,35 @@ fn show_reads_the_newest_snapshot_of_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         sample("express-single-forest"),
-        dir.path().join("Applied-SynchronizationPolicy-20250101-000000.000Z.json"),
+        dir.path()
+            .join("Applied-SynchronizationPolicy-20250101-000000.000Z.json"),
     )
     .unwrap();
     std::fs::copy(
         sample("multi-forest-custom"),
-        dir.path().join("Applied-SynchronizationPolicy-20260101-000000.000Z.json"),
+        dir.path()
+            .join("Applied-SynchronizationPolicy-20260101-000000.000Z.json"),
     )
     .unwrap();
     let out = run(&["show", dir.path().to_str().unwrap(), "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["directories"].as_array().map(Vec::len), Some(2));
-    assert!(v["source"].as_str().unwrap().ends_with("20260101-000000.000Z.json"));
+    assert!(v["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("20260101-000000.000Z.json"));
 }
 
 #[test]
 fn show_reports_bad_input_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.json");
-    std::fs::write(&broken, "{\n  \"azureDirectoryPolicy\": {\n    \"tenantId\": 42\n  }\n}\n").unwrap();
+    std::fs::write(
+        &broken,
+        "{\n  \"azureDirectoryPolicy\": {\n    \"tenantId\": 42\n  }\n}\n",
+    )
+    .unwrap();
     let out = run(&["show", broken.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out).replace(dir.path().to_str().unwrap(), "<dir>");

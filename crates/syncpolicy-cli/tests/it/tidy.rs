@@ -4,7 +4,9 @@ use crate::support::workspace;
 use std::path::Path;
 
 fn visit(dir: &Path, bad: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -26,5 +28,9 @@ fn visit(dir: &Path, bad: &mut Vec<String>) {
 fn every_rust_file_starts_with_a_module_doc_line() {
     let mut bad = Vec::new();
     visit(&workspace().join("crates"), &mut bad);
-    assert!(bad.is_empty(), "files without a leading `//!` line:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "files without a leading `//!` line:\n{}",
+        bad.join("\n")
+    );
 }
