@@ -43,7 +43,27 @@ pub(crate) fn author(explicit: Option<&str>) -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(user_from_passwd)
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The signed-in user's name from `/etc/passwd` by the process's user id (Linux), for
+/// services and containers that set no `USER`.
+fn user_from_passwd() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let _password = fields.next()?;
+        (fields.next()? == uid).then(|| name.to_owned())
+    })
 }
 
 /// Makes one change on the deployment: the edit returns a one-line summary or refuses. The

@@ -27,14 +27,32 @@ pub(crate) struct ShowArgs {
 }
 
 pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let loaded = source::load(args.source.as_deref().unwrap_or("@latest"), ctx)?;
-    let summary = summarize(&loaded.config, &loaded.label);
+    let reference = args.source.as_deref().unwrap_or("@latest");
+    let loaded = source::load(reference, ctx)?;
+    let mut summary = summarize(&loaded.config, &loaded.label);
+    if reference.starts_with('@') {
+        mark_credentials(&mut summary, ctx)?;
+    }
     let out = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&summary)? + "\n",
         OutputFormat::Text => render_text(&summary, &Style::new(ctx.color_stdout)),
     };
     crate::output::print_stdout(&out)?;
     Ok(ExitCode::from(exit::OK))
+}
+
+/// For a deployment, says per directory whether its credential is set (never what it is).
+fn mark_credentials(summary: &mut Summary, ctx: &Context) -> anyhow::Result<()> {
+    let home = syncpolicy_store::Home::new(crate::deployment::home_dir(ctx)?);
+    let secrets = home.secrets()?;
+    for d in &mut summary.directories {
+        d.credential = match secrets.directory(&d.identifier) {
+            Some(c) if c.precreated => "pre-created account",
+            Some(c) if c.secret.is_some() => "set",
+            _ => "not set",
+        };
+    }
+    Ok(())
 }
 
 /// The summary, as data (the JSON output is this structure).
