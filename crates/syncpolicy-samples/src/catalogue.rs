@@ -158,6 +158,32 @@ pub(crate) fn constant(destination: &str, value: &str) -> AttributeMapping {
     }
 }
 
+/// Names of the standard rules whose scope, join and transformation content
+/// [`build_standard_rule`] takes from the documentation. The other rules get representative
+/// content, which says nothing about the real rule and must not be compared with one.
+pub const DOCUMENTED_CONTENT: &[&str] = &[
+    "In from AD - User Join",
+    "In from AD - InetOrgPerson Join",
+    "In from AD - User AccountEnabled",
+    "In from AD - InetOrgPerson AccountEnabled",
+    "In from AD - User Common from Exchange",
+    "In from AD - User Common",
+    "In from AD - User Exchange",
+    "In from AD - InetOrgPerson Exchange",
+    "In from AD - ForeignSecurityPrincipal Join User",
+    "In from AAD - User Join",
+    "Out to AAD - User Join",
+    "Out to AAD - User Identity",
+    "Out to AD - User Join SOAInAD",
+    "Out to AD - User Exchange Hybrid",
+];
+
+/// True when [`build_standard_rule`] builds the named rule's scope, joins and transformations
+/// from the documentation (rather than representative content).
+pub fn has_documented_content(name: &str) -> bool {
+    DOCUMENTED_CONTENT.contains(&name)
+}
+
 /// Builds the full rule for a table row: header fields plus the documented scope, joins and
 /// transformations (a representative subset for rules the documentation does not detail).
 pub fn build_standard_rule(h: &StandardRuleHeader, precedence: i32, id: String) -> SyncRule {

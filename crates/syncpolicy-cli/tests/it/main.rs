@@ -8,3 +8,4 @@ mod migrate;
 mod show;
 mod support;
 mod tidy;
+mod validate;

@@ -1,0 +1,176 @@
+//! What every rule gets: the configuration, the known-attribute table (built once, on first
+//! use), and a sink that collects findings; plus the runner that spreads the rules over the
+//! machine's cores and returns their findings in registry order.
+
+use crate::known::KnownAttributes;
+use crate::registry::{registry, Category, RuleInfo};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use syncpolicy_expr::check::CheckContext;
+use syncpolicy_expr::diagnostic::ExprDiagnostic;
+use syncpolicy_model::config::Configuration;
+use syncpolicy_model::diagnostic::{Diagnostic, Label, Location};
+use syncpolicy_model::enums::FlowType;
+
+/// What a rule looks at.
+pub(crate) struct Context<'a> {
+    pub(crate) config: &'a Configuration,
+    known: OnceLock<KnownAttributes>,
+    expressions: OnceLock<HashMap<&'a str, Vec<ExprDiagnostic>>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(config: &'a Configuration) -> Self {
+        Context {
+            config,
+            known: OnceLock::new(),
+            expressions: OnceLock::new(),
+        }
+    }
+
+    /// The expression checker's findings for an expression of the configuration (parsed and
+    /// checked once per distinct text, on first use).
+    pub(crate) fn expression_diagnostics(&self, expression: &str) -> &[ExprDiagnostic] {
+        let all = self.expressions.get_or_init(|| {
+            let checker = CheckContext::default();
+            let mut map: HashMap<&'a str, Vec<ExprDiagnostic>> = HashMap::new();
+            for (_, rule) in self.config.rules() {
+                for m in &rule.mappings {
+                    if m.flow_type == Some(FlowType::Expression) && !m.expression.trim().is_empty()
+                    {
+                        map.entry(m.expression.as_str())
+                            .or_insert_with(|| syncpolicy_expr::diagnose(&m.expression, &checker));
+                    }
+                }
+            }
+            map
+        });
+        all.get(expression).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Attributes the configuration may name (built on first use).
+    pub(crate) fn known(&self) -> &KnownAttributes {
+        self.known.get_or_init(|| KnownAttributes::new(self.config))
+    }
+}
+
+/// A finding plus what is needed to place it precisely in the file.
+#[derive(Debug, Clone)]
+pub(crate) struct Finding {
+    pub(crate) diagnostic: Diagnostic,
+    /// For findings inside a string value (an expression): the character offset in the
+    /// decoded string, so the column can point at the exact character.
+    pub(crate) string_offset: Option<usize>,
+}
+
+impl Finding {
+    /// Replaces the help line.
+    pub(crate) fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.diagnostic.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary place.
+    pub(crate) fn label(
+        &mut self,
+        json_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        self.diagnostic.labels.push(Label {
+            location: Location::default().with_json_path(json_path),
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Points at a character inside the string value at the finding's path.
+    pub(crate) fn at_char(&mut self, offset: usize) -> &mut Self {
+        self.string_offset = Some(offset);
+        self
+    }
+}
+
+/// Collects the findings of one rule.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// Records a finding of `rule` at `json_path`, with the rule's severity and help line.
+    pub(crate) fn report(
+        &mut self,
+        rule: &RuleInfo,
+        json_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let diagnostic = Diagnostic::new(
+            rule.code,
+            rule.name,
+            rule.severity,
+            message,
+            Location::default().with_json_path(json_path),
+        )
+        .with_help(rule.help);
+        self.findings.push(Finding {
+            diagnostic,
+            string_offset: None,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+}
+
+/// Rough cost of a rule, so that the expensive ones start first when rules run in parallel.
+fn weight(rule: &RuleInfo) -> u8 {
+    match rule.category {
+        Category::Integrity => 0,
+        Category::RuleSemantics if rule.name.contains("expression") => 1,
+        Category::References => 2,
+        _ => 3,
+    }
+}
+
+/// Runs the rules (all of them when `from_file`, else those that do not need the file) and
+/// returns their findings in registry order.
+pub(crate) fn run(config: &Configuration, from_file: bool) -> Vec<Finding> {
+    let cx = Context::new(config);
+    let mut queue: Vec<(usize, &RuleInfo)> = registry()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| from_file || !r.file_only)
+        .collect();
+    queue.sort_by_key(|(i, r)| (weight(r), *i));
+    let results: Mutex<Vec<(usize, Vec<Finding>)>> = Mutex::new(Vec::with_capacity(queue.len()));
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let Some((index, rule)) = queue.get(n) else {
+            break;
+        };
+        let mut sink = Sink::default();
+        (rule.check)(&cx, &mut sink);
+        if let Ok(mut r) = results.lock() {
+            r.push((*index, sink.findings));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    // Small configurations are not worth a thread.
+    if threads == 1 || config.rule_count() < 500 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 1..threads {
+                s.spawn(work);
+            }
+            work();
+        });
+    }
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().flat_map(|(_, f)| f).collect()
+}

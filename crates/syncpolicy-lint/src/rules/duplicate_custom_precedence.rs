@@ -1,0 +1,58 @@
+//! SP010 duplicate-custom-precedence: two custom rules share a precedence.
+
+use super::{describe, k};
+use crate::context::{Context, Sink};
+use crate::registry::{Category, RuleInfo};
+use std::collections::HashMap;
+use syncpolicy_json::paths;
+use syncpolicy_model::config::{RuleLocation, RuleSet};
+use syncpolicy_model::diagnostic::Severity;
+
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    code: "SP010",
+    name: "duplicate-custom-precedence",
+    severity: Severity::Error,
+    category: Category::Precedence,
+    summary: "two custom rules share a precedence",
+    what: "Reports every custom rule (no `Microsoft.*` immutable tag) whose `precedence` an earlier custom rule of any directory already has. Precedence is one number space for the whole server.",
+    why: "Microsoft's import fails on it (\"Custom sychronization rules have duplicate precedence\"), and the engine could not tell which of the two rules wins a conflict.",
+    example: "\"customSynchronizationRules\": [\n  { \"Name\": \"In from AD - User Sales\", \"precedence\": 50 },\n  { \"Name\": \"In from AD - User Legal\", \"precedence\": 50 }\n]",
+    fix: "Give each custom rule its own precedence in 0-99; the lower number wins a conflict.",
+    help: "give each custom rule its own precedence in 0-99 (lower wins)",
+    file_only: false,
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Sink) {
+    let config = cx.config;
+    let mut first: HashMap<i32, RuleLocation> = HashMap::new();
+    for (at, rule) in config.rules() {
+        if at.set != RuleSet::Custom || rule.is_standard() {
+            continue;
+        }
+        match first.get(&rule.precedence) {
+            Some(&earlier) => {
+                let other = config
+                    .rule(earlier)
+                    .map(|r| describe(config, earlier, r))
+                    .unwrap_or_default();
+                out.report(
+                    &RULE,
+                    paths::rule_field(at, k::PRECEDENCE),
+                    format!(
+                        "{} has precedence {}, like {other}",
+                        describe(config, at, rule),
+                        rule.precedence
+                    ),
+                )
+                .label(
+                    paths::rule_field(earlier, k::PRECEDENCE),
+                    "the same precedence is used here",
+                );
+            }
+            None => {
+                first.insert(rule.precedence, at);
+            }
+        }
+    }
+}

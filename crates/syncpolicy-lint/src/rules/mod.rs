@@ -1,0 +1,168 @@
+//! The rules, one per file, each with its documentation as data, and helpers they share
+//! (naming a rule in a message, paths into the extension part).
+
+use syncpolicy_json::{keys, paths};
+use syncpolicy_model::config::{Configuration, DirectoryRef, RuleLocation, RuleSet};
+use syncpolicy_model::rule::SyncRule;
+
+use crate::registry::RuleInfo;
+
+mod attribute_inclusions_not_imported;
+mod custom_precedence_out_of_range;
+mod device_writeback_not_imported;
+mod digest_mismatch;
+mod disabled_rule_imported_enabled;
+mod duplicate_custom_precedence;
+mod duplicate_mapping_destination;
+mod duplicate_standard_precedence;
+mod federation_parameters_not_imported;
+mod invalid_expression;
+mod invalid_metaverse_data_type;
+mod mapping_without_destination;
+mod mapping_without_source;
+mod member_of_in_outbound_scope;
+mod missing_required_section;
+mod missing_rule_field;
+mod modified_standard_rule;
+mod multiple_case_sensitive_join_conditions;
+mod object_type_filter_not_imported;
+mod provision_without_join;
+mod provisioning_hierarchy_not_imported;
+mod questionable_expression;
+mod rule_without_name;
+mod run_profiles_not_imported;
+mod soft_delete_expiry_not_allowed;
+mod undeclared_directory_extension;
+mod unknown_attribute;
+mod unknown_enum_value;
+mod unknown_standard_tag;
+mod unsupported_connector_type;
+
+/// The registry table: every rule, in code order.
+pub(crate) static ALL: &[RuleInfo] = &[
+    missing_required_section::RULE,
+    unknown_enum_value::RULE,
+    missing_rule_field::RULE,
+    invalid_metaverse_data_type::RULE,
+    mapping_without_destination::RULE,
+    mapping_without_source::RULE,
+    duplicate_mapping_destination::RULE,
+    rule_without_name::RULE,
+    duplicate_custom_precedence::RULE,
+    custom_precedence_out_of_range::RULE,
+    duplicate_standard_precedence::RULE,
+    provision_without_join::RULE,
+    multiple_case_sensitive_join_conditions::RULE,
+    member_of_in_outbound_scope::RULE,
+    soft_delete_expiry_not_allowed::RULE,
+    invalid_expression::RULE,
+    questionable_expression::RULE,
+    modified_standard_rule::RULE,
+    unknown_standard_tag::RULE,
+    device_writeback_not_imported::RULE,
+    object_type_filter_not_imported::RULE,
+    attribute_inclusions_not_imported::RULE,
+    run_profiles_not_imported::RULE,
+    provisioning_hierarchy_not_imported::RULE,
+    federation_parameters_not_imported::RULE,
+    disabled_rule_imported_enabled::RULE,
+    unsupported_connector_type::RULE,
+    unknown_attribute::RULE,
+    undeclared_directory_extension::RULE,
+    digest_mismatch::RULE,
+];
+
+/// Key spellings the rules point at, taken from `syncpolicy_json::keys` (the only place that
+/// spells them).
+pub(crate) mod k {
+    use syncpolicy_json::keys;
+    pub(crate) const NAME: &str = keys::RULE[0];
+    pub(crate) const SOURCE: &str = keys::RULE[4];
+    pub(crate) const TARGET: &str = keys::RULE[5];
+    pub(crate) const LINK_TYPE: &str = keys::RULE[6];
+    pub(crate) const IMMUTABLE_TAG: &str = keys::RULE[7];
+    pub(crate) const DISABLED: &str = keys::RULE[8];
+    pub(crate) const DIRECTION: &str = keys::RULE[9];
+    pub(crate) const PRECEDENCE: &str = keys::RULE[10];
+    pub(crate) const JOIN_CONDITIONS: &str = keys::RULE[12];
+    pub(crate) const SCOPE_FILTERS: &str = keys::RULE[13];
+    pub(crate) const ATTRIBUTE_MAPPINGS: &str = keys::RULE[14];
+    pub(crate) const FLOW_TYPE: &str = keys::MAPPING[0];
+    pub(crate) const MERGE_TYPE: &str = keys::MAPPING[1];
+    pub(crate) const DESTINATION: &str = keys::MAPPING[3];
+    pub(crate) const MAPPING_SOURCE: &str = keys::MAPPING[4];
+    pub(crate) const EXPRESSION: &str = keys::MAPPING[5];
+    pub(crate) const JOIN_SOURCE: &str = keys::JOIN[0];
+    pub(crate) const JOIN_DESTINATION: &str = keys::JOIN[1];
+    pub(crate) const CASE_SENSITIVE: &str = keys::JOIN[2];
+    pub(crate) const SCOPE_ATTRIBUTE: &str = keys::SCOPE[0];
+    pub(crate) const CONDITION: &str = keys::SCOPE[1];
+    pub(crate) const MV_DATA_TYPE: &str = keys::MV_ATTRIBUTE[1];
+    pub(crate) const PARTITION_FILTERS: &str = keys::ONPREM[8];
+    pub(crate) const DEVICE_WRITEBACK: &str = keys::ONPREM[7];
+    pub(crate) const EXT_OBJECT_TYPES: &str = keys::EXT_CONNECTOR[3];
+    pub(crate) const EXT_ATTRIBUTE_INCLUSIONS: &str = keys::EXT_CONNECTOR[4];
+    pub(crate) const EXT_RUN_PROFILES: &str = keys::EXT_CONNECTOR[5];
+    pub(crate) const EXT_HIERARCHY: &str = keys::EXT_CONNECTOR[6];
+    pub(crate) const EXT_DIGEST: &str = keys::EXT[8];
+    pub(crate) const AUTHENTICATION_POLICY: &str = keys::TOP[2];
+}
+
+/// Names a rule in a message: `custom rule "In from AD - User X" of contoso.com`.
+pub(crate) fn describe(config: &Configuration, at: RuleLocation, rule: &SyncRule) -> String {
+    let kind = match at.set {
+        RuleSet::Standard => "standard rule",
+        RuleSet::Custom => "custom rule",
+    };
+    let name = rule.name().trim();
+    let name = if name.is_empty() {
+        format!("#{}", at.index)
+    } else {
+        format!("{name:?}")
+    };
+    format!("{kind} {name} of {}", config.directory_name(at.directory))
+}
+
+/// Path of a connector's entry in the extension part, or of one of its fields (a key of
+/// [`keys::EXT_CONNECTOR`]). On-premises entries are written in directory order, skipping
+/// directories with nothing recorded.
+pub(crate) fn connector_path(
+    config: &Configuration,
+    dir: DirectoryRef,
+    field: Option<&str>,
+) -> String {
+    let base = match dir {
+        DirectoryRef::Azure => paths::extension(keys::EXT[4]),
+        DirectoryRef::OnPremises(i) => {
+            let k = config
+                .onpremises_directories
+                .iter()
+                .take(i)
+                .filter(|d| !d.connector.is_empty())
+                .count();
+            format!("{}[{k}]", paths::extension(keys::EXT[5]))
+        }
+    };
+    match field {
+        Some(f) => format!("{base}.{f}"),
+        None => base,
+    }
+}
+
+/// Every directory with its connector extension, Entra ID first.
+pub(crate) fn connectors(
+    config: &Configuration,
+) -> impl Iterator<
+    Item = (
+        DirectoryRef,
+        &syncpolicy_model::extension::ConnectorExtension,
+    ),
+> {
+    std::iter::once((DirectoryRef::Azure, &config.azure_directory.connector)).chain(
+        config
+            .onpremises_directories
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (DirectoryRef::OnPremises(i), &d.connector)),
+    )
+}

@@ -1,0 +1,182 @@
+//! Terminal text: for each diagnostic a header (`error[SP010] duplicate-custom-precedence:
+//! message`), its place (`--> file:line:col at json.path`), a one-line excerpt of the file
+//! with the place marked by carets, its labels the same way, and a `help:` line.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
+
+/// Widest excerpt shown, in characters; longer lines are cut around the marked place.
+const MAX_EXCERPT: usize = 100;
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity_code(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        }
+    }
+}
+
+/// Line starts of one file, computed when the first excerpt of it is needed.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { text, starts }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn line(&self, n: u32) -> Option<&'a str> {
+        let start = *self.starts.get((n as usize).checked_sub(1)?)?;
+        let rest = self.text.get(start..)?;
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// Length in characters of the JSON token that starts at `chars[at]` (a string with its
+/// quotes, a number or literal, else one character).
+fn token_len(chars: &[char], at: usize) -> usize {
+    match chars.get(at) {
+        Some('"') => {
+            let mut i = at + 1;
+            while i < chars.len() {
+                match chars[i] {
+                    '\\' => i += 2,
+                    '"' => return i + 1 - at,
+                    _ => i += 1,
+                }
+            }
+            chars.len() - at
+        }
+        Some(c) if c.is_alphanumeric() || *c == '-' || *c == '_' => chars[at..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
+            .count(),
+        Some(_) => 1,
+        None => 1,
+    }
+}
+
+/// Writes the excerpt of `loc` (source line and caret line), when the file's text is known.
+fn excerpt<'s>(
+    out: &mut String,
+    loc: &Location,
+    files: &mut HashMap<String, Lines<'s>>,
+    sources: &'s HashMap<String, String>,
+    paint: &Paint,
+    caret_code: &str,
+) {
+    let (Some(file), Some(line_no)) = (&loc.file, loc.line) else {
+        return;
+    };
+    if !files.contains_key(file) {
+        let Some(text) = sources.get(file) else {
+            return;
+        };
+        files.insert(file.clone(), Lines::new(text));
+    }
+    let Some(line) = files.get(file).and_then(|l| l.line(line_no)) else {
+        return;
+    };
+    let chars: Vec<char> = line.chars().collect();
+    let col = (loc.column.unwrap_or(1).max(1) as usize - 1).min(chars.len());
+    let width = token_len(&chars, col).max(1);
+    let (start, end) = if chars.len() <= MAX_EXCERPT {
+        (0, chars.len())
+    } else {
+        let start = col.saturating_sub(MAX_EXCERPT / 3);
+        (start, (start + MAX_EXCERPT).min(chars.len()))
+    };
+    let number = line_no.to_string();
+    let gutter = " ".repeat(number.len());
+    let bar = paint.paint("1;34", "|");
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut lead = String::new();
+    if start > 0 {
+        shown.insert(0, '…');
+        lead.push(' ');
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    for c in &chars[start..col.max(start)] {
+        lead.push(if *c == '\t' { '\t' } else { ' ' });
+    }
+    let width = width.min(end.saturating_sub(col).max(1));
+    let _ = writeln!(out, " {gutter} {bar}");
+    let _ = writeln!(
+        out,
+        " {} {bar} {}",
+        paint.paint("1;34", &number),
+        shown.trim_end()
+    );
+    let _ = writeln!(
+        out,
+        " {gutter} {bar} {lead}{}",
+        paint.paint(caret_code, &"^".repeat(width))
+    );
+}
+
+/// Renders diagnostics as terminal text. `sources` holds the decoded text of files by the
+/// name diagnostics use in `location.file`; a diagnostic in a file not in `sources` is shown
+/// without excerpt. `color` adds ANSI colours.
+pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, color: bool) -> String {
+    let paint = Paint { color };
+    let mut files: HashMap<String, Lines<'_>> = HashMap::new();
+    let mut out = String::new();
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let sev = Paint::severity_code(d.severity);
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            paint.paint(sev, &format!("{}[{}] {}", d.severity, d.code, d.name)),
+            paint.paint("1", &d.message)
+        );
+        let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), d.location);
+        excerpt(&mut out, &d.location, &mut files, sources, &paint, sev);
+        for label in &d.labels {
+            let _ = writeln!(out, "  {}: {}", paint.paint("1;34", "note"), label.message);
+            let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), label.location);
+            excerpt(
+                &mut out,
+                &label.location,
+                &mut files,
+                sources,
+                &paint,
+                "1;34",
+            );
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  {}: {help}", paint.paint("1;32", "help"));
+        }
+    }
+    out
+}

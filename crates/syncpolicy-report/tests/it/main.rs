@@ -1,0 +1,3 @@
+//! Integration tests of the diagnostic renderers: text with excerpts, JSON and SARIF.
+
+mod render;
