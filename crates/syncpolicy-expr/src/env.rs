@@ -4,6 +4,7 @@
 use crate::time::DateTime;
 use crate::value::Value;
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast non-cryptographic hasher: attribute names are short, and this lookup is on the hot
@@ -34,11 +35,111 @@ impl Hasher for NameHasher {
 
 type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
 
+/// The hash [`SourceObject`] indexes attribute names by (FxHash-style, eight bytes at a time).
+/// The evaluator computes it once per attribute reference when compiling.
+#[inline]
+pub(crate) fn name_hash(name: &str) -> u32 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = name.as_bytes();
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    // The high half is the best mixed.
+    (h >> 32) as u32
+}
+
+/// An attribute name prepared for [`SourceObject`] lookups: its hash and its stored form (so
+/// that a short name compares as one fixed-size array).
+#[derive(Debug, Clone)]
+pub(crate) struct AttrKey {
+    hash: u32,
+    name: Name,
+}
+
+impl AttrKey {
+    pub(crate) fn new(name: &str) -> AttrKey {
+        AttrKey {
+            hash: name_hash(name),
+            name: Name::new(name),
+        }
+    }
+}
+
 /// The attributes of one object. Names are case-sensitive, as in the product. An attribute
 /// with no values is absent.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Laid out for lookups on the evaluation hot path, where objects are mostly not in the cache:
+/// the name hashes of the first attributes are stored in the object itself and scanned first,
+/// and a name of up to 30 bytes is stored inside its entry, next to the value. So a lookup reads
+/// the entry's cache line and then the value's text, and little else.
+#[derive(Clone, Default)]
 pub struct SourceObject {
-    attributes: NameMap<Value>,
+    /// `name_hash` of the first `HEAD` entries' names.
+    head: [u32; HEAD],
+    /// `name_hash` of the other entries' names.
+    rest: Vec<u32>,
+    /// In insertion order.
+    entries: Vec<Entry>,
+}
+
+const HEAD: usize = 16;
+
+#[derive(Clone)]
+struct Entry {
+    name: Name,
+    value: Value,
+}
+
+/// An attribute name: inline when short (almost all are).
+#[derive(Debug, Clone, PartialEq)]
+enum Name {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+const INLINE: usize = 30;
+
+impl Name {
+    fn new(name: &str) -> Name {
+        if name.len() <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..name.len()].copy_from_slice(name.as_bytes());
+            Name::Inline {
+                len: name.len() as u8,
+                bytes,
+            }
+        } else {
+            Name::Heap(name.into())
+        }
+    }
+
+    #[inline]
+    fn is(&self, name: &str) -> bool {
+        match self {
+            Name::Inline { len, bytes } => bytes.get(..*len as usize) == Some(name.as_bytes()),
+            Name::Heap(n) => **n == *name,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `str`, so valid UTF-8.
+            Name::Inline { len, bytes } => {
+                std::str::from_utf8(bytes.get(..*len as usize).unwrap_or(&[])).unwrap_or("")
+            }
+            Name::Heap(n) => n,
+        }
+    }
 }
 
 impl SourceObject {
@@ -46,40 +147,140 @@ impl SourceObject {
         SourceObject::default()
     }
 
+    #[inline]
+    fn position(&self, name: &str, hash: u32) -> Option<usize> {
+        self.position_by(hash, |n| n.is(name))
+    }
+
+    /// The entry whose name has `hash` and satisfies `is`.
+    #[inline]
+    fn position_by(&self, hash: u32, is: impl Fn(&Name) -> bool) -> Option<usize> {
+        let n = self.entries.len();
+        for (i, h) in self.head.iter().enumerate().take(n) {
+            if *h == hash && is(&self.entries.get(i)?.name) {
+                return Some(i);
+            }
+        }
+        for (i, h) in self.rest.iter().enumerate() {
+            if *h == hash && is(&self.entries.get(HEAD + i)?.name) {
+                return Some(HEAD + i);
+            }
+        }
+        None
+    }
+
+    /// [`SourceObject::get`] by a name prepared beforehand (the evaluator prepares the names
+    /// an expression uses when compiling it).
+    #[inline]
+    pub(crate) fn get_key(&self, key: &AttrKey) -> Option<&Value> {
+        let i = self.position_by(key.hash, |n| *n == key.name)?;
+        self.entries.get(i).map(|e| &e.value)
+    }
+
+    /// Stores the hashes of the entries (after a removal).
+    fn set_hashes(&mut self, hashes: Vec<u32>) {
+        self.head = [0; HEAD];
+        for (slot, h) in self.head.iter_mut().zip(&hashes) {
+            *slot = *h;
+        }
+        self.rest = hashes.get(HEAD..).map(<[u32]>::to_vec).unwrap_or_default();
+    }
+
     /// Sets an attribute. Null and empty collections remove it; a one-element collection stays
     /// multi-valued.
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         let name = name.into();
-        match value {
-            v if v.is_null() => {
-                self.attributes.remove(&name);
+        let hash = name_hash(&name);
+        let found = self.position(&name, hash);
+        let remove = match &value {
+            v if v.is_null() => true,
+            Value::Multi(values) => values.is_empty(),
+            _ => false,
+        };
+        match (found, remove) {
+            (Some(i), true) => {
+                let n = self.entries.len();
+                let mut hashes: Vec<u32> = self.head[..n.min(HEAD)]
+                    .iter()
+                    .chain(self.rest.iter())
+                    .copied()
+                    .collect();
+                hashes.remove(i);
+                self.entries.remove(i);
+                self.set_hashes(hashes);
             }
-            Value::Multi(values) if values.is_empty() => {
-                self.attributes.remove(&name);
-            }
-            v => {
-                self.attributes.insert(name, v);
+            (None, true) => {}
+            (Some(i), false) => self.entries[i].value = value,
+            (None, false) => {
+                let i = self.entries.len();
+                match self.head.get_mut(i) {
+                    Some(slot) => *slot = hash,
+                    None => self.rest.push(hash),
+                }
+                self.entries.push(Entry {
+                    name: Name::new(&name),
+                    value,
+                });
             }
         }
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.attributes.get(name)
+        self.get_hashed(name, name_hash(name))
+    }
+
+    /// [`SourceObject::get`] with the name's hash computed beforehand.
+    #[inline]
+    pub(crate) fn get_hashed(&self, name: &str, hash: u32) -> Option<&Value> {
+        let i = self.position(name, hash)?;
+        self.entries.get(i).map(|e| &e.value)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|e| (e.name.as_str(), &e.value))
     }
 
     /// Attribute names, sorted.
     pub fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.attributes.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self.iter().map(|(n, _)| n).collect();
         names.sort_unstable();
         names
     }
 
     pub fn len(&self) -> usize {
-        self.attributes.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.attributes.is_empty()
+        self.entries.is_empty()
+    }
+}
+
+/// Equal when both have the same attributes with the same values, in any order.
+impl PartialEq for SourceObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(n, v)| other.get(n) == Some(v))
+    }
+}
+
+/// The attributes as a map, sorted by name.
+impl fmt::Debug for SourceObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut attributes: Vec<(&str, &Value)> = self.iter().collect();
+        attributes.sort_unstable_by_key(|(n, _)| *n);
+        f.debug_struct("SourceObject")
+            .field("attributes", &DebugMap(&attributes))
+            .finish()
+    }
+}
+
+struct DebugMap<'a>(&'a [(&'a str, &'a Value)]);
+
+impl fmt::Debug for DebugMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(n, v)| (n, v)))
+            .finish()
     }
 }
 

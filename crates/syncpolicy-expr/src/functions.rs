@@ -96,11 +96,16 @@ fn parse_num(s: &str) -> Option<i64> {
 pub(crate) fn num(v: &Value) -> F<i64> {
     match v {
         Value::Num(n) => Ok(*n),
-        Value::Str(s) => match parse_num(s) {
-            Some(n) => Ok(n),
-            None => type_err(format!("a number is needed, found the string \"{s}\"")),
-        },
+        Value::Str(s) => num_str(s),
         other => type_err(format!("a number is needed, found {}", describe(other))),
+    }
+}
+
+/// A string value as an integer (see [`num`]).
+pub(crate) fn num_str(s: &str) -> F<i64> {
+    match parse_num(s) {
+        Some(n) => Ok(n),
+        None => type_err(format!("a number is needed, found the string \"{s}\"")),
     }
 }
 
@@ -111,19 +116,22 @@ pub(crate) fn truthy(v: &Value) -> F<bool> {
         Value::Bool(b) => Ok(*b),
         Value::Num(n) => Ok(*n != 0),
         v if v.is_null() => Ok(false),
-        Value::Str(s) => {
-            let t = s.trim();
-            if t.eq_ignore_ascii_case("true") {
-                Ok(true)
-            } else if t.eq_ignore_ascii_case("false") {
-                Ok(false)
-            } else if let Some(n) = parse_num(t) {
-                Ok(n != 0)
-            } else {
-                type_err(format!("a boolean is needed, found the string \"{s}\""))
-            }
-        }
+        Value::Str(s) => truthy_str(s),
         other => type_err(format!("a boolean is needed, found {}", describe(other))),
+    }
+}
+
+/// The truth of a string value (see [`truthy`]).
+pub(crate) fn truthy_str(s: &str) -> F<bool> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else if let Some(n) = parse_num(t) {
+        Ok(n != 0)
+    } else {
+        type_err(format!("a boolean is needed, found the string \"{s}\""))
     }
 }
 
@@ -150,7 +158,7 @@ fn date(v: &Value) -> F<DateTime> {
     }
 }
 
-fn reference(v: &Value) -> F<&str> {
+pub(crate) fn reference(v: &Value) -> F<&str> {
     match v {
         Value::Ref(s) | Value::Str(s) => Ok(s),
         other => type_err(format!(
@@ -164,7 +172,7 @@ fn option_is(v: &Value, name: &str) -> bool {
     matches!(v, Value::Str(s) if s.eq_ignore_ascii_case(name))
 }
 
-fn check_option(v: &Value, allowed: &[&str]) -> F<()> {
+pub(crate) fn check_option(v: &Value, allowed: &[&str]) -> F<()> {
     match v {
         v if v.is_null() => Ok(()),
         Value::Str(s) if allowed.iter().any(|a| a.eq_ignore_ascii_case(s)) => Ok(()),
@@ -179,7 +187,7 @@ fn check_option(v: &Value, allowed: &[&str]) -> F<()> {
     }
 }
 
-fn char_count(s: &str) -> usize {
+pub(crate) fn char_count(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
     } else {
@@ -287,7 +295,7 @@ pub(crate) fn binary(op: BinOp, l: &Value, r: &Value) -> F<Value> {
     }
 }
 
-fn concat_error(v: &Value) -> FnError {
+pub(crate) fn concat_error(v: &Value) -> FnError {
     FnError {
         kind: EvalErrorKind::Type,
         message: format!(
@@ -354,7 +362,31 @@ pub(crate) fn compare(l: &Value, r: &Value) -> F<Option<Ordering>> {
 // ---------------------------------------------------------------------------------------------
 // Text helpers.
 
-fn in_str(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
+/// Finds `needle` in `hay` by bytes: the same first match as `str::find` (a valid UTF-8 needle
+/// only matches at character boundaries), without the searcher set-up on short strings.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    match needle {
+        [] => Some(0),
+        [b] => hay.iter().position(|c| c == b),
+        [first, rest @ ..] => {
+            // Candidates by their first byte, then the rest compared.
+            let last = hay.len().checked_sub(needle.len())?;
+            (0..=last).find(|&i| hay[i] == *first && hay[i + 1..].starts_with(rest))
+        }
+    }
+}
+
+pub(crate) fn in_str(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
+    if start <= 1 && !text_compare && s.len() <= 128 {
+        // From the first character, binary compare: no character counting before the match.
+        if find.is_empty() {
+            return 1;
+        }
+        return match find_bytes(s.as_bytes(), find.as_bytes()) {
+            Some(i) => char_count(&s[..i]) as i64 + 1,
+            None => 0,
+        };
+    }
     let len = char_count(s) as i64;
     let start = start.max(1);
     if start > len + 1 {
@@ -372,7 +404,14 @@ fn in_str(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
         (Cow::Borrowed(s), Cow::Borrowed(find))
     };
     let from = byte_at(&hay, (start - 1) as usize);
-    match hay[from..].find(&*needle) {
+    let found = match needle.as_bytes() {
+        // One ASCII byte: a plain byte scan (the general searcher's set-up costs more than the
+        // search on attribute-sized strings). An ASCII byte never occurs inside a multi-byte
+        // character, so the position is the same.
+        [b] if b.is_ascii() => hay.as_bytes()[from..].iter().position(|c| c == b),
+        _ => hay[from..].find(&*needle),
+    };
+    match found {
         Some(i) => char_count(&hay[..from + i]) as i64 + 1,
         None => 0,
     }
@@ -403,37 +442,40 @@ fn in_str_rev(s: &str, find: &str, start: i64, text_compare: bool) -> i64 {
     0
 }
 
-fn left(s: &str, n: i64) -> String {
+/// `Left`: the first `n` characters (all of them when `n` is negative).
+pub(crate) fn left(s: &str, n: i64) -> &str {
     match n {
-        0 => String::new(),
-        n if n < 0 => s.to_string(),
-        n => s[..byte_at(s, n as usize)].to_string(),
+        0 => "",
+        n if n < 0 => s,
+        n => &s[..byte_at(s, n as usize)],
     }
 }
 
-fn right(s: &str, n: i64) -> String {
+/// `Right`: the last `n` characters (all of them when `n` is negative).
+pub(crate) fn right(s: &str, n: i64) -> &str {
     match n {
-        0 => String::new(),
-        n if n < 0 => s.to_string(),
+        0 => "",
+        n if n < 0 => s,
         n => {
             let len = char_count(s);
             let skip = len.saturating_sub(n as usize);
-            s[byte_at(s, skip)..].to_string()
+            &s[byte_at(s, skip)..]
         }
     }
 }
 
-fn mid(s: &str, start: i64, n: i64) -> String {
+/// `Mid`: `n` characters from the 1-based `start`.
+pub(crate) fn mid(s: &str, start: i64, n: i64) -> &str {
     let len = char_count(s) as i64;
     if n == 0 {
-        return String::new();
+        return "";
     }
     if n < 0 || start <= 0 || start > len {
-        return s.to_string();
+        return s;
     }
     let from = byte_at(s, (start - 1) as usize);
     let to = byte_at(s, (start - 1).saturating_add(n).min(len) as usize);
-    s[from..to].to_string()
+    &s[from..to]
 }
 
 fn pcase(s: &str) -> String {
@@ -535,41 +577,72 @@ fn word(s: &str, k: i64, delimiters: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Distinguished names.
 
-/// Splits a DN into its RDNs at unescaped commas (or semicolons), keeping escapes.
-fn split_dn(dn: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut start = 0;
-    let mut escaped = false;
-    let mut quoted = false;
-    for (i, c) in dn.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            ',' | ';' if !quoted => {
-                parts.push(dn[start..i].trim());
-                start = i + 1;
+/// The RDNs of a DN, split at unescaped commas (or semicolons), trimmed, keeping escapes;
+/// empty parts are skipped.
+pub(crate) fn dn_parts(dn: &str) -> DnParts<'_> {
+    DnParts { dn, pos: 0 }
+}
+
+/// Iterator returned by [`dn_parts`].
+pub(crate) struct DnParts<'a> {
+    dn: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for DnParts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.dn.as_bytes();
+        while self.pos <= bytes.len() {
+            let start = self.pos;
+            let mut end = bytes.len();
+            let mut escaped = false;
+            let mut quoted = false;
+            // Separators and escapes are ASCII, so a byte scan finds the same positions as a
+            // scan by characters (UTF-8 continuation bytes never equal an ASCII byte).
+            for (i, &c) in bytes.iter().enumerate().skip(start) {
+                if escaped {
+                    escaped = false;
+                    // An escaped multi-byte character: skip its continuation bytes too, which
+                    // never match below anyway.
+                    continue;
+                }
+                match c {
+                    b'\\' => escaped = true,
+                    b'"' => quoted = !quoted,
+                    b',' | b';' if !quoted => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
+                }
             }
-            _ => {}
+            self.pos = end + 1;
+            let part = self.dn[start..end].trim();
+            if !part.is_empty() {
+                return Some(part);
+            }
         }
+        None
     }
-    let last = dn[start..].trim();
-    if !last.is_empty() || !parts.is_empty() {
-        parts.push(last);
-    }
-    parts.retain(|p| !p.is_empty());
-    parts
+}
+
+/// Splits a DN into its RDNs (see [`dn_parts`]).
+fn split_dn(dn: &str) -> Vec<&str> {
+    dn_parts(dn).collect()
 }
 
 fn rdn_type(rdn: &str) -> &str {
     rdn.split_once('=').map_or("", |(t, _)| t.trim())
 }
 
-fn rdn_value(rdn: &str) -> &str {
-    rdn.split_once('=').map_or(rdn, |(_, v)| v.trim())
+pub(crate) fn rdn_value(rdn: &str) -> &str {
+    // The text after the first `=` (an ASCII byte, so a byte search finds the same place).
+    match rdn.bytes().position(|b| b == b'=') {
+        Some(i) => rdn[i + 1..].trim(),
+        None => rdn,
+    }
 }
 
 fn escape_dn_component(s: &str) -> String {
@@ -645,7 +718,7 @@ fn decode_with(b: &[u8], encoding: &Value) -> F<String> {
     })
 }
 
-fn is_present(v: &Value) -> bool {
+pub(crate) fn is_present(v: &Value) -> bool {
     match v {
         Value::Str(s) | Value::Ref(s) => !s.is_empty(),
         Value::Bin(b) => !b.is_empty(),
@@ -1044,17 +1117,20 @@ pub(crate) fn apply(
             }
             let s = text(a0)?;
             let n = num(a1)?;
-            Ok(Value::Str(if func == Left {
-                left(&s, n)
-            } else {
-                right(&s, n)
-            }))
+            Ok(Value::Str(
+                if func == Left {
+                    left(&s, n)
+                } else {
+                    right(&s, n)
+                }
+                .to_string(),
+            ))
         }
         Mid => {
             if a0.is_null() {
                 return Ok(Value::Str(String::new()));
             }
-            Ok(Value::Str(mid(&text(a0)?, num(a1)?, num(a2)?)))
+            Ok(Value::Str(mid(&text(a0)?, num(a1)?, num(a2)?).to_string()))
         }
         Len => {
             if a0.is_null() {
@@ -1207,6 +1283,83 @@ pub(crate) fn apply(
                 return Ok(Value::Null);
             }
             Ok(Value::Str(sha1_hex(&bytes(a0)?)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The allocation-free helpers against the simple versions they replaced.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The former `split_dn`: a character scan collecting every part.
+    fn split_dn_simple(dn: &str) -> Vec<&str> {
+        let mut parts = Vec::new();
+        let mut start = 0;
+        let mut escaped = false;
+        let mut quoted = false;
+        for (i, c) in dn.char_indices() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match c {
+                '\\' => escaped = true,
+                '"' => quoted = !quoted,
+                ',' | ';' if !quoted => {
+                    parts.push(dn[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        let last = dn[start..].trim();
+        if !last.is_empty() || !parts.is_empty() {
+            parts.push(last);
+        }
+        parts.retain(|p| !p.is_empty());
+        parts
+    }
+
+    /// The former `InStr` from the first character: `str::find` after counting characters.
+    fn in_str_simple(s: &str, find: &str) -> i64 {
+        if find.is_empty() {
+            return 1;
+        }
+        match s.find(find) {
+            Some(i) => char_count(&s[..i]) as i64 + 1,
+            None => 0,
+        }
+    }
+
+    fn dn_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "CN", "=", ",", ";", "\\", "\"", " ", "é", "a", "\\,", "OU=x",
+            ]),
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn dn_parts_match_the_simple_split(dn in dn_text()) {
+            prop_assert_eq!(dn_parts(&dn).collect::<Vec<_>>(), split_dn_simple(&dn));
+            for part in split_dn_simple(&dn) {
+                prop_assert_eq!(
+                    rdn_value(part),
+                    part.split_once('=').map_or(part, |(_, v)| v.trim())
+                );
+            }
+        }
+
+        #[test]
+        fn in_str_matches_the_simple_search(s in dn_text(), find in dn_text()) {
+            prop_assert_eq!(in_str(&s, &find, 1, false), in_str_simple(&s, &find));
+            prop_assert_eq!(in_str(&s, &find, 0, false), in_str_simple(&s, &find));
         }
     }
 }

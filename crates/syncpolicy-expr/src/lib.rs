@@ -30,6 +30,7 @@ mod functions;
 mod lexer;
 pub mod object;
 pub mod parser;
+pub mod reference;
 pub mod time;
 pub mod value;
 

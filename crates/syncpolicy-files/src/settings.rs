@@ -40,13 +40,17 @@ pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
     let text = match decode(&bytes) {
         Ok((text, _)) => text.into_owned(),
         // Let the reader produce its own encoding error with the file named.
-        Err(_) => return Err(syncpolicy_json::read_settings(&bytes, &display).err().map_or_else(
-            || LoadError::Io {
-                path: display.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, "undecodable"),
-            },
-            LoadError::Read,
-        )),
+        Err(_) => {
+            return Err(syncpolicy_json::read_settings(&bytes, &display)
+                .err()
+                .map_or_else(
+                    || LoadError::Io {
+                        path: display.clone(),
+                        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "undecodable"),
+                    },
+                    LoadError::Read,
+                ))
+        }
     };
     drop(bytes);
     let config = syncpolicy_json::read_settings_str(&text, &display)?;

@@ -79,10 +79,12 @@ mod tests {
     #[test]
     fn newest_snapshot_by_stamp() {
         let dir = tempfile::tempdir().unwrap();
-        for n in ["Applied-SynchronizationPolicy-20261126-081500.123Z.json",
-                  "Exported-SynchronizationPolicy-20261126-091500.000Z.json",
-                  "Applied-SynchronizationPolicy-20251126-081500.123Z.json",
-                  "notes.txt"] {
+        for n in [
+            "Applied-SynchronizationPolicy-20261126-081500.123Z.json",
+            "Exported-SynchronizationPolicy-20261126-091500.000Z.json",
+            "Applied-SynchronizationPolicy-20251126-081500.123Z.json",
+            "notes.txt",
+        ] {
             fs::write(dir.path().join(n), "{}").unwrap();
         }
         let newest = newest_snapshot(dir.path()).unwrap().unwrap();

@@ -84,15 +84,15 @@ pub fn read_rule(bytes: &[u8], file: &str) -> Result<SyncRule, ReadError> {
             line: None,
             column: None,
             message: "the file is empty".to_owned(),
-            hint: "a rule file is one JSON object, as `syncpolicy rule show --format json` prints".to_owned(),
+            hint: "a rule file is one JSON object, as `syncpolicy rule show --format json` prints"
+                .to_owned(),
         });
     }
     let mut de = serde_json::Deserializer::from_str(&text);
     let mut track = serde_path_to_error::Track::new();
-    let result = De::<SyncRule>::deserialize(serde_path_to_error::Deserializer::new(
-        &mut de, &mut track,
-    ))
-    .and_then(|v| de.end().map(|()| v));
+    let result =
+        De::<SyncRule>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+            .and_then(|v| de.end().map(|()| v));
     result
         .map(|De(rule)| rule)
         .map_err(|err| classify(err, track.path().to_string(), &text, file))

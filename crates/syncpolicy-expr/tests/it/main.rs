@@ -2,6 +2,7 @@
 
 mod check;
 mod docs;
+mod equivalence;
 mod functions;
 mod object;
 mod oob;
@@ -44,7 +45,15 @@ pub(crate) fn eval(expr: &str, object: &str) -> Result<Value, EvalError> {
     if let Some(imported) = &input.imported {
         env = env.with_imported(imported);
     }
-    compiled.eval(&env)
+    let result = compiled.eval(&env);
+    // Every expression the tests evaluate must also give the same through the reference
+    // evaluator.
+    assert_eq!(
+        result,
+        compiled.eval_reference(&env),
+        "`{expr}`: the optimised and reference evaluators differ"
+    );
+    result
 }
 
 /// Asserts that `expr` on `object` gives `expected`.

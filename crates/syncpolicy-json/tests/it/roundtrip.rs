@@ -215,6 +215,7 @@ fn single_rules_round_trip() {
         let back = syncpolicy_json::read_rule(text.as_bytes(), "rule.json").unwrap();
         assert_eq!(&back, rule);
     }
-    let err = syncpolicy_json::read_rule(br#"{"Name": "x", "disabled": "no"}"#, "rule.json").unwrap_err();
+    let err =
+        syncpolicy_json::read_rule(br#"{"Name": "x", "disabled": "no"}"#, "rule.json").unwrap_err();
     assert_eq!(err.json_path.as_deref(), Some("disabled"));
 }
