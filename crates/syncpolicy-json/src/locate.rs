@@ -1,31 +1,52 @@
-//! Finds the line and column of JSON paths in a settings file's text, in one pass, so that
-//! findings made on the model can point into the file.
+//! Finds where JSON paths are in a settings file's text, in one pass, so that findings made
+//! on the model can point into the file: byte offsets of the values at a set of JSON paths
+//! (`a.b[1][2].c`; the empty path is the top-level value), and their lines and columns. The
+//! paths are merged into a trie so the scan follows only the branches some path needs.
 
-use crate::encoding::line_column;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-/// Line and column (1-based) of a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub line: u32,
-    pub column: u32,
+/// FNV-1a: the keys are short and not attacker-chosen in a way that matters here (a local
+/// file), and SipHash showed up in profiles of 50 MB files.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
-/// One segment of a JSON path.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Segment {
+enum Step {
     Key(String),
     Index(usize),
 }
 
-/// Splits `a.b[1][2].c` into segments; `None` for a malformed path.
-fn parse_path(path: &str) -> Option<Vec<Segment>> {
+/// Splits a path into steps; `None` for a malformed path.
+fn steps(path: &str) -> Option<Vec<Step>> {
     let mut out = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('[') {
             let end = r.find(']')?;
-            out.push(Segment::Index(r[..end].parse().ok()?));
+            out.push(Step::Index(r[..end].parse().ok()?));
             rest = &r[end + 1..];
         } else {
             let r = rest.strip_prefix('.').unwrap_or(rest);
@@ -33,7 +54,7 @@ fn parse_path(path: &str) -> Option<Vec<Segment>> {
             if end == 0 {
                 return None;
             }
-            out.push(Segment::Key(r[..end].to_owned()));
+            out.push(Step::Key(r[..end].to_owned()));
             rest = &r[end..];
         }
     }
@@ -41,25 +62,39 @@ fn parse_path(path: &str) -> Option<Vec<Segment>> {
 }
 
 #[derive(Default)]
-struct Trie {
-    children: HashMap<Segment, usize>,
+struct Node {
+    keys: FastMap<String, usize>,
+    indexes: FastMap<usize, usize>,
+    /// Indexes of the paths that end here.
     wanted: Vec<usize>,
 }
 
-/// Positions of the values at `paths` (in the same order); `None` where a path is not found.
-/// The empty path is the top-level value.
-pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
-    let mut nodes = vec![Trie::default()];
+impl Node {
+    fn has_children(&self) -> bool {
+        !self.keys.is_empty() || !self.indexes.is_empty()
+    }
+}
+
+/// Byte offsets of the values at `paths`, in the same order; `None` where a path is not found.
+pub fn value_offsets(text: &str, paths: &[&str]) -> Vec<Option<usize>> {
+    let mut nodes = vec![Node::default()];
     for (i, p) in paths.iter().enumerate() {
-        let Some(segs) = parse_path(p) else { continue };
+        let Some(steps) = steps(p) else { continue };
         let mut n = 0;
-        for s in segs {
-            n = match nodes[n].children.get(&s) {
-                Some(&c) => c,
+        for s in steps {
+            let existing = match &s {
+                Step::Key(k) => nodes[n].keys.get(k.as_str()).copied(),
+                Step::Index(i) => nodes[n].indexes.get(i).copied(),
+            };
+            n = match existing {
+                Some(c) => c,
                 None => {
-                    nodes.push(Trie::default());
+                    nodes.push(Node::default());
                     let c = nodes.len() - 1;
-                    nodes[n].children.insert(s, c);
+                    match s {
+                        Step::Key(k) => nodes[n].keys.insert(k, c),
+                        Step::Index(i) => nodes[n].indexes.insert(i, c),
+                    };
                     c
                 }
             };
@@ -67,147 +102,298 @@ pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
         nodes[n].wanted.push(i);
     }
     let mut found = vec![None; paths.len()];
-    let mut offsets: Vec<(usize, usize)> = Vec::new();
-    Scanner {
+    let mut scanner = Scanner {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
         nodes: &nodes,
-        hits: &mut offsets,
-    }
-    .value(Some(0));
-    for (path_index, offset) in offsets {
-        let (line, column) = line_column(text, offset);
-        found[path_index] = Some(Position { line, column });
-    }
+        found: &mut found,
+    };
+    scanner.value(Some(0));
     found
 }
 
 struct Scanner<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    nodes: &'a [Trie],
-    hits: &'a mut Vec<(usize, usize)>,
+    nodes: &'a [Node],
+    found: &'a mut Vec<Option<usize>>,
 }
 
 impl Scanner<'_> {
     fn ws(&mut self) {
-        while self.pos < self.bytes.len() && self.bytes[self.pos].is_ascii_whitespace() {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(u8::is_ascii_whitespace)
+        {
             self.pos += 1;
         }
     }
 
-    fn child(&self, node: Option<usize>, seg: Segment) -> Option<usize> {
-        node.and_then(|n| self.nodes[n].children.get(&seg).copied())
-    }
-
-    /// Scans one value; records hits for `node`.
+    /// Scans one value, recording the paths that end at `node`.
     fn value(&mut self, node: Option<usize>) {
         self.ws();
         if let Some(n) = node {
             for &w in &self.nodes[n].wanted {
-                self.hits.push((w, self.pos));
+                if self.found[w].is_none() {
+                    self.found[w] = Some(self.pos);
+                }
             }
         }
-        let Some(&b) = self.bytes.get(self.pos) else {
-            return;
-        };
-        match b {
-            b'{' => {
-                self.pos += 1;
-                loop {
-                    self.ws();
-                    match self.bytes.get(self.pos) {
-                        Some(b'}') | None => {
-                            self.pos += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.pos += 1;
-                            continue;
-                        }
-                        Some(b'"') => {
-                            let key = self.string();
-                            self.ws();
-                            if self.bytes.get(self.pos) == Some(&b':') {
-                                self.pos += 1;
-                            }
-                            let c = if node.is_some() {
-                                self.child(node, Segment::Key(key))
-                            } else {
-                                None
-                            };
-                            self.value(c);
-                        }
-                        Some(_) => {
-                            self.pos += 1;
-                        }
-                    }
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                let mut index = 0;
-                loop {
-                    self.ws();
-                    match self.bytes.get(self.pos) {
-                        Some(b']') | None => {
-                            self.pos += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.pos += 1;
-                            index += 1;
-                        }
-                        Some(_) => {
-                            let c = self.child(node, Segment::Index(index));
-                            let before = self.pos;
-                            self.value(c);
-                            if self.pos == before {
-                                self.pos += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            b'"' => {
-                self.skip_string();
-            }
-            _ => {
-                while self.pos < self.bytes.len()
-                    && !matches!(self.bytes[self.pos], b',' | b'}' | b']')
-                    && !self.bytes[self.pos].is_ascii_whitespace()
+        let interesting = node.is_some_and(|n| self.nodes[n].has_children());
+        match self.bytes.get(self.pos) {
+            Some(b'{') if interesting => self.object(node),
+            Some(b'[') if interesting => self.array(node),
+            Some(b'{' | b'[') => self.skip_container(),
+            Some(b'"') => self.skip_string(),
+            Some(_) => {
+                while self
+                    .bytes
+                    .get(self.pos)
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
                 {
                     self.pos += 1;
                 }
             }
+            None => {}
         }
     }
 
-    fn skip_string(&mut self) {
+    fn object(&mut self, node: Option<usize>) {
         self.pos += 1;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            self.pos += 1;
-            match b {
-                b'\\' => self.pos += 1,
-                b'"' => return,
-                _ => {}
+        loop {
+            self.ws();
+            match self.bytes.get(self.pos) {
+                Some(b'}') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(b',') => self.pos += 1,
+                Some(b'"') => {
+                    let child = self.key_child(node);
+                    self.ws();
+                    if self.bytes.get(self.pos) == Some(&b':') {
+                        self.pos += 1;
+                    }
+                    self.value(child);
+                }
+                Some(_) => self.pos += 1,
             }
         }
     }
 
-    /// Reads a string (unescaping the simple escapes that can occur in keys).
-    fn string(&mut self) -> String {
-        let start = self.pos + 1;
-        self.skip_string();
-        let end = self.pos.saturating_sub(1).max(start);
-        let raw = String::from_utf8_lossy(&self.bytes[start..end.min(self.bytes.len())]);
-        if raw.contains('\\') {
-            serde_json::from_str::<String>(&format!("\"{raw}\""))
-                .unwrap_or_else(|_| raw.into_owned())
-        } else {
-            raw.into_owned()
+    fn array(&mut self, node: Option<usize>) {
+        self.pos += 1;
+        let mut index = 0;
+        loop {
+            self.ws();
+            match self.bytes.get(self.pos) {
+                Some(b']') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    index += 1;
+                }
+                Some(_) => {
+                    let child = node.and_then(|n| self.nodes[n].indexes.get(&index).copied());
+                    let before = self.pos;
+                    self.value(child);
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                }
+            }
         }
     }
+
+    /// Skips an object or array no path enters, minding strings.
+    fn skip_container(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            // Jump to the next byte that matters.
+            match find(
+                &self.bytes[self.pos.min(self.bytes.len())..],
+                |w| {
+                    has_byte(w, b'"')
+                        | has_byte(w, b'{')
+                        | has_byte(w, b'}')
+                        | has_byte(w, b'[')
+                        | has_byte(w, b']')
+                },
+                |b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']'),
+            ) {
+                Some(skip) => self.pos += skip,
+                None => {
+                    self.pos = self.bytes.len();
+                    return;
+                }
+            }
+            match self.bytes[self.pos] {
+                b'"' => {
+                    self.skip_string();
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                _ => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos += 1;
+                        return;
+                    }
+                }
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Skips a string starting at its opening quote.
+    fn skip_string(&mut self) {
+        self.pos += 1;
+        loop {
+            match find(
+                &self.bytes[self.pos.min(self.bytes.len())..],
+                |w| has_byte(w, b'"') | has_byte(w, b'\\'),
+                |b| matches!(b, b'"' | b'\\'),
+            ) {
+                Some(skip) => self.pos += skip,
+                None => {
+                    self.pos = self.bytes.len();
+                    return;
+                }
+            }
+            if self.bytes[self.pos] == b'\\' {
+                self.pos += 2;
+            } else {
+                self.pos += 1;
+                return;
+            }
+        }
+    }
+
+    /// Reads an object key and returns the child of `node` it leads to.
+    fn key_child(&mut self, node: Option<usize>) -> Option<usize> {
+        let start = self.pos + 1;
+        self.skip_string();
+        let node = &self.nodes[node?];
+        if node.keys.is_empty() {
+            return None;
+        }
+        let end = self.pos.saturating_sub(1).max(start).min(self.bytes.len());
+        // Quotes are ASCII, so the key's bytes are whole characters of the text.
+        let raw = self.text.get(start..end)?;
+        if raw.contains('\\') {
+            node.keys.get(decode_escapes(raw).as_str()).copied()
+        } else {
+            node.keys.get(raw).copied()
+        }
+    }
+}
+
+/// True when the 8-byte word holds the byte `b` (the classic "has zero byte" test on
+/// `word ^ b*0x01..01`).
+fn has_byte(word: u64, b: u8) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (LOW * u64::from(b));
+    x.wrapping_sub(LOW) & !x & HIGH
+}
+
+/// Offset of the first byte for which `hit` holds, testing 8 bytes at a time with `word`
+/// (which must be non-zero for a word that holds such a byte).
+fn find(bytes: &[u8], word: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[i..i + 8]);
+        if word(u64::from_le_bytes(chunk)) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|b| hit(*b)).map(|p| p + i)
+}
+
+/// Decodes the escapes of a JSON string body (without quotes); bad escapes are kept as written.
+fn decode_escapes(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        out.push_str("\\u");
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Line and column (1-based; the column counts characters) of a value, and its byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+/// Positions of the values at `paths` (same order); `None` where a path is not in the text.
+/// Linear in the text: one scan for the offsets, one sweep for lines and columns.
+pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
+    let offsets = value_offsets(text, paths);
+    let mut order: Vec<usize> = (0..offsets.len())
+        .filter(|i| offsets[*i].is_some())
+        .collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![None; offsets.len()];
+    let bytes = text.as_bytes();
+    let (mut pos, mut line, mut line_start) = (0usize, 1u32, 0usize);
+    for i in order {
+        let Some(offset) = offsets[i].map(|o| o.min(bytes.len())) else {
+            continue;
+        };
+        let segment = &bytes[pos..offset];
+        let breaks = segment.iter().filter(|b| **b == b'\n').count();
+        if breaks > 0 {
+            line += breaks as u32;
+            line_start = pos
+                + segment
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1);
+        }
+        pos = offset;
+        let column = String::from_utf8_lossy(&bytes[line_start..offset])
+            .chars()
+            .count() as u32
+            + 1;
+        out[i] = Some(Position {
+            line,
+            column,
+            offset,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -215,20 +401,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_nested_paths() {
-        let text =
-            "{\n  \"a\": [\n    {\"b\": 1},\n    {\"b\": [true, false]}\n  ],\n  \"c\": \"x\"\n}";
-        let got = locate_paths(text, &["a[1].b[1]", "c", "a[0]", "missing", ""]);
-        assert_eq!(
-            got[0],
-            Some(Position {
-                line: 4,
-                column: 18
-            })
+    fn finds_nested_paths_and_skips_the_rest() {
+        let text = "{\n  \"a\": [\n    {\"b\": 1},\n    {\"b\": [true, false]}\n  ],\n  \"s\": {\"x\": \"}]\"},\n  \"c\": \"x\",\n  \"k\\u0041\": 2\n}";
+        let got = value_offsets(
+            text,
+            &["a[1].b[1]", "c", "a[0]", "missing", "", "kA", "bad..path"],
         );
-        assert_eq!(got[1], Some(Position { line: 6, column: 8 }));
-        assert_eq!(got[2], Some(Position { line: 3, column: 5 }));
+        let at = |needle: &str| text.find(needle);
+        assert_eq!(got[0], at("false"));
+        assert_eq!(got[1], at("\"x\","));
+        assert_eq!(got[2], at("{\"b\": 1}"));
         assert_eq!(got[3], None);
-        assert_eq!(got[4], Some(Position { line: 1, column: 1 }));
+        assert_eq!(got[4], Some(0));
+        assert_eq!(got[5], at("2\n"));
+        assert_eq!(got[6], None);
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "{\n  \"é\": 1,\n  \"b\": [\n    2\n  ]\n}";
+        let got = locate_paths(text, &["b[0]", "é", ""]);
+        assert_eq!(got[0].map(|p| (p.line, p.column)), Some((4, 5)));
+        assert_eq!(got[1].map(|p| (p.line, p.column)), Some((2, 8)));
+        assert_eq!(got[2].map(|p| (p.line, p.column)), Some((1, 1)));
+    }
+
+    #[test]
+    fn survives_truncated_text() {
+        let got = value_offsets("{\"a\": [1, {\"b\": \"unterminated", &["a[1].b", "a[2]"]);
+        assert!(got[0].is_some());
+        assert_eq!(got[1], None);
     }
 }

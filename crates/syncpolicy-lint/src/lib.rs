@@ -17,7 +17,6 @@ mod known;
 mod locate;
 pub mod registry;
 mod rules;
-mod scan;
 
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;

@@ -3,61 +3,13 @@
 //! parent of paths that are not in the file, such as a missing section), and moves the column
 //! of findings inside an expression to the exact character.
 //!
-//! The scan is this crate's own rather than `syncpolicy_json::locate::locate_paths`, which
-//! computes each position by counting lines from the start of the text: with tens of thousands
-//! of findings in a 50 MB file that is quadratic. Here the scan yields byte offsets and one
-//! line index turns them into lines and columns.
+//! The scan itself is `syncpolicy_json::locate` (one pass for offsets, one sweep for lines).
 
 use crate::context::Finding;
 use std::collections::HashMap;
 use syncpolicy_model::diagnostic::{Diagnostic, Location};
 
-/// Line and column (1-based; the column counts characters) of a value, and its byte offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Position {
-    line: u32,
-    column: u32,
-    offset: usize,
-}
-
-/// Positions of the values at `paths` (same order); `None` where a path is not in the text.
-fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
-    let offsets = crate::scan::offsets(text, paths);
-    let mut order: Vec<usize> = (0..offsets.len())
-        .filter(|i| offsets[*i].is_some())
-        .collect();
-    order.sort_by_key(|&i| offsets[i]);
-    let mut out = vec![None; offsets.len()];
-    // One sweep: count line breaks between consecutive offsets.
-    let bytes = text.as_bytes();
-    let (mut pos, mut line, mut line_start) = (0usize, 1u32, 0usize);
-    for i in order {
-        let Some(offset) = offsets[i].map(|o| o.min(bytes.len())) else {
-            continue;
-        };
-        let segment = &bytes[pos..offset];
-        let breaks = segment.iter().filter(|b| **b == b'\n').count();
-        if breaks > 0 {
-            line += breaks as u32;
-            line_start = pos
-                + segment
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |p| p + 1);
-        }
-        pos = offset;
-        let column = String::from_utf8_lossy(&bytes[line_start..offset])
-            .chars()
-            .count() as u32
-            + 1;
-        out[i] = Some(Position {
-            line,
-            column,
-            offset,
-        });
-    }
-    out
-}
+use syncpolicy_json::locate::{locate_paths, Position};
 
 /// The parent of a JSON path (`a.b[1]` -> `a.b`, `a` -> ``); `None` for ``.
 fn parent(path: &str) -> Option<&str> {
@@ -207,15 +159,6 @@ mod tests {
         assert_eq!(parent("a.b[1]"), Some("a.b"));
         assert_eq!(parent("a"), Some(""));
         assert_eq!(parent(""), None);
-    }
-
-    #[test]
-    fn positions_count_lines_and_characters() {
-        let text = "{\n  \"é\": 1,\n  \"b\": [\n    2\n  ]\n}";
-        let got = locate_paths(text, &["b[0]", "é", ""]);
-        assert_eq!(got[0].map(|p| (p.line, p.column)), Some((4, 5)));
-        assert_eq!(got[1].map(|p| (p.line, p.column)), Some((2, 8)));
-        assert_eq!(got[2].map(|p| (p.line, p.column)), Some((1, 1)));
     }
 
     #[test]
