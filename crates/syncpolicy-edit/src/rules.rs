@@ -27,11 +27,7 @@ fn lists_mut(
 
 /// The rule at a location, for changing.
 pub fn rule_mut(config: &mut Configuration, at: RuleLocation) -> Option<&mut SyncRule> {
-    let (s, c) = lists_mut(config, at.directory)?;
-    match at.set {
-        RuleSet::Standard => s.get_mut(at.index),
-        RuleSet::Custom => c.get_mut(at.index),
-    }
+    config.rule_mut(at)
 }
 
 fn describe(config: &Configuration, at: RuleLocation) -> String {

@@ -13,7 +13,7 @@ use syncpolicy_model::config::{
     AttributeBinding, AzureDirectory, Configuration, DeploymentMetadata,
     DirectoryExtensionAttribute, ExchangeFeatures, ExportedAttributeFilter, IdentityMapping,
     MetaverseAttribute, MetaverseExtensions, MetaverseObjectType, OnPremisesDirectory, Partition,
-    PolicyMetadata, RequiredSection,
+    PolicyMetadata, RequiredSection, RuleLocation,
 };
 use syncpolicy_model::enums::{Direction, FlowType, LinkType, MergeType, ScopeOperator};
 use syncpolicy_model::extension::{
@@ -29,45 +29,34 @@ use syncpolicy_model::signin::SignIn;
 
 /// Reads a settings file from its bytes. `file` names it in errors.
 pub fn read_settings(bytes: &[u8], file: &str) -> Result<Configuration, ReadError> {
-    let (text, _) = decode(bytes).map_err(|e| ReadError {
-        kind: ReadErrorKind::Encoding,
-        file: file.to_owned(),
-        json_path: None,
-        line: None,
-        column: None,
-        message: format!("{} (byte offset {})", e.message, e.offset),
-        hint: "save the file as UTF-8 or as UTF-16 with a byte-order mark".to_owned(),
-    })?;
-    read_settings_str(&text, file)
+    read_settings_str(&decode_or_error(bytes, file)?, file)
 }
 
 /// Reads a settings file from decoded text. `file` names it in errors.
 pub fn read_settings_str(text: &str, file: &str) -> Result<Configuration, ReadError> {
-    if text.trim().is_empty() {
-        return Err(ReadError {
-            kind: ReadErrorKind::Empty,
-            file: file.to_owned(),
-            json_path: None,
-            line: None,
-            column: None,
-            message: "the file is empty".to_owned(),
-            hint: "export the configuration again; a settings file is a JSON object".to_owned(),
-        });
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let result =
-        De::<TopLevel>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .and_then(|v| de.end().map(|()| v));
-    match result {
-        Ok(De(top)) => Ok(top.finish()),
-        Err(err) => Err(classify(err, track.path().to_string(), text, file)),
-    }
+    let De(top) = read_value::<TopLevel>(
+        text,
+        file,
+        "export the configuration again; a settings file is a JSON object",
+    )?;
+    Ok(top.finish())
 }
 
 /// Reads one rule in the settings-file rule shape (as `write_rule` writes it).
 pub fn read_rule(bytes: &[u8], file: &str) -> Result<SyncRule, ReadError> {
-    let (text, _) = decode(bytes).map_err(|e| ReadError {
+    let De(rule) = read_value::<SyncRule>(
+        &decode_or_error(bytes, file)?,
+        file,
+        "a rule file is one JSON object, as `syncpolicy rule show --format json` prints",
+    )?;
+    Ok(rule)
+}
+
+fn decode_or_error<'a>(
+    bytes: &'a [u8],
+    file: &str,
+) -> Result<std::borrow::Cow<'a, str>, ReadError> {
+    decode(bytes).map(|(text, _)| text).map_err(|e| ReadError {
         kind: ReadErrorKind::Encoding,
         file: file.to_owned(),
         json_path: None,
@@ -75,7 +64,14 @@ pub fn read_rule(bytes: &[u8], file: &str) -> Result<SyncRule, ReadError> {
         column: None,
         message: format!("{} (byte offset {})", e.message, e.offset),
         hint: "save the file as UTF-8 or as UTF-16 with a byte-order mark".to_owned(),
-    })?;
+    })
+}
+
+/// Deserializes one whole JSON text into `De<T>`, tracking the JSON path for errors.
+fn read_value<'de, T>(text: &'de str, file: &str, empty_hint: &str) -> Result<De<T>, ReadError>
+where
+    De<T>: Deserialize<'de>,
+{
     if text.trim().is_empty() {
         return Err(ReadError {
             kind: ReadErrorKind::Empty,
@@ -84,18 +80,14 @@ pub fn read_rule(bytes: &[u8], file: &str) -> Result<SyncRule, ReadError> {
             line: None,
             column: None,
             message: "the file is empty".to_owned(),
-            hint: "a rule file is one JSON object, as `syncpolicy rule show --format json` prints"
-                .to_owned(),
+            hint: empty_hint.to_owned(),
         });
     }
-    let mut de = serde_json::Deserializer::from_str(&text);
+    let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let result =
-        De::<SyncRule>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .and_then(|v| de.end().map(|()| v));
-    result
-        .map(|De(rule)| rule)
-        .map_err(|err| classify(err, track.path().to_string(), &text, file))
+    De::<T>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|err| classify(err, track.path().to_string(), text, file))
 }
 
 fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> ReadError {
@@ -1013,34 +1005,17 @@ impl TopLevel {
 }
 
 fn attach_rules(config: &mut Configuration, entries: Vec<ExtRule>) {
-    let mut by_id: HashMap<String, Vec<(Option<usize>, usize, bool)>> = HashMap::new();
-    let mut by_at: HashMap<String, (Option<usize>, usize, bool)> = HashMap::new();
-    let lists = std::iter::once((
-        None,
-        &config.azure_directory.standard_rules,
-        &config.azure_directory.custom_rules,
-    ))
-    .chain(
-        config
-            .onpremises_directories
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (Some(i), &d.standard_rules, &d.custom_rules)),
-    );
-    for (dir, standard, custom) in lists {
-        for (custom_set, rules) in [(false, standard), (true, custom)] {
-            for (index, rule) in rules.iter().enumerate() {
-                let slot = (dir, index, custom_set);
-                if let Some(id) = rule
-                    .unique_identifier
-                    .as_deref()
-                    .filter(|s| !s.trim().is_empty())
-                {
-                    by_id.entry(normalize_guid(id)).or_default().push(slot);
-                }
-                by_at.insert(crate::write::rule_at(dir, custom_set, index), slot);
-            }
+    let mut by_id: HashMap<String, Vec<RuleLocation>> = HashMap::new();
+    let mut by_at: HashMap<String, RuleLocation> = HashMap::new();
+    for (at, rule) in config.rules() {
+        if let Some(id) = rule
+            .unique_identifier
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            by_id.entry(normalize_guid(id)).or_default().push(at);
         }
+        by_at.insert(crate::paths::rule(at), at);
     }
     for list in by_id.values_mut() {
         list.reverse();
@@ -1055,23 +1030,7 @@ fn attach_rules(config: &mut Configuration, entries: Vec<ExtRule>) {
             Some(id) => by_id.get_mut(&normalize_guid(id)).and_then(Vec::pop),
             None => entry.at.as_deref().and_then(|at| by_at.remove(at)),
         };
-        let rule = slot.and_then(|(dir, index, custom_set)| {
-            let (standard, custom) = match dir {
-                None => (
-                    &mut config.azure_directory.standard_rules,
-                    &mut config.azure_directory.custom_rules,
-                ),
-                Some(i) => {
-                    let d = &mut config.onpremises_directories[i];
-                    (&mut d.standard_rules, &mut d.custom_rules)
-                }
-            };
-            if custom_set {
-                custom.get_mut(index)
-            } else {
-                standard.get_mut(index)
-            }
-        });
+        let rule = slot.and_then(|at| config.rule_mut(at));
         match rule {
             Some(rule) if entry.preserved.is_empty() => rule.extension = entry.ext,
             _ => orphans.push(crate::write::rule_entry_json(

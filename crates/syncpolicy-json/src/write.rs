@@ -430,19 +430,6 @@ fn mapping(w: &mut Writer, v: &AttributeMapping) {
 // ---------------------------------------------------------------------------------------
 // The extension part.
 
-/// Where a rule sits, as written in a rule entry's `at` (used when it has no identifier).
-pub(crate) fn rule_at(dir: Option<usize>, custom: bool, index: usize) -> String {
-    let list = if custom {
-        "customSynchronizationRules"
-    } else {
-        "standardSynchronizationRules"
-    };
-    match dir {
-        None => format!("{}.{list}[{index}]", keys::TOP[7]),
-        Some(d) => format!("{}[{d}].{list}[{index}]", keys::TOP[8]),
-    }
-}
-
 fn extension(w: &mut Writer, config: &Configuration, digest: &mut DigestBuilder) {
     let ext: &Extension = &config.extension;
     let p = &ext.preserved;
@@ -579,37 +566,27 @@ fn hierarchy_mapping(w: &mut Writer, v: &HierarchyMapping) {
 
 fn rule_entries(w: &mut Writer, config: &Configuration) {
     w.begin(b'[');
-    let lists = std::iter::once((
-        None,
-        &config.azure_directory.standard_rules,
-        &config.azure_directory.custom_rules,
-    ))
-    .chain(
-        config
-            .onpremises_directories
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (Some(i), &d.standard_rules, &d.custom_rules)),
-    );
-    for (dir, standard, custom) in lists {
-        for (is_custom, rules) in [(false, standard), (true, custom)] {
-            for (index, r) in rules.iter().enumerate() {
-                if r.extension == RuleExtension::default() {
-                    continue;
-                }
-                w.item();
-                let id = r
-                    .unique_identifier
-                    .as_deref()
-                    .filter(|s| !s.trim().is_empty());
-                let at = if id.is_none() {
-                    Some(rule_at(dir, is_custom, index))
-                } else {
-                    None
-                };
-                rule_entry(w, id, at.as_deref(), &r.extension, &Preserved::default());
-            }
+    for (at, r) in config.rules() {
+        if r.extension == RuleExtension::default() {
+            continue;
         }
+        w.item();
+        let id = r
+            .unique_identifier
+            .as_deref()
+            .filter(|s| !s.trim().is_empty());
+        let at_path = if id.is_none() {
+            Some(crate::paths::rule(at))
+        } else {
+            None
+        };
+        rule_entry(
+            w,
+            id,
+            at_path.as_deref(),
+            &r.extension,
+            &Preserved::default(),
+        );
     }
     for raw_entry in &config.extension.orphaned_rule_entries {
         w.item();

@@ -327,6 +327,24 @@ impl Configuration {
         }
     }
 
+    /// The rule at a location, for changing.
+    pub fn rule_mut(&mut self, at: RuleLocation) -> Option<&mut SyncRule> {
+        let (standard, custom) = match at.directory {
+            DirectoryRef::Azure => (
+                &mut self.azure_directory.standard_rules,
+                &mut self.azure_directory.custom_rules,
+            ),
+            DirectoryRef::OnPremises(i) => {
+                let d = self.onpremises_directories.get_mut(i)?;
+                (&mut d.standard_rules, &mut d.custom_rules)
+            }
+        };
+        match at.set {
+            RuleSet::Standard => standard.get_mut(at.index),
+            RuleSet::Custom => custom.get_mut(at.index),
+        }
+    }
+
     /// The standard and custom rule lists of a directory.
     pub fn rule_lists(&self, dir: DirectoryRef) -> Option<(&[SyncRule], &[SyncRule])> {
         match dir {
