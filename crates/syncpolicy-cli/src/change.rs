@@ -98,11 +98,12 @@ pub(crate) fn apply(
             }))? + "\n"
         }
         OutputFormat::Text => {
-            let mut o = format!("{}\n", outcome.summary);
-            if !ctx.quiet {
-                let _ = writeln!(o, "  exported {}", outcome.snapshot.display());
-            }
-            o
+            ctx.status(&format!(
+                "  change {}, exported {}",
+                outcome.entry.id,
+                outcome.snapshot.display()
+            ));
+            format!("{}\n", outcome.summary)
         }
     };
     print_stdout(&out)?;

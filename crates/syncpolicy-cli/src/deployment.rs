@@ -1,12 +1,10 @@
 //! Opening the deployment a command works on: the home folder (`--home`, `SYNCPOLICY_HOME`,
-//! or the per-user default), the database (`--database`), the author of changes, and the one
-//! helper every changing command uses.
+//! or the per-user default), the database (`--database`) and the author of changes. Changes
+//! themselves go through `crate::change::apply`.
 
 use crate::context::Context;
-use anyhow::Context as _;
 use std::path::PathBuf;
-use syncpolicy_model::config::Configuration;
-use syncpolicy_store::{ChangeMeta, ChangeOutcome, Deployment};
+use syncpolicy_store::Deployment;
 
 /// The home folder: `--home`/`SYNCPOLICY_HOME`, else the per-user default.
 pub(crate) fn home_dir(ctx: &Context) -> anyhow::Result<PathBuf> {
@@ -64,29 +62,4 @@ fn user_from_passwd() -> Option<String> {
         let _password = fields.next()?;
         (fields.next()? == uid).then(|| name.to_owned())
     })
-}
-
-/// Makes one change on the deployment: the edit returns a one-line summary or refuses. The
-/// change is validated, stored in one transaction, exported and recorded in history; a line
-/// `<summary> (export <file>)` goes to stderr unless `--quiet`.
-pub(crate) fn apply<E>(
-    ctx: &Context,
-    author_flag: Option<&str>,
-    command: &str,
-    edit: impl FnOnce(&mut Configuration) -> Result<String, E>,
-) -> anyhow::Result<ChangeOutcome>
-where
-    E: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let mut d = open(ctx)?;
-    let outcome = d
-        .change(&ChangeMeta::new(author(author_flag), command), edit)
-        .with_context(|| format!("`{command}` changed nothing"))?;
-    ctx.status(&format!(
-        "{} (change {}, export {})",
-        outcome.summary,
-        outcome.entry.id,
-        outcome.snapshot.display()
-    ));
-    Ok(outcome)
 }

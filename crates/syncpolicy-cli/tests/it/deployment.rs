@@ -50,11 +50,8 @@ fn staging_history_export_show_and_diff_work_together() {
     let (dir, home) = installed();
     let o = run_in(&home, &["staging", "off", "--author", "alice"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("staging mode off (change 2, export"),
-        "{}",
-        stderr(&o)
-    );
+    assert_eq!(stdout(&o), "staging mode off\n");
+    assert!(stderr(&o).contains("change 2, exported "), "{}", stderr(&o));
     let refused = run_in(&home, &["staging", "off"], &[]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
