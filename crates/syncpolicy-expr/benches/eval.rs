@@ -4,7 +4,7 @@
 //!
 //! Timed, per object and expression: building the `Env` and `Compiled::eval`, which includes
 //! looking the attributes up in the object, evaluating, copying the result out, and dropping it.
-//! Not timed: generating the objects (in batches of 10,000, so the objects are not in the CPU
+//! Not timed: generating the objects (in batches of 10,000, so the objects are mostly not in the CPU
 //! cache when they are evaluated, as in a real synchronisation run) and compiling.
 
 use std::hint::black_box;

@@ -763,7 +763,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn fn1(&mut self, func: Func, arg: &'a Node, scalar: bool, span: Span) -> R<'a> {
         let a = if scalar {
             self.scalar(arg)?
@@ -779,7 +779,7 @@ impl<'a> Evaluator<'a> {
         self.general(func, [a], span)
     }
 
-    #[inline(never)]
+    #[inline]
     fn fn2(&mut self, func: Func, args: &'a [Node; 2], span: Span) -> R<'a> {
         let a = self.scalar(&args[0])?;
         let b = self.scalar(&args[1])?;
@@ -805,7 +805,6 @@ impl<'a> Evaluator<'a> {
             .map_err(|e| flow(e, span))
     }
 
-    #[inline(never)]
     fn binary(&mut self, op: BinOp, lhs: &'a Node, rhs: &'a Node, span: Span) -> R<'a> {
         let l = self.scalar(lhs)?;
         let r = self.scalar(rhs)?;
@@ -821,7 +820,6 @@ impl<'a> Evaluator<'a> {
 
     /// `a & b & ...`, evaluated and converted left to right exactly like the nested operators,
     /// but into one growing string.
-    #[inline(never)]
     fn concat(&mut self, operands: &'a [(Node, Span)]) -> R<'a> {
         let Some(((first, _), rest)) = operands.split_first() else {
             return Ok(Out::Val(&NULL));

@@ -1,0 +1,217 @@
+//! The optimised evaluator (`Compiled::eval`) against the straightforward reference evaluator
+//! (`Compiled::eval_reference`): on random expressions and random objects both must give the
+//! same value or the same error (kind, message and span).
+
+use crate::parameters;
+use proptest::prelude::*;
+use syncpolicy_expr::env::{Env, SourceObject};
+use syncpolicy_expr::time::DateTime;
+use syncpolicy_expr::value::Value;
+
+/// String values chosen to hit the special cases: empty, the prefixes the out-of-box rules test
+/// for, braces, DN escapes and conflicts, numbers and Booleans as text, non-ASCII text.
+const TEXTS: &[&str] = &[
+    "",
+    "a",
+    "user1",
+    "CAS_{12}",
+    "MSOL_ab",
+    "AAD_x",
+    "SystemMailbox{1}",
+    "SUPPORT_388945a0",
+    "True",
+    "false",
+    "12",
+    "&H1F",
+    " a b ",
+    "x}",
+    "héllo wörld",
+    "CN=User 1,OU=Sales,DC=contoso,DC=com",
+    "CN=User 2\\0ACNF:6f96,OU=Users,DC=contoso,DC=com",
+    "CN=A\\, B;OU=\"x,y\", DC=com",
+    "=,;",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::sample::select(TEXTS).prop_map(str::to_string)
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let scalar = prop_oneof![
+        text().prop_map(Value::Str),
+        text().prop_map(Value::Ref),
+        prop_oneof![
+            Just(0i64),
+            Just(1),
+            Just(2),
+            Just(-3),
+            Just(0x2000_0000),
+            Just(512)
+        ]
+        .prop_map(Value::Num),
+        any::<bool>().prop_map(Value::Bool),
+        proptest::collection::vec(any::<u8>(), 0..4).prop_map(Value::Bin),
+    ];
+    prop_oneof![
+        6 => scalar.clone(),
+        1 => proptest::collection::vec(scalar, 1..4).prop_map(Value::Multi),
+    ]
+}
+
+const ATTRIBUTES: &[&str] = &["a", "b", "c", "dn", "n", "m"];
+
+fn object() -> impl Strategy<Value = SourceObject> {
+    proptest::collection::vec(proptest::option::of(value()), ATTRIBUTES.len()).prop_map(|values| {
+        let mut o = SourceObject::new();
+        for (name, v) in ATTRIBUTES.iter().zip(values) {
+            if let Some(v) = v {
+                o.insert(*name, v);
+            }
+        }
+        o
+    })
+}
+
+fn literal(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Expression text over the attributes above, built from the functions and operators the
+/// optimised evaluator treats specially plus some it does not.
+fn expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        proptest::sample::select(ATTRIBUTES).prop_map(|a| format!("[{a}]")),
+        Just("[absent]".to_string()),
+        text().prop_map(|t| literal(&t)),
+        prop_oneof![Just(0i64), Just(1), Just(2), Just(4), Just(14), Just(-1)]
+            .prop_map(|n| n.to_string()),
+        Just("&H21C07000".to_string()),
+        Just("True".to_string()),
+        Just("False".to_string()),
+        Just("NULL".to_string()),
+        Just("%Domain.FQDN%".to_string()),
+    ];
+    leaf.prop_recursive(4, 40, 3, |inner| {
+        let e = || inner.clone();
+        prop_oneof![
+            (e(), e(), e()).prop_map(|(a, b, c)| format!("IIF({a}, {b}, {c})")),
+            (e(), e()).prop_map(|(a, b)| format!("Left({a}, {b})")),
+            (e(), e()).prop_map(|(a, b)| format!("Right({a}, {b})")),
+            (e(), e(), e()).prop_map(|(a, b, c)| format!("Mid({a}, {b}, {c})")),
+            (e(), e()).prop_map(|(a, b)| format!("InStr({a}, {b})")),
+            (e(), e()).prop_map(|(a, b)| format!("DNComponent({a}, {b})")),
+            (e(), e()).prop_map(|(a, b)| format!("BitAnd({a}, {b})")),
+            (e(), e()).prop_map(|(a, b)| format!("BitOr({a}, {b})")),
+            e().prop_map(|a| format!("CRef({a})")),
+            e().prop_map(|a| format!("CBool({a})")),
+            e().prop_map(|a| format!("IsPresent({a})")),
+            e().prop_map(|a| format!("IsNullOrEmpty({a})")),
+            e().prop_map(|a| format!("IsNull({a})")),
+            e().prop_map(|a| format!("Trim({a})")),
+            e().prop_map(|a| format!("Count({a})")),
+            e().prop_map(|a| format!("Len({a})")),
+            (e(), e()).prop_map(|(a, b)| format!("Join({a}, {b})")),
+            e().prop_map(|a| format!("Split({a}, \",\")")),
+            e().prop_map(|a| format!("Error({a})")),
+            e().prop_map(|a| format!("-{a}")),
+            (e(), proptest::sample::select(TEXTS), any::<bool>()).prop_map(|(a, t, eq)| {
+                // The fused `Left(x, n) = "literal"` shape, with n the literal's length.
+                let n = t.chars().count();
+                let op = if eq { "=" } else { "<>" };
+                format!("Left({a}, {n}) {op} {}", literal(t))
+            }),
+            (
+                e(),
+                proptest::sample::select(vec![
+                    "=", "<>", "<", "<=", ">", ">=", "&", "&&", "||", "+", "-"
+                ]),
+                e()
+            )
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} & {b} & {c}")),
+            (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} || {b} || {c}")),
+            (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} && {b} && {c}")),
+            (e(), e()).prop_map(|(a, b)| format!("Select($x, {a}, $x & {b})")),
+            (e(), e()).prop_map(|(a, b)| format!("Where($x, {a}, {b} = $x)")),
+        ]
+    })
+}
+
+/// Evaluates `source` on `object` both ways; `None` when it does not compile (the checker
+/// rejects some random combinations).
+fn both(source: &str, object: &SourceObject) -> Option<(String, String)> {
+    let compiled = syncpolicy_expr::compile(source).ok()?;
+    let params = parameters();
+    let env = Env::new(object, &params)
+        .with_seed(3)
+        .with_now(DateTime::parse("2024-05-06T07:08:09Z").expect("valid date"));
+    Some((
+        format!("{:?}", compiled.eval(&env)),
+        format!("{:?}", compiled.eval_reference(&env)),
+    ))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn optimised_matches_reference(source in expression(), object in object()) {
+        if let Some((fast, reference)) = both(&source, &object) {
+            prop_assert_eq!(fast, reference, "`{}` on {:?}", source, object);
+        }
+    }
+}
+
+/// The out-of-box expressions and the fused and borrowed paths, on objects that reach every
+/// branch, compiled and compared.
+#[test]
+fn out_of_box_expressions_match_reference() {
+    let expressions = [
+        crate::oob::CLOUD_FILTERED,
+        crate::oob::USER_PRINCIPAL_NAME,
+        r#"Left([a], 4) = "CAS_" && InStr([a], "}") > 0"#,
+        r#"DNComponent(CRef([dn]), 2) & "|" & Right([a], 3) & Mid([a], 2, 3)"#,
+        r#"IIF(InStr([m], "SIP:") = 1, NULL, [m])"#,
+        r#"Left([m], 2) = "ab""#,
+        r#"CBool([m])"#,
+    ];
+    let mut objects = Vec::new();
+    for text in TEXTS {
+        for multi in [false, true] {
+            let mut o = SourceObject::new();
+            let v = |s: &str| Value::Str(s.to_string());
+            o.insert("sAMAccountName", v(text));
+            o.insert("mailNickname", v(text));
+            o.insert("a", v(text));
+            o.insert("dn", Value::Ref(text.to_string()));
+            o.insert("msExchRecipientTypeDetails", Value::Num(0x2000_0000));
+            if multi {
+                o.insert("m", Value::Multi(vec![v("SIP:x"), v(text), v("abc")]));
+                o.insert("userPrincipalName", Value::Multi(vec![v(text), v("b")]));
+            } else {
+                o.insert("m", v(text));
+            }
+            objects.push(o);
+        }
+    }
+    objects.push(SourceObject::new());
+    let mut compared = 0;
+    for source in expressions {
+        for object in &objects {
+            let Some((fast, reference)) = both(source, object) else {
+                panic!("`{source}` does not compile");
+            };
+            assert_eq!(fast, reference, "`{source}` on {object:?}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, expressions.len() * objects.len());
+}
