@@ -9,3 +9,4 @@ mod show;
 mod support;
 mod tidy;
 mod validate;
+mod help;
