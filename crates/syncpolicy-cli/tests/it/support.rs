@@ -24,6 +24,7 @@ pub(crate) fn run(args: &[&str]) -> Output {
         .args(args)
         .current_dir(workspace())
         .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
         .env_remove("SYNCPOLICY_HOME")
         .env_remove("SYNCPOLICY_DATABASE")
         .output()
