@@ -3,10 +3,10 @@
 mod changes;
 mod deployment;
 mod diff;
+mod help;
 mod install;
 mod migrate;
 mod show;
 mod support;
 mod tidy;
 mod validate;
-mod help;
