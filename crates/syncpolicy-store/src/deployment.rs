@@ -192,25 +192,43 @@ fn prepare(
     let bytes = syncpolicy_json::write_settings(after);
     let parts = parts::split_with(&bytes, after)?;
     let (path, at) = unique_snapshot_path(exports, APPLIED_PREFIX, now);
-    let entry = HistoryEntry {
-        id: 0,
-        at: at.iso(),
-        at_millis: at.0,
-        author: meta.author.clone(),
-        command: meta.command.clone(),
-        summary: summary.to_owned(),
-        digest: syncpolicy_json::digest::sha256_hex(&bytes),
-        snapshot: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
+    let mut entry = history_entry(&path, at, meta, summary);
+    entry.digest = syncpolicy_json::digest::sha256_hex(&bytes);
     Ok(Prepared {
         bytes,
         parts,
         entry,
         path,
     })
+}
+
+/// The history entry of a change exported to `path` (digest and id filled in later).
+fn history_entry(path: &Path, at: UtcMillis, meta: &ChangeMeta, summary: &str) -> HistoryEntry {
+    HistoryEntry {
+        id: 0,
+        at: at.iso(),
+        at_millis: at.0,
+        author: meta.author.clone(),
+        command: meta.command.clone(),
+        summary: summary.to_owned(),
+        digest: String::new(),
+        snapshot: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// What a change's transaction produced.
+struct Done {
+    parts: Parts,
+    entry: HistoryEntry,
+    path: PathBuf,
+    before: Configuration,
+    after: Configuration,
+    after_copy: Configuration,
+    rows: usize,
+    summary: String,
 }
 
 /// Writes the export inside the open transaction; a failure aborts it.
@@ -529,7 +547,9 @@ impl Deployment {
         self.remove_uncommitted_exports()?;
         let mut edit = Some(edit);
         let mut new_generation = 0;
-        let mut result: Option<(Prepared, Configuration, Configuration, usize, String)> = None;
+        let mut result: Option<Done> = None;
+        // The export of this attempt, once its writing started: removed when the change fails.
+        let mut export: Option<PathBuf> = None;
         let exports = self.home.exports();
         let validator = self.validator;
         let mut store = std::mem::replace(&mut self.store, Box::new(NoStore));
@@ -551,53 +571,77 @@ impl Deployment {
             let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
             let now = UtcMillis::now();
             stamp(&mut after, &meta.author, now);
-            // Validation and writing the settings text run side by side (two cores).
-            let (errors, prepared) = std::thread::scope(|s| {
+            let (path, at) = unique_snapshot_path(&exports, APPLIED_PREFIX, now);
+            let mut entry = history_entry(&path, at, meta, &summary);
+            // Three things run side by side: validation (second core), the export (digest,
+            // write, fsync; mostly waiting for the disk) and cutting the text into rows plus
+            // writing the changed ones (this thread). The export is complete before the
+            // commit; it is removed again when validation refuses the change or the commit
+            // fails.
+            let (parts, rows, after_copy) = std::thread::scope(|s| {
                 let check = s.spawn(|| errors_of(validator, &after));
-                let prepared = prepare(&exports, &after, meta, &summary, now);
-                (check.join(), prepared)
-            });
-            let errors = errors.map_err(|_| StoreError::Corrupt {
-                what: "the validation of the change stopped unexpectedly".to_owned(),
+                let bytes = std::sync::Arc::new(syncpolicy_json::write_settings(&after));
+                export = Some(path.clone());
+                let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
+                let writing = s.spawn(move || {
+                    let digest = syncpolicy_json::digest::sha256_hex(&shared);
+                    write_export(target, &shared).map(|()| digest)
+                });
+                let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
+                let errors = check.join().map_err(|_| StoreError::Corrupt {
+                    what: "the validation of the change stopped unexpectedly".to_owned(),
+                })?;
+                if !errors.is_empty() {
+                    return Err(StoreError::Invalid(errors));
+                }
+                let rows = write_delta(tx, &cache.parts, &parts)?;
+                // The copy kept in the cache is made while the export is being synced.
+                let after_copy = after.clone();
+                entry.digest = writing.join().map_err(|_| StoreError::Corrupt {
+                    what: "the export of the change stopped unexpectedly".to_owned(),
+                })??;
+                Ok((parts, rows, after_copy))
             })?;
-            if !errors.is_empty() {
-                return Err(StoreError::Invalid(errors));
-            }
-            let mut prepared = prepared?;
-            let rows = write_delta(tx, &cache.parts, &prepared.parts)?;
-            prepared.entry.id = tx.add_history(&prepared.entry)?;
+            entry.id = tx.add_history(&entry)?;
             tx.set_generation(generation + 1)?;
             new_generation = generation + 1;
-            write_export(&prepared.path, &prepared.bytes)?;
             pause_in_change();
-            result = Some((prepared, before, after, rows, summary));
+            result = Some(Done {
+                parts,
+                entry,
+                path,
+                before,
+                after,
+                after_copy,
+                rows,
+                summary,
+            });
             Ok(())
         });
         self.store = store;
         if let Err(e) = run {
-            if let Some((prepared, ..)) = &result {
-                // The commit failed after the export was written: the export must go too.
-                let _ = fs::remove_file(&prepared.path);
+            if let Some(path) = &export {
+                // The export of a change that did not commit must go too.
+                let _ = fs::remove_file(path);
             }
             self.cache = None;
             return Err(e);
         }
-        let (prepared, before, after, rows, summary) =
-            result.ok_or_else(|| StoreError::Corrupt {
-                what: "the change produced no result".to_owned(),
-            })?;
+        let done = result.ok_or_else(|| StoreError::Corrupt {
+            what: "the change produced no result".to_owned(),
+        })?;
         self.cache = Some(Cache {
             generation: new_generation,
-            config: after.clone(),
-            parts: prepared.parts,
+            config: done.after_copy,
+            parts: done.parts,
         });
         Ok(ChangeOutcome {
-            summary,
-            entry: prepared.entry,
-            snapshot: prepared.path,
-            before,
-            after,
-            rows_changed: rows,
+            summary: done.summary,
+            entry: done.entry,
+            snapshot: done.path,
+            before: done.before,
+            after: done.after,
+            rows_changed: done.rows,
         })
     }
 
@@ -613,14 +657,18 @@ impl Deployment {
         let Ok(entries) = fs::read_dir(&dir) else {
             return Ok(());
         };
+        let torn_prefix = format!(".{APPLIED_PREFIX}");
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                continue;
+            };
             let uncommitted = name.starts_with(APPLIED_PREFIX)
                 && name.ends_with(".json")
-                && name.as_str() > newest.snapshot.as_str();
+                && name > newest.snapshot.as_str();
             // Temporary files of an export write that was killed (the lock is held, so no
             // other change is writing one now).
-            let torn = name.starts_with(&format!(".{APPLIED_PREFIX}")) && name.ends_with(".tmp");
+            let torn = name.starts_with(&torn_prefix) && name.ends_with(".tmp");
             if uncommitted || torn {
                 let _ = fs::remove_file(entry.path());
             }

@@ -15,6 +15,7 @@ pub mod home;
 pub mod import;
 pub mod parts;
 pub mod postgres;
+mod scan;
 pub mod sqlite;
 
 pub use backend::{Backend, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};

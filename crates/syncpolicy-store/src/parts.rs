@@ -3,14 +3,16 @@
 //! stable key, and put back together. A change rewrites only the parts whose text changed.
 
 use crate::error::{Result, StoreError};
+use crate::scan::{self, Doc, Span};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 use syncpolicy_json::keys;
-use syncpolicy_model::config::Configuration;
+use syncpolicy_model::config::{Configuration, OnPremisesDirectory};
 use syncpolicy_model::rule::SyncRule;
 
 /// Which table a part lives in.
@@ -61,8 +63,8 @@ pub struct Part {
     pub ordinal: i64,
     /// A readable name (section key, directory or rule name).
     pub label: String,
-    /// Compact JSON text.
-    pub body: String,
+    /// Compact JSON text (shared: an unchanged row keeps the text it was stored with).
+    pub body: Arc<str>,
 }
 
 /// Every part of one configuration, by kind and key.
@@ -188,34 +190,10 @@ impl Obj {
             .map(|(_, v)| v.as_ref())
     }
 
-    fn string(&self, key: &str) -> Option<String> {
-        self.get(key).and_then(|v| {
-            serde_json::from_str::<Option<String>>(v.get())
-                .ok()
-                .flatten()
-        })
-    }
-
     fn set(&mut self, key: &str, value: Box<RawValue>) {
         if let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) {
             slot.1 = value;
         }
-    }
-
-    /// Takes the array under `key` out, leaving `[]` in its place. `None` when absent.
-    fn take_array(&mut self, key: &str, what: &str) -> Result<Option<Vec<Box<RawValue>>>> {
-        let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) else {
-            return Ok(None);
-        };
-        if slot.1.get().trim() == "null" {
-            return Ok(None);
-        }
-        let items: Vec<Box<RawValue>> =
-            serde_json::from_str(slot.1.get()).map_err(|e| StoreError::Corrupt {
-                what: format!("{what}.{key} is not a JSON array: {e}"),
-            })?;
-        slot.1 = empty_array();
-        Ok(Some(items))
     }
 
     fn to_text(&self) -> String {
@@ -224,60 +202,10 @@ impl Obj {
     }
 }
 
-fn empty_array() -> Box<RawValue> {
-    RawValue::from_string("[]".to_owned()).unwrap_or_else(|_| unreachable_raw())
-}
-
-fn unreachable_raw() -> Box<RawValue> {
-    // `[]` and `null` are valid JSON; RawValue::from_string accepts them.
-    serde_json::from_str("null").unwrap_or_else(|_| Box::<RawValue>::default())
-}
-
 fn raw(text: String, what: &str) -> Result<Box<RawValue>> {
     RawValue::from_string(text).map_err(|e| StoreError::Corrupt {
         what: format!("{what} is not JSON: {e}"),
     })
-}
-
-/// Removes whitespace outside strings (the writer's indentation). Works on bytes: the
-/// characters that matter (`"`, `\\`, whitespace) are ASCII and never part of a multi-byte
-/// UTF-8 sequence.
-fn compact(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let mut out = Vec::with_capacity(n);
-    let mut i = 0;
-    while i < n {
-        let b = bytes[i];
-        if b == b'"' {
-            let start = i;
-            i += 1;
-            loop {
-                match bytes[i.min(n)..]
-                    .iter()
-                    .position(|&c| c == b'"' || c == b'\\')
-                {
-                    Some(p) if bytes[i + p] == b'\\' => i += p + 2,
-                    Some(p) => {
-                        i += p + 1;
-                        break;
-                    }
-                    None => {
-                        i = n;
-                        break;
-                    }
-                }
-            }
-            out.extend_from_slice(&bytes[start..i.min(n)]);
-        } else {
-            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                out.push(b);
-            }
-            i += 1;
-        }
-    }
-    // Only ASCII whitespace outside strings was removed, so the bytes are still UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn norm_id(id: &str) -> String {
@@ -311,13 +239,46 @@ const EXT_DIGEST: usize = 8;
 /// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
 /// extension part's digest is left out: the writer computes it again on every export.
 pub fn split(settings: &[u8]) -> Result<Parts> {
-    split_inner(settings, None)
+    split_inner(settings, None, None)
 }
 
 /// [`split`] for the writer's output of `config`: rule and directory keys are taken from the
 /// model instead of parsing every rule again (falls back to parsing when the counts differ).
 pub fn split_with(settings: &[u8], config: &Configuration) -> Result<Parts> {
-    split_inner(settings, Some(config))
+    split_inner(settings, Some(config), None)
+}
+
+/// [`split_with`] after a change from `previous` (stored as `previous_parts`): a rule equal
+/// to the one at the same place before keeps its stored text instead of being cut from
+/// `settings` again (the writer writes equal rules alike). `settings` must be
+/// `syncpolicy_json::write_settings(config)` byte for byte: its layout is relied on to skip
+/// over rules without reading them.
+pub fn split_since(
+    settings: &[u8],
+    config: &Configuration,
+    previous: &Configuration,
+    previous_parts: &Parts,
+) -> Result<Parts> {
+    split_inner(settings, Some(config), Some((previous, previous_parts)))
+}
+
+fn azure_lists(c: &Configuration) -> [&[SyncRule]; 2] {
+    [
+        &c.azure_directory.standard_rules[..],
+        &c.azure_directory.custom_rules[..],
+    ]
+}
+
+fn dir_lists(d: &OnPremisesDirectory) -> [&[SyncRule]; 2] {
+    [&d.standard_rules[..], &d.custom_rules[..]]
+}
+
+/// The model of the rules a split is cutting: this configuration's lists and, after a
+/// change, the previous configuration's lists at the same place with their stored rows.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    now: [&'a [SyncRule]; 2],
+    before: Option<([&'a [SyncRule]; 2], &'a Parts)>,
 }
 
 fn rule_id(rule: &SyncRule) -> Option<String> {
@@ -328,22 +289,129 @@ fn rule_id(rule: &SyncRule) -> Option<String> {
         .map(norm_id)
 }
 
-fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts> {
+/// An object being cut: its members as key spans and value spans, a value replaced by `[]`
+/// once its elements became rows of their own.
+struct Members<'t> {
+    doc: &'t Doc<'t>,
+    text: &'t str,
+    members: Vec<(Span, Option<Span>)>,
+}
+
+impl<'t> Members<'t> {
+    fn scan(doc: &'t Doc<'t>, at: usize, what: &str) -> Result<Members<'t>> {
+        let members = doc.object(at).map_err(|e| StoreError::Corrupt {
+            what: format!("{what} is not a JSON object: {e}"),
+        })?;
+        Ok(Members {
+            doc,
+            text: doc.text,
+            members: members.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+        })
+    }
+
+    fn key(&self, span: Span) -> std::borrow::Cow<'t, str> {
+        key_text(self.text, span)
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.members.iter().position(|(k, _)| self.key(*k) == key)
+    }
+
+    /// The string value under `key` (`None` when absent, null or not a string).
+    fn string(&self, key: &str) -> Option<String> {
+        let (_, v) = self.members.get(self.find(key)?)?;
+        let (s, e) = (*v)?;
+        serde_json::from_str::<Option<String>>(&self.text[s..e])
+            .ok()
+            .flatten()
+    }
+
+    /// Takes the elements of the array under `key`, leaving `[]` in its place. `None` when
+    /// absent or null.
+    fn take_array(&mut self, key: &str, what: &str) -> Result<Option<Vec<Span>>> {
+        let Some(n) = self.find(key) else {
+            return Ok(None);
+        };
+        let Some((s, e)) = self.members[n].1 else {
+            return Ok(None);
+        };
+        if &self.text[s..e] == "null" {
+            return Ok(None);
+        }
+        let items = self.doc.array(s).map_err(|err| StoreError::Corrupt {
+            what: format!("{what}.{key} is not a JSON array: {err}"),
+        })?;
+        self.members[n].1 = None;
+        Ok(Some(items))
+    }
+
+    fn remove(&mut self, key: &str) {
+        let text = self.text;
+        self.members.retain(|(k, _)| key_text(text, *k) != key);
+    }
+
+    /// Compact JSON text of the object.
+    fn to_text(&self) -> String {
+        let mut s = String::with_capacity(256);
+        s.push('{');
+        for (i, (k, v)) in self.members.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&self.text[k.0..k.1]);
+            s.push(':');
+            match v {
+                Some((a, b)) => scan::compact_into(&self.text[*a..*b], &mut s),
+                None => s.push_str("[]"),
+            }
+        }
+        s.push('}');
+        s
+    }
+}
+
+/// The text of a key (its span includes the quotes).
+fn key_text(text: &str, (s, e): Span) -> std::borrow::Cow<'_, str> {
+    let inner = &text[s + 1..e.saturating_sub(1).max(s + 1)];
+    if inner.contains('\\') {
+        std::borrow::Cow::Owned(serde_json::from_str::<String>(&text[s..e]).unwrap_or_default())
+    } else {
+        std::borrow::Cow::Borrowed(inner)
+    }
+}
+
+fn body(text: &str, (s, e): Span) -> Arc<str> {
+    scan::compact(&text[s..e]).into()
+}
+
+fn split_inner(
+    settings: &[u8],
+    config: Option<&Configuration>,
+    previous: Option<(&Configuration, &Parts)>,
+) -> Result<Parts> {
     let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
         what: format!("the settings text is not UTF-8: {e}"),
     })?;
-    let text = compact(text);
-    let top = Obj::parse(&text, "the settings file")?;
+    // After a change the text is the writer's own output (see `Doc::pretty`).
+    let doc = if previous.is_some() {
+        Doc::pretty(text)
+    } else {
+        Doc::new(text).map_err(|e| StoreError::Corrupt {
+            what: format!("the settings text is not JSON: {e}"),
+        })?
+    };
+    let top = Members::scan(&doc, 0, "the settings file")?;
     let mut parts = Parts::default();
     let mut rule_keys = KeyRegistry(HashMap::new());
-    for (ordinal, (key, value)) in top.0.into_iter().enumerate() {
+    for (ordinal, (k, v)) in top.members.iter().enumerate() {
+        let key = top.key(*k).into_owned();
+        let Some(v) = *v else { continue };
         let body = if key == keys::TOP[7] {
-            let mut azure = Obj::parse(value.get(), &key)?;
-            let known = config.map(|c| {
-                [
-                    &c.azure_directory.standard_rules[..],
-                    &c.azure_directory.custom_rules[..],
-                ]
+            let mut azure = Members::scan(&doc, v.0, &key)?;
+            let lists = azure_lists;
+            let known = config.map(|c| Known {
+                now: lists(c),
+                before: previous.map(|(p, parts)| (lists(p), parts)),
             });
             split_rules(
                 &mut azure,
@@ -354,19 +422,19 @@ fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts>
                 &mut parts,
                 &mut rule_keys,
             )?;
-            azure.to_text()
+            azure.to_text().into()
         } else if key == keys::TOP[8] {
-            split_directories(value.get(), config, &mut parts, &mut rule_keys)?;
-            "[]".to_owned()
+            split_directories(&doc, v, config, previous, &mut parts, &mut rule_keys)?;
+            "[]".into()
         } else if key == keys::EXTENSION {
-            let mut ext = Obj::parse(value.get(), &key)?;
-            ext.0.retain(|(k, _)| k != keys::EXT[EXT_DIGEST]);
+            let mut ext = Members::scan(&doc, v.0, &key)?;
+            ext.remove(keys::EXT[EXT_DIGEST]);
             for list in EXT_LISTS {
                 let name = keys::EXT[list];
                 let mut item_keys = KeyRegistry(HashMap::new());
                 if let Some(items) = ext.take_array(name, &key)? {
                     for (i, item) in items.into_iter().enumerate() {
-                        let id = serde_json::from_str::<Obj>(item.get())
+                        let id = Members::scan(&doc, item.0, name)
                             .ok()
                             .and_then(|o| o.string(keys::ONPREM[1]))
                             .map(|s| norm_id(&s))
@@ -379,15 +447,15 @@ fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts>
                                 parent: name.to_owned(),
                                 ordinal: i as i64,
                                 label: id,
-                                body: item.get().to_owned(),
+                                body: body(text, item),
                             },
                         );
                     }
                 }
             }
-            ext.to_text()
+            ext.to_text().into()
         } else {
-            value.get().to_owned()
+            body(text, v)
         };
         parts.insert(
             PartKind::Setting,
@@ -404,26 +472,28 @@ fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts>
 }
 
 fn split_rules(
-    obj: &mut Obj,
+    obj: &mut Members<'_>,
     owner: &str,
     sets: &[(&str, usize); 2],
     key_table: &[&str],
-    known: Option<[&[SyncRule]; 2]>,
+    known: Option<Known<'_>>,
     parts: &mut Parts,
     rule_keys: &mut KeyRegistry,
 ) -> Result<()> {
+    let text = obj.text;
     for (n, (set, index)) in sets.iter().enumerate() {
         let list_key = key_table[*index];
         let Some(rules) = obj.take_array(list_key, owner)? else {
             continue;
         };
         let parent = format!("{owner}/{set}");
-        let model = known.map(|k| k[n]).filter(|m| m.len() == rules.len());
+        let model = known.map(|k| k.now[n]).filter(|m| m.len() == rules.len());
+        let before = known.and_then(|k| k.before).map(|(b, p)| (b[n], p));
         for (i, rule) in rules.into_iter().enumerate() {
             let (id, label) = match model {
                 Some(m) => (rule_id(&m[i]), m[i].name().to_owned()),
                 None => {
-                    let fields = Obj::parse(rule.get(), &format!("{parent} rule {i}"))?;
+                    let fields = Members::scan(obj.doc, rule.0, &format!("{parent} rule {i}"))?;
                     let id = fields
                         .string(keys::RULE[1])
                         .or_else(|| fields.string(keys::RULE[2]))
@@ -434,14 +504,24 @@ fn split_rules(
             let id = id
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| format!("#{i}"));
+            let key = (PartKind::Rule, rule_keys.unique(format!("{parent}/{id}")));
+            // The stored text of the same rule at the same place, when the rule is unchanged.
+            let kept = match (model, before) {
+                (Some(m), Some((b, stored))) if b.get(i) == Some(&m[i]) => stored
+                    .map
+                    .get(&key)
+                    .filter(|p| p.parent == parent && p.ordinal == i as i64)
+                    .map(|p| p.body.clone()),
+                _ => None,
+            };
             parts.insert(
                 PartKind::Rule,
                 Part {
-                    key: rule_keys.unique(format!("{parent}/{id}")),
+                    key: key.1,
                     parent: parent.clone(),
                     ordinal: i as i64,
                     label,
-                    body: rule.get().to_owned(),
+                    body: kept.unwrap_or_else(|| body(text, rule)),
                 },
             );
         }
@@ -450,12 +530,15 @@ fn split_rules(
 }
 
 fn split_directories(
-    text: &str,
+    doc: &Doc<'_>,
+    span: Span,
     config: Option<&Configuration>,
+    previous: Option<(&Configuration, &Parts)>,
     parts: &mut Parts,
     rule_keys: &mut KeyRegistry,
 ) -> Result<()> {
-    let dirs: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+    let text = doc.text;
+    let dirs = doc.array(span.0).map_err(|e| StoreError::Corrupt {
         what: format!("{} is not a JSON array: {e}", keys::TOP[8]),
     })?;
     let mut dir_keys = KeyRegistry(HashMap::new());
@@ -463,7 +546,7 @@ fn split_directories(
         .map(|c| &c.onpremises_directories)
         .filter(|m| m.len() == dirs.len());
     for (i, d) in dirs.into_iter().enumerate() {
-        let mut obj = Obj::parse(d.get(), &format!("{}[{i}]", keys::TOP[8]))?;
+        let mut obj = Members::scan(doc, d.0, &format!("{}[{i}]", keys::TOP[8]))?;
         let id = obj
             .string(keys::ONPREM[1])
             .map(|s| norm_id(&s))
@@ -474,7 +557,7 @@ fn split_directories(
         if let Some(partitions) = obj.take_array(keys::ONPREM[8], &dir_key)? {
             let mut part_keys = KeyRegistry(HashMap::new());
             for (pi, p) in partitions.into_iter().enumerate() {
-                let fields = Obj::parse(p.get(), &format!("{dir_key} partition {pi}"))?;
+                let fields = Members::scan(doc, p.0, &format!("{dir_key} partition {pi}"))?;
                 let name = fields
                     .string(keys::PARTITION[1])
                     .or_else(|| fields.string(keys::PARTITION[0]))
@@ -491,12 +574,17 @@ fn split_directories(
                         parent: dir_key.clone(),
                         ordinal: pi as i64,
                         label: name,
-                        body: p.get().to_owned(),
+                        body: body(text, p),
                     },
                 );
             }
         }
-        let known = model.map(|m| [&m[i].standard_rules[..], &m[i].custom_rules[..]]);
+        let lists = dir_lists;
+        let known = model.map(|m| Known {
+            now: lists(&m[i]),
+            before: previous
+                .and_then(|(p, parts)| p.onpremises_directories.get(i).map(|d| (lists(d), parts))),
+        });
         split_rules(
             &mut obj,
             &dir_key,
@@ -513,7 +601,7 @@ fn split_directories(
                 parent: String::new(),
                 ordinal: i as i64,
                 label,
-                body: obj.to_text(),
+                body: obj.to_text().into(),
             },
         );
     }
@@ -536,7 +624,7 @@ pub fn assemble(parts: &Parts) -> Result<String> {
                 let partitions: Vec<Box<RawValue>> = parts
                     .children(PartKind::Partition, &d.key)
                     .into_iter()
-                    .map(|p| raw(p.body.clone(), &p.key))
+                    .map(|p| raw(p.body.to_string(), &p.key))
                     .collect::<Result<_>>()?;
                 if obj.get(keys::ONPREM[8]).is_some() {
                     obj.set(keys::ONPREM[8], raw(list_text(&partitions), &d.key)?);
@@ -553,14 +641,14 @@ pub fn assemble(parts: &Parts) -> Result<String> {
                     let items: Vec<Box<RawValue>> = parts
                         .children(PartKind::ExtensionItem, name)
                         .into_iter()
-                        .map(|p| raw(p.body.clone(), &p.key))
+                        .map(|p| raw(p.body.to_string(), &p.key))
                         .collect::<Result<_>>()?;
                     ext.set(name, raw(list_text(&items), name)?);
                 }
             }
             raw(ext.to_text(), &section.key)?
         } else {
-            raw(section.body.clone(), &section.key)?
+            raw(section.body.to_string(), &section.key)?
         };
         top.0.push((section.key.clone(), value));
     }
@@ -582,7 +670,7 @@ fn put_rules(
         let rules: Vec<Box<RawValue>> = parts
             .children(PartKind::Rule, &format!("{owner}/{set}"))
             .into_iter()
-            .map(|p| raw(p.body.clone(), &p.key))
+            .map(|p| raw(p.body.to_string(), &p.key))
             .collect::<Result<_>>()?;
         obj.set(list_key, raw(list_text(&rules), owner)?);
     }
@@ -602,6 +690,282 @@ fn list_text(items: &[Box<RawValue>]) -> String {
     s
 }
 
+/// The previous implementation (a serde parse per level), kept to check the scanner against.
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    impl Obj {
+        fn string(&self, key: &str) -> Option<String> {
+            self.get(key).and_then(|v| {
+                serde_json::from_str::<Option<String>>(v.get())
+                    .ok()
+                    .flatten()
+            })
+        }
+
+        /// Takes the array under `key` out, leaving `[]` in its place. `None` when absent.
+        fn take_array(&mut self, key: &str, what: &str) -> Result<Option<Vec<Box<RawValue>>>> {
+            let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) else {
+                return Ok(None);
+            };
+            if slot.1.get().trim() == "null" {
+                return Ok(None);
+            }
+            let items: Vec<Box<RawValue>> =
+                serde_json::from_str(slot.1.get()).map_err(|e| StoreError::Corrupt {
+                    what: format!("{what}.{key} is not a JSON array: {e}"),
+                })?;
+            slot.1 = empty_array();
+            Ok(Some(items))
+        }
+    }
+
+    fn empty_array() -> Box<RawValue> {
+        RawValue::from_string("[]".to_owned()).unwrap_or_else(|_| unreachable_raw())
+    }
+
+    fn unreachable_raw() -> Box<RawValue> {
+        // `[]` and `null` are valid JSON; RawValue::from_string accepts them.
+        serde_json::from_str("null").unwrap_or_else(|_| Box::<RawValue>::default())
+    }
+
+    /// Removes whitespace outside strings (the writer's indentation). Works on bytes: the
+    /// characters that matter (`"`, `\\`, whitespace) are ASCII and never part of a multi-byte
+    /// UTF-8 sequence.
+    pub(super) fn compact(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut out = Vec::with_capacity(n);
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if b == b'"' {
+                let start = i;
+                i += 1;
+                loop {
+                    match bytes[i.min(n)..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\')
+                    {
+                        Some(p) if bytes[i + p] == b'\\' => i += p + 2,
+                        Some(p) => {
+                            i += p + 1;
+                            break;
+                        }
+                        None => {
+                            i = n;
+                            break;
+                        }
+                    }
+                }
+                out.extend_from_slice(&bytes[start..i.min(n)]);
+            } else {
+                if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                    out.push(b);
+                }
+                i += 1;
+            }
+        }
+        // Only ASCII whitespace outside strings was removed, so the bytes are still UTF-8.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    pub(super) fn split_inner(settings: &[u8], config: Option<&Configuration>) -> Result<Parts> {
+        let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
+            what: format!("the settings text is not UTF-8: {e}"),
+        })?;
+        let text = compact(text);
+        let top = Obj::parse(&text, "the settings file")?;
+        let mut parts = Parts::default();
+        let mut rule_keys = KeyRegistry(HashMap::new());
+        for (ordinal, (key, value)) in top.0.into_iter().enumerate() {
+            let body = if key == keys::TOP[7] {
+                let mut azure = Obj::parse(value.get(), &key)?;
+                let known = config.map(|c| {
+                    [
+                        &c.azure_directory.standard_rules[..],
+                        &c.azure_directory.custom_rules[..],
+                    ]
+                });
+                split_rules(
+                    &mut azure,
+                    AZURE_KEY,
+                    &SETS,
+                    &keys::AZURE,
+                    known,
+                    &mut parts,
+                    &mut rule_keys,
+                )?;
+                azure.to_text()
+            } else if key == keys::TOP[8] {
+                split_directories(value.get(), config, &mut parts, &mut rule_keys)?;
+                "[]".to_owned()
+            } else if key == keys::EXTENSION {
+                let mut ext = Obj::parse(value.get(), &key)?;
+                ext.0.retain(|(k, _)| k != keys::EXT[EXT_DIGEST]);
+                for list in EXT_LISTS {
+                    let name = keys::EXT[list];
+                    let mut item_keys = KeyRegistry(HashMap::new());
+                    if let Some(items) = ext.take_array(name, &key)? {
+                        for (i, item) in items.into_iter().enumerate() {
+                            let id = serde_json::from_str::<Obj>(item.get())
+                                .ok()
+                                .and_then(|o| o.string(keys::ONPREM[1]))
+                                .map(|s| norm_id(&s))
+                                .filter(|s| !s.is_empty())
+                                .unwrap_or_else(|| format!("#{i}"));
+                            parts.insert(
+                                PartKind::ExtensionItem,
+                                Part {
+                                    key: item_keys.unique(format!("{name}:{id}")),
+                                    parent: name.to_owned(),
+                                    ordinal: i as i64,
+                                    label: id,
+                                    body: item.get().into(),
+                                },
+                            );
+                        }
+                    }
+                }
+                ext.to_text()
+            } else {
+                value.get().to_owned()
+            };
+            parts.insert(
+                PartKind::Setting,
+                Part {
+                    key: key.clone(),
+                    parent: String::new(),
+                    ordinal: ordinal as i64,
+                    label: key,
+                    body: body.into(),
+                },
+            );
+        }
+        Ok(parts)
+    }
+
+    fn split_rules(
+        obj: &mut Obj,
+        owner: &str,
+        sets: &[(&str, usize); 2],
+        key_table: &[&str],
+        known: Option<[&[SyncRule]; 2]>,
+        parts: &mut Parts,
+        rule_keys: &mut KeyRegistry,
+    ) -> Result<()> {
+        for (n, (set, index)) in sets.iter().enumerate() {
+            let list_key = key_table[*index];
+            let Some(rules) = obj.take_array(list_key, owner)? else {
+                continue;
+            };
+            let parent = format!("{owner}/{set}");
+            let model = known.map(|k| k[n]).filter(|m| m.len() == rules.len());
+            for (i, rule) in rules.into_iter().enumerate() {
+                let (id, label) = match model {
+                    Some(m) => (rule_id(&m[i]), m[i].name().to_owned()),
+                    None => {
+                        let fields = Obj::parse(rule.get(), &format!("{parent} rule {i}"))?;
+                        let id = fields
+                            .string(keys::RULE[1])
+                            .or_else(|| fields.string(keys::RULE[2]))
+                            .map(|s| norm_id(&s));
+                        (id, fields.string(keys::RULE[0]).unwrap_or_default())
+                    }
+                };
+                let id = id
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("#{i}"));
+                parts.insert(
+                    PartKind::Rule,
+                    Part {
+                        key: rule_keys.unique(format!("{parent}/{id}")),
+                        parent: parent.clone(),
+                        ordinal: i as i64,
+                        label,
+                        body: rule.get().into(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn split_directories(
+        text: &str,
+        config: Option<&Configuration>,
+        parts: &mut Parts,
+        rule_keys: &mut KeyRegistry,
+    ) -> Result<()> {
+        let dirs: Vec<Box<RawValue>> =
+            serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+                what: format!("{} is not a JSON array: {e}", keys::TOP[8]),
+            })?;
+        let mut dir_keys = KeyRegistry(HashMap::new());
+        let model = config
+            .map(|c| &c.onpremises_directories)
+            .filter(|m| m.len() == dirs.len());
+        for (i, d) in dirs.into_iter().enumerate() {
+            let mut obj = Obj::parse(d.get(), &format!("{}[{i}]", keys::TOP[8]))?;
+            let id = obj
+                .string(keys::ONPREM[1])
+                .map(|s| norm_id(&s))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("#{i}"));
+            let dir_key = dir_keys.unique(format!("dir:{id}"));
+            let label = obj.string(keys::ONPREM[0]).unwrap_or_default();
+            if let Some(partitions) = obj.take_array(keys::ONPREM[8], &dir_key)? {
+                let mut part_keys = KeyRegistry(HashMap::new());
+                for (pi, p) in partitions.into_iter().enumerate() {
+                    let fields = Obj::parse(p.get(), &format!("{dir_key} partition {pi}"))?;
+                    let name = fields
+                        .string(keys::PARTITION[1])
+                        .or_else(|| fields.string(keys::PARTITION[0]))
+                        .unwrap_or_default();
+                    let id = if name.is_empty() {
+                        format!("#{pi}")
+                    } else {
+                        name.to_lowercase()
+                    };
+                    parts.insert(
+                        PartKind::Partition,
+                        Part {
+                            key: part_keys.unique(format!("{dir_key}/partition:{id}")),
+                            parent: dir_key.clone(),
+                            ordinal: pi as i64,
+                            label: name,
+                            body: p.get().into(),
+                        },
+                    );
+                }
+            }
+            let known = model.map(|m| [&m[i].standard_rules[..], &m[i].custom_rules[..]]);
+            split_rules(
+                &mut obj,
+                &dir_key,
+                &ONPREM_SETS,
+                &keys::ONPREM,
+                known,
+                parts,
+                rule_keys,
+            )?;
+            parts.insert(
+                PartKind::Directory,
+                Part {
+                    key: dir_key,
+                    parent: String::new(),
+                    ordinal: i as i64,
+                    label,
+                    body: obj.to_text().into(),
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,9 +973,82 @@ mod tests {
     #[test]
     fn compact_keeps_string_whitespace() {
         assert_eq!(
-            compact("{ \"a b\" : [ 1, \"x \\\" y\" ] }"),
+            reference::compact("{ \"a b\" : [ 1, \"x \\\" y\" ] }"),
             "{\"a b\":[1,\"x \\\" y\"]}"
         );
+    }
+
+    #[test]
+    fn scanner_cuts_like_the_serde_reference() {
+        let mut configs = syncpolicy_samples::samples::all();
+        let opts = syncpolicy_samples::generate::GenerateOptions {
+            forests: 3,
+            custom_rules_per_forest: 20,
+            ous_per_domain: 4,
+            seed: 11,
+        };
+        configs.push(("generated", syncpolicy_samples::generate::generate(&opts)));
+        for (name, config) in configs {
+            let bytes = syncpolicy_json::write_settings(&config);
+            let want = reference::split_inner(&bytes, None).unwrap();
+            assert_eq!(split(&bytes).unwrap(), want, "{name}");
+            assert_eq!(split_with(&bytes, &config).unwrap(), want, "{name}");
+            assert_eq!(
+                reference::split_inner(&bytes, Some(&config)).unwrap(),
+                want,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn scanner_names_what_is_broken() {
+        let err = split(br#"{"azureDirectoryPolicy": {"standardSynchronizationRules": [1, ]}}"#)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("standardSynchronizationRules is not a JSON array"),
+            "{err}"
+        );
+        let err = split(br#"{"azureDirectoryPolicy": {"standardRules": [1, }}"#).unwrap_err();
+        assert!(err.to_string().contains("not JSON"), "{err}");
+        assert!(split(b"[]").is_err());
+    }
+
+    #[test]
+    fn split_since_keeps_unchanged_rules_and_cuts_changed_ones() {
+        type Edit = (&'static str, fn(&mut Configuration));
+        let edits: [Edit; 5] = [
+            ("threshold", |c| {
+                c.azure_directory.export_deletion_limit = "7".to_owned()
+            }),
+            ("description", |c| {
+                c.onpremises_directories[0].custom_rules[0].description = "changed".to_owned();
+            }),
+            ("insert first", |c| {
+                let r = c.onpremises_directories[0].custom_rules[1].clone();
+                c.onpremises_directories[0].custom_rules.insert(0, r);
+            }),
+            ("remove directory", |c| {
+                c.onpremises_directories.remove(0);
+            }),
+            ("move rule to azure", |c| {
+                let r = c.onpremises_directories[0].custom_rules.remove(0);
+                c.azure_directory.custom_rules.insert(0, r);
+            }),
+        ];
+        let base = syncpolicy_samples::samples::multi_forest_custom();
+        let base_parts = split_with(&syncpolicy_json::write_settings(&base), &base).unwrap();
+        for (name, edit) in edits {
+            let mut after = base.clone();
+            edit(&mut after);
+            let bytes = syncpolicy_json::write_settings(&after);
+            assert_eq!(
+                split_since(&bytes, &after, &base, &base_parts).unwrap(),
+                split(&bytes).unwrap(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl StoreTx for Tx<'_> {
                         parent: r.get(1),
                         ordinal: i64::from(ordinal),
                         label: r.get(3),
-                        body: r.get(4),
+                        body: r.get::<_, String>(4).into(),
                     },
                 );
             }
@@ -203,7 +203,7 @@ impl StoreTx for Tx<'_> {
         self.tx
             .execute(
                 &sql,
-                &[&part.key, &part.parent, &ordinal, &part.label, &part.body],
+                &[&part.key, &part.parent, &ordinal, &part.label, &&*part.body],
             )
             .map(drop)
             .map_err(|source| StoreError::Postgres {

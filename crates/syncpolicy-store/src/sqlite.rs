@@ -57,7 +57,12 @@ impl SqliteStore {
         conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
+        // In WAL mode NORMAL loses no committed change when the process dies (kill -9): the
+        // log is in the operating system's hands at commit and synced at every checkpoint.
+        // Only a power cut or OS crash can lose the newest commits; the change's export is
+        // then newer than the newest history entry and the next change removes it, so the
+        // exports folder and the database still agree.
+        conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(err)?;
@@ -132,7 +137,7 @@ impl StoreTx for Tx<'_> {
                         parent: r.get(1)?,
                         ordinal: r.get(2)?,
                         label: r.get(3)?,
-                        body: r.get(4)?,
+                        body: r.get::<_, String>(4)?.into(),
                     })
                 })
                 .map_err(self.err())?;
@@ -157,7 +162,7 @@ impl StoreTx for Tx<'_> {
             part.parent,
             part.ordinal,
             part.label,
-            part.body
+            &*part.body
         ])
         .map(drop)
         .map_err(self.err())
