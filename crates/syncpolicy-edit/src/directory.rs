@@ -209,32 +209,33 @@ pub fn filter_container(
         ));
     };
     let key = normalize_dn(dn);
-    let in_inc = part.inclusions.iter().any(|x| normalize_dn(x) == key);
-    let in_exc = part.exclusions.iter().any(|x| normalize_dn(x) == key);
+    let listed = |list: &[String]| list.iter().any(|x| normalize_dn(x) == key);
+    let (in_inc, in_exc) = (listed(&part.inclusions), listed(&part.exclusions));
     let root = part.distinguished_name.clone().unwrap_or_default();
+    let mut move_to = |include: bool| -> EditResult {
+        let (into, from, state, prep) = if include {
+            (&mut part.inclusions, &mut part.exclusions, "included", "in")
+        } else {
+            (
+                &mut part.exclusions,
+                &mut part.inclusions,
+                "excluded",
+                "from",
+            )
+        };
+        if listed(into) {
+            return Err(EditError::refused(
+                format!("{dn} is already {state}"),
+                "nothing to change",
+            ));
+        }
+        from.retain(|x| normalize_dn(x) != key);
+        into.push(dn.to_owned());
+        Ok(format!("{state} {dn} {prep} {} ({root})", d.name))
+    };
     match filter {
-        ContainerFilter::Include => {
-            if in_inc {
-                return Err(EditError::refused(
-                    format!("{dn} is already included"),
-                    "nothing to change",
-                ));
-            }
-            part.exclusions.retain(|x| normalize_dn(x) != key);
-            part.inclusions.push(dn.to_owned());
-            Ok(format!("included {dn} in {} ({root})", d.name))
-        }
-        ContainerFilter::Exclude => {
-            if in_exc {
-                return Err(EditError::refused(
-                    format!("{dn} is already excluded"),
-                    "nothing to change",
-                ));
-            }
-            part.inclusions.retain(|x| normalize_dn(x) != key);
-            part.exclusions.push(dn.to_owned());
-            Ok(format!("excluded {dn} from {} ({root})", d.name))
-        }
+        ContainerFilter::Include => move_to(true),
+        ContainerFilter::Exclude => move_to(false),
         ContainerFilter::Clear => {
             if !in_inc && !in_exc {
                 return Err(EditError::not_found(
