@@ -1,11 +1,7 @@
 //! SP012 duplicate-standard-precedence: two standard rules share a precedence.
 
-use super::{describe, k};
 use crate::context::{Context, Sink};
 use crate::registry::{Category, RuleInfo};
-use std::collections::HashMap;
-use syncpolicy_json::paths;
-use syncpolicy_model::config::RuleLocation;
 use syncpolicy_model::diagnostic::Severity;
 
 pub(crate) const RULE: RuleInfo = RuleInfo {
@@ -24,35 +20,5 @@ pub(crate) const RULE: RuleInfo = RuleInfo {
 };
 
 fn check(cx: &Context<'_>, out: &mut Sink) {
-    let config = cx.config;
-    let mut first: HashMap<i32, RuleLocation> = HashMap::new();
-    for (at, rule) in config.rules() {
-        if !rule.is_standard() {
-            continue;
-        }
-        match first.get(&rule.precedence) {
-            Some(&earlier) => {
-                let other = config
-                    .rule(earlier)
-                    .map(|r| describe(config, earlier, r))
-                    .unwrap_or_default();
-                out.report(
-                    &RULE,
-                    paths::rule_field(at, k::PRECEDENCE),
-                    format!(
-                        "{} has precedence {}, like {other}",
-                        describe(config, at, rule),
-                        rule.precedence
-                    ),
-                )
-                .label(
-                    paths::rule_field(earlier, k::PRECEDENCE),
-                    "the same precedence is used here",
-                );
-            }
-            None => {
-                first.insert(rule.precedence, at);
-            }
-        }
-    }
+    super::report_shared_precedence(cx, out, &RULE, |_, rule| rule.is_standard());
 }

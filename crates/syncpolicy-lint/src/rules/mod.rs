@@ -166,3 +166,44 @@ pub(crate) fn connectors(
             .map(|(i, d)| (DirectoryRef::OnPremises(i), &d.connector)),
     )
 }
+
+/// Reports every rule that `counts` selects and whose precedence an earlier such rule already
+/// has (shared by the custom and standard duplicate-precedence rules).
+pub(crate) fn report_shared_precedence(
+    cx: &crate::context::Context<'_>,
+    out: &mut crate::context::Sink,
+    info: &'static crate::registry::RuleInfo,
+    counts: fn(RuleLocation, &SyncRule) -> bool,
+) {
+    let config = cx.config;
+    let mut first: std::collections::HashMap<i32, RuleLocation> = std::collections::HashMap::new();
+    for (at, rule) in config.rules() {
+        if !counts(at, rule) {
+            continue;
+        }
+        match first.get(&rule.precedence) {
+            Some(&earlier) => {
+                let other = config
+                    .rule(earlier)
+                    .map(|r| describe(config, earlier, r))
+                    .unwrap_or_default();
+                out.report(
+                    info,
+                    syncpolicy_json::paths::rule_field(at, k::PRECEDENCE),
+                    format!(
+                        "{} has precedence {}, like {other}",
+                        describe(config, at, rule),
+                        rule.precedence
+                    ),
+                )
+                .label(
+                    syncpolicy_json::paths::rule_field(earlier, k::PRECEDENCE),
+                    "the same precedence is used here",
+                );
+            }
+            None => {
+                first.insert(rule.precedence, at);
+            }
+        }
+    }
+}
