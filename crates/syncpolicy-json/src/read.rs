@@ -103,11 +103,13 @@ fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> Rea
         column = c;
     }
     column = column.max(1);
-    let mut path = if path == "?" || path == "." {
-        String::new()
-    } else {
-        path
-    };
+    // serde_path_to_error writes `?` for a place it could not name (e.g. after a trailing
+    // comma); drop those segments rather than show them.
+    let mut path = path
+        .split('.')
+        .filter(|seg| !seg.is_empty() && *seg != "?")
+        .collect::<Vec<_>>()
+        .join(".");
     if let Some(key) = message
         .strip_prefix("duplicate key `")
         .and_then(|m| m.split('`').next())
