@@ -20,6 +20,7 @@
 
 use crate::ast::{BinOp, Constant, Expr, ExprKind};
 use crate::catalogue::{self, Func, Param};
+use crate::conditions::{self, Cond, Inputs, Test};
 use crate::diagnostic::Span;
 use crate::env::{AttrKey, Env};
 use crate::functions::{self, CallContext, FnError};
@@ -91,10 +92,8 @@ enum Node {
     Param(Box<str>, Span),
     Var(Box<str>, Span),
     Neg(Box<Node>, Span),
-    /// `a || b || ...`: each term with the span its truth errors are reported at.
-    Or(Box<[(Node, Span)]>),
-    /// `a && b && ...`, as [`Node::Or`].
-    And(Box<[(Node, Span)]>),
+    /// A condition: a `||`/`&&` chain, or a typed test in a condition position.
+    Cond(Box<Cond<Node>>),
     /// `a & b & ...` (left-nested chains only): operand `i > 0` with the span of the `&` that
     /// joins it to what comes before.
     Concat(Box<[(Node, Span)]>),
@@ -157,9 +156,10 @@ impl Lowering {
         }
     }
 
-    /// Appends the terms of a chain of `op` (`||` or `&&`) to `out`. A nested chain yields a
-    /// Boolean, whose truth never fails, so its terms can be evaluated in line.
-    fn chain(&mut self, op: BinOp, expr: &Expr, span: Span, out: &mut Vec<(Node, Span)>) {
+    /// Appends the terms of a chain of `op` (`||` or `&&`) to `out`, each with the span its
+    /// truth errors are reported at. A nested chain yields a Boolean, whose truth never fails,
+    /// so its terms can be evaluated in line.
+    fn chain(&mut self, op: BinOp, expr: &Expr, span: Span, out: &mut Vec<Cond<Node>>) {
         match &expr.kind {
             ExprKind::Binary {
                 op: inner,
@@ -169,7 +169,26 @@ impl Lowering {
                 self.chain(op, lhs, expr.span, out);
                 self.chain(op, rhs, expr.span, out);
             }
-            _ => out.push((self.lower(expr), span)),
+            _ => out.push(self.condition(expr, span)),
+        }
+    }
+
+    /// Lowers an expression whose truth is asked for (an `IIF` or `Switch` condition, a term of
+    /// `||`/`&&`), with truth errors reported at `span`: a typed test when one fits, next to the
+    /// general tree it falls back to.
+    fn condition(&mut self, expr: &Expr, span: Span) -> Cond<Node> {
+        let test = conditions::Builder {
+            slot: &mut |name| self.slot(name),
+        }
+        .test(expr);
+        match (test, self.lower(expr)) {
+            (Some(test), general) => Cond::Test {
+                test,
+                general,
+                span,
+            },
+            (None, Node::Cond(chain)) => *chain,
+            (None, general) => Cond::General(general, span),
         }
     }
 
@@ -242,11 +261,11 @@ impl Lowering {
                 BinOp::Or | BinOp::And => {
                     let mut terms = Vec::new();
                     self.chain(*op, expr, expr.span, &mut terms);
-                    if *op == BinOp::Or {
-                        Node::Or(terms.into())
+                    Node::Cond(Box::new(if *op == BinOp::Or {
+                        Cond::Or(terms.into())
                     } else {
-                        Node::And(terms.into())
-                    }
+                        Cond::And(terms.into())
+                    }))
                 }
                 BinOp::Concat => {
                     let mut operands = Vec::new();
@@ -267,7 +286,26 @@ impl Lowering {
             },
             ExprKind::Call { name, args, .. } => match catalogue::lookup(name) {
                 Some(spec) => {
-                    let mut lowered: Vec<Node> = args.iter().map(|a| self.lower(a)).collect();
+                    // Conditions: `IIF`'s first argument, `Switch`'s even ones.
+                    let is_condition = |i: usize| match spec.func {
+                        Func::Iif => i == 0,
+                        Func::Switch => i % 2 == 0,
+                        _ => false,
+                    };
+                    let mut lowered: Vec<Node> = args
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| {
+                            if is_condition(i) {
+                                match self.condition(a, expr.span) {
+                                    Cond::General(node, _) => node,
+                                    cond => Node::Cond(Box::new(cond)),
+                                }
+                            } else {
+                                self.lower(a)
+                            }
+                        })
+                        .collect();
                     let specialised = matches!(
                         (spec.func, lowered.len()),
                         (Func::IsPresent | Func::IsNullOrEmpty | Func::IsNull, 1)
@@ -353,7 +391,7 @@ impl Compiled {
     /// Evaluates against `env`.
     pub fn eval(&self, env: &Env<'_>) -> Result<Value, EvalError> {
         let mut ev = Evaluator {
-            env: *env,
+            env,
             slots: [&NULL; SLOTS],
             bindings: Vec::new(),
             variables: Vec::new(),
@@ -516,7 +554,7 @@ static NULL: Value = Value::Null;
 const SLOTS: usize = 32;
 
 struct Evaluator<'a> {
-    env: Env<'a>,
+    env: &'a Env<'a>,
     /// The object's value of each slot (looked up when the evaluation starts).
     slots: [&'a Value; SLOTS],
     /// Attribute slot → the single value it stands for during a per-value re-evaluation.
@@ -588,22 +626,7 @@ impl<'a> Evaluator<'a> {
     /// without building an intermediate value.
     fn truth(&mut self, node: &'a Node, span: Span) -> Result<bool, Flow<'a>> {
         match node {
-            Node::Or(terms) => {
-                for (term, span) in terms.iter() {
-                    if self.truth(term, *span)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            Node::And(terms) => {
-                for (term, span) in terms.iter() {
-                    if !self.truth(term, *span)? {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
-            }
+            Node::Cond(cond) => self.cond(cond),
             Node::LeftCmp { eq, arg, .. } => {
                 let a = self.scalar(arg)?;
                 match self.left_cmp(*eq, a, node)? {
@@ -656,6 +679,58 @@ impl<'a> Evaluator<'a> {
                 v.truthy().map_err(|e| flow(e, span))
             }
         }
+    }
+
+    /// The truth of a condition.
+    fn cond(&mut self, cond: &'a Cond<Node>) -> Result<bool, Flow<'a>> {
+        match cond {
+            Cond::Or(terms) => self.chain(terms, true),
+            Cond::And(terms) => self.chain(terms, false),
+            Cond::Test {
+                test,
+                general,
+                span,
+            } => match self.test(test) {
+                Some(b) => Ok(b),
+                None => self.truth(general, *span),
+            },
+            Cond::General(node, span) => self.truth(node, *span),
+        }
+    }
+
+    /// `||` (`stop` true: the first true term decides) or `&&` (`stop` false), left to right.
+    /// Test terms are run in line.
+    fn chain(&mut self, terms: &'a [Cond<Node>], stop: bool) -> Result<bool, Flow<'a>> {
+        for term in terms {
+            let answer = match term {
+                Cond::Test { test, .. } if self.bindings.is_empty() => test.run(&Inputs {
+                    slots: &self.slots,
+                    parameters: self.env.parameters,
+                }),
+                _ => None,
+            };
+            let b = match answer {
+                Some(b) => b,
+                None => self.cond(term)?,
+            };
+            if b == stop {
+                return Ok(stop);
+            }
+        }
+        Ok(!stop)
+    }
+
+    /// A typed test's answer, or `None` when the general tree must decide (including during a
+    /// per-value re-evaluation, whose bindings the tests do not read).
+    #[inline]
+    fn test(&self, test: &Test) -> Option<bool> {
+        if !self.bindings.is_empty() {
+            return None;
+        }
+        test.run(&Inputs {
+            slots: &self.slots,
+            parameters: self.env.parameters,
+        })
     }
 
     /// `Left(a, n) = "literal"` for an evaluated `a`: the answer, or (when `a` is not text or
@@ -735,7 +810,16 @@ impl<'a> Evaluator<'a> {
                         .map_err(|e| fn_err(e, *span))?,
                 ))
             }
-            Node::Or(_) | Node::And(_) => self.truth(node, Span::default()).map(boolean),
+            Node::Cond(cond) => match &**cond {
+                Cond::Or(_) | Cond::And(_) => self.cond(cond).map(boolean),
+                // A test in a condition position, asked for its value: the same Boolean, or
+                // (when the test gives up) the general tree's value.
+                Cond::Test { test, general, .. } => match self.test(test) {
+                    Some(b) => Ok(boolean(b)),
+                    None => self.eval(general),
+                },
+                Cond::General(general, _) => self.eval(general),
+            },
             Node::Concat(operands) => self.concat(operands),
             Node::Bin { op, lhs, rhs, span } => self.binary(*op, lhs, rhs, *span),
             Node::Iif(args, span) => {
@@ -797,7 +881,7 @@ impl<'a> Evaluator<'a> {
     fn general<const N: usize>(&mut self, func: Func, args: [Out<'a>; N], span: Span) -> R<'a> {
         let args: [Cow<'a, Value>; N] = args.map(Out::into_cow);
         let mut ctx = CallContext {
-            env: &self.env,
+            env: self.env,
             rng: &mut self.rng,
         };
         lifted(&mut ctx, func, func.spec().params, &args)
@@ -976,7 +1060,7 @@ impl<'a> Evaluator<'a> {
         }
         let args: [Cow<'a, Value>; 4] = values.map(Out::into_cow);
         let mut ctx = CallContext {
-            env: &self.env,
+            env: self.env,
             rng: &mut self.rng,
         };
         lifted(&mut ctx, func, spec.params, &args[..n])

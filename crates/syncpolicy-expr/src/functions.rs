@@ -596,35 +596,63 @@ impl<'a> Iterator for DnParts<'a> {
         let bytes = self.dn.as_bytes();
         while self.pos <= bytes.len() {
             let start = self.pos;
-            let mut end = bytes.len();
-            let mut escaped = false;
-            let mut quoted = false;
-            // Separators and escapes are ASCII, so a byte scan finds the same positions as a
-            // scan by characters (UTF-8 continuation bytes never equal an ASCII byte).
-            for (i, &c) in bytes.iter().enumerate().skip(start) {
-                if escaped {
-                    escaped = false;
-                    // An escaped multi-byte character: skip its continuation bytes too, which
-                    // never match below anyway.
-                    continue;
-                }
-                match c {
-                    b'\\' => escaped = true,
-                    b'"' => quoted = !quoted,
-                    b',' | b';' if !quoted => {
-                        end = i;
-                        break;
-                    }
-                    _ => {}
-                }
-            }
+            let end = part_end(bytes, start);
             self.pos = end + 1;
-            let part = self.dn[start..end].trim();
+            let part = trim(&self.dn[start..end]);
             if !part.is_empty() {
                 return Some(part);
             }
         }
         None
+    }
+}
+
+/// The bytes that matter when splitting a DN: escapes, quotes and the two separators.
+static DN_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\\' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b',' as usize] = true;
+    table[b';' as usize] = true;
+    table
+};
+
+/// Where the RDN starting at `start` ends: the first separator (`,` or `;`) that is neither
+/// escaped nor quoted, or the end of the DN. Separators and escapes are ASCII, so a byte scan
+/// finds the same positions as a scan by characters (UTF-8 continuation bytes never equal an
+/// ASCII byte); the ordinary bytes between them are skipped by a table look-up each.
+fn part_end(bytes: &[u8], start: usize) -> usize {
+    let mut quoted = false;
+    let mut i = start;
+    loop {
+        match bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&c| DN_SPECIAL[c as usize]))
+        {
+            None => return bytes.len(),
+            Some(offset) => i += offset,
+        }
+        match bytes[i] {
+            // The escaped byte is skipped (an escaped multi-byte character's continuation bytes
+            // never match anyway).
+            b'\\' => i += 1,
+            b'"' => quoted = !quoted,
+            _ if !quoted => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// `str::trim`, answered without decoding characters when the text starts and ends with a
+/// visible ASCII character (as DN parts almost always do).
+#[inline]
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (0x21..0x80).contains(b));
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -640,7 +668,7 @@ fn rdn_type(rdn: &str) -> &str {
 pub(crate) fn rdn_value(rdn: &str) -> &str {
     // The text after the first `=` (an ASCII byte, so a byte search finds the same place).
     match rdn.bytes().position(|b| b == b'=') {
-        Some(i) => rdn[i + 1..].trim(),
+        Some(i) => trim(&rdn[i + 1..]),
         None => rdn,
     }
 }

@@ -22,6 +22,7 @@ pub mod ast;
 pub mod catalogue;
 mod cert;
 pub mod check;
+mod conditions;
 pub mod diagnostic;
 mod encoding;
 pub mod env;

@@ -139,10 +139,69 @@ fn expression() -> impl Strategy<Value = String> {
             (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} & {b} & {c}")),
             (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} || {b} || {c}")),
             (e(), e(), e()).prop_map(|(a, b, c)| format!("{a} && {b} && {c}")),
+            // The shapes the typed condition tests answer (`conditions.rs`), as values and
+            // as conditions (where the tests are used).
+            condition(e()),
+            (condition(e()), e(), e()).prop_map(|(c, a, b)| format!("IIF({c}, {a}, {b})")),
+            (condition(e()), condition(e()), condition(e()))
+                .prop_map(|(a, b, c)| format!("IIF({a} || {b} && {c}, 1, 2)")),
+            (e(), e(), e(), e())
+                .prop_map(|(c1, v1, c2, v2)| format!("Switch({c1}, {v1}, {c2}, {v2})")),
             (e(), e()).prop_map(|(a, b)| format!("Select($x, {a}, $x & {b})")),
             (e(), e()).prop_map(|(a, b)| format!("Where($x, {a}, {b} = $x)")),
         ]
     })
+}
+
+/// The Boolean shapes the typed condition tests answer, over operands from `e`: text
+/// comparisons (also of `Left`, `Right`, `DNComponent` and `CRef` results), prefix and
+/// `InStr` tests, `IsPresent` against a Boolean, `BitAnd` of an attribute against a number, and
+/// `CBool(IIF(...))`.
+fn condition(e: BoxedStrategy<String>) -> BoxedStrategy<String> {
+    let comparison = proptest::sample::select(vec!["=", "<>", "<", "<=", ">", ">="]);
+    let count = prop_oneof![Just(-1i64), Just(0), Just(1), Just(2), Just(4)];
+    let operand = prop_oneof![
+        proptest::sample::select(ATTRIBUTES).prop_map(|a| format!("[{a}]")),
+        Just("[absent]".to_string()),
+        text().prop_map(|t| literal(&t)),
+        Just("%Domain.FQDN%".to_string()),
+        (proptest::sample::select(ATTRIBUTES), count.clone())
+            .prop_map(|(a, k)| format!("DNComponent(CRef([{a}]), {k})")),
+        (proptest::sample::select(ATTRIBUTES), count.clone())
+            .prop_map(|(a, n)| format!("Left([{a}], {n})")),
+        (proptest::sample::select(ATTRIBUTES), count)
+            .prop_map(|(a, n)| format!("Right([{a}], {n})")),
+    ];
+    prop_oneof![
+        (operand.clone(), comparison.clone(), operand.clone())
+            .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+        (operand.clone(), text(), any::<bool>()).prop_map(|(a, t, eq)| {
+            let n = t.chars().count();
+            let op = if eq { "=" } else { "<>" };
+            format!("Left({a}, {n}) {op} {}", literal(&t))
+        }),
+        (
+            operand,
+            text(),
+            proptest::sample::select(vec![
+                "> 0", "= 0", ">= 1", "<> 0", "< 1", "<= 0", "= 1", "> 1"
+            ])
+        )
+            .prop_map(|(a, t, cmp)| format!("InStr({a}, {}) {cmp}", literal(&t))),
+        (e.clone(), any::<bool>(), any::<bool>()).prop_map(|(a, eq, b)| {
+            let op = if eq { "=" } else { "<>" };
+            format!("IsPresent({a}) {op} {}", if b { "True" } else { "False" })
+        }),
+        (
+            proptest::sample::select(ATTRIBUTES),
+            proptest::sample::select(vec!["&H21C07000", "1", "3", "0", "-1"]),
+            comparison,
+            prop_oneof![Just(0i64), Just(1), Just(512)]
+        )
+            .prop_map(|(a, mask, op, n)| format!("BitAnd([{a}], {mask}) {op} {n}")),
+        (e.clone(), e.clone(), e).prop_map(|(c, a, b)| format!("CBool(IIF({c}, {a}, {b}))")),
+    ]
+    .boxed()
 }
 
 /// Evaluates `source` on `object` both ways; `None` when it does not compile (the checker
@@ -160,7 +219,7 @@ fn both(source: &str, object: &SourceObject) -> Option<(String, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
 
     #[test]
     fn optimised_matches_reference(source in expression(), object in object()) {
@@ -182,7 +241,32 @@ fn out_of_box_expressions_match_reference() {
         r#"IIF(InStr([m], "SIP:") = 1, NULL, [m])"#,
         r#"Left([m], 2) = "ab""#,
         r#"CBool([m])"#,
+        r#"IIF(IsPresent([m]) = False || [a] = "x" || (Left([a], 4) = "CAS_" && InStr([a], "}") = 0), "yes", "no")"#,
+        r#"IIF(CBool(IIF(IsPresent([msExchRecipientTypeDetails]), BitAnd([msExchRecipientTypeDetails], &H21C07000) > 0, NULL)), 1, 2)"#,
+        r#"IIF(InStr(DNComponent(CRef([dn]), 1), "\0ACNF:") > 0 && Left(DNComponent([dn], 2), 3) = "OU=", "conflict", "plain")"#,
+        r#"Switch([a] = %Domain.FQDN%, 1, InStr(Right([m], 3), "c") >= 1, 2, True, 3)"#,
     ];
+    // Every comparison operator, in a condition position, on text, null and multi-valued
+    // operands.
+    let comparisons: Vec<String> = ["=", "<>", "<", "<=", ">", ">="]
+        .iter()
+        .flat_map(|op| {
+            [
+                format!(r#"IIF([a] {op} "user1", 1, 2)"#),
+                format!(r#"IIF([a] {op} [m] || [absent] {op} "x", 1, 2)"#),
+                format!(r#"IIF(BitAnd([msExchRecipientTypeDetails], 536870912) {op} 0, 1, 2)"#),
+                format!(r#"IIF(BitAnd(1, [msExchRecipientTypeDetails]) {op} 1, 1, 2)"#),
+                format!(r#"IIF(Left([absent], 4) {op} "CAS_" || Right([absent], 2) {op} "", 1, 2)"#),
+                format!(r#"IIF(DNComponent([dn], 0) {op} "x" || DNComponent(CRef([dn]), 3) {op} "DC=com", 1, 2)"#),
+                format!(r#"IIF(InStr([m], "S") {op} 0 && InStr([a], "1") {op} 1, 1, 2)"#),
+                format!(r#"IIF(IsPresent([m]) {op} True, 1, 2)"#),
+            ]
+        })
+        .collect();
+    let expressions: Vec<&str> = expressions
+        .into_iter()
+        .chain(comparisons.iter().map(String::as_str))
+        .collect();
     let mut objects = Vec::new();
     for text in TEXTS {
         for multi in [false, true] {
@@ -192,7 +276,8 @@ fn out_of_box_expressions_match_reference() {
             o.insert("mailNickname", v(text));
             o.insert("a", v(text));
             o.insert("dn", Value::Ref(text.to_string()));
-            o.insert("msExchRecipientTypeDetails", Value::Num(0x2000_0000));
+            let details = if multi { 3 } else { 0x2000_0000 };
+            o.insert("msExchRecipientTypeDetails", Value::Num(details));
             if multi {
                 o.insert("m", Value::Multi(vec![v("SIP:x"), v(text), v("abc")]));
                 o.insert("userPrincipalName", Value::Multi(vec![v(text), v("b")]));
@@ -204,7 +289,7 @@ fn out_of_box_expressions_match_reference() {
     }
     objects.push(SourceObject::new());
     let mut compared = 0;
-    for source in expressions {
+    for source in &expressions {
         for object in &objects {
             let Some((fast, reference)) = both(source, object) else {
                 panic!("`{source}` does not compile");
