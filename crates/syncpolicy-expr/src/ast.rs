@@ -99,6 +99,20 @@ impl BinOp {
         self.tier() == 3
     }
 
+    /// For a comparison operator: whether two values ordered `ord` satisfy it (`a < b` holds
+    /// for `Less`). `>=` for any other operator.
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering;
+        match self {
+            BinOp::Eq => ord == Ordering::Equal,
+            BinOp::Ne => ord != Ordering::Equal,
+            BinOp::Lt => ord == Ordering::Less,
+            BinOp::Le => ord != Ordering::Greater,
+            BinOp::Gt => ord == Ordering::Greater,
+            _ => ord != Ordering::Less,
+        }
+    }
+
     pub fn is_multiplicative(self) -> bool {
         matches!(self, BinOp::Mul | BinOp::Div)
     }

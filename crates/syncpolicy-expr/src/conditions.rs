@@ -17,7 +17,6 @@ use crate::diagnostic::Span;
 use crate::env::Parameters;
 use crate::functions;
 use crate::value::Value;
-use std::cmp::Ordering;
 
 /// A condition: chains of `||` and `&&` over tests, with the general tree where no test fits.
 #[derive(Debug)]
@@ -81,8 +80,6 @@ pub(crate) enum Text {
     Slot(u32),
     Literal(Box<str>),
     Param(Box<str>),
-    /// `CRef(text)`: the same text, as a reference.
-    CRef(Box<Text>),
     /// `DNComponent(text, k)` with a constant `k`.
     DnComponent(Box<Text>, i64),
     /// `Left(text, n)` with a constant `n`.
@@ -117,7 +114,7 @@ impl Test {
                     // Lengths first: most texts differ in length from the literal.
                     BinOp::Eq => a == b,
                     BinOp::Ne => a != b,
-                    _ => ordered(*op, a.cmp(b)),
+                    _ => op.holds(a.cmp(b)),
                 }),
                 // A comparison with null is false, whatever the operator.
                 _ => Some(false),
@@ -137,7 +134,7 @@ impl Test {
                 T::Null => Some(!*found),
             },
             Test::Bits { slot, mask, op, n } => match inputs.slots.get(*slot as usize)? {
-                Value::Num(v) => Some(ordered(*op, (v & mask).cmp(n))),
+                Value::Num(v) => Some(op.holds((v & mask).cmp(n))),
                 _ => None,
             },
         }
@@ -198,7 +195,6 @@ impl Text {
         Some(match self {
             Text::Slot(_) | Text::Literal(_) => self.run(inputs)?,
             Text::Param(name) => T::Text(inputs.parameters.get(name)?),
-            Text::CRef(text) => text.run(inputs)?,
             Text::DnComponent(text, k) => match text.run(inputs)? {
                 T::Text(dn) if *k >= 1 => {
                     match functions::dn_parts(dn).nth(usize::try_from(*k - 1).ok()?) {
@@ -228,19 +224,6 @@ fn starts_with(s: &str, prefix: &str) -> bool {
         (_, []) => true,
         ([a, ..], [b, ..]) if a != b => false,
         (s, prefix) => s.starts_with(prefix),
-    }
-}
-
-/// Whether `ord` satisfies the comparison operator `op`.
-#[inline]
-pub(crate) fn ordered(op: BinOp, ord: Ordering) -> bool {
-    match op {
-        BinOp::Eq => ord == Ordering::Equal,
-        BinOp::Ne => ord != Ordering::Equal,
-        BinOp::Lt => ord == Ordering::Less,
-        BinOp::Le => ord != Ordering::Greater,
-        BinOp::Gt => ord == Ordering::Greater,
-        _ => ord != Ordering::Less,
     }
 }
 
@@ -426,7 +409,9 @@ impl Builder<'_> {
             ExprKind::Call { name, args, .. } => {
                 let func = catalogue::lookup(name)?.func;
                 match (func, args.as_slice()) {
-                    (Func::CRef, [arg]) => Text::CRef(Box::new(self.text(arg)?)),
+                    // `CRef` of a text is the same text (as a reference, which compares,
+                    // splits and searches as text); of null, null.
+                    (Func::CRef, [arg]) => self.text(arg)?,
                     (Func::DnComponent | Func::Left | Func::Right, [arg, count]) => {
                         let ExprKind::Num { value: k, .. } = count.kind else {
                             return None;

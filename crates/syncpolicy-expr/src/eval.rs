@@ -26,7 +26,6 @@ use crate::env::{AttrKey, Env};
 use crate::functions::{self, CallContext, FnError};
 use crate::value::Value;
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::fmt;
 
 /// Why an evaluation failed.
@@ -1081,14 +1080,7 @@ fn compare_fast(op: BinOp, l: &Out<'_>, r: &Out<'_>) -> Option<bool> {
             _ => return None,
         },
     };
-    Some(match op {
-        BinOp::Eq => ord == Ordering::Equal,
-        BinOp::Ne => ord != Ordering::Equal,
-        BinOp::Lt => ord == Ordering::Less,
-        BinOp::Le => ord != Ordering::Greater,
-        BinOp::Gt => ord == Ordering::Greater,
-        _ => ord != Ordering::Less,
-    })
+    Some(op.holds(ord))
 }
 
 enum Fast<'a> {

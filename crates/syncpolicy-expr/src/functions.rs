@@ -283,14 +283,7 @@ pub(crate) fn binary(op: BinOp, l: &Value, r: &Value) -> F<Value> {
             let Some(ord) = compare(l, r)? else {
                 return Ok(Value::Bool(false));
             };
-            Ok(Value::Bool(match op {
-                BinOp::Eq => ord == Ordering::Equal,
-                BinOp::Ne => ord != Ordering::Equal,
-                BinOp::Lt => ord == Ordering::Less,
-                BinOp::Le => ord != Ordering::Greater,
-                BinOp::Gt => ord == Ordering::Greater,
-                _ => ord != Ordering::Less,
-            }))
+            Ok(Value::Bool(op.holds(ord)))
         }
     }
 }
