@@ -412,10 +412,10 @@ fn compare_rule(
         ne.precedence_after.as_deref(),
     );
     if o.scope_groups != n.scope_groups {
-        scope(out, &it, at, &o.scope_groups, &n.scope_groups);
+        grouped(out, &it, at, &SCOPE, &o.scope_groups, &n.scope_groups);
     }
     if o.join_groups != n.join_groups {
-        joins(out, &it, at, &o.join_groups, &n.join_groups);
+        grouped(out, &it, at, &JOINS, &o.join_groups, &n.join_groups);
     }
     if o.mappings != n.mappings {
         mappings(out, &it, at, &o.mappings, &n.mappings);
@@ -441,88 +441,6 @@ fn clause_key(c: &ScopeCondition) -> ClauseKey {
     )
 }
 
-fn scope(
-    out: &mut Out,
-    it: &Item,
-    at: RuleLocation,
-    old: &[Vec<ScopeCondition>],
-    new: &[Vec<ScopeCondition>],
-) {
-    let anchor = |c: &ScopeCondition| c.attribute.as_deref().unwrap_or("").to_lowercase();
-    for ch in groups::compare(old, new, clause_key, anchor) {
-        match ch {
-            GroupChange::GroupAdded { new: g } => out.push(
-                ChangeKind::Added,
-                it,
-                Some(&format!("scope group {}", g + 1)),
-                Some(format!("{}.{}[{g}]", paths::rule(at), keys::RULE[13])),
-                None,
-                Some(render::scope_group(&new[g])),
-            ),
-            GroupChange::GroupRemoved { old: g } => out.push(
-                ChangeKind::Removed,
-                it,
-                Some(&format!("scope group {} (old)", g + 1)),
-                None,
-                Some(render::scope_group(&old[g])),
-                None,
-            ),
-            GroupChange::ItemAdded {
-                new_group,
-                new_item,
-            } => out.push(
-                ChangeKind::Added,
-                it,
-                Some(&format!(
-                    "scope group {} / clause {}",
-                    new_group + 1,
-                    new_item + 1
-                )),
-                Some(paths::scope(at, new_group, new_item, None)),
-                None,
-                Some(render::clause(&new[new_group][new_item])),
-            ),
-            GroupChange::ItemRemoved {
-                old_group,
-                old_item,
-                new_group,
-            } => out.push(
-                ChangeKind::Removed,
-                it,
-                Some(&format!(
-                    "scope group {} / old clause {}",
-                    new_group + 1,
-                    old_item + 1
-                )),
-                Some(format!(
-                    "{}.{}[{new_group}]",
-                    paths::rule(at),
-                    keys::RULE[13]
-                )),
-                Some(render::clause(&old[old_group][old_item])),
-                None,
-            ),
-            GroupChange::ItemModified {
-                old_group,
-                old_item,
-                new_group,
-                new_item,
-            } => out.push(
-                ChangeKind::Modified,
-                it,
-                Some(&format!(
-                    "scope group {} / clause {}",
-                    new_group + 1,
-                    new_item + 1
-                )),
-                Some(paths::scope(at, new_group, new_item, None)),
-                Some(render::clause(&old[old_group][old_item])),
-                Some(render::clause(&new[new_group][new_item])),
-            ),
-        }
-    }
-}
-
 type JoinKey = (String, String, bool, Vec<(String, String)>);
 
 fn join_key(c: &JoinCondition) -> JoinKey {
@@ -538,65 +456,103 @@ fn join_key(c: &JoinCondition) -> JoinKey {
     )
 }
 
-fn joins(
+/// What a rule's list of groups (scope groups of clauses, or join groups of conditions) is
+/// called, where it sits in the JSON and how its parts are shown, so that one walk,
+/// [`grouped`], can report the changes of either.
+struct GroupedList<T, K> {
+    /// The word for a group in change labels: `scope group`.
+    group: &'static str,
+    /// The word for one item of a group in change labels: `clause`.
+    item: &'static str,
+    /// The rule's JSON key that holds the groups; group `g` is at `<rule>.<key>[g]`.
+    json_key: &'static str,
+    /// The JSON path of one item, from the rule, the group and the item position (the last
+    /// argument names a field of the item; the walk always passes `None`).
+    item_path: fn(RuleLocation, usize, usize, Option<&str>) -> String,
+    /// An item's identity: two items with equal keys are the same item.
+    key: fn(&T) -> K,
+    /// What an added and a removed item must share to be reported as one modified item.
+    anchor: fn(&T) -> String,
+    /// One item as readable text.
+    show_item: fn(&T) -> String,
+    /// A whole group as readable text.
+    show_group: fn(&[T]) -> String,
+}
+
+/// Scope groups: clauses on an attribute, paired into a modification by attribute.
+const SCOPE: GroupedList<ScopeCondition, ClauseKey> = GroupedList {
+    group: "scope group",
+    item: "clause",
+    json_key: keys::RULE[13],
+    item_path: paths::scope,
+    key: clause_key,
+    anchor: |c| c.attribute.as_deref().unwrap_or("").to_lowercase(),
+    show_item: render::clause,
+    show_group: render::scope_group,
+};
+
+/// Join groups: conditions, paired into a modification by destination attribute.
+const JOINS: GroupedList<JoinCondition, JoinKey> = GroupedList {
+    group: "join group",
+    item: "condition",
+    json_key: keys::RULE[12],
+    item_path: paths::join,
+    key: join_key,
+    anchor: |c| c.destination.as_deref().unwrap_or("").to_lowercase(),
+    show_item: render::join,
+    show_group: render::join_group,
+};
+
+/// Reports how the groups of one kind (described by `list`) differ between the old and the
+/// new version of the rule `it` at `at`. Groups and items are compared as sets (see
+/// [`groups::compare`]); each added or removed group and each added, removed or modified
+/// item is one change, in the order `groups::compare` gives them. Labels count from 1;
+/// a removed group has no JSON path and a removed item has the path of its new group.
+fn grouped<T, K: Ord>(
     out: &mut Out,
     it: &Item,
     at: RuleLocation,
-    old: &[Vec<JoinCondition>],
-    new: &[Vec<JoinCondition>],
+    list: &GroupedList<T, K>,
+    old: &[Vec<T>],
+    new: &[Vec<T>],
 ) {
-    let anchor = |c: &JoinCondition| c.destination.as_deref().unwrap_or("").to_lowercase();
-    for ch in groups::compare(old, new, join_key, anchor) {
-        match ch {
-            GroupChange::GroupAdded { new: g } => out.push(
+    let (group, item) = (list.group, list.item);
+    let group_path = |g: usize| format!("{}.{}[{g}]", paths::rule(at), list.json_key);
+    for ch in groups::compare(old, new, list.key, list.anchor) {
+        let (kind, field, json, was, now) = match ch {
+            GroupChange::GroupAdded { new: g } => (
                 ChangeKind::Added,
-                it,
-                Some(&format!("join group {}", g + 1)),
-                Some(format!("{}.{}[{g}]", paths::rule(at), keys::RULE[12])),
+                format!("{group} {}", g + 1),
+                Some(group_path(g)),
                 None,
-                Some(render::join_group(&new[g])),
+                Some((list.show_group)(&new[g])),
             ),
-            GroupChange::GroupRemoved { old: g } => out.push(
+            GroupChange::GroupRemoved { old: g } => (
                 ChangeKind::Removed,
-                it,
-                Some(&format!("join group {} (old)", g + 1)),
+                format!("{group} {} (old)", g + 1),
                 None,
-                Some(render::join_group(&old[g])),
+                Some((list.show_group)(&old[g])),
                 None,
             ),
             GroupChange::ItemAdded {
                 new_group,
                 new_item,
-            } => out.push(
+            } => (
                 ChangeKind::Added,
-                it,
-                Some(&format!(
-                    "join group {} / condition {}",
-                    new_group + 1,
-                    new_item + 1
-                )),
-                Some(paths::join(at, new_group, new_item, None)),
+                format!("{group} {} / {item} {}", new_group + 1, new_item + 1),
+                Some((list.item_path)(at, new_group, new_item, None)),
                 None,
-                Some(render::join(&new[new_group][new_item])),
+                Some((list.show_item)(&new[new_group][new_item])),
             ),
             GroupChange::ItemRemoved {
                 old_group,
                 old_item,
                 new_group,
-            } => out.push(
+            } => (
                 ChangeKind::Removed,
-                it,
-                Some(&format!(
-                    "join group {} / old condition {}",
-                    new_group + 1,
-                    old_item + 1
-                )),
-                Some(format!(
-                    "{}.{}[{new_group}]",
-                    paths::rule(at),
-                    keys::RULE[12]
-                )),
-                Some(render::join(&old[old_group][old_item])),
+                format!("{group} {} / old {item} {}", new_group + 1, old_item + 1),
+                Some(group_path(new_group)),
+                Some((list.show_item)(&old[old_group][old_item])),
                 None,
             ),
             GroupChange::ItemModified {
@@ -604,19 +560,15 @@ fn joins(
                 old_item,
                 new_group,
                 new_item,
-            } => out.push(
+            } => (
                 ChangeKind::Modified,
-                it,
-                Some(&format!(
-                    "join group {} / condition {}",
-                    new_group + 1,
-                    new_item + 1
-                )),
-                Some(paths::join(at, new_group, new_item, None)),
-                Some(render::join(&old[old_group][old_item])),
-                Some(render::join(&new[new_group][new_item])),
+                format!("{group} {} / {item} {}", new_group + 1, new_item + 1),
+                Some((list.item_path)(at, new_group, new_item, None)),
+                Some((list.show_item)(&old[old_group][old_item])),
+                Some((list.show_item)(&new[new_group][new_item])),
             ),
-        }
+        };
+        out.push(kind, it, Some(&field), json, was, now);
     }
 }
 

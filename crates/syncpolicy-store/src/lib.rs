@@ -15,6 +15,7 @@ pub mod home;
 pub mod import;
 pub mod parts;
 pub mod postgres;
+mod rows;
 mod scan;
 pub mod sqlite;
 

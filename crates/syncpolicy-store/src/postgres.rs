@@ -8,6 +8,7 @@ use crate::backend::{
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
+use crate::rows::{read_history_entry, read_part};
 use postgres::{Client, NoTls, Transaction};
 
 /// Advisory-lock key taken while migrating ("syncpolicy" in ASCII, truncated).
@@ -67,24 +68,15 @@ pub fn url_has_password(url: &str) -> bool {
 
 impl PostgresStore {
     fn query_history(&mut self, sql: &str) -> Result<Vec<HistoryEntry>> {
-        let url = self.url.clone();
-        let rows = self
-            .client
-            .query(sql, &[])
-            .map_err(|source| StoreError::Postgres { url, source })?;
-        Ok(rows
-            .iter()
-            .map(|r| HistoryEntry {
-                id: r.get(0),
-                at: r.get(1),
-                at_millis: r.get(2),
-                author: r.get(3),
-                command: r.get(4),
-                summary: r.get(5),
-                digest: r.get(6),
-                snapshot: r.get(7),
-            })
-            .collect())
+        let error = |source| StoreError::Postgres {
+            url: self.url.clone(),
+            source,
+        };
+        let rows = self.client.query(sql, &[]).map_err(error)?;
+        rows.iter()
+            .map(read_history_entry)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(error)
     }
 
     /// Connects.
@@ -174,17 +166,11 @@ impl StoreTx for Tx<'_> {
                     source,
                 })?;
             for r in rows {
-                let ordinal: i32 = r.get(2);
-                parts.insert(
-                    kind,
-                    Part {
-                        key: r.get(0),
-                        parent: r.get(1),
-                        ordinal: i64::from(ordinal),
-                        label: r.get(3),
-                        body: r.get::<_, String>(4).into(),
-                    },
-                );
+                let part = read_part(&r).map_err(|source| StoreError::Postgres {
+                    url: url.to_owned(),
+                    source,
+                })?;
+                parts.insert(kind, part);
             }
         }
         Ok(parts)

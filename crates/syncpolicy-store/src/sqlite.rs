@@ -7,6 +7,7 @@ use crate::backend::{
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
+use crate::rows::{read_history_entry, read_part};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,18 +31,7 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(sql).map_err(self.err())?;
 
         let rows = stmt
-            .query_map([], |r| {
-                Ok(HistoryEntry {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    at_millis: r.get(2)?,
-                    author: r.get(3)?,
-                    command: r.get(4)?,
-                    summary: r.get(5)?,
-                    digest: r.get(6)?,
-                    snapshot: r.get(7)?,
-                })
-            })
+            .query_map([], |r| read_history_entry(r))
             .map_err(self.err())?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
             .map_err(self.err())
@@ -130,17 +120,7 @@ impl StoreTx for Tx<'_> {
         for kind in PartKind::ALL {
             let sql = format!("SELECT {} FROM {}", part_columns(), kind.table());
             let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok(Part {
-                        key: r.get(0)?,
-                        parent: r.get(1)?,
-                        ordinal: r.get(2)?,
-                        label: r.get(3)?,
-                        body: r.get::<_, String>(4)?.into(),
-                    })
-                })
-                .map_err(self.err())?;
+            let rows = stmt.query_map([], |r| read_part(r)).map_err(self.err())?;
             for row in rows {
                 parts.insert(kind, row.map_err(self.err())?);
             }
