@@ -6,6 +6,7 @@ use crate::value::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// A fast non-cryptographic hasher: attribute names are short, and this lookup is on the hot
 /// path. (Attribute names come from the configuration, not from an attacker.)
@@ -152,29 +153,42 @@ impl SourceObject {
         self.position_by(hash, |n| n.is(name))
     }
 
-    /// The entry whose name has `hash` and satisfies `is`.
+    /// The entry whose name has `hash` and satisfies `is`, with its position.
+    #[inline]
+    fn entry_by(&self, hash: u32, is: impl Fn(&Name) -> bool) -> Option<(usize, &Entry)> {
+        let (first, later) = self.entries.split_at(self.entries.len().min(HEAD));
+        let first = self.head.iter().zip(first).zip(0..);
+        let later = self.rest.iter().zip(later).zip(HEAD..);
+        first
+            .chain(later)
+            .find(|((h, e), _)| **h == hash && is(&e.name))
+            .map(|((_, e), i)| (i, e))
+    }
+
+    /// The position of the entry whose name has `hash` and satisfies `is`.
     #[inline]
     fn position_by(&self, hash: u32, is: impl Fn(&Name) -> bool) -> Option<usize> {
-        let n = self.entries.len();
-        for (i, h) in self.head.iter().enumerate().take(n) {
-            if *h == hash && is(&self.entries.get(i)?.name) {
-                return Some(i);
-            }
-        }
-        for (i, h) in self.rest.iter().enumerate() {
-            if *h == hash && is(&self.entries.get(HEAD + i)?.name) {
-                return Some(HEAD + i);
-            }
-        }
-        None
+        self.entry_by(hash, is).map(|(i, _)| i)
     }
 
     /// [`SourceObject::get`] by a name prepared beforehand (the evaluator prepares the names
-    /// an expression uses when compiling it).
+    /// an expression uses when compiling it), trying the position `hint` first. Objects of one source
+    /// mostly list their attributes in the same order, so the position an attribute had in
+    /// the previous object usually finds it without a scan. `hint` is updated to where the
+    /// attribute was found. (Relaxed ordering: the hint is only a guess; any value is safe.)
     #[inline]
-    pub(crate) fn get_key(&self, key: &AttrKey) -> Option<&Value> {
-        let i = self.position_by(key.hash, |n| *n == key.name)?;
-        self.entries.get(i).map(|e| &e.value)
+    pub(crate) fn get_key_hinted(&self, key: &AttrKey, hint: &AtomicU8) -> Option<&Value> {
+        let guess = usize::from(hint.load(Ordering::Relaxed));
+        if let (Some(h), Some(e)) = (self.head.get(guess), self.entries.get(guess)) {
+            if *h == key.hash && e.name == key.name {
+                return Some(&e.value);
+            }
+        }
+        let (i, e) = self.entry_by(key.hash, |n| *n == key.name)?;
+        if let Ok(i) = u8::try_from(i) {
+            hint.store(i, Ordering::Relaxed);
+        }
+        Some(&e.value)
     }
 
     /// Stores the hashes of the entries (after a removal).

@@ -27,6 +27,7 @@ use crate::functions::{self, CallContext, FnError};
 use crate::value::Value;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::AtomicU8;
 
 /// Why an evaluation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -364,13 +365,16 @@ pub struct Compiled {
     root: Node,
     /// The distinct attribute names, by slot, prepared for lookups.
     attributes: Box<[AttrKey]>,
+    /// For each slot, the position its attribute had in the last object it was found in (see
+    /// `SourceObject::get_key_hinted`).
+    hints: Box<[AtomicU8]>,
 }
 
 impl Compiled {
     pub(crate) fn new(expr: &Expr) -> Self {
         let mut lowering = Lowering { names: Vec::new() };
         let root = lowering.lower(expr);
-        let attributes = lowering
+        let attributes: Box<[AttrKey]> = lowering
             .names
             .into_iter()
             .map(|n| AttrKey::new(&n))
@@ -378,6 +382,7 @@ impl Compiled {
         Compiled {
             expr: expr.clone(),
             root,
+            hints: attributes.iter().map(|_| AtomicU8::new(0)).collect(),
             attributes,
         }
     }
@@ -402,8 +407,9 @@ impl Compiled {
         // starts fetching it too (the value is almost always used). Lookups have no effects,
         // so this changes nothing but timing.
         let mut touch = 0u8;
-        for (slot, key) in ev.slots.iter_mut().zip(self.attributes.iter()) {
-            let v = env.object.get_key(key).unwrap_or(&NULL);
+        let keys = self.attributes.iter().zip(self.hints.iter());
+        for (slot, (key, hint)) in ev.slots.iter_mut().zip(keys) {
+            let v = env.object.get_key_hinted(key, hint).unwrap_or(&NULL);
             if let Value::Str(s) | Value::Ref(s) = v {
                 touch ^= s.as_bytes().first().copied().unwrap_or(0);
             }

@@ -357,7 +357,7 @@ pub(crate) fn compare(l: &Value, r: &Value) -> F<Option<Ordering>> {
 
 /// Finds `needle` in `hay` by bytes: the same first match as `str::find` (a valid UTF-8 needle
 /// only matches at character boundaries), without the searcher set-up on short strings.
-fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     match needle {
         [] => Some(0),
         [b] => hay.iter().position(|c| c == b),

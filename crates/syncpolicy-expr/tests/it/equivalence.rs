@@ -60,16 +60,22 @@ fn value() -> impl Strategy<Value = Value> {
 
 const ATTRIBUTES: &[&str] = &["a", "b", "c", "dn", "n", "m"];
 
+/// An object with some of the attributes above, inserted in a random order (so that their
+/// positions differ between objects, as the evaluator's position hints must cope with).
 fn object() -> impl Strategy<Value = SourceObject> {
-    proptest::collection::vec(proptest::option::of(value()), ATTRIBUTES.len()).prop_map(|values| {
-        let mut o = SourceObject::new();
-        for (name, v) in ATTRIBUTES.iter().zip(values) {
-            if let Some(v) = v {
-                o.insert(*name, v);
+    (
+        proptest::collection::vec(proptest::option::of(value()), ATTRIBUTES.len()),
+        Just(ATTRIBUTES.to_vec()).prop_shuffle(),
+    )
+        .prop_map(|(values, order)| {
+            let mut o = SourceObject::new();
+            for (name, v) in order.into_iter().zip(values) {
+                if let Some(v) = v {
+                    o.insert(name, v);
+                }
             }
-        }
-        o
-    })
+            o
+        })
 }
 
 fn literal(s: &str) -> String {
@@ -225,6 +231,30 @@ proptest! {
     fn optimised_matches_reference(source in expression(), object in object()) {
         if let Some((fast, reference)) = both(&source, &object) {
             prop_assert_eq!(fast, reference, "`{}` on {:?}", source, object);
+        }
+    }
+
+    /// One compiled expression over a stream of objects of different shapes: what the
+    /// evaluator remembers between evaluations (where each attribute was last found) must not
+    /// change any result.
+    #[test]
+    fn one_compiled_expression_over_many_objects(
+        source in expression(),
+        objects in proptest::collection::vec(object(), 2..8),
+    ) {
+        let Ok(compiled) = syncpolicy_expr::compile(&source) else {
+            return Ok(());
+        };
+        let params = parameters();
+        for object in &objects {
+            let env = Env::new(object, &params)
+                .with_seed(3)
+                .with_now(DateTime::parse("2024-05-06T07:08:09Z").expect("valid date"));
+            prop_assert_eq!(
+                format!("{:?}", compiled.eval(&env)),
+                format!("{:?}", compiled.eval_reference(&env)),
+                "`{}` on {:?}", source, object
+            );
         }
     }
 }
