@@ -59,6 +59,12 @@ pub(crate) fn name_hash(name: &str) -> u32 {
     (h >> 32) as u32
 }
 
+/// The bit of [`SourceObject`]'s name summary that stands for a name with `hash`.
+#[inline]
+fn summary_bit(hash: u32) -> u64 {
+    1 << (hash % 64)
+}
+
 /// An attribute name prepared for [`SourceObject`] lookups: its hash and its stored form (so
 /// that a short name compares as one fixed-size array).
 #[derive(Debug, Clone)]
@@ -82,9 +88,12 @@ impl AttrKey {
 /// Laid out for lookups on the evaluation hot path, where objects are mostly not in the cache:
 /// the name hashes of the first attributes are stored in the object itself and scanned first,
 /// and a name of up to 30 bytes is stored inside its entry, next to the value. So a lookup reads
-/// the entry's cache line and then the value's text, and little else.
+/// the entry's cache line and then the value's text, and little else. A 64-bit summary of the
+/// names answers most lookups of absent attributes without a scan.
 #[derive(Clone, Default)]
 pub struct SourceObject {
+    /// Bit `name_hash % 64` of every entry's name: a lookup whose bit is clear is absent.
+    summary: u64,
     /// `name_hash` of the first `HEAD` entries' names.
     head: [u32; HEAD],
     /// `name_hash` of the other entries' names.
@@ -156,6 +165,9 @@ impl SourceObject {
     /// The entry whose name has `hash` and satisfies `is`, with its position.
     #[inline]
     fn entry_by(&self, hash: u32, is: impl Fn(&Name) -> bool) -> Option<(usize, &Entry)> {
+        if self.summary & summary_bit(hash) == 0 {
+            return None;
+        }
         let (first, later) = self.entries.split_at(self.entries.len().min(HEAD));
         let first = self.head.iter().zip(first).zip(0..);
         let later = self.rest.iter().zip(later).zip(HEAD..);
@@ -193,6 +205,7 @@ impl SourceObject {
 
     /// Stores the hashes of the entries (after a removal).
     fn set_hashes(&mut self, hashes: Vec<u32>) {
+        self.summary = hashes.iter().fold(0, |bits, h| bits | summary_bit(*h));
         self.head = [0; HEAD];
         for (slot, h) in self.head.iter_mut().zip(&hashes) {
             *slot = *h;
@@ -231,6 +244,7 @@ impl SourceObject {
                     Some(slot) => *slot = hash,
                     None => self.rest.push(hash),
                 }
+                self.summary |= summary_bit(hash);
                 self.entries.push(Entry {
                     name: Name::new(&name),
                     value,

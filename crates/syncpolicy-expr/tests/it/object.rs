@@ -113,3 +113,35 @@ fn values_as_json_read_back() {
         r#"{"special":"AuthoritativeNull"}"#
     );
 }
+
+proptest::proptest! {
+    /// `SourceObject` against a map: any sequence of sets and removals (over more names than
+    /// the object keeps hashes of inline) leaves every name, present or absent, reading back
+    /// as in the map.
+    #[test]
+    fn source_object_behaves_like_a_map(
+        steps in proptest::collection::vec((0usize..40, proptest::option::of(0i64..5)), 0..120)
+    ) {
+        use std::collections::BTreeMap;
+        use syncpolicy_expr::env::SourceObject;
+        let name = |i: usize| format!("attribute{i}");
+        let mut object = SourceObject::new();
+        let mut model = BTreeMap::new();
+        for (i, value) in steps {
+            match value {
+                Some(n) => {
+                    object.insert(name(i), Value::Num(n));
+                    model.insert(name(i), Value::Num(n));
+                }
+                None => {
+                    object.insert(name(i), Value::Null);
+                    model.remove(&name(i));
+                }
+            }
+        }
+        proptest::prop_assert_eq!(object.len(), model.len());
+        for i in 0..40 {
+            proptest::prop_assert_eq!(object.get(&name(i)), model.get(&name(i)), "{}", name(i));
+        }
+    }
+}
