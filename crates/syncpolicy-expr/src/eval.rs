@@ -394,21 +394,15 @@ impl Compiled {
 
     /// Evaluates against `env`.
     pub fn eval(&self, env: &Env<'_>) -> Result<Value, EvalError> {
-        let mut ev = Evaluator {
-            env,
-            slots: [&NULL; SLOTS],
-            bindings: Vec::new(),
-            variables: Vec::new(),
-            rng: env.seed ^ 0x9E37_79B9_7F4A_7C15,
-        };
         // Look every attribute up before evaluating, in one tight loop: the lookups are
         // independent, so their cache misses overlap instead of being paid one after another
         // as evaluation reaches each reference. Reading the first byte of each text value
         // starts fetching it too (the value is almost always used). Lookups have no effects,
         // so this changes nothing but timing.
+        let mut slots: [&Value; SLOTS] = [&NULL; SLOTS];
         let mut touch = 0u8;
         let keys = self.attributes.iter().zip(self.hints.iter());
-        for (slot, (key, hint)) in ev.slots.iter_mut().zip(keys) {
+        for (slot, (key, hint)) in slots.iter_mut().zip(keys) {
             let v = env.object.get_key_hinted(key, hint).unwrap_or(&NULL);
             if let Value::Str(s) | Value::Ref(s) = v {
                 touch ^= s.as_bytes().first().copied().unwrap_or(0);
@@ -416,7 +410,44 @@ impl Compiled {
             *slot = v;
         }
         std::hint::black_box(touch);
-        match ev.boundary(&self.root) {
+
+        // Rule expressions are mostly `IIF(condition, value, IIF(...))`: follow such a chain
+        // while its conditions are typed tests that answer, down to a literal or an attribute
+        // (the value), or else to the node the general evaluator takes over at. A branch of
+        // `IIF` is evaluated exactly as the whole expression is, so this is the same result.
+        let mut node = &self.root;
+        let inputs = Inputs {
+            slots: &slots,
+            parameters: env.parameters,
+        };
+        while let Node::Iif(args, _) = node {
+            let Node::Cond(cond) = &args[0] else { break };
+            let Cond::Test { test, .. } = &**cond else {
+                break;
+            };
+            match test.run(&inputs) {
+                Some(b) => node = &args[if b { 1 } else { 2 }],
+                None => break,
+            }
+        }
+        match node {
+            Node::Lit(v) => return Ok(v.clone()),
+            Node::Attr { slot, .. } => {
+                if let Some(v) = slots.get(*slot as usize) {
+                    return Ok((*v).clone());
+                }
+            }
+            _ => {}
+        }
+
+        let mut ev = Evaluator {
+            env,
+            slots,
+            bindings: Vec::new(),
+            variables: Vec::new(),
+            rng: env.seed ^ 0x9E37_79B9_7F4A_7C15,
+        };
+        match ev.boundary(node) {
             Ok(v) => Ok(v.into_owned()),
             Err(Flow::Error(e)) => Err(*e),
             Err(Flow::Lift(_, name)) => Err(EvalError {
