@@ -160,6 +160,28 @@ impl Expr {
         Expr { kind, span }
     }
 
+    /// The terms of a chain of `op` (`a || b || c` for `Or`), left to right, each with the
+    /// span of the operator expression it is an operand of. An expression that is not such a
+    /// chain is its own single term, with its own span.
+    pub fn chain_terms(&self, op: BinOp) -> Vec<(&Expr, Span)> {
+        fn walk<'e>(expr: &'e Expr, op: BinOp, span: Span, out: &mut Vec<(&'e Expr, Span)>) {
+            match &expr.kind {
+                ExprKind::Binary {
+                    op: inner,
+                    lhs,
+                    rhs,
+                } if *inner == op => {
+                    walk(lhs, op, expr.span, out);
+                    walk(rhs, op, expr.span, out);
+                }
+                _ => out.push((expr, span)),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, op, self.span, &mut out);
+        out
+    }
+
     /// A copy with every span set to `0..0`, for comparing trees by shape.
     pub fn without_spans(&self) -> Expr {
         let kind = match &self.kind {

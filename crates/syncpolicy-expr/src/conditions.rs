@@ -255,12 +255,15 @@ impl Builder<'_> {
                 op: op @ (BinOp::Or | BinOp::And),
                 ..
             } => {
-                let mut tests = Vec::new();
-                self.chain(*op, expr, &mut tests)?;
+                let tests = expr
+                    .chain_terms(*op)
+                    .into_iter()
+                    .map(|(term, _)| self.test(term))
+                    .collect::<Option<Box<[Test]>>>()?;
                 Some(if *op == BinOp::Or {
-                    Test::Any(tests.into())
+                    Test::Any(tests)
                 } else {
-                    Test::All(tests.into())
+                    Test::All(tests)
                 })
             }
             ExprKind::Call { name, args, .. } => {
@@ -283,25 +286,6 @@ impl Builder<'_> {
                 }
             }
             _ => None,
-        }
-    }
-
-    /// Appends the tests of a chain of `op` (`||` or `&&`) to `out`; `None` when a term is
-    /// not a test.
-    fn chain(&mut self, op: BinOp, expr: &Expr, out: &mut Vec<Test>) -> Option<()> {
-        match &expr.kind {
-            ExprKind::Binary {
-                op: inner,
-                lhs,
-                rhs,
-            } if *inner == op => {
-                self.chain(op, lhs, out)?;
-                self.chain(op, rhs, out)
-            }
-            _ => {
-                out.push(self.test(expr)?);
-                Some(())
-            }
         }
     }
 

@@ -156,23 +156,6 @@ impl Lowering {
         }
     }
 
-    /// Appends the terms of a chain of `op` (`||` or `&&`) to `out`, each with the span its
-    /// truth errors are reported at. A nested chain yields a Boolean, whose truth never fails,
-    /// so its terms can be evaluated in line.
-    fn chain(&mut self, op: BinOp, expr: &Expr, span: Span, out: &mut Vec<Cond<Node>>) {
-        match &expr.kind {
-            ExprKind::Binary {
-                op: inner,
-                lhs,
-                rhs,
-            } if *inner == op => {
-                self.chain(op, lhs, expr.span, out);
-                self.chain(op, rhs, expr.span, out);
-            }
-            _ => out.push(self.condition(expr, span)),
-        }
-    }
-
     /// Lowers an expression whose truth is asked for (an `IIF` or `Switch` condition, a term of
     /// `||`/`&&`), with truth errors reported at `span`: a typed test when one fits, next to the
     /// general tree it falls back to.
@@ -259,12 +242,18 @@ impl Lowering {
             ExprKind::Neg(inner) => Node::Neg(Box::new(self.lower(inner)), expr.span),
             ExprKind::Binary { op, lhs, rhs } => match op {
                 BinOp::Or | BinOp::And => {
-                    let mut terms = Vec::new();
-                    self.chain(*op, expr, expr.span, &mut terms);
+                    // Each term with the span its truth errors are reported at. A nested
+                    // chain yields a Boolean, whose truth never fails, so its terms are
+                    // evaluated in line.
+                    let terms: Box<[Cond<Node>]> = expr
+                        .chain_terms(*op)
+                        .into_iter()
+                        .map(|(term, span)| self.condition(term, span))
+                        .collect();
                     Node::Cond(Box::new(if *op == BinOp::Or {
-                        Cond::Or(terms.into())
+                        Cond::Or(terms)
                     } else {
-                        Cond::And(terms.into())
+                        Cond::And(terms)
                     }))
                 }
                 BinOp::Concat => {
