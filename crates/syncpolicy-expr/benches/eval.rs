@@ -11,23 +11,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::value::Value;
-
-const CLOUD_FILTERED: &str = r#"IIF(
-    IsPresent([isCriticalSystemObject]) ||
-    IsPresent([sAMAccountName]) = False ||
-    [sAMAccountName] = "SUPPORT_388945a0" ||
-    Left([mailNickname], 14) = "SystemMailbox{" ||
-    Left([sAMAccountName], 4) = "AAD_" ||
-    (Left([mailNickname], 4) = "CAS_" && (InStr([mailNickname], "}") > 0)) ||
-    (Left([sAMAccountName], 4) = "CAS_" && (InStr([sAMAccountName], "}") > 0)) ||
-    Left([sAMAccountName], 5) = "MSOL_" ||
-    CBool(IIF(IsPresent([msExchRecipientTypeDetails]),BitAnd([msExchRecipientTypeDetails],&H21C07000) > 0,NULL)) ||
-    CBool(InStr(DNComponent(CRef([dn]),1),"\\0ACNF:")>0),
-  True,
-  NULL
-)"#;
-
-const USER_PRINCIPAL_NAME: &str = r#"IIF(IsPresent([userPrincipalName]),[userPrincipalName], IIF(IsPresent([sAMAccountName]),([sAMAccountName]&"@"&%Domain.FQDN%),Error("AccountName is not present")))"#;
+// The out-of-box expressions, as the shipped samples carry them.
+use syncpolicy_samples::catalogue::{CLOUD_FILTERED, USER_PRINCIPAL_NAME};
 
 const OBJECTS: usize = 1_000_000;
 /// Objects generated at a time (about 2 KB each); `--batch N` overrides it, e.g. 100 to

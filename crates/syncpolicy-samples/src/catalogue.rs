@@ -100,8 +100,10 @@ pub const STANDARD_RULES: &[StandardRuleHeader] = rows![
     161, "In from AD - Device Common", "Inbound", "Join", "msDS-Device", "device", "Microsoft.InfromADDeviceCommon.001", ActiveDirectory;
 ];
 
-/// The documented `cloudFiltered` expression of "In from AD - User Join".
-pub const CLOUD_FILTERED: &str = "IIF(IsPresent([isCriticalSystemObject]) || IsNullOrEmpty([sAMAccountName]) || ([sAMAccountName] = \"SUPPORT_388945a0\") || (Left([sAMAccountName], 4) = \"AAD_\") || (Left([sAMAccountName], 5) = \"MSOL_\") || (Left([mailNickname], 14) = \"SystemMailbox{\") || ((Left([mailNickname], 4) = \"CAS_\") && (InStr([mailNickname], \"}\") > 0)) || ((Left([sAMAccountName], 4) = \"CAS_\") && (InStr([sAMAccountName], \"}\") > 0)) || (IsPresent([msExchRecipientTypeDetails]) && (BitAnd([msExchRecipientTypeDetails], &H21C07000) > 0)) || (InStr(Word([distinguishedName], 1, \",\"), \"\\0ACNF:\") > 0), True, NULL)";
+/// The `cloudFiltered` expression of "In from AD - User Join", as the product writes it (on one
+/// line here): its replication-conflict test is `InStr(DNComponent(CRef([dn]),1),"\\0ACNF:")`
+/// and its Exchange test `CBool(IIF(IsPresent(...), BitAnd(...) > 0, NULL))`.
+pub const CLOUD_FILTERED: &str = r#"IIF(IsPresent([isCriticalSystemObject]) || IsPresent([sAMAccountName]) = False || [sAMAccountName] = "SUPPORT_388945a0" || Left([mailNickname], 14) = "SystemMailbox{" || Left([sAMAccountName], 4) = "AAD_" || (Left([mailNickname], 4) = "CAS_" && (InStr([mailNickname], "}") > 0)) || (Left([sAMAccountName], 4) = "CAS_" && (InStr([sAMAccountName], "}") > 0)) || Left([sAMAccountName], 5) = "MSOL_" || CBool(IIF(IsPresent([msExchRecipientTypeDetails]),BitAnd([msExchRecipientTypeDetails],&H21C07000) > 0,NULL)) || CBool(InStr(DNComponent(CRef([dn]),1),"\\0ACNF:")>0), True, NULL)"#;
 
 /// The documented `userPrincipalName` expression of "In from AD - User Common".
 pub const USER_PRINCIPAL_NAME: &str = "IIF(IsPresent([userPrincipalName]), [userPrincipalName], IIF(IsPresent([sAMAccountName]), ([sAMAccountName] & \"@\" & %Domain.FQDN%), Error(\"AccountName is not present\")))";
@@ -217,7 +219,7 @@ pub fn build_standard_rule(h: &StandardRuleHeader, precedence: i32, id: String) 
             ]];
             rule.join_groups = sid_joins;
             rule.mappings = vec![expression(
-                "isCriticalSystemObject,sAMAccountName,mailNickname,msExchRecipientTypeDetails,distinguishedName",
+                "isCriticalSystemObject,sAMAccountName,mailNickname,msExchRecipientTypeDetails,dn",
                 "cloudFiltered",
                 CLOUD_FILTERED,
             )];

@@ -374,3 +374,20 @@ fn object_sid_string() {
         s("S-1-5-21-3623811015-3361044348-30300820-1013"),
     );
 }
+
+/// The shipped samples carry the same `cloudFiltered` and `userPrincipalName` expressions (on
+/// one line): the same trees as the product's layout above.
+#[test]
+fn samples_carry_the_same_expressions() {
+    let tree = |source: &str| {
+        let (expr, diagnostics) = syncpolicy_expr::parse(source);
+        assert!(diagnostics.is_empty(), "{source}: {diagnostics:?}");
+        expr.expect("parses").without_spans()
+    };
+    use syncpolicy_samples::catalogue;
+    assert_eq!(tree(catalogue::CLOUD_FILTERED), tree(CLOUD_FILTERED));
+    assert_eq!(
+        tree(catalogue::USER_PRINCIPAL_NAME),
+        tree(USER_PRINCIPAL_NAME)
+    );
+}
