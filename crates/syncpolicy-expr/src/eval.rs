@@ -7,8 +7,12 @@
 //! resolved to slots (each attribute is looked up in the object at most once per evaluation),
 //! chains of `||`, `&&` and `&` are flattened, and intermediate results borrow from the object,
 //! the parameters or the compiled literals instead of being copied (`Left`, `Right`, `Mid`,
-//! `DNComponent`, `CRef` and `%Parameter%` return borrowed text). The semantics are those of the
-//! straightforward [`crate::reference`] evaluator, which the tests compare against.
+//! `DNComponent`, `CRef` and `%Parameter%` return borrowed text). Conditions (`IIF` and
+//! `Switch` conditions, `||`/`&&` terms) are compiled to typed tests where they fit
+//! (`conditions.rs`), each next to the general tree it falls back to, and `Compiled::eval`
+//! follows `IIF` chains of such tests without setting up the general evaluator. The semantics
+//! are those of the straightforward [`crate::reference`] evaluator, which the tests compare
+//! against.
 //!
 //! Multi-valued attributes: when an attribute holding several values is used where a single
 //! value is needed (a `str`/`num`/... parameter, an operator operand), the enclosing expression
