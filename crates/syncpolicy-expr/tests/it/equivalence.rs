@@ -330,3 +330,49 @@ fn out_of_box_expressions_match_reference() {
     }
     assert_eq!(compared, expressions.len() * objects.len());
 }
+
+/// One compiled expression shared by threads that evaluate differently shaped objects at the
+/// same time (so the remembered attribute positions change under each other): every result
+/// is still the reference evaluator's.
+#[test]
+fn one_compiled_expression_shared_by_threads() {
+    let compiled = syncpolicy_expr::compile(crate::oob::CLOUD_FILTERED).expect("compiles");
+    let params = parameters();
+    let objects: Vec<SourceObject> = (0..400)
+        .map(|i| {
+            let mut o = SourceObject::new();
+            // Different attribute orders and presence from object to object.
+            let names = [
+                "sAMAccountName",
+                "mailNickname",
+                "dn",
+                "isCriticalSystemObject",
+            ];
+            for k in 0..names.len() {
+                let name = names[(i + k) % names.len()];
+                let text = TEXTS[(i * 7 + k) % TEXTS.len()];
+                if (i + k) % 5 != 0 && !(name == "isCriticalSystemObject" && i % 3 != 0) {
+                    o.insert(name, Value::Str(text.to_string()));
+                }
+            }
+            o
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for part in 0..2 {
+            let (compiled, objects, params) = (&compiled, &objects, &params);
+            scope.spawn(move || {
+                for round in 0..20 {
+                    for object in objects.iter().skip((part + round) % 2).step_by(2) {
+                        let env = Env::new(object, params);
+                        assert_eq!(
+                            format!("{:?}", compiled.eval(&env)),
+                            format!("{:?}", compiled.eval_reference(&env)),
+                            "{object:?}"
+                        );
+                    }
+                }
+            });
+        }
+    });
+}
