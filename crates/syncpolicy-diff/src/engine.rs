@@ -810,165 +810,114 @@ pub(crate) fn pair_keyed<T: Keyed>(old: &[T], new: &[T]) -> (Vec<Option<usize>>,
     (of_new, unpaired)
 }
 
+/// What a keyed list of items is called, where its items sit in the JSON and how a pair of
+/// items is compared, so that one walk, [`keyed`], can report the changes of metaverse
+/// attributes, metaverse object types and the partitions of a directory.
+struct KeyedList<'a, T> {
+    /// The area of the list's changes.
+    area: Area,
+    /// An item's readable label: `metaverse attribute 'cn'`.
+    label: &'a dyn Fn(&T) -> String,
+    /// The JSON path of the old item at a position (for a removed item).
+    old_path: &'a dyn Fn(usize) -> String,
+    /// The JSON path of the new item at a position (for an added or a compared item).
+    new_path: &'a dyn Fn(usize) -> String,
+    /// An item as readable text: the value of an added or a removed item.
+    show: fn(&T) -> String,
+    /// Reports how an old item and its new partner differ, on the new item.
+    compare: &'a dyn Fn(&mut Out, &Item, &T, &T),
+}
+
+/// Reports how the keyed list described by `list` differs between `old` and `new`. Items are
+/// paired by key (see [`pair_keyed`]); each new item, in order, is either reported added or
+/// compared with its partner by `list.compare`; then each old item without a partner, in
+/// order, is reported removed. Every change is of class configuration.
+fn keyed<T: Keyed>(out: &mut Out, old: &[T], new: &[T], list: &KeyedList<'_, T>) {
+    let (of_new, removed) = pair_keyed(old, new);
+    for (j, n) in new.iter().enumerate() {
+        let it = Item::new(list.area, ChangeClass::Configuration, (list.label)(n))
+            .json((list.new_path)(j));
+        match of_new[j] {
+            None => out.push(
+                ChangeKind::Added,
+                &it,
+                None,
+                it.json.clone(),
+                None,
+                Some((list.show)(n)),
+            ),
+            Some(i) => (list.compare)(out, &it, &old[i], n),
+        }
+    }
+    for i in removed {
+        let o = &old[i];
+        let it = Item::new(list.area, ChangeClass::Configuration, (list.label)(o));
+        out.push(
+            ChangeKind::Removed,
+            &it,
+            None,
+            Some((list.old_path)(i)),
+            Some((list.show)(o)),
+            None,
+        );
+    }
+}
+
+/// Reports a changed definition of the item `it`: `was` and `now` are the old and the new
+/// definition as text; `also` tells of a difference that the text does not show.
+fn definition(out: &mut Out, it: &Item, was: String, now: String, also: bool) {
+    if was != now || also {
+        out.modified(it, "definition", "", Some(was), Some(now));
+    }
+}
+
 fn metaverse(out: &mut Out, old: &Configuration, new: &Configuration) {
     let (o, n) = (&old.metaverse_extensions, &new.metaverse_extensions);
     if o == n {
         return;
     }
-    let render_attr = |a: &syncpolicy_model::config::MetaverseAttribute| {
-        format!(
-            "{} ({}{}{}{}, {})",
-            a.data_type.as_deref().unwrap_or("?"),
-            if a.multi_valued {
-                "multi-valued"
-            } else {
-                "single-valued"
+    let show_attribute = render::metaverse_attribute;
+    keyed(
+        out,
+        &o.attributes,
+        &n.attributes,
+        &KeyedList {
+            area: Area::MetaverseSchema,
+            label: &|a| format!("metaverse attribute '{}'", a.name.as_deref().unwrap_or("?")),
+            old_path: &paths::metaverse_attribute,
+            new_path: &paths::metaverse_attribute,
+            show: show_attribute,
+            compare: &|out, it, oa, na| {
+                let metadata =
+                    oa.sql_metadata != na.sql_metadata || oa.syntax_metadata != na.syntax_metadata;
+                definition(out, it, show_attribute(oa), show_attribute(na), metadata);
+                out.preserved(it, &oa.preserved, &na.preserved);
             },
-            if a.indexed { ", indexed" } else { "" },
-            if a.indexable { ", indexable" } else { "" },
-            if a.encrypted { ", encrypted" } else { "" },
-            a.supported_operations
-        )
-    };
-    let (of_new, removed) = pair_keyed(&o.attributes, &n.attributes);
-    for (j, na) in n.attributes.iter().enumerate() {
-        let label = format!(
-            "metaverse attribute '{}'",
-            na.name.as_deref().unwrap_or("?")
-        );
-        let it = Item::new(Area::MetaverseSchema, ChangeClass::Configuration, label)
-            .json(paths::metaverse_attribute(j));
-        match of_new[j] {
-            None => out.push(
-                ChangeKind::Added,
-                &it,
-                None,
-                it.json.clone(),
-                None,
-                Some(render_attr(na)),
-            ),
-            Some(i) => {
-                let oa = &o.attributes[i];
-                if render_attr(oa) != render_attr(na)
-                    || oa.sql_metadata != na.sql_metadata
-                    || oa.syntax_metadata != na.syntax_metadata
-                {
-                    out.modified(
-                        &it,
-                        "definition",
-                        "",
-                        Some(render_attr(oa)),
-                        Some(render_attr(na)),
-                    );
-                }
-                out.preserved(&it, &oa.preserved, &na.preserved);
-            }
-        }
-    }
-    for i in removed {
-        let oa = &o.attributes[i];
-        let it = Item::new(
-            Area::MetaverseSchema,
-            ChangeClass::Configuration,
-            format!(
-                "metaverse attribute '{}'",
-                oa.name.as_deref().unwrap_or("?")
-            ),
-        );
-        out.push(
-            ChangeKind::Removed,
-            &it,
-            None,
-            Some(paths::metaverse_attribute(i)),
-            Some(render_attr(oa)),
-            None,
-        );
-    }
-    let render_type = |t: &syncpolicy_model::config::MetaverseObjectType| {
-        let mut b: Vec<String> = t
-            .attribute_bindings
-            .iter()
-            .map(|b| {
-                let mut flags = Vec::new();
-                if b.is_anchor {
-                    flags.push("anchor");
-                }
-                if b.is_locked {
-                    flags.push("locked");
-                }
-                if b.is_required {
-                    flags.push("required");
-                }
-                let name = b.name.as_deref().unwrap_or("?").to_owned();
-                if flags.is_empty() {
-                    name
-                } else {
-                    format!("{name} ({})", flags.join(", "))
-                }
-            })
-            .collect();
-        b.sort_by_key(|s| s.to_lowercase());
-        format!(
-            "{}{}; bindings: {}",
-            t.class_type,
-            if t.locked { ", locked" } else { "" },
-            render::list(&b)
-        )
-    };
-    let (of_new, removed) = pair_keyed(&o.object_types, &n.object_types);
-    for (j, nt) in n.object_types.iter().enumerate() {
-        let it = Item::new(
-            Area::MetaverseSchema,
-            ChangeClass::Configuration,
-            format!(
-                "metaverse object type '{}'",
-                nt.name.as_deref().unwrap_or("?")
-            ),
-        )
-        .json(format!("{}.{}[{j}]", keys::TOP[6], keys::METAVERSE[1]));
-        match of_new[j] {
-            None => out.push(
-                ChangeKind::Added,
-                &it,
-                None,
-                it.json.clone(),
-                None,
-                Some(render_type(nt)),
-            ),
-            Some(i) => {
-                let ot = &o.object_types[i];
-                if render_type(ot) != render_type(nt) {
-                    out.modified(
-                        &it,
-                        "definition",
-                        "",
-                        Some(render_type(ot)),
-                        Some(render_type(nt)),
-                    );
-                }
-                out.preserved(&it, &ot.preserved, &nt.preserved);
-            }
-        }
-    }
-    for i in removed {
-        let ot = &o.object_types[i];
-        let it = Item::new(
-            Area::MetaverseSchema,
-            ChangeClass::Configuration,
-            format!(
-                "metaverse object type '{}'",
-                ot.name.as_deref().unwrap_or("?")
-            ),
-        );
-        out.push(
-            ChangeKind::Removed,
-            &it,
-            None,
-            Some(format!("{}.{}[{i}]", keys::TOP[6], keys::METAVERSE[1])),
-            Some(render_type(ot)),
-            None,
-        );
-    }
+        },
+    );
+    let show_type = render::metaverse_object_type;
+    let type_path = |i: usize| format!("{}.{}[{i}]", keys::TOP[6], keys::METAVERSE[1]);
+    keyed(
+        out,
+        &o.object_types,
+        &n.object_types,
+        &KeyedList {
+            area: Area::MetaverseSchema,
+            label: &|t| {
+                format!(
+                    "metaverse object type '{}'",
+                    t.name.as_deref().unwrap_or("?")
+                )
+            },
+            old_path: &type_path,
+            new_path: &type_path,
+            show: show_type,
+            compare: &|out, it, ot, nt| {
+                definition(out, it, show_type(ot), show_type(nt), false);
+                out.preserved(it, &ot.preserved, &nt.preserved);
+            },
+        },
+    );
     out.preserved(
         &Item::new(
             Area::MetaverseSchema,
@@ -1391,39 +1340,20 @@ fn partitions(
         return;
     }
     let pk = keys::PARTITION;
-    let (of_new, removed) = pair_keyed(old, new);
-    for (j, np) in new.iter().enumerate() {
-        let it = Item::new(
-            Area::Partitions,
-            ChangeClass::Configuration,
-            format!("{dir} / partition {}", partition_name(np)),
-        )
-        .json(paths::partition(n_dir, j, None));
-        let Some(i) = of_new[j] else {
-            out.push(
-                ChangeKind::Added,
-                &it,
-                None,
-                it.json.clone(),
-                None,
-                Some(render::partition(np)),
-            );
-            continue;
-        };
-        let op = &old[i];
+    let compare = |out: &mut Out, it: &Item, op: &Partition, np: &Partition| {
         if op == np {
-            continue;
+            return;
         }
         let fqdn = |f: &Option<String>| opt(f).map(|s| s.to_lowercase());
         if fqdn(&op.fqdn) != fqdn(&np.fqdn) {
-            out.modified(&it, "domain", pk[0], opt(&op.fqdn), opt(&np.fqdn));
+            out.modified(it, "domain", pk[0], opt(&op.fqdn), opt(&np.fqdn));
         }
-        out.bool_field(&it, "selected", pk[2], op.selected, np.selected);
+        out.bool_field(it, "selected", pk[2], op.selected, np.selected);
         // Preferred domain controllers are tried in order: order matters.
         let dcs = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
         if dcs(&op.preferred_controllers) != dcs(&np.preferred_controllers) {
             out.modified(
-                &it,
+                it,
                 "preferred domain controllers",
                 pk[3],
                 Some(render::list(&op.preferred_controllers)),
@@ -1431,7 +1361,7 @@ fn partitions(
             );
         }
         out.set_field(
-            &it,
+            it,
             "connectivity options",
             pk[4],
             &op.connectivity_options,
@@ -1439,7 +1369,7 @@ fn partitions(
             lower,
         );
         out.set_members(
-            &it,
+            it,
             "OU inclusion",
             pk[5],
             &op.inclusions,
@@ -1447,31 +1377,28 @@ fn partitions(
             dn,
         );
         out.set_members(
-            &it,
+            it,
             "OU exclusion",
             pk[6],
             &op.exclusions,
             &np.exclusions,
             dn,
         );
-        out.preserved(&it, &op.preserved, &np.preserved);
-    }
-    for i in removed {
-        let op = &old[i];
-        let it = Item::new(
-            Area::Partitions,
-            ChangeClass::Configuration,
-            format!("{dir} / partition {}", partition_name(op)),
-        );
-        out.push(
-            ChangeKind::Removed,
-            &it,
-            None,
-            Some(paths::partition(o_dir, i, None)),
-            Some(render::partition(op)),
-            None,
-        );
-    }
+        out.preserved(it, &op.preserved, &np.preserved);
+    };
+    keyed(
+        out,
+        old,
+        new,
+        &KeyedList {
+            area: Area::Partitions,
+            label: &|p| format!("{dir} / partition {}", partition_name(p)),
+            old_path: &|i| paths::partition(o_dir, i, None),
+            new_path: &|j| paths::partition(n_dir, j, None),
+            show: render::partition,
+            compare: &compare,
+        },
+    );
 }
 
 /// The name of a connector identifier in a configuration (the identifier itself when unknown).

@@ -2,7 +2,7 @@
 //! changes.
 
 use std::fmt::Write as _;
-use syncpolicy_model::config::Partition;
+use syncpolicy_model::config::{MetaverseAttribute, MetaverseObjectType, Partition};
 use syncpolicy_model::enums::FlowType;
 use syncpolicy_model::rule::{AttributeMapping, JoinCondition, ScopeCondition, SyncRule};
 
@@ -139,6 +139,57 @@ pub(crate) fn partition(p: &Partition) -> String {
     }
     o.pop();
     o
+}
+
+/// A metaverse attribute definition as one line: `String (single-valued, indexed, ReadWrite)`.
+pub(crate) fn metaverse_attribute(a: &MetaverseAttribute) -> String {
+    format!(
+        "{} ({}{}{}{}, {})",
+        a.data_type.as_deref().unwrap_or("?"),
+        if a.multi_valued {
+            "multi-valued"
+        } else {
+            "single-valued"
+        },
+        if a.indexed { ", indexed" } else { "" },
+        if a.indexable { ", indexable" } else { "" },
+        if a.encrypted { ", encrypted" } else { "" },
+        a.supported_operations
+    )
+}
+
+/// A metaverse object type definition as one line: its class type, `locked` when so, and its
+/// attribute bindings (each with its flags) in order of name, case ignored.
+pub(crate) fn metaverse_object_type(t: &MetaverseObjectType) -> String {
+    let mut b: Vec<String> = t
+        .attribute_bindings
+        .iter()
+        .map(|b| {
+            let mut flags = Vec::new();
+            if b.is_anchor {
+                flags.push("anchor");
+            }
+            if b.is_locked {
+                flags.push("locked");
+            }
+            if b.is_required {
+                flags.push("required");
+            }
+            let name = b.name.as_deref().unwrap_or("?").to_owned();
+            if flags.is_empty() {
+                name
+            } else {
+                format!("{name} ({})", flags.join(", "))
+            }
+        })
+        .collect();
+    b.sort_by_key(|s| s.to_lowercase());
+    format!(
+        "{}{}; bindings: {}",
+        t.class_type,
+        if t.locked { ", locked" } else { "" },
+        list(&b)
+    )
 }
 
 /// A list for display: the items joined with `, `, or `(none)`.
