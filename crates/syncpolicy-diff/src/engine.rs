@@ -812,7 +812,7 @@ pub(crate) fn pair_keyed<T: Keyed>(old: &[T], new: &[T]) -> (Vec<Option<usize>>,
 
 /// What a keyed list of items is called, where its items sit in the JSON and how a pair of
 /// items is compared, so that one walk, [`keyed`], can report the changes of metaverse
-/// attributes, metaverse object types and the partitions of a directory.
+/// attributes, metaverse object types, directory extensions and the partitions of a directory.
 struct KeyedList<'a, T> {
     /// The area of the list's changes.
     area: Area,
@@ -960,60 +960,30 @@ fn entra(out: &mut Out, old: &Configuration, new: &Configuration) {
         o.connector_id.as_deref(),
         n.connector_id.as_deref(),
     );
-    let ext = |e: &syncpolicy_model::config::DirectoryExtensionAttribute| {
-        format!(
-            "{}.{} ({}{})",
-            e.object_class.as_deref().unwrap_or("?"),
-            e.attribute.as_deref().unwrap_or("?"),
-            e.data_type.as_deref().unwrap_or("?"),
-            if e.multi_valued { ", multi-valued" } else { "" }
-        )
-    };
     if o.directory_extensions != n.directory_extensions {
-        let (of_new, removed) = pair_keyed(&o.directory_extensions, &n.directory_extensions);
-        for (j, ne) in n.directory_extensions.iter().enumerate() {
-            let label = format!(
-                "Entra ID / directory extension '{}.{}'",
-                ne.object_class.as_deref().unwrap_or("?"),
-                ne.attribute.as_deref().unwrap_or("?")
-            );
-            let item = Item::new(Area::EntraDirectory, ChangeClass::Configuration, label)
-                .json(paths::directory_extension(j));
-            match of_new[j] {
-                None => out.push(
-                    ChangeKind::Added,
-                    &item,
-                    None,
-                    item.json.clone(),
-                    None,
-                    Some(ext(ne)),
-                ),
-                Some(i) => {
-                    let oe = &o.directory_extensions[i];
-                    if ext(oe) != ext(ne) {
-                        out.modified(&item, "definition", "", Some(ext(oe)), Some(ext(ne)));
-                    }
-                    out.preserved(&item, &oe.preserved, &ne.preserved);
-                }
-            }
-        }
-        for i in removed {
-            let oe = &o.directory_extensions[i];
-            let label = format!(
-                "Entra ID / directory extension '{}.{}'",
-                oe.object_class.as_deref().unwrap_or("?"),
-                oe.attribute.as_deref().unwrap_or("?")
-            );
-            let item = Item::new(Area::EntraDirectory, ChangeClass::Configuration, label);
-            out.push(
-                ChangeKind::Removed,
-                &item,
-                None,
-                Some(paths::directory_extension(i)),
-                Some(ext(oe)),
-                None,
-            );
-        }
+        let show = render::directory_extension;
+        keyed(
+            out,
+            &o.directory_extensions,
+            &n.directory_extensions,
+            &KeyedList {
+                area: Area::EntraDirectory,
+                label: &|e| {
+                    format!(
+                        "Entra ID / directory extension '{}.{}'",
+                        e.object_class.as_deref().unwrap_or("?"),
+                        e.attribute.as_deref().unwrap_or("?")
+                    )
+                },
+                old_path: &paths::directory_extension,
+                new_path: &paths::directory_extension,
+                show,
+                compare: &|out, it, oe, ne| {
+                    definition(out, it, show(oe), show(ne), false);
+                    out.preserved(it, &oe.preserved, &ne.preserved);
+                },
+            },
+        );
     }
     let (oa, na) = (&o.exported_attributes, &n.exported_attributes);
     if oa != na {

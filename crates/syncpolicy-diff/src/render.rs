@@ -2,7 +2,9 @@
 //! changes.
 
 use std::fmt::Write as _;
-use syncpolicy_model::config::{MetaverseAttribute, MetaverseObjectType, Partition};
+use syncpolicy_model::config::{
+    DirectoryExtensionAttribute, MetaverseAttribute, MetaverseObjectType, Partition,
+};
 use syncpolicy_model::enums::FlowType;
 use syncpolicy_model::rule::{AttributeMapping, JoinCondition, ScopeCondition, SyncRule};
 
@@ -139,6 +141,17 @@ pub(crate) fn partition(p: &Partition) -> String {
     }
     o.pop();
     o
+}
+
+/// A directory extension attribute as one line: `user.extAttr (String, multi-valued)`.
+pub(crate) fn directory_extension(e: &DirectoryExtensionAttribute) -> String {
+    format!(
+        "{}.{} ({}{})",
+        e.object_class.as_deref().unwrap_or("?"),
+        e.attribute.as_deref().unwrap_or("?"),
+        e.data_type.as_deref().unwrap_or("?"),
+        if e.multi_valued { ", multi-valued" } else { "" }
+    )
 }
 
 /// A metaverse attribute definition as one line: `String (single-valued, indexed, ReadWrite)`.
