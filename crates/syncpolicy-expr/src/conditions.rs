@@ -101,8 +101,9 @@ pub(crate) struct Inputs<'s, 'a> {
 }
 
 impl Test {
-    /// The answer, or `None` when this case is left to the general tree. Inlined into the
-    /// evaluator's loop over a chain's terms, so a test costs a jump and its own work.
+    /// The answer, or `None` when this case is left to the general tree. Inlined where tests
+    /// are run (the evaluator, the loops over `||`/`&&` terms), so a test costs a jump and its
+    /// own work.
     #[inline(always)]
     pub(crate) fn run(&self, inputs: &Inputs<'_, '_>) -> Option<bool> {
         match self {

@@ -23,7 +23,7 @@
 //! are passed to.
 
 use crate::ast::{BinOp, Constant, Expr, ExprKind};
-use crate::catalogue::{self, Func, Param};
+use crate::catalogue::{self, Func};
 use crate::conditions::{self, Cond, Inputs, Test};
 use crate::diagnostic::Span;
 use crate::env::{AttrKey, Env};
@@ -593,7 +593,8 @@ struct Evaluator<'a> {
     rng: u64,
 }
 
-fn err(kind: EvalErrorKind, span: Span, message: impl Into<String>) -> EvalError {
+/// An evaluation error of `kind` at `span` (also used by the reference evaluator).
+pub(crate) fn err(kind: EvalErrorKind, span: Span, message: impl Into<String>) -> EvalError {
     EvalError {
         kind,
         message: message.into(),
@@ -601,7 +602,8 @@ fn err(kind: EvalErrorKind, span: Span, message: impl Into<String>) -> EvalError
     }
 }
 
-fn fn_err(e: FnError, span: Span) -> EvalError {
+/// A function's error, reported at `span`.
+pub(crate) fn fn_err(e: FnError, span: Span) -> EvalError {
     err(e.kind, span, e.message)
 }
 
@@ -728,21 +730,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `||` (`stop` true: the first true term decides) or `&&` (`stop` false), left to right.
-    /// Test terms are run in line.
     fn chain(&mut self, terms: &'a [Cond<Node>], stop: bool) -> Result<bool, Flow<'a>> {
         for term in terms {
-            let answer = match term {
-                Cond::Test { test, .. } if self.bindings.is_empty() => test.run(&Inputs {
-                    slots: &self.slots,
-                    parameters: self.env.parameters,
-                }),
-                _ => None,
-            };
-            let b = match answer {
-                Some(b) => b,
-                None => self.cond(term)?,
-            };
-            if b == stop {
+            if self.cond(term)? == stop {
                 return Ok(stop);
             }
         }
@@ -913,7 +903,7 @@ impl<'a> Evaluator<'a> {
             env: self.env,
             rng: &mut self.rng,
         };
-        lifted(&mut ctx, func, func.spec().params, &args)
+        functions::apply_lifted(&mut ctx, func, &args)
             .map(Out::Own)
             .map_err(|e| flow(e, span))
     }
@@ -1092,7 +1082,7 @@ impl<'a> Evaluator<'a> {
             env: self.env,
             rng: &mut self.rng,
         };
-        lifted(&mut ctx, func, spec.params, &args[..n])
+        functions::apply_lifted(&mut ctx, func, &args[..n])
             .map(Out::Own)
             .map_err(|e| flow(e, span))
     }
@@ -1223,29 +1213,6 @@ fn internal() -> FnError {
         kind: EvalErrorKind::Type,
         message: "internal error: a string was expected".into(),
     }
-}
-
-/// Applies `func`, mapping it over the values of any collection given in a single-value
-/// position.
-fn lifted(
-    ctx: &mut CallContext<'_, '_>,
-    func: Func,
-    params: &[Param],
-    args: &[Cow<'_, Value>],
-) -> Result<Value, FnError> {
-    let multi = args.iter().enumerate().find(|(i, a)| {
-        matches!(***a, Value::Multi(_)) && params.get(*i).is_some_and(|p| p.is_scalar())
-    });
-    if let Some((i, a)) = multi {
-        let mut out = Vec::new();
-        for v in a.values() {
-            let mut copy: Vec<Cow<'_, Value>> = args.to_vec();
-            copy[i] = Cow::Owned(v.clone());
-            out.push(lifted(ctx, func, params, &copy)?);
-        }
-        return Ok(Value::multi(out));
-    }
-    functions::apply(ctx, func, args)
 }
 
 fn arity<'a>(func: Func, span: Span) -> Flow<'a> {

@@ -787,6 +787,30 @@ fn collection_index(values: &[Value], i: i64) -> Option<&Value> {
     values.get((i - 1) as usize)
 }
 
+/// Applies `func`, mapping it over the values of any collection given in a position that takes
+/// one value (a `str`/`num`/... parameter): the function is applied once per value and the
+/// results are collected. Both evaluators call functions through this.
+pub(crate) fn apply_lifted(
+    ctx: &mut CallContext<'_, '_>,
+    func: Func,
+    args: &[Cow<'_, Value>],
+) -> F<Value> {
+    let params = func.spec().params;
+    let multi = args.iter().enumerate().find(|(i, a)| {
+        matches!(***a, Value::Multi(_)) && params.get(*i).is_some_and(|p| p.is_scalar())
+    });
+    if let Some((i, a)) = multi {
+        let mut out = Vec::new();
+        for v in a.values() {
+            let mut copy: Vec<Cow<'_, Value>> = args.to_vec();
+            copy[i] = Cow::Owned(v.clone());
+            out.push(apply_lifted(ctx, func, &copy)?);
+        }
+        return Ok(Value::multi(out));
+    }
+    apply(ctx, func, args)
+}
+
 pub(crate) fn apply(
     ctx: &mut CallContext<'_, '_>,
     func: Func,

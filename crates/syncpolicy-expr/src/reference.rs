@@ -4,11 +4,11 @@
 //! errors) on random expressions and objects. It is not meant for the hot path.
 
 use crate::ast::{BinOp, Constant, Expr, ExprKind};
-use crate::catalogue::{self, Func, Param};
+use crate::catalogue::{self, Func};
 use crate::diagnostic::Span;
 use crate::env::Env;
-use crate::eval::{EvalError, EvalErrorKind};
-use crate::functions::{self, CallContext, FnError};
+use crate::eval::{err, fn_err, EvalError, EvalErrorKind};
+use crate::functions::{self, CallContext};
 use crate::value::Value;
 use std::borrow::Cow;
 
@@ -110,18 +110,6 @@ struct Evaluator<'a> {
     /// `$variable` → value, innermost last.
     variables: Vec<(&'a str, Value)>,
     rng: u64,
-}
-
-fn err(kind: EvalErrorKind, span: Span, message: impl Into<String>) -> EvalError {
-    EvalError {
-        kind,
-        message: message.into(),
-        span,
-    }
-}
-
-fn fn_err(e: FnError, span: Span) -> EvalError {
-    err(e.kind, span, e.message)
 }
 
 impl<'a> Evaluator<'a> {
@@ -329,33 +317,10 @@ impl<'a> Evaluator<'a> {
             env: &self.env,
             rng: &mut self.rng,
         };
-        lifted(&mut ctx, func, spec.params, &values[..n])
+        functions::apply_lifted(&mut ctx, func, &values[..n])
             .map(Cow::Owned)
             .map_err(|e| Flow::from(fn_err(e, span)))
     }
-}
-
-/// Applies `func`, mapping it over the values of any collection given in a single-value
-/// position.
-fn lifted(
-    ctx: &mut CallContext<'_, '_>,
-    func: Func,
-    params: &[Param],
-    args: &[Cow<'_, Value>],
-) -> Result<Value, FnError> {
-    let multi = args.iter().enumerate().find(|(i, a)| {
-        matches!(***a, Value::Multi(_)) && params.get(*i).is_some_and(|p| p.is_scalar())
-    });
-    if let Some((i, a)) = multi {
-        let mut out = Vec::new();
-        for v in a.values() {
-            let mut copy: Vec<Cow<'_, Value>> = args.to_vec();
-            copy[i] = Cow::Owned(v.clone());
-            out.push(lifted(ctx, func, params, &copy)?);
-        }
-        return Ok(Value::multi(out));
-    }
-    functions::apply(ctx, func, args)
 }
 
 fn arity<'a>(func: Func, span: Span) -> Flow<'a> {
