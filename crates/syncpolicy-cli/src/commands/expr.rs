@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::diagnostic::{line_column, render, ExprDiagnostic, Severity};
 use syncpolicy_expr::env::{Env, Parameters};
+use syncpolicy_expr::eval::EvalErrorKind;
 use syncpolicy_expr::object::{parse_object, value_to_json, ObjectInput};
 use syncpolicy_expr::time::DateTime;
 use syncpolicy_expr::value::Value;
@@ -261,11 +262,19 @@ fn run_eval(args: &EvalArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         (Format::Text, Ok(value)) => print_value(value),
         (Format::Text, Err(e)) => {
-            let diagnostic = ExprDiagnostic::error(
+            let mut diagnostic = ExprDiagnostic::error(
                 syncpolicy_expr::diagnostic::ExprDiagnosticKind::TypeMismatch,
                 e.span,
                 e.to_string(),
             );
+            if e.kind == EvalErrorKind::MissingParameter {
+                // The span is the `%Name%` reference.
+                let name = args
+                    .expression
+                    .get(e.span.start..e.span.end)
+                    .map_or("Name", |p| p.trim_matches('%'));
+                diagnostic = diagnostic.with_hint(format!("give it with --param {name}=VALUE"));
+            }
             let rendered = render(&args.expression, &[diagnostic], ctx.color_stdout);
             // Replace the header with the evaluation error's own kind.
             let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);

@@ -3,6 +3,7 @@
 mod changes;
 mod deployment;
 mod diff;
+mod expr;
 mod help;
 mod install;
 mod migrate;
