@@ -1,0 +1,2 @@
+//! The presentation layer: view models of every report the tool prints, and their renderers
+//! (text, markdown, JSON, HTML), shared by every front end.
