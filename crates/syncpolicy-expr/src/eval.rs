@@ -48,6 +48,9 @@ pub enum EvalErrorKind {
     MissingParameter,
     /// `Now()` without a clock in the environment.
     MissingClock,
+    /// The result would pass a size limit ([`crate::value::MAX_TEXT_BYTES`],
+    /// [`crate::value::MAX_VALUES`], [`crate::value::MAX_TOTAL_BYTES`]).
+    TooLarge,
 }
 
 impl EvalErrorKind {
@@ -60,6 +63,7 @@ impl EvalErrorKind {
             EvalErrorKind::Arithmetic => "arithmetic",
             EvalErrorKind::MissingParameter => "missing-parameter",
             EvalErrorKind::MissingClock => "missing-clock",
+            EvalErrorKind::TooLarge => "too-large",
         }
     }
 }
@@ -439,6 +443,7 @@ impl Compiled {
             bindings: Vec::new(),
             variables: Vec::new(),
             rng: env.seed ^ 0x9E37_79B9_7F4A_7C15,
+            span: self.expr.span,
         };
         match ev.boundary(node) {
             Ok(v) => Ok(v.into_owned()),
@@ -591,6 +596,9 @@ struct Evaluator<'a> {
     /// `$variable` → value, innermost last.
     variables: Vec<(&'a str, Value)>,
     rng: u64,
+    /// The whole expression's span (where a per-value re-evaluation that grows too large is
+    /// reported).
+    span: Span,
 }
 
 /// An evaluation error of `kind` at `span` (also used by the reference evaluator).
@@ -629,14 +637,14 @@ impl<'a> Evaluator<'a> {
                     .get(name)
                     .map(|v| v.values().to_vec())
                     .unwrap_or_default();
-                let mut out = Vec::with_capacity(values.len());
+                let mut out = functions::Collect::with_capacity(values.len());
                 for v in values {
                     self.bindings.push((slot, v));
                     let r = self.boundary(node).map(Out::into_owned);
                     self.bindings.pop();
-                    out.push(r?);
+                    out.push(r?).map_err(|e| flow(e, self.span))?;
                 }
-                Ok(Out::Own(Value::multi(out)))
+                Ok(Out::Own(out.finish()))
             }
             other => other,
         }
@@ -956,6 +964,7 @@ impl<'a> Evaluator<'a> {
             let b = r
                 .text()
                 .map_err(|_| flow(functions::concat_error(&r.as_value()), *span))?;
+            functions::check_text(buf.len() + b.len()).map_err(|e| flow(e, *span))?;
             buf.push_str(&b);
         }
         Ok(match text {
@@ -1028,19 +1037,19 @@ impl<'a> Evaluator<'a> {
             v if v.is_null() => Vec::new(),
             v => vec![v],
         };
-        let mut out = Vec::with_capacity(items.len());
+        let mut out = functions::Collect::with_capacity(items.len());
         for item in items {
             self.variables.push((name, item));
             let r = self.boundary(body).map(Out::into_owned);
             let (_, item) = self.variables.pop().unwrap_or((name, Value::Null));
             let r = r?;
             if func == Func::Select {
-                out.push(r);
+                out.push(r).map_err(|e| flow(e, span))?;
             } else if functions::truthy(&r).map_err(|e| fn_err(e, span))? {
-                out.push(item);
+                out.push(item).map_err(|e| flow(e, span))?;
             }
         }
-        Ok(Out::Own(Value::multi(out)))
+        Ok(Out::Own(out.finish()))
     }
 
     fn ordinary(&mut self, func: Func, args: &'a [Node], span: Span) -> R<'a> {

@@ -11,7 +11,7 @@ use crate::encoding::{
 use crate::env::Env;
 use crate::eval::EvalErrorKind;
 use crate::time::DateTime;
-use crate::value::Value;
+use crate::value::{Value, MAX_TEXT_BYTES, MAX_TOTAL_BYTES, MAX_VALUES};
 use sha1::{Digest, Sha1};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -44,6 +44,121 @@ fn arith_err<T>(message: impl Into<String>) -> F<T> {
         kind: EvalErrorKind::Arithmetic,
         message: message.into(),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Size limits: every function and operator that builds text or a collection checks the size it
+// is about to build against the limits of `value`, before allocating.
+
+/// The error of text that would pass [`MAX_TEXT_BYTES`].
+pub(crate) fn text_too_large(bytes: usize) -> FnError {
+    FnError {
+        kind: EvalErrorKind::TooLarge,
+        message: format!(
+            "the result would be {bytes} bytes of text, more than the limit of {MAX_TEXT_BYTES} bytes (1 MiB)"
+        ),
+    }
+}
+
+/// Checks that text of `bytes` bytes may be built.
+#[inline]
+pub(crate) fn check_text(bytes: usize) -> F<()> {
+    if bytes > MAX_TEXT_BYTES {
+        Err(text_too_large(bytes))
+    } else {
+        Ok(())
+    }
+}
+
+fn too_many_values() -> FnError {
+    FnError {
+        kind: EvalErrorKind::TooLarge,
+        message: format!("the result would hold more than {MAX_VALUES} values (the limit)"),
+    }
+}
+
+fn collection_too_large(bytes: usize) -> FnError {
+    FnError {
+        kind: EvalErrorKind::TooLarge,
+        message: format!(
+            "the values would hold {bytes} bytes of text, more than the limit of {MAX_TOTAL_BYTES} bytes (16 MiB) for one collection"
+        ),
+    }
+}
+
+/// Checks a finished result against the limits (for results whose size is bounded by their
+/// arguments' and so is known only once built, such as `UCase` or `ConvertToBase64`).
+#[inline]
+pub(crate) fn check_result(v: &Value) -> F<()> {
+    match v {
+        Value::Str(s) | Value::Ref(s) => check_text(s.len()),
+        Value::Bin(b) => check_text(b.len()),
+        Value::Multi(values) => {
+            if values.len() > MAX_VALUES {
+                return Err(too_many_values());
+            }
+            let bytes = v.size();
+            if bytes > MAX_TOTAL_BYTES {
+                return Err(collection_too_large(bytes));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Builds a collection the way [`Value::multi`] does (nested collections flattened, nulls
+/// dropped, empty is `Null`), checking the limits as each value arrives, so that no collection
+/// larger than the limits is ever held.
+pub(crate) struct Collect {
+    out: Vec<Value>,
+    bytes: usize,
+}
+
+impl Collect {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Collect {
+            out: Vec::with_capacity(n.min(MAX_VALUES)),
+            bytes: 0,
+        }
+    }
+
+    /// Adds one result (a collection adds each of its values).
+    pub(crate) fn push(&mut self, v: Value) -> F<()> {
+        match v {
+            Value::Null => Ok(()),
+            Value::Multi(inner) => {
+                for v in inner {
+                    if !v.is_null() {
+                        self.add(v)?;
+                    }
+                }
+                Ok(())
+            }
+            v => self.add(v),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, v: Value) -> F<()> {
+        if self.out.len() >= MAX_VALUES {
+            return Err(too_many_values());
+        }
+        self.bytes += v.size();
+        if self.bytes > MAX_TOTAL_BYTES {
+            return Err(collection_too_large(self.bytes));
+        }
+        self.out.push(v);
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> Value {
+        if self.out.is_empty() {
+            Value::Null
+        } else {
+            Value::Multi(self.out)
+        }
+    }
 }
 
 /// What a function may use besides its arguments.
@@ -214,11 +329,13 @@ fn lower_same_length(s: &str) -> String {
 
 pub(crate) fn map_unary(v: &Value, f: fn(&Value) -> F<Value>) -> F<Value> {
     match v {
-        Value::Multi(values) => values
-            .iter()
-            .map(f)
-            .collect::<F<Vec<_>>>()
-            .map(Value::multi),
+        Value::Multi(values) => {
+            let mut out = Collect::with_capacity(values.len());
+            for v in values {
+                out.push(f(v)?)?;
+            }
+            Ok(out.finish())
+        }
         v => f(v),
     }
 }
@@ -236,23 +353,24 @@ pub(crate) fn negate(v: &Value) -> F<Value> {
 /// Applies an infix operator (not `&&`/`||`), mapping over collections.
 pub(crate) fn binary(op: BinOp, l: &Value, r: &Value) -> F<Value> {
     if let Value::Multi(values) = l {
-        return values
-            .iter()
-            .map(|v| binary(op, v, r))
-            .collect::<F<Vec<_>>>()
-            .map(Value::multi);
+        let mut out = Collect::with_capacity(values.len());
+        for v in values {
+            out.push(binary(op, v, r)?)?;
+        }
+        return Ok(out.finish());
     }
     if let Value::Multi(values) = r {
-        return values
-            .iter()
-            .map(|v| binary(op, l, v))
-            .collect::<F<Vec<_>>>()
-            .map(Value::multi);
+        let mut out = Collect::with_capacity(values.len());
+        for v in values {
+            out.push(binary(op, l, v)?)?;
+        }
+        return Ok(out.finish());
     }
     match op {
         BinOp::Concat => {
             let a = text(l).map_err(|_| concat_error(l))?;
             let b = text(r).map_err(|_| concat_error(r))?;
+            check_text(a.len() + b.len())?;
             let mut s = String::with_capacity(a.len() + b.len());
             s.push_str(&a);
             s.push_str(&b);
@@ -517,6 +635,7 @@ fn pad(s: &str, len: i64, ch: &str, at_left: bool) -> F<String> {
             "cannot pad to {len} characters (at most {MAX_PAD})"
         ));
     }
+    check_text(s.len() + c.len_utf8() * (len - have) as usize)?;
     let fill: String = std::iter::repeat_n(c, (len - have) as usize).collect();
     Ok(if at_left {
         fill + s
@@ -545,6 +664,19 @@ fn replace_chars(s: &str, pattern: &str) -> F<String> {
             ));
         };
         map.push((c, to));
+    }
+    // The result is at most this long; count exactly only when that passes the limit.
+    let longest = map.iter().map(|(_, to)| to.len()).max().unwrap_or(0);
+    if s.len().saturating_mul(longest.max(1)) > MAX_TEXT_BYTES {
+        let exact: usize = s
+            .chars()
+            .map(|c| {
+                map.iter()
+                    .find(|(from, _)| *from == c)
+                    .map_or(c.len_utf8(), |(_, to)| to.len())
+            })
+            .sum();
+        check_text(exact)?;
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -780,6 +912,45 @@ fn cnum(v: &Value) -> F<i64> {
     }
 }
 
+/// The values without repeats, first occurrences in order. Strings, references, numbers,
+/// Booleans and binary values are found again through a hash set (so a large collection takes
+/// linear time); the rare other values are compared one by one.
+fn remove_duplicates(values: &[Value]) -> Vec<Value> {
+    #[derive(PartialEq, Eq, Hash)]
+    enum Key<'a> {
+        Str(&'a str),
+        Ref(&'a str),
+        Num(i64),
+        Bool(bool),
+        Bin(&'a [u8]),
+    }
+    let mut seen: std::collections::HashSet<Key<'_>> = std::collections::HashSet::new();
+    let mut others: Vec<&Value> = Vec::new();
+    let mut out = Vec::new();
+    for v in values {
+        let key = match v {
+            Value::Str(s) => Some(Key::Str(s)),
+            Value::Ref(s) => Some(Key::Ref(s)),
+            Value::Num(n) => Some(Key::Num(*n)),
+            Value::Bool(b) => Some(Key::Bool(*b)),
+            Value::Bin(b) => Some(Key::Bin(b)),
+            _ => None,
+        };
+        let new = match key {
+            Some(k) => seen.insert(k),
+            None if others.contains(&v) => false,
+            None => {
+                others.push(v);
+                true
+            }
+        };
+        if new {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
 fn collection_index(values: &[Value], i: i64) -> Option<&Value> {
     if i < 1 {
         return None;
@@ -800,15 +971,17 @@ pub(crate) fn apply_lifted(
         matches!(***a, Value::Multi(_)) && params.get(*i).is_some_and(|p| p.is_scalar())
     });
     if let Some((i, a)) = multi {
-        let mut out = Vec::new();
+        let mut out = Collect::with_capacity(a.values().len());
         for v in a.values() {
             let mut copy: Vec<Cow<'_, Value>> = args.to_vec();
             copy[i] = Cow::Owned(v.clone());
-            out.push(apply_lifted(ctx, func, &copy)?);
+            out.push(apply_lifted(ctx, func, &copy)?)?;
         }
-        return Ok(Value::multi(out));
+        return Ok(out.finish());
     }
-    apply(ctx, func, args)
+    let v = apply(ctx, func, args)?;
+    check_result(&v)?;
+    Ok(v)
 }
 
 pub(crate) fn apply(
@@ -1106,6 +1279,9 @@ pub(crate) fn apply(
                 .iter()
                 .map(|v| text(v).map(Cow::into_owned))
                 .collect::<F<Vec<_>>>()?;
+            let joined = parts.iter().map(String::len).sum::<usize>()
+                + delimiter.len() * parts.len().saturating_sub(1);
+            check_text(joined)?;
             Ok(Value::Str(parts.join(&delimiter)))
         }
         Split => {
@@ -1120,24 +1296,18 @@ pub(crate) fn apply(
                     "the delimiter must be one character, found \"{d}\""
                 ));
             };
-            let parts: Vec<Value> = if a2.is_null() || num(a2)? <= 0 {
-                s.split(c).map(|p| Value::Str(p.to_string())).collect()
+            let limit = if a2.is_null() || num(a2)? <= 0 {
+                usize::MAX
             } else {
-                s.splitn(num(a2)? as usize, c)
-                    .map(|p| Value::Str(p.to_string()))
-                    .collect()
+                num(a2)? as usize
             };
-            Ok(Value::multi(parts))
-        }
-        RemoveDuplicates => {
-            let mut out: Vec<Value> = Vec::new();
-            for v in a0.values() {
-                if !out.contains(v) {
-                    out.push(v.clone());
-                }
+            let mut out = Collect::with_capacity(0);
+            for p in s.splitn(limit, c) {
+                out.push(Value::Str(p.to_string()))?;
             }
-            Ok(Value::multi(out))
+            Ok(out.finish())
         }
+        RemoveDuplicates => Ok(Value::multi(remove_duplicates(a0.values()))),
 
         // Text.
         InStr | InStrRev => {
@@ -1206,6 +1376,16 @@ pub(crate) fn apply(
                 return Ok(Value::Str(s.into_owned()));
             }
             let new = monikers(&text(a2)?);
+            if new.len() > old.len() {
+                // At most this long; count the matches only when that passes the limit.
+                let most = (s.len() / old.len())
+                    .saturating_mul(new.len() - old.len())
+                    .saturating_add(s.len());
+                if most > MAX_TEXT_BYTES {
+                    let n = s.matches(old.as_str()).count();
+                    check_text(s.len() + n * (new.len() - old.len()))?;
+                }
+            }
             Ok(Value::Str(s.replace(&old, &new)))
         }
         ReplaceChars => {

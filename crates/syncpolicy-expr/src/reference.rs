@@ -21,6 +21,7 @@ pub fn eval(expr: &Expr, env: &Env<'_>) -> Result<Value, EvalError> {
         bindings: Vec::new(),
         variables: Vec::new(),
         rng: env.seed ^ 0x9E37_79B9_7F4A_7C15,
+        span: expr.span,
     };
     match ev.boundary(&root) {
         Ok(v) => Ok(v.into_owned()),
@@ -110,6 +111,9 @@ struct Evaluator<'a> {
     /// `$variable` → value, innermost last.
     variables: Vec<(&'a str, Value)>,
     rng: u64,
+    /// The whole expression's span (where a per-value re-evaluation that grows too large is
+    /// reported, as in the optimised evaluator).
+    span: Span,
 }
 
 impl<'a> Evaluator<'a> {
@@ -124,14 +128,15 @@ impl<'a> Evaluator<'a> {
                     .get(name)
                     .map(|v| v.values().to_vec())
                     .unwrap_or_default();
-                let mut out = Vec::with_capacity(values.len());
+                let mut out = functions::Collect::with_capacity(values.len());
                 for v in values {
                     self.bindings.push((name, v));
                     let r = self.boundary(node);
                     self.bindings.pop();
-                    out.push(r?.into_owned());
+                    out.push(r?.into_owned())
+                        .map_err(|e| Flow::from(fn_err(e, self.span)))?;
                 }
-                Ok(Cow::Owned(Value::multi(out)))
+                Ok(Cow::Owned(out.finish()))
             }
             other => other,
         }
@@ -278,19 +283,22 @@ impl<'a> Evaluator<'a> {
             v if v.is_null() => Vec::new(),
             v => vec![v],
         };
-        let mut out = Vec::with_capacity(items.len());
+        let mut out = functions::Collect::with_capacity(items.len());
         for item in items {
             self.variables.push((name, item));
             let r = self.boundary(body).map(Cow::into_owned);
             let (_, item) = self.variables.pop().unwrap_or((name, Value::Null));
             let r = r?;
-            if func == Func::Select {
-                out.push(r);
+            let pushed = if func == Func::Select {
+                out.push(r)
             } else if functions::truthy(&r).map_err(|e| fn_err(e, span))? {
-                out.push(item);
-            }
+                out.push(item)
+            } else {
+                Ok(())
+            };
+            pushed.map_err(|e| Flow::from(fn_err(e, span)))?;
         }
-        Ok(Cow::Owned(Value::multi(out)))
+        Ok(Cow::Owned(out.finish()))
     }
 
     #[inline(never)]

@@ -6,6 +6,20 @@ use crate::encoding::base64_encode;
 use crate::time::DateTime;
 use std::fmt;
 
+/// Largest text a function or operator may produce: one string, reference or binary value of at
+/// most 1 MiB (1,048,576 bytes; bytes of UTF-8 for text). Attribute values of the sync engine are
+/// far smaller (strings up to 4,000 characters in the metaverse), so only a runaway expression
+/// reaches it. Checked before the text is built.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Most values a function or operator may produce in one collection: 65,536 (a group synchronised
+/// to Entra ID holds at most 50,000 members).
+pub const MAX_VALUES: usize = 1 << 16;
+
+/// Most text (strings, references and binary, summed over all values) one collection a function
+/// or operator produces may hold: 16 MiB.
+pub const MAX_TOTAL_BYTES: usize = 1 << 24;
+
 /// A value produced or consumed by an expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -116,6 +130,16 @@ impl Value {
             Value::Null
         } else {
             Value::Multi(out)
+        }
+    }
+
+    /// Bytes of text or binary data the value holds (summed over a collection's values).
+    pub fn size(&self) -> usize {
+        match self {
+            Value::Str(s) | Value::Ref(s) => s.len(),
+            Value::Bin(b) => b.len(),
+            Value::Multi(values) => values.iter().map(Value::size).sum(),
+            _ => 0,
         }
     }
 

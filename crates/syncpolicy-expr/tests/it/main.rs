@@ -4,6 +4,7 @@ mod check;
 mod docs;
 mod equivalence;
 mod functions;
+mod limits;
 mod object;
 mod oob;
 mod parse;
