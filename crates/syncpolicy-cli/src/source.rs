@@ -31,7 +31,7 @@ pub(crate) enum SourceKind {
 }
 
 /// Decides what an argument names. `@...` is a reference; an existing folder with
-/// `Connectors/` or `SynchronizationRules/` (or named `Exported-ServerConfiguration-*`) is a
+/// `Connectors/`, `GlobalSettings/` or `SynchronizationRules/` in any case (or named `Exported-ServerConfiguration-*`) is a
 /// legacy export; another folder is a snapshot folder; anything else a settings file.
 pub(crate) fn classify(source: &str) -> SourceKind {
     if let Some(reference) = source.strip_prefix('@') {
@@ -43,8 +43,7 @@ pub(crate) fn classify(source: &str) -> SourceKind {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        if path.join("Connectors").is_dir()
-            || path.join("SynchronizationRules").is_dir()
+        if syncpolicy_files::legacy::is_legacy_folder(&path)
             || name.starts_with("exported-serverconfiguration-")
         {
             return SourceKind::LegacyFolder(path);

@@ -44,6 +44,23 @@ fn legacy_message(folder: &str, error: &LegacyError) -> String {
     }
 }
 
+/// True when a folder looks like a legacy export: it has a `Connectors`, `GlobalSettings` or
+/// `SynchronizationRules` subfolder (any case, as on Windows). A folder written by
+/// `Get-ADSyncServerConfiguration` alone has these three and nothing else.
+pub fn is_legacy_folder(path: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(path) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR]
+            .iter()
+            .any(|w| name.eq_ignore_ascii_case(w))
+            && entry.path().is_dir()
+    })
+}
+
 /// Reads a legacy folder from disk into memory (no migration yet).
 pub fn read_legacy_folder(path: &Path) -> Result<LegacyFolder, LegacyLoadError> {
     let display = path.display().to_string();
@@ -181,6 +198,6 @@ mod tests {
         let err = load_legacy_folder(&dir.path().join("nope")).unwrap_err();
         assert!(err.to_string().ends_with("nope is not a folder\nhint: give the Exported-ServerConfiguration-* folder that MigrateSettings.ps1 wrote"));
         let err = load_legacy_folder(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("has no Connectors/ folder, GlobalSettings/ folder, SynchronizationRules/ folder, PersistedState.xml and MigratedPolicy.json"), "{err}");
+        assert!(err.contains("has no Connectors/ folder, GlobalSettings/ folder and SynchronizationRules/ folder"), "{err}");
     }
 }

@@ -8,7 +8,8 @@ use crate::globals::{self, Param};
 use crate::report::{codes, Classification, MigrationReport, UnattachedRule};
 use crate::rules::{self, RuleData};
 use crate::{
-    xml, LegacyError, LegacyFolder, CONNECTORS_DIR, MV_FILE, PERSISTED_STATE_FILE, RULES_DIR,
+    xml, LegacyError, LegacyFolder, CONNECTORS_DIR, MIGRATED_POLICY_FILE, MV_FILE,
+    PERSISTED_STATE_FILE, RULES_DIR,
 };
 use syncpolicy_model::config::{Configuration, DirectoryExtensionAttribute, OnPremisesDirectory};
 use syncpolicy_model::diagnostic::Location;
@@ -170,6 +171,7 @@ pub(crate) fn assemble(
         let text = xml::decode(bytes, PERSISTED_STATE_FILE)?;
         xml::parse(&text, PERSISTED_STATE_FILE, &[])?;
     }
+    report_missing_script_files(folder, &mut report);
 
     // Connectors.
     let mut connectors = Vec::new();
@@ -720,6 +722,30 @@ fn parse_extensions(text: &str) -> Option<Vec<DirectoryExtensionAttribute>> {
         });
     }
     Some(out)
+}
+
+/// `PersistedState.xml` and `MigratedPolicy.json` are added by `MigrateSettings.ps1`; a folder
+/// written by `Get-ADSyncServerConfiguration` alone has neither. Each missing one is a
+/// needs-review item saying what it would have supplied; nothing is filled in for it.
+fn report_missing_script_files(folder: &LegacyFolder, report: &mut MigrationReport) {
+    if folder.migrated_policy.is_none() {
+        report.push(
+            Classification::NeedsReview,
+            codes::EXPORT_FILE_MISSING,
+            "the folder has no MigratedPolicy.json (MigrateSettings.ps1 writes it; Get-ADSyncServerConfiguration alone does not): the policy metadata (type, author, time created, product version) and the deployment metadata (host name, service account and its type, database, connector order) of the old server are unknown; they stay empty in the settings file, and the connectors are taken in the order of their file names",
+            Location::file(MIGRATED_POLICY_FILE),
+            Some("the metadata is informational; fill it in only if you know the values, or run MigrateSettings.ps1 on the old server and migrate the folder it writes".to_owned()),
+        );
+    }
+    if folder.file(PERSISTED_STATE_FILE).is_none() {
+        report.push(
+            Classification::NeedsReview,
+            codes::EXPORT_FILE_MISSING,
+            "the folder has no PersistedState.xml (MigrateSettings.ps1 copies it from %ProgramData%\\AADConnect; Get-ADSyncServerConfiguration alone does not): the wizard's own state of the old server is not part of the export; nothing of it is mapped into the settings file, but the Entra Connect wizard requires the file to import this folder directly",
+            Location::file(PERSISTED_STATE_FILE),
+            Some("nothing to do for the settings file; to import the folder itself in the wizard, run MigrateSettings.ps1 on the old server".to_owned()),
+        );
+    }
 }
 
 fn report_missing_metadata(config: &Configuration, file: &str, report: &mut MigrationReport) {

@@ -48,11 +48,11 @@ const SKIP: &[&str] = &[
 ];
 
 /// The step-type spellings of the engine and the model's names for them.
-fn step_type(step: &Element) -> String {
+fn step_type(step: Element<'_>) -> String {
     let Some(st) = step.child("step-type") else {
         return String::new();
     };
-    let ty = st.attr("type").unwrap_or(st.text.trim());
+    let ty = st.attr("type").unwrap_or(st.text().trim());
     match ty {
         "apply-rules" => {
             let sub = st
@@ -76,18 +76,19 @@ pub(crate) fn parse(
     report: &mut MigrationReport,
 ) -> Result<ConnectorData, LegacyError> {
     let text = xml::decode(bytes, file)?;
-    let mut root = xml::parse(&text, file, SKIP)?;
+    let doc = xml::parse(&text, file, SKIP)?;
+    let mut root = doc.root();
     // A connector exported from the Synchronization Service Manager is wrapped.
-    if root.name == "saved-ma-configuration" {
-        if let Some(pos) = root.children.iter().position(|c| c.name == "ma-data") {
-            root = root.children.swap_remove(pos);
+    if root.name() == "saved-ma-configuration" {
+        if let Some(inner) = root.child("ma-data") {
+            root = inner;
         }
     }
-    if root.name != "ma-data" {
+    if root.name() != "ma-data" {
         return Err(invalid(
             file,
-            &root,
-            format!("the root element is <{}>, not <ma-data>", root.name),
+            root,
+            format!("the root element is <{}>, not <ma-data>", root.name()),
             "a connector file of Get-ADSyncServerConfiguration starts with <ma-data>; put only connector files in Connectors/",
         ));
     }
@@ -95,7 +96,7 @@ pub(crate) fn parse(
     if raw_id.is_empty() {
         return Err(invalid(
             file,
-            &root,
+            root,
             "the connector has no <id>".to_owned(),
             "the file is incomplete; export the server configuration again",
         ));
@@ -214,9 +215,9 @@ pub(crate) fn parse(
                         .unwrap_or_else(|| pid.to_owned());
                     let mut settings = Vec::new();
                     if let Some(custom) = step.child("custom-data") {
-                        for data in &custom.children {
-                            for s in &data.children {
-                                settings.push((s.name.clone(), s.text.trim().to_owned()));
+                        for data in custom.children() {
+                            for s in data.children() {
+                                settings.push((s.name().to_owned(), s.text().trim().to_owned()));
                             }
                         }
                     }
@@ -279,29 +280,29 @@ pub(crate) fn parse(
             provisioning_hierarchy: hierarchy,
             ..ConnectorExtension::default()
         },
-        line: root.line,
-        column: root.column,
+        line: root.line(),
+        column: root.column(),
     })
 }
 
 /// Trimmed texts of the children with a name.
-pub(crate) fn texts(e: &Element, name: &str) -> Vec<String> {
+pub(crate) fn texts(e: Element<'_>, name: &str) -> Vec<String> {
     e.children_named(name)
-        .map(|c| c.text.trim().to_owned())
+        .map(|c| c.text().trim().to_owned())
         .collect()
 }
 
 /// Reads a boolean written `True/False/true/false/1/0`.
-pub(crate) fn parse_bool(e: &Element, file: &str) -> Result<bool, LegacyError> {
-    match bool_text(&e.text) {
+pub(crate) fn parse_bool(e: Element<'_>, file: &str) -> Result<bool, LegacyError> {
+    match bool_text(e.text()) {
         Some(b) => Ok(b),
         None => Err(invalid(
             file,
             e,
             format!(
                 "<{}> holds {:?}, which is not a boolean",
-                e.name,
-                e.text.trim()
+                e.name(),
+                e.text().trim()
             ),
             "write True, False, true, false, 1 or 0",
         )),
@@ -317,20 +318,20 @@ pub(crate) fn bool_text(text: &str) -> Option<bool> {
     }
 }
 
-pub(crate) fn invalid(file: &str, e: &Element, message: String, hint: &str) -> LegacyError {
+pub(crate) fn invalid(file: &str, e: Element<'_>, message: String, hint: &str) -> LegacyError {
     LegacyError::Invalid {
         file: file.to_owned(),
-        element: e.path.clone(),
-        line: e.line,
-        column: e.column,
+        element: e.path(),
+        line: e.line(),
+        column: e.column(),
         message,
         hint: hint.to_owned(),
     }
 }
 
 /// The location of an element.
-pub(crate) fn location(file: &str, e: &Element) -> Location {
-    let mut l = Location::file(file).with_position(e.line, e.column);
-    l.xml_element = Some(e.path.clone());
+pub(crate) fn location(file: &str, e: Element<'_>) -> Location {
+    let mut l = Location::file(file).with_position(e.line(), e.column());
+    l.xml_element = Some(e.path());
     l
 }

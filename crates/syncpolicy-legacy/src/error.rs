@@ -30,6 +30,16 @@ pub enum LegacyError {
         line: u32,
         column: u32,
     },
+    /// Elements are nested deeper than [`crate::MAX_XML_DEPTH`] (refused before the tree
+    /// grows; real exports nest about 10 deep outside the skipped schemas).
+    TooDeep {
+        file: String,
+        /// Path of the element that is one level too deep.
+        element: String,
+        line: u32,
+        column: u32,
+        limit: usize,
+    },
     /// The bytes are neither UTF-8 nor UTF-16.
     Encoding { file: String, message: String },
     /// A value the migration needs cannot be read (e.g. a precedence that is not a number).
@@ -52,6 +62,7 @@ impl LegacyError {
             LegacyError::Doctype { .. } => ("SP352", "xml-doctype-refused"),
             LegacyError::Encoding { .. } => ("SP353", "invalid-encoding"),
             LegacyError::Invalid { .. } => ("SP354", "invalid-legacy-value"),
+            LegacyError::TooDeep { .. } => ("SP355", "xml-too-deep"),
         }
     }
 
@@ -67,6 +78,9 @@ impl LegacyError {
             }
             LegacyError::Encoding { message, .. } => message.clone(),
             LegacyError::Invalid { message, .. } => message.clone(),
+            LegacyError::TooDeep { limit, .. } => {
+                format!("the XML nests elements more than {limit} deep, which is refused")
+            }
         }
     }
 
@@ -77,6 +91,7 @@ impl LegacyError {
             LegacyError::Xml { .. } => "the file was damaged after the export (cut short or edited); export the server configuration again with MigrateSettings.ps1".to_owned(),
             LegacyError::Doctype { .. } => "files written by Get-ADSyncServerConfiguration never declare a document type; do not use a file that was altered, export the configuration again".to_owned(),
             LegacyError::Encoding { .. } => "export the configuration again; the files must be UTF-8 or UTF-16 with a byte-order mark".to_owned(),
+            LegacyError::TooDeep { .. } => "files written by Get-ADSyncServerConfiguration nest about 10 deep; this file was altered or is not an export, export the configuration again".to_owned(),
         }
     }
 
@@ -92,6 +107,13 @@ impl LegacyError {
                 ..
             }
             | LegacyError::Invalid {
+                file,
+                element,
+                line,
+                column,
+                ..
+            }
+            | LegacyError::TooDeep {
                 file,
                 element,
                 line,

@@ -21,19 +21,20 @@ pub(crate) struct Globals {
 
 pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Globals, LegacyError> {
     let text = xml::decode(bytes, file)?;
-    let root = xml::parse(&text, file, &["schema"])?;
-    let mv = match root.name.as_str() {
+    let doc = xml::parse(&text, file, &["schema"])?;
+    let root = doc.root();
+    let mv = match root.name() {
         "saved-mv-configuration" => root.child("mv-data"),
-        "mv-data" => Some(&root),
+        "mv-data" => Some(root),
         _ => None,
     };
     let Some(mv) = mv else {
         return Err(invalid(
             file,
-            &root,
+            root,
             format!(
                 "the root element is <{}>, not <saved-mv-configuration> with <mv-data>",
-                root.name
+                root.name()
             ),
             "GlobalSettings/MV.xml must be the file written by Get-ADSyncServerConfiguration",
         ));
@@ -49,11 +50,11 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Globals, LegacyError> {
                     "the file was edited or damaged; export the server configuration again",
                 ));
             };
-            let mut location = Location::file(file).with_position(p.line, p.column);
-            location.xml_element = Some(format!("{}[@name='{name}']", p.path));
+            let mut location = Location::file(file).with_position(p.line(), p.column());
+            location.xml_element = Some(format!("{}[@name='{name}']", p.path()));
             params.push(Param {
                 name: name.to_owned(),
-                value: p.text.trim().to_owned(),
+                value: p.text().trim().to_owned(),
                 location,
             });
         }

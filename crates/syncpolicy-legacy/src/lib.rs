@@ -22,6 +22,7 @@ mod xml;
 
 pub use error::LegacyError;
 pub use report::{Classification, Counts, MigrationReport, ReportItem, UnattachedRule};
+pub use xml::MAX_DEPTH as MAX_XML_DEPTH;
 
 use syncpolicy_model::config::{Configuration, DeploymentMetadata, PolicyMetadata};
 
@@ -144,23 +145,13 @@ fn check_complete(folder: &LegacyFolder) -> Result<(), LegacyError> {
     if !folder.has_folder(RULES_DIR) {
         missing.push("SynchronizationRules/ folder".to_owned());
     }
-    if folder.file(PERSISTED_STATE_FILE).is_none() {
-        missing.push(PERSISTED_STATE_FILE.to_owned());
-    }
-    if folder.migrated_policy.is_none() {
-        missing.push(MIGRATED_POLICY_FILE.to_owned());
-    }
+    // PersistedState.xml and MigratedPolicy.json are added by MigrateSettings.ps1; a folder
+    // written by Get-ADSyncServerConfiguration alone has neither. Their absence is a
+    // needs-review item of the report (assemble), not an error.
     if missing.is_empty() {
         return Ok(());
     }
-    let only_script_files = missing
-        .iter()
-        .all(|m| m == PERSISTED_STATE_FILE || m == MIGRATED_POLICY_FILE);
-    let hint = if only_script_files {
-        "PersistedState.xml and MigratedPolicy.json are added by MigrateSettings.ps1 (in the Connect Tools folder); run it on the old server instead of Get-ADSyncServerConfiguration alone, and copy the whole Exported-ServerConfiguration-* folder"
-    } else {
-        "copy the whole Exported-ServerConfiguration-* folder that MigrateSettings.ps1 wrote, with its Connectors, GlobalSettings and SynchronizationRules folders"
-    };
+    let hint = "copy the whole Exported-ServerConfiguration-* folder (as written by Get-ADSyncServerConfiguration or MigrateSettings.ps1), with its Connectors, GlobalSettings and SynchronizationRules folders";
     let what = match missing.len() {
         1 => missing.remove(0),
         _ => {

@@ -145,6 +145,7 @@ pub mod codes {
     pub const LIST_NOT_UNDERSTOOD: (&str, &str) = ("SP318", "parameter-list-not-understood");
     pub const GROUP_FILTER_NOT_FOUND: (&str, &str) = ("SP319", "group-filter-not-found");
     pub const CREDENTIAL_NOT_EXPORTED: (&str, &str) = ("SP320", "credential-not-exported");
+    pub const EXPORT_FILE_MISSING: (&str, &str) = ("SP321", "migrate-settings-file-missing");
     pub const UNATTACHED_RULE: (&str, &str) = ("SP330", "unattached-rule");
     pub const UNSUPPORTED_CONNECTOR: (&str, &str) = ("SP331", "unsupported-connector");
     pub const UNKNOWN_RULE_ELEMENT: (&str, &str) = ("SP332", "unknown-rule-element");

@@ -65,14 +65,15 @@ pub(crate) fn parse(
     report: &mut MigrationReport,
 ) -> Result<RuleData, LegacyError> {
     let text = xml::decode(bytes, file)?;
-    let root = xml::parse(&text, file, &[])?;
-    if root.name != "synchronizationRule" {
+    let doc = xml::parse(&text, file, &[])?;
+    let root = doc.root();
+    if root.name() != "synchronizationRule" {
         return Err(invalid(
             file,
-            &root,
+            root,
             format!(
                 "the root element is <{}>, not <synchronizationRule>",
-                root.name
+                root.name()
             ),
             "put only rule files of Get-ADSyncServerConfiguration in SynchronizationRules/",
         ));
@@ -92,7 +93,7 @@ pub(crate) fn parse(
         internal_identifier: normalize_guid(&text_of("internal-id")),
         description: root
             .child("description")
-            .map(|d| d.text.clone())
+            .map(|d| d.text().to_owned())
             .unwrap_or_default(),
         source_object_type: opt("sourceObjectType"),
         target_object_type: opt("targetObjectType"),
@@ -100,12 +101,12 @@ pub(crate) fn parse(
         ..SyncRule::default()
     };
     if let Some(e) = root.child("direction") {
-        let d = Direction::parse(e.text.trim());
+        let d = Direction::parse(e.text().trim());
         unknown_value(report, file, e, &rule_label, d.is_unknown(), "direction");
         rule.direction = Some(d);
     }
     if let Some(e) = root.child("linkType") {
-        let l = LinkType::parse(e.text.trim());
+        let l = LinkType::parse(e.text().trim());
         unknown_value(report, file, e, &rule_label, l.is_unknown(), "link type");
         rule.link_type = Some(l);
     }
@@ -117,11 +118,11 @@ pub(crate) fn parse(
     }
     match root.child("precedence") {
         Some(e) => {
-            rule.precedence = e.text.trim().parse().map_err(|_| {
+            rule.precedence = e.text().trim().parse().map_err(|_| {
                 invalid(
                     file,
                     e,
-                    format!("the precedence {:?} is not a whole number", e.text.trim()),
+                    format!("the precedence {:?} is not a whole number", e.text().trim()),
                     "a precedence is a whole number (custom rules 0-99, standard rules from 100)",
                 )
             })?
@@ -129,7 +130,7 @@ pub(crate) fn parse(
         None => {
             return Err(invalid(
                 file,
-                &root,
+                root,
                 format!("rule {rule_label:?} has no <precedence>"),
                 "the file is incomplete; export the server configuration again",
             ))
@@ -178,7 +179,7 @@ pub(crate) fn parse(
             let mut out = Vec::new();
             for c in group.children_named("scope") {
                 let operator = c.child("csOperator").map(|e| {
-                    let op = ScopeOperator::parse(e.text.trim());
+                    let op = ScopeOperator::parse(e.text().trim());
                     unknown_value(
                         report,
                         file,
@@ -194,7 +195,7 @@ pub(crate) fn parse(
                     operator,
                     value: c
                         .child("csValue")
-                        .map(|v| v.text.clone())
+                        .map(|v| v.text().to_owned())
                         .unwrap_or_default(),
                     ..ScopeCondition::default()
                 });
@@ -202,8 +203,8 @@ pub(crate) fn parse(
             rule.scope_groups.push(out);
         }
     }
-    for child in &root.children {
-        let n = child.name.as_str();
+    for child in root.children() {
+        let n = child.name();
         if KNOWN.contains(&n) || NOISE.contains(&n) || child.is_empty() {
             continue;
         }
@@ -221,15 +222,15 @@ pub(crate) fn parse(
         file: file.to_owned(),
         connector_raw: text_of("connector"),
         rule,
-        line: root.line,
-        column: root.column,
-        path: root.path.clone(),
-        disabled_at: root.child("disabled").map(|e| (e.line, e.column)),
+        line: root.line(),
+        column: root.column(),
+        path: root.path(),
+        disabled_at: root.child("disabled").map(|e| (e.line(), e.column())),
     })
 }
 
 fn read_mapping(
-    m: &Element,
+    m: Element<'_>,
     file: &str,
     rule_label: &str,
     index: usize,
@@ -239,23 +240,23 @@ fn read_mapping(
     let attrs: Vec<String> = src
         .map(|s| {
             s.children_named("attr")
-                .map(|a| a.text.trim().to_owned())
+                .map(|a| a.text().trim().to_owned())
                 .collect()
         })
         .unwrap_or_default();
-    let expression = m.child("expression").map(|e| e.text.clone());
+    let expression = m.child("expression").map(|e| e.text().to_owned());
     let (flow_type, source, value) = match (&expression, attrs.is_empty()) {
         (Some(_), _) => (FlowType::Expression, attrs.join(","), String::new()),
         (None, false) => (FlowType::Direct, attrs.join(","), String::new()),
         (None, true) => (
             FlowType::Constant,
             String::new(),
-            src.map(|s| s.text.clone()).unwrap_or_default(),
+            src.map(|s| s.text().to_owned()).unwrap_or_default(),
         ),
     };
     let merge_type = match m.child("valueMergeType") {
-        Some(e) if !e.text.trim().is_empty() => {
-            let t = MergeType::parse(e.text.trim());
+        Some(e) if !e.text().trim().is_empty() => {
+            let t = MergeType::parse(e.text().trim());
             unknown_value(report, file, e, rule_label, t.is_unknown(), "merge type");
             t
         }
@@ -272,9 +273,9 @@ fn read_mapping(
         })?,
         None => false,
     };
-    for child in &m.children {
+    for child in m.children() {
         if !matches!(
-            child.name.as_str(),
+            child.name(),
             "dest" | "src" | "expression" | "valueMergeType"
         ) && !child.is_empty()
         {
@@ -284,7 +285,7 @@ fn read_mapping(
                 format!(
                     "mapping {} of rule {rule_label:?} has an element <{}> that the settings file cannot hold; it is not migrated",
                     index + 1,
-                    child.name
+                    child.name()
                 ),
                 location(file, child),
                 Some("re-create this part of the mapping in the Synchronization Rules Editor after the import".to_owned()),
@@ -306,7 +307,7 @@ fn read_mapping(
 fn unknown_value(
     report: &mut MigrationReport,
     file: &str,
-    e: &Element,
+    e: Element<'_>,
     rule_label: &str,
     unknown: bool,
     what: &str,
@@ -317,7 +318,7 @@ fn unknown_value(
             codes::UNKNOWN_VALUE_KEPT,
             format!(
                 "rule {rule_label:?} has the {what} {:?}, which this version does not know; it is kept as written",
-                e.text.trim()
+                e.text().trim()
             ),
             location(file, e),
             Some("check the value; Microsoft's import rejects values it does not know".to_owned()),

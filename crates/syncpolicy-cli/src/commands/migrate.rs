@@ -38,9 +38,10 @@ pub(crate) struct MigrateArgs {
 
 /// What `migrate --help` says after the options.
 const MIGRATE_HELP: &str = "\
-Reads the folder that MigrateSettings.ps1 wrote on an older server (Connectors/, \
-GlobalSettings/MV.xml, SynchronizationRules/, PersistedState.xml, MigratedPolicy.json) and \
-writes one settings file: the Entra directory and one on-premises directory per AD connector, \
+Reads the Exported-ServerConfiguration-* folder that Get-ADSyncServerConfiguration or \
+MigrateSettings.ps1 wrote on an older server (Connectors/, GlobalSettings/MV.xml, \
+SynchronizationRules/, and when present PersistedState.xml and MigratedPolicy.json, which \
+MigrateSettings.ps1 adds; a missing one is a needs-review item) and writes one settings file: the Entra directory and one on-premises directory per AD connector, \
 partitions and OU filters as exported, global settings, every rule, and in the x-syncpolicy \
 part what Microsoft's format lacks (object types, attribute inclusions, run profiles, \
 connector order, staging mode, scheduler, other global parameters). Schemas, cookies, times \

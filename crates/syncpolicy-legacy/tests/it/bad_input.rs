@@ -52,7 +52,6 @@ fn missing_subfolders_and_files_are_named() {
             &["SynchronizationRules/"],
             "has no SynchronizationRules/ folder",
         ),
-        (&["PersistedState.xml"], "has no PersistedState.xml"),
     ];
     for (gone, expected) in cases {
         let mut folder = single_forest();
@@ -71,15 +70,18 @@ fn missing_subfolders_and_files_are_named() {
         err.contains("has no connector file (Connectors/Connector_{guid}.xml)"),
         "{err}"
     );
-    // Both files MigrateSettings.ps1 adds: named together, with what to do.
+    // Missing required parts are named together; the two files MigrateSettings.ps1 adds are
+    // not required (a Get-ADSyncServerConfiguration folder has neither).
     let mut folder = single_forest();
     remove(&mut folder, "PersistedState.xml");
+    remove(&mut folder, "GlobalSettings/");
+    remove(&mut folder, "SynchronizationRules/");
     folder.migrated_policy = None;
     let err = migrate(&folder).unwrap_err().to_string();
     let err = err.replace(&folder.name, "<folder>");
     insta::assert_snapshot!(err, @"
-    the export folder <folder> has no PersistedState.xml and MigratedPolicy.json
-    hint: PersistedState.xml and MigratedPolicy.json are added by MigrateSettings.ps1 (in the Connect Tools folder); run it on the old server instead of Get-ADSyncServerConfiguration alone, and copy the whole Exported-ServerConfiguration-* folder
+    the export folder <folder> has no GlobalSettings/ folder and SynchronizationRules/ folder
+    hint: copy the whole Exported-ServerConfiguration-* folder (as written by Get-ADSyncServerConfiguration or MigrateSettings.ps1), with its Connectors, GlobalSettings and SynchronizationRules folders
     ");
 }
 
