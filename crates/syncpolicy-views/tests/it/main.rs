@@ -1,0 +1,3 @@
+//! Integration tests of the presentation layer.
+
+mod control;
