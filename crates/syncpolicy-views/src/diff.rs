@@ -5,7 +5,9 @@
 
 use crate::escape::{self, text as e};
 use crate::style::Style;
+use maud::{html, Markup};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use syncpolicy_diff::words::{word_diff, WordOp};
 use syncpolicy_diff::{Area, Change, ChangeKind, Counts, Diff, Filter, Pairing, PairingHow};
@@ -22,6 +24,8 @@ pub struct Report<'a> {
     pub shown: &'a Diff,
     pub filter: Filter,
     pub show_ids: bool,
+    /// Set when the report of the new side is written next to the HTML page.
+    pub report_links: Option<ReportLinks<'a>>,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -422,66 +426,6 @@ pub fn render_markdown(r: &Report<'_>) -> String {
 
 // ---------------------------------------------------------------------------------------- html
 
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(ch),
-        }
-    }
-    o
-}
-
-const CSS: &str = r#"
-:root { --add: #e6ffec; --add-strong: #abf2bc; --del: #ffebe9; --del-strong: #ff9492; --mod: #fff8c5; --line: #d0d7de; --muted: #57606a; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #fff; }
-header, main, form.filters { padding: 0 24px; }
-header { padding-top: 16px; border-bottom: 1px solid var(--line); }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 24px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 14px; margin: 0; padding: 8px 12px; background: #f6f8fa; border-bottom: 1px solid var(--line); font-family: ui-monospace, monospace; word-break: break-word; }
-.sides code { background: #f6f8fa; padding: 1px 4px; border-radius: 4px; }
-.summary { font-weight: 600; }
-.notes { color: #9a6700; }
-form.filters { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line); padding-top: 8px; padding-bottom: 8px; display: flex; flex-wrap: wrap; gap: 16px; align-items: center; z-index: 1; }
-fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; margin: 0; }
-legend { color: var(--muted); font-size: 12px; }
-label { margin-right: 10px; white-space: nowrap; }
-#shown-count { color: var(--muted); }
-article.item { border: 1px solid var(--line); border-radius: 6px; margin: 12px 0; overflow: hidden; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-th, td { text-align: left; vertical-align: top; padding: 6px 12px; border-top: 1px solid var(--line); }
-th { font-size: 12px; color: var(--muted); font-weight: 600; }
-col.field { width: 24%; } col.side { width: 38%; }
-td.field { font-family: ui-monospace, monospace; font-size: 12px; word-break: break-word; }
-pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, monospace; }
-tr.added td.new { background: var(--add); } tr.removed td.old { background: var(--del); }
-tr.modified td.old, tr.renamed td.old, tr.moved td.old { background: var(--del); }
-tr.modified td.new, tr.renamed td.new, tr.moved td.new { background: var(--add); }
-del { background: var(--del-strong); text-decoration: line-through; } ins { background: var(--add-strong); text-decoration: none; }
-.absent { color: var(--muted); font-style: italic; }
-.marker { font-weight: 700; font-family: ui-monospace, monospace; margin-right: 4px; }
-.badge { display: inline-block; font: 11px system-ui, sans-serif; padding: 0 6px; border-radius: 10px; border: 1px solid var(--line); color: var(--muted); margin-left: 4px; }
-.badge.product { border-color: #8250df; color: #8250df; } .badge.metadata { border-color: #57606a; }
-ul.details { margin: 6px 0 0; padding-left: 18px; font: 12px/1.5 ui-monospace, monospace; }
-.empty { color: var(--muted); font-style: italic; padding: 16px 0; }
-[hidden] { display: none !important; }
-@media print {
-  form.filters { display: none; }
-  body { font-size: 10pt; }
-  article.item { break-inside: avoid; page-break-inside: avoid; }
-  details > ul.details { display: block; }
-  h2 { break-after: avoid; }
-  tr.added td.new, tr.removed td.old, tr.modified td, tr.renamed td, tr.moved td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"#;
-
 const JS: &str = r#"
 (function () {
   var form = document.getElementById('filters');
@@ -518,182 +462,168 @@ const JS: &str = r#"
 })();
 "#;
 
-/// Reports script errors into the page itself, so that a headless browser's DOM dump shows them.
-const ERROR_HOOK: &str = r#"
-window.addEventListener('error', function (e) {
-  var p = document.getElementById('js-errors');
-  var text = 'js error: ' + e.message + ' at ' + e.lineno + ':' + e.colno;
-  if (p) { p.hidden = false; p.textContent += text + '\n'; }
-  document.documentElement.setAttribute('data-js-error', text);
-});
-"#;
+/// Where the documentation report of the new side was written, to link changed rules to it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportLinks<'a> {
+    /// The report's file name, relative to the diff page.
+    pub file: &'a str,
+    /// Rule anchors of the report by the rule's JSON path (`document::rule_anchors`).
+    pub anchors: &'a HashMap<String, String>,
+}
 
 /// The old or new cell of a change: the value, with word-level highlights for modifications.
-fn html_cell(c: &Change, new_side: bool) -> String {
+fn html_cell(c: &Change, new_side: bool) -> Markup {
     let v = if new_side { &c.new } else { &c.old };
     let Some(v) = v else {
-        return "<span class=\"absent\">(not set)</span>".to_owned();
+        return html! { span.absent { "(not set)" } };
     };
     if let (Some(a), Some(b)) = (&c.old, &c.new) {
         if a.len() + b.len() < 20_000 {
-            let mut o = String::from("<pre>");
-            for p in word_diff(a, b) {
-                match (p.op, new_side) {
-                    (WordOp::Same, _) => o.push_str(&esc(&p.text)),
-                    (WordOp::Removed, false) => {
-                        let _ = write!(o, "<del>{}</del>", esc(&p.text));
+            let parts = word_diff(a, b);
+            return html! {
+                pre {
+                    @for p in &parts {
+                        @match (p.op, new_side) {
+                            (WordOp::Same, _) => (p.text),
+                            (WordOp::Removed, false) => del { (p.text) },
+                            (WordOp::Added, true) => ins { (p.text) },
+                            _ => {},
+                        }
                     }
-                    (WordOp::Added, true) => {
-                        let _ = write!(o, "<ins>{}</ins>", esc(&p.text));
-                    }
-                    _ => {}
                 }
-            }
-            o.push_str("</pre>");
-            return o;
+            };
         }
     }
-    format!("<pre>{}</pre>", esc(v))
+    html! { pre { (v) } }
 }
 
+/// The link of a changed rule to its place in the report of the new side.
+fn report_link(links: Option<ReportLinks<'_>>, list: &[&Change]) -> Option<String> {
+    let links = links?;
+    list.iter()
+        .filter(|c| c.area == Area::Rules && c.kind != ChangeKind::Removed)
+        .filter_map(|c| c.json_path.as_deref())
+        .filter_map(crate::document::rule_path_prefix)
+        .find_map(|p| links.anchors.get(p))
+        .map(|anchor| format!("{}#{anchor}", links.file))
+}
+
+/// The page: summary, filters (class, area, standard rules) and every change by area and item.
 pub fn render_html(r: &Report<'_>) -> String {
     let full = r.full;
     let counts = full.counts();
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>syncpolicy diff: {} -> {}</title>\n<script>{ERROR_HOOK}</script>\n<style>{CSS}</style>\n</head>\n<body data-ready=\"0\">\n",
-        esc(r.old),
-        esc(r.new)
-    );
-    let _ = writeln!(o, "<header>\n<h1>syncpolicy diff</h1>");
-    let _ = writeln!(
-        o,
-        "<p class=\"sides\">old <code>{}</code> &rarr; new <code>{}</code></p>",
-        esc(r.old),
-        esc(r.new)
-    );
-    let _ = writeln!(o, "<p class=\"summary\">{}</p>", esc(&summary_line(r)));
     let notes: Vec<String> = full.pairings.iter().filter_map(pairing_note).collect();
-    if !notes.is_empty() {
-        let _ = writeln!(o, "<ul class=\"notes\">");
-        for n in notes {
-            let _ = writeln!(o, "<li>{}</li>", esc(&n));
+    let areas = by_area(&full.changes);
+    let header = html! {
+        h1 { "syncpolicy diff" }
+        p.sides { "old " code { (r.old) } " → new " code { (r.new) } }
+        p.summary { (summary_line(r)) }
+        @if let Some(links) = r.report_links {
+            p { "Changed rules link to their place in the " a href=(links.file) { "report of the new side" } "." }
         }
-        let _ = writeln!(o, "</ul>");
-    }
-    let _ = writeln!(o, "<pre id=\"js-errors\" hidden></pre>\n</header>");
-
-    // Filters: initial state from --hide-product / --all.
-    let _ = writeln!(
-        o,
-        "<form class=\"filters\" id=\"filters\">\n<fieldset><legend>Class</legend>"
-    );
-    for (name, n, on) in [
-        ("configuration", counts.configuration, true),
-        ("product", counts.product, r.filter.product),
-        ("metadata", counts.metadata, r.filter.metadata),
-    ] {
-        let _ = writeln!(
-            o,
-            "<label><input type=\"checkbox\" data-class=\"{name}\"{}> {name} ({n})</label>",
-            if on { " checked" } else { "" }
-        );
-    }
-    let _ = writeln!(o, "</fieldset>\n<fieldset><legend>Area</legend><select id=\"area\"><option value=\"\">all areas</option>");
-    for (area, list) in by_area(&full.changes) {
-        let _ = writeln!(
-            o,
-            "<option value=\"{}\">{} ({})</option>",
-            area.as_str(),
-            esc(area.label()),
-            list.len()
-        );
-    }
-    let _ = writeln!(
-        o,
-        "</select></fieldset>\n<label><input type=\"checkbox\" id=\"hide-standard\"> hide default (standard) rules</label>\n<span id=\"shown-count\"></span>\n</form>\n<main>"
-    );
-    let _ = writeln!(
-        o,
-        "<p class=\"empty\" id=\"nothing\"{}>No differences with these filters.</p>",
-        if r.shown.is_empty() { "" } else { " hidden" }
-    );
-    for (area, changes) in by_area(&full.changes) {
-        let visible_area = changes.iter().any(|c| r.filter.keeps(c.class));
-        let _ = writeln!(
-            o,
-            "<section class=\"area\" data-area=\"{}\"{}>\n<h2>{}</h2>",
-            area.as_str(),
-            if visible_area { "" } else { " hidden" },
-            esc(area.label())
-        );
-        for (item, list) in by_item(&changes) {
-            let visible_item = list.iter().any(|c| r.filter.keeps(c.class));
-            let _ = writeln!(
-                o,
-                "<article class=\"item\"{}>\n<h3>{}</h3>\n<table><colgroup><col class=\"field\"><col class=\"side\"><col class=\"side\"></colgroup>\n<thead><tr><th>change</th><th>old</th><th>new</th></tr></thead><tbody>",
-                if visible_item { "" } else { " hidden" },
-                esc(item)
-            );
-            for c in list {
-                let field = c.field.as_deref().unwrap_or(match c.kind {
-                    ChangeKind::Added => "added",
-                    ChangeKind::Removed => "removed",
-                    _ => "whole item",
-                });
-                let _ = write!(
-                    o,
-                    "<tr class=\"change {kind}\" data-class=\"{class}\" data-standard=\"{std}\"{hidden}><td class=\"field\"><span class=\"marker\">{m}</span>{field}<span class=\"badge\">{kind}</span>",
-                    kind = c.kind.as_str(),
-                    class = c.class.as_str(),
-                    std = if c.standard_rule { "1" } else { "0" },
-                    hidden = if r.filter.keeps(c.class) { "" } else { " hidden" },
-                    m = c.kind.marker(),
-                    field = esc(field),
-                );
-                if c.class != syncpolicy_diff::ChangeClass::Configuration {
-                    let _ = write!(o, "<span class=\"badge {0}\">{0}</span>", c.class.as_str());
-                }
-                let _ = writeln!(
-                    o,
-                    "</td><td class=\"old\">{}</td><td class=\"new\">{}</td></tr>",
-                    html_cell(c, false),
-                    html_cell(c, true)
-                );
-                if !c.details.is_empty() {
-                    let _ = write!(
-                        o,
-                        "<tr class=\"details-row\"{}><td colspan=\"3\"><details><summary>{} entries</summary><ul class=\"details\">",
-                        if r.filter.keeps(c.class) { "" } else { " hidden" },
-                        c.details.len()
-                    );
-                    for d in &c.details {
-                        let _ = write!(o, "<li>{}</li>", esc(d));
-                    }
-                    let _ = writeln!(o, "</ul></details></td></tr>");
+        @if !notes.is_empty() {
+            ul.notes { @for n in &notes { li { (n) } } }
+        }
+    };
+    let body = html! {
+        form.filters #filters {
+            fieldset {
+                legend { "Class" }
+                @for (name, n, on) in [
+                    ("configuration", counts.configuration, true),
+                    ("product", counts.product, r.filter.product),
+                    ("metadata", counts.metadata, r.filter.metadata),
+                ] {
+                    label { input type="checkbox" data-class=(name) checked[on]; " " (name) " (" (n) ")" }
                 }
             }
-            let _ = writeln!(o, "</tbody></table>\n</article>");
+            fieldset {
+                legend { "Area" }
+                select #area {
+                    option value="" { "all areas" }
+                    @for (area, list) in &areas {
+                        option value=(area.as_str()) { (area.label()) " (" (list.len()) ")" }
+                    }
+                }
+            }
+            label { input type="checkbox" #hide-standard; " hide default (standard) rules" }
+            span #shown-count {}
         }
-        let _ = writeln!(o, "</section>");
-    }
-    if r.show_ids && !full.identifiers.is_empty() {
-        let _ = writeln!(
-            o,
-            "<h2>Identifiers (not changes; servers regenerate them)</h2>\n<ul class=\"details\">"
-        );
-        for c in &full.identifiers {
-            let _ = writeln!(
-                o,
-                "<li>{}: {} &rarr; {}</li>",
-                esc(&c.path),
-                esc(shown_value(&c.old)),
-                esc(shown_value(&c.new))
-            );
+        main {
+            p.empty #nothing hidden[!r.shown.is_empty()] { "No differences with these filters." }
+            @for (area, changes) in &areas {
+                section.area data-area=(area.as_str()) hidden[!changes.iter().any(|c| r.filter.keeps(c.class))] {
+                    h2 { (area.label()) }
+                    @for (item, list) in by_item(changes) {
+                        article.item hidden[!list.iter().any(|c| r.filter.keeps(c.class))] {
+                            h3 {
+                                (item)
+                                @if let Some(href) = report_link(r.report_links, &list) {
+                                    a.doc-link href=(href) { "in the report" }
+                                }
+                            }
+                            table {
+                                colgroup { col.field; col.side; col.side; }
+                                thead { tr { th { "change" } th { "old" } th { "new" } } }
+                                tbody {
+                                    @for c in &list {
+                                        (html_change(c, r.filter))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if r.show_ids && !full.identifiers.is_empty() {
+                h2 { "Identifiers (not changes; servers regenerate them)" }
+                ul.details {
+                    @for c in &full.identifiers {
+                        li { (c.path) ": " (shown_value(&c.old)) " → " (shown_value(&c.new)) }
+                    }
+                }
+            }
         }
-        let _ = writeln!(o, "</ul>");
+    };
+    crate::html::page(
+        &format!("syncpolicy diff: {} -> {}", r.old, r.new),
+        header,
+        body,
+        JS,
+    )
+}
+
+/// The row of one change (and the row of its details, when it has some).
+fn html_change(c: &Change, filter: Filter) -> Markup {
+    let field = c.field.as_deref().unwrap_or(match c.kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        _ => "whole item",
+    });
+    let hidden = !filter.keeps(c.class);
+    html! {
+        tr class=(format!("change {}", c.kind.as_str())) data-class=(c.class.as_str())
+            data-standard=(if c.standard_rule { "1" } else { "0" }) hidden[hidden] {
+            td.field {
+                span.marker { (c.kind.marker()) }
+                (field)
+                span.badge { (c.kind.as_str()) }
+                @if c.class != syncpolicy_diff::ChangeClass::Configuration {
+                    span class=(format!("badge {}", c.class.as_str())) { (c.class.as_str()) }
+                }
+            }
+            td.old { (html_cell(c, false)) }
+            td.new { (html_cell(c, true)) }
+        }
+        @if !c.details.is_empty() {
+            tr.details-row hidden[hidden] {
+                td colspan="3" {
+                    details {
+                        summary { (c.details.len()) " entries" }
+                        ul.details { @for d in &c.details { li { (d) } } }
+                    }
+                }
+            }
+        }
     }
-    let _ = write!(o, "</main>\n<script>{JS}</script>\n</body>\n</html>\n");
-    o
 }

@@ -2,8 +2,13 @@
 //! (text, markdown, JSON, HTML), shared by every front end.
 
 pub mod diff;
+pub mod document;
+pub mod document_html;
 pub mod escape;
+pub mod expression;
+pub mod flows;
 pub mod history;
+pub mod html;
 pub mod migration;
 pub mod rules;
 pub mod style;

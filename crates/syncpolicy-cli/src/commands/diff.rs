@@ -99,6 +99,7 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         shown: &shown,
         filter,
         show_ids: args.show_ids,
+        report_links: None,
     };
     let to_file = args.output.is_some();
     let out = match args.format {

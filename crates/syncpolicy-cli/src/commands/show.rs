@@ -1,12 +1,31 @@
 //! `syncpolicy show`: the "view current configuration" summary of a settings file, a folder's
-//! newest snapshot, a legacy export or the deployment, as text or JSON.
+//! newest snapshot, a legacy export or the deployment, as text or JSON; or the documentation
+//! report of the whole configuration as Markdown or one self-contained HTML page (rendered by
+//! `syncpolicy_views::summary`, `document` and `document_html`).
 
 use crate::context::Context;
 use crate::exit;
-use crate::output::{OutputFormat, Style};
+use crate::output::Style;
 use crate::source;
+use anyhow::Context as _;
+use clap::ValueEnum;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use syncpolicy_model::diagnostic::Diagnostic;
 use syncpolicy_views::summary::{render_text, summarize, Summary};
+
+/// Output format of `syncpolicy show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShowFormat {
+    /// The one-page summary as readable text.
+    Text,
+    /// The summary as JSON, for scripts.
+    Json,
+    /// The documentation report (every section, rule and end-to-end flow) as Markdown.
+    Markdown,
+    /// The documentation report as one self-contained HTML page with filters (write it with -o).
+    Html,
+}
 
 /// Arguments of `syncpolicy show`.
 #[derive(Debug, clap::Args)]
@@ -16,24 +35,66 @@ pub(crate) struct ShowArgs {
     /// configuration.
     #[arg(value_name = "SOURCE")]
     pub(crate) source: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub(crate) format: OutputFormat,
+    /// Output format: the summary (text, json) or the documentation report (markdown, html).
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub(crate) format: ShowFormat,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let reference = args.source.as_deref().unwrap_or("@latest");
     let loaded = source::load(reference, ctx)?;
-    let mut summary = summarize(&loaded.config, &loaded.label);
-    if reference.starts_with('@') {
-        mark_credentials(&mut summary, ctx)?;
-    }
+    let to_file = args.output.is_some();
     let out = match args.format {
-        OutputFormat::Json => serde_json::to_string_pretty(&summary)? + "\n",
-        OutputFormat::Text => render_text(&summary, &Style::new(ctx.color_stdout)),
+        ShowFormat::Text | ShowFormat::Json => {
+            let mut summary = summarize(&loaded.config, &loaded.label);
+            if reference.starts_with('@') {
+                mark_credentials(&mut summary, ctx)?;
+            }
+            if args.format == ShowFormat::Json {
+                serde_json::to_string_pretty(&summary)? + "\n"
+            } else {
+                render_text(&summary, &Style::new(ctx.color_stdout && !to_file))
+            }
+        }
+        ShowFormat::Markdown | ShowFormat::Html => {
+            let doc = syncpolicy_views::document::build(
+                &loaded.config,
+                &loaded.label,
+                &findings(&loaded),
+            );
+            if args.format == ShowFormat::Html {
+                syncpolicy_views::document_html::render_html(&doc)
+            } else {
+                syncpolicy_views::document::render_markdown(&doc) + "\n"
+            }
+        }
     };
-    crate::output::print_stdout(&out)?;
+    match &args.output {
+        Some(path) => {
+            syncpolicy_files::atomic::write_atomic(path, out.as_bytes()).with_context(|| {
+                format!(
+                    "cannot write {}\nhint: check that the folder exists and is writable",
+                    path.display()
+                )
+            })?;
+            ctx.status(&format!("wrote {}", path.display()));
+        }
+        None => crate::output::print_stdout(&out)?,
+    }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The findings of `validate` for a loaded source (with positions when it is a file).
+pub(crate) fn findings(loaded: &source::Loaded) -> Vec<Diagnostic> {
+    match (&loaded.text, &loaded.path) {
+        (Some(text), Some(path)) => {
+            syncpolicy_lint::check_file(&loaded.config, text, &path.display().to_string())
+        }
+        _ => syncpolicy_lint::check(&loaded.config),
+    }
 }
 
 /// For a deployment, says per directory whether its credential is set (never what it is).

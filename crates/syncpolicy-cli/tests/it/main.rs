@@ -8,6 +8,7 @@ mod expr;
 mod help;
 mod install;
 mod migrate;
+mod report;
 mod show;
 mod support;
 mod tidy;

@@ -89,6 +89,7 @@ fn diff_text_and_markdown_escape_control_characters() {
         shown: &shown,
         filter,
         show_ids: false,
+        report_links: None,
     };
     let text = syncpolicy_views::diff::render_text(&report, &Style::new(false));
     assert_clean("diff text", &text);

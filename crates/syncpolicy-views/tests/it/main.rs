@@ -1,3 +1,4 @@
 //! Integration tests of the presentation layer.
 
 mod control;
+mod flows;
