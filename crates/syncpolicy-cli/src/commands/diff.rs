@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_diff::{DiffOptions, Filter};
 use syncpolicy_views::diff::{
-    render_html, render_json, render_markdown, render_text, summary_line, Report,
+    render_html, render_json, render_markdown, render_text, summary_line, Report, ReportLinks,
 };
 
 /// The changes of a diff as the text report lists them (`--dry-run` of the change commands).
@@ -60,10 +60,16 @@ pub(crate) struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub(crate) format: DiffFormat,
-    /// Write the output to this file (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the output to this file (atomically) instead of standard output. With --format
+    /// html, an existing folder: writes diff.html and report.html (the documentation report of
+    /// the new side) into it, each changed rule of the diff linked to its place in the report.
+    #[arg(long, short = 'o', value_name = "FILE|FOLDER")]
     pub(crate) output: Option<PathBuf>,
 }
+
+/// File names written into a folder given to `-o` with `--format html`.
+const DIFF_PAGE: &str = "diff.html";
+const REPORT_PAGE: &str = "report.html";
 
 fn parse_map(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
@@ -92,6 +98,13 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         metadata: args.all,
     };
     let shown = full.filtered(&filter);
+    let folder = args.output.as_deref().filter(|p| p.is_dir());
+    if folder.is_some() && args.format != DiffFormat::Html {
+        anyhow::bail!(
+            "-o names a folder, which only --format html writes into (diff.html and report.html)\nhint: give a file name, or add --format html"
+        );
+    }
+    let anchors = syncpolicy_views::document::rule_anchors(&new.config);
     let report = Report {
         old: &old.label,
         new: &new.label,
@@ -99,8 +112,41 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         shown: &shown,
         filter,
         show_ids: args.show_ids,
-        report_links: None,
+        report_links: folder.map(|_| ReportLinks {
+            file: REPORT_PAGE,
+            anchors: &anchors,
+        }),
     };
+    if let Some(folder) = folder {
+        let doc = syncpolicy_views::document::build(
+            &new.config,
+            &new.label,
+            &crate::commands::show::findings(&new),
+        );
+        for (name, page) in [
+            (
+                REPORT_PAGE,
+                syncpolicy_views::document_html::render_html(&doc),
+            ),
+            (DIFF_PAGE, render_html(&report)),
+        ] {
+            let path = folder.join(name);
+            syncpolicy_files::atomic::write_atomic(&path, page.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        ctx.status(&format!(
+            "{} ({} and {} in {})",
+            summary_line(&report),
+            DIFF_PAGE,
+            REPORT_PAGE,
+            folder.display()
+        ));
+        return Ok(ExitCode::from(if shown.is_empty() {
+            exit::OK
+        } else {
+            exit::FINDINGS
+        }));
+    }
     let to_file = args.output.is_some();
     let out = match args.format {
         DiffFormat::Text => render_text(&report, &Style::new(ctx.color_stdout && !to_file)),

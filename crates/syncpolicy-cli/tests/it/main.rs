@@ -1,5 +1,6 @@
 //! Integration tests of the syncpolicy binary.
 
+mod architecture;
 mod changes;
 mod control;
 mod deployment;

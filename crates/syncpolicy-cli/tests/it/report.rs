@@ -243,3 +243,70 @@ fn html_report_opens_in_headless_chromium_and_its_filters_work() {
         shot.display()
     );
 }
+
+#[test]
+fn diff_html_into_a_folder_links_changed_rules_to_the_report_of_the_new_side() {
+    let old = syncpolicy_samples::samples::multi_forest_custom();
+    let mut new = old.clone();
+    let cost = new.onpremises_directories[0]
+        .custom_rules
+        .iter_mut()
+        .find(|r| r.name() == "In from AD - User Cost Center")
+        .expect("the sample has the cost-centre rule");
+    cost.disabled = true;
+    cost.mappings[0].expression = "Left(Trim([extensionAttribute15]), 24)".to_owned();
+    new.azure_directory.standard_rules[3].disabled = true;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old_path, new_path) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    std::fs::write(&old_path, syncpolicy_json::write_settings(&old)).expect("write old");
+    std::fs::write(&new_path, syncpolicy_json::write_settings(&new)).expect("write new");
+    let out_dir = artifacts("diff-folder");
+    let out = run(&[
+        "diff",
+        old_path.to_str().expect("utf-8"),
+        new_path.to_str().expect("utf-8"),
+        "--format",
+        "html",
+        "-o",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("diff.html and report.html"),
+        "{}",
+        stderr(&out)
+    );
+    let diff = std::fs::read_to_string(out_dir.join("diff.html")).expect("diff.html");
+    let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report.html");
+    let links: Vec<&str> = attribute_values(&diff, "href")
+        .into_iter()
+        .filter_map(|h| h.strip_prefix("report.html#"))
+        .collect();
+    assert_eq!(links.len(), 2, "one link per changed rule: {links:?}");
+    let ids: Vec<&str> = attribute_values(&report, "id");
+    for anchor in &links {
+        assert!(ids.contains(anchor), "report.html has no {anchor}");
+    }
+    assert!(links.contains(&"rule-d0-c1"), "{links:?}");
+    assert!(links.contains(&"rule-entra-s3"), "{links:?}");
+    // Both pages share one layout: the same stylesheet.
+    let style = |html: &str| {
+        let start = html.find("<style>").expect("a stylesheet");
+        html[start..start + html[start..].find("</style>").expect("end")].to_owned()
+    };
+    assert_eq!(style(&diff), style(&report));
+
+    let file_only = run(&[
+        "diff",
+        old_path.to_str().expect("utf-8"),
+        new_path.to_str().expect("utf-8"),
+        "-o",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(file_only.status.code(), Some(2));
+    assert!(
+        stderr(&file_only).contains("only --format html"),
+        "{}",
+        stderr(&file_only)
+    );
+}
