@@ -13,41 +13,8 @@ pub(crate) enum OutputFormat {
     Json,
 }
 
-/// ANSI styles, empty when colour is off.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Style {
-    color: bool,
-}
-
-impl Style {
-    pub(crate) fn new(color: bool) -> Self {
-        Style { color }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    pub(crate) fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-    pub(crate) fn green(&self, t: &str) -> String {
-        self.paint("32", t)
-    }
-    pub(crate) fn red(&self, t: &str) -> String {
-        self.paint("31", t)
-    }
-    pub(crate) fn yellow(&self, t: &str) -> String {
-        self.paint("33", t)
-    }
-    pub(crate) fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
-    }
-}
+/// ANSI styles, empty when colour is off (the views' own).
+pub(crate) use syncpolicy_views::style::Style;
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {

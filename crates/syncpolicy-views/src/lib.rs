@@ -1,2 +1,17 @@
 //! The presentation layer: view models of every report the tool prints, and their renderers
 //! (text, markdown, JSON, HTML), shared by every front end.
+
+pub mod diff;
+pub mod document;
+pub mod document_html;
+pub mod escape;
+pub mod expression;
+pub mod flows;
+pub mod history;
+pub mod html;
+pub mod migration;
+pub mod rules;
+pub mod style;
+pub mod summary;
+pub mod validation;
+pub mod verify;

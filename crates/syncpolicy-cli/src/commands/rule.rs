@@ -7,7 +7,6 @@ use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_edit::precedence::Placement;
@@ -16,6 +15,7 @@ use syncpolicy_edit::select::{self, RuleSelector};
 use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
 use syncpolicy_model::enums::{Direction, LinkType, MergeType};
 use syncpolicy_model::rule::SyncRule;
+use syncpolicy_views::rules as views;
 
 /// Arguments of `syncpolicy rule`.
 #[derive(Debug, clap::Args)]
@@ -377,55 +377,9 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                     .then(a.1.name().cmp(b.1.name()))
             });
             let out = match format {
-                OutputFormat::Json => {
-                    let items: Vec<serde_json::Value> = rows
-                        .iter()
-                        .map(|(loc, r)| {
-                            serde_json::json!({
-                                "precedence": r.precedence,
-                                "directory": config.directory_name(loc.directory),
-                                "direction": r.direction_str(),
-                                "name": r.name(),
-                                "kind": if loc.set == RuleSet::Custom { "custom" } else { "standard" },
-                                "disabled": r.disabled,
-                                "linkType": r.link_type.as_ref().map(|l| l.as_str()),
-                                "immutableTag": r.immutable_tag,
-                                "uniqueIdentifier": r.unique_identifier,
-                            })
-                        })
-                        .collect();
-                    serde_json::to_string_pretty(&items)? + "\n"
-                }
+                OutputFormat::Json => views::render_list_json(&config, &rows)?,
                 OutputFormat::Text => {
-                    let style = Style::new(ctx.color_stdout);
-                    let width = rows
-                        .iter()
-                        .map(|(l, _)| config.directory_name(l.directory).chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    let mut o = String::new();
-                    for (loc, r) in &rows {
-                        let _ = writeln!(
-                            o,
-                            "{:>6}  {:<width$}  {:<8}  {:<8}  {}{}",
-                            r.precedence,
-                            config.directory_name(loc.directory),
-                            r.direction_str(),
-                            if loc.set == RuleSet::Custom {
-                                "custom"
-                            } else {
-                                "standard"
-                            },
-                            r.name(),
-                            if r.disabled {
-                                style.yellow("  (disabled)")
-                            } else {
-                                String::new()
-                            }
-                        );
-                    }
-                    let _ = writeln!(o, "{} rules", rows.len());
-                    o
+                    views::render_list_text(&config, &rows, &Style::new(ctx.color_stdout))
                 }
             };
             print_stdout(&out)?;
@@ -443,7 +397,9 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             };
             let out = match format {
                 OutputFormat::Json => syncpolicy_json::write_rule(r),
-                OutputFormat::Text => render_rule(&config, at, r, &Style::new(ctx.color_stdout)),
+                OutputFormat::Text => {
+                    views::render_rule_text(&config, at, r, &Style::new(ctx.color_stdout))
+                }
             };
             print_stdout(&out)?;
             Ok(ExitCode::from(exit::OK))
@@ -573,118 +529,4 @@ fn apply_content(rule: &mut SyncRule, edit: RuleEdit) {
         rule.link_type = Some(l);
     }
     rule.mappings.extend(edit.set_mappings);
-}
-
-fn render_rule(config: &Configuration, at: RuleLocation, r: &SyncRule, style: &Style) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "{}", style.bold(r.name()));
-    let row = |o: &mut String, k: &str, v: &str| {
-        let _ = writeln!(o, "  {k:<20}{v}");
-    };
-    row(&mut o, "directory", &config.directory_name(at.directory));
-    row(
-        &mut o,
-        "kind",
-        if at.set == RuleSet::Custom {
-            "custom"
-        } else {
-            "standard"
-        },
-    );
-    row(&mut o, "direction", r.direction_str());
-    row(
-        &mut o,
-        "objects",
-        &format!(
-            "{} -> {}",
-            r.source_object_type.as_deref().unwrap_or("?"),
-            r.target_object_type.as_deref().unwrap_or("?")
-        ),
-    );
-    row(
-        &mut o,
-        "link type",
-        r.link_type
-            .as_ref()
-            .map(|l| l.as_str())
-            .unwrap_or("(not set)"),
-    );
-    row(&mut o, "precedence", &r.precedence.to_string());
-    row(
-        &mut o,
-        "state",
-        if r.disabled { "disabled" } else { "enabled" },
-    );
-    if let Some(t) = &r.immutable_tag {
-        row(&mut o, "immutable tag", t);
-    }
-    row(
-        &mut o,
-        "identifier",
-        r.unique_identifier.as_deref().unwrap_or("(none)"),
-    );
-    if !r.description.is_empty() {
-        row(&mut o, "description", &r.description);
-    }
-    if r.password_hash_sync_target {
-        row(&mut o, "password sync", "enabled");
-    }
-    if let Some(s) = &r.extension.soft_delete_expiry_interval {
-        row(&mut o, "soft-delete expiry", s);
-    }
-    let _ = writeln!(o, "  scope ({} groups, OR)", r.scope_groups.len());
-    for (i, g) in r.scope_groups.iter().enumerate() {
-        let clauses: Vec<String> = g
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} {} {}",
-                    c.attribute.as_deref().unwrap_or("?"),
-                    c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
-                    c.value
-                )
-                .trim_end()
-                .to_owned()
-            })
-            .collect();
-        let _ = writeln!(o, "    {}. {}", i + 1, clauses.join(" AND "));
-    }
-    let _ = writeln!(o, "  join ({} groups, in order)", r.join_groups.len());
-    for (i, g) in r.join_groups.iter().enumerate() {
-        let conds: Vec<String> = g
-            .iter()
-            .map(|c| {
-                format!(
-                    "cs.{} = mv.{}{}",
-                    c.source.as_deref().unwrap_or("?"),
-                    c.destination.as_deref().unwrap_or("?"),
-                    if c.case_sensitive {
-                        " (case-sensitive)"
-                    } else {
-                        ""
-                    }
-                )
-            })
-            .collect();
-        let _ = writeln!(o, "    {}. {}", i + 1, conds.join(" AND "));
-    }
-    let _ = writeln!(o, "  mappings ({})", r.mappings.len());
-    for m in &r.mappings {
-        let dest = m.destination.as_deref().unwrap_or("?");
-        let flow = m.flow_type.as_ref().map(|f| f.as_str()).unwrap_or("?");
-        let body = match flow {
-            "Constant" => format!("\"{}\"", m.value),
-            "Expression" => m.expression.clone(),
-            _ => m.source.clone(),
-        };
-        let mut flags = vec![flow.to_owned()];
-        if m.merge_type != MergeType::Update {
-            flags.push(m.merge_type.to_string());
-        }
-        if m.execute_once {
-            flags.push("once".to_owned());
-        }
-        let _ = writeln!(o, "    {dest} <- {body}  [{}]", flags.join(", "));
-    }
-    o
 }

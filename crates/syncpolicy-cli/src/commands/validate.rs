@@ -1,5 +1,6 @@
 //! `syncpolicy validate`: check settings files (and other sources) before they are imported:
-//! every finding with its code, place and what to do, as text, JSON or SARIF.
+//! every finding with its code, place and what to do, as text, JSON or SARIF (rendered by
+//! `syncpolicy_views::validation`).
 
 use crate::context::Context;
 use crate::exit;
@@ -12,6 +13,7 @@ use syncpolicy_files::settings::LoadError;
 use syncpolicy_json::error::ReadErrorKind;
 use syncpolicy_model::diagnostic::{Diagnostic, Severity};
 use syncpolicy_report::{Counts, SarifRule};
+use syncpolicy_views::validation;
 
 /// Output format of `syncpolicy validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,28 +98,15 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     }
     let counts = Counts::of(&diags);
     let out = match args.format {
-        ValidateFormat::Text => {
-            let mut out = syncpolicy_report::render_text(&diags, &texts, ctx.color_stdout);
-            if !ctx.quiet {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                let files = args.sources.len();
-                out.push_str(&format!(
-                    "validated {files} source{}: {}\n",
-                    if files == 1 { "" } else { "s" },
-                    counts.line()
-                ));
-            }
-            out
-        }
-        ValidateFormat::Json => {
-            serde_json::to_string_pretty(&syncpolicy_report::to_json(&diags))? + "\n"
-        }
-        ValidateFormat::Sarif => {
-            serde_json::to_string_pretty(&syncpolicy_report::to_sarif(&diags, &sarif_rules()))?
-                + "\n"
-        }
+        ValidateFormat::Text => validation::render_text(
+            &diags,
+            &texts,
+            ctx.color_stdout,
+            args.sources.len(),
+            ctx.quiet,
+        ),
+        ValidateFormat::Json => validation::render_json(&diags)?,
+        ValidateFormat::Sarif => validation::render_sarif(&diags, &sarif_rules())?,
     };
     crate::output::print_stdout(&out)?;
     let code = if unreadable {

@@ -9,11 +9,10 @@ use crate::exit;
 use crate::output::{OutputFormat, Style};
 use crate::source;
 use anyhow::Context as _;
-use serde::Serialize;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use syncpolicy_diff::{Area, Change, ChangeClass, DiffOptions};
 use syncpolicy_store::import::CREDENTIAL_MARKER_KEY;
+use syncpolicy_views::verify::{render_text, Expected, Report};
 
 /// Arguments of `syncpolicy verify`.
 #[derive(Debug, clap::Args)]
@@ -52,23 +51,6 @@ pub(crate) fn expected_reason(c: &Change) -> Option<&'static str> {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Report<'a> {
-    file: String,
-    deployment_export: String,
-    passed: bool,
-    unexpected: Vec<&'a Change>,
-    expected: Vec<Expected<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct Expected<'a> {
-    reason: &'static str,
-    #[serde(flatten)]
-    change: &'a Change,
-}
-
 pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let imported = source::load(&args.file, ctx)?;
     let current = source::load("@latest", ctx)?;
@@ -90,7 +72,9 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     };
     let out = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        OutputFormat::Text => render(&report, args.show_expected, &Style::new(ctx.color_stdout)),
+        OutputFormat::Text => {
+            render_text(&report, args.show_expected, &Style::new(ctx.color_stdout))
+        }
     };
     crate::output::print_stdout(&out)?;
     if report.passed {
@@ -106,64 +90,4 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     } else {
         exit::FINDINGS
     }))
-}
-
-fn value(v: &Option<String>) -> String {
-    match v {
-        Some(v) if v.contains('\n') => format!(
-            "\n{}",
-            v.lines()
-                .map(|l| format!("        {l}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
-        Some(v) => v.clone(),
-        None => "(not set)".to_owned(),
-    }
-}
-
-fn render(r: &Report<'_>, show_expected: bool, style: &Style) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "{} {}", style.bold("Imported file"), r.file);
-    let _ = writeln!(o, "{} {}", style.bold("Deployment  "), r.deployment_export);
-    if r.passed {
-        let _ = writeln!(
-            o,
-            "{}: no configuration differences; {} expected difference{} (metadata, credentials, install options)",
-            style.green("verify passed"),
-            r.expected.len(),
-            if r.expected.len() == 1 { "" } else { "s" }
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            "{}: {} unexpected difference{} (and {} expected)",
-            style.red("verify failed"),
-            r.unexpected.len(),
-            if r.unexpected.len() == 1 { "" } else { "s" },
-            r.expected.len()
-        );
-        for c in &r.unexpected {
-            let _ = writeln!(o, "  {} {}", c.kind.marker(), c.path);
-            if c.old.is_some() || c.new.is_some() {
-                let _ = writeln!(o, "      file:       {}", value(&c.old));
-                let _ = writeln!(o, "      deployment: {}", value(&c.new));
-            }
-        }
-    }
-    if show_expected && !r.expected.is_empty() {
-        let _ = writeln!(o, "{}", style.bold("Expected differences"));
-        for e in &r.expected {
-            let _ = writeln!(
-                o,
-                "  {} {}: {} -> {}  {}",
-                e.change.kind.marker(),
-                e.change.path,
-                value(&e.change.old),
-                value(&e.change.new),
-                style.dim(&format!("({})", e.reason))
-            );
-        }
-    }
-    o
 }

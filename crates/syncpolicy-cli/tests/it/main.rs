@@ -1,12 +1,15 @@
 //! Integration tests of the syncpolicy binary.
 
+mod architecture;
 mod changes;
+mod control;
 mod deployment;
 mod diff;
 mod expr;
 mod help;
 mod install;
 mod migrate;
+mod report;
 mod show;
 mod support;
 mod tidy;

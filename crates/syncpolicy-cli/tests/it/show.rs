@@ -90,3 +90,55 @@ fn show_reports_bad_input_with_exit_code_2() {
     assert!(stderr(&out).contains("holds no settings file"));
     assert!(workspace().join("samples").is_dir());
 }
+
+#[test]
+fn markdown_report_for_every_sample() {
+    for name in SAMPLES {
+        let path = format!("samples/{name}.json");
+        let out = run(&["show", &path, "--format", "markdown"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        insta::assert_snapshot!(format!("show_markdown_{name}"), stdout(&out));
+    }
+}
+
+#[test]
+fn html_report_is_written_to_a_file_and_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let out = run(&[
+        "show",
+        "samples/multi-forest-custom.json",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "the page goes to the file");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains(" src="),
+        "self-contained: no network references"
+    );
+    assert_eq!(html.matches("<style>").count(), 1, "one stylesheet");
+    for id in [
+        "policy",
+        "sign-in",
+        "entra",
+        "directories",
+        "rules",
+        "metaverse",
+        "findings",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
+    }
+    // Every rule of the sample is documented, standard and custom marked.
+    let config = syncpolicy_samples::samples::multi_forest_custom();
+    assert_eq!(
+        html.matches("<details class=\"rule\"").count(),
+        config.rule_count()
+    );
+    assert!(html.contains("<span class=\"badge disabled\">disabled</span>"));
+    assert!(html.contains("<span class=\"badge custom\">custom</span>"));
+}

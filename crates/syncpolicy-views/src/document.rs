@@ -1,0 +1,1045 @@
+//! The documentation report of `show --format markdown|html`: the model of one configuration's
+//! whole documentation (metadata, sign-in and features, the Entra directory, every on-premises
+//! directory with its OU tree, every rule grouped by directory and direction in precedence
+//! order, the metaverse attributes with their end-to-end flows, and the findings of `validate`
+//! linked to their rules), and its Markdown rendering. The HTML rendering is `crate::html`.
+
+use crate::escape;
+use crate::expression;
+use crate::flows::{self, AttributeFlows};
+use crate::summary::{summarize, Summary};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use syncpolicy_model::config::{
+    Configuration, DirectoryRef, OnPremisesDirectory, RuleLocation, RuleSet,
+};
+use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::enums::{FlowType, MergeType};
+use syncpolicy_model::rule::SyncRule;
+
+/// Code of the validation rule that finds standard rules differing from the out-of-box
+/// catalogue (`modified-standard-rule`): a rule it reports is marked modified.
+pub const MODIFIED_STANDARD_RULE: &str = "SP030";
+
+/// The whole report.
+#[derive(Debug)]
+pub struct Document {
+    /// Where the configuration was read from.
+    pub source: String,
+    /// The summary of `show` (metadata, sign-in, identity, features, Entra, directories).
+    pub summary: Summary,
+    pub directories: Vec<DirectoryDoc>,
+    pub rule_groups: Vec<RuleGroup>,
+    pub metaverse: Vec<AttributeFlows>,
+    pub findings: Vec<FindingDoc>,
+}
+
+/// One on-premises directory in detail.
+#[derive(Debug)]
+pub struct DirectoryDoc {
+    pub anchor: String,
+    pub name: String,
+    pub forest: Option<String>,
+    pub account: Option<String>,
+    pub partitions: Vec<PartitionDoc>,
+    pub group_filtering: Option<String>,
+    pub group_writeback: Option<String>,
+    pub device_writeback: Option<String>,
+    pub object_types: Option<Vec<String>>,
+    pub attributes: Option<Vec<String>>,
+    /// Run profiles with their steps (`type partition`).
+    pub run_profiles: Vec<(String, Vec<String>)>,
+}
+
+/// A partition and its OU filter as a tree.
+#[derive(Debug)]
+pub struct PartitionDoc {
+    pub name: String,
+    pub selected: bool,
+    pub preferred_controllers: Vec<String>,
+    /// The included and excluded containers below the partition, nested by DN.
+    pub tree: Vec<OuNode>,
+}
+
+/// Whether a container of the OU filter is included or excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OuMark {
+    Include,
+    Exclude,
+}
+
+/// One container on the way to an included or excluded one.
+#[derive(Debug)]
+pub struct OuNode {
+    /// The relative name, e.g. `OU=Sales`.
+    pub rdn: String,
+    /// Set on the containers the filter names; `None` on the ones only on the way.
+    pub mark: Option<OuMark>,
+    pub children: Vec<OuNode>,
+}
+
+/// The rules of one directory in one direction, by precedence.
+#[derive(Debug)]
+pub struct RuleGroup {
+    pub anchor: String,
+    pub directory: String,
+    pub direction: String,
+    pub rules: Vec<RuleDoc>,
+}
+
+/// One rule in full.
+#[derive(Debug)]
+pub struct RuleDoc {
+    pub anchor: String,
+    pub location: RuleLocation,
+    pub name: String,
+    pub precedence: i32,
+    pub standard: bool,
+    pub disabled: bool,
+    /// A standard rule that differs from the out-of-box catalogue.
+    pub modified: bool,
+    pub link_type: String,
+    pub source_type: String,
+    pub target_type: String,
+    pub description: String,
+    pub immutable_tag: Option<String>,
+    /// Scope groups (OR-ed), each its clauses AND-ed.
+    pub scope: Vec<String>,
+    /// Join groups, tried in order.
+    pub joins: Vec<String>,
+    pub mappings: Vec<MappingDoc>,
+    /// Indexes into [`Document::findings`].
+    pub findings: Vec<usize>,
+}
+
+/// One attribute flow of a rule.
+#[derive(Debug)]
+pub struct MappingDoc {
+    pub destination: String,
+    pub flow_type: String,
+    /// Source attribute(s), laid-out expression, or quoted constant.
+    pub body: String,
+    /// Merge type when not Update, `once` when applied only on creation.
+    pub flags: Vec<String>,
+}
+
+/// One finding of `validate`.
+#[derive(Debug)]
+pub struct FindingDoc {
+    pub anchor: String,
+    pub code: String,
+    pub name: String,
+    pub severity: String,
+    pub message: String,
+    pub place: String,
+    pub help: Option<String>,
+    /// The rule it concerns: (anchor, name).
+    pub rule: Option<(String, String)>,
+}
+
+/// The anchor of a rule in the report (stable for one configuration).
+pub fn rule_anchor(at: RuleLocation) -> String {
+    let dir = match at.directory {
+        DirectoryRef::Azure => "entra".to_owned(),
+        DirectoryRef::OnPremises(i) => format!("d{i}"),
+    };
+    let set = match at.set {
+        RuleSet::Standard => "s",
+        RuleSet::Custom => "c",
+    };
+    format!("rule-{dir}-{set}{}", at.index)
+}
+
+/// The JSON path of a rule prefixing `json_path` (`...SynchronizationRules[N]`), if any.
+pub fn rule_path_prefix(json_path: &str) -> Option<&str> {
+    let start = json_path.find("SynchronizationRules[")?;
+    let end = json_path[start..].find(']')? + start + 1;
+    Some(&json_path[..end])
+}
+
+/// Anchors of every rule, keyed by the rule's JSON path.
+pub fn rule_anchors(config: &Configuration) -> HashMap<String, String> {
+    config
+        .rules()
+        .map(|(at, _)| (syncpolicy_json::paths::rule(at), rule_anchor(at)))
+        .collect()
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Builds the report of a configuration with the findings of `validate` for it.
+pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Document {
+    let anchors = rule_anchors(config);
+    let names: HashMap<String, String> = config
+        .rules()
+        .map(|(at, r)| (rule_anchor(at), r.name().to_owned()))
+        .collect();
+    let mut finding_docs: Vec<FindingDoc> = Vec::new();
+    let mut by_rule: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut modified: HashMap<String, bool> = HashMap::new();
+    for (i, d) in findings.iter().enumerate() {
+        let rule = d
+            .location
+            .json_path
+            .as_deref()
+            .and_then(rule_path_prefix)
+            .and_then(|p| anchors.get(p).map(|a| (p, a)));
+        if let Some((_, anchor)) = rule {
+            by_rule.entry(anchor.clone()).or_default().push(i);
+            if d.code == MODIFIED_STANDARD_RULE {
+                modified.insert(anchor.clone(), true);
+            }
+        }
+        let rule_name = rule.and_then(|(_, a)| names.get(a).map(|n| (a.clone(), n.clone())));
+        finding_docs.push(FindingDoc {
+            anchor: format!("finding-{}", i + 1),
+            code: d.code.clone(),
+            name: d.name.clone(),
+            severity: d.severity.as_str().to_owned(),
+            message: d.message.clone(),
+            place: d.location.to_string(),
+            help: d.help.clone(),
+            rule: rule_name,
+        });
+    }
+
+    let mut rule_groups = Vec::new();
+    let mut dirs: Vec<DirectoryRef> = (0..config.onpremises_directories.len())
+        .map(DirectoryRef::OnPremises)
+        .collect();
+    dirs.push(DirectoryRef::Azure);
+    for dir in dirs {
+        for direction in ["Inbound", "Outbound"] {
+            let mut rules: Vec<(RuleLocation, &SyncRule)> = config
+                .rules()
+                .filter(|(at, r)| at.directory == dir && r.direction_str() == direction)
+                .collect();
+            if rules.is_empty() {
+                continue;
+            }
+            rules.sort_by(|a, b| {
+                a.1.precedence
+                    .cmp(&b.1.precedence)
+                    .then_with(|| a.1.name().cmp(b.1.name()))
+            });
+            let group_anchor = format!(
+                "rules-{}-{}",
+                match dir {
+                    DirectoryRef::Azure => "entra".to_owned(),
+                    DirectoryRef::OnPremises(i) => format!("d{i}"),
+                },
+                direction.to_ascii_lowercase()
+            );
+            rule_groups.push(RuleGroup {
+                anchor: group_anchor,
+                directory: config.directory_name(dir),
+                direction: direction.to_owned(),
+                rules: rules
+                    .into_iter()
+                    .map(|(at, r)| {
+                        let anchor = rule_anchor(at);
+                        rule_doc(
+                            at,
+                            r,
+                            modified.contains_key(&anchor),
+                            by_rule.remove(&anchor).unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    // Rules without a direction are still documented.
+    let undirected: Vec<(RuleLocation, &SyncRule)> = config
+        .rules()
+        .filter(|(_, r)| !matches!(r.direction_str(), "Inbound" | "Outbound"))
+        .collect();
+    if !undirected.is_empty() {
+        rule_groups.push(RuleGroup {
+            anchor: "rules-undirected".to_owned(),
+            directory: "any directory".to_owned(),
+            direction: "without a known direction".to_owned(),
+            rules: undirected
+                .into_iter()
+                .map(|(at, r)| {
+                    let anchor = rule_anchor(at);
+                    rule_doc(
+                        at,
+                        r,
+                        modified.contains_key(&anchor),
+                        by_rule.remove(&anchor).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        });
+    }
+
+    Document {
+        source: label.to_owned(),
+        summary: summarize(config, label),
+        directories: config
+            .onpremises_directories
+            .iter()
+            .enumerate()
+            .map(|(i, d)| directory_doc(i, d))
+            .collect(),
+        rule_groups,
+        metaverse: flows::flows(config),
+        findings: finding_docs,
+    }
+}
+
+fn rule_doc(at: RuleLocation, r: &SyncRule, modified: bool, findings: Vec<usize>) -> RuleDoc {
+    RuleDoc {
+        anchor: rule_anchor(at),
+        location: at,
+        name: r.name().to_owned(),
+        precedence: r.precedence,
+        standard: r.is_standard(),
+        disabled: r.disabled,
+        modified: modified && r.is_standard(),
+        link_type: r
+            .link_type
+            .as_ref()
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default(),
+        source_type: r.source_object_type.clone().unwrap_or_default(),
+        target_type: r.target_object_type.clone().unwrap_or_default(),
+        description: r.description.clone(),
+        immutable_tag: r.immutable_tag.clone().filter(|t| !t.is_empty()),
+        scope: r
+            .scope_groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|c| {
+                        format!(
+                            "{} {} {}",
+                            c.attribute.as_deref().unwrap_or("?"),
+                            c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
+                            c.value
+                        )
+                        .trim_end()
+                        .to_owned()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            })
+            .collect(),
+        joins: r
+            .join_groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|c| {
+                        format!(
+                            "cs.{} = mv.{}{}",
+                            c.source.as_deref().unwrap_or("?"),
+                            c.destination.as_deref().unwrap_or("?"),
+                            if c.case_sensitive {
+                                " (case-sensitive)"
+                            } else {
+                                ""
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            })
+            .collect(),
+        mappings: r
+            .mappings
+            .iter()
+            .map(|m| {
+                let flow_type = m
+                    .flow_type
+                    .as_ref()
+                    .map(|f| f.as_str().to_owned())
+                    .unwrap_or_default();
+                let body = match m.flow_type {
+                    Some(FlowType::Constant) => format!("\"{}\"", m.value),
+                    Some(FlowType::Expression) => expression::layout(&m.expression),
+                    _ => m.source.clone(),
+                };
+                let mut flags = Vec::new();
+                if m.merge_type != MergeType::Update {
+                    flags.push(m.merge_type.to_string());
+                }
+                if m.execute_once {
+                    flags.push("once".to_owned());
+                }
+                MappingDoc {
+                    destination: m.destination.clone().unwrap_or_default(),
+                    flow_type,
+                    body,
+                    flags,
+                }
+            })
+            .collect(),
+        findings,
+    }
+}
+
+fn directory_doc(i: usize, d: &OnPremisesDirectory) -> DirectoryDoc {
+    DirectoryDoc {
+        anchor: format!("dir-{i}"),
+        name: d.name.clone(),
+        forest: d.forest.clone(),
+        account: d.account.clone(),
+        partitions: d
+            .partitions
+            .iter()
+            .map(|p| {
+                let name = p
+                    .distinguished_name
+                    .clone()
+                    .or_else(|| p.fqdn.clone())
+                    .unwrap_or_default();
+                PartitionDoc {
+                    tree: ou_tree(
+                        &name,
+                        p.inclusions
+                            .iter()
+                            .map(|x| (x.as_str(), OuMark::Include))
+                            .chain(p.exclusions.iter().map(|x| (x.as_str(), OuMark::Exclude))),
+                    ),
+                    name,
+                    selected: p.selected,
+                    preferred_controllers: p.preferred_controllers.clone(),
+                }
+            })
+            .collect(),
+        group_filtering: non_empty(&d.group_filtering_dn),
+        group_writeback: non_empty(&d.group_writeback_dn),
+        device_writeback: non_empty(&d.device_writeback_dn),
+        object_types: d.connector.object_types.clone(),
+        attributes: d.connector.attribute_inclusions.clone(),
+        run_profiles: d
+            .connector
+            .run_profiles
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.steps
+                        .iter()
+                        .map(|s| format!("{} {}", s.step_type, s.partition).trim().to_owned())
+                        .collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Splits a DN into its relative names, keeping escaped commas (`\,`) inside a name.
+fn rdns(dn: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut escaped = false;
+    for c in dn.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            cur.push(c);
+            escaped = true;
+        } else if c == ',' {
+            out.push(cur.trim().to_owned());
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_owned());
+    }
+    out
+}
+
+/// The OU filter of a partition as a tree below the partition's DN. A container outside the
+/// partition is placed under its full DN at the top.
+fn ou_tree<'a>(partition: &str, items: impl Iterator<Item = (&'a str, OuMark)>) -> Vec<OuNode> {
+    let base: Vec<String> = rdns(partition)
+        .into_iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let mut roots: Vec<OuNode> = Vec::new();
+    let mut own: Option<OuNode> = None;
+    for (dn, mark) in items {
+        let parts = rdns(dn);
+        let lower: Vec<String> = parts.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let path: Vec<String> = if !base.is_empty()
+            && lower.len() >= base.len()
+            && lower[lower.len() - base.len()..] == base[..]
+        {
+            let mut p = parts[..parts.len() - base.len()].to_vec();
+            p.reverse();
+            p
+        } else {
+            vec![dn.to_owned()]
+        };
+        if path.is_empty() {
+            // The partition itself: the root of the others.
+            own = Some(OuNode {
+                rdn: dn.to_owned(),
+                mark: Some(mark),
+                children: Vec::new(),
+            });
+            continue;
+        }
+        let mut level = &mut roots;
+        for (k, rdn) in path.iter().enumerate() {
+            let pos = match level.iter().position(|n| n.rdn.eq_ignore_ascii_case(rdn)) {
+                Some(p) => p,
+                None => {
+                    level.push(OuNode {
+                        rdn: rdn.clone(),
+                        mark: None,
+                        children: Vec::new(),
+                    });
+                    level.len() - 1
+                }
+            };
+            if k + 1 == path.len() {
+                level[pos].mark = Some(mark);
+            }
+            level = &mut level[pos].children;
+        }
+    }
+    match own {
+        Some(mut root) => {
+            root.children = roots;
+            vec![root]
+        }
+        None => roots,
+    }
+}
+
+// ------------------------------------------------------------------------------------ markdown
+
+/// Text for Markdown prose and table cells: control characters escaped, and the characters
+/// Markdown or embedded HTML would interpret backslash-escaped.
+pub fn md(s: &str) -> String {
+    let s = escape::text(s);
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// An inline code span (control characters escaped; survives backticks; `|` escaped for
+/// tables).
+pub fn md_code(s: &str) -> String {
+    let s = escape::text(s).replace('|', "\\|");
+    if s.is_empty() {
+        return String::new();
+    }
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    match v.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => md(s),
+        None => "(not set)".to_owned(),
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn table(o: &mut String, rows: &[(&str, String)]) {
+    let _ = writeln!(o, "| Setting | Value |\n| --- | --- |");
+    for (k, v) in rows {
+        let _ = writeln!(o, "| {k} | {v} |");
+    }
+    o.push('\n');
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items
+            .iter()
+            .map(|s| md_code(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Rule state badges: `standard`/`custom`, `disabled`, `modified`.
+pub fn rule_badges(r: &RuleDoc) -> Vec<&'static str> {
+    let mut b = vec![if r.standard { "standard" } else { "custom" }];
+    if r.disabled {
+        b.push("disabled");
+    }
+    if r.modified {
+        b.push("modified");
+    }
+    b
+}
+
+/// The report as Markdown.
+pub fn render_markdown(doc: &Document) -> String {
+    let s = &doc.summary;
+    let mut o = String::new();
+    let _ = writeln!(o, "# Configuration report\n");
+    let _ = writeln!(o, "Source: {}\n", md_code(&doc.source));
+    let _ = writeln!(o, "## Contents\n");
+    let _ = writeln!(o, "- [Policy and deployment](#policy)");
+    let _ = writeln!(o, "- [Sign-in, identity mapping and features](#sign-in)");
+    let _ = writeln!(o, "- [Entra directory](#entra)");
+    let _ = writeln!(o, "- [On-premises directories](#directories)");
+    for d in &doc.directories {
+        let _ = writeln!(o, "  - [{}](#{})", md(&d.name), d.anchor);
+    }
+    let _ = writeln!(o, "- [Synchronization rules](#rules)");
+    for g in &doc.rule_groups {
+        let _ = writeln!(
+            o,
+            "  - [{}, {}](#{}) ({})",
+            md(&g.directory),
+            g.direction.to_ascii_lowercase(),
+            g.anchor,
+            g.rules.len()
+        );
+    }
+    let _ = writeln!(
+        o,
+        "- [Metaverse attributes and end-to-end flows](#metaverse)"
+    );
+    let _ = writeln!(o, "- [Findings](#findings) ({})\n", doc.findings.len());
+
+    let m = &s.metadata;
+    let _ = writeln!(o, "<a id=\"policy\"></a>\n## Policy and deployment\n");
+    table(
+        &mut o,
+        &[
+            ("Policy type", md(&m.policy_type)),
+            ("Written by", opt(&m.author)),
+            ("Time created", opt(&m.time_created)),
+            ("Product version", opt(&m.product_version)),
+            ("Host", opt(&m.host_name)),
+            (
+                "Database",
+                format!(
+                    "{} {}/{}",
+                    opt(&m.database_type),
+                    md(&m.database_server),
+                    md(&m.database_name)
+                ),
+            ),
+            ("Service account", md(&m.service_account)),
+        ],
+    );
+
+    let f = &s.features;
+    let per_dir = |v: &[crate::summary::DirectoryValue]| -> String {
+        if v.is_empty() {
+            "off".to_owned()
+        } else {
+            v.iter()
+                .map(|x| format!("{}: {}", md(&x.directory), md_code(&x.value)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    };
+    let _ = writeln!(
+        o,
+        "<a id=\"sign-in\"></a>\n## Sign-in, identity mapping and features\n"
+    );
+    let mut matching = opt(&s.identity_mapping.user_matching);
+    if !s.identity_mapping.user_matching_attribute.is_empty() {
+        let _ = write!(
+            matching,
+            " ({})",
+            md_code(&s.identity_mapping.user_matching_attribute)
+        );
+    }
+    table(
+        &mut o,
+        &[
+            ("Sign-in method", md(&s.sign_in.method_label)),
+            (
+                "Password hash sync",
+                on_off(s.sign_in.password_hash_sync).to_owned(),
+            ),
+            (
+                "Seamless single sign-on",
+                on_off(s.sign_in.seamless_sso).to_owned(),
+            ),
+            ("Source anchor", opt(&s.identity_mapping.source_anchor)),
+            (
+                "User principal name",
+                opt(&s.identity_mapping.user_principal_name),
+            ),
+            ("User matching", matching),
+            (
+                "Password writeback",
+                on_off(f.password_writeback).to_owned(),
+            ),
+            ("Group writeback", per_dir(&f.group_writeback)),
+            ("Device writeback", per_dir(&f.device_writeback)),
+            ("Group filtering", per_dir(&f.group_filtering)),
+            ("Exchange hybrid", on_off(f.exchange_hybrid).to_owned()),
+            (
+                "Mail public folders",
+                on_off(f.mail_public_folders).to_owned(),
+            ),
+            (
+                "Metaverse extensions",
+                list_or_none(&f.metaverse_attributes),
+            ),
+        ],
+    );
+
+    let en = &s.entra;
+    let _ = writeln!(o, "<a id=\"entra\"></a>\n## Entra directory\n");
+    table(
+        &mut o,
+        &[
+            ("Tenant", opt(&en.tenant_id)),
+            (
+                "Administrator (suggested at import)",
+                opt(&en.administrator),
+            ),
+            ("Connector", opt(&en.connector_name)),
+            ("Deletion threshold", opt(&f.export_deletion_threshold)),
+            (
+                "Directory extensions",
+                list_or_none(&f.directory_extensions),
+            ),
+            ("App filter", list_or_none(&f.app_filter)),
+            ("Excluded attributes", list_or_none(&f.excluded_attributes)),
+            (
+                "Rules",
+                format!(
+                    "{} standard, {} custom, {} disabled",
+                    en.standard_rules, en.custom_rules, en.disabled_rules
+                ),
+            ),
+            (
+                "Object types",
+                en.object_types
+                    .as_deref()
+                    .map(list_or_none)
+                    .unwrap_or_else(|| "(not recorded)".to_owned()),
+            ),
+            ("Run profiles", list_or_none(&en.run_profiles)),
+        ],
+    );
+
+    let _ = writeln!(
+        o,
+        "<a id=\"directories\"></a>\n## On-premises directories ({})\n",
+        doc.directories.len()
+    );
+    for d in &doc.directories {
+        markdown_directory(&mut o, d);
+    }
+
+    let total: usize = doc.rule_groups.iter().map(|g| g.rules.len()).sum();
+    let _ = writeln!(
+        o,
+        "<a id=\"rules\"></a>\n## Synchronization rules ({total})\n"
+    );
+    for g in &doc.rule_groups {
+        let _ = writeln!(
+            o,
+            "<a id=\"{}\"></a>\n### {}, {} ({})\n",
+            g.anchor,
+            md(&g.directory),
+            g.direction.to_ascii_lowercase(),
+            g.rules.len()
+        );
+        let _ = writeln!(
+            o,
+            "| Precedence | Rule | Kind | Link | Objects |\n| ---: | --- | --- | --- | --- |"
+        );
+        for r in &g.rules {
+            let _ = writeln!(
+                o,
+                "| {} | [{}](#{}) | {} | {} | {} → {} |",
+                r.precedence,
+                md(&r.name),
+                r.anchor,
+                rule_badges(r).join(", "),
+                md(&r.link_type),
+                md(&r.source_type),
+                md(&r.target_type)
+            );
+        }
+        o.push('\n');
+        for r in &g.rules {
+            markdown_rule(&mut o, r, doc);
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "<a id=\"metaverse\"></a>\n## Metaverse attributes and end-to-end flows ({})\n",
+        doc.metaverse.len()
+    );
+    let _ = writeln!(
+        o,
+        "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
+    );
+    for a in &doc.metaverse {
+        markdown_attribute(&mut o, a);
+    }
+
+    let _ = writeln!(
+        o,
+        "<a id=\"findings\"></a>\n## Findings ({})\n",
+        doc.findings.len()
+    );
+    if doc.findings.is_empty() {
+        let _ = writeln!(o, "`validate` finds nothing.\n");
+    }
+    for f in &doc.findings {
+        let _ = writeln!(
+            o,
+            "- <a id=\"{}\"></a>**{}** {} {}: {}",
+            f.anchor,
+            md(&f.severity),
+            md(&f.code),
+            md(&f.name),
+            md(&f.message)
+        );
+        if let Some((anchor, name)) = &f.rule {
+            let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
+        }
+        let _ = writeln!(o, "  - at {}", md_code(&f.place));
+        if let Some(h) = &f.help {
+            let _ = writeln!(o, "  - hint: {}", md(h));
+        }
+    }
+    while o.ends_with("\n\n") {
+        o.pop();
+    }
+    o
+}
+
+fn markdown_tree(o: &mut String, nodes: &[OuNode], depth: usize) {
+    for n in nodes {
+        let mark = match n.mark {
+            Some(OuMark::Include) => " — **included**",
+            Some(OuMark::Exclude) => " — **excluded**",
+            None => "",
+        };
+        let _ = writeln!(o, "{}- {}{mark}", "  ".repeat(depth), md_code(&n.rdn));
+        markdown_tree(o, &n.children, depth + 1);
+    }
+}
+
+fn markdown_directory(o: &mut String, d: &DirectoryDoc) {
+    let _ = writeln!(o, "<a id=\"{}\"></a>\n### {}\n", d.anchor, md(&d.name));
+    table(
+        o,
+        &[
+            ("Forest", opt(&d.forest)),
+            ("Account", opt(&d.account)),
+            (
+                "Group filtering",
+                d.group_filtering
+                    .as_deref()
+                    .map(md_code)
+                    .unwrap_or_else(|| "off".to_owned()),
+            ),
+            (
+                "Group writeback",
+                d.group_writeback
+                    .as_deref()
+                    .map(md_code)
+                    .unwrap_or_else(|| "off".to_owned()),
+            ),
+            (
+                "Device writeback",
+                d.device_writeback
+                    .as_deref()
+                    .map(md_code)
+                    .unwrap_or_else(|| "off".to_owned()),
+            ),
+            (
+                "Object types",
+                d.object_types
+                    .as_deref()
+                    .map(list_or_none)
+                    .unwrap_or_else(|| "(not recorded)".to_owned()),
+            ),
+            (
+                "Attributes imported",
+                d.attributes
+                    .as_ref()
+                    .map(|a| format!("{}: {}", a.len(), list_or_none(a)))
+                    .unwrap_or_else(|| "(not recorded)".to_owned()),
+            ),
+        ],
+    );
+    for p in &d.partitions {
+        let _ = writeln!(
+            o,
+            "Partition {} ({}){}\n",
+            md_code(&p.name),
+            if p.selected {
+                "selected"
+            } else {
+                "not selected"
+            },
+            if p.preferred_controllers.is_empty() {
+                String::new()
+            } else {
+                format!(", preferred DCs {}", list_or_none(&p.preferred_controllers))
+            }
+        );
+        if p.tree.is_empty() {
+            let _ = writeln!(o, "- every container (no OU filter)");
+        } else {
+            markdown_tree(o, &p.tree, 0);
+        }
+        o.push('\n');
+    }
+    if !d.run_profiles.is_empty() {
+        let _ = writeln!(o, "Run profiles:\n");
+        for (name, steps) in &d.run_profiles {
+            let _ = writeln!(o, "- {}: {}", md(name), list_or_none(steps));
+        }
+        o.push('\n');
+    }
+}
+
+fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
+    let _ = writeln!(
+        o,
+        "<a id=\"{}\"></a>\n#### {} {}\n",
+        r.anchor,
+        r.precedence,
+        md(&r.name)
+    );
+    let mut facts = vec![
+        rule_badges(r).join(", "),
+        format!("link {}", md(&r.link_type)),
+        format!("{} → {}", md(&r.source_type), md(&r.target_type)),
+    ];
+    if let Some(t) = &r.immutable_tag {
+        facts.push(format!("tag {}", md_code(t)));
+    }
+    let _ = writeln!(o, "{}\n", facts.join(" · "));
+    if !r.description.trim().is_empty() {
+        let _ = writeln!(o, "> {}\n", md(&r.description));
+    }
+    let _ = writeln!(o, "Scope ({} groups, OR):\n", r.scope.len());
+    if r.scope.is_empty() {
+        let _ = writeln!(o, "- every object");
+    }
+    for (i, g) in r.scope.iter().enumerate() {
+        let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+    }
+    o.push('\n');
+    if !r.joins.is_empty() {
+        let _ = writeln!(o, "Join ({} groups, in order):\n", r.joins.len());
+        for (i, g) in r.joins.iter().enumerate() {
+            let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+        }
+        o.push('\n');
+    }
+    if !r.mappings.is_empty() {
+        let _ = writeln!(
+            o,
+            "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
+        );
+        for m in &r.mappings {
+            let mut flow = md(&m.flow_type);
+            if !m.flags.is_empty() {
+                let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
+            }
+            let body = m.body.replace('\n', " ");
+            let _ = writeln!(
+                o,
+                "| {} | {flow} | {} |",
+                md_code(&m.destination),
+                md_code(&body)
+            );
+        }
+        o.push('\n');
+    }
+    if !r.findings.is_empty() {
+        let links: Vec<String> = r
+            .findings
+            .iter()
+            .filter_map(|&i| doc.findings.get(i))
+            .map(|f| format!("[{} {}](#{})", md(&f.code), md(&f.name), f.anchor))
+            .collect();
+        let _ = writeln!(o, "Findings: {}\n", links.join(", "));
+    }
+}
+
+fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
+    let _ = writeln!(o, "### {}.{}\n", md(&a.object_type), md(&a.attribute));
+    if a.inbound.is_empty() {
+        let _ = writeln!(o, "No inbound rule writes it.\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "| In: precedence | Directory | Source attributes | Inbound rule | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+        for l in &a.inbound {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | [{}](#{}){} | {} |",
+                l.precedence,
+                md(&l.directory),
+                if l.attributes.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    list_or_none(&l.attributes)
+                },
+                md(&l.rule_name),
+                rule_anchor(l.rule),
+                if l.disabled { " (disabled)" } else { "" },
+                md(&l.flow_type)
+            );
+        }
+        o.push('\n');
+    }
+    if a.outbound.is_empty() {
+        let _ = writeln!(o, "No outbound rule reads it.\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "| Out: precedence | Outbound rule | Directory | Target attribute | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+        for l in &a.outbound {
+            let _ = writeln!(
+                o,
+                "| {} | [{}](#{}){} | {} | {} | {} |",
+                l.precedence,
+                md(&l.rule_name),
+                rule_anchor(l.rule),
+                if l.disabled { " (disabled)" } else { "" },
+                md(&l.directory),
+                list_or_none(&l.attributes),
+                md(&l.flow_type)
+            );
+        }
+        o.push('\n');
+    }
+}

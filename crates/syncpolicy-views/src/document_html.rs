@@ -1,0 +1,437 @@
+//! The documentation report as one self-contained HTML page (`show --format html`): the
+//! shared frame and stylesheet of `crate::html`, a table of contents, every section collapsed
+//! by default, and client-side filters (hide standard rules, only custom or modified rules,
+//! search by attribute name).
+
+use crate::document::{rule_anchor, rule_badges, Document, OuMark, OuNode, RuleDoc};
+use crate::flows::AttributeFlows;
+use maud::{html, Markup};
+
+/// The page script: filters, the shown count, and opening the sections a link points into.
+const SCRIPT: &str = r#"
+(function () {
+  var hideStandard = document.getElementById('hide-standard');
+  var onlyCustom = document.getElementById('only-custom');
+  var search = document.getElementById('search');
+  function matches(el, q) {
+    return q === '' || (el.getAttribute('data-attrs') || '').indexOf(q) >= 0;
+  }
+  function apply() {
+    var q = search.value.trim().toLowerCase();
+    var shown = 0, total = 0;
+    document.querySelectorAll('details.rule').forEach(function (rule) {
+      total += 1;
+      var standard = rule.getAttribute('data-standard') === '1';
+      var modified = rule.getAttribute('data-modified') === '1';
+      var visible = !(hideStandard.checked && standard)
+        && !(onlyCustom.checked && standard && !modified)
+        && matches(rule, q);
+      rule.hidden = !visible;
+      var row = document.getElementById('row-' + rule.id);
+      if (row) { row.hidden = !visible; }
+      if (visible) { shown += 1; }
+    });
+    document.querySelectorAll('details.group').forEach(function (group) {
+      group.hidden = group.querySelector('details.rule:not([hidden])') === null;
+    });
+    var mvShown = 0;
+    document.querySelectorAll('details.mv').forEach(function (mv) {
+      var visible = matches(mv, q);
+      mv.hidden = !visible;
+      if (visible) { mvShown += 1; }
+    });
+    document.getElementById('shown-count').textContent = shown + ' of ' + total + ' rules shown, ' + mvShown + ' metaverse attributes';
+  }
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id ? document.getElementById(id) : null;
+    while (el) { if (el.tagName === 'DETAILS') { el.open = true; } el = el.parentElement; }
+  }
+  function setAll(open) {
+    document.querySelectorAll('main details').forEach(function (d) { d.open = open; });
+  }
+  document.getElementById('filters').addEventListener('input', apply);
+  document.getElementById('filters').addEventListener('change', apply);
+  document.getElementById('filters').addEventListener('submit', function (e) { e.preventDefault(); });
+  document.getElementById('expand-all').addEventListener('click', function () { setAll(true); });
+  document.getElementById('collapse-all').addEventListener('click', function () { setAll(false); });
+  window.addEventListener('hashchange', reveal);
+  apply();
+  reveal();
+  document.body.setAttribute('data-ready', '1');
+})();
+"#;
+
+/// Lower-cased attribute names a rule writes or reads, for the search filter.
+fn rule_attributes(r: &RuleDoc) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for m in &r.mappings {
+        names.push(m.destination.to_ascii_lowercase());
+        if m.flow_type != "Expression" && m.flow_type != "Constant" {
+            names.extend(m.body.split(',').map(|s| s.trim().to_ascii_lowercase()));
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names.sort();
+    names.dedup();
+    format!(" {} ", names.join(" "))
+}
+
+fn flow_attributes(a: &AttributeFlows) -> String {
+    let mut names: Vec<String> = a.attribute_names().map(str::to_ascii_lowercase).collect();
+    names.sort();
+    names.dedup();
+    format!(" {} ", names.join(" "))
+}
+
+fn opt(v: &Option<String>) -> Markup {
+    match v.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => html! { (s) },
+        None => html! { span.absent { "(not set)" } },
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn codes(items: &[String]) -> Markup {
+    html! {
+        @if items.is_empty() { span.absent { "none" } }
+        @for (i, s) in items.iter().enumerate() {
+            @if i > 0 { ", " }
+            code { (s) }
+        }
+    }
+}
+
+fn rows(rows: &[(&str, Markup)]) -> Markup {
+    html! {
+        table.auto {
+            tbody {
+                @for (k, v) in rows {
+                    tr { th { (k) } td { (v) } }
+                }
+            }
+        }
+    }
+}
+
+fn tree(nodes: &[OuNode]) -> Markup {
+    html! {
+        ul.tree {
+            @for n in nodes {
+                li {
+                    code { (n.rdn) }
+                    @match n.mark {
+                        Some(OuMark::Include) => { " " span.include { "included" } }
+                        Some(OuMark::Exclude) => { " " span.exclude { "excluded" } }
+                        None => {}
+                    }
+                    @if !n.children.is_empty() { (tree(&n.children)) }
+                }
+            }
+        }
+    }
+}
+
+fn badges(r: &RuleDoc) -> Markup {
+    html! {
+        @for b in rule_badges(r) {
+            span class=(format!("badge {b}")) { (b) }
+        }
+    }
+}
+
+fn rule(r: &RuleDoc, doc: &Document) -> Markup {
+    html! {
+        details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
+            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(r)) {
+            summary {
+                h4 { (r.precedence) " " (r.name) }
+                (badges(r))
+            }
+            div.body {
+                p {
+                    "link " code { (r.link_type) } " · " code { (r.source_type) } " → " code { (r.target_type) }
+                    @if let Some(t) = &r.immutable_tag { " · tag " code { (t) } }
+                }
+                @if !r.description.trim().is_empty() { p { (r.description) } }
+                p { "Scope (" (r.scope.len()) " groups, OR):" }
+                @if r.scope.is_empty() { p.absent { "every object" } }
+                ol { @for g in &r.scope { li { code { (g) } } } }
+                @if !r.joins.is_empty() {
+                    p { "Join (" (r.joins.len()) " groups, in order):" }
+                    ol { @for g in &r.joins { li { code { (g) } } } }
+                }
+                @if !r.mappings.is_empty() {
+                    table {
+                        thead { tr { th { "target attribute" } th { "flow" } th { "source or expression" } } }
+                        tbody {
+                            @for m in &r.mappings {
+                                tr {
+                                    td.field { (m.destination) }
+                                    td { (m.flow_type) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
+                                    td { pre { (m.body) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !r.findings.is_empty() {
+                    p {
+                        "Findings: "
+                        @for &i in &r.findings {
+                            @if let Some(f) = doc.findings.get(i) {
+                                a href=(format!("#{}", f.anchor)) { (f.code) " " (f.name) } " "
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn attribute(a: &AttributeFlows) -> Markup {
+    html! {
+        details.mv data-attrs=(flow_attributes(a)) {
+            summary {
+                h4 { (a.object_type) "." (a.attribute) }
+                span.badge { (a.inbound.len()) " in" }
+                span.badge { (a.outbound.len()) " out" }
+            }
+            div.body {
+                @if a.inbound.is_empty() { p.absent { "No inbound rule writes it." } } @else {
+                    table {
+                        thead { tr { th.num { "precedence" } th { "source directory" } th { "source attributes" } th { "inbound rule" } th { "flow" } } }
+                        tbody {
+                            @for l in &a.inbound {
+                                tr {
+                                    td.num { (l.precedence) }
+                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { (codes(&l.attributes)) }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (l.flow_type) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p { "→ metaverse " code { (a.object_type) "." (a.attribute) } " →" }
+                @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
+                    table {
+                        thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
+                        tbody {
+                            @for l in &a.outbound {
+                                tr {
+                                    td.num { (l.precedence) }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { (codes(&l.attributes)) }
+                                    td { (l.flow_type) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The report as one self-contained HTML page.
+pub fn render_html(doc: &Document) -> String {
+    let s = &doc.summary;
+    let m = &s.metadata;
+    let f = &s.features;
+    let en = &s.entra;
+    let total: usize = doc.rule_groups.iter().map(|g| g.rules.len()).sum();
+    let per_dir = |v: &[crate::summary::DirectoryValue]| -> Markup {
+        html! {
+            @if v.is_empty() { "off" }
+            @for (i, x) in v.iter().enumerate() {
+                @if i > 0 { "; " }
+                (x.directory) ": " code { (x.value) }
+            }
+        }
+    };
+    let header = html! {
+        h1 { "Configuration report" }
+        p.sides { "source " code { (doc.source) } }
+        p.summary {
+            (s.directories.len()) " on-premises directories, " (total) " rules (" (s.rules.standard) " standard, "
+            (s.rules.custom) " custom, " (s.rules.disabled) " disabled), " (doc.metaverse.len())
+            " metaverse attributes with flows, " (doc.findings.len()) " findings"
+        }
+    };
+    let body = html! {
+        form.filters #filters {
+            label { input type="checkbox" #hide-standard; " hide standard rules" }
+            label { input type="checkbox" #only-custom; " only custom or modified rules" }
+            label { "attribute " input type="search" #search placeholder="e.g. mail"; }
+            button type="button" #expand-all { "expand all" }
+            button type="button" #collapse-all { "collapse all" }
+            span #shown-count {}
+        }
+        nav.toc #toc {
+            ul {
+                li { a href="#policy" { "Policy and deployment" } }
+                li { a href="#sign-in" { "Sign-in, identity mapping and features" } }
+                li { a href="#entra" { "Entra directory" } }
+                li {
+                    a href="#directories" { "On-premises directories" } " (" (doc.directories.len()) ")"
+                    ul { @for d in &doc.directories { li { a href=(format!("#{}", d.anchor)) { (d.name) } } } }
+                }
+                li {
+                    a href="#rules" { "Synchronization rules" } " (" (total) ")"
+                    ul {
+                        @for g in &doc.rule_groups {
+                            li { a href=(format!("#{}", g.anchor)) { (g.directory) ", " (g.direction.to_ascii_lowercase()) } " (" (g.rules.len()) ")" }
+                        }
+                    }
+                }
+                li { a href="#metaverse" { "Metaverse attributes and end-to-end flows" } " (" (doc.metaverse.len()) ")" }
+                li { a href="#findings" { "Findings" } " (" (doc.findings.len()) ")" }
+            }
+        }
+        main {
+            details.section #policy {
+                summary { h2 { "Policy and deployment" } }
+                (rows(&[
+                    ("policy type", html! { (m.policy_type) }),
+                    ("written by", opt(&m.author)),
+                    ("time created", opt(&m.time_created)),
+                    ("product version", opt(&m.product_version)),
+                    ("host", opt(&m.host_name)),
+                    ("database", html! { (opt(&m.database_type)) " " (m.database_server) "/" (m.database_name) }),
+                    ("service account", html! { (m.service_account) }),
+                ]))
+            }
+            details.section #sign-in {
+                summary { h2 { "Sign-in, identity mapping and features" } }
+                (rows(&[
+                    ("sign-in method", html! { (s.sign_in.method_label) }),
+                    ("password hash sync", html! { (on_off(s.sign_in.password_hash_sync)) }),
+                    ("seamless single sign-on", html! { (on_off(s.sign_in.seamless_sso)) }),
+                    ("source anchor", opt(&s.identity_mapping.source_anchor)),
+                    ("user principal name", opt(&s.identity_mapping.user_principal_name)),
+                    ("user matching", html! { (opt(&s.identity_mapping.user_matching)) " " code { (s.identity_mapping.user_matching_attribute) } }),
+                    ("password writeback", html! { (on_off(f.password_writeback)) }),
+                    ("group writeback", per_dir(&f.group_writeback)),
+                    ("device writeback", per_dir(&f.device_writeback)),
+                    ("group filtering", per_dir(&f.group_filtering)),
+                    ("Exchange hybrid", html! { (on_off(f.exchange_hybrid)) }),
+                    ("mail public folders", html! { (on_off(f.mail_public_folders)) }),
+                    ("metaverse extensions", codes(&f.metaverse_attributes)),
+                ]))
+            }
+            details.section #entra {
+                summary { h2 { "Entra directory" } }
+                (rows(&[
+                    ("tenant", opt(&en.tenant_id)),
+                    ("administrator (suggested at import)", opt(&en.administrator)),
+                    ("connector", opt(&en.connector_name)),
+                    ("deletion threshold", opt(&f.export_deletion_threshold)),
+                    ("directory extensions", codes(&f.directory_extensions)),
+                    ("app filter", codes(&f.app_filter)),
+                    ("excluded attributes", codes(&f.excluded_attributes)),
+                    ("rules", html! { (en.standard_rules) " standard, " (en.custom_rules) " custom, " (en.disabled_rules) " disabled" }),
+                    ("object types", match &en.object_types { Some(t) => codes(t), None => html! { span.absent { "(not recorded)" } } }),
+                    ("run profiles", codes(&en.run_profiles)),
+                ]))
+            }
+            details.section #directories {
+                summary { h2 { "On-premises directories (" (doc.directories.len()) ")" } }
+                @for d in &doc.directories {
+                    details.group id=(d.anchor) {
+                        summary { h3 { (d.name) } }
+                        div.body {
+                            (rows(&[
+                                ("forest", opt(&d.forest)),
+                                ("account", opt(&d.account)),
+                                ("group filtering", opt(&d.group_filtering)),
+                                ("group writeback", opt(&d.group_writeback)),
+                                ("device writeback", opt(&d.device_writeback)),
+                                ("object types", match &d.object_types { Some(t) => codes(t), None => html! { span.absent { "(not recorded)" } } }),
+                                ("attributes imported", match &d.attributes { Some(a) => html! { (a.len()) ": " (codes(a)) }, None => html! { span.absent { "(not recorded)" } } }),
+                            ]))
+                            @for p in &d.partitions {
+                                p {
+                                    "partition " code { (p.name) } " "
+                                    @if p.selected { span.include { "selected" } } @else { span.exclude { "not selected" } }
+                                    @if !p.preferred_controllers.is_empty() { " · preferred DCs " (codes(&p.preferred_controllers)) }
+                                }
+                                @if p.tree.is_empty() { p.absent { "every container (no OU filter)" } } @else { (tree(&p.tree)) }
+                            }
+                            @if !d.run_profiles.is_empty() {
+                                p { "run profiles:" }
+                                ul { @for (name, steps) in &d.run_profiles { li { (name) ": " (codes(steps)) } } }
+                            }
+                        }
+                    }
+                }
+            }
+            details.section #rules {
+                summary { h2 { "Synchronization rules (" (total) ")" } }
+                @for g in &doc.rule_groups {
+                    details.group id=(g.anchor) {
+                        summary { h3 { (g.directory) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
+                        div.body {
+                            table {
+                                thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
+                                tbody {
+                                    @for r in &g.rules {
+                                        tr id=(format!("row-{}", r.anchor)) {
+                                            td.num { (r.precedence) }
+                                            td { a href=(format!("#{}", r.anchor)) { (r.name) } }
+                                            td { (badges(r)) }
+                                            td { (r.link_type) }
+                                            td { (r.source_type) " → " (r.target_type) }
+                                        }
+                                    }
+                                }
+                            }
+                            @for r in &g.rules { (rule(r, doc)) }
+                        }
+                    }
+                }
+            }
+            details.section #metaverse {
+                summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
+                p {
+                    "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
+                    "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
+                    "Every inbound flow reaches every outbound flow of the same attribute."
+                }
+                @for a in &doc.metaverse { (attribute(a)) }
+            }
+            details.section #findings {
+                summary { h2 { "Findings (" (doc.findings.len()) ")" } }
+                @if doc.findings.is_empty() { p.absent { "validate finds nothing." } }
+                ul {
+                    @for f in &doc.findings {
+                        li id=(f.anchor) {
+                            span class=(format!("badge {}", f.severity)) { (f.severity) } " "
+                            strong { (f.code) " " (f.name) } ": " (f.message)
+                            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
+                            br;
+                            code { (f.place) }
+                            @if let Some(h) = &f.help { br; "hint: " (h) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    crate::html::page(
+        &format!("syncpolicy report: {}", doc.source),
+        header,
+        body,
+        SCRIPT,
+    )
+}

@@ -1,0 +1,190 @@
+//! The rule views of `rule list` and `rule show`: the list by precedence (text, JSON) and one
+//! rule in full (text). Text escapes every value for the terminal.
+
+use crate::escape::text as e;
+use crate::style::Style;
+use std::fmt::Write as _;
+use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
+use syncpolicy_model::enums::MergeType;
+use syncpolicy_model::rule::SyncRule;
+
+/// The listed rules as JSON: one object per rule.
+pub fn render_list_json(
+    config: &Configuration,
+    rows: &[(RuleLocation, &SyncRule)],
+) -> serde_json::Result<String> {
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|(loc, r)| {
+            serde_json::json!({
+                "precedence": r.precedence,
+                "directory": config.directory_name(loc.directory),
+                "direction": r.direction_str(),
+                "name": r.name(),
+                "kind": if loc.set == RuleSet::Custom { "custom" } else { "standard" },
+                "disabled": r.disabled,
+                "linkType": r.link_type.as_ref().map(|l| l.as_str()),
+                "immutableTag": r.immutable_tag,
+                "uniqueIdentifier": r.unique_identifier,
+            })
+        })
+        .collect();
+    Ok(serde_json::to_string_pretty(&items)? + "\n")
+}
+
+/// The listed rules as text: one aligned line per rule, then the count.
+pub fn render_list_text(
+    config: &Configuration,
+    rows: &[(RuleLocation, &SyncRule)],
+    style: &Style,
+) -> String {
+    let width = rows
+        .iter()
+        .map(|(l, _)| e(&config.directory_name(l.directory)).chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut o = String::new();
+    for (loc, r) in rows {
+        let _ = writeln!(
+            o,
+            "{:>6}  {:<width$}  {:<8}  {:<8}  {}{}",
+            r.precedence,
+            e(&config.directory_name(loc.directory)),
+            e(r.direction_str()),
+            if loc.set == RuleSet::Custom {
+                "custom"
+            } else {
+                "standard"
+            },
+            e(r.name()),
+            if r.disabled {
+                style.yellow("  (disabled)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let _ = writeln!(o, "{} rules", rows.len());
+    o
+}
+
+/// One rule in full, as text: header fields, scope, joins and mappings.
+pub fn render_rule_text(
+    config: &Configuration,
+    at: RuleLocation,
+    r: &SyncRule,
+    style: &Style,
+) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", style.bold(&e(r.name())));
+    let row = |o: &mut String, k: &str, v: &str| {
+        let _ = writeln!(o, "  {k:<20}{}", e(v));
+    };
+    row(&mut o, "directory", &config.directory_name(at.directory));
+    row(
+        &mut o,
+        "kind",
+        if at.set == RuleSet::Custom {
+            "custom"
+        } else {
+            "standard"
+        },
+    );
+    row(&mut o, "direction", r.direction_str());
+    row(
+        &mut o,
+        "objects",
+        &format!(
+            "{} -> {}",
+            r.source_object_type.as_deref().unwrap_or("?"),
+            r.target_object_type.as_deref().unwrap_or("?")
+        ),
+    );
+    row(
+        &mut o,
+        "link type",
+        r.link_type
+            .as_ref()
+            .map(|l| l.as_str())
+            .unwrap_or("(not set)"),
+    );
+    row(&mut o, "precedence", &r.precedence.to_string());
+    row(
+        &mut o,
+        "state",
+        if r.disabled { "disabled" } else { "enabled" },
+    );
+    if let Some(t) = &r.immutable_tag {
+        row(&mut o, "immutable tag", t);
+    }
+    row(
+        &mut o,
+        "identifier",
+        r.unique_identifier.as_deref().unwrap_or("(none)"),
+    );
+    if !r.description.is_empty() {
+        row(&mut o, "description", &r.description);
+    }
+    if r.password_hash_sync_target {
+        row(&mut o, "password sync", "enabled");
+    }
+    if let Some(s) = &r.extension.soft_delete_expiry_interval {
+        row(&mut o, "soft-delete expiry", s);
+    }
+    let _ = writeln!(o, "  scope ({} groups, OR)", r.scope_groups.len());
+    for (i, g) in r.scope_groups.iter().enumerate() {
+        let clauses: Vec<String> = g
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    c.attribute.as_deref().unwrap_or("?"),
+                    c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
+                    c.value
+                )
+                .trim_end()
+                .to_owned()
+            })
+            .collect();
+        let _ = writeln!(o, "    {}. {}", i + 1, e(&clauses.join(" AND ")));
+    }
+    let _ = writeln!(o, "  join ({} groups, in order)", r.join_groups.len());
+    for (i, g) in r.join_groups.iter().enumerate() {
+        let conds: Vec<String> = g
+            .iter()
+            .map(|c| {
+                format!(
+                    "cs.{} = mv.{}{}",
+                    c.source.as_deref().unwrap_or("?"),
+                    c.destination.as_deref().unwrap_or("?"),
+                    if c.case_sensitive {
+                        " (case-sensitive)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        let _ = writeln!(o, "    {}. {}", i + 1, e(&conds.join(" AND ")));
+    }
+    let _ = writeln!(o, "  mappings ({})", r.mappings.len());
+    for m in &r.mappings {
+        let dest = m.destination.as_deref().unwrap_or("?");
+        let flow = m.flow_type.as_ref().map(|f| f.as_str()).unwrap_or("?");
+        let body = match flow {
+            "Constant" => format!("\"{}\"", m.value),
+            "Expression" => m.expression.clone(),
+            _ => m.source.clone(),
+        };
+        let mut flags = vec![flow.to_owned()];
+        if m.merge_type != MergeType::Update {
+            flags.push(m.merge_type.to_string());
+        }
+        if m.execute_once {
+            flags.push("once".to_owned());
+        }
+        let line = format!("{dest} <- {body}  [{}]", flags.join(", "));
+        let _ = writeln!(o, "    {}", e(&line));
+    }
+    o
+}

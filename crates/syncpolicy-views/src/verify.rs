@@ -1,0 +1,96 @@
+//! The verification view of `verify`: does the deployment match the settings file it was
+//! imported from; as JSON (the model) or text (every value escaped for the terminal).
+
+use crate::escape::{self, text as e};
+use crate::style::Style;
+use serde::Serialize;
+use std::fmt::Write as _;
+use syncpolicy_diff::Change;
+
+/// The verification, as data (the JSON output is this structure).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report<'a> {
+    /// The imported settings file.
+    pub file: String,
+    /// The deployment's newest export.
+    pub deployment_export: String,
+    pub passed: bool,
+    pub unexpected: Vec<&'a Change>,
+    pub expected: Vec<Expected<'a>>,
+}
+
+/// An expected difference and why it is expected.
+#[derive(Debug, Serialize)]
+pub struct Expected<'a> {
+    pub reason: &'static str,
+    #[serde(flatten)]
+    pub change: &'a Change,
+}
+
+fn value(v: &Option<String>) -> String {
+    match v {
+        Some(v) if v.contains('\n') => format!(
+            "\n{}",
+            escape::lines(v)
+                .map(|l| format!("        {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        Some(v) => e(v).into_owned(),
+        None => "(not set)".to_owned(),
+    }
+}
+
+/// The verification as text: the verdict, the unexpected differences and, when asked, the
+/// expected ones.
+pub fn render_text(r: &Report<'_>, show_expected: bool, style: &Style) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {}", style.bold("Imported file"), e(&r.file));
+    let _ = writeln!(
+        o,
+        "{} {}",
+        style.bold("Deployment  "),
+        e(&r.deployment_export)
+    );
+    if r.passed {
+        let _ = writeln!(
+            o,
+            "{}: no configuration differences; {} expected difference{} (metadata, credentials, install options)",
+            style.green("verify passed"),
+            r.expected.len(),
+            if r.expected.len() == 1 { "" } else { "s" }
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "{}: {} unexpected difference{} (and {} expected)",
+            style.red("verify failed"),
+            r.unexpected.len(),
+            if r.unexpected.len() == 1 { "" } else { "s" },
+            r.expected.len()
+        );
+        for c in &r.unexpected {
+            let _ = writeln!(o, "  {} {}", c.kind.marker(), e(&c.path));
+            if c.old.is_some() || c.new.is_some() {
+                let _ = writeln!(o, "      file:       {}", value(&c.old));
+                let _ = writeln!(o, "      deployment: {}", value(&c.new));
+            }
+        }
+    }
+    if show_expected && !r.expected.is_empty() {
+        let _ = writeln!(o, "{}", style.bold("Expected differences"));
+        for x in &r.expected {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} -> {}  {}",
+                x.change.kind.marker(),
+                e(&x.change.path),
+                value(&x.change.old),
+                value(&x.change.new),
+                style.dim(&format!("({})", x.reason))
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,5 @@
+//! Integration tests of the presentation layer.
+
+mod control;
+mod document;
+mod flows;
