@@ -31,6 +31,15 @@ pub(crate) struct GlobalArgs {
     /// Colour output: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
+    /// How long a change waits for another change of the deployment to finish, in seconds
+    /// (default 300); the wait says which process holds the lock.
+    #[arg(
+        long,
+        global = true,
+        env = "SYNCPOLICY_LOCK_TIMEOUT",
+        value_name = "SECONDS"
+    )]
+    pub(crate) lock_timeout: Option<u64>,
 }
 
 /// What the global options decide, handed to every command.
@@ -40,6 +49,8 @@ pub(crate) struct Context {
     pub(crate) database: Option<String>,
     pub(crate) quiet: bool,
     pub(crate) verbose: bool,
+    /// `--lock-timeout`, in seconds.
+    pub(crate) lock_timeout: Option<u64>,
     /// Colour on standard output.
     pub(crate) color_stdout: bool,
     /// Colour on standard error.
@@ -59,6 +70,7 @@ impl Context {
             database: args.database.clone(),
             quiet: args.quiet,
             verbose: args.verbose,
+            lock_timeout: args.lock_timeout,
             color_stdout: decide(std::io::stdout().is_terminal()),
             color_stderr: decide(std::io::stderr().is_terminal()),
         }

@@ -16,6 +16,16 @@ fn main() -> ExitCode {
     let ctx = context::Context::new(&cli.global);
     match commands::run(&cli.command, &ctx) {
         Ok(code) => code,
+        // A change that changes nothing is not a failure: the one wording, exit 0.
+        Err(err)
+            if matches!(
+                err.downcast_ref::<syncpolicy_store::StoreError>(),
+                Some(syncpolicy_store::StoreError::Unchanged { .. })
+            ) =>
+        {
+            println!("{err}");
+            ExitCode::from(exit::OK)
+        }
         Err(err) => {
             ctx.print_error(&err);
             ExitCode::from(exit::ERROR)

@@ -1,6 +1,12 @@
 //! Sources: what a command reads a configuration from. A settings file, a folder of snapshots
 //! (the newest), a legacy `Exported-ServerConfiguration-*` folder, or a snapshot reference of
 //! the current deployment (`@latest`, `@~N`, a timestamp prefix).
+//!
+//! The database is the truth: a reference gives the configuration as committed, rebuilt from
+//! the database, never what the export file holds. A settings file that is a deployment's
+//! export is checked against the digest history recorded for it (a file changed after export
+//! is reported and the committed configuration used), and any other settings file that
+//! records a digest is checked against it (a warning naming the file).
 
 use crate::context::Context;
 use anyhow::{bail, Context as _};
@@ -78,8 +84,31 @@ pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
     }
 }
 
-/// Loads a settings file.
+/// Loads a settings file, checking it against the digest it or its deployment recorded.
 pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
+    let mut loaded = read_file(path)?;
+    if let Some(committed) = deployment_export(path, &loaded)? {
+        return Ok(committed);
+    }
+    if loaded.config.extension.recorded_digest.is_some() {
+        if let syncpolicy_json::digest::DigestCheck::Differs { sections } =
+            syncpolicy_json::digest::check(&loaded.config)
+        {
+            eprintln!(
+                "{}",
+                crate::deployment::sanitize(&format!(
+                    "warning: {} was changed after syncpolicy wrote it: its content differs from the digest it records (sections: {})",
+                    path.display(),
+                    sections.join(", ")
+                ))
+            );
+        }
+    }
+    loaded.label = path.display().to_string();
+    Ok(loaded)
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Loaded> {
     if !path.exists() {
         bail!(
             "{} does not exist\nhint: give a settings file, a folder of snapshots, a legacy Exported-ServerConfiguration-* folder, or @latest",
@@ -93,6 +122,58 @@ pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
         path: Some(path.to_path_buf()),
         text: Some(file.text),
     })
+}
+
+/// When `path` is an export in a deployment's `exports/` folder that history names: the
+/// committed configuration of that change when the file differs from the recorded digest
+/// (said on stderr), else `None` (the file is what was committed).
+fn deployment_export(path: &Path, _loaded: &Loaded) -> anyhow::Result<Option<Loaded>> {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Ok(None);
+    };
+    let Some(home) = path
+        .parent()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n == syncpolicy_store::home::EXPORTS_DIR)
+        })
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+    else {
+        return Ok(None);
+    };
+    let home = if home.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        home
+    };
+    if !syncpolicy_store::Home::new(&home).is_installed() {
+        return Ok(None);
+    }
+    // A deployment that cannot be opened (another database, no access) leaves the file as
+    // an ordinary settings file.
+    let Ok(mut d) = syncpolicy_store::Deployment::open_read(&home, None) else {
+        return Ok(None);
+    };
+    let Some(entry) = d.history()?.into_iter().find(|e| e.snapshot == name) else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if syncpolicy_json::digest::sha256_hex(&bytes) == entry.digest {
+        return Ok(None);
+    }
+    let snapshot = d.snapshot(&entry)?;
+    crate::deployment::tell(&mut d);
+    Ok(Some(Loaded {
+        config: snapshot.config,
+        label: format!(
+            "{} (change {} as committed, from the database)",
+            path.display(),
+            entry.id
+        ),
+        path: None,
+        text: String::from_utf8(snapshot.bytes).ok(),
+    }))
 }
 
 fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
@@ -118,23 +199,24 @@ fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
 }
 
 fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
-    let mut deployment = crate::deployment::open(ctx)?;
+    let mut deployment = crate::deployment::open_read(ctx)?;
     let entry = deployment.resolve(reference)?;
-    let path = deployment.snapshot_path(&entry);
     if ctx.verbose {
         ctx.status(&format!(
             "@{reference} is change {} ({}) at {}",
             entry.id, entry.summary, entry.at
         ));
     }
-    let mut loaded = load_file(&path).with_context(|| {
-        format!(
-            "@{reference} is change {} ({}), whose export {} cannot be read\nhint: `syncpolicy export` writes the current configuration again; older exports cannot be recreated",
+    let snapshot = deployment.snapshot(&entry)?;
+    crate::deployment::tell(&mut deployment);
+    Ok(Loaded {
+        config: snapshot.config,
+        label: format!(
+            "@{reference} (change {}, {})",
             entry.id,
-            entry.summary,
-            path.display()
-        )
-    })?;
-    loaded.label = format!("@{reference} ({})", path.display());
-    Ok(loaded)
+            deployment.snapshot_path(&entry).display()
+        ),
+        path: None,
+        text: String::from_utf8(snapshot.bytes).ok(),
+    })
 }

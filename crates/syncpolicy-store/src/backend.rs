@@ -58,21 +58,35 @@ pub struct HistoryEntry {
 pub type Migration = (u32, &'static str, &'static str);
 
 /// SQLite migrations, in order; append-only.
-pub const SQLITE_MIGRATIONS: &[Migration] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+pub const SQLITE_MIGRATIONS: &[Migration] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "history_deltas",
+        include_str!("../migrations/sqlite/0002_history_deltas.sql"),
+    ),
+];
 
 /// PostgreSQL migrations, in order; append-only, parallel to [`SQLITE_MIGRATIONS`].
-pub const POSTGRES_MIGRATIONS: &[Migration] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+pub const POSTGRES_MIGRATIONS: &[Migration] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "history_deltas",
+        include_str!("../migrations/postgres/0002_history_deltas.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What a transaction can do. Every change runs in exactly one.
 pub trait StoreTx {
@@ -91,7 +105,60 @@ pub trait StoreTx {
     fn delete(&mut self, kind: PartKind, key: &str) -> Result<()>;
     /// Appends a history entry; its `id` is ignored and the assigned one returned.
     fn add_history(&mut self, entry: &HistoryEntry) -> Result<i64>;
+    /// The generation without locking (read transactions).
+    fn read_generation(&mut self) -> Result<Option<i64>>;
+    /// Records what change `history_id` replaced of one part: the part before the change, or
+    /// `None` when the change created it.
+    fn add_delta(
+        &mut self,
+        history_id: i64,
+        kind: PartKind,
+        key: &str,
+        before: Option<&Part>,
+    ) -> Result<()>;
+    /// The recorded deltas of the changes after `after_id`, newest change first.
+    fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>>;
+    /// The first change whose delta is recorded (`None`: every change has one).
+    fn deltas_from(&mut self) -> Result<Option<i64>>;
+    /// The install token recorded with the deployment row.
+    fn install_token(&mut self) -> Result<Option<String>>;
+    /// Records the install token (installation).
+    fn set_install_token(&mut self, token: &str) -> Result<()>;
+    /// Deletes every row of every table (the leftover of a crashed install).
+    fn wipe(&mut self) -> Result<()>;
+    /// Logs an operation that changes no configuration (e.g. pruning exports).
+    fn add_operation(&mut self, at: &str, author: &str, command: &str, summary: &str)
+        -> Result<()>;
 }
+
+/// What one change replaced of one part (a row of `history_delta`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeltaRow {
+    /// The change.
+    pub history_id: i64,
+    /// The part's kind.
+    pub kind: PartKind,
+    /// The part's key.
+    pub key: String,
+    /// The part before the change; `None` when the change created it.
+    pub before: Option<Part>,
+}
+
+/// Every table, in an order that deletes cleanly.
+pub(crate) const ALL_TABLES: &[&str] = &[
+    "operations",
+    "history_delta",
+    "history",
+    "settings",
+    "directories",
+    "partitions",
+    "rules",
+    "extension_items",
+    "deployment",
+];
+
+pub(crate) const DELTA_COLUMNS: &str =
+    "history_id, kind, item_key, present, parent, ordinal, label, body";
 
 /// A deployment database.
 pub trait Store: Send {
@@ -109,6 +176,10 @@ pub trait Store: Send {
     fn history(&mut self) -> Result<Vec<HistoryEntry>>;
     /// The newest history entry.
     fn newest_history(&mut self) -> Result<Option<HistoryEntry>>;
+    /// Runs `body` in one read-only transaction that sees one committed state and takes no
+    /// write lock (a reader never waits for a change, nor a change for a reader). Only the
+    /// reading methods of [`StoreTx`] may be used in it.
+    fn read(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
     /// Runs `body` in one transaction: committed when it returns `Ok`, rolled back otherwise.
     fn transaction(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()>;
 }

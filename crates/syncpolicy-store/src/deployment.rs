@@ -1,13 +1,16 @@
 //! A deployment: its home, its database and the one way to change it. A change is "load the
-//! current configuration, apply an edit to the model, validate, write the changed rows and a
-//! history entry in one transaction, write the auto-export, commit"; the export is written
-//! before the commit and removed again if the commit fails, so the exports folder and the
-//! database agree after any failure or crash.
+//! current configuration, apply an edit to the model, validate, write the changed rows, what
+//! they replaced and a history entry in one transaction, write the auto-export, commit"; the
+//! export is written before the commit and removed again if the commit fails. The database is
+//! the truth: every committed configuration is rebuilt from it (current rows plus the
+//! replaced rows of later changes), exports are copies checked against the digest in history,
+//! and opening a deployment reconciles `exports/` with history (exports of changes that never
+//! committed go to `quarantine/`, a missing newest export is written again).
 
-use crate::backend::{Backend, HistoryEntry, Store, StoreTx};
+use crate::backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
-use crate::home::{Home, Record, Secrets};
-use crate::parts::{self, Parts};
+use crate::home::{Home, LockWait, PendingInstall, Record, Secrets, DEFAULT_LOCK_TIMEOUT};
+use crate::parts::{self, PartKind, Parts};
 use crate::postgres::{redact_url, url_has_password, PostgresStore};
 use crate::sqlite::SqliteStore;
 use std::fs;
@@ -85,6 +88,58 @@ pub struct Deployment {
     store: Box<dyn Store>,
     cache: Option<Cache>,
     validator: fn(&Configuration) -> Vec<Diagnostic>,
+    /// Things a person should be told (repairs made on open, warnings), drained by
+    /// [`Deployment::take_notices`].
+    notices: Vec<String>,
+    /// How a change waits for the home's lock.
+    lock_wait: LockWait,
+    /// The database's schema version (older than [`SCHEMA_VERSION`] only when opened for
+    /// reading a database this build could not migrate).
+    schema: u32,
+}
+
+/// A committed configuration read back.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The history entry.
+    pub entry: HistoryEntry,
+    /// The configuration.
+    pub config: Configuration,
+    /// The settings file its export holds (as the export was written).
+    pub bytes: Vec<u8>,
+    /// True when it was rebuilt from the database; false when only its export could give it
+    /// (a change made before the database recorded what changes replace), after checking
+    /// the export against the digest in history.
+    pub from_database: bool,
+}
+
+/// What `prune` keeps.
+#[derive(Debug, Clone, Default)]
+pub struct PruneRule {
+    /// Keep the exports of the newest N changes.
+    pub keep_newest: Option<usize>,
+    /// Keep the exports of changes at or after this UTC time (ISO 8601 prefix, compared as
+    /// text: `2026-11-26`, `2026-11-26T08:15`).
+    pub newer_than: Option<String>,
+    /// Also remove exports history still needs (changes older than the database's record of
+    /// what changes replace: their export is the only copy of that configuration).
+    pub include_needed: bool,
+    /// Only say what would be removed.
+    pub dry_run: bool,
+}
+
+/// What `prune` did (or would do).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneOutcome {
+    /// Export files removed (or to remove), oldest first.
+    pub removed: Vec<String>,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Exports kept because history still needs them to answer `@~N`.
+    pub kept_needed: Vec<String>,
+    /// Exports kept by the rule (and the newest, always kept).
+    pub kept: usize,
 }
 
 impl std::fmt::Debug for Deployment {
@@ -154,6 +209,30 @@ fn stamp(config: &mut Configuration, author: &str, at: UtcMillis) {
     config.extension.recorded_digest = None;
 }
 
+/// The SQLite file and its write-ahead log files.
+fn sqlite_files(path: &Path) -> [PathBuf; 3] {
+    [
+        path.to_path_buf(),
+        PathBuf::from(format!("{}-wal", path.display())),
+        PathBuf::from(format!("{}-shm", path.display())),
+    ]
+}
+
+/// Test hook: `SYNCPOLICY_TEST_PAUSE_AT=<point>:<ms>` sleeps at a named point of install
+/// (`install-marker`, `install-commit`, `install-record`) so a test can kill it there.
+pub const PAUSE_AT_ENV: &str = "SYNCPOLICY_TEST_PAUSE_AT";
+
+fn pause_at(point: &str) {
+    if let Some(ms) = std::env::var(PAUSE_AT_ENV).ok().and_then(|v| {
+        let (p, ms) = v.split_once(':')?;
+        (p == point)
+            .then(|| ms.trim().parse::<u64>().ok())
+            .flatten()
+    }) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 fn pause_in_change() {
     if let Some(ms) = std::env::var(PAUSE_ENV)
         .ok()
@@ -161,6 +240,30 @@ fn pause_in_change() {
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
+}
+
+/// What a change from `old` to `new` replaces: each part written or deleted, as it was
+/// before (`None` when the change creates it).
+fn replaced_parts(old: &Parts, new: &Parts) -> Vec<(PartKind, String, Option<parts::Part>)> {
+    let d = parts::delta(old, new);
+    d.upserts
+        .iter()
+        .map(|(kind, part)| (*kind, part.key.clone(), old.get(*kind, &part.key).cloned()))
+        .chain(
+            d.deletes
+                .iter()
+                .map(|(kind, key)| (*kind, (*key).to_owned(), old.get(*kind, key).cloned())),
+        )
+        .collect()
+}
+
+fn changed_after_export(path: &Path, entry: &HistoryEntry) -> String {
+    format!(
+        "warning: {} was changed after it was exported: its content differs from the digest history recorded for change {} ({}); the committed configuration from the database is used",
+        path.display(),
+        entry.id,
+        entry.summary
+    )
 }
 
 /// Writes the rows that differ, returns how many.
@@ -259,14 +362,61 @@ fn open_store(home: &Home, record: &Record, database: Option<&str>) -> Result<Bo
     })
 }
 
+fn default_lock_wait() -> LockWait {
+    LockWait::quiet("change", DEFAULT_LOCK_TIMEOUT)
+}
+
 impl Deployment {
-    /// Opens the deployment in a home folder. `database` overrides the PostgreSQL URL recorded
-    /// at install (e.g. to give a password); it cannot switch backends.
+    /// Opens the deployment in a home folder for changes (migrating the database when it is
+    /// older than this build). `database` overrides the PostgreSQL URL recorded at install
+    /// (e.g. to give a password); it cannot switch backends.
     pub fn open(home: &Path, database: Option<&str>) -> Result<Deployment> {
         let home = Home::new(home);
         let record = home.record()?;
         let mut store = open_store(&home, &record, database)?;
-        store.migrate()?;
+        let schema = store.migrate()?;
+        Self::opened(home, record, store, schema)
+    }
+
+    /// Opens the deployment for reading: no write lock, no migration when the schema is
+    /// current, and on SQLite a read-only connection, so that reading works on a home the
+    /// user cannot write and never waits for a change in progress. Reconciling `exports/`
+    /// with history is done when the home can be locked without waiting.
+    pub fn open_read(home: &Path, database: Option<&str>) -> Result<Deployment> {
+        let home = Home::new(home);
+        let record = home.record()?;
+        let mut store: Box<dyn Store> = match record.backend {
+            Backend::Sqlite => Box::new(SqliteStore::open_read_only(&sqlite_path(
+                &home,
+                Some(&record.database),
+            ))?),
+            Backend::Postgres => open_store(&home, &record, database)?,
+        };
+        let mut schema = store.schema_version()?;
+        if schema > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: schema,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if schema < SCHEMA_VERSION {
+            // Older schema: migrate when the database can be written, else read what it has.
+            if let Ok(mut writable) = open_store(&home, &record, database) {
+                if let Ok(v) = writable.migrate() {
+                    store = writable;
+                    schema = v;
+                }
+            }
+        }
+        Self::opened(home, record, store, schema)
+    }
+
+    fn opened(
+        home: Home,
+        record: Record,
+        mut store: Box<dyn Store>,
+        schema: u32,
+    ) -> Result<Deployment> {
         if store.generation()?.is_none() {
             return Err(StoreError::Corrupt {
                 what: format!(
@@ -276,18 +426,151 @@ impl Deployment {
                 ),
             });
         }
-        Ok(Deployment {
+        let mut d = Deployment {
             home,
             record,
             store,
             cache: None,
             validator: syncpolicy_lint::check,
-        })
+            notices: Vec::new(),
+            lock_wait: default_lock_wait(),
+            schema,
+        };
+        d.notices.extend(d.home.repair_secrets_mode());
+        if let Some(_lock) = d.home.try_lock() {
+            d.reconcile()?;
+        } else {
+            d.check_newest_export();
+        }
+        Ok(d)
+    }
+
+    /// Things to tell the person running the command (repairs made, warnings), once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// How changes wait for the home's lock: the holder's command line, the timeout, and
+    /// what to call (once) when another process holds it.
+    pub fn set_lock_wait(&mut self, wait: LockWait) {
+        self.lock_wait = wait;
+    }
+
+    /// Without the lock (a change is running, or the home is read-only): only says when
+    /// the newest export is missing or was changed; the configuration comes from the
+    /// database anyway.
+    fn check_newest_export(&mut self) {
+        let Ok(Some(newest)) = self.store.newest_history() else {
+            return;
+        };
+        let path = self.snapshot_path(&newest);
+        match fs::read(&path) {
+            Ok(bytes) if syncpolicy_json::digest::sha256_hex(&bytes) != newest.digest => {
+                self.notices.push(changed_after_export(&path, &newest));
+            }
+            Ok(_) => {}
+            Err(_) => self.notices.push(format!(
+                "warning: the export {} of change {} is missing; the configuration comes from the database (a change, or a read with write access to the home, writes the export again)",
+                path.display(),
+                newest.id
+            )),
+        }
+    }
+
+    /// Brings `exports/` in line with history (the home's lock is held): exports of changes
+    /// that never committed are moved to `quarantine/`, temporary files of killed writes are
+    /// removed, and a missing export of the newest change is written again from the database.
+    fn reconcile(&mut self) -> Result<()> {
+        self.reconcile_with(true)
+    }
+
+    /// [`Deployment::reconcile`]; `full` compares every export with every history entry,
+    /// otherwise (before each change) only exports newer than the newest entry count as
+    /// uncommitted, which is what a killed change leaves.
+    fn reconcile_with(&mut self, full: bool) -> Result<()> {
+        let history = if full {
+            self.store.history()?
+        } else {
+            self.store.newest_history()?.into_iter().collect()
+        };
+        let Some(newest) = history.last().cloned() else {
+            return Ok(());
+        };
+        if self.home.record_file().is_file() && self.home.pending_install_file().exists() {
+            // An install that finished but was stopped before removing its marker.
+            let _ = fs::remove_file(self.home.pending_install_file());
+        }
+        let committed: std::collections::HashSet<&str> =
+            history.iter().map(|e| e.snapshot.as_str()).collect();
+        let dir = self.home.exports();
+        let torn_prefix = format!(".{APPLIED_PREFIX}");
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let Some(name) = name.to_str() else {
+                    continue;
+                };
+                if name.starts_with(&torn_prefix) && name.ends_with(".tmp") {
+                    let _ = fs::remove_file(entry.path());
+                    continue;
+                }
+                let is_export = name.starts_with(APPLIED_PREFIX) && name.ends_with(".json");
+                if !is_export
+                    || committed.contains(name)
+                    || (!full && name <= newest.snapshot.as_str())
+                {
+                    continue;
+                }
+                let quarantine = self.home.quarantine();
+                let target = quarantine.join(name);
+                let moved = fs::create_dir_all(&quarantine)
+                    .and_then(|()| fs::rename(entry.path(), &target));
+                match moved {
+                    Ok(()) => self.notices.push(format!(
+                        "moved {} to {}: no committed change wrote it (a change was stopped before it committed); the deployment is unchanged",
+                        entry.path().display(),
+                        target.display()
+                    )),
+                    Err(e) => self.notices.push(format!(
+                        "warning: {} was written by a change that never committed and cannot be moved to {}: {e}",
+                        entry.path().display(),
+                        quarantine.display()
+                    )),
+                }
+            }
+        }
+        let path = self.snapshot_path(&newest);
+        if !path.exists() {
+            let bytes = self.current_bytes()?;
+            let written = fs::create_dir_all(&dir)
+                .map_err(|e| StoreError::io("create", &dir, e))
+                .and_then(|()| write_export(&path, &bytes));
+            if let Err(e) = written {
+                self.notices.push(format!(
+                    "warning: the export {} of the newest change ({}) is missing and cannot be written again: {e}",
+                    path.display(),
+                    newest.id
+                ));
+                return Ok(());
+            }
+            let same = syncpolicy_json::digest::sha256_hex(&bytes) == newest.digest;
+            self.notices.push(format!(
+                "the export {} of the newest change ({}) was missing; it was written again from the database{}",
+                path.display(),
+                newest.id,
+                if same { "" } else { " (its content differs from the digest recorded then: the stored form changed)" }
+            ));
+        }
+        Ok(())
     }
 
     /// Creates a deployment from a configuration (express settings or an imported file,
-    /// already validated and with the install choices applied). Nothing is left behind when
-    /// it fails.
+    /// already validated and with the install choices applied). Crash-safe: the home's
+    /// `deployment.json` is written last and is what makes a deployment; before it, a
+    /// pending-install marker (`install.pending`) names the database and carries a token also
+    /// stored with the deployment row. Killed at any point, the home holds either a complete
+    /// deployment or the leftover of an install, which the next install recognises, reports
+    /// (in [`Deployment::take_notices`]) and replaces. Nothing is left behind when it fails.
     pub fn install(
         opts: InstallOptions,
         config: &Configuration,
@@ -303,8 +586,14 @@ impl Deployment {
         fs::create_dir_all(home.exports())
             .map_err(|e| StoreError::io("create", home.exports(), e))?;
         let mut created: Vec<PathBuf> = Vec::new();
-        let result = Self::install_in(&home, backend, opts, config, &mut created);
+        let mut committed = false;
+        let result = Self::install_in(&home, backend, opts, config, &mut created, &mut committed);
         if result.is_err() {
+            if committed {
+                // The database holds the deployment but the home could not record it: the
+                // marker stays, so the next install recognises and replaces this leftover.
+                return result;
+            }
             for path in created.iter().rev() {
                 let _ = fs::remove_file(path);
             }
@@ -318,28 +607,125 @@ impl Deployment {
         result
     }
 
+    /// Removes the leftover of an install that did not complete (the lock is held): the
+    /// deployment in its database when the database is the home's own SQLite file or carries
+    /// the token of the home's pending-install marker, its exports and secrets file; says
+    /// what it found. A database holding another installation's deployment is refused.
+    fn clear_leftover(
+        home: &Home,
+        store: Option<&mut dyn Store>,
+        sqlite_file: Option<&Path>,
+        notices: &mut Vec<String>,
+    ) -> Result<()> {
+        let pending = home.pending_install();
+        let mut found: Vec<String> = Vec::new();
+        if let Some(p) = &pending {
+            found.push(format!(
+                "the marker of an install started {} by process {}",
+                p.started_at, p.pid
+            ));
+        }
+        if let Some(store) = store {
+            if let Some(path) = sqlite_file {
+                found.push(format!("the database {}", path.display()));
+            }
+            if store.generation()?.is_some() {
+                let mut token = None;
+                store.read(&mut |tx| {
+                    token = tx.install_token()?;
+                    Ok(())
+                })?;
+                let ours = match (&pending, &token) {
+                    (Some(p), Some(t)) => &p.token == t,
+                    // A SQLite file in the home without deployment.json is the home's own.
+                    _ => sqlite_file.is_some(),
+                };
+                if !ours {
+                    return Err(StoreError::AlreadyInstalled {
+                        what: format!("the database {}", store.describe()),
+                    });
+                }
+                if sqlite_file.is_none() {
+                    found.push(format!("its deployment in {}", store.describe()));
+                }
+                store.transaction(&mut |tx| tx.wipe())?;
+            }
+        }
+        let mut exports = 0;
+        if let Ok(entries) = fs::read_dir(home.exports()) {
+            let torn = format!(".{APPLIED_PREFIX}");
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let ours = (name.starts_with(APPLIED_PREFIX) && name.ends_with(".json"))
+                    || (name.starts_with(&torn) && name.ends_with(".tmp"));
+                if ours && fs::remove_file(entry.path()).is_ok() {
+                    exports += 1;
+                }
+            }
+        }
+        if exports > 0 {
+            found.push(format!(
+                "{exports} export{} in {}",
+                if exports == 1 { "" } else { "s" },
+                home.exports().display()
+            ));
+        }
+        if home.secrets_file().exists() {
+            let _ = fs::remove_file(home.secrets_file());
+            found.push(format!(
+                "the secrets file {}",
+                home.secrets_file().display()
+            ));
+        }
+        let _ = fs::remove_file(home.pending_install_file());
+        if !found.is_empty() {
+            notices.push(format!(
+                "found the leftover of an install that did not complete: {}; it was removed and the install starts again",
+                found.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
     fn install_in(
         home: &Home,
         backend: Backend,
         opts: InstallOptions,
         config: &Configuration,
         created: &mut Vec<PathBuf>,
+        committed: &mut bool,
     ) -> Result<(Deployment, ChangeOutcome)> {
-        let _lock = home.lock()?;
+        let _lock = home.lock_with(&LockWait::quiet("install", DEFAULT_LOCK_TIMEOUT))?;
+        if home.is_installed() {
+            return Err(StoreError::AlreadyInstalled {
+                what: home.root().display().to_string(),
+            });
+        }
+        let mut notices = Vec::new();
         let mut secrets = opts.secrets.clone();
+        let token = crate::home::random_token();
         let (record, mut store): (Record, Box<dyn Store>) = match backend {
             Backend::Sqlite => {
                 let path = sqlite_path(home, opts.database.as_deref());
-                if path.exists() {
+                let inside = path.starts_with(home.root());
+                if path.exists() && !inside {
                     return Err(StoreError::AlreadyInstalled {
                         what: path.display().to_string(),
                     });
                 }
-                created.extend([
-                    path.clone(),
-                    PathBuf::from(format!("{}-wal", path.display())),
-                    PathBuf::from(format!("{}-shm", path.display())),
-                ]);
+                if path.exists() {
+                    {
+                        let mut old = SqliteStore::open(&path)?;
+                        old.migrate()?;
+                        Self::clear_leftover(home, Some(&mut old), Some(&path), &mut notices)?;
+                    }
+                    for p in sqlite_files(&path) {
+                        let _ = fs::remove_file(p);
+                    }
+                } else {
+                    Self::clear_leftover(home, None, None, &mut notices)?;
+                }
+                created.extend(sqlite_files(&path));
                 let database = match path.strip_prefix(home.root()) {
                     Ok(rel) => rel.display().to_string(),
                     Err(_) => path.display().to_string(),
@@ -359,6 +745,9 @@ impl Deployment {
                 if url_has_password(&url) {
                     secrets.database_url = Some(url.clone());
                 }
+                let mut store = PostgresStore::connect(&url)?;
+                store.migrate()?;
+                Self::clear_leftover(home, Some(&mut store), None, &mut notices)?;
                 (
                     Record {
                         format_version: 1,
@@ -366,7 +755,7 @@ impl Deployment {
                         database: redact_url(&url),
                         created_at: UtcMillis::now().iso(),
                     },
-                    Box::new(PostgresStore::connect(&url)?),
+                    Box::new(store),
                 )
             }
         };
@@ -376,9 +765,17 @@ impl Deployment {
                 what: format!("the database {}", store.describe()),
             });
         }
-        // The record and secrets go first: a crash after the commit leaves a complete home.
-        created.push(home.record_file());
-        home.write_record(&record)?;
+        // First the marker (what is being installed, the token), then secrets, the database
+        // with its export, and deployment.json last: the completion marker.
+        created.push(home.pending_install_file());
+        home.write_pending_install(&PendingInstall {
+            token: token.clone(),
+            backend,
+            database: record.database.clone(),
+            started_at: UtcMillis::now().iso(),
+            pid: std::process::id(),
+        })?;
+        pause_at("install-marker");
         if secrets != Secrets::default() {
             created.push(home.secrets_file());
             home.write_secrets(&secrets)?;
@@ -397,11 +794,18 @@ impl Deployment {
                 });
             }
             tx.create_deployment(&prepared.entry.at)?;
+            tx.set_install_token(&token)?;
             write_delta(tx, &Parts::default(), &prepared.parts)?;
             id = tx.add_history(&prepared.entry)?;
             tx.set_generation(1)?;
-            write_export(&prepared.path, &prepared.bytes)
+            write_export(&prepared.path, &prepared.bytes)?;
+            pause_at("install-commit");
+            Ok(())
         })?;
+        *committed = true;
+        pause_at("install-record");
+        home.write_record(&record)?;
+        let _ = fs::remove_file(home.pending_install_file());
         let rows = prepared.parts.len();
         let mut entry = prepared.entry;
         entry.id = id;
@@ -423,6 +827,9 @@ impl Deployment {
                 parts: prepared.parts,
             }),
             validator: syncpolicy_lint::check,
+            notices,
+            lock_wait: default_lock_wait(),
+            schema: SCHEMA_VERSION,
         };
         Ok((deployment, outcome))
     }
@@ -472,8 +879,8 @@ impl Deployment {
                     })?;
                 if self.cache.as_ref().map(|c| c.generation) != Some(g) {
                     let mut loaded = None;
-                    self.store.transaction(&mut |tx| {
-                        let g = tx.lock_generation()?.unwrap_or(0);
+                    self.store.read(&mut |tx| {
+                        let g = tx.read_generation()?.unwrap_or(0);
                         loaded = Some((g, tx.load_parts()?));
                         Ok(())
                     })?;
@@ -524,6 +931,9 @@ impl Deployment {
         let before = self.current()?;
         let mut after = before.clone();
         let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+        if after == before {
+            return Err(StoreError::Unchanged { summary });
+        }
         let errors = errors_of(self.validator, &after);
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
@@ -543,8 +953,10 @@ impl Deployment {
     where
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let _lock = self.home.lock()?;
-        self.remove_uncommitted_exports()?;
+        let mut wait = self.lock_wait.clone();
+        wait.command.clone_from(&meta.command);
+        let _lock = self.home.lock_with(&wait)?;
+        self.reconcile_with(false)?;
         let mut edit = Some(edit);
         let mut new_generation = 0;
         let mut result: Option<Done> = None;
@@ -569,6 +981,15 @@ impl Deployment {
                 });
             };
             let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+            if after == before {
+                // Nothing to write: no history entry, no export.
+                self.cache = Some(Cache {
+                    generation,
+                    config: before.clone(),
+                    parts: cache.parts.clone(),
+                });
+                return Err(StoreError::Unchanged { summary });
+            }
             let now = UtcMillis::now();
             stamp(&mut after, &meta.author, now);
             let (path, at) = unique_snapshot_path(&exports, APPLIED_PREFIX, now);
@@ -578,7 +999,7 @@ impl Deployment {
             // writing the changed ones (this thread). The export is complete before the
             // commit; it is removed again when validation refuses the change or the commit
             // fails.
-            let (parts, rows, after_copy) = std::thread::scope(|s| {
+            let (parts, rows, after_copy, replaced) = std::thread::scope(|s| {
                 let check = s.spawn(|| errors_of(validator, &after));
                 let bytes = std::sync::Arc::new(syncpolicy_json::write_settings(&after));
                 export = Some(path.clone());
@@ -594,15 +1015,19 @@ impl Deployment {
                 if !errors.is_empty() {
                     return Err(StoreError::Invalid(errors));
                 }
+                let replaced = replaced_parts(&cache.parts, &parts);
                 let rows = write_delta(tx, &cache.parts, &parts)?;
                 // The copy kept in the cache is made while the export is being synced.
                 let after_copy = after.clone();
                 entry.digest = writing.join().map_err(|_| StoreError::Corrupt {
                     what: "the export of the change stopped unexpectedly".to_owned(),
                 })??;
-                Ok((parts, rows, after_copy))
+                Ok((parts, rows, after_copy, replaced))
             })?;
             entry.id = tx.add_history(&entry)?;
+            for (kind, key, before) in &replaced {
+                tx.add_delta(entry.id, *kind, key, before.as_ref())?;
+            }
             tx.set_generation(generation + 1)?;
             new_generation = generation + 1;
             pause_in_change();
@@ -645,37 +1070,6 @@ impl Deployment {
         })
     }
 
-    /// Removes `Applied-*` exports newer than the newest history entry: written by a change
-    /// that was killed before its commit, they describe a configuration that never existed.
-    /// Also removes the temporary files of export writes that were killed.
-    fn remove_uncommitted_exports(&mut self) -> Result<()> {
-        let Some(newest) = self.store.newest_history()? else {
-            return Ok(());
-        };
-        let dir = self.home.exports();
-        // A folder that cannot be listed is reported by the export that follows.
-        let Ok(entries) = fs::read_dir(&dir) else {
-            return Ok(());
-        };
-        let torn_prefix = format!(".{APPLIED_PREFIX}");
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else {
-                continue;
-            };
-            let uncommitted = name.starts_with(APPLIED_PREFIX)
-                && name.ends_with(".json")
-                && name > newest.snapshot.as_str();
-            // Temporary files of an export write that was killed (the lock is held, so no
-            // other change is writing one now).
-            let torn = name.starts_with(&torn_prefix) && name.ends_with(".tmp");
-            if uncommitted || torn {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-        Ok(())
-    }
-
     /// Writes the current configuration to `dir` as `Exported-SynchronizationPolicy-<stamp>.json`
     /// (no history entry: the configuration does not change).
     pub fn export_to(&mut self, dir: &Path) -> Result<PathBuf> {
@@ -707,6 +1101,168 @@ impl Deployment {
     /// Path of a history entry's export.
     pub fn snapshot_path(&self, entry: &HistoryEntry) -> PathBuf {
         self.home.exports().join(&entry.snapshot)
+    }
+}
+
+impl Deployment {
+    /// The committed configuration of a history entry, from the database: the current rows
+    /// with the replaced rows of every later change put back. An entry older than the
+    /// database's record of replaced rows (changes made before schema version 2) is read
+    /// from its export, which must match the digest in history. The export file of the entry,
+    /// when it exists and differs from that digest, is reported in the notices.
+    pub fn snapshot(&mut self, entry: &HistoryEntry) -> Result<Snapshot> {
+        let path = self.snapshot_path(entry);
+        let file = fs::read(&path).ok();
+        let tampered = file
+            .as_ref()
+            .is_some_and(|b| syncpolicy_json::digest::sha256_hex(b) != entry.digest);
+        if let Some((config, bytes)) = self.rebuild(entry)? {
+            if tampered {
+                self.notices.push(changed_after_export(&path, entry));
+            }
+            return Ok(Snapshot {
+                entry: entry.clone(),
+                config,
+                bytes,
+                from_database: true,
+            });
+        }
+        let Some(bytes) = file else {
+            return Err(StoreError::Reference(format!(
+                "change {} ({}) was made before the database recorded what changes replace, and its export {} is gone; that configuration cannot be given\nhint: choose a newer change (`syncpolicy history`)",
+                entry.id,
+                entry.summary,
+                path.display()
+            )));
+        };
+        if tampered {
+            return Err(StoreError::Reference(format!(
+                "{} was changed after it was exported (its content differs from the digest history recorded for change {}), and that change was made before the database recorded what changes replace: the committed configuration cannot be given\nhint: restore the file from a backup, or choose a newer change",
+                path.display(),
+                entry.id
+            )));
+        }
+        let config =
+            syncpolicy_json::read_settings(&bytes, &path.display().to_string()).map_err(|e| {
+                StoreError::Corrupt {
+                    what: e.to_string(),
+                }
+            })?;
+        Ok(Snapshot {
+            entry: entry.clone(),
+            config,
+            bytes,
+            from_database: false,
+        })
+    }
+
+    /// True when the database can rebuild the configuration of `entry`.
+    pub fn rebuildable(&mut self, entry: &HistoryEntry) -> Result<bool> {
+        if self.schema < 2 {
+            return Ok(self
+                .store
+                .newest_history()?
+                .is_some_and(|n| n.id == entry.id));
+        }
+        let mut from = None;
+        self.store.read(&mut |tx| {
+            from = tx.deltas_from()?;
+            Ok(())
+        })?;
+        Ok(from.is_none_or(|f| entry.id + 1 >= f))
+    }
+
+    /// Rebuilds the configuration of `entry` from the database, when it can.
+    fn rebuild(&mut self, entry: &HistoryEntry) -> Result<Option<(Configuration, Vec<u8>)>> {
+        let newest = self.store.newest_history()?;
+        if newest.as_ref().is_some_and(|n| n.id == entry.id) {
+            let config = self.current()?;
+            let bytes = syncpolicy_json::write_settings(&config);
+            return Ok(Some((config, bytes)));
+        }
+        if !self.rebuildable(entry)? {
+            return Ok(None);
+        }
+        let mut loaded: Option<(Parts, Vec<DeltaRow>)> = None;
+        self.store.read(&mut |tx| {
+            loaded = Some((tx.load_parts()?, tx.load_deltas(entry.id)?));
+            Ok(())
+        })?;
+        let Some((mut parts, deltas)) = loaded else {
+            return Ok(None);
+        };
+        // Newest change first: put back what each replaced.
+        for row in deltas {
+            match row.before {
+                Some(part) => parts.insert(row.kind, part),
+                None => parts.remove(row.kind, &row.key),
+            }
+        }
+        let text = parts::assemble(&parts)?;
+        let config = syncpolicy_json::read_settings_str(&text, "the stored configuration")
+            .map_err(|e| StoreError::Corrupt {
+                what: e.to_string(),
+            })?;
+        let bytes = syncpolicy_json::write_settings(&config);
+        Ok(Some((config, bytes)))
+    }
+
+    /// Removes exports by a retention rule, as one logged operation (in the database's
+    /// operations log; no history entry, since no configuration changes). The newest
+    /// change's export is always kept; so are exports history still needs to answer `@~N`
+    /// (changes the database cannot rebuild) unless `include_needed`.
+    pub fn prune(&mut self, author: &str, rule: &PruneRule) -> Result<PruneOutcome> {
+        let mut wait = self.lock_wait.clone();
+        wait.command = "prune".to_owned();
+        let _lock = self.home.lock_with(&wait)?;
+        let history = self.history()?; // newest first
+        let mut out = PruneOutcome::default();
+        for (i, entry) in history.iter().enumerate() {
+            let path = self.snapshot_path(entry);
+            if !path.exists() {
+                continue;
+            }
+            let by_count = rule.keep_newest.is_some_and(|n| i < n.max(1));
+            let by_date = rule
+                .newer_than
+                .as_deref()
+                .is_some_and(|d| entry.at.as_str() >= d);
+            let no_rule = rule.keep_newest.is_none() && rule.newer_than.is_none();
+            if i == 0 || by_count || by_date || no_rule {
+                out.kept += 1;
+                continue;
+            }
+            if !rule.include_needed && !self.rebuildable(entry)? {
+                out.kept_needed.push(entry.snapshot.clone());
+                continue;
+            }
+            out.bytes += fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            out.removed.push(entry.snapshot.clone());
+        }
+        out.removed.reverse();
+        if rule.dry_run || out.removed.is_empty() {
+            return Ok(out);
+        }
+        for name in &out.removed {
+            let path = self.home.exports().join(name);
+            fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
+        }
+        let mut what = format!(
+            "removed {} export{} ({} bytes)",
+            out.removed.len(),
+            if out.removed.len() == 1 { "" } else { "s" },
+            out.bytes
+        );
+        if let Some(n) = rule.keep_newest {
+            what.push_str(&format!(", keeping the newest {n}"));
+        }
+        if let Some(d) = &rule.newer_than {
+            what.push_str(&format!(", keeping those newer than {d}"));
+        }
+        let at = UtcMillis::now().iso();
+        self.store
+            .transaction(&mut |tx| tx.add_operation(&at, author, "prune", &what))?;
+        Ok(out)
     }
 }
 
@@ -744,16 +1300,34 @@ pub fn resolve_in(history: &[HistoryEntry], reference: &str) -> Result<HistoryEn
             "@{r}: not a snapshot reference\n{hint}"
         )));
     }
-    // Newest first: the newest snapshot whose timestamp starts with the prefix.
-    history
+    let matches: Vec<&HistoryEntry> = history
         .iter()
-        .find(|e| digits(&e.at).starts_with(&wanted))
-        .cloned()
-        .ok_or_else(|| {
-            StoreError::Reference(format!(
-                "@{r}: no change in the history has a timestamp starting with {r}\n{hint}"
-            ))
-        })
+        .filter(|e| digits(&e.at).starts_with(&wanted))
+        .collect();
+    match matches.as_slice() {
+        [] => Err(StoreError::Reference(format!(
+            "@{r}: no change in the history has a timestamp starting with {r}\n{hint}"
+        ))),
+        [one] => Ok((*one).clone()),
+        many => {
+            // A prefix that is one entry's whole timestamp names that entry.
+            if let Some(exact) = many.iter().find(|e| digits(&e.at) == wanted) {
+                return Ok((*exact).clone());
+            }
+            let mut msg = format!(
+                "@{r} is ambiguous: {} changes have a timestamp starting with {r}:",
+                many.len()
+            );
+            for e in many.iter().take(20) {
+                msg.push_str(&format!("\n  @{}  change {}: {}", e.at, e.id, e.summary));
+            }
+            if many.len() > 20 {
+                msg.push_str(&format!("\n  ... and {} more", many.len() - 20));
+            }
+            msg.push_str("\nhint: give a longer timestamp prefix (one of those above), or @~N");
+            Err(StoreError::Reference(msg))
+        }
+    }
 }
 
 /// A placeholder store used only while the real one is lent to a transaction.
@@ -779,6 +1353,9 @@ impl Store for NoStore {
         Err(busy())
     }
     fn newest_history(&mut self) -> Result<Option<HistoryEntry>> {
+        Err(busy())
+    }
+    fn read(&mut self, _body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
         Err(busy())
     }
     fn transaction(&mut self, _body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {

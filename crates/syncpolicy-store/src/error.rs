@@ -65,9 +65,24 @@ pub enum StoreError {
     /// The database was migrated by a newer syncpolicy.
     #[error("the database has schema version {found}, newer than this syncpolicy knows ({known})\nhint: use the syncpolicy version that last changed this deployment, or a newer one")]
     NewerSchema { found: u32, known: u32 },
+    /// Another process held the change lock for longer than the lock timeout.
+    #[error("the deployment is locked by {holder}: waited {} s for it and gave up; nothing was changed\nhint: wait for that change to finish and run the command again, or give a longer --lock-timeout; the lock file is {}", .waited.as_secs(), .path.display())]
+    LockTimeout {
+        path: PathBuf,
+        holder: String,
+        waited: std::time::Duration,
+    },
+    /// The change asked for is already the case: nothing was written (not a failure).
+    #[error("{}", unchanged_message(.summary))]
+    Unchanged { summary: String },
     /// A snapshot reference (`@latest`, `@~N`, a timestamp prefix) names no snapshot.
     #[error("{0}")]
     Reference(String),
+}
+
+/// The one wording of a change that changes nothing, for every command.
+pub fn unchanged_message(summary: &str) -> String {
+    format!("unchanged: the configuration already is so ({summary}); no history entry and no export were written")
 }
 
 fn validation_message(findings: &[Diagnostic]) -> String {

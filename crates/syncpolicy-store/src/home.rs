@@ -19,6 +19,13 @@ pub const SECRETS_FILE: &str = "secrets.json";
 pub const LOCK_FILE: &str = "deployment.lock";
 /// Folder of the automatic and on-demand exports.
 pub const EXPORTS_DIR: &str = "exports";
+/// Folder that receives exports of changes that never committed (moved there, never deleted).
+pub const QUARANTINE_DIR: &str = "quarantine";
+/// Marker of an installation in progress: written first, removed after `deployment.json`
+/// (the completion marker, written last).
+pub const PENDING_INSTALL_FILE: &str = "install.pending";
+/// How long a change waits for the lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The default home: `$XDG_DATA_HOME/syncpolicy`, else `~/.local/share/syncpolicy`; on
 /// Windows `%LOCALAPPDATA%\syncpolicy`. `None` when none of these variables is set.
@@ -139,6 +146,96 @@ pub struct HomeLock {
     file: File,
 }
 
+/// What the pending-install marker records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingInstall {
+    /// Random token, also stored with the deployment row.
+    pub token: String,
+    /// The backend being installed.
+    pub backend: Backend,
+    /// The database (no password).
+    pub database: String,
+    /// When the install started.
+    pub started_at: String,
+    /// The installing process.
+    pub pid: u32,
+}
+
+/// How a change waits for the lock of its home.
+#[derive(Clone)]
+pub struct LockWait {
+    /// The holder line recorded while the lock is held (the command, e.g. `staging on`).
+    pub command: String,
+    /// How long to wait for another holder.
+    pub timeout: std::time::Duration,
+    /// Told once, when the lock is held by someone else (who, since when).
+    pub notice: std::sync::Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl std::fmt::Debug for LockWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LockWait")
+            .field("command", &self.command)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl LockWait {
+    /// Waits up to `timeout`, telling nobody.
+    pub fn quiet(command: impl Into<String>, timeout: std::time::Duration) -> LockWait {
+        LockWait {
+            command: command.into(),
+            timeout,
+            notice: std::sync::Arc::new(|_| {}),
+        }
+    }
+}
+
+/// A random token (install markers): 128 bits from the standard library's randomly keyed
+/// hasher, the time and the process id.
+pub(crate) fn random_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    for i in 0..2u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(i);
+        h.write_u32(std::process::id());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}
+
+/// Who holds a lock, as its holder recorded it: `pid`, `command`, `since`.
+fn describe_holder(text: &str) -> String {
+    let mut pid = None;
+    let mut command = None;
+    let mut since = None;
+    for line in text.lines() {
+        if let Some((k, v)) = line.split_once('=') {
+            let v: String = v.chars().filter(|c| !c.is_control()).take(200).collect();
+            match k {
+                "pid" => pid = Some(v),
+                "command" => command = Some(v),
+                "since" => since = Some(v),
+                _ => {}
+            }
+        }
+    }
+    match (pid, command, since) {
+        (Some(p), Some(c), Some(s)) => format!("process {p} (`{c}`) since {s}"),
+        (Some(p), _, _) => format!("process {p}"),
+        _ => "another process (it recorded no details)".to_owned(),
+    }
+}
+
 impl Drop for HomeLock {
     fn drop(&mut self) {
         let _ = FileExt::unlock(&self.file);
@@ -209,9 +306,79 @@ impl Home {
             .map_err(|e| StoreError::io("write", path, e))
     }
 
-    /// Reads the secrets file (empty when there is none).
+    /// `quarantine/`.
+    pub fn quarantine(&self) -> PathBuf {
+        self.root.join(QUARANTINE_DIR)
+    }
+
+    /// `install.pending`.
+    pub fn pending_install_file(&self) -> PathBuf {
+        self.root.join(PENDING_INSTALL_FILE)
+    }
+
+    /// The pending-install marker, when an install started here and did not finish (or
+    /// finished without removing it).
+    pub fn pending_install(&self) -> Option<PendingInstall> {
+        let bytes = fs::read(self.pending_install_file()).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Writes the pending-install marker atomically.
+    pub fn write_pending_install(&self, pending: &PendingInstall) -> Result<()> {
+        let path = self.pending_install_file();
+        let bytes = serde_json::to_vec_pretty(pending).unwrap_or_default();
+        syncpolicy_files::atomic::write_atomic(&path, &bytes)
+            .map_err(|e| StoreError::io("write", path, e))
+    }
+
+    /// The secrets file's permission bits when others than its owner may read or write it.
+    #[cfg(unix)]
+    fn secrets_too_open(&self) -> Option<u32> {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::symlink_metadata(self.secrets_file()).ok()?;
+        let mode = meta.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+
+    #[cfg(not(unix))]
+    fn secrets_too_open(&self) -> Option<u32> {
+        None
+    }
+
+    /// Restores mode 0600 of a secrets file that others may read; says what it did. A file it
+    /// cannot restore is left as it is, and [`Home::secrets`] then refuses it.
+    pub fn repair_secrets_mode(&self) -> Option<String> {
+        let mode = self.secrets_too_open()?;
+        let path = self.secrets_file();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).is_ok()
+                && self.secrets_too_open().is_none()
+            {
+                return Some(format!(
+                    "warning: {} was readable by others (mode {mode:04o}); its mode was restored to 0600. Check who could read it: the credentials in it may need to be changed",
+                    path.display()
+                ));
+            }
+        }
+        Some(format!(
+            "warning: {} is readable by others (mode {mode:04o}) and its mode cannot be restored; it will not be used",
+            path.display()
+        ))
+    }
+
+    /// Reads the secrets file (empty when there is none). A file that others than its owner
+    /// may read is refused (see [`Home::repair_secrets_mode`]).
     pub fn secrets(&self) -> Result<Secrets> {
         let path = self.secrets_file();
+        if let Some(mode) = self.secrets_too_open() {
+            return Err(StoreError::BadHomeFile {
+                path,
+                problem: format!("it is readable by others (mode {mode:04o}); credentials must be readable only by the deployment's owner"),
+                hint: "restore its mode with `chmod 600` as its owner (syncpolicy does so itself when it can), and consider changing the credentials it holds".to_owned(),
+            });
+        }
         match fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::BadHomeFile {
                 path,
@@ -231,18 +398,107 @@ impl Home {
             .map_err(|e| StoreError::io("write", path, e))
     }
 
-    /// Takes the exclusive change lock, waiting for another process to finish its change.
-    pub fn lock(&self) -> Result<HomeLock> {
+    /// Opens the lock file, refusing a symbolic link (a link could make the lock, and the
+    /// holder details written into it, land in a file elsewhere).
+    fn open_lock_file(&self) -> Result<(PathBuf, File)> {
         let path = self.root.join(LOCK_FILE);
+        let refuse = || {
+            StoreError::BadHomeFile {
+            path: path.clone(),
+            problem: "the lock file is a symbolic link; it is not followed".to_owned(),
+            hint: "remove the link (syncpolicy creates the lock file itself) and run the command again".to_owned(),
+        }
+        };
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse());
+        }
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&path)
             .map_err(|e| StoreError::io("open the lock file", &path, e))?;
-        file.lock_exclusive()
-            .map_err(|e| StoreError::io("lock", &path, e))?;
+        // The file opened must be the one checked (no link swapped in between).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let opened = file
+                .metadata()
+                .map_err(|e| StoreError::io("inspect", &path, e))?;
+            match fs::symlink_metadata(&path) {
+                Ok(m)
+                    if !m.file_type().is_symlink()
+                        && m.ino() == opened.ino()
+                        && m.dev() == opened.dev() => {}
+                _ => return Err(refuse()),
+            }
+        }
+        Ok((path, file))
+    }
+
+    /// Takes the exclusive change lock, waiting for another process to finish its change
+    /// (indefinitely; see [`Home::lock_with`]).
+    pub fn lock(&self) -> Result<HomeLock> {
+        self.lock_with(&LockWait::quiet("change", std::time::Duration::MAX))
+    }
+
+    /// Takes the exclusive change lock. When another process holds it, says who (process,
+    /// command, since when) once and waits up to the timeout. Records the holder in the file.
+    pub fn lock_with(&self, wait: &LockWait) -> Result<HomeLock> {
+        let (path, mut file) = self.open_lock_file()?;
+        let started = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match FileExt::try_lock_exclusive(&file) {
+                Ok(()) => break,
+                Err(e)
+                    if e.kind() == fs2::lock_contended_error().kind()
+                        || e.kind() == std::io::ErrorKind::WouldBlock =>
+                {
+                    let holder = describe_holder(&fs::read_to_string(&path).unwrap_or_default());
+                    if started.elapsed() >= wait.timeout {
+                        return Err(StoreError::LockTimeout {
+                            path,
+                            holder,
+                            waited: wait.timeout,
+                        });
+                    }
+                    if !told {
+                        told = true;
+                        let limit = if wait.timeout == std::time::Duration::MAX {
+                            "until it finishes".to_owned()
+                        } else {
+                            format!("up to {} s (--lock-timeout)", wait.timeout.as_secs())
+                        };
+                        (wait.notice)(&format!(
+                            "waiting for the deployment lock: a change is running in {holder}; waiting {limit}"
+                        ));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => return Err(StoreError::io("lock", &path, e)),
+            }
+        }
+        use std::io::{Seek, Write};
+        let record = format!(
+            "pid={}\ncommand={}\nsince={}\n",
+            std::process::id(),
+            wait.command.replace(['\n', '\r'], " "),
+            syncpolicy_files::timestamp::UtcMillis::now().iso()
+        );
+        let _ = file.set_len(0);
+        let _ = file.seek(std::io::SeekFrom::Start(0));
+        let _ = file.write_all(record.as_bytes());
         Ok(HomeLock { file })
+    }
+
+    /// Takes the lock only when nobody holds it (for tidying up on open); `None` otherwise,
+    /// and when the lock file cannot be opened (a read-only home).
+    pub fn try_lock(&self) -> Option<HomeLock> {
+        let (_, file) = self.open_lock_file().ok()?;
+        FileExt::try_lock_exclusive(&file).ok()?;
+        Some(HomeLock { file })
     }
 }
 

@@ -19,9 +19,10 @@ mod rows;
 mod scan;
 pub mod sqlite;
 
-pub use backend::{Backend, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
+pub use backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 pub use deployment::{
-    resolve_in, ChangeMeta, ChangeOutcome, Deployment, InstallOptions, PAUSE_ENV,
+    resolve_in, ChangeMeta, ChangeOutcome, Deployment, InstallOptions, PruneOutcome, PruneRule,
+    Snapshot, PAUSE_AT_ENV, PAUSE_ENV,
 };
-pub use error::StoreError;
-pub use home::{default_home, DirectoryCredential, Home, Secrets};
+pub use error::{unchanged_message, StoreError};
+pub use home::{default_home, DirectoryCredential, Home, LockWait, Secrets, DEFAULT_LOCK_TIMEOUT};

@@ -50,6 +50,11 @@ impl PartKind {
             PartKind::ExtensionItem => "extension_items",
         }
     }
+
+    /// The kind whose table is `name`.
+    pub fn from_table(name: &str) -> Option<PartKind> {
+        PartKind::ALL.into_iter().find(|k| k.table() == name)
+    }
 }
 
 /// One row.
@@ -77,6 +82,16 @@ impl Parts {
     /// Adds a part.
     pub fn insert(&mut self, kind: PartKind, part: Part) {
         self.map.insert((kind, part.key.clone()), part);
+    }
+
+    /// Removes a part.
+    pub fn remove(&mut self, kind: PartKind, key: &str) {
+        self.map.remove(&(kind, key.to_owned()));
+    }
+
+    /// A part.
+    pub fn get(&self, kind: PartKind, key: &str) -> Option<&Part> {
+        self.map.get(&(kind, key.to_owned()))
     }
 
     /// Number of parts.

@@ -3,13 +3,13 @@
 //! advisory lock.
 
 use crate::backend::{
-    part_columns, Backend, HistoryEntry, Store, StoreTx, HISTORY_COLUMNS, POSTGRES_MIGRATIONS,
-    SCHEMA_VERSION,
+    part_columns, Backend, DeltaRow, HistoryEntry, Store, StoreTx, ALL_TABLES, DELTA_COLUMNS,
+    HISTORY_COLUMNS, POSTGRES_MIGRATIONS, SCHEMA_VERSION,
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
-use crate::rows::{read_history_entry, read_part};
-use postgres::{Client, NoTls, Transaction};
+use crate::rows::{read_delta, read_history_entry, read_part};
+use postgres::{Client, IsolationLevel, NoTls, Transaction};
 
 /// Advisory-lock key taken while migrating ("syncpolicy" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x7379_6e63_706f_6c69;
@@ -108,6 +108,15 @@ impl PostgresStore {
 struct Tx<'a> {
     tx: Transaction<'a>,
     url: &'a str,
+}
+
+impl Tx<'_> {
+    fn err(&self) -> impl Fn(postgres::Error) -> StoreError + '_ {
+        move |source| StoreError::Postgres {
+            url: self.url.to_owned(),
+            source,
+        }
+    }
 }
 
 impl StoreTx for Tx<'_> {
@@ -232,6 +241,121 @@ impl StoreTx for Tx<'_> {
                 source,
             })
     }
+
+    fn read_generation(&mut self) -> Result<Option<i64>> {
+        let url = self.url;
+        self.tx
+            .query_opt("SELECT generation FROM deployment WHERE id = 1", &[])
+            .map(|r| r.map(|r| r.get(0)))
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn add_delta(
+        &mut self,
+        history_id: i64,
+        kind: PartKind,
+        key: &str,
+        before: Option<&Part>,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO history_delta ({DELTA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
+        let (present, parent, ordinal, label, body): (i32, &str, i32, &str, &str) = match before {
+            Some(p) => (
+                1,
+                p.parent.as_str(),
+                i32::try_from(p.ordinal).unwrap_or(i32::MAX),
+                p.label.as_str(),
+                &p.body,
+            ),
+            None => (0, "", 0, "", ""),
+        };
+        let table = kind.table();
+        let url = self.url;
+        self.tx
+            .execute(
+                &sql,
+                &[
+                    &history_id,
+                    &table,
+                    &key,
+                    &present,
+                    &parent,
+                    &ordinal,
+                    &label,
+                    &body,
+                ],
+            )
+            .map(drop)
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })
+    }
+
+    fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>> {
+        let sql = format!(
+            "SELECT {DELTA_COLUMNS} FROM history_delta WHERE history_id > $1 ORDER BY history_id DESC"
+        );
+        let rows = self.tx.query(&sql, &[&after_id]).map_err(self.err())?;
+        let mut out = Vec::new();
+        for r in &rows {
+            out.extend(read_delta(r).map_err(self.err())?);
+        }
+        Ok(out)
+    }
+
+    fn deltas_from(&mut self) -> Result<Option<i64>> {
+        self.tx
+            .query_opt("SELECT deltas_from FROM deployment WHERE id = 1", &[])
+            .map(|r| r.and_then(|r| r.get::<_, Option<i64>>(0)))
+            .map_err(self.err())
+    }
+
+    fn install_token(&mut self) -> Result<Option<String>> {
+        self.tx
+            .query_opt("SELECT install_token FROM deployment WHERE id = 1", &[])
+            .map(|r| r.and_then(|r| r.get::<_, Option<String>>(0)))
+            .map_err(self.err())
+    }
+
+    fn set_install_token(&mut self, token: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE deployment SET install_token = $1 WHERE id = 1",
+                &[&token],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn add_operation(
+        &mut self,
+        at: &str,
+        author: &str,
+        command: &str,
+        summary: &str,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO operations (at, author, command, summary) VALUES ($1, $2, $3, $4)",
+                &[&at, &author, &command, &summary],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn wipe(&mut self) -> Result<()> {
+        for table in ALL_TABLES {
+            self.tx
+                .execute(&format!("DELETE FROM {table}"), &[])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
 }
 
 impl Store for PostgresStore {
@@ -244,6 +368,17 @@ impl Store for PostgresStore {
     }
 
     fn migrate(&mut self) -> Result<u32> {
+        // A current schema needs no lock: checked with a plain read first.
+        let current = self.schema_version()?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if current == SCHEMA_VERSION {
+            return Ok(current);
+        }
         let url = self.url.clone();
         let err = |source| StoreError::Postgres {
             url: url.clone(),
@@ -325,6 +460,26 @@ impl Store for PostgresStore {
         self.query_history(&format!(
             "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id"
         ))
+    }
+
+    fn read(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        let url = self.url.clone();
+        let err = |source| StoreError::Postgres {
+            url: url.clone(),
+            source,
+        };
+        // One snapshot for the whole read, taking no row lock.
+        let tx = self
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(err)?;
+        let mut t = Tx { tx, url: &url };
+        let result = body(&mut t);
+        drop(t);
+        result
     }
 
     fn transaction(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {

@@ -78,3 +78,32 @@ pub(crate) fn read_part<R: ColumnRow>(r: &R) -> Result<Part, R::Error> {
         body: r.text(4)?.into(),
     })
 }
+
+/// A delta row from `SELECT {DELTA_COLUMNS} FROM history_delta`; `None` for a kind this build
+/// does not know.
+pub(crate) fn read_delta<R: ColumnRow>(
+    r: &R,
+) -> Result<Option<crate::backend::DeltaRow>, R::Error> {
+    let kind = r.text(1)?;
+    let Some(kind) = crate::parts::PartKind::from_table(&kind) else {
+        return Ok(None);
+    };
+    let key = r.text(2)?;
+    let before = if r.integer(3)? != 0 {
+        Some(Part {
+            key: key.clone(),
+            parent: r.text(4)?,
+            ordinal: r.integer(5)?,
+            label: r.text(6)?,
+            body: r.text(7)?.into(),
+        })
+    } else {
+        None
+    };
+    Ok(Some(crate::backend::DeltaRow {
+        history_id: r.bigint(0)?,
+        kind,
+        key,
+        before,
+    }))
+}

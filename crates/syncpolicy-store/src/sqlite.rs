@@ -2,13 +2,15 @@
 //! transactions so that two writers are serialised by the database as well as by the lock.
 
 use crate::backend::{
-    part_columns, Backend, HistoryEntry, Store, StoreTx, HISTORY_COLUMNS, SCHEMA_VERSION,
-    SQLITE_MIGRATIONS,
+    part_columns, Backend, DeltaRow, HistoryEntry, Store, StoreTx, ALL_TABLES, DELTA_COLUMNS,
+    HISTORY_COLUMNS, SCHEMA_VERSION, SQLITE_MIGRATIONS,
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
-use crate::rows::{read_history_entry, read_part};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use crate::rows::{read_delta, read_history_entry, read_part};
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    read_only: bool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -59,6 +62,45 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            read_only: false,
+        })
+    }
+
+    /// Opens an existing database file for reading only: nothing is created, migrated or
+    /// written, so it works on a home the user cannot write. Readers see the newest committed
+    /// state through the write-ahead log and never wait for a change. When the log's index
+    /// file cannot be created (a read-only folder after the last writer closed the database,
+    /// so no log is pending), the file is opened as immutable.
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore> {
+        let err = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let probe = |conn: Connection| -> rusqlite::Result<Connection> {
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(conn)
+        };
+        let conn = match Connection::open_with_flags(path, flags).and_then(probe) {
+            Ok(conn) => conn,
+            Err(first) => {
+                let wal = PathBuf::from(format!("{}-wal", path.display()));
+                if !path.is_file() || wal.exists() {
+                    return Err(err(first));
+                }
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .and_then(probe)
+                    .map_err(|_| err(first))?
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
         })
     }
 
@@ -68,6 +110,18 @@ impl SqliteStore {
             source,
         }
     }
+}
+
+/// A path as the path part of a `file:` URI (percent-encoding what a URI reserves).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'?' | b'#' | b'%' | b' ' => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(b as char),
+        }
+    }
+    out
 }
 
 struct Tx<'a> {
@@ -172,6 +226,111 @@ impl StoreTx for Tx<'_> {
             .map_err(self.err())?;
         Ok(self.tx.last_insert_rowid())
     }
+
+    fn read_generation(&mut self) -> Result<Option<i64>> {
+        self.lock_generation()
+    }
+
+    fn add_delta(
+        &mut self,
+        history_id: i64,
+        kind: PartKind,
+        key: &str,
+        before: Option<&Part>,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO history_delta ({DELTA_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+        let (present, parent, ordinal, label, body) = match before {
+            Some(p) => (1, p.parent.as_str(), p.ordinal, p.label.as_str(), &*p.body),
+            None => (0, "", 0, "", ""),
+        };
+        stmt.execute(params![
+            history_id,
+            kind.table(),
+            key,
+            present,
+            parent,
+            ordinal,
+            label,
+            body
+        ])
+        .map(drop)
+        .map_err(self.err())
+    }
+
+    fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>> {
+        let sql = format!(
+            "SELECT {DELTA_COLUMNS} FROM history_delta WHERE history_id > ?1 ORDER BY history_id DESC"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![after_id], |r| read_delta(r))
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.extend(row.map_err(self.err())?);
+        }
+        Ok(out)
+    }
+
+    fn deltas_from(&mut self) -> Result<Option<i64>> {
+        self.tx
+            .query_row("SELECT deltas_from FROM deployment WHERE id = 1", [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
+            .optional()
+            .map(Option::flatten)
+            .map_err(self.err())
+    }
+
+    fn install_token(&mut self) -> Result<Option<String>> {
+        self.tx
+            .query_row(
+                "SELECT install_token FROM deployment WHERE id = 1",
+                [],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(self.err())
+    }
+
+    fn set_install_token(&mut self, token: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE deployment SET install_token = ?1 WHERE id = 1",
+                params![token],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn add_operation(
+        &mut self,
+        at: &str,
+        author: &str,
+        command: &str,
+        summary: &str,
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO operations (at, author, command, summary) VALUES (?1, ?2, ?3, ?4)",
+                params![at, author, command, summary],
+            )
+            .map(drop)
+            .map_err(self.err())
+    }
+
+    fn wipe(&mut self) -> Result<()> {
+        for table in ALL_TABLES {
+            self.tx
+                .execute(&format!("DELETE FROM {table}"), [])
+                .map_err(self.err())?;
+        }
+        Ok(())
+    }
 }
 
 impl Store for SqliteStore {
@@ -184,6 +343,17 @@ impl Store for SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<u32> {
+        // A current schema needs no write lock: checked with a plain read first.
+        let current = self.schema_version()?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if current == SCHEMA_VERSION || self.read_only {
+            return Ok(current);
+        }
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -274,6 +444,24 @@ impl Store for SqliteStore {
         self.query_history(&format!(
             "SELECT {HISTORY_COLUMNS} FROM history ORDER BY id"
         ))
+    }
+
+    fn read(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        // Deferred: a read transaction; in WAL mode it sees the last commit before its first
+        // read and never waits for a writer.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(err)?;
+        let mut t = Tx { tx, path: &path };
+        let result = body(&mut t);
+        drop(t);
+        result
     }
 
     fn transaction(&mut self, body: &mut dyn FnMut(&mut dyn StoreTx) -> Result<()>) -> Result<()> {

@@ -716,7 +716,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     } else {
         format!("express install: {label}")
     };
-    let (d, outcome) = Deployment::install(
+    let (mut d, outcome) = Deployment::install(
         InstallOptions {
             home: home.clone(),
             database: ctx.database.clone(),
@@ -726,6 +726,8 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         },
         &config,
     )?;
+    // What the install found and replaced (the leftover of a crashed install).
+    crate::deployment::tell(&mut d);
     ctx.status(&format!(
         "installed the deployment in {} ({} database {}): {summary}",
         home.display(),

@@ -1,5 +1,6 @@
 //! The command table: one module per subcommand, each with `<Name>Args` and `run`.
 
+pub(crate) mod apply;
 pub(crate) mod connector;
 pub(crate) mod diff;
 pub(crate) mod directory;
@@ -13,6 +14,7 @@ pub(crate) mod install;
 pub(crate) mod migrate;
 pub(crate) mod ou;
 pub(crate) mod partition;
+pub(crate) mod prune;
 pub(crate) mod rule;
 pub(crate) mod runprofile;
 pub(crate) mod scheduler;
@@ -90,6 +92,10 @@ pub(crate) enum Command {
     Expr(expr::ExprArgs),
     /// Write a sample or a generated large configuration (for trials, tests and benchmarks).
     Generate(generate::GenerateArgs),
+    /// Make the deployment equal to a settings file, a legacy folder or one of its snapshots (@~N: a rollback) as one change.
+    Apply(apply::ApplyArgs),
+    /// Remove old automatic exports by a retention rule (never the newest).
+    Prune(prune::PruneArgs),
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -115,5 +121,7 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Rule(args) => rule::run(args, ctx),
         Command::Expr(args) => expr::run(args, ctx),
         Command::Generate(args) => generate::run(args, ctx),
+        Command::Apply(args) => apply::run(args, ctx),
+        Command::Prune(args) => prune::run(args, ctx),
     }
 }

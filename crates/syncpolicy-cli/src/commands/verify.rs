@@ -1,5 +1,6 @@
 //! `syncpolicy verify`: post-installation verification. Compares the settings file a
-//! deployment was imported from with the deployment's newest export and passes when they
+//! deployment was imported from with the deployment's committed configuration (from the
+//! database, never the export file) and passes when they
 //! differ only in what an import is expected to change: metadata, credentials and accounts,
 //! and the options chosen at install (staging mode, starting synchronization, Entra
 //! administrator and tenant, sign-in method and its parameters).
@@ -8,7 +9,6 @@ use crate::context::Context;
 use crate::exit;
 use crate::output::{OutputFormat, Style};
 use crate::source;
-use anyhow::Context as _;
 use std::process::ExitCode;
 use syncpolicy_diff::{Area, Change, ChangeClass, DiffOptions};
 use syncpolicy_store::import::CREDENTIAL_MARKER_KEY;
@@ -80,9 +80,16 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     if report.passed {
         let marker = crate::deployment::home_dir(ctx)?.join(crate::change::IMPORT_SESSION_FILE);
         if marker.exists() {
-            std::fs::remove_file(&marker)
-                .with_context(|| format!("cannot remove {}", marker.display()))?;
-            ctx.status("the import session is closed: directories can be added and removed again");
+            // A home the user cannot write (a reader checking the deployment) keeps it.
+            match std::fs::remove_file(&marker) {
+                Ok(()) => ctx.status(
+                    "the import session is closed: directories can be added and removed again",
+                ),
+                Err(e) => eprintln!(
+                    "warning: the import session stays open: cannot remove {}: {e}",
+                    marker.display()
+                ),
+            }
         }
     }
     Ok(ExitCode::from(if report.passed {

@@ -82,7 +82,8 @@ fn staging_history_export_show_and_diff_work_together() {
         stdout(&diff)
     );
     assert!(stdout(&diff).contains("1 change:"), "{}", stdout(&diff));
-    let prefix = h[0]["at"].as_str().unwrap()[..16].to_owned();
+    // The whole timestamp (both changes may share any shorter prefix, which is ambiguous).
+    let prefix = h[0]["at"].as_str().unwrap().to_owned();
     let by_time = run_in(
         &home,
         &["show", &format!("@{prefix}"), "--format", "json"],

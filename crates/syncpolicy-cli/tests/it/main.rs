@@ -6,6 +6,7 @@ mod control;
 mod deployment;
 mod diff;
 mod expr;
+mod faults;
 mod help;
 mod install;
 mod migrate;

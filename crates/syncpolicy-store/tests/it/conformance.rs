@@ -255,11 +255,22 @@ pub(crate) fn references_resolve_to_history_entries(db: Db) {
     let err = d.resolve("~3").unwrap_err().to_string();
     assert!(err.contains("only 3 changes"), "{err}");
     let prefix = &latest.at[..13];
-    assert_eq!(
-        d.resolve(prefix).unwrap().id,
-        3,
-        "a timestamp prefix names the newest match"
+    let err = d.resolve(prefix).unwrap_err().to_string();
+    assert!(
+        err.contains("ambiguous") && err.contains("3 changes"),
+        "a prefix that matches several snapshots is an error: {err}"
     );
+    for e in d.history().unwrap() {
+        assert!(
+            err.contains(&format!("@{}", e.at)),
+            "it lists every match: {err}"
+        );
+        assert_eq!(
+            d.resolve(&e.at).unwrap().id,
+            e.id,
+            "a whole timestamp names its change"
+        );
+    }
     assert!(d.resolve("1999-01").is_err());
     let entry = d.resolve("~1").unwrap();
     let path = d.snapshot_path(&entry);

@@ -1,0 +1,263 @@
+//! `syncpolicy apply SOURCE`: make the deployment's configuration equal to a settings file, a
+//! legacy folder or one of its own snapshots (`@~3`: a rollback) as one change — validated,
+//! shown as the diff of the current state to the result, one transaction, one auto-export, one
+//! history entry naming the source. Installation choices (database, service account, each
+//! kept directory's account and credentials) stay; directories cannot be added or removed
+//! during an import session. Exit codes as `diff`: 0 nothing to do, 1 changes planned or
+//! made, 2 error.
+
+use crate::context::Context;
+use crate::exit;
+use crate::output::{print_stdout, OutputFormat, Style};
+use anyhow::bail;
+use std::process::ExitCode;
+use syncpolicy_diff::{DiffOptions, Filter};
+use syncpolicy_model::config::Configuration;
+use syncpolicy_model::diagnostic::Severity;
+use syncpolicy_model::identity::same_guid;
+use syncpolicy_store::{ChangeMeta, HistoryEntry};
+
+/// Arguments of `syncpolicy apply`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ApplyArgs {
+    /// What the deployment should become: a settings file, a folder (its newest snapshot), a
+    /// legacy Exported-ServerConfiguration-* folder, or a snapshot of this deployment
+    /// (@~N, @<timestamp prefix>: a rollback to that change).
+    #[arg(value_name = "SOURCE")]
+    pub(crate) source: String,
+    /// Print the plan (the diff of the current configuration to the result) and change
+    /// nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Output format: the plan as text, or as data (schema `syncpolicy-apply/1`).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub(crate) format: OutputFormat,
+    /// Who makes the change, for history (default: the signed-in user).
+    #[arg(long)]
+    pub(crate) author: Option<String>,
+}
+
+/// The configuration `source` asks for, with the installation choices of `current` kept.
+fn target_of(source: &Configuration, current: &Configuration) -> Configuration {
+    let mut target = source.clone();
+    target.deployment_metadata = current.deployment_metadata.clone();
+    target.extension.recorded_digest = None;
+    for d in &mut target.onpremises_directories {
+        if let Some(kept) = current
+            .onpremises_directories
+            .iter()
+            .find(|c| same_guid(&c.unique_identifier, &d.unique_identifier))
+        {
+            d.account.clone_from(&kept.account);
+        }
+    }
+    for i in 0..target.onpremises_directories.len() {
+        let id = target.onpremises_directories[i].unique_identifier.clone();
+        // A kept directory keeps the deployment's mark; a new one keeps the source's.
+        let marked = match current
+            .onpremises_directories
+            .iter()
+            .position(|c| same_guid(&c.unique_identifier, &id))
+        {
+            Some(j) => syncpolicy_store::import::credential_marked(current, j),
+            None => syncpolicy_store::import::credential_marked(&target, i),
+        };
+        syncpolicy_store::import::mark_credential(&mut target, i, marked);
+    }
+    target
+}
+
+/// Names of directories in `a` that `b` does not have (by identifier).
+fn missing_in(a: &Configuration, b: &Configuration) -> Vec<String> {
+    a.onpremises_directories
+        .iter()
+        .filter(|d| {
+            !b.onpremises_directories
+                .iter()
+                .any(|o| same_guid(&o.unique_identifier, &d.unique_identifier))
+        })
+        .map(|d| d.name.clone())
+        .collect()
+}
+
+/// True when `target` equals `current` apart from who changed it when.
+fn same_configuration(target: &Configuration, current: &Configuration) -> bool {
+    let mut t = target.clone();
+    t.policy_metadata = current.policy_metadata.clone();
+    t.extension.recorded_digest = current.extension.recorded_digest.clone();
+    &t == current
+}
+
+pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let mut d = crate::deployment::open(ctx)?;
+    // 1. The source.
+    let mut rollback: Option<HistoryEntry> = None;
+    let (source, text, label) = if let Some(reference) = args.source.strip_prefix('@') {
+        let entry = d.resolve(reference)?;
+        let snapshot = d.snapshot(&entry)?;
+        crate::deployment::tell(&mut d);
+        let label = format!("@{reference} (change {})", entry.id);
+        rollback = Some(entry);
+        (snapshot.config, None, label)
+    } else {
+        let loaded = crate::source::load(&args.source, ctx)?;
+        (loaded.config, loaded.text, loaded.label)
+    };
+    // 2. What apply cannot do.
+    let unsupported = syncpolicy_store::import::unsupported_connectors(&source);
+    if !unsupported.is_empty() {
+        bail!(
+            "apply refused: {label} has connectors a deployment cannot hold (G-SQL, G-LDAP or other non-Active Directory connectors):\n  {}\nnothing was changed\nhint: remove those connectors from the file; they are set up by hand on the server",
+            unsupported.join("\n  ")
+        );
+    }
+    let current = d.current()?;
+    let target = target_of(&source, &current);
+    if crate::change::import_session_open(ctx) {
+        let added = missing_in(&target, &current);
+        let removed = missing_in(&current, &target);
+        if !added.is_empty() || !removed.is_empty() {
+            let mut what = Vec::new();
+            if !added.is_empty() {
+                what.push(format!("adds {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                what.push(format!("removes {}", removed.join(", ")));
+            }
+            bail!(
+                "apply refused: {label} {} but directories cannot be added or removed during an import session (from `install --import` until `verify` passes); nothing was changed\nhint: finish the import first with `syncpolicy verify FILE` (the imported settings file), then apply again",
+                what.join(" and ")
+            );
+        }
+    }
+    // 3. Validated first (on a dry run here; a real apply is validated again by the store
+    // inside its transaction, with the installation choices in place).
+    if args.dry_run {
+        let findings = match &text {
+            Some(t) => syncpolicy_lint::check_file(&target, t, &label),
+            None => syncpolicy_lint::check(&target),
+        };
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            bail!(
+                "apply refused: {label} has {} error{}; nothing was changed\nhint: correct it so that `syncpolicy validate` reports no error, then apply again",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    // 4. The plan.
+    let diff = syncpolicy_diff::diff(&current, &target, &DiffOptions::default())
+        .filtered(&Filter::default());
+    if same_configuration(&target, &current) {
+        let what = format!("{label} is what the deployment holds");
+        match args.format {
+            OutputFormat::Json => print_stdout(
+                &(serde_json::to_string_pretty(&serde_json::json!({
+                    "schema": "syncpolicy-apply/1",
+                    "source": label,
+                    "dryRun": args.dry_run,
+                    "unchanged": true,
+                    "changes": diff.changes,
+                }))? + "\n"),
+            )?,
+            OutputFormat::Text => {
+                print_stdout(&format!("{}\n", syncpolicy_store::unchanged_message(&what)))?;
+            }
+        }
+        return Ok(ExitCode::from(exit::OK));
+    }
+    let counts = diff.counts();
+    let summary = match &rollback {
+        Some(e) => format!(
+            "rollback to change {} ({}, {}): {} change{}",
+            e.id,
+            e.summary,
+            e.at,
+            counts.total,
+            if counts.total == 1 { "" } else { "s" }
+        ),
+        None => format!(
+            "applied {label}: {} change{} ({} added, {} removed, {} modified)",
+            counts.total,
+            if counts.total == 1 { "" } else { "s" },
+            counts.added,
+            counts.removed,
+            counts.modified
+        ),
+    };
+    let style = Style::new(ctx.color_stdout);
+    if args.dry_run {
+        let out = match args.format {
+            OutputFormat::Json => {
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "schema": "syncpolicy-apply/1",
+                    "source": label,
+                    "dryRun": true,
+                    "rollbackTo": rollback.as_ref().map(|e| e.id),
+                    "summary": summary,
+                    "changes": diff.changes,
+                }))? + "\n"
+            }
+            OutputFormat::Text => {
+                let mut o = format!("dry run, nothing was changed; apply would make: {summary}\n");
+                o.push_str(&crate::commands::diff::render_changes_text(&diff, &style));
+                o
+            }
+        };
+        print_stdout(&out)?;
+        return Ok(ExitCode::from(exit::FINDINGS));
+    }
+    // 5. One change.
+    let author = crate::deployment::author(args.author.as_deref());
+    let command = format!("apply {}", args.source);
+    let secrets = d.home().secrets()?;
+    let uncredentialed: Vec<String> = target
+        .onpremises_directories
+        .iter()
+        .filter(|t| secrets.directory(&t.unique_identifier).is_none())
+        .map(|t| t.name.clone())
+        .collect();
+    let outcome = d.change(&ChangeMeta::new(author, command.clone()), move |c| {
+        *c = target;
+        Ok::<_, std::convert::Infallible>(summary)
+    })?;
+    crate::deployment::tell(&mut d);
+    for name in &uncredentialed {
+        ctx.status(&format!(
+            "note: directory {name} has no credential set in this deployment; its connector cannot sign in until one is given"
+        ));
+    }
+    let out = match args.format {
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "schema": "syncpolicy-apply/1",
+                "source": label,
+                "dryRun": false,
+                "rollbackTo": rollback.as_ref().map(|e| e.id),
+                "summary": outcome.summary,
+                "snapshot": outcome.snapshot.display().to_string(),
+                "history": outcome.entry,
+                "changes": diff.changes,
+            }))? + "\n"
+        }
+        OutputFormat::Text => {
+            let mut o = crate::commands::diff::render_changes_text(&diff, &style);
+            o.push_str(&format!("{}\n", outcome.summary));
+            o
+        }
+    };
+    ctx.status(&format!(
+        "  change {}, exported {}",
+        outcome.entry.id,
+        outcome.snapshot.display()
+    ));
+    print_stdout(&out)?;
+    Ok(ExitCode::from(exit::FINDINGS))
+}
