@@ -1,6 +1,7 @@
 //! Integration tests of the syncpolicy binary.
 
 mod changes;
+mod checked;
 mod deployment;
 mod diff;
 mod expr;
