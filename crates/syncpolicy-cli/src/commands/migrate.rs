@@ -318,6 +318,17 @@ fn rule_json(r: &SyncRule) -> RuleJson {
     }
 }
 
+/// The report as text, as `migrate` prints it, for `install --migrate` (`into` names where
+/// the configuration goes).
+pub(crate) fn report_text(
+    folder: &Path,
+    into: &Path,
+    report: &MigrationReport,
+    style: &Style,
+) -> String {
+    render_text(&ReportJson::new(folder, into, report), report, style)
+}
+
 fn render_text(data: &ReportJson, report: &MigrationReport, style: &Style) -> String {
     let mut s = String::new();
     let c = &data.counts;

@@ -59,6 +59,9 @@ struct Report<'a> {
     deployment_export: String,
     passed: bool,
     unexpected: Vec<&'a Change>,
+    /// Rules of a legacy folder that its migration could not carry (must be redone by hand)
+    /// and that the deployment does not have.
+    missing_rules: Vec<String>,
     expected: Vec<Expected<'a>>,
 }
 
@@ -73,19 +76,50 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     let imported = source::load(&args.file, ctx)?;
     let current = source::load("@latest", ctx)?;
     let diff = syncpolicy_diff::diff(&imported.config, &current.config, &DiffOptions::default());
+    // A legacy folder: its rules the migration could not attach must be in the deployment
+    // (redone by hand); such a rule added to the deployment is what the folder asks for.
+    let kind = source::classify(&args.file);
+    let unattached = match &kind {
+        source::SourceKind::LegacyFolder(dir) => {
+            syncpolicy_files::legacy::load_legacy_folder(dir)?
+                .1
+                .unattached_rules
+        }
+        _ => Vec::new(),
+    };
+    let redone = |c: &Change| {
+        c.kind == syncpolicy_diff::ChangeKind::Added
+            && c.field.is_none()
+            && unattached.iter().any(|u| {
+                c.item.ends_with(&format!(
+                    "rule '{}' ({})",
+                    u.rule.name(),
+                    u.rule.direction_str()
+                ))
+            })
+    };
     let mut unexpected = Vec::new();
     let mut expected = Vec::new();
     for c in &diff.changes {
+        if redone(c) {
+            expected.push(Expected {
+                reason: "rule of the legacy folder redone by hand",
+                change: c,
+            });
+            continue;
+        }
         match expected_reason(c) {
             Some(reason) => expected.push(Expected { reason, change: c }),
             None => unexpected.push(c),
         }
     }
+    let missing_rules = missing_legacy_rules(&unattached, &current.config);
     let report = Report {
         file: imported.label.clone(),
         deployment_export: current.label.clone(),
-        passed: unexpected.is_empty(),
+        passed: unexpected.is_empty() && missing_rules.is_empty(),
         unexpected,
+        missing_rules,
         expected,
     };
     let out = match args.format {
@@ -93,7 +127,8 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         OutputFormat::Text => render(&report, args.show_expected, &Style::new(ctx.color_stdout)),
     };
     crate::output::print_stdout(&out)?;
-    if report.passed {
+    // The deployment against one of its own snapshots says nothing about the import.
+    if report.passed && !matches!(kind, source::SourceKind::Reference(_)) {
         let marker = crate::deployment::home_dir(ctx)?.join(crate::change::IMPORT_SESSION_FILE);
         if marker.exists() {
             std::fs::remove_file(&marker)
@@ -106,6 +141,33 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     } else {
         exit::FINDINGS
     }))
+}
+
+/// The rules of a legacy folder that its migration could not attach to a directory (report
+/// items to redo by hand) and that no directory of the deployment has by name and direction:
+/// until they are redone, the deployment is not what the folder held.
+fn missing_legacy_rules(
+    unattached: &[syncpolicy_legacy::UnattachedRule],
+    deployment: &syncpolicy_model::config::Configuration,
+) -> Vec<String> {
+    unattached
+        .iter()
+        .filter(|u| {
+            !deployment.rules().any(|(_, r)| {
+                r.name().trim().eq_ignore_ascii_case(u.rule.name().trim())
+                    && r.direction == u.rule.direction
+            })
+        })
+        .map(|u| {
+            format!(
+                "{} rule {:?} (from {}, connector {}) is not in the deployment: it must be redone by hand",
+                u.rule.direction_str(),
+                u.rule.name(),
+                u.file,
+                u.connector
+            )
+        })
+        .collect()
 }
 
 fn value(v: &Option<String>) -> String {
@@ -139,10 +201,17 @@ fn render(r: &Report<'_>, show_expected: bool, style: &Style) -> String {
             o,
             "{}: {} unexpected difference{} (and {} expected)",
             style.red("verify failed"),
-            r.unexpected.len(),
-            if r.unexpected.len() == 1 { "" } else { "s" },
+            r.unexpected.len() + r.missing_rules.len(),
+            if r.unexpected.len() + r.missing_rules.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             r.expected.len()
         );
+        for m in &r.missing_rules {
+            let _ = writeln!(o, "  - {m}");
+        }
         for c in &r.unexpected {
             let _ = writeln!(o, "  {} {}", c.kind.marker(), c.path);
             if c.old.is_some() || c.new.is_some() {

@@ -24,7 +24,15 @@ impl Home {
         self.dir.path().join("home")
     }
 
+    /// The command, with standard input closed (no terminal to ask on).
     pub(crate) fn command(&self, args: &[&str]) -> Command {
+        let mut c = self.terminal_command(args);
+        c.stdin(std::process::Stdio::null());
+        c
+    }
+
+    /// The command, for a pseudo-terminal.
+    pub(crate) fn terminal_command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_syncpolicy"));
         c.arg("--home")
             .arg(self.path())
@@ -37,8 +45,7 @@ impl Home {
                 "contoso.com=Pa55-one\nfabrikam.com=Pa55-two\n",
             )
             .env_remove("SYNCPOLICY_HOME")
-            .env_remove("SYNCPOLICY_DATABASE")
-            .stdin(std::process::Stdio::null());
+            .env_remove("SYNCPOLICY_DATABASE");
         c
     }
 
@@ -223,4 +230,145 @@ fn directory_extensions_are_named_as_show_prints_them() {
     home.ok(&["feature", "extension-add", "department2"]);
     home.ok(&["feature", "extension-remove", "department2"]);
     assert!(!home.ok(&["show"]).contains("department2"));
+}
+
+/// The legacy fixture with a rule whose connector is not in the folder (SP330).
+fn legacy_with_unattached_rule() -> String {
+    workspace()
+        .join("crates/syncpolicy-legacy/tests/data/two-forests")
+        .display()
+        .to_string()
+}
+
+const MIGRATE_FLAGS: &[&str] = &["--admin", "admin@contoso.onmicrosoft.com"];
+
+#[test]
+fn install_migrate_stops_on_items_to_redo_by_hand_unless_accepted() {
+    let home = Home::new();
+    let folder = legacy_with_unattached_rule();
+    let mut args = vec!["install", "--migrate", folder.as_str(), "--yes"];
+    args.extend(MIGRATE_FLAGS);
+    let o = home.run(&args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("must be redone by hand (1):"),
+        "the report is printed:\n{err}"
+    );
+    assert!(
+        err.contains("[SP330] rule \"In from AD - User Retired Forest\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("the install stopped and nothing was written"),
+        "{err}"
+    );
+    assert!(err.contains("--accept-manual-items"), "{err}");
+    assert!(
+        !home.path().join("deployment.json").exists(),
+        "nothing was installed"
+    );
+
+    // Accepted: installed, and the accepted item is in the history entry.
+    args.push("--accept-manual-items");
+    home.ok(&args);
+    let history = home.ok(&["history", "--format", "json"]);
+    assert!(
+        history.contains("accepted 1 item to redo by hand: [SP330] rule \\\"In from AD - User Retired Forest\\\""),
+        "{history}"
+    );
+
+    // verify against the folder fails while its rule is missing; verify @latest passes but
+    // does not end the import session.
+    let o = home.run(&["verify", &folder]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("rule \"In from AD - User Retired Forest\"")
+            && stdout(&o).contains("is not in the deployment: it must be redone by hand"),
+        "{}",
+        stdout(&o)
+    );
+    home.ok(&["verify", "@latest"]);
+    home.refused(
+        &["directory", "add", "tailspin.com", "--account", "T\\s"],
+        "until `syncpolicy verify` passes against it",
+    );
+    // Redone by hand: verify passes and ends the session.
+    home.ok(&[
+        "rule",
+        "add",
+        "--directory",
+        "contoso.com",
+        "--name",
+        "In from AD - User Retired Forest",
+        "--direction",
+        "inbound",
+        "--source",
+        "user",
+        "--target",
+        "person",
+        "--mapping",
+        "extensionAttribute1:=\"retired\"",
+    ]);
+    let o = home.run(&["verify", &folder]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("the import session is closed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn install_migrate_asks_on_a_terminal_before_dropping_a_rule() {
+    for (answer, installed) in [("no", false), ("yes", true)] {
+        let home = Home::new();
+        let folder = legacy_with_unattached_rule();
+        let mut cmd = home.terminal_command(&[
+            "install",
+            "--migrate",
+            &folder,
+            "--sign-in",
+            "pta",
+            "--directory-account",
+            "contoso.com=CONTOSO\\svc",
+            "--directory-account",
+            "fabrikam.com=FABRIKAM\\svc",
+            "--staging",
+            "on",
+            "--start-sync",
+            "on",
+        ]);
+        cmd.args(MIGRATE_FLAGS);
+        let mut p =
+            rexpect::session::spawn_command(cmd, Some(60_000)).expect("the binary starts on a pty");
+        p.exp_string("must be redone by hand (1):").unwrap();
+        p.exp_string("1 item of the migration report must be redone by hand after the install. Install without it (recorded in history)? (yes/no) [no]: ")
+            .unwrap();
+        p.send_line(answer).unwrap();
+        if installed {
+            p.exp_string("installed the deployment").unwrap();
+        } else {
+            p.exp_string("the install stopped and nothing was written")
+                .unwrap();
+        }
+        p.exp_eof().unwrap();
+        assert_eq!(
+            home.path().join("deployment.json").exists(),
+            installed,
+            "answer {answer}"
+        );
+    }
+}
+
+#[test]
+fn install_help_explains_the_import_session() {
+    let home = Home::new();
+    let help = home.ok(&["install", "--help"]);
+    assert!(help.contains("Import session:"), "{help}");
+    assert!(
+        help.contains("`verify @latest`, the deployment against itself, does not end"),
+        "{help}"
+    );
+    assert!(help.contains("--accept-manual-items"), "{help}");
 }

@@ -14,7 +14,7 @@ pub(crate) const RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     category: Category::Structure,
     summary: "an attribute name is not one a directory schema allows",
-    what: "Checks the attribute names of `identityMappingPolicy` (`azureSourceAnchorAttribute`, `userPrincipalNameAttribute`, `userMatchingAttribute` when set), the `attribute` of each `directoryExtensionPolicy` entry and each of `exportedAttributePolicy.excludedAttributes`: a name starts with an ASCII letter and has only letters, digits, hyphens and underscores (the schema's `lDAPDisplayName` form, e.g. `mS-DS-ConsistencyGuid`, and Entra ID's `extension_<app>_<name>`), at most 256 characters. The change commands refuse such names with the same check.",
+    what: "Checks the attribute names of `identityMappingPolicy` (`azureSourceAnchorAttribute`, `userPrincipalNameAttribute`, `userMatchingAttribute` when set), the `attribute` of each `directoryExtensionPolicy` entry, each of `exportedAttributePolicy.excludedAttributes`, and the object types and attributes each connector imports (extension part): a name starts with an ASCII letter and has only letters, digits, hyphens and underscores (the schema's `lDAPDisplayName` form, e.g. `mS-DS-ConsistencyGuid`, and Entra ID's `extension_<app>_<name>`), at most 256 characters. The change commands refuse such names with the same check.",
     why: "No schema has such an attribute: the wizard cannot select it, so the import stops or the setting silently does nothing (a source anchor that matches no attribute leaves every user without an anchor).",
     example: "\"identityMappingPolicy\": { \"azureSourceAnchorAttribute\": \"bad attr!!\" }",
     fix: "Write the attribute's schema name, e.g. `mS-DS-ConsistencyGuid`, `objectGUID` or `employeeID`.",
@@ -78,6 +78,28 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
             a.as_str(),
             "an excluded attribute",
         ));
+    }
+    for (dir, connector) in super::connectors(config) {
+        for (field, list, what) in [
+            (
+                super::k::EXT_OBJECT_TYPES,
+                &connector.object_types,
+                "an object type the connector imports",
+            ),
+            (
+                super::k::EXT_ATTRIBUTE_INCLUSIONS,
+                &connector.attribute_inclusions,
+                "an attribute the connector imports",
+            ),
+        ] {
+            for (i, a) in list.iter().flatten().enumerate() {
+                named.push((
+                    format!("{}[{i}]", super::connector_path(config, dir, Some(field))),
+                    a.as_str(),
+                    what,
+                ));
+            }
+        }
     }
     for (path, name, what) in named {
         if let Err(why) = check_attribute_name(name) {
