@@ -178,9 +178,24 @@ pub(crate) fn confirm(ctx: &Context, args: &ChangeArgs, question: &str) -> anyho
 /// `verify` passes): directories cannot be added or removed then, as in the product.
 pub(crate) fn refuse_during_import(ctx: &Context) -> Result<(), EditError> {
     if import_session_open(ctx) {
+        let source = crate::deployment::home_dir(ctx)
+            .ok()
+            .and_then(|home| std::fs::read_to_string(home.join(IMPORT_SESSION_FILE)).ok())
+            .map(|s| {
+                s.trim()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+            })
+            .filter(|s| !s.is_empty());
+        let from = source.as_deref().unwrap_or("FILE");
         return Err(EditError::Refused {
-            message: "directories cannot be added or removed during an import session".to_owned(),
-            hint: "finish the import first: `syncpolicy verify FILE` with the imported settings file closes the session".to_owned(),
+            message: format!(
+                "directories cannot be added or removed during an import session: the deployment was imported from {from}, and until `syncpolicy verify` passes against it the directories must stay as imported (as in Microsoft's import)"
+            ),
+            hint: format!(
+                "finish the import first: `syncpolicy verify {from}` closes the session when it passes (`verify @latest` does not); then add or remove directories"
+            ),
         });
     }
     Ok(())

@@ -295,14 +295,11 @@ fn clean_list(items: Vec<String>, what: &str) -> Result<Vec<String>, EditError> 
     let mut out: Vec<String> = Vec::new();
     for item in items {
         let t = item.trim().to_owned();
-        if t.is_empty()
-            || !t
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        // Object classes and attributes follow the same schema name syntax.
+        if let Err(why) = syncpolicy_model::values::check_attribute_name(&t) {
             return Err(EditError::invalid(
-                format!("{t:?} is not a valid {what} name"),
-                format!("{what} names are letters, digits and '-'"),
+                format!("{t:?} is not a valid {what} name: {why}"),
+                format!("{what} names start with a letter and have letters, digits and '-'"),
             ));
         }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {

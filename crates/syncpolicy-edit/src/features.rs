@@ -2,9 +2,10 @@
 
 use crate::error::{EditError, EditResult};
 use crate::select;
-use syncpolicy_model::config::{Configuration, DirectoryExtensionAttribute, METAVERSE_DATA_TYPES};
+use syncpolicy_model::config::{Configuration, DirectoryExtensionAttribute};
 use syncpolicy_model::identity::check_dn;
 use syncpolicy_model::signin::{SignIn, SignInMethod};
+use syncpolicy_model::values;
 
 fn on_off(b: bool) -> &'static str {
     if b {
@@ -141,47 +142,93 @@ pub fn set_directory_dn(
     })
 }
 
-/// Adds a directory extension attribute.
+/// Checks an attribute name a change gives (see [`values::check_attribute_name`]).
+fn valid_attribute(what: &str, name: &str) -> Result<(), EditError> {
+    values::check_attribute_name(name).map_err(|why| {
+        EditError::invalid(
+            format!("{name:?} is not a valid {what}: {why}"),
+            "give the attribute's schema name, e.g. mS-DS-ConsistencyGuid or employeeID",
+        )
+    })
+}
+
+/// Reads the name of a directory extension as a person gives it: bare (`department2`, with
+/// `object_class` or `user`), or as `show` prints it (`user.department2`). Returns
+/// `(object class, attribute)`.
+pub fn extension_name(
+    name: &str,
+    object_class: Option<&str>,
+) -> Result<(String, String), EditError> {
+    let name = name.trim();
+    let (class, attribute) = match name.split_once('.') {
+        Some((class, attribute)) => {
+            if let Some(given) = object_class {
+                if !given.trim().eq_ignore_ascii_case(class.trim()) {
+                    return Err(EditError::invalid(
+                        format!("{name:?} names object class {class:?}, but --object-class says {given:?}"),
+                        "give the name as OBJECTCLASS.ATTRIBUTE or give --object-class, not both differently",
+                    ));
+                }
+            }
+            (class.trim(), attribute.trim())
+        }
+        None => (object_class.map(str::trim).unwrap_or("user"), name),
+    };
+    if class.is_empty() || attribute.is_empty() {
+        return Err(EditError::invalid(
+            format!("{name:?} is not a directory extension name"),
+            "give the attribute (e.g. department2) or OBJECTCLASS.ATTRIBUTE as `syncpolicy show` prints it (e.g. user.department2)",
+        ));
+    }
+    Ok((class.to_owned(), attribute.to_owned()))
+}
+
+fn same_extension(e: &DirectoryExtensionAttribute, attribute: &str, object_class: &str) -> bool {
+    e.attribute
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case(attribute))
+        && e.object_class
+            .as_deref()
+            .is_some_and(|o| o.eq_ignore_ascii_case(object_class))
+}
+
+/// Adds a directory extension attribute. `attribute` is bare or `OBJECTCLASS.ATTRIBUTE` (see
+/// [`extension_name`]); the object class and data type must be ones the wizard offers
+/// ([`values::check_extension`]).
 pub fn add_directory_extension(
     config: &mut Configuration,
     attribute: &str,
-    object_class: &str,
+    object_class: Option<&str>,
     data_type: &str,
     multi_valued: bool,
 ) -> EditResult {
-    if attribute.trim().is_empty() || object_class.trim().is_empty() {
-        return Err(EditError::invalid(
-            "an extension needs an attribute and an object class",
-            "give --attribute and --object-class",
-        ));
-    }
-    if !METAVERSE_DATA_TYPES
+    let (object_class, attribute) = extension_name(attribute, object_class)?;
+    valid_attribute("attribute name", &attribute)?;
+    values::check_extension(&object_class, data_type, multi_valued)
+        .map_err(|(message, hint)| EditError::invalid(message, hint))?;
+    // Spelled as the product spells them.
+    let object_class = values::EXTENSION_OBJECT_CLASSES
         .iter()
-        .any(|t| t.eq_ignore_ascii_case(data_type))
-    {
-        return Err(EditError::invalid(
-            format!("{data_type:?} is not a data type"),
-            format!("use one of {}", METAVERSE_DATA_TYPES.join(", ")),
-        ));
-    }
+        .find(|c| c.eq_ignore_ascii_case(&object_class))
+        .map_or(object_class.clone(), |c| (*c).to_owned());
+    let data_type = values::EXTENSION_DATA_TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(data_type.trim()))
+        .map_or(data_type.to_owned(), |t| (*t).to_owned());
     let exts = &mut config.azure_directory.directory_extensions;
-    if exts.iter().any(|e| {
-        e.attribute
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(attribute))
-            && e.object_class
-                .as_deref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(object_class))
-    }) {
+    if exts
+        .iter()
+        .any(|e| same_extension(e, &attribute, &object_class))
+    {
         return Err(EditError::refused(
             format!("{object_class}.{attribute} is already synchronized"),
             "nothing to change",
         ));
     }
     exts.push(DirectoryExtensionAttribute {
-        attribute: Some(attribute.to_owned()),
-        object_class: Some(object_class.to_owned()),
-        data_type: Some(data_type.to_owned()),
+        attribute: Some(attribute.clone()),
+        object_class: Some(object_class.clone()),
+        data_type: Some(data_type.clone()),
         multi_valued,
         ..DirectoryExtensionAttribute::default()
     });
@@ -191,22 +238,16 @@ pub fn add_directory_extension(
     ))
 }
 
-/// Removes a directory extension attribute.
+/// Removes a directory extension attribute, named bare or as `OBJECTCLASS.ATTRIBUTE`.
 pub fn remove_directory_extension(
     config: &mut Configuration,
     attribute: &str,
-    object_class: &str,
+    object_class: Option<&str>,
 ) -> EditResult {
+    let (object_class, attribute) = extension_name(attribute, object_class)?;
     let exts = &mut config.azure_directory.directory_extensions;
     let before = exts.len();
-    exts.retain(|e| {
-        !(e.attribute
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(attribute))
-            && e.object_class
-                .as_deref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(object_class)))
-    });
+    exts.retain(|e| !same_extension(e, &attribute, &object_class));
     if exts.len() == before {
         return Err(EditError::not_found(
             format!("directory extension {object_class}.{attribute}"),
@@ -230,6 +271,29 @@ pub fn set_app_filter(
             "nothing to change",
             "give --apps and/or --exclude-attributes",
         ));
+    }
+    let apps = match apps {
+        Some(list) => Some(
+            list.iter()
+                .map(|a| {
+                    values::application(a).map(str::to_owned).ok_or_else(|| {
+                        EditError::invalid(
+                            format!("{a:?} is not an application of app filtering"),
+                            format!(
+                                "use the names the wizard offers: {}",
+                                values::application_names()
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        None => None,
+    };
+    if let Some(x) = &excluded {
+        for a in x {
+            valid_attribute("attribute name", a)?;
+        }
     }
     let f = &mut config.azure_directory.exported_attributes;
     let mut parts = Vec::new();
@@ -279,6 +343,40 @@ pub fn set_identity(
     matching: Option<&str>,
     matching_attribute: Option<&str>,
 ) -> EditResult {
+    if let Some(a) = source_anchor {
+        valid_attribute("source anchor attribute", a)?;
+    }
+    if let Some(u) = upn {
+        valid_attribute("user principal name attribute", u)?;
+    }
+    if let Some(a) = matching_attribute.filter(|a| !a.is_empty()) {
+        valid_attribute("matching attribute", a)?;
+    }
+    let matching = match matching {
+        Some(p) => Some(
+            values::matching_option(p)
+                .ok_or_else(|| {
+                    EditError::invalid(
+                        format!("{p:?} is not a user-matching option"),
+                        format!("use one of {}", values::matching_values()),
+                    )
+                })?
+                .value,
+        ),
+        None => None,
+    };
+    let needs_attribute = matching
+        .or(config.identity_mapping.user_matching_policy.as_deref())
+        .and_then(values::matching_option)
+        .is_some_and(|o| o.needs_attribute);
+    let attribute_after =
+        matching_attribute.unwrap_or(config.identity_mapping.user_matching_attribute.as_str());
+    if needs_attribute && attribute_after.trim().is_empty() {
+        return Err(EditError::invalid(
+            "matching on a specific attribute needs the attribute",
+            "give --matching-attribute ATTRIBUTE as well",
+        ));
+    }
     let m = &mut config.identity_mapping;
     let mut parts = Vec::new();
     if let Some(a) = source_anchor {

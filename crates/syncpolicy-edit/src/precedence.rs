@@ -1,36 +1,32 @@
 //! Precedence of custom rules: they share the band 0-99 across the whole server (the engine
-//! compares precedence across connectors), each number held by one rule. New rules get the
+//! compares precedence across connectors), each number held by one rule, and never take a
+//! number a standard rule of the same direction has. New rules get the
 //! lowest free number; `before`/`after` placement renumbers as few rules as possible.
 
 use crate::error::EditError;
 use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
+use syncpolicy_model::rule::SyncRule;
+use syncpolicy_model::values::{self, PrecedenceClash};
 
 /// The lowest and highest precedence of the custom band.
 pub const CUSTOM_BAND: (i32, i32) = (0, 99);
 
-/// The custom rule holding a precedence, if any (other than `except`).
+/// The rule holding a precedence that `rule` (at `at`, or a new rule when `None`) may not
+/// share: another custom rule anywhere, or a standard rule of the same direction (the one
+/// definition is [`syncpolicy_model::values::precedence_taken_by`], which `validate` uses too).
 pub fn holder(
     config: &Configuration,
     precedence: i32,
-    except: Option<RuleLocation>,
+    at: Option<RuleLocation>,
+    rule: &SyncRule,
 ) -> Option<RuleLocation> {
-    config
-        .rules()
-        .find(|(loc, r)| {
-            loc.set == RuleSet::Custom && r.precedence == precedence && Some(*loc) != except
-        })
-        .map(|(loc, _)| loc)
+    values::precedence_taken_by(config, at, rule, precedence).map(|(loc, _)| loc)
 }
 
-/// The lowest free precedence in 0-99.
-pub fn lowest_free(config: &Configuration) -> Result<i32, EditError> {
-    let taken: std::collections::HashSet<i32> = config
-        .rules()
-        .filter(|(loc, _)| loc.set == RuleSet::Custom)
-        .map(|(_, r)| r.precedence)
-        .collect();
+/// The lowest precedence in 0-99 that `rule` may take.
+pub fn lowest_free(config: &Configuration, rule: &SyncRule) -> Result<i32, EditError> {
     (CUSTOM_BAND.0..=CUSTOM_BAND.1)
-        .find(|p| !taken.contains(p))
+        .find(|p| holder(config, *p, None, rule).is_none())
         .ok_or_else(|| {
             EditError::refused(
                 "every custom precedence from 0 to 99 is taken",
@@ -39,25 +35,38 @@ pub fn lowest_free(config: &Configuration) -> Result<i32, EditError> {
         })
 }
 
-/// Checks that a precedence is free for `rule` (or for a new rule when `rule` is `None`).
+/// Checks that a precedence is free for `rule` (at `at`, or a new rule when `None`): no other
+/// custom rule and no standard rule of the same direction holds it.
 pub fn ensure_free(
     config: &Configuration,
     precedence: i32,
-    rule: Option<RuleLocation>,
+    at: Option<RuleLocation>,
+    rule: &SyncRule,
 ) -> Result<(), EditError> {
-    match holder(config, precedence, rule) {
+    match values::precedence_taken_by(config, at, rule, precedence) {
         None => Ok(()),
-        Some(loc) => {
+        Some((loc, clash)) => {
             let r = config
                 .rule(loc)
                 .map(|r| r.name().to_owned())
                 .unwrap_or_default();
+            let kind = match clash {
+                PrecedenceClash::Custom => "custom rule".to_owned(),
+                PrecedenceClash::Standard | PrecedenceClash::CustomWithStandard => {
+                    let dir = config.rule(loc).map(|r| r.direction_str()).unwrap_or("");
+                    if dir.is_empty() {
+                        "standard rule".to_owned()
+                    } else {
+                        format!("{} standard rule", dir.to_lowercase())
+                    }
+                }
+            };
             Err(EditError::refused(
                 format!(
-                    "precedence {precedence} is taken by custom rule {r:?} in {}",
+                    "precedence {precedence} is taken by {kind} {r:?} in {}",
                     config.directory_name(loc.directory)
                 ),
-                "choose another precedence, leave it out to get the lowest free one, or use --before/--after",
+                "choose a free precedence (custom rules belong in 0-99), leave it out to get the lowest free one, or use --before/--after",
             ))
         }
     }

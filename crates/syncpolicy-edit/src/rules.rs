@@ -115,10 +115,10 @@ pub fn add_custom_rule(
     let (p, renumber) = match placement {
         Some(pl) => precedence::place(config, None, pl)?,
         None if explicit_precedence => {
-            precedence::ensure_free(config, rule.precedence, None)?;
+            precedence::ensure_free(config, rule.precedence, None, &rule)?;
             (rule.precedence, Vec::new())
         }
-        None => (precedence::lowest_free(config)?, Vec::new()),
+        None => (precedence::lowest_free(config, &rule)?, Vec::new()),
     };
     rule.precedence = p;
     rule.immutable_tag = None;
@@ -217,9 +217,10 @@ pub fn edit_rule(
     if let Some(pl) = edit.placement {
         precedence_change = Some(precedence::place(config, Some(at), pl)?);
     } else if let Some(p) = edit.precedence {
-        if at.set == RuleSet::Custom {
-            precedence::ensure_free(config, p, Some(at))?;
-        }
+        let current = config.rule(at).cloned().ok_or_else(|| {
+            EditError::not_found("the rule", "list the rules with `syncpolicy rule list`")
+        })?;
+        precedence::ensure_free(config, p, Some(at), &current)?;
         precedence_change = Some((p, Vec::new()));
     }
     let r = rule_mut(config, at).ok_or_else(|| {

@@ -15,3 +15,4 @@ pub mod preserved;
 pub mod rule;
 pub mod signin;
 pub mod standard;
+pub mod values;

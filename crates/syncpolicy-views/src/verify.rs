@@ -17,6 +17,9 @@ pub struct Report<'a> {
     pub deployment_export: String,
     pub passed: bool,
     pub unexpected: Vec<&'a Change>,
+    /// Rules of a legacy folder that its migration could not carry (must be redone by hand)
+    /// and that the deployment does not have.
+    pub missing_rules: Vec<String>,
     pub expected: Vec<Expected<'a>>,
 }
 
@@ -66,10 +69,17 @@ pub fn render_text(r: &Report<'_>, show_expected: bool, style: &Style) -> String
             o,
             "{}: {} unexpected difference{} (and {} expected)",
             style.red("verify failed"),
-            r.unexpected.len(),
-            if r.unexpected.len() == 1 { "" } else { "s" },
+            r.unexpected.len() + r.missing_rules.len(),
+            if r.unexpected.len() + r.missing_rules.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             r.expected.len()
         );
+        for m in &r.missing_rules {
+            let _ = writeln!(o, "  - {}", e(m));
+        }
         for c in &r.unexpected {
             let _ = writeln!(o, "  {} {}", c.kind.marker(), e(&c.path));
             if c.old.is_some() || c.new.is_some() {

@@ -75,12 +75,12 @@ pub(crate) enum FeatureAction {
     },
     /// Add a directory extension attribute synchronized to Entra ID.
     ExtensionAdd {
-        /// The attribute, e.g. employeeType.
+        /// The attribute: bare (employeeType) or as `show` prints it (user.employeeType).
         attribute: String,
-        /// Its object class.
-        #[arg(long, default_value = "user")]
-        object_class: String,
-        /// Its data type (String, Integer, Boolean, Binary, Reference, DateTime).
+        /// Its object class: user or group (default: user, or the one in the name).
+        #[arg(long)]
+        object_class: Option<String>,
+        /// Its data type: String, Integer, Boolean or Binary (multi-valued: String or Binary).
         #[arg(long, default_value = "String")]
         data_type: String,
         /// The attribute holds several values.
@@ -91,16 +91,20 @@ pub(crate) enum FeatureAction {
     },
     /// Remove a directory extension attribute.
     ExtensionRemove {
+        /// The attribute: bare (employeeType) or as `show` prints it (user.employeeType).
         attribute: String,
-        #[arg(long, default_value = "user")]
-        object_class: String,
+        /// Its object class (default: user, or the one in the name).
+        #[arg(long)]
+        object_class: Option<String>,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Entra ID app and attribute filtering: the apps whose attributes synchronize and the
     /// attributes left out (an empty value clears a list).
     AppFilter {
-        /// Comma-separated application names ("" for all apps).
+        /// Comma-separated application names as the wizard offers them ("" for all apps):
+        /// Office 365 ProPlus, Exchange Online, SharePoint Online, Lync Online, Azure RMS,
+        /// Intune, Dynamics CRM, 3rd party application.
         #[arg(long, value_delimiter = ',')]
         apps: Option<Vec<String>>,
         /// Comma-separated attributes not synchronized ("" for none).
@@ -188,14 +192,20 @@ pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             multi_valued,
             change,
         } => change::apply(ctx, change, "feature extension-add", |c| {
-            features::add_directory_extension(c, attribute, object_class, data_type, *multi_valued)
+            features::add_directory_extension(
+                c,
+                attribute,
+                object_class.as_deref(),
+                data_type,
+                *multi_valued,
+            )
         }),
         A::ExtensionRemove {
             attribute,
             object_class,
             change,
         } => change::apply(ctx, change, "feature extension-remove", |c| {
-            features::remove_directory_extension(c, attribute, object_class)
+            features::remove_directory_extension(c, attribute, object_class.as_deref())
         }),
         A::AppFilter {
             apps,

@@ -14,7 +14,9 @@ pub(crate) struct IdentityArgs {
     /// The attribute that becomes the user principal name, e.g. userPrincipalName or mail.
     #[arg(long)]
     pub(crate) upn: Option<String>,
-    /// How users in several forests are matched, e.g. UsersRepresentedOnce, MailAttribute.
+    /// How users in several forests are matched: UsersRepresentedOnce, MailAttribute,
+    /// ObjectSIDAndMsExchMasterAccountSID, SAMAccountNameAndMailNickname or SpecificAttribute
+    /// (with --matching-attribute).
     #[arg(long)]
     pub(crate) matching: Option<String>,
     /// The attribute used when matching on a specific attribute.

@@ -12,9 +12,11 @@ use crate::source;
 use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use syncpolicy_legacy::{Classification, MigrationReport};
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Severity;
 use syncpolicy_model::extension::Scheduler;
@@ -78,15 +80,36 @@ pub(crate) enum OnOff {
     Off,
 }
 
+/// What `install --help` says after the options: the import session and the migration report.
+const AFTER_HELP: &str = "\
+Import session: after `install --import FILE` or `install --migrate FOLDER`, directories \
+cannot be added or removed (`directory add`, `directory remove`), as in Microsoft's import. \
+The session ends when `syncpolicy verify FILE` (or FOLDER) passes against the source the \
+deployment was imported from; `verify @latest`, the deployment against itself, does not end \
+it.
+
+Migration: `install --migrate FOLDER` prints the migration report. When it lists items that \
+must be redone by hand (such as a rule that could not be attached to a directory, SP330), \
+the install stops with exit code 1 and writes nothing, unless they are accepted: with \
+--accept-manual-items, or by answering yes on a terminal. Accepted items are recorded in the \
+install's history entry, and `verify FOLDER` fails while a rule of the folder is missing \
+from the deployment.";
+
 /// Arguments of `syncpolicy install`.
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = AFTER_HELP)]
 pub(crate) struct InstallArgs {
     /// Import a settings file (Applied-, Exported- or Migrated-SynchronizationPolicy-*.json).
     #[arg(long, value_name = "FILE", conflicts_with = "migrate")]
     pub(crate) import: Option<String>,
-    /// Import a legacy Exported-ServerConfiguration-* folder (migration).
+    /// Import a legacy Exported-ServerConfiguration-* folder (migration). Its migration
+    /// report is printed; items to redo by hand stop the install unless accepted.
     #[arg(long, value_name = "FOLDER")]
     pub(crate) migrate: Option<String>,
+    /// With --migrate: install even though the migration report lists items that must be
+    /// redone by hand (they are recorded in history; redo them after the install).
+    #[arg(long, requires = "migrate")]
+    pub(crate) accept_manual_items: bool,
     /// Reuse an existing sync database instead of importing (refused: the two are exclusive).
     #[arg(long)]
     pub(crate) use_existing_database: bool,
@@ -414,11 +437,36 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         missing: Vec::new(),
     };
 
-    // 1. The configuration.
+    // 1. The configuration (and, for a migration, the items to redo by hand it accepted).
+    let mut accepted: Vec<String> = Vec::new();
     let (mut config, label, command) = if let Some(src) =
         args.import.as_deref().or(args.migrate.as_deref())
     {
-        let loaded = source::load(src, ctx)?;
+        let (loaded, report) = match &args.migrate {
+            Some(folder) => {
+                let (config, report) =
+                    syncpolicy_files::legacy::load_legacy_folder(std::path::Path::new(folder))?;
+                if !ctx.quiet {
+                    eprint!(
+                        "{}",
+                        crate::commands::migrate::report_text(
+                            std::path::Path::new(folder),
+                            std::path::Path::new("the new deployment"),
+                            &report,
+                            &crate::output::Style::new(ctx.color_stderr),
+                        )
+                    );
+                }
+                let loaded = source::Loaded {
+                    config,
+                    label: folder.clone(),
+                    path: None,
+                    text: None,
+                };
+                (loaded, Some(report))
+            }
+            None => (source::load(src, ctx)?, None),
+        };
         let findings = match &loaded.text {
             Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
             None => syncpolicy_lint::check(&loaded.config),
@@ -446,6 +494,21 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 loaded.label,
                 unsupported.join("\n  ")
             );
+        }
+        if let Some(report) = &report {
+            match accept_manual_items(args, interactive, report, &mut ask)? {
+                Some(items) => accepted = items,
+                None => {
+                    let n = report.count(Classification::RedoByHand);
+                    ctx.print_error(&anyhow::anyhow!(
+                        "the migration report lists {n} item{} that must be redone by hand (above); the install stopped and nothing was written\nhint: redo {} after the install and accept {} with --accept-manual-items (recorded in history), or fix the legacy folder",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "it" } else { "them" },
+                        if n == 1 { "it" } else { "them" },
+                    ));
+                    return Ok(ExitCode::from(exit::FINDINGS));
+                }
+            }
         }
         let command = if args.import.is_some() {
             "install --import"
@@ -707,12 +770,22 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     };
 
     let summary = if importing {
-        format!(
+        let mut s = format!(
             "imported {label}: {} directories, {} rules, staging mode {}",
             config.onpremises_directories.len(),
             config.rule_count(),
             yes_no(staging)
-        )
+        );
+        if !accepted.is_empty() {
+            let _ = write!(
+                s,
+                "; accepted {} item{} to redo by hand: {}",
+                accepted.len(),
+                if accepted.len() == 1 { "" } else { "s" },
+                accepted.join("; ")
+            );
+        }
+        s
     } else {
         format!("express install: {label}")
     };
@@ -750,6 +823,51 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         ));
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The items of a migration report that must be redone by hand, accepted: by
+/// `--accept-manual-items`, or by a yes on a terminal. `None` when they are not accepted.
+/// Each item is one line for history: `[CODE] message`.
+fn accept_manual_items(
+    args: &InstallArgs,
+    interactive: bool,
+    report: &MigrationReport,
+    ask: &mut Asker,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let items: Vec<String> = report
+        .items_of(Classification::RedoByHand)
+        .map(|i| {
+            format!(
+                "[{}] {}",
+                i.diagnostic.code,
+                i.diagnostic
+                    .message
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
+            )
+        })
+        .collect();
+    if items.is_empty() || args.accept_manual_items {
+        return Ok(Some(items));
+    }
+    if !interactive {
+        return Ok(None);
+    }
+    let answer = ask.line(
+        &format!(
+            "{} item{} of the migration report must be redone by hand after the install. Install without {} (recorded in history)? (yes/no)",
+            items.len(),
+            if items.len() == 1 { "" } else { "s" },
+            if items.len() == 1 { "it" } else { "them" }
+        ),
+        Some("no"),
+    )?;
+    Ok(answer
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with('y')
+        .then_some(items))
 }
 
 fn missing(what: &[String]) -> anyhow::Result<ExitCode> {

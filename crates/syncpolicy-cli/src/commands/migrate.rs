@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use syncpolicy_files::legacy::load_legacy_folder;
 use syncpolicy_files::snapshot::{unique_snapshot_path, MIGRATED_PREFIX};
 use syncpolicy_files::timestamp::UtcMillis;
+use syncpolicy_legacy::MigrationReport;
 use syncpolicy_views::migration::{render_text, ReportJson};
 
 /// Arguments of `syncpolicy migrate`.
@@ -85,4 +86,20 @@ pub(crate) fn run(args: &MigrateArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     } else {
         exit::OK
     }))
+}
+
+/// The report as text, as `migrate` prints it, for `install --migrate` (`into` names where
+/// the configuration goes).
+pub(crate) fn report_text(
+    folder: &Path,
+    into: &Path,
+    report: &MigrationReport,
+    style: &Style,
+) -> String {
+    let data = ReportJson::new(
+        folder.display().to_string(),
+        into.display().to_string(),
+        report,
+    );
+    render_text(&data, report, style)
 }

@@ -55,19 +55,50 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     let imported = source::load(&args.file, ctx)?;
     let current = source::load("@latest", ctx)?;
     let diff = syncpolicy_diff::diff(&imported.config, &current.config, &DiffOptions::default());
+    // A legacy folder: its rules the migration could not attach must be in the deployment
+    // (redone by hand); such a rule added to the deployment is what the folder asks for.
+    let kind = source::classify(&args.file);
+    let unattached = match &kind {
+        source::SourceKind::LegacyFolder(dir) => {
+            syncpolicy_files::legacy::load_legacy_folder(dir)?
+                .1
+                .unattached_rules
+        }
+        _ => Vec::new(),
+    };
+    let redone = |c: &Change| {
+        c.kind == syncpolicy_diff::ChangeKind::Added
+            && c.field.is_none()
+            && unattached.iter().any(|u| {
+                c.item.ends_with(&format!(
+                    "rule '{}' ({})",
+                    u.rule.name(),
+                    u.rule.direction_str()
+                ))
+            })
+    };
     let mut unexpected = Vec::new();
     let mut expected = Vec::new();
     for c in &diff.changes {
+        if redone(c) {
+            expected.push(Expected {
+                reason: "rule of the legacy folder redone by hand",
+                change: c,
+            });
+            continue;
+        }
         match expected_reason(c) {
             Some(reason) => expected.push(Expected { reason, change: c }),
             None => unexpected.push(c),
         }
     }
+    let missing_rules = missing_legacy_rules(&unattached, &current.config);
     let report = Report {
         file: imported.label.clone(),
         deployment_export: current.label.clone(),
-        passed: unexpected.is_empty(),
+        passed: unexpected.is_empty() && missing_rules.is_empty(),
         unexpected,
+        missing_rules,
         expected,
     };
     let out = match args.format {
@@ -77,7 +108,8 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         }
     };
     crate::output::print_stdout(&out)?;
-    if report.passed {
+    // The deployment against one of its own snapshots says nothing about the import.
+    if report.passed && !matches!(kind, source::SourceKind::Reference(_)) {
         let marker = crate::deployment::home_dir(ctx)?.join(crate::change::IMPORT_SESSION_FILE);
         if marker.exists() {
             // A home the user cannot write (a reader checking the deployment) keeps it.
@@ -97,4 +129,31 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     } else {
         exit::FINDINGS
     }))
+}
+
+/// The rules of a legacy folder that its migration could not attach to a directory (report
+/// items to redo by hand) and that no directory of the deployment has by name and direction:
+/// until they are redone, the deployment is not what the folder held.
+fn missing_legacy_rules(
+    unattached: &[syncpolicy_legacy::UnattachedRule],
+    deployment: &syncpolicy_model::config::Configuration,
+) -> Vec<String> {
+    unattached
+        .iter()
+        .filter(|u| {
+            !deployment.rules().any(|(_, r)| {
+                r.name().trim().eq_ignore_ascii_case(u.rule.name().trim())
+                    && r.direction == u.rule.direction
+            })
+        })
+        .map(|u| {
+            format!(
+                "{} rule {:?} (from {}, connector {}) is not in the deployment: it must be redone by hand",
+                u.rule.direction_str(),
+                u.rule.name(),
+                u.file,
+                u.connector
+            )
+        })
+        .collect()
 }

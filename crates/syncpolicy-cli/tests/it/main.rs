@@ -2,6 +2,7 @@
 
 mod architecture;
 mod changes;
+mod checked;
 mod control;
 mod deployment;
 mod diff;

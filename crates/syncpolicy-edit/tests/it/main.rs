@@ -269,16 +269,20 @@ fn sign_in_features_and_identity() {
         s,
         "device writeback on for fabrikam.com (CN=RegisteredDevices,DC=fabrikam,DC=com)"
     );
-    features::add_directory_extension(&mut c, "division", "user", "String", false).unwrap();
+    features::add_directory_extension(&mut c, "division", Some("user"), "String", false).unwrap();
     assert!(refused(features::add_directory_extension(
-        &mut c, "division", "user", "String", false
+        &mut c,
+        "division",
+        Some("user"),
+        "String",
+        false
     ))
     .contains("already synchronized"));
     assert!(refused(features::add_directory_extension(
-        &mut c, "x", "user", "Text", false
+        &mut c, "x", None, "Text", false
     ))
     .contains("not a data type"));
-    features::remove_directory_extension(&mut c, "division", "user").unwrap();
+    features::remove_directory_extension(&mut c, "division", Some("user")).unwrap();
     features::set_deletion_threshold(&mut c, Some(1000)).unwrap();
     assert_eq!(c.azure_directory.export_deletion_limit, "1000");
     features::set_identity(&mut c, Some("objectGUID"), None, None, None).unwrap();
@@ -464,4 +468,198 @@ fn compact_forms_parse() {
         "True"
     );
     assert!(rules::parse_mapping("nonsense", None, false).is_err());
+}
+
+#[test]
+fn directory_extensions_are_named_bare_or_as_show_prints_them_and_stored_once() {
+    let mut c = multi();
+    let before = c.azure_directory.directory_extensions.len();
+    let s = features::add_directory_extension(&mut c, "user.department2", None, "String", false)
+        .unwrap();
+    assert_eq!(s, "added directory extension user.department2 (String)");
+    let added = c.azure_directory.directory_extensions.last().unwrap();
+    assert_eq!(added.attribute.as_deref(), Some("department2"));
+    assert_eq!(added.object_class.as_deref(), Some("user"));
+    // The same extension again, in either form, is refused: it is stored once.
+    for (name, class) in [("department2", None), ("user.department2", Some("user"))] {
+        assert!(refused(features::add_directory_extension(
+            &mut c, name, class, "String", false
+        ))
+        .contains("already synchronized"));
+    }
+    assert_eq!(c.azure_directory.directory_extensions.len(), before + 1);
+    // Removal accepts the printed form and the bare name.
+    features::remove_directory_extension(&mut c, "user.department2", None).unwrap();
+    features::add_directory_extension(&mut c, "department2", None, "String", false).unwrap();
+    features::remove_directory_extension(&mut c, "department2", None).unwrap();
+    assert_eq!(c.azure_directory.directory_extensions.len(), before);
+    // A name whose class contradicts --object-class, an object class or data type the wizard
+    // does not offer, and a malformed attribute are refused.
+    assert!(refused(features::add_directory_extension(
+        &mut c,
+        "group.x",
+        Some("user"),
+        "String",
+        false
+    ))
+    .contains("--object-class says"));
+    assert!(refused(features::add_directory_extension(
+        &mut c,
+        "contact.x",
+        None,
+        "String",
+        false
+    ))
+    .contains("not an object class"));
+    assert!(refused(features::add_directory_extension(
+        &mut c, "x", None, "Integer", true
+    ))
+    .contains("multi-valued"));
+    assert!(refused(features::add_directory_extension(
+        &mut c,
+        "bad attr!!",
+        None,
+        "String",
+        false
+    ))
+    .contains("not a valid attribute name"));
+}
+
+#[test]
+fn identity_values_are_checked_against_what_the_product_allows() {
+    let mut c = multi();
+    let before = c.clone();
+    let msg = refused(features::set_identity(
+        &mut c,
+        None,
+        None,
+        Some("Bogus"),
+        None,
+    ));
+    assert!(
+        msg.contains("\"Bogus\" is not a user-matching option"),
+        "{msg}"
+    );
+    assert!(msg.contains("MailAttribute"), "{msg}");
+    let msg = refused(features::set_identity(
+        &mut c,
+        Some("bad attr!!"),
+        None,
+        None,
+        None,
+    ));
+    assert!(msg.contains("not a valid source anchor attribute"), "{msg}");
+    assert!(refused(features::set_identity(
+        &mut c,
+        None,
+        Some("mail;x"),
+        None,
+        None
+    ))
+    .contains("user principal name attribute"));
+    assert!(refused(features::set_identity(
+        &mut c,
+        None,
+        None,
+        Some("SpecificAttribute"),
+        None
+    ))
+    .contains("needs the attribute"));
+    assert_eq!(c, before, "a refused change changes nothing");
+    // Known values, in any case, are stored in the product's spelling.
+    features::set_identity(
+        &mut c,
+        Some("mS-DS-ConsistencyGuid"),
+        None,
+        Some("mailattribute"),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        c.identity_mapping.user_matching_policy.as_deref(),
+        Some("MailAttribute")
+    );
+    features::set_identity(
+        &mut c,
+        None,
+        None,
+        Some("SpecificAttribute"),
+        Some("employeeID"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn app_filter_takes_only_the_wizards_applications() {
+    let mut c = multi();
+    let before = c.clone();
+    let msg = refused(features::set_app_filter(
+        &mut c,
+        Some(vec!["Exchange Online".to_owned(), "Bogus App".to_owned()]),
+        None,
+    ));
+    assert!(msg.contains("\"Bogus App\" is not an application"), "{msg}");
+    assert!(refused(features::set_app_filter(
+        &mut c,
+        None,
+        Some(vec!["bad attr!!".to_owned()])
+    ))
+    .contains("not a valid attribute name"));
+    assert_eq!(c, before);
+    features::set_app_filter(
+        &mut c,
+        Some(vec!["exchangeonline".to_owned(), "Intune".to_owned()]),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        c.azure_directory
+            .exported_attributes
+            .application_restrictions,
+        vec!["Exchange Online".to_owned(), "Intune".to_owned()]
+    );
+}
+
+#[test]
+fn a_custom_rule_may_not_take_a_standard_rules_precedence_in_its_direction() {
+    let mut c = multi();
+    let at = select::rule(&c, &sel("In from AD - User Cost Center")).unwrap();
+    // A standard inbound rule holds 102.
+    let holder = c
+        .rules()
+        .find(|(loc, r)| {
+            loc.set == RuleSet::Standard
+                && r.precedence == 102
+                && r.direction == Some(Direction::Inbound)
+        })
+        .map(|(_, r)| r.name().to_owned())
+        .expect("a standard inbound rule at 102");
+    let before = c.clone();
+    let msg = refused(rules::edit_rule(
+        &mut c,
+        at,
+        RuleEdit {
+            precedence: Some(102),
+            ..RuleEdit::default()
+        },
+        false,
+    ));
+    assert!(
+        msg.contains(&format!(
+            "precedence 102 is taken by inbound standard rule {holder:?}"
+        )),
+        "{msg}"
+    );
+    assert_eq!(c, before);
+    // A new rule given that precedence is refused the same way.
+    let mut taken = new_rule("In from AD - User Clash");
+    taken.precedence = 102;
+    assert!(refused(rules::add_custom_rule(
+        &mut c,
+        DirectoryRef::OnPremises(0),
+        taken,
+        true,
+        None
+    ))
+    .contains("precedence 102 is taken by inbound standard rule"));
 }

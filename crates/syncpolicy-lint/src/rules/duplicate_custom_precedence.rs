@@ -2,8 +2,8 @@
 
 use crate::context::{Context, Sink};
 use crate::registry::{Category, RuleInfo};
-use syncpolicy_model::config::RuleSet;
 use syncpolicy_model::diagnostic::Severity;
+use syncpolicy_model::values::PrecedenceClash;
 
 pub(crate) const RULE: RuleInfo = RuleInfo {
     code: "SP010",
@@ -21,7 +21,5 @@ pub(crate) const RULE: RuleInfo = RuleInfo {
 };
 
 fn check(cx: &Context<'_>, out: &mut Sink) {
-    super::report_shared_precedence(cx, out, &RULE, |at, rule| {
-        at.set == RuleSet::Custom && !rule.is_standard()
-    });
+    super::report_shared_precedence(cx, out, &RULE, PrecedenceClash::Custom);
 }

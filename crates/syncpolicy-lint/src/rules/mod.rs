@@ -11,11 +11,13 @@ mod attribute_inclusions_not_imported;
 mod custom_precedence_out_of_range;
 mod device_writeback_not_imported;
 mod digest_mismatch;
+mod directory_extension_not_offered;
 mod disabled_rule_imported_enabled;
 mod duplicate_custom_precedence;
 mod duplicate_mapping_destination;
 mod duplicate_standard_precedence;
 mod federation_parameters_not_imported;
+mod invalid_attribute_name;
 mod invalid_expression;
 mod invalid_metaverse_data_type;
 mod mapping_without_destination;
@@ -26,6 +28,7 @@ mod missing_rule_field;
 mod modified_standard_rule;
 mod multiple_case_sensitive_join_conditions;
 mod object_type_filter_not_imported;
+mod precedence_taken_by_standard_rule;
 mod provision_without_join;
 mod provisioning_hierarchy_not_imported;
 mod questionable_expression;
@@ -33,9 +36,11 @@ mod rule_without_name;
 mod run_profiles_not_imported;
 mod soft_delete_expiry_not_allowed;
 mod undeclared_directory_extension;
+mod unknown_application;
 mod unknown_attribute;
 mod unknown_enum_value;
 mod unknown_standard_tag;
+mod unknown_user_matching_option;
 mod unsupported_connector_type;
 
 /// The registry table: every rule, in code order.
@@ -48,9 +53,14 @@ pub(crate) static ALL: &[RuleInfo] = &[
     mapping_without_source::RULE,
     duplicate_mapping_destination::RULE,
     rule_without_name::RULE,
+    invalid_attribute_name::RULE,
     duplicate_custom_precedence::RULE,
     custom_precedence_out_of_range::RULE,
     duplicate_standard_precedence::RULE,
+    precedence_taken_by_standard_rule::RULE,
+    unknown_user_matching_option::RULE,
+    unknown_application::RULE,
+    directory_extension_not_offered::RULE,
     provision_without_join::RULE,
     multiple_case_sensitive_join_conditions::RULE,
     member_of_in_outbound_scope::RULE,
@@ -167,43 +177,46 @@ pub(crate) fn connectors(
     )
 }
 
-/// Reports every rule that `counts` selects and whose precedence an earlier such rule already
-/// has (shared by the custom and standard duplicate-precedence rules).
+/// Reports every clash of `kind` that [`syncpolicy_model::values::precedence_clashes`] finds
+/// (the one definition of a precedence clash, which the change commands use too): the later
+/// rule, with the earlier one that holds the same precedence as a label.
 pub(crate) fn report_shared_precedence(
     cx: &crate::context::Context<'_>,
     out: &mut crate::context::Sink,
     info: &'static crate::registry::RuleInfo,
-    counts: fn(RuleLocation, &SyncRule) -> bool,
+    kind: syncpolicy_model::values::PrecedenceClash,
 ) {
     let config = cx.config;
-    let mut first: std::collections::HashMap<i32, RuleLocation> = std::collections::HashMap::new();
-    for (at, rule) in config.rules() {
-        if !counts(at, rule) {
+    for (at, earlier, clash) in syncpolicy_model::values::precedence_clashes(config) {
+        if clash != kind {
             continue;
         }
-        match first.get(&rule.precedence) {
-            Some(&earlier) => {
-                let other = config
-                    .rule(earlier)
-                    .map(|r| describe(config, earlier, r))
-                    .unwrap_or_default();
-                out.report(
-                    info,
-                    syncpolicy_json::paths::rule_field(at, k::PRECEDENCE),
-                    format!(
-                        "{} has precedence {}, like {other}",
-                        describe(config, at, rule),
-                        rule.precedence
-                    ),
-                )
-                .label(
-                    syncpolicy_json::paths::rule_field(earlier, k::PRECEDENCE),
-                    "the same precedence is used here",
-                );
-            }
-            None => {
-                first.insert(rule.precedence, at);
-            }
-        }
+        let (Some(rule), Some(other)) = (config.rule(at), config.rule(earlier)) else {
+            continue;
+        };
+        out.report(
+            info,
+            syncpolicy_json::paths::rule_field(at, k::PRECEDENCE),
+            format!(
+                "{} has precedence {}, like {}",
+                describe(config, at, rule),
+                rule.precedence,
+                describe(config, earlier, other)
+            ),
+        )
+        .label(
+            syncpolicy_json::paths::rule_field(earlier, k::PRECEDENCE),
+            "the same precedence is used here",
+        );
     }
+}
+
+/// Path of a field of `identityMappingPolicy` (a key of [`keys::IDENTITY_MAPPING`]).
+pub(crate) fn identity_path(field: &str) -> String {
+    format!("{}.{field}", keys::TOP[4])
+}
+
+/// Path of an entry of `exportedAttributePolicy` (a key of [`keys::EXPORTED_ATTRIBUTES`]).
+pub(crate) fn exported_attributes_path(field: &str, index: usize) -> String {
+    format!("{}.{}.{field}[{index}]", keys::TOP[7], keys::AZURE[4])
 }
