@@ -8,6 +8,7 @@ mod deployment;
 mod diff;
 mod expr;
 mod faults;
+mod generate;
 mod help;
 mod install;
 mod migrate;
