@@ -230,7 +230,7 @@ catalogue! {
     InStrRev "InStrRev" Text [Str, Str, Num, Enum(COMPARE)] 2 false -> Num;
     Left "Left" Text [Str, Num] 2 false -> Str;
     Right "Right" Text [Str, Num] 2 false -> Str;
-    Mid "Mid" Text [Str, Num, Num] 3 false -> Str;
+    Mid "Mid" Text [Str, Num, Num] 2 false -> Str;
     Len "Len" Text [Str] 1 false -> Num;
     Trim "Trim" Text [Str] 1 false -> Str;
     LTrim "LTrim" Text [Str] 1 false -> Str;

@@ -666,10 +666,18 @@ pub(crate) fn rdn_value(rdn: &str) -> &str {
     }
 }
 
+/// `EscapeDNComponent`: escapes one RDN. Given `type=value` (an attribute type, then `=`), the
+/// type and its `=` are kept and only the value is escaped: Microsoft's example
+/// `EscapeDNComponent("cn=" & [displayName])` with `Doe, John` gives `cn=Doe\, John`.
 fn escape_dn_component(s: &str) -> String {
+    let (prefix, value) = match s.find('=') {
+        Some(i) if is_attribute_type(&s[..i]) => s.split_at(i + 1),
+        _ => ("", s),
+    };
     let mut out = String::with_capacity(s.len() + 4);
-    let count = s.chars().count();
-    for (i, c) in s.chars().enumerate() {
+    out.push_str(prefix);
+    let count = value.chars().count();
+    for (i, c) in value.chars().enumerate() {
         let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
             || (i == 0 && (c == '#' || c == ' '))
             || (i + 1 == count && c == ' ');
@@ -679,6 +687,21 @@ fn escape_dn_component(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// An LDAP attribute type (RFC 4514): a name (a letter, then letters, digits, hyphens) or a
+/// numeric OID.
+fn is_attribute_type(t: &str) -> bool {
+    let b = t.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() => {
+            b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        }
+        Some(c) if c.is_ascii_digit() => {
+            b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && !t.ends_with('.')
+        }
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1175,7 +1198,10 @@ pub(crate) fn apply(
             if a0.is_null() {
                 return Ok(Value::Str(String::new()));
             }
-            Ok(Value::Str(mid(&text(a0)?, num(a1)?, num(a2)?).to_string()))
+            // `Mid(text, start)`: the rest of the text, as in VBA (Microsoft's `Item` example
+            // calls it so).
+            let n = if args.len() > 2 { num(a2)? } else { i64::MAX };
+            Ok(Value::Str(mid(&text(a0)?, num(a1)?, n).to_string()))
         }
         Len => {
             if a0.is_null() {

@@ -630,8 +630,22 @@ fn cases() -> Vec<Case> {
         v(
             "EscapeDNComponent",
             M,
-            r#"EscapeDNComponent(Split("a+b;c=d",";"))"#,
-            multi(&["a\\+b", "c\\=d"]),
+            r#"EscapeDNComponent(Split("a+b;1+1=2",";"))"#,
+            multi(&["a\\+b", "1\\+1\\=2"]),
+        ),
+        // Microsoft's example (Functions Reference, EscapeDNComponent): the `=` after the
+        // attribute type is not escaped; the value is.
+        v(
+            "EscapeDNComponent",
+            N,
+            r#"EscapeDNComponent("cn=" & "Doe, John")"#,
+            s("cn=Doe\\, John"),
+        ),
+        v(
+            "EscapeDNComponent",
+            N,
+            r#"EscapeDNComponent("CN= a=b ")"#,
+            s("CN=\\ a\\=b\\ "),
         ),
         e("EscapeDNComponent", "EscapeDNComponent([guid])", E::Type),
         // Math.
@@ -779,7 +793,18 @@ fn cases() -> Vec<Case> {
         v("Mid", N, r#"Mid("abc",2,10)"#, s("bc")),
         v("Mid", Z, "Mid([absent],1,2)", s("")),
         v("Mid", M, "Mid([phones],5,2)", multi(&["12", "98"])),
-        c("Mid", r#"Mid("abc",1)"#, D::WrongArgumentCount),
+        // Two arguments: the rest of the text, as in VBA (the `Item` example of Microsoft's
+        // Functions Reference takes the address after `SMTP:` so).
+        v(
+            "Mid",
+            N,
+            r#"Mid("SMTP:john@contoso.com",6)"#,
+            s("john@contoso.com"),
+        ),
+        v("Mid", N, r#"Mid("abc",1)"#, s("abc")),
+        v("Mid", N, r#"Mid("abc",4)"#, s("abc")),
+        v("Mid", Z, "Mid([absent],2)", s("")),
+        c("Mid", r#"Mid("abc")"#, D::WrongArgumentCount),
         v("Len", N, "Len([t])", n(8)),
         v("Len", N, r#"Len("Æble")"#, n(4)),
         v("Len", Z, "Len([absent])", null.clone()),

@@ -90,11 +90,47 @@ fn ldif_errors() {
         ("dn: CN=a\nphoto:< file:///x\n", "URL values"),
         ("dn: CN=a\nbad line\n", "expected `attribute: value`"),
         ("dn: CN=a\nx:: ***\n", "invalid base64"),
-        ("dn: CN=a\nchangetype: add\n", "change records"),
+        ("dn: CN=a\nchangetype: modify\n", "change records"),
+        ("dn: CN=a\nuserAccountControl: x\n", "an integer is needed"),
     ] {
         let err = parse_ldif_entry(text).expect_err(text);
         assert!(err.message.contains(part), "{text:?}: {}", err.message);
     }
+}
+
+/// `ldifde -f` writes `changetype: add` on every entry and non-ASCII text in base64: the entry
+/// is the object and the text is text; binary attributes stay bytes even when they happen to
+/// be UTF-8; integers, Booleans and DN-valued attributes are typed by the shared kind list.
+#[test]
+fn ldifde_entry() {
+    let input = parse_ldif_entry(
+        "\r\ndn: CN=Joerg,OU=Users,DC=contoso,DC=com\r\nchangetype: add\r\ndisplayName:: TcO8bGxlciwgSsO2cmc=\r\nmS-DS-ConsistencyGuid:: QUJDREVGR0hJSktMTU5PUA==\r\nobjectguid:: /xmWb4aLEdC0LQDAT8lk/w==\r\nuserAccountControl: 514\r\nisCriticalSystemObject: TRUE\r\nmanager: CN=Jane,DC=contoso,DC=com\r\ninfo:: //4=\r\n",
+    )
+    .expect("valid");
+    let o = &input.object;
+    assert_eq!(
+        o.get("displayName"),
+        Some(&Value::Str("Müller, Jörg".into()))
+    );
+    assert_eq!(
+        o.get("mS-DS-ConsistencyGuid"),
+        Some(&Value::Bin(b"ABCDEFGHIJKLMNOP".to_vec()))
+    );
+    // The schema spelling, whatever the case in the file.
+    assert!(matches!(o.get("objectGUID"), Some(Value::Bin(b)) if b.len() == 16));
+    assert_eq!(o.get("userAccountControl"), Some(&Value::Num(514)));
+    assert_eq!(o.get("isCriticalSystemObject"), Some(&Value::Bool(true)));
+    assert_eq!(
+        o.get("manager"),
+        Some(&Value::Ref("CN=Jane,DC=contoso,DC=com".into()))
+    );
+    assert_eq!(o.get("info"), Some(&Value::Bin(vec![0xff, 0xfe])));
+    assert!(o.get("changetype").is_none());
+    crate::check(
+        "BitAnd([userAccountControl],2)",
+        "dn: CN=x\nchangetype: add\nuserAccountControl: 514\n",
+        Value::Num(2),
+    );
 }
 
 #[test]

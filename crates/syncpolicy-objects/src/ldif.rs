@@ -1,0 +1,412 @@
+//! The LDIF reader (RFC 2849 content records, as `ldifde -f` and `ldapsearch -LLL` write them):
+//! `dn:` first, `attr: value` / `attr:: base64` lines, folded lines (a line starting with one
+//! space continues the previous one), `#` comments (folded too), `version: 1` before the first
+//! entry, `changetype: add` accepted on any entry, entries separated by blank lines, CRLF or
+//! LF, UTF-8 with or without a byte order mark, or UTF-16 with one.
+
+use crate::lines::Lines;
+use crate::names::{valid_name, Names};
+use crate::{safe, DirectoryObject, Limits, ObjectError};
+use std::io::BufRead;
+use std::rc::Rc;
+use syncpolicy_expr::env::SourceObject;
+use syncpolicy_expr::object::{bytes_value, decode_base64, text_value, AttributeKind};
+use syncpolicy_expr::value::Value;
+
+/// Bytes counted per value on top of its text, for the entry-size limit.
+const VALUE_OVERHEAD: usize = 32;
+
+/// The entry being read.
+#[derive(Default)]
+struct Entry {
+    started: bool,
+    line: usize,
+    dn: Option<String>,
+    attributes: Vec<(Rc<str>, Vec<Value>)>,
+    bytes: usize,
+    error: Option<ObjectError>,
+}
+
+/// Streams the objects of an LDIF file; see [`crate::read_ldif`].
+pub struct LdifReader<R> {
+    lines: Lines<R>,
+    limits: Limits,
+    names: Names,
+    /// The logical line being assembled (folded lines joined), its line number, and whether a
+    /// part of it was over the line limit.
+    logical: Vec<u8>,
+    logical_line: usize,
+    logical_long: bool,
+    have_logical: bool,
+    entry: Entry,
+    /// Records seen so far (good or bad).
+    records: usize,
+    done: bool,
+}
+
+impl<R: BufRead> LdifReader<R> {
+    /// A reader with the given limits.
+    pub fn new(input: R, limits: Limits) -> Self {
+        LdifReader {
+            lines: Lines::new(input, limits.max_line_bytes.saturating_add(1)),
+            limits,
+            names: Names::default(),
+            logical: Vec::new(),
+            logical_line: 0,
+            logical_long: false,
+            have_logical: false,
+            entry: Entry::default(),
+            records: 0,
+            done: false,
+        }
+    }
+
+    fn fatal(&mut self, line: usize, message: String) -> ObjectError {
+        self.done = true;
+        ObjectError {
+            line,
+            message,
+            fatal: true,
+        }
+    }
+
+    /// Ends the current entry: the object, its error, or nothing when no entry was started.
+    fn finish(&mut self) -> Option<Result<DirectoryObject, ObjectError>> {
+        let entry = std::mem::take(&mut self.entry);
+        if !entry.started {
+            return None;
+        }
+        self.records += 1;
+        if let Some(error) = entry.error {
+            return Some(Err(error));
+        }
+        let dn = entry.dn.unwrap_or_default();
+        let mut object = SourceObject::new();
+        object.insert("dn", Value::Ref(dn.clone()));
+        for (name, mut values) in entry.attributes {
+            let value = if values.len() == 1 && &*name != "objectClass" {
+                values.pop().unwrap_or(Value::Null)
+            } else {
+                Value::Multi(values)
+            };
+            object.insert(&*name, value);
+        }
+        Some(Ok(DirectoryObject {
+            dn,
+            line: entry.line,
+            object,
+        }))
+    }
+
+    /// Records a problem with the current entry (the first one is kept).
+    fn bad(&mut self, line: usize, message: String) {
+        if self.entry.error.is_none() {
+            let what = match &self.entry.dn {
+                Some(dn) => format!("entry `{}`: {message}", safe(dn, 200)),
+                None => message,
+            };
+            self.entry.error = Some(ObjectError {
+                line,
+                message: what,
+                fatal: false,
+            });
+        }
+    }
+
+    /// Takes one complete logical line. `Err` is a fatal error.
+    fn logical_line(&mut self) -> Result<(), ObjectError> {
+        let line = self.logical_line;
+        let logical = std::mem::take(&mut self.logical);
+        let result = self.take_line(line, &logical);
+        self.logical = logical;
+        result
+    }
+
+    fn take_line(&mut self, line: usize, text: &[u8]) -> Result<(), ObjectError> {
+        if text.first() == Some(&b'#') {
+            return Ok(());
+        }
+        if self.entry.error.is_some() {
+            return Ok(());
+        }
+        let first_of_entry = !self.entry.started;
+        if first_of_entry {
+            self.entry.started = true;
+            self.entry.line = line;
+        }
+        if self.logical_long {
+            let limit = self.limits.max_line_bytes;
+            self.bad(
+                line,
+                format!("a line longer than {limit} bytes (the limit)"),
+            );
+            return Ok(());
+        }
+        if text.first() == Some(&b' ') {
+            self.bad(line, "a continuation line with nothing to continue".into());
+            return Ok(());
+        }
+        let Some(colon) = memchr::memchr(b':', text) else {
+            if first_of_entry && self.records == 0 {
+                return Err(self.not_ldif(line, text));
+            }
+            self.bad(
+                line,
+                format!(
+                    "expected `attribute: value`, found \"{}\"",
+                    safe(&String::from_utf8_lossy(text), 60)
+                ),
+            );
+            return Ok(());
+        };
+        let (raw_name, rest) = (&text[..colon], &text[colon + 1..]);
+        let Ok(description) = std::str::from_utf8(raw_name) else {
+            if first_of_entry && self.records == 0 {
+                return Err(self.not_ldif(line, text));
+            }
+            self.bad(line, "an attribute name that is not UTF-8".into());
+            return Ok(());
+        };
+        let mut parts = description.split(';');
+        let base = parts.next().unwrap_or_default();
+        let binary_option = parts.any(|o| o.eq_ignore_ascii_case("binary"));
+
+        if first_of_entry {
+            if base.eq_ignore_ascii_case("version") && self.records == 0 {
+                // `version: 1` belongs to the file, not to an entry.
+                self.entry.started = false;
+                let v = String::from_utf8_lossy(rest);
+                if v.trim() != "1" {
+                    return Err(self.fatal(
+                        line,
+                        format!("unsupported LDIF version \"{}\"", safe(v.trim(), 20)),
+                    ));
+                }
+                return Ok(());
+            }
+            if !base.eq_ignore_ascii_case("dn") {
+                if self.records == 0 {
+                    return Err(self.not_ldif(line, text));
+                }
+                self.bad(
+                    line,
+                    format!(
+                        "an entry without a DN: it starts with `{}:` instead of `dn:`",
+                        safe(base, 60)
+                    ),
+                );
+                return Ok(());
+            }
+        }
+        if !valid_name(base) {
+            self.bad(
+                line,
+                format!("invalid attribute name \"{}\"", safe(description, 60)),
+            );
+            return Ok(());
+        }
+
+        // The value: `: text`, `:: base64` or `:< URL`.
+        enum Raw<'a> {
+            Text(&'a [u8]),
+            Base64(&'a [u8]),
+        }
+        let raw = if let Some(b64) = rest.strip_prefix(b":") {
+            Raw::Base64(b64)
+        } else if rest.starts_with(b"<") {
+            self.bad(
+                line,
+                format!(
+                    "attribute `{}`: URL values (`:<`) are not read; export the value inline",
+                    safe(base, 60)
+                ),
+            );
+            return Ok(());
+        } else {
+            Raw::Text(rest.strip_prefix(b" ").unwrap_or(rest))
+        };
+
+        if base.eq_ignore_ascii_case("dn") {
+            if !first_of_entry {
+                self.bad(line, "a second `dn:` line in one entry".into());
+                return Ok(());
+            }
+            let dn = match raw {
+                Raw::Text(t) => std::str::from_utf8(t).ok().map(str::to_string),
+                Raw::Base64(b) => std::str::from_utf8(b)
+                    .ok()
+                    .and_then(|b| decode_base64(b.trim()))
+                    .and_then(|bytes| String::from_utf8(bytes).ok()),
+            };
+            match dn {
+                Some(dn) if !dn.trim().is_empty() => self.entry.dn = Some(dn),
+                Some(_) => self.bad(line, "an entry with an empty DN".into()),
+                None => self.bad(line, "the DN is not valid UTF-8 text or base64".into()),
+            }
+            return Ok(());
+        }
+        if base.eq_ignore_ascii_case("changetype") {
+            let kind = match raw {
+                Raw::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
+                Raw::Base64(_) => String::new(),
+            };
+            if !kind.eq_ignore_ascii_case("add") {
+                self.bad(
+                    line,
+                    format!(
+                        "a change record (`changetype: {}`) is not an object; export objects with `ldifde -f` or `ldapsearch`",
+                        safe(&kind, 20)
+                    ),
+                );
+            }
+            return Ok(());
+        }
+        if base.eq_ignore_ascii_case("control") {
+            self.bad(line, "a change record (`control:`) is not an object".into());
+            return Ok(());
+        }
+
+        let (mut kind, name) = self.names.resolve(base);
+        if binary_option {
+            kind = AttributeKind::Binary;
+        }
+        let value = match raw {
+            Raw::Text(t) => match std::str::from_utf8(t) {
+                Ok(s) if s.contains('\0') => {
+                    Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
+                }
+                Ok(s) => text_value(kind, s),
+                Err(_) => Err("a value that is not UTF-8; write it as base64 (`::`)".to_string()),
+            },
+            Raw::Base64(b) => match std::str::from_utf8(b)
+                .ok()
+                .and_then(|b| decode_base64(b.trim()))
+            {
+                Some(bytes) => bytes_value(kind, bytes),
+                None => Err("invalid base64".to_string()),
+            },
+        };
+        let value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                self.bad(line, format!("attribute `{}`: {e}", safe(&name, 60)));
+                return Ok(());
+            }
+        };
+        self.entry.bytes = self.entry.bytes.saturating_add(text.len() + VALUE_OVERHEAD);
+        if self.entry.bytes > self.limits.max_entry_bytes {
+            let limit = self.limits.max_entry_bytes;
+            self.bad(
+                line,
+                format!("an entry larger than {limit} bytes (the limit)"),
+            );
+            return Ok(());
+        }
+        let at = self
+            .entry
+            .attributes
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(&name));
+        match at {
+            Some(i) => {
+                let values = &mut self.entry.attributes[i].1;
+                if values.len() >= self.limits.max_values_per_attribute {
+                    let limit = self.limits.max_values_per_attribute;
+                    self.bad(
+                        line,
+                        format!(
+                            "attribute `{}`: more than {limit} values (the limit)",
+                            safe(&name, 60)
+                        ),
+                    );
+                    return Ok(());
+                }
+                values.push(value);
+            }
+            None => {
+                if self.entry.attributes.len() >= self.limits.max_attributes {
+                    let limit = self.limits.max_attributes;
+                    self.bad(line, format!("more than {limit} attributes (the limit)"));
+                    return Ok(());
+                }
+                self.entry.attributes.push((name, vec![value]));
+            }
+        }
+        Ok(())
+    }
+
+    fn not_ldif(&mut self, line: usize, text: &[u8]) -> ObjectError {
+        let shown = safe(&String::from_utf8_lossy(text), 60);
+        let hint = if text.first() == Some(&b'{') {
+            "; it looks like JSON Lines"
+        } else {
+            ""
+        };
+        self.fatal(
+            line,
+            format!("not LDIF: the first entry must start with `dn:`, found \"{shown}\"{hint}"),
+        )
+    }
+}
+
+impl<R: BufRead> Iterator for LdifReader<R> {
+    type Item = Result<DirectoryObject, ObjectError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let long = match self.lines.next_line() {
+                Ok(l) => l,
+                Err(e) => {
+                    let line = self.lines.number + 1;
+                    return Some(Err(self.fatal(line, format!("cannot read the file: {e}"))));
+                }
+            };
+            let Some(long) = long else {
+                // End of input: the pending line, then the last entry.
+                self.done = true;
+                if self.have_logical {
+                    self.have_logical = false;
+                    if let Err(e) = self.logical_line() {
+                        return Some(Err(e));
+                    }
+                }
+                return self.finish();
+            };
+            let physical = &self.lines.buf;
+            if physical.first() == Some(&b' ') && self.have_logical {
+                let room = self
+                    .limits
+                    .max_line_bytes
+                    .saturating_sub(self.logical.len());
+                let part = &physical[1..];
+                if long || part.len() > room {
+                    self.logical_long = true;
+                } else {
+                    self.logical.extend_from_slice(part);
+                }
+                continue;
+            }
+            if self.have_logical {
+                self.have_logical = false;
+                if let Err(e) = self.logical_line() {
+                    return Some(Err(e));
+                }
+            }
+            let physical = &self.lines.buf;
+            if physical.is_empty() {
+                if let Some(result) = self.finish() {
+                    return Some(result);
+                }
+                continue;
+            }
+            self.logical.clear();
+            self.logical.extend_from_slice(physical);
+            self.logical_line = self.lines.number;
+            self.logical_long = long;
+            self.have_logical = true;
+        }
+    }
+}
