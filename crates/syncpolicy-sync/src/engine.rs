@@ -1139,7 +1139,7 @@ impl Simulation {
                         .iter()
                         .map(|r| format!("`{}`", self.rules[*r as usize].name))
                         .collect();
-                    format!(" ({attr} = {} set by {})", a.value, rules.join(", "))
+                    format!(" ({attr} = `{}` set by {})", a.value, rules.join(", "))
                 });
                 Some(format!("{text}{}", provenance.unwrap_or_default()))
             })

@@ -9,6 +9,7 @@ pub(crate) mod feature;
 pub(crate) mod generate;
 pub(crate) mod history;
 pub(crate) mod identity;
+pub(crate) mod impact;
 pub(crate) mod install;
 pub(crate) mod migrate;
 pub(crate) mod ou;
@@ -18,6 +19,7 @@ pub(crate) mod runprofile;
 pub(crate) mod scheduler;
 pub(crate) mod show;
 pub(crate) mod signin;
+pub(crate) mod simulate;
 pub(crate) mod staging;
 pub(crate) mod validate;
 pub(crate) mod verify;
@@ -90,6 +92,10 @@ pub(crate) enum Command {
     Expr(expr::ExprArgs),
     /// Write a sample or a generated large configuration (for trials, tests and benchmarks).
     Generate(generate::GenerateArgs),
+    /// Run a configuration's filters and rules over exported directory objects: what each object becomes in the metaverse and in Entra ID.
+    Simulate(simulate::SimulateArgs),
+    /// Compare what two configurations do to the same directory objects: Entra adds, deletes and updates, the deletion threshold, the runs needed.
+    Impact(impact::ImpactArgs),
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -115,5 +121,7 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Rule(args) => rule::run(args, ctx),
         Command::Expr(args) => expr::run(args, ctx),
         Command::Generate(args) => generate::run(args, ctx),
+        Command::Simulate(args) => simulate::run(args, ctx),
+        Command::Impact(args) => impact::run(args, ctx),
     }
 }

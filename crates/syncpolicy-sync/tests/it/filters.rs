@@ -68,7 +68,7 @@ fn ou_filter_longest_match_wins_and_nested_inclusion_re_includes() {
         format!("CN=u2,OU=Old,{ROOT}"),
         format!("CN=u3,OU=Keep,OU=Old,{ROOT}"),
         format!("CN=u4,OU=Temp,OU=Keep,OU=Old,{ROOT}"),
-        format!("CN=u5,ou=keep,ou=old,dc=contoso,dc=com"),
+        "CN=u5,ou=keep,ou=old,dc=contoso,dc=com".to_owned(),
     ];
     let sim = run(
         &c,
