@@ -28,6 +28,8 @@ const COMMANDS: &[&[&str]] = &[
     &["rule", "edit"],
     &["expr"],
     &["generate"],
+    &["simulate"],
+    &["impact"],
 ];
 
 #[test]

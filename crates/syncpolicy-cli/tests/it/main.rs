@@ -8,6 +8,7 @@ mod help;
 mod install;
 mod migrate;
 mod show;
+mod simulate;
 mod support;
 mod tidy;
 mod validate;
