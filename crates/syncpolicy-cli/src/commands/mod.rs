@@ -10,6 +10,7 @@ pub(crate) mod feature;
 pub(crate) mod generate;
 pub(crate) mod history;
 pub(crate) mod identity;
+pub(crate) mod impact;
 pub(crate) mod install;
 pub(crate) mod migrate;
 pub(crate) mod ou;
@@ -20,6 +21,7 @@ pub(crate) mod runprofile;
 pub(crate) mod scheduler;
 pub(crate) mod show;
 pub(crate) mod signin;
+pub(crate) mod simulate;
 pub(crate) mod staging;
 pub(crate) mod validate;
 pub(crate) mod verify;
@@ -96,6 +98,10 @@ pub(crate) enum Command {
     Apply(apply::ApplyArgs),
     /// Remove old automatic exports by a retention rule (never the newest).
     Prune(prune::PruneArgs),
+    /// Run a configuration's filters and rules over exported directory objects: what each object becomes in the metaverse and in Entra ID.
+    Simulate(simulate::SimulateArgs),
+    /// Compare what two configurations do to the same directory objects: Entra adds, deletes and updates, the deletion threshold, the runs needed.
+    Impact(impact::ImpactArgs),
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -123,5 +129,7 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Generate(args) => generate::run(args, ctx),
         Command::Apply(args) => apply::run(args, ctx),
         Command::Prune(args) => prune::run(args, ctx),
+        Command::Simulate(args) => simulate::run(args, ctx),
+        Command::Impact(args) => impact::run(args, ctx),
     }
 }

@@ -29,6 +29,8 @@ const COMMANDS: &[&[&str]] = &[
     &["expr"],
     &["generate"],
     &["generate", "objects"],
+    &["simulate"],
+    &["impact"],
 ];
 
 #[test]

@@ -14,6 +14,7 @@ mod install;
 mod migrate;
 mod report;
 mod show;
+mod simulate;
 mod support;
 mod tidy;
 mod validate;

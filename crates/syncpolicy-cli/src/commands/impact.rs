@@ -1,0 +1,116 @@
+//! `syncpolicy impact`: run two configurations over the same directory objects and compare the
+//! Entra objects they would export: adds, deletes and updates per type, the deletions against
+//! NEW's deletion threshold, the synchronization runs the change needs, and per object the
+//! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
+
+use crate::commands::simulate::{clock, emit, inputs_for, load_objects, parse_specs};
+use crate::context::Context;
+use crate::exit;
+use crate::source;
+use anyhow::Context as _;
+use clap::ValueEnum;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use syncpolicy_sync::{Options, Simulator};
+use syncpolicy_views::impact::{self as view, ImpactView};
+use syncpolicy_views::redact::Redactor;
+
+/// Output format of `syncpolicy impact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ImpactFormat {
+    /// Readable text: the summary, then per object the changes.
+    Text,
+    /// JSON (schema syncpolicy-impact/1, docs/simulation.md).
+    Json,
+    /// Markdown, for change tickets and pull requests.
+    Markdown,
+    /// One self-contained HTML page (write it with -o).
+    Html,
+}
+
+/// Arguments of `syncpolicy impact`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImpactArgs {
+    /// The configuration in effect: a settings file, a folder, a legacy export folder or a
+    /// deployment snapshot (@latest, @~N).
+    #[arg(value_name = "OLD")]
+    pub(crate) old: String,
+    /// The proposed configuration, any source as for OLD.
+    #[arg(value_name = "NEW")]
+    pub(crate) new: String,
+    /// Directory objects: an LDIF or JSON Lines file; DIRECTORY=FILE when the configurations
+    /// have several on-premises directories. Repeat for more files.
+    #[arg(long = "objects", value_name = "[DIRECTORY=]FILE", required = true)]
+    pub(crate) objects: Vec<String>,
+    /// Existing Entra objects (JSON Lines), as for simulate.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) entra: Option<PathBuf>,
+    /// The clock of both runs (what Now() returns). Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImpactFormat::Text)]
+    pub(crate) format: ImpactFormat,
+    /// Replace attribute values and DNs with stable placeholders in all output.
+    #[arg(long)]
+    pub(crate) redact: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let old = source::load(&args.old, ctx)
+        .with_context(|| format!("cannot read the old side {}", args.old))?;
+    let new = source::load(&args.new, ctx)
+        .with_context(|| format!("cannot read the new side {}", args.new))?;
+    let now = clock(args.now.as_deref())?;
+    let specs = parse_specs(&args.objects, &[&old.config, &new.config]);
+    let mut loaded = load_objects(specs, args.entra.as_ref())?;
+    let mut raw = std::mem::take(&mut loaded.inputs);
+    let objects = raw.len();
+    let old_inputs = inputs_for(&old.config, &loaded, false, &mut raw)?;
+    let new_inputs = inputs_for(&new.config, &loaded, true, &mut raw)?;
+    let options = Options {
+        now: Some(now),
+        writeback: args.entra.is_some(),
+    };
+    let a = Simulator::new(&old.config, options.clone()).run(old_inputs);
+    let b = Simulator::new(&new.config, options).run(new_inputs);
+    let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
+    let mut redactor = Redactor::new(args.redact);
+    if args.redact {
+        redactor.allow_configuration(&old.config);
+        redactor.allow_configuration(&new.config);
+    }
+    let mut v = ImpactView {
+        old: old.label.clone(),
+        new: new.label.clone(),
+        impact: &result,
+        objects,
+        bad_objects: loaded.bad.len(),
+        redactor,
+    };
+    let out = match args.format {
+        ImpactFormat::Text => view::render_text(&mut v),
+        ImpactFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&view::render_json(&mut v))?;
+            s.push('\n');
+            s
+        }
+        ImpactFormat::Markdown => view::render_markdown(&mut v),
+        ImpactFormat::Html => view::render_html(&mut v),
+    };
+    emit(args.output.as_ref(), out.as_bytes())?;
+    for b in &loaded.bad {
+        ctx.status(&format!(
+            "warning: {}:{}: {} (object skipped)",
+            b.file, b.line, b.message
+        ));
+    }
+    Ok(ExitCode::from(if result.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    }))
+}

@@ -1,0 +1,396 @@
+//! `syncpolicy simulate` and `syncpolicy impact` end to end: text and JSON reports, exit codes,
+//! bad and malformed object files, `--explain`, `--redact` (no original value in the output),
+//! and impact of an OU exclusion against the deletion threshold.
+
+use crate::support::{run, sample, stderr, stdout};
+use std::path::{Path, PathBuf};
+
+/// Users as `ldifde -f` writes them: an enabled user (dp §4.4 fixture 1), a sync service
+/// account, a disabled user without UPN (fixture 2 and 6), one in OU=Sales.
+const USERS: &str = "dn: CN=John Doe,OU=Users,DC=contoso,DC=com\r\nchangetype: add\r\nobjectClass: top\r\nobjectClass: person\r\nobjectClass: organizationalPerson\r\nobjectClass: user\r\ncn: John Doe\r\ndisplayName: John Doe\r\nsAMAccountName: jdoe\r\nuserPrincipalName: jdoe@contoso.com\r\nuserAccountControl: 512\r\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\r\nobjectSid:: AQUAAAAAAAUVAAAAoGXPfnhLm1rqfKJB6AMAAA==\r\n\r\n\
+dn: CN=MSOL_7c3e9a1f2b4d,CN=Users,DC=contoso,DC=com\r\nchangetype: add\r\nobjectClass: top\r\nobjectClass: user\r\ncn: MSOL_7c3e9a1f2b4d\r\nsAMAccountName: MSOL_7c3e9a1f2b4d\r\nuserAccountControl: 66048\r\nobjectGUID:: AAECAwQFBgcICQoLDA0ODw==\r\nobjectSid:: AQUAAAAAAAUVAAAAoGXPfnhLm1rqfKJB6QMAAA==\r\n\r\n\
+dn: CN=Mary Major,OU=Sales,DC=contoso,DC=com\r\nchangetype: add\r\nobjectClass: top\r\nobjectClass: user\r\ncn: Mary Major\r\nsAMAccountName: mmajor\r\nuserAccountControl: 514\r\nobjectGUID:: EBESExQVFhcYGRobHB0eHw==\r\nobjectSid:: AQUAAAAAAAUVAAAAoGXPfnhLm1rqfKJB6gMAAA==\r\n\r\n";
+
+fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("writes the file");
+    path
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+const NOW: &str = "2026-01-01T00:00:00Z";
+
+#[test]
+fn simulate_text_summary_first_and_a_clean_run_exits_0() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("express-single-forest");
+    let o = run(&["simulate", s(&config), "--objects", s(&users), "--now", NOW]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("Simulation of "), "{text}");
+    assert!(
+        text.contains("contoso.com: 3 read, 0 filtered, 3 in scope"),
+        "{text}"
+    );
+    assert!(text.contains("Entra ID: 2 user"), "{text}");
+    assert!(text.contains("In scope but not provisioned: 1"), "{text}");
+}
+
+#[test]
+fn simulate_json_has_the_documented_minimum() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("express-single-forest");
+    let o = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(doc["schema"], "syncpolicy-simulate/1");
+    assert_eq!(doc["summary"]["objectsRead"], 3);
+    let objects = doc["objects"].as_array().expect("objects");
+    let john = objects
+        .iter()
+        .find(|x| x["dn"] == "CN=John Doe,OU=Users,DC=contoso,DC=com")
+        .expect("John");
+    assert_eq!(john["directory"], "contoso.com");
+    assert_eq!(john["objectType"], "user");
+    assert_eq!(john["inScope"], true);
+    assert!(john["filterReason"].is_null());
+    assert_eq!(john["metaverse"]["objectType"], "person");
+    // dp §4.4 fixture 1: sourceAnchor is the base64 of the GUID bytes; the Entra DN its UTF-8 hex.
+    assert_eq!(
+        john["metaverse"]["attributes"]["sourceAnchor"],
+        "/xmWb4aLEdC0LQDAT8lk/w=="
+    );
+    assert_eq!(
+        john["metaverse"]["contributors"]["accountEnabled"][0],
+        "In from AD - User AccountEnabled"
+    );
+    assert_eq!(john["entra"]["objectType"], "user");
+    assert_eq!(
+        john["entra"]["attributes"]["dn"],
+        "CN={2F786D576234614C456443304C51444154386C6B2F773D3D}"
+    );
+    assert!(john["notProvisionedReason"].is_null());
+    assert_eq!(john["errors"], serde_json::json!([]));
+    let msol = objects
+        .iter()
+        .find(|x| x["dn"].as_str().unwrap_or("").starts_with("CN=MSOL_"))
+        .expect("MSOL");
+    assert!(msol["entra"].is_null());
+    let why = msol["notProvisionedReason"].as_str().expect("a reason");
+    assert!(why.contains("cloudFiltered"), "{why}");
+    // Fixture 2 and 6: no UPN -> sAMAccountName@domain; disabled -> accountEnabled False, still synced.
+    let mary = objects
+        .iter()
+        .find(|x| x["dn"] == "CN=Mary Major,OU=Sales,DC=contoso,DC=com")
+        .expect("Mary");
+    assert_eq!(
+        mary["metaverse"]["attributes"]["userPrincipalName"],
+        "mmajor@contoso.com"
+    );
+    assert_eq!(mary["metaverse"]["attributes"]["accountEnabled"], false);
+    assert_eq!(mary["entra"]["objectType"], "user");
+}
+
+#[test]
+fn bad_objects_are_reported_with_file_and_line_and_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let text = format!("{USERS}dn: CN=Broken,OU=Users,DC=contoso,DC=com\nobjectClass: user\nobjectGUID:: !!notbase64\n\n");
+    let users = file(dir.path(), "users.ldif", &text);
+    let config = sample("express-single-forest");
+    let o = run(&["simulate", s(&config), "--objects", s(&users), "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Objects not read: 1"), "{out}");
+    assert!(out.contains("users.ldif:37:"), "{out}");
+    assert!(out.contains("contoso.com: 3 read"), "{out}");
+}
+
+#[test]
+fn a_malformed_file_stops_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let bad = file(
+        dir.path(),
+        "export.xml",
+        "<?xml version=\"1.0\"?>\n<cs-objects/>\n",
+    );
+    let config = sample("express-single-forest");
+    let o = run(&["simulate", s(&config), "--objects", s(&bad)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("export.xml") && err.contains("hint:"), "{err}");
+    let missing = run(&["simulate", s(&config), "--objects", "no-such-file.ldif"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot open the object file no-such-file.ldif"));
+}
+
+#[test]
+fn several_directories_need_directory_equals_file() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("multi-forest-custom");
+    let o = run(&["simulate", s(&config), "--objects", s(&users)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--objects DIRECTORY="),
+        "{}",
+        stderr(&o)
+    );
+    let arg = format!("contoso.com={}", s(&users));
+    let o = run(&["simulate", s(&config), "--objects", &arg, "--now", NOW]);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("contoso.com: 3 read"), "{}", stdout(&o));
+}
+
+#[test]
+fn explain_prints_the_single_object_sync_steps() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("express-single-forest");
+    let o = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+        "--explain",
+        "CN=MSOL_7c3e9a1f2b4d,CN=Users,DC=contoso,DC=com",
+    ]);
+    let out = stdout(&o);
+    for step in [
+        "1. Domain in scope",
+        "3. OU in scope",
+        "5. Object type in scope",
+        "6. Group filtering",
+        "9. Sync",
+        "10. Export",
+    ] {
+        assert!(out.contains(step), "{step}\n{out}");
+    }
+    assert!(
+        out.contains("cloudFiltered = True   <- In from AD - User Join"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Scope conditions not satisfied: [cloudFiltered NOTEQUAL True]"),
+        "{out}"
+    );
+    let unknown = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--explain",
+        "CN=nobody",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn redact_leaves_no_original_value_in_any_output() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("express-single-forest");
+    let secrets = [
+        "John Doe",
+        "jdoe",
+        "Mary Major",
+        "mmajor",
+        "/xmWb4aLEdC0LQDAT8lk/w==",
+        "2F786D576234614C",
+        "MSOL_7c3e9a1f2b4d",
+        "AQUAAAAAAAUVAAAAoGXPfnhLm1rqfKJB6AMAAA==",
+    ];
+    let dn = "CN=John Doe,OU=Users,DC=contoso,DC=com";
+    for format in ["text", "json"] {
+        let o = run(&[
+            "simulate",
+            s(&config),
+            "--objects",
+            s(&users),
+            "--now",
+            NOW,
+            "--format",
+            format,
+            "--redact",
+            "--explain",
+            dn,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        for secret in secrets {
+            assert!(!out.contains(secret), "{format}: {secret} appears\n{out}");
+        }
+        assert!(out.contains("redacted-"), "{out}");
+    }
+    // Same value, same placeholder: the JSON keeps the structure.
+    let o = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--redact",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let john = &doc["objects"].as_array().expect("objects")[0];
+    assert_eq!(
+        john["metaverse"]["attributes"]["sourceAnchor"],
+        john["entra"]["attributes"]["sourceAnchor"]
+    );
+    let o = run(&[
+        "impact",
+        s(&config),
+        s(&config),
+        "--objects",
+        s(&users),
+        "--redact",
+        "--format",
+        "json",
+    ]);
+    for secret in secrets {
+        assert!(!stdout(&o).contains(secret));
+    }
+}
+
+fn with_sales_excluded(dir: &Path, limit: &str) -> PathBuf {
+    let bytes = std::fs::read(sample("express-single-forest")).expect("sample");
+    let mut config = syncpolicy_json::read_settings(&bytes, "sample").expect("sample reads");
+    config.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push("OU=Sales,DC=contoso,DC=com".to_owned());
+    config.azure_directory.export_deletion_limit = limit.to_owned();
+    let path = dir.join(format!("new-{limit}.json"));
+    std::fs::write(&path, syncpolicy_json::write_settings(&config)).expect("writes");
+    path
+}
+
+#[test]
+fn impact_of_a_configuration_against_itself_exits_0() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let config = sample("express-single-forest");
+    let o = run(&[
+        "impact",
+        s(&config),
+        s(&config),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("0 to add, 0 to delete, 0 to update"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("Runs needed: none"));
+}
+
+#[test]
+fn impact_of_an_ou_exclusion_lists_the_deletion_and_the_runs() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let old = sample("express-single-forest");
+    let new = with_sales_excluded(dir.path(), "0");
+    let o = run(&[
+        "impact",
+        s(&old),
+        s(&new),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(doc["schema"], "syncpolicy-impact/1");
+    assert_eq!(
+        doc["summary"]["entra"],
+        serde_json::json!({"add": 0, "delete": 1, "update": 0})
+    );
+    assert_eq!(doc["summary"]["deletionThreshold"], 0);
+    assert_eq!(doc["summary"]["exceedsThreshold"], true);
+    assert_eq!(
+        doc["summary"]["thresholdMessage"],
+        "would stop: 1 deletions exceed the threshold of 0"
+    );
+    assert_eq!(
+        doc["summary"]["runs"][0],
+        serde_json::json!({"directory": "contoso.com", "run": "Full Import", "why": "domain, OU or group filtering changed"})
+    );
+    assert_eq!(
+        doc["changes"][0]["dn"],
+        "CN=Mary Major,OU=Sales,DC=contoso,DC=com"
+    );
+    assert_eq!(doc["changes"][0]["action"], "delete");
+    let text = run(&[
+        "impact",
+        s(&old),
+        s(&new),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+    ]);
+    let out = stdout(&text);
+    assert!(out.starts_with("Impact of "), "{out}");
+    assert!(
+        out.contains("- user CN=Mary Major,OU=Sales,DC=contoso,DC=com"),
+        "{out}"
+    );
+    for format in ["markdown", "html"] {
+        let o = run(&[
+            "impact",
+            s(&old),
+            s(&new),
+            "--objects",
+            s(&users),
+            "--now",
+            NOW,
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stdout(&o).contains("Mary Major"));
+    }
+    let within = with_sales_excluded(dir.path(), "500");
+    let o = run(&[
+        "impact",
+        s(&old),
+        s(&within),
+        "--objects",
+        s(&users),
+        "--now",
+        NOW,
+    ]);
+    assert!(
+        stdout(&o).contains("within the threshold of 500"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -1,0 +1,1254 @@
+//! The pipeline over all objects: stage every object on its own (filters, inbound scope, flows;
+//! independent of every other object), then join and project in a fixed order (connector
+//! creation order, then DN), then resolve the metaverse and run the outbound rules.
+//!
+//! Results do not depend on the order of the input objects nor on how they were split across
+//! files: the only order-sensitive phase, joining, runs in an order computed from the objects
+//! themselves.
+
+use crate::filter::{self, FilterKind, FilterOutcome};
+use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
+use crate::resolve::{resolve_all, Contribution, Outcome, Resolved};
+use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use syncpolicy_expr::env::{Env, Parameters, SourceObject};
+use syncpolicy_expr::eval::EvalErrorKind;
+use syncpolicy_expr::time::DateTime;
+use syncpolicy_expr::value::Value;
+use syncpolicy_model::config::{Configuration, DirectoryRef};
+use syncpolicy_model::enums::LinkType;
+
+/// Where an object was read: the caller's file number and the line of its first line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    pub file: u32,
+    pub line: usize,
+}
+
+/// One object of one directory, as exported.
+#[derive(Debug, Clone)]
+pub struct SourceInput {
+    /// `OnPremises(i)` for an AD object, `Azure` for an existing Entra object (`--entra`).
+    pub directory: DirectoryRef,
+    pub dn: String,
+    pub object: SourceObject,
+    pub origin: Origin,
+}
+
+/// Run settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The time `Now()` returns (one clock for the whole run).
+    pub now: Option<DateTime>,
+    /// Run the outbound rules to the on-premises directories (writeback); needs Entra objects.
+    pub writeback: bool,
+}
+
+/// Why the connector filters excluded an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterReason {
+    pub kind: FilterKind,
+    pub reason: String,
+}
+
+/// How an object got (or did not get) a metaverse object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// Not considered: filtered, or an object error.
+    NotRun,
+    /// No in-scope inbound rule has join conditions or provisions: a disconnector.
+    NoLinkRule,
+    Projected {
+        rule: RuleId,
+    },
+    Joined {
+        rule: RuleId,
+        group: usize,
+    },
+    NotJoined {
+        rule: RuleId,
+        reason: String,
+    },
+}
+
+/// The result for one source object.
+#[derive(Debug, Clone)]
+pub struct ObjectResult {
+    pub directory: DirectoryRef,
+    pub dn: String,
+    pub object_type: String,
+    pub origin: Origin,
+    pub filter: Option<FilterReason>,
+    /// In-scope inbound rules, in precedence order.
+    pub applied: Vec<RuleId>,
+    /// Out-of-scope enabled inbound rules with their failing clauses.
+    pub out_of_scope: Vec<(RuleId, Vec<Failed>)>,
+    /// Disabled inbound rules of the object's directory and type.
+    pub disabled: Vec<RuleId>,
+    pub join: JoinOutcome,
+    pub metaverse: Option<u32>,
+    pub errors: Vec<String>,
+    /// Choices of ours (where Microsoft documents nothing) that this result rests on.
+    pub engine_dependent: Vec<&'static str>,
+    contributions: Vec<Contribution>,
+    /// For the link rule: per join group, per condition, the value keys.
+    join_keys: Vec<Vec<Vec<Box<[u8]>>>>,
+    link_rule: Option<RuleId>,
+}
+
+/// A metaverse object.
+#[derive(Debug, Clone)]
+pub struct MvObject {
+    pub object_type: String,
+    /// Source objects joined to it (indexes into [`Simulation::objects`]), projector first.
+    pub members: Vec<u32>,
+    /// Attributes sorted by name, each with the rule(s) that contributed it.
+    pub attributes: Vec<Resolved>,
+    pub errors: Vec<String>,
+    pub engine_dependent: Vec<&'static str>,
+    index_keys: Vec<(u16, Box<[u8]>)>,
+}
+
+impl MvObject {
+    /// An attribute's value.
+    pub fn get(&self, name: &str) -> Option<&Resolved> {
+        self.attributes
+            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.attributes[i])
+    }
+}
+
+/// An object as the outbound rules would export it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub directory: DirectoryRef,
+    pub object_type: String,
+    /// The DN from the `dn` flow, when there is one.
+    pub dn: Option<String>,
+    pub attributes: Vec<Resolved>,
+    /// The rule that provisioned or joined it.
+    pub link_rule: RuleId,
+    /// In-scope outbound rules.
+    pub applied: Vec<RuleId>,
+    /// True when it joined an existing object (given with the Entra objects).
+    pub existing: bool,
+}
+
+/// The outcome of the outbound rules to one directory for one metaverse object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportOutcome {
+    Exported(Export),
+    NotProvisioned(String),
+    Error(Vec<String>),
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Per on-premises directory (by index, plus `usize::MAX` for Entra objects): objects read,
+    /// filtered per filter kind, in scope.
+    pub directories: BTreeMap<usize, DirectorySummary>,
+    pub metaverse_by_type: BTreeMap<String, usize>,
+    pub entra_by_type: BTreeMap<String, usize>,
+    pub not_provisioned: usize,
+    pub objects_with_errors: usize,
+}
+
+/// Counts of one directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectorySummary {
+    pub read: usize,
+    pub filtered: BTreeMap<FilterKind, usize>,
+    pub in_scope: usize,
+    pub errors: usize,
+}
+
+/// Rule facts the results name.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub name: String,
+    pub directory: DirectoryRef,
+    pub precedence: i32,
+    pub inbound: bool,
+}
+
+/// The results of a run.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub rules: Vec<RuleInfo>,
+    /// Sorted by directory (connector creation order) and DN.
+    pub objects: Vec<ObjectResult>,
+    pub metaverse: Vec<MvObject>,
+    /// Per metaverse object, the outcome towards Entra.
+    pub entra: Vec<ExportOutcome>,
+    /// Per metaverse object, the outcomes towards on-premises directories (writeback).
+    pub writeback: Vec<Vec<ExportOutcome>>,
+    /// Configuration-level findings.
+    pub warnings: Vec<String>,
+    /// Outbound rules to on-premises directories that were not run (no Entra objects given).
+    pub not_simulated: Vec<RuleId>,
+    /// Scope clause texts per rule, per group (for reasons).
+    clauses: Vec<Vec<Vec<String>>>,
+}
+
+/// The engine, prepared for one configuration.
+pub struct Simulator<'c> {
+    config: &'c Configuration,
+    prepared: Prepared,
+    options: Options,
+    /// Enabled inbound rules per (directory, lower-cased source type), by precedence.
+    inbound: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    /// Disabled inbound rules per (directory, type).
+    inbound_disabled: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    /// Enabled outbound rules per (target directory, lower-cased metaverse type).
+    outbound: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    /// Metaverse attributes used by join conditions: their index id, and whether a
+    /// case-sensitive condition uses them (then exact keys are indexed too).
+    join_attrs: HashMap<String, (u16, bool)>,
+    /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
+    inclusions: Vec<Option<HashSet<String>>>,
+}
+
+const REFERENCE_ATTRIBUTES: &[&str] = &[
+    "member",
+    "manager",
+    "assistant",
+    "managedBy",
+    "secretary",
+    "msExchCoManagedByLink",
+    "directReports",
+];
+
+/// The note of a result where precedence tied and connector order decided.
+const TIE_NOTE: &str = "rules of equal precedence: connector creation order decided";
+
+impl<'c> Simulator<'c> {
+    pub fn new(config: &'c Configuration, options: Options) -> Simulator<'c> {
+        let mut prepared = Prepared::new(config);
+        let mut inbound: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
+        let mut inbound_disabled: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
+        let mut outbound: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
+        let mut join_attrs = HashMap::new();
+        for (id, r) in prepared.rules.iter().enumerate() {
+            let key = (r.directory, r.source_type.clone());
+            let list = match (r.inbound, r.disabled) {
+                (true, false) => inbound.entry(key).or_default(),
+                (true, true) => inbound_disabled.entry(key).or_default(),
+                (false, false) => outbound.entry(key).or_default(),
+                (false, true) => continue,
+            };
+            list.push(id as RuleId);
+            if r.inbound && !r.disabled {
+                for g in &r.joins {
+                    for j in g {
+                        let n = join_attrs.len() as u16;
+                        let e = join_attrs.entry(j.mv.clone()).or_insert((n, false));
+                        e.1 |= j.case_sensitive;
+                    }
+                }
+            }
+        }
+        let rules = &prepared.rules;
+        for list in inbound
+            .values_mut()
+            .chain(inbound_disabled.values_mut())
+            .chain(outbound.values_mut())
+        {
+            list.sort_by_key(|id| {
+                (
+                    rules[*id as usize].precedence,
+                    rules[*id as usize].directory_order,
+                    *id,
+                )
+            });
+        }
+        let inclusions: Vec<Option<HashSet<String>>> = config
+            .onpremises_directories
+            .iter()
+            .map(|d| {
+                d.connector
+                    .attribute_inclusions
+                    .as_ref()
+                    .map(|list| list.iter().map(|a| a.to_ascii_lowercase()).collect())
+            })
+            .collect();
+        // Rules reading attributes their connector does not import.
+        for (i, inc) in inclusions.iter().enumerate() {
+            let Some(inc) = inc else { continue };
+            for r in prepared.rules.iter() {
+                if !r.inbound || r.disabled || r.directory != DirectoryRef::OnPremises(i) {
+                    continue;
+                }
+                for a in attributes_read(r) {
+                    let l = a.to_ascii_lowercase();
+                    if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
+                        prepared.warnings.push(format!(
+                            "rule `{}` ({}) reads `{a}`, which the connector does not import: it is always absent",
+                            r.name,
+                            config.directory_name(r.directory)
+                        ));
+                    }
+                }
+            }
+        }
+        Simulator {
+            config,
+            prepared,
+            options,
+            inbound,
+            inbound_disabled,
+            outbound,
+            join_attrs,
+            inclusions,
+        }
+    }
+
+    /// The prepared rules.
+    pub fn prepared(&self) -> &Prepared {
+        &self.prepared
+    }
+
+    fn rule(&self, id: RuleId) -> &PRule {
+        &self.prepared.rules[id as usize]
+    }
+
+    /// Runs every object through the pipeline.
+    pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
+        let groups = self.group_index(&inputs);
+        let mut objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        // A fixed order: connector creation order (Entra objects last), then DN, then origin.
+        let dir_order = |d: DirectoryRef| match d {
+            DirectoryRef::OnPremises(i) => self
+                .prepared
+                .directory_order
+                .iter()
+                .position(|x| *x == i)
+                .unwrap_or(usize::MAX - 1),
+            DirectoryRef::Azure => usize::MAX,
+        };
+        objects.sort_by_cached_key(|o| (dir_order(o.directory), o.dn.to_lowercase(), o.origin));
+        // Duplicate DNs within one directory: the first (by origin) stands.
+        for i in 1..objects.len() {
+            let (a, b) = objects.split_at_mut(i);
+            let prev = &a[i - 1];
+            let this = &mut b[0];
+            if prev.directory == this.directory && prev.dn.eq_ignore_ascii_case(&this.dn) {
+                this.errors.push(format!(
+                    "duplicate DN: the object is also given at line {} of input file {}",
+                    prev.origin.line,
+                    prev.origin.file + 1
+                ));
+                this.link_rule = None;
+                this.join = JoinOutcome::NotRun;
+            }
+        }
+        // DN ranks as tie-breaks between contributions.
+        for (rank, o) in objects.iter_mut().enumerate() {
+            let order = dir_order(o.directory);
+            for c in &mut o.contributions {
+                c.tie = (order, rank as u32);
+            }
+        }
+        let metaverse = self.join_phase(&mut objects);
+        let mut sim = Simulation {
+            rules: self
+                .prepared
+                .rules
+                .iter()
+                .map(|r| RuleInfo {
+                    name: r.name.clone(),
+                    directory: r.directory,
+                    precedence: r.precedence,
+                    inbound: r.inbound,
+                })
+                .collect(),
+            objects,
+            metaverse,
+            entra: Vec::new(),
+            writeback: Vec::new(),
+            warnings: self.prepared.warnings.clone(),
+            not_simulated: Vec::new(),
+            clauses: self
+                .prepared
+                .rules
+                .iter()
+                .map(|r| {
+                    r.scope
+                        .iter()
+                        .map(|g| g.iter().map(clause_text).collect())
+                        .collect()
+                })
+                .collect(),
+        };
+        for (ri, r) in self.prepared.rules.iter().enumerate() {
+            if !r.inbound
+                && !r.disabled
+                && matches!(r.directory, DirectoryRef::OnPremises(_))
+                && !self.options.writeback
+            {
+                sim.not_simulated.push(ri as RuleId);
+            }
+        }
+        let mut entra = Vec::with_capacity(sim.metaverse.len());
+        let mut writeback = Vec::with_capacity(sim.metaverse.len());
+        for mv in &sim.metaverse {
+            entra.push(self.export(&sim, mv, DirectoryRef::Azure));
+            if self.options.writeback {
+                let outs = (0..self.config.onpremises_directories.len())
+                    .filter(|i| {
+                        self.outbound.contains_key(&(
+                            DirectoryRef::OnPremises(*i),
+                            mv.object_type.to_ascii_lowercase(),
+                        ))
+                    })
+                    .map(|i| self.export(&sim, mv, DirectoryRef::OnPremises(i)))
+                    .collect();
+                writeback.push(outs);
+            } else {
+                writeback.push(Vec::new());
+            }
+        }
+        sim.entra = entra;
+        sim.writeback = writeback;
+        sim
+    }
+
+    /// Membership of the groups that group filtering and `ISMEMBEROF` clauses name.
+    fn group_index(&self, inputs: &[SourceInput]) -> Groups {
+        let mut wanted: HashSet<String> = HashSet::new();
+        for d in &self.config.onpremises_directories {
+            if !d.group_filtering_dn.trim().is_empty() {
+                wanted.insert(d.group_filtering_dn.trim().to_lowercase());
+            }
+        }
+        for r in &self.prepared.rules {
+            for g in &r.scope {
+                for c in g {
+                    if matches!(
+                        c.op,
+                        crate::prepare::Op::IsMemberOf | crate::prepare::Op::IsNotMemberOf
+                    ) {
+                        wanted.insert(c.value.trim().to_lowercase());
+                    }
+                }
+            }
+        }
+        let mut groups = Groups::new();
+        if wanted.is_empty() {
+            return groups;
+        }
+        for input in inputs {
+            let dn = input.dn.to_lowercase();
+            if wanted.contains(&dn) {
+                let members = groups.entry(dn).or_default();
+                if let Some(v) = input.object.get("member") {
+                    for m in v.values() {
+                        if let Value::Str(s) | Value::Ref(s) = m {
+                            members.insert(s.to_lowercase());
+                        }
+                    }
+                }
+            }
+        }
+        groups
+    }
+
+    /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
+    fn stage(&self, input: SourceInput, groups: &Groups) -> ObjectResult {
+        let SourceInput {
+            directory,
+            dn,
+            mut object,
+            origin,
+        } = input;
+        if object.get("dn").is_none() {
+            object.insert("dn", Value::Ref(dn.clone()));
+        }
+        let object_type = last_object_class(&object);
+        let mut result = ObjectResult {
+            directory,
+            dn,
+            object_type,
+            origin,
+            filter: None,
+            applied: Vec::new(),
+            out_of_scope: Vec::new(),
+            disabled: Vec::new(),
+            join: JoinOutcome::NotRun,
+            metaverse: None,
+            errors: Vec::new(),
+            engine_dependent: Vec::new(),
+            contributions: Vec::new(),
+            join_keys: Vec::new(),
+            link_rule: None,
+        };
+        let empty = Parameters::new();
+        let parameters: &Parameters = match directory {
+            DirectoryRef::OnPremises(i) => {
+                let Some(dir) = self.config.onpremises_directories.get(i) else {
+                    result.errors.push("unknown directory".to_owned());
+                    return result;
+                };
+                let group_filtering = !dir.group_filtering_dn.trim().is_empty();
+                match filter::filter(
+                    dir,
+                    &result.dn,
+                    &result.object_type,
+                    groups,
+                    group_filtering,
+                ) {
+                    FilterOutcome::Out {
+                        kind,
+                        reason,
+                        engine_dependent,
+                    } => {
+                        result.filter = Some(FilterReason { kind, reason });
+                        result.engine_dependent.extend(engine_dependent);
+                        return result;
+                    }
+                    FilterOutcome::In {
+                        partition,
+                        engine_dependent,
+                    } => {
+                        result.engine_dependent.extend(engine_dependent);
+                        if let Some(Some(inc)) = self.inclusions.get(i) {
+                            for name in object
+                                .names()
+                                .into_iter()
+                                .map(str::to_owned)
+                                .collect::<Vec<_>>()
+                            {
+                                let l = name.to_ascii_lowercase();
+                                if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
+                                    object.insert(name, Value::Null);
+                                }
+                            }
+                        }
+                        self.prepared
+                            .partition_parameters
+                            .get(i)
+                            .and_then(|p| p.get(partition))
+                            .unwrap_or(&empty)
+                    }
+                }
+            }
+            DirectoryRef::Azure => &self.prepared.entra_parameters,
+        };
+        let key = (directory, result.object_type.to_ascii_lowercase());
+        if let Some(d) = self.inbound_disabled.get(&key) {
+            result.disabled = d.clone();
+        }
+        let Some(rules) = self.inbound.get(&key) else {
+            result.join = JoinOutcome::NoLinkRule;
+            return result;
+        };
+        let dn_lower = result.dn.to_lowercase();
+        let scope_input = ScopeInput {
+            object: &object,
+            dn_lower: &dn_lower,
+            parameters,
+            groups,
+        };
+        let mut failed = Vec::new();
+        for &id in rules {
+            failed.clear();
+            if in_scope(self.rule(id), &scope_input, &mut failed) {
+                result.applied.push(id);
+            } else {
+                result.out_of_scope.push((id, failed.clone()));
+            }
+        }
+        // The link rule: at most one in-scope rule with join conditions.
+        let with_join: Vec<RuleId> = result
+            .applied
+            .iter()
+            .copied()
+            .filter(|id| !self.rule(*id).joins.is_empty())
+            .collect();
+        if with_join.len() > 1 {
+            let names: Vec<String> = with_join
+                .iter()
+                .map(|id| format!("`{}`", self.rule(*id).name))
+                .collect();
+            result.errors.push(format!(
+                "more than one rule with join conditions is in scope: {}",
+                names.join(", ")
+            ));
+            return result;
+        }
+        result.link_rule = with_join.first().copied().or_else(|| {
+            result
+                .applied
+                .iter()
+                .copied()
+                .find(|id| self.rule(*id).link == LinkType::Provision)
+        });
+        let Some(link) = result.link_rule else {
+            result.join = JoinOutcome::NoLinkRule;
+            return result;
+        };
+        result.join_keys = self
+            .rule(link)
+            .joins
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|j| {
+                        object
+                            .get(&j.cs)
+                            .map(|v| {
+                                v.values()
+                                    .iter()
+                                    .filter_map(|x| value_key(x, j.case_sensitive))
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        // Flows of every in-scope rule.
+        let env = Env {
+            object: &object,
+            parameters,
+            imported: None,
+            now: self.options.now,
+            seed: seed_of(&dn_lower),
+        };
+        for &id in &result.applied {
+            let rule = self.rule(id);
+            for flow in &rule.flows {
+                if rule.link == LinkType::JoinNoFlow && !is_reference(&flow.dest) {
+                    continue;
+                }
+                let value = match eval_flow(&flow.kind, &env) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        result.errors.push(format!(
+                            "{e} (rule `{}`, attribute `{}`)",
+                            rule.name, flow.dest
+                        ));
+                        continue;
+                    }
+                };
+                result.contributions.push(Contribution {
+                    dest: flow.dest.clone(),
+                    rule: id,
+                    precedence: rule.precedence,
+                    tie: (0, 0),
+                    merge: flow.merge.clone(),
+                    value,
+                });
+            }
+        }
+        result
+    }
+
+    /// Joins and projects every staged object, in a fixed order: objects whose link rule
+    /// provisions first (connector order, DN), then those that may only join.
+    fn join_phase(&self, objects: &mut [ObjectResult]) -> Vec<MvObject> {
+        let mut order: Vec<(u8, usize)> = objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.errors.is_empty() && o.link_rule.is_some())
+            .map(|(i, o)| {
+                let provisions = o
+                    .link_rule
+                    .is_some_and(|r| self.rule(r).link == LinkType::Provision);
+                (u8::from(!provisions), i)
+            })
+            .collect();
+        order.sort();
+        let mut mv: Vec<MvObject> = Vec::new();
+        let mut index: HashMap<(u16, Box<[u8]>), Vec<u32>> = HashMap::new();
+        for (_, i) in order {
+            let link = objects[i].link_rule.unwrap_or_default();
+            let rule = self.rule(link);
+            let directory = objects[i].directory;
+            let mut joined: Option<(u32, usize)> = None;
+            let mut ambiguous: Option<String> = None;
+            for (gi, group) in rule.joins.iter().enumerate() {
+                let mut candidates: Option<Vec<u32>> = None;
+                for (ci, cond) in group.iter().enumerate() {
+                    let Some((attr, _)) = self.join_attrs.get(&cond.mv) else {
+                        candidates = Some(Vec::new());
+                        break;
+                    };
+                    let keys = &objects[i].join_keys[gi][ci];
+                    let mut found: Vec<u32> = keys
+                        .iter()
+                        .filter_map(|k| index.get(&(*attr, k.clone())))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    found.sort_unstable();
+                    found.dedup();
+                    candidates = Some(match candidates {
+                        None => found,
+                        Some(prev) => prev.into_iter().filter(|m| found.contains(m)).collect(),
+                    });
+                }
+                let candidates: Vec<u32> = candidates
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|m| rule.targets(&mv[*m as usize].object_type))
+                    .collect();
+                if candidates.len() == 1 {
+                    let m = candidates[0];
+                    if let Some(other) = mv[m as usize]
+                        .members
+                        .iter()
+                        .find(|x| objects[**x as usize].directory == directory)
+                    {
+                        ambiguous = Some(objects[*other as usize].dn.clone());
+                    } else {
+                        joined = Some((m, gi));
+                    }
+                    break;
+                }
+            }
+            if let Some(other) = ambiguous {
+                objects[i].errors.push(format!(
+                    "ambiguous join: the metaverse object is already joined to `{other}` of the same directory"
+                ));
+                objects[i].join = JoinOutcome::NotJoined {
+                    rule: link,
+                    reason: "ambiguous join".to_owned(),
+                };
+                continue;
+            }
+            let m = match joined {
+                Some((m, gi)) => {
+                    objects[i].join = JoinOutcome::Joined {
+                        rule: link,
+                        group: gi,
+                    };
+                    m
+                }
+                None => {
+                    let any_key = objects[i].join_keys.iter().flatten().any(|k| !k.is_empty());
+                    if rule.link != LinkType::Provision {
+                        objects[i].join = JoinOutcome::NotJoined {
+                            rule: link,
+                            reason: "the join conditions matched no metaverse object".to_owned(),
+                        };
+                        continue;
+                    }
+                    if !rule.joins.is_empty() && !any_key {
+                        objects[i].join = JoinOutcome::NotJoined {
+                            rule: link,
+                            reason: "no projection: no attribute of the join conditions is present"
+                                .to_owned(),
+                        };
+                        continue;
+                    }
+                    let object_type = if rule.target_type == "*" || rule.target_type.is_empty() {
+                        objects[i].object_type.clone()
+                    } else {
+                        rule.target_type.clone()
+                    };
+                    mv.push(MvObject {
+                        object_type,
+                        members: Vec::new(),
+                        attributes: Vec::new(),
+                        errors: Vec::new(),
+                        engine_dependent: Vec::new(),
+                        index_keys: Vec::new(),
+                    });
+                    objects[i].join = JoinOutcome::Projected { rule: link };
+                    (mv.len() - 1) as u32
+                }
+            };
+            objects[i].metaverse = Some(m);
+            let target = &mut mv[m as usize];
+            target.members.push(i as u32);
+            self.resolve_mv(target, objects);
+            // Re-index.
+            for key in std::mem::take(&mut target.index_keys) {
+                if let Some(list) = index.get_mut(&key) {
+                    list.retain(|x| *x != m);
+                }
+            }
+            let mut keys = Vec::new();
+            for a in &target.attributes {
+                if let Some((id, exact)) = self.join_attrs.get(&a.name) {
+                    for v in a.value.values() {
+                        keys.extend(value_key(v, false).map(|k| (*id, k)));
+                        if *exact {
+                            keys.extend(value_key(v, true).map(|k| (*id, k)));
+                        }
+                    }
+                }
+            }
+            for key in &keys {
+                index.entry(key.clone()).or_default().push(m);
+            }
+            target.index_keys = keys;
+        }
+        // Errors of the metaverse object concern every member.
+        for m in &mv {
+            if !m.errors.is_empty() {
+                for i in &m.members {
+                    objects[*i as usize].errors.extend(m.errors.iter().cloned());
+                }
+            }
+            for i in &m.members {
+                let o = &mut objects[*i as usize];
+                for n in &m.engine_dependent {
+                    if !o.engine_dependent.contains(n) {
+                        o.engine_dependent.push(n);
+                    }
+                }
+            }
+        }
+        mv
+    }
+
+    /// Resolves a metaverse object's attributes from its members' contributions.
+    fn resolve_mv(&self, target: &mut MvObject, objects: &[ObjectResult]) {
+        let contributions: Vec<&Contribution> = target
+            .members
+            .iter()
+            .flat_map(|i| objects[*i as usize].contributions.iter())
+            .filter(|c| self.rule(c.rule).targets(&target.object_type))
+            .collect();
+        let mut notes = Vec::new();
+        let mut errors = Vec::new();
+        if target.members.len() > 1 {
+            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
+            for c in &contributions {
+                let order = self.rule(c.rule).directory_order;
+                let e = seen.entry((c.dest.as_str(), c.precedence)).or_insert(order);
+                if *e != order && !notes.contains(&TIE_NOTE) {
+                    notes.push(TIE_NOTE);
+                }
+            }
+        }
+        let resolved = resolve_all(&contributions, &mut notes, &mut errors);
+        target.attributes = resolved
+            .into_iter()
+            .filter_map(|(name, o)| match o {
+                Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
+                Outcome::Clear(_) | Outcome::Unchanged => None,
+            })
+            .collect();
+        target.errors = errors;
+        notes.dedup();
+        target.engine_dependent = notes;
+    }
+
+    /// The outbound rules of `to` for one metaverse object.
+    fn export(&self, sim: &Simulation, mv: &MvObject, to: DirectoryRef) -> ExportOutcome {
+        let key = (to, mv.object_type.to_ascii_lowercase());
+        let to_name = self.config.directory_name(to);
+        let Some(rules) = self.outbound.get(&key) else {
+            return ExportOutcome::NotProvisioned(format!(
+                "no enabled outbound rule to {to_name} for metaverse type `{}`",
+                mv.object_type
+            ));
+        };
+        let mut object = SourceObject::new();
+        for a in &mv.attributes {
+            object.insert(a.name.clone(), a.value.clone());
+        }
+        let existing = mv
+            .members
+            .iter()
+            .any(|i| sim.objects[*i as usize].directory == to);
+        let parameters = match to {
+            DirectoryRef::Azure => &self.prepared.entra_parameters,
+            DirectoryRef::OnPremises(i) => &self.prepared.directory_parameters[i],
+        };
+        let groups = Groups::new();
+        let scope_input = ScopeInput {
+            object: &object,
+            dn_lower: "",
+            parameters,
+            groups: &groups,
+        };
+        let mut applied = Vec::new();
+        let mut out_of_scope = Vec::new();
+        let mut failed = Vec::new();
+        for &id in rules {
+            failed.clear();
+            if in_scope(self.rule(id), &scope_input, &mut failed) {
+                applied.push(id);
+            } else {
+                out_of_scope.push((id, failed.clone()));
+            }
+        }
+        let with_join: Vec<RuleId> = applied
+            .iter()
+            .copied()
+            .filter(|id| !self.rule(*id).joins.is_empty())
+            .collect();
+        if with_join.len() > 1 {
+            let names: Vec<String> = with_join
+                .iter()
+                .map(|id| format!("`{}`", self.rule(*id).name))
+                .collect();
+            return ExportOutcome::Error(vec![format!(
+                "more than one outbound rule with join conditions is in scope: {}",
+                names.join(", ")
+            )]);
+        }
+        let link = with_join.first().copied().or_else(|| {
+            applied
+                .iter()
+                .copied()
+                .find(|id| self.rule(*id).link == LinkType::Provision)
+        });
+        let link = match link {
+            Some(l) if existing || self.rule(l).link == LinkType::Provision => l,
+            Some(l) if self.rule(l).link == LinkType::JoinNoFlow => {
+                return ExportOutcome::NotProvisioned(format!(
+                    "`{}` is in scope with link type JoinNoFlow, which prevents object adds",
+                    self.rule(l).name
+                ))
+            }
+            Some(l) => {
+                return ExportOutcome::NotProvisioned(format!(
+                    "`{}` may only join and there is no existing {to_name} object to join",
+                    self.rule(l).name
+                ))
+            }
+            None => {
+                let reasons: Vec<String> = out_of_scope
+                    .iter()
+                    .filter(|(id, _)| self.rule(*id).links())
+                    .map(|(id, f)| {
+                        format!(
+                            "`{}`: {}",
+                            self.rule(*id).name,
+                            sim.scope_reason_with_provenance(*id, f, Some(mv))
+                        )
+                    })
+                    .collect();
+                return ExportOutcome::NotProvisioned(if reasons.is_empty() {
+                    format!(
+                        "no outbound rule to {to_name} that provisions metaverse type `{}` is in scope",
+                        mv.object_type
+                    )
+                } else {
+                    format!("no provisioning rule in scope: {}", reasons.join("; "))
+                });
+            }
+        };
+        let link_rule = self.rule(link);
+        let no_flow = link_rule.link == LinkType::JoinNoFlow;
+        let env = Env {
+            object: &object,
+            parameters,
+            imported: None,
+            now: self.options.now,
+            seed: 0,
+        };
+        let mut contributions = Vec::new();
+        let mut errors = Vec::new();
+        for &id in &applied {
+            let rule = self.rule(id);
+            if !rule.targets(&link_rule.target_type) && link_rule.target_type != "*" {
+                continue;
+            }
+            for flow in &rule.flows {
+                if (existing && flow.execute_once) || (no_flow && !is_reference(&flow.dest)) {
+                    continue;
+                }
+                match eval_flow(&flow.kind, &env) {
+                    Ok(value) => contributions.push(Contribution {
+                        dest: flow.dest.clone(),
+                        rule: id,
+                        precedence: rule.precedence,
+                        tie: (rule.directory_order, 0),
+                        merge: flow.merge.clone(),
+                        value,
+                    }),
+                    Err(e) => errors.push(format!(
+                        "{e} (rule `{}`, attribute `{}`)",
+                        rule.name, flow.dest
+                    )),
+                }
+            }
+        }
+        let refs: Vec<&Contribution> = contributions.iter().collect();
+        let mut notes = Vec::new();
+        let resolved = resolve_all(&refs, &mut notes, &mut errors);
+        if !errors.is_empty() {
+            return ExportOutcome::Error(errors);
+        }
+        let attributes: Vec<Resolved> = resolved
+            .into_iter()
+            .filter_map(|(name, o)| match o {
+                Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
+                _ => None,
+            })
+            .collect();
+        let dn = attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case("dn"))
+            .map(|a| a.value.to_string());
+        ExportOutcome::Exported(Export {
+            directory: to,
+            object_type: link_rule.target_type.clone(),
+            dn,
+            attributes,
+            link_rule: link,
+            applied,
+            existing,
+        })
+    }
+}
+
+/// Attributes every connector imports whatever its inclusion list says.
+const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
+
+#[allow(
+    clippy::disallowed_methods,
+    reason = "std::thread::available_parallelism is not I/O; the core-crate list refuses fs/env/net only"
+)]
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}
+
+/// Stages every object, on every core: staging an object looks at nothing but the object.
+fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
+    let n = threads();
+    if n <= 1 || inputs.len() < 2048 {
+        return inputs.into_iter().map(|i| sim.stage(i, groups)).collect();
+    }
+    let chunk = inputs.len().div_ceil(n);
+    let mut chunks: Vec<Vec<SourceInput>> = Vec::new();
+    let mut it = inputs.into_iter();
+    loop {
+        let c: Vec<SourceInput> = it.by_ref().take(chunk).collect();
+        if c.is_empty() {
+            break;
+        }
+        chunks.push(c);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| {
+                s.spawn(move || {
+                    c.into_iter()
+                        .map(|i| sim.stage(i, groups))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn is_reference(attr: &str) -> bool {
+    REFERENCE_ATTRIBUTES
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(attr))
+}
+
+/// The last value of `objectClass` (the structural class as AD lists it).
+pub fn last_object_class(object: &SourceObject) -> String {
+    let v = object
+        .get("objectClass")
+        .or_else(|| object.get("objectclass"));
+    match v.map(Value::values).and_then(<[Value]>::last) {
+        Some(Value::Str(s)) | Some(Value::Ref(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn seed_of(dn_lower: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dn_lower.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A join key: text lower-cased (or, for a case-sensitive condition, exact and marked with a
+/// leading 0x01 byte), binary as is.
+fn value_key(v: &Value, exact: bool) -> Option<Box<[u8]>> {
+    match v {
+        Value::Str(s) | Value::Ref(s) if !s.is_empty() => Some(if exact {
+            let mut k = vec![1u8];
+            k.extend_from_slice(s.as_bytes());
+            k.into_boxed_slice()
+        } else {
+            s.to_lowercase().into_bytes().into_boxed_slice()
+        }),
+        Value::Num(n) => Some(n.to_string().into_bytes().into_boxed_slice()),
+        Value::Bool(b) => Some(
+            if *b {
+                b"true".to_vec()
+            } else {
+                b"false".to_vec()
+            }
+            .into_boxed_slice(),
+        ),
+        Value::Bin(b) if !b.is_empty() => Some(b.clone().into_boxed_slice()),
+        _ => None,
+    }
+}
+
+fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
+    match kind {
+        FlowKind::Direct(src) => Ok(env.object.get(src).cloned().unwrap_or(Value::Null)),
+        FlowKind::Constant(v) => Ok(v.clone()),
+        FlowKind::Expression(c) => c.eval(env).map_err(|e| match e.kind {
+            EvalErrorKind::Raised => {
+                format!("sync-rule-error-function-triggered: {}", e.message)
+            }
+            _ => e.to_string(),
+        }),
+        FlowKind::Broken(msg) => Err(msg.clone()),
+    }
+}
+
+impl Simulation {
+    /// The reason a rule was out of scope: `Scope conditions not satisfied: [a OP v], ...`.
+    pub fn scope_reason(&self, rule: RuleId, failed: &[Failed]) -> String {
+        self.scope_reason_with_provenance(rule, failed, None)
+    }
+
+    /// Like [`Simulation::scope_reason`]; with a metaverse object, each failing clause on an
+    /// attribute it holds says which rule set it.
+    pub fn scope_reason_with_provenance(
+        &self,
+        rule: RuleId,
+        failed: &[Failed],
+        mv: Option<&MvObject>,
+    ) -> String {
+        let clauses = &self.clauses[rule as usize];
+        let texts: Vec<String> = failed
+            .iter()
+            .filter_map(|(g, c)| {
+                let text = clauses.get(*g as usize)?.get(*c as usize)?.clone();
+                let attr = text.trim_start_matches('[').split(' ').next().unwrap_or("");
+                let provenance = mv.and_then(|m| m.get(attr)).map(|a| {
+                    let rules: Vec<String> = a
+                        .rules
+                        .iter()
+                        .map(|r| format!("`{}`", self.rules[*r as usize].name))
+                        .collect();
+                    format!(" ({attr} = `{}` set by {})", a.value, rules.join(", "))
+                });
+                Some(format!("{text}{}", provenance.unwrap_or_default()))
+            })
+            .collect();
+        format!("Scope conditions not satisfied: {}", texts.join(", "))
+    }
+
+    /// The out-of-scope inbound rules of an object with their reasons, disabled rules included
+    /// ("Sync rule disabled").
+    pub fn out_of_scope_reasons(&self, object: &ObjectResult) -> Vec<(RuleId, String)> {
+        let mut out: Vec<(RuleId, String)> = object
+            .out_of_scope
+            .iter()
+            .map(|(r, f)| (*r, self.scope_reason(*r, f)))
+            .collect();
+        out.extend(
+            object
+                .disabled
+                .iter()
+                .map(|r| (*r, "Sync rule disabled".to_owned())),
+        );
+        out
+    }
+
+    /// The Entra outcome of a source object: through its metaverse object.
+    pub fn entra_of(&self, object: &ObjectResult) -> Option<&ExportOutcome> {
+        object.metaverse.and_then(|m| self.entra.get(m as usize))
+    }
+
+    /// Why an in-scope object has no Entra object (`None` when it has one, or is filtered).
+    pub fn not_provisioned_reason(&self, object: &ObjectResult) -> Option<String> {
+        if object.filter.is_some() {
+            return None;
+        }
+        if !object.errors.is_empty() && object.metaverse.is_none() {
+            return Some("object error".to_owned());
+        }
+        match &object.join {
+            JoinOutcome::NotRun => return Some("object error".to_owned()),
+            JoinOutcome::NoLinkRule => {
+                return Some(
+                    "no inbound rule that joins or projects is in scope: the object stays a disconnector"
+                        .to_owned(),
+                )
+            }
+            JoinOutcome::NotJoined { rule, reason } => {
+                return Some(format!("`{}`: {reason}", self.rules[*rule as usize].name))
+            }
+            _ => {}
+        }
+        match self.entra_of(object) {
+            Some(ExportOutcome::Exported(_)) => None,
+            Some(ExportOutcome::NotProvisioned(r)) => Some(r.clone()),
+            Some(ExportOutcome::Error(e)) => Some(format!("export error: {}", e.join("; "))),
+            None => Some("no metaverse object".to_owned()),
+        }
+    }
+
+    /// All errors of an object: its own and those of its export to Entra.
+    pub fn errors_of(&self, object: &ObjectResult) -> Vec<String> {
+        let mut errors = object.errors.clone();
+        if let Some(ExportOutcome::Error(e)) = self.entra_of(object) {
+            for x in e {
+                if !errors.contains(x) {
+                    errors.push(x.clone());
+                }
+            }
+        }
+        errors
+    }
+
+    /// Counts.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for o in &self.objects {
+            let key = match o.directory {
+                DirectoryRef::OnPremises(i) => i,
+                DirectoryRef::Azure => usize::MAX,
+            };
+            let d = s.directories.entry(key).or_default();
+            d.read += 1;
+            match &o.filter {
+                Some(f) => *d.filtered.entry(f.kind).or_default() += 1,
+                None => d.in_scope += 1,
+            }
+            let has_errors = !self.errors_of(o).is_empty();
+            if has_errors {
+                d.errors += 1;
+                s.objects_with_errors += 1;
+            }
+            if o.filter.is_none() && self.not_provisioned_reason(o).is_some() {
+                s.not_provisioned += 1;
+            }
+        }
+        for m in &self.metaverse {
+            *s.metaverse_by_type
+                .entry(m.object_type.clone())
+                .or_default() += 1;
+        }
+        for e in &self.entra {
+            if let ExportOutcome::Exported(x) = e {
+                *s.entra_by_type.entry(x.object_type.clone()).or_default() += 1;
+            }
+        }
+        s
+    }
+
+    /// The rule's name.
+    pub fn rule_name(&self, id: RuleId) -> &str {
+        &self.rules[id as usize].name
+    }
+}

@@ -1,0 +1,181 @@
+//! Precedence resolution per target attribute (`declarative-provisioning.md` §3.6): the lowest
+//! precedence number wins; NULL lets a lower rule contribute; AuthoritativeNull clears;
+//! IgnoreThisFlow skips; Merge and MergeCaseInsensitive take the union of every contribution.
+
+use crate::prepare::RuleId;
+use syncpolicy_expr::value::Value;
+use syncpolicy_model::enums::MergeType;
+
+/// One flow's value for one target attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub dest: String,
+    pub rule: RuleId,
+    pub precedence: i32,
+    /// Connector creation order of the rule's directory, then the source object's DN: the
+    /// tie-breaks between rules of equal precedence.
+    pub tie: (usize, u32),
+    pub merge: MergeType,
+    /// The flow's result, sentinels included.
+    pub value: Value,
+}
+
+/// A resolved attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub name: String,
+    pub value: Value,
+    /// The rule(s) whose value it is (several for Merge).
+    pub rules: Vec<RuleId>,
+}
+
+/// The outcome for one attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Set(Value, Vec<RuleId>),
+    /// Cleared: every contribution was NULL, or one was AuthoritativeNull (by this rule).
+    Clear(Option<RuleId>),
+    /// Nothing but IgnoreThisFlow: the existing value stays.
+    Unchanged,
+}
+
+/// Resolution problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// Rules in scope use different merge types for one attribute.
+    MixedMerge { attribute: String },
+}
+
+/// Choice for an undocumented case, reported as engine-dependent.
+pub const MERGE_AUTHORITATIVE_NULL: &str =
+    "AuthoritativeNull under a Merge flow is ignored (contributes no value)";
+
+/// Resolves one attribute from its contributions (any order). `notes` receives the
+/// engine-dependent choices the result rests on.
+pub fn resolve_one(
+    contributions: &mut [&Contribution],
+    notes: &mut Vec<&'static str>,
+) -> Result<Outcome, ResolveError> {
+    contributions.sort_by_key(|c| (c.precedence, c.tie, c.rule));
+    let Some(first) = contributions.first() else {
+        return Ok(Outcome::Unchanged);
+    };
+    let is_merge = |m: &MergeType| matches!(m, MergeType::Merge | MergeType::MergeCaseInsensitive);
+    let merge = is_merge(&first.merge);
+    if contributions.iter().any(|c| is_merge(&c.merge) != merge) {
+        return Err(ResolveError::MixedMerge {
+            attribute: first.dest.clone(),
+        });
+    }
+    if !merge {
+        let mut saw_null = false;
+        for c in contributions.iter() {
+            match &c.value {
+                Value::IgnoreThisFlow => continue,
+                Value::AuthoritativeNull => return Ok(Outcome::Clear(Some(c.rule))),
+                v if is_nothing(v) => saw_null = true,
+                v => return Ok(Outcome::Set(v.clone(), vec![c.rule])),
+            }
+        }
+        return Ok(if saw_null {
+            Outcome::Clear(None)
+        } else {
+            Outcome::Unchanged
+        });
+    }
+    let case_insensitive = contributions
+        .iter()
+        .all(|c| c.merge == MergeType::MergeCaseInsensitive);
+    let mut values: Vec<Value> = Vec::new();
+    let mut rules: Vec<RuleId> = Vec::new();
+    let mut saw_null = false;
+    let mut all_ignore = true;
+    for c in contributions.iter() {
+        match &c.value {
+            Value::IgnoreThisFlow => continue,
+            Value::AuthoritativeNull => {
+                notes.push(MERGE_AUTHORITATIVE_NULL);
+                all_ignore = false;
+                continue;
+            }
+            v if is_nothing(v) => {
+                saw_null = true;
+                all_ignore = false;
+            }
+            v => {
+                all_ignore = false;
+                let mut added = false;
+                for x in v.values() {
+                    if is_nothing(x) {
+                        continue;
+                    }
+                    let dup = values.iter().any(|y| same(x, y, case_insensitive));
+                    if !dup {
+                        values.push(x.clone());
+                        added = true;
+                    }
+                }
+                if added && !rules.contains(&c.rule) {
+                    rules.push(c.rule);
+                }
+            }
+        }
+    }
+    if values.is_empty() {
+        return Ok(if all_ignore {
+            Outcome::Unchanged
+        } else {
+            let _ = saw_null;
+            Outcome::Clear(None)
+        });
+    }
+    Ok(Outcome::Set(Value::Multi(values), rules))
+}
+
+/// Null or an empty text/collection: no value.
+pub fn is_nothing(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Str(s) => s.is_empty(),
+        Value::Multi(vs) => vs.is_empty(),
+        _ => false,
+    }
+}
+
+fn same(a: &Value, b: &Value, case_insensitive: bool) -> bool {
+    match (a, b) {
+        (Value::Str(x) | Value::Ref(x), Value::Str(y) | Value::Ref(y)) if case_insensitive => {
+            crate::scope::eq_ci(x, y)
+        }
+        _ => a == b,
+    }
+}
+
+/// Resolves every attribute of a set of contributions, sorted by attribute name. Errors are
+/// returned as texts; the attributes they concern are left out.
+pub fn resolve_all(
+    contributions: &[&Contribution],
+    notes: &mut Vec<&'static str>,
+    errors: &mut Vec<String>,
+) -> Vec<(String, Outcome)> {
+    let mut by_name: Vec<&Contribution> = contributions.to_vec();
+    by_name.sort_by(|a, b| a.dest.cmp(&b.dest));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < by_name.len() {
+        let name = by_name[i].dest.clone();
+        let mut j = i;
+        while j < by_name.len() && by_name[j].dest == name {
+            j += 1;
+        }
+        let group = &mut by_name[i..j];
+        match resolve_one(group, notes) {
+            Ok(o) => out.push((name, o)),
+            Err(ResolveError::MixedMerge { attribute }) => errors.push(format!(
+                "rules in scope use different merge types for attribute `{attribute}`"
+            )),
+        }
+        i = j;
+    }
+    out
+}

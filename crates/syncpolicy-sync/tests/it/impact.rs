@@ -1,0 +1,213 @@
+//! Impact of a configuration change: the exact objects added, deleted and updated, the
+//! deletion threshold, the runs needed (`sync-engine.md` A.3).
+
+use crate::support::*;
+use syncpolicy_model::config::Configuration;
+use syncpolicy_model::enums::LinkType;
+use syncpolicy_sync::impact::Action;
+use syncpolicy_sync::{impact, Impact, SourceInput};
+
+fn objects() -> Vec<SourceInput> {
+    vec![
+        user(
+            &format!("CN=a,OU=Sales,{ROOT}"),
+            &[("cn", "a"), ("objectSid", "S-1"), ("department", "Sales")],
+        ),
+        user(
+            &format!("CN=b,OU=Sales,{ROOT}"),
+            &[("cn", "b"), ("objectSid", "S-2"), ("department", "Sales")],
+        ),
+        user(
+            &format!("CN=c,OU=HR,{ROOT}"),
+            &[("cn", "c"), ("objectSid", "S-3"), ("department", "HR")],
+        ),
+    ]
+}
+
+fn base() -> Configuration {
+    let mut c = config();
+    minimal(&mut c);
+    c
+}
+
+fn compare(old: &Configuration, new: &Configuration) -> Impact {
+    let a = run(old, objects());
+    let b = run(new, objects());
+    impact(old, &a, new, &b)
+}
+
+fn dns(i: &Impact, action: Action) -> Vec<String> {
+    i.changes
+        .iter()
+        .filter(|c| c.action == action)
+        .map(|c| c.dn.clone())
+        .collect()
+}
+
+#[test]
+fn a_configuration_against_itself_has_no_impact() {
+    let c = base();
+    let i = compare(&c, &c);
+    assert!(i.is_empty());
+    assert!(i.runs.is_empty());
+}
+
+#[test]
+fn renaming_identifiers_only_is_no_impact() {
+    let old = base();
+    let mut new = base();
+    for r in new.onpremises_directories[0]
+        .standard_rules
+        .iter_mut()
+        .chain(new.azure_directory.standard_rules.iter_mut())
+    {
+        r.internal_identifier = format!("{}-renamed", r.internal_identifier);
+        r.unique_identifier = Some("9a0b8c7d-0000-4000-8000-000000000001".into());
+    }
+    let i = compare(&old, &new);
+    assert!(i.is_empty());
+    assert!(i.runs.is_empty(), "{:?}", i.runs);
+}
+
+#[test]
+fn an_ou_exclusion_deletes_exactly_the_objects_below_it() {
+    let old = base();
+    let mut new = base();
+    new.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push(format!("OU=Sales,{ROOT}"));
+    let i = compare(&old, &new);
+    assert_eq!(
+        dns(&i, Action::Delete),
+        vec![
+            format!("CN=a,OU=Sales,{ROOT}"),
+            format!("CN=b,OU=Sales,{ROOT}")
+        ]
+    );
+    assert_eq!(i.count(Action::Add) + i.count(Action::Update), 0);
+    assert_eq!(i.by_type["user"], [0, 2, 0]);
+    let runs: Vec<(&str, &str)> = i
+        .runs
+        .iter()
+        .map(|r| (r.directory.as_str(), r.run))
+        .collect();
+    assert_eq!(
+        runs,
+        vec![
+            ("contoso.com", "Full Import"),
+            ("contoso.com", "Delta Synchronization")
+        ]
+    );
+    assert!(i.changes[0]
+        .reason
+        .as_deref()
+        .unwrap_or("")
+        .contains("excluded container"));
+}
+
+#[test]
+fn a_scoping_clause_change_changes_exactly_its_objects() {
+    let mut old = base();
+    let mut r = rule("Custom dept", true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    r.mappings = vec![constant("displayName", "Sales person")];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].scope_groups =
+        vec![vec![clause("department", "EQUAL", "HR")]];
+    let i = compare(&old, &new);
+    let updated = dns(&i, Action::Update);
+    assert_eq!(
+        updated,
+        vec![
+            format!("CN=a,OU=Sales,{ROOT}"),
+            format!("CN=b,OU=Sales,{ROOT}"),
+            format!("CN=c,OU=HR,{ROOT}")
+        ]
+    );
+    let a = &i.changes[0];
+    assert_eq!(a.attributes.len(), 1);
+    assert_eq!(a.attributes[0].name, "displayName");
+    assert_eq!(
+        a.attributes[0]
+            .old
+            .as_ref()
+            .map(|v| v.to_string())
+            .as_deref(),
+        Some("Sales person")
+    );
+    assert_eq!(
+        a.attributes[0]
+            .new
+            .as_ref()
+            .map(|v| v.to_string())
+            .as_deref(),
+        Some("a")
+    );
+    assert_eq!(a.attributes[0].new_rules, vec!["Out person".to_owned()]);
+    assert_eq!(
+        i.runs.iter().map(|r| r.run).collect::<Vec<_>>(),
+        vec!["Full Synchronization"]
+    );
+}
+
+#[test]
+fn disabling_a_rule_reverts_its_values() {
+    let mut old = base();
+    let mut r = rule("Custom dept", true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "HR")]];
+    r.mappings = vec![constant("displayName", "HR person")];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].disabled = true;
+    let i = compare(&old, &new);
+    assert_eq!(dns(&i, Action::Update), vec![format!("CN=c,OU=HR,{ROOT}")]);
+}
+
+#[test]
+fn a_cloud_filtered_rule_deletes_its_objects_and_the_threshold_stops_it() {
+    let mut old = base();
+    old.azure_directory.export_deletion_limit = "1".into();
+    let mut new = old.clone();
+    let mut f = rule(
+        "Custom filter Sales",
+        true,
+        "user",
+        "person",
+        LinkType::Join,
+        50,
+    );
+    f.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    f.mappings = vec![constant("cloudFiltered", "True")];
+    new.onpremises_directories[0].custom_rules.push(f);
+    let i = compare(&old, &new);
+    assert_eq!(
+        dns(&i, Action::Delete),
+        vec![
+            format!("CN=a,OU=Sales,{ROOT}"),
+            format!("CN=b,OU=Sales,{ROOT}")
+        ]
+    );
+    assert_eq!(i.deletion_threshold, Some(1));
+    assert!(i.exceeds_threshold());
+    assert_eq!(
+        i.threshold_message().as_deref(),
+        Some("would stop: 2 deletions exceed the threshold of 1")
+    );
+    // Not over the threshold: no message.
+    new.azure_directory.export_deletion_limit = "500".into();
+    let i = compare(&old, &new);
+    assert!(!i.exceeds_threshold());
+    assert_eq!(i.threshold_message(), None);
+}
+
+#[test]
+fn removing_an_exclusion_adds_objects() {
+    let mut old = base();
+    old.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push(format!("OU=HR,{ROOT}"));
+    let new = base();
+    let i = compare(&old, &new);
+    assert_eq!(dns(&i, Action::Add), vec![format!("CN=c,OU=HR,{ROOT}")]);
+}

@@ -1,0 +1,133 @@
+//! Properties: impact(a, a) is empty; results do not depend on the order of the objects nor on
+//! how a directory's objects were split across files.
+
+use crate::support::*;
+use proptest::prelude::*;
+use syncpolicy_model::enums::LinkType;
+use syncpolicy_sync::{impact, Origin, Simulation, SourceInput};
+
+fn generated(n: usize, seed: u64) -> Vec<SourceInput> {
+    let ous = ["Sales", "HR", "Old", "IT"];
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    (0..n)
+        .map(|i| {
+            let ou = ous[(next() % 4) as usize];
+            let dn = format!("CN=user{i},OU={ou},{ROOT}");
+            let sid = format!("S-1-5-{}", next() % (n as u64 / 2 + 1));
+            let mut o = user(
+                &dn,
+                &[
+                    ("cn", &format!("user{i}")),
+                    ("objectSid", &sid),
+                    ("department", ou),
+                    ("mail", &format!("u{}@c.com", next() % 7)),
+                ],
+            );
+            o.origin = Origin {
+                file: 0,
+                line: i + 1,
+            };
+            o
+        })
+        .collect()
+}
+
+fn configured(seed: u64) -> syncpolicy_model::config::Configuration {
+    let mut c = config();
+    minimal(&mut c);
+    c.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push(format!("OU=Old,{ROOT}"));
+    c.onpremises_directories[0].standard_rules[0]
+        .join_groups
+        .push(vec![join("mail", "mail")]);
+    let mut r = rule(
+        "Custom",
+        true,
+        "user",
+        "person",
+        LinkType::Join,
+        50 + (seed % 40) as i32,
+    );
+    r.scope_groups = vec![vec![clause(
+        "department",
+        if seed % 2 == 0 { "EQUAL" } else { "NOTEQUAL" },
+        "HR",
+    )]];
+    r.mappings = vec![
+        constant(
+            "cloudFiltered",
+            if seed % 3 == 0 { "True" } else { "False" },
+        ),
+        direct("mail", "mail"),
+    ];
+    c.onpremises_directories[0].custom_rules.push(r);
+    c
+}
+
+/// A comparable digest of a simulation: per object, its filter, join, errors, metaverse and
+/// Entra attributes.
+fn digest(sim: &Simulation) -> Vec<String> {
+    sim.objects
+        .iter()
+        .map(|o| {
+            let mv = o
+                .metaverse
+                .map(|m| format!("{:?}", sim.metaverse[m as usize].attributes));
+            let entra = sim.entra_of(o).map(|e| format!("{e:?}"));
+            format!(
+                "{} {:?} {:?} {:?} {mv:?} {entra:?} {:?}",
+                o.dn,
+                o.filter,
+                o.join,
+                o.errors,
+                sim.not_provisioned_reason(o)
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn impact_of_a_configuration_against_itself_is_empty(seed in 0u64..1000, n in 1usize..40) {
+        let c = configured(seed);
+        let a = run(&c, generated(n, seed));
+        let b = run(&c, generated(n, seed));
+        let i = impact(&c, &a, &c, &b);
+        prop_assert!(i.is_empty());
+        prop_assert!(i.runs.is_empty());
+    }
+
+    #[test]
+    fn results_do_not_depend_on_object_order(seed in 0u64..1000, n in 1usize..40, rot in 0usize..40) {
+        let c = configured(seed);
+        let objects = generated(n, seed);
+        let mut shuffled = objects.clone();
+        shuffled.reverse();
+        let k = rot % shuffled.len();
+        shuffled.rotate_left(k);
+        prop_assert_eq!(digest(&run(&c, objects)), digest(&run(&c, shuffled)));
+    }
+
+    #[test]
+    fn results_do_not_depend_on_splitting_across_files(seed in 0u64..1000, n in 2usize..40, cut in 1usize..39) {
+        let c = configured(seed);
+        let objects = generated(n, seed);
+        let cut = cut % n;
+        // The second part is read as another file, listed first.
+        let mut split: Vec<SourceInput> = objects[cut..].iter().cloned().enumerate().map(|(i, mut o)| {
+            o.origin = Origin { file: 1, line: i + 1 };
+            o
+        }).collect();
+        split.extend(objects[..cut].iter().cloned());
+        prop_assert_eq!(digest(&run(&c, objects)), digest(&run(&c, split)));
+    }
+}
