@@ -7,6 +7,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 use syncpolicy_json::error::ReadError;
+use syncpolicy_legacy::fixture::Shape;
 use syncpolicy_legacy::{
     LegacyError, LegacyFolder, MigratedPolicy, MigrationReport, CONNECTORS_DIR,
     GLOBAL_SETTINGS_DIR, MIGRATED_POLICY_FILE, PERSISTED_STATE_FILE, RULES_DIR,
@@ -151,29 +152,35 @@ pub fn load_legacy_folder(
     })
 }
 
-/// Writes a legacy folder for a configuration (fixture generator plus `MigratedPolicy.json`
-/// with the configuration's metadata), for tests, trials and benchmarks. `dir` must exist.
+/// Writes a legacy folder for a configuration in the real shape of `MigrateSettings.ps1`
+/// (`syncpolicy_legacy::fixture::Shape::migrate_settings`: one-line schemas, CRLF, BOM,
+/// `MigratedPolicy.json` in UTF-16), for tests, trials and benchmarks. `dir` must exist.
 pub fn write_legacy_folder(
     dir: &Path,
     config: &Configuration,
     schema_bytes_per_connector: usize,
 ) -> io::Result<()> {
+    write_legacy_folder_shaped(
+        dir,
+        config,
+        &Shape::migrate_settings(schema_bytes_per_connector),
+    )
+}
+
+/// Writes a legacy folder for a configuration in a shape (see
+/// `syncpolicy_legacy::fixture::Shape`). `dir` must exist.
+pub fn write_legacy_folder_shaped(
+    dir: &Path,
+    config: &Configuration,
+    shape: &Shape,
+) -> io::Result<()> {
     for sub in [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR] {
         fs::create_dir_all(dir.join(sub))?;
     }
-    for (rel, bytes) in syncpolicy_legacy::fixture::write_folder(config, schema_bytes_per_connector)
-    {
+    for (rel, bytes) in syncpolicy_legacy::fixture::write_folder_shaped(config, shape) {
         fs::write(dir.join(rel), bytes)?;
     }
-    let metadata_only = Configuration {
-        policy_metadata: config.policy_metadata.clone(),
-        deployment_metadata: config.deployment_metadata.clone(),
-        ..Configuration::default()
-    };
-    fs::write(
-        dir.join(MIGRATED_POLICY_FILE),
-        syncpolicy_json::write_settings(&metadata_only),
-    )
+    Ok(())
 }
 
 #[cfg(test)]
@@ -187,9 +194,49 @@ mod tests {
         write_legacy_folder(dir.path(), &sample, 2048).unwrap();
         let (config, report) = load_legacy_folder(dir.path()).unwrap();
         assert_eq!(config.onpremises_directories.len(), 2);
-        assert_eq!(config.policy_metadata, sample.policy_metadata);
+        // MigrateSettings.ps1 writes no policy schema version.
+        let mut expected = sample.policy_metadata.clone();
+        expected.policy_schema_version = None;
+        assert_eq!(config.policy_metadata, expected);
         assert_eq!(config.rule_count(), sample.rule_count());
         assert!(report.unattached_rules.is_empty());
+    }
+
+    #[test]
+    fn reads_every_shape_of_the_generator() {
+        let sample = syncpolicy_samples::samples::multi_forest_custom();
+        for shape in Shape::variations(4096) {
+            let dir = tempfile::tempdir().unwrap();
+            write_legacy_folder_shaped(dir.path(), &sample, &shape).unwrap();
+            let (config, report) =
+                load_legacy_folder(dir.path()).unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+            assert_eq!(config.rule_count(), sample.rule_count(), "{shape:?}");
+            let missing: Vec<_> = report
+                .items
+                .iter()
+                .filter(|i| i.diagnostic.code == "SP321")
+                .map(|i| i.diagnostic.location.file.clone().unwrap_or_default())
+                .collect();
+            let mut expected = Vec::new();
+            if shape.migrated_policy.is_none() {
+                expected.push("MigratedPolicy.json".to_owned());
+            }
+            if !shape.persisted_state {
+                expected.push("PersistedState.xml".to_owned());
+            }
+            assert_eq!(missing, expected, "{shape:?}");
+            if shape.migrated_policy.is_some() {
+                let mut expected = sample.policy_metadata.clone();
+                expected.policy_schema_version = None;
+                assert_eq!(config.policy_metadata, expected, "{shape:?}");
+                assert_eq!(
+                    config.deployment_metadata.connector_ids,
+                    sample.deployment_metadata.connector_ids
+                );
+            } else {
+                assert_eq!(config.policy_metadata, Default::default(), "{shape:?}");
+            }
+        }
     }
 
     #[test]
