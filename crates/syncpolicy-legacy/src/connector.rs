@@ -88,7 +88,7 @@ pub(crate) fn parse(
         return Err(invalid(
             file,
             root,
-            format!("the root element is <{}>, not <ma-data>", root.name()),
+            format!("the root element is <{}>, not <ma-data>", root.shown_name()),
             "a connector file of Get-ADSyncServerConfiguration starts with <ma-data>; put only connector files in Connectors/",
         ));
     }
@@ -301,7 +301,7 @@ pub(crate) fn parse_bool(e: Element<'_>, file: &str) -> Result<bool, LegacyError
             e,
             format!(
                 "<{}> holds {:?}, which is not a boolean",
-                e.name(),
+                e.shown_name(),
                 e.text().trim()
             ),
             "write True, False, true, false, 1 or 0",

@@ -67,7 +67,14 @@ impl LegacyError {
     }
 
     /// What is wrong (one line, lowercase).
+    /// Control characters (from names or values in the file, or in the reader's own
+    /// messages, which quote the input) are shown escaped, as `\u{1b}`.
     pub fn message(&self) -> String {
+        let message = self.raw_message();
+        crate::xml::shown(&message).into_owned()
+    }
+
+    fn raw_message(&self) -> String {
         match self {
             LegacyError::Missing { folder, what, .. } => {
                 format!("the export folder {folder} has no {what}")
@@ -146,7 +153,7 @@ impl fmt::Display for LegacyError {
         let loc = self.location();
         match &loc.file {
             Some(file) if !matches!(self, LegacyError::Missing { .. }) => {
-                f.write_str(file)?;
+                f.write_str(&crate::xml::shown(file))?;
                 if let (Some(l), Some(c)) = (loc.line, loc.column) {
                     write!(f, ":{l}:{c}")?;
                 }
@@ -156,7 +163,7 @@ impl fmt::Display for LegacyError {
         }
         f.write_str(&self.message())?;
         if let Some(el) = &loc.xml_element {
-            write!(f, " (in <{el}>)")?;
+            write!(f, " (in <{}>)", crate::xml::shown(el))?;
         }
         write!(f, "\nhint: {}", self.hint())
     }

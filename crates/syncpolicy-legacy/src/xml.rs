@@ -73,6 +73,11 @@ impl<'d> Element<'d> {
         &self.node().name
     }
 
+    /// The name as shown in messages (control characters escaped).
+    pub(crate) fn shown_name(&self) -> Cow<'d, str> {
+        shown(self.name())
+    }
+
     /// Text content (direct text and CDATA, concatenated, unescaped), untrimmed.
     pub(crate) fn text(&self) -> &'d str {
         &self.node().text

@@ -6,6 +6,7 @@ mod diff;
 mod expr;
 mod help;
 mod install;
+mod legacy_folders;
 mod migrate;
 mod show;
 mod support;
