@@ -50,6 +50,7 @@ sys.stderr.write("%d %f\n" % (len(files), dt))
 "#;
 
 fn main() {
+    linearity();
     let bin = match std::env::var("SYNCPOLICY_BIN") {
         Ok(b) => PathBuf::from(b),
         Err(_) => {
@@ -161,6 +162,95 @@ fn main() {
         ours_rss[RUNS - 1] / 1024.0,
         py_rss[RUNS - 1] / 1024.0
     );
+}
+
+/// Linear time, shown as a benchmark: in-process migration of folders whose one XML shape grows
+/// 4x and 16x (the one-line schema of a connector; very many siblings in one rule; very many
+/// attributes on one element). Time per input byte stays flat when the work is linear.
+fn linearity() {
+    use syncpolicy_legacy::{fixture, migrate, LegacyFolder, MigratedPolicy};
+    let config = generate(&GenerateOptions {
+        forests: 1,
+        custom_rules_per_forest: 0,
+        ous_per_domain: 2,
+        seed: 3,
+    });
+    let base = |schema: usize| {
+        let mut f = LegacyFolder::from_files("bench", fixture::write_folder(&config, schema));
+        f.migrated_policy = Some(MigratedPolicy {
+            file: "MigratedPolicy.json".to_owned(),
+            policy_metadata: config.policy_metadata.clone(),
+            deployment_metadata: config.deployment_metadata.clone(),
+        });
+        f
+    };
+    let rule_index = |f: &LegacyFolder| {
+        f.files
+            .iter()
+            .position(|(p, _)| p.starts_with("SynchronizationRules/"))
+            .expect("a rule file")
+    };
+    type Grow<'a> = Box<dyn Fn(usize) -> LegacyFolder + 'a>;
+    let cases: Vec<(&str, Grow<'_>)> = vec![
+        ("one-line connector schema", Box::new(|n| base(450_000 * n))),
+        (
+            "siblings in one rule (<attr> of one mapping)",
+            Box::new(|n| {
+                let mut f = base(4096);
+                let i = rule_index(&f);
+                let text = String::from_utf8_lossy(&f.files[i].1).into_owned();
+                let srcs: String = (0..25_000 * n)
+                    .map(|k| format!("<attr>a{k}</attr>"))
+                    .collect();
+                f.files[i].1 = text
+                    .replacen(
+                        "<attribute-mappings>",
+                        &format!("<attribute-mappings><mapping><dest>x</dest><src>{srcs}</src></mapping>"),
+                        1,
+                    )
+                    .into_bytes();
+                f
+            }),
+        ),
+        (
+            "attributes on one element",
+            Box::new(|n| {
+                let mut f = base(4096);
+                let i = rule_index(&f);
+                let text = String::from_utf8_lossy(&f.files[i].1).into_owned();
+                let attrs: String = (0..25_000 * n).map(|k| format!(" a{k}=\"{k}\"")).collect();
+                f.files[i].1 = text
+                    .replacen(
+                        "<synchronizationRule>",
+                        &format!("<synchronizationRule{attrs}>"),
+                        1,
+                    )
+                    .into_bytes();
+                f
+            }),
+        ),
+    ];
+    for (name, grow) in cases {
+        let mut line = format!("linear time, {name}:");
+        for n in [1, 4, 16] {
+            let folder = grow(n);
+            let bytes: usize = folder.files.iter().map(|(_, b)| b.len()).sum();
+            let mut best = f64::MAX;
+            for _ in 0..3 {
+                let t = std::time::Instant::now();
+                let (c, _) = migrate(&folder).expect("the folder migrates");
+                std::hint::black_box(c);
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            line.push_str(&format!(
+                " {:.1} MB {:.1} ms ({:.2} ns/byte);",
+                bytes as f64 / 1e6,
+                best * 1000.0,
+                best * 1e9 / bytes as f64
+            ));
+        }
+        println!("{}", line.trim_end_matches(';'));
+    }
 }
 
 /// What the harness measured of one process.
