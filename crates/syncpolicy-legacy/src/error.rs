@@ -53,6 +53,17 @@ pub enum LegacyError {
     },
 }
 
+/// Every code of an error that stops a migration, with a one-line summary (for
+/// `validate --explain` and the documentation).
+pub const CODES: &[(&str, &str, &str)] = &[
+    ("SP350", "legacy-part-missing", "a required folder or file of the export (Connectors/, GlobalSettings/MV.xml, SynchronizationRules/) is missing"),
+    ("SP351", "malformed-xml", "a file of the export is not well-formed XML"),
+    ("SP352", "xml-doctype-refused", "a file declares a document type (DOCTYPE), which is refused so no entity is ever expanded"),
+    ("SP353", "invalid-encoding", "a file is neither UTF-8 nor UTF-16"),
+    ("SP354", "invalid-legacy-value", "a value the migration needs cannot be read"),
+    ("SP355", "xml-too-deep", "elements nest deeper than 256 (real exports nest about 10 deep)"),
+];
+
 impl LegacyError {
     /// Stable diagnostic code and kebab-case name.
     pub fn code(&self) -> (&'static str, &'static str) {

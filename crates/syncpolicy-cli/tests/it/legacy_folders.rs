@@ -384,3 +384,15 @@ fn wrong_encodings_are_refused_and_right_ones_read() {
     let o = run(&["migrate", s(&dir), "-o", s(&out)]);
     assert_refused(&o, "MigratedPolicy.json", "latin-1 policy");
 }
+
+#[test]
+fn migration_codes_are_explained() {
+    for code in ["SP321", "migrate-settings-file-missing", "SP355", "SP330"] {
+        let o = run(&["validate", "--explain", code]);
+        assert_eq!(o.status.code(), Some(0), "{code}: {}", stderr(&o));
+        assert!(stdout(&o).contains("docs/migration.md"), "{}", stdout(&o));
+    }
+    let o = run(&["validate", "--explain", "SP321"]);
+    assert!(stdout(&o)
+        .starts_with("SP321 migrate-settings-file-missing (migration report: needs review)\n"));
+}
