@@ -37,8 +37,9 @@ pub(crate) enum SourceKind {
 }
 
 /// Decides what an argument names. `@...` is a reference; an existing folder with
-/// `Connectors/`, `GlobalSettings/` or `SynchronizationRules/` in any case (or named `Exported-ServerConfiguration-*`) is a
-/// legacy export; another folder is a snapshot folder; anything else a settings file.
+/// `Connectors/`, `GlobalSettings/` or `SynchronizationRules/` in any case (or named
+/// `Exported-ServerConfiguration-*`) is a legacy export; another folder is a snapshot folder;
+/// anything else a settings file.
 pub(crate) fn classify(source: &str) -> SourceKind {
     if let Some(reference) = source.strip_prefix('@') {
         return SourceKind::Reference(reference.to_owned());

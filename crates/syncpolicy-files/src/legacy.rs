@@ -5,8 +5,10 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use syncpolicy_json::error::ReadError;
+use syncpolicy_legacy::fixture::Shape;
 use syncpolicy_legacy::{
     LegacyError, LegacyFolder, MigratedPolicy, MigrationReport, CONNECTORS_DIR,
     GLOBAL_SETTINGS_DIR, MIGRATED_POLICY_FILE, PERSISTED_STATE_FILE, RULES_DIR,
@@ -75,6 +77,8 @@ pub fn read_legacy_folder(path: &Path) -> Result<LegacyFolder, LegacyLoadError> 
     // Subfolders are matched case-insensitively (the export comes from Windows).
     let entries = fs::read_dir(path).map_err(|e| io_err(path, e))?;
     let mut top_files = Vec::new();
+    // (relative name, path on disk) of every file to read.
+    let mut wanted_files: Vec<(String, PathBuf)> = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| io_err(path, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -83,20 +87,20 @@ pub fn read_legacy_folder(path: &Path) -> Result<LegacyFolder, LegacyLoadError> 
             for wanted in [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR] {
                 if name.eq_ignore_ascii_case(wanted) {
                     folder.folders.push(wanted.to_owned());
-                    read_xml_files(&entry.path(), wanted, &mut folder)?;
+                    list_xml_files(&entry.path(), wanted, &mut wanted_files)?;
                 }
             }
         } else if kind.is_file() {
             top_files.push(name);
         }
     }
-    for wanted in [PERSISTED_STATE_FILE] {
-        if let Some(name) = top_files.iter().find(|n| n.eq_ignore_ascii_case(wanted)) {
-            let p = path.join(name);
-            let bytes = fs::read(&p).map_err(|e| io_err(&p, e))?;
-            folder.files.push((wanted.to_owned(), bytes));
-        }
+    if let Some(name) = top_files
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(PERSISTED_STATE_FILE))
+    {
+        wanted_files.push((PERSISTED_STATE_FILE.to_owned(), path.join(name)));
     }
+    folder.files = read_all(wanted_files)?;
     if let Some(name) = top_files
         .iter()
         .find(|n| n.eq_ignore_ascii_case(MIGRATED_POLICY_FILE))
@@ -114,11 +118,11 @@ pub fn read_legacy_folder(path: &Path) -> Result<LegacyFolder, LegacyLoadError> 
     Ok(folder)
 }
 
-/// Reads the `.xml` files directly in a subfolder (file names from the listing only).
-fn read_xml_files(
+/// Lists the `.xml` files directly in a subfolder (file names from the listing only).
+fn list_xml_files(
     dir: &Path,
     prefix: &str,
-    folder: &mut LegacyFolder,
+    out: &mut Vec<(String, PathBuf)>,
 ) -> Result<(), LegacyLoadError> {
     let io_err = |p: &Path, source: io::Error| LegacyLoadError::Io {
         path: p.display().to_string(),
@@ -132,13 +136,72 @@ fn read_xml_files(
             .map_err(|e| io_err(&entry.path(), e))?
             .is_file();
         if is_file && name.to_ascii_lowercase().ends_with(".xml") {
-            let p = entry.path();
-            let bytes = fs::read(&p).map_err(|e| io_err(&p, e))?;
-            folder.files.push((format!("{prefix}/{name}"), bytes));
+            out.push((format!("{prefix}/{name}"), entry.path()));
         }
     }
     Ok(())
 }
+
+/// Reads the files on up to [`READ_THREADS`] threads (the kernel's copies of a 30 MB folder
+/// overlap), keeping the order of the list; the first error in that order is returned.
+fn read_all(files: Vec<(String, PathBuf)>) -> Result<Vec<(String, Vec<u8>)>, LegacyLoadError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(READ_THREADS);
+    let read = |p: &Path| {
+        fs::read(p).map_err(|source| LegacyLoadError::Io {
+            path: p.display().to_string(),
+            source,
+        })
+    };
+    let mut results: Vec<Option<Result<Vec<u8>, LegacyLoadError>>> =
+        (0..files.len()).map(|_| None).collect();
+    if threads < 2 || files.len() < 2 {
+        for (slot, (_, p)) in results.iter_mut().zip(&files) {
+            *slot = Some(read(p));
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let worker = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((_, p)) = files.get(i) else {
+                    return done;
+                };
+                done.push((i, read(p)));
+            }
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mine = worker();
+            for (i, r) in mine {
+                results[i] = Some(r);
+            }
+            for h in handles {
+                match h.join() {
+                    Ok(done) => {
+                        for (i, r) in done {
+                            results[i] = Some(r);
+                        }
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+    }
+    files
+        .into_iter()
+        .zip(results)
+        .map(|((rel, p), r)| match r {
+            Some(r) => r.map(|bytes| (rel, bytes)),
+            None => read(&p).map(|bytes| (rel, bytes)),
+        })
+        .collect()
+}
+
+/// Threads that read the files of a folder at most.
+const READ_THREADS: usize = 4;
 
 /// Reads and migrates a legacy folder.
 pub fn load_legacy_folder(
@@ -151,29 +214,35 @@ pub fn load_legacy_folder(
     })
 }
 
-/// Writes a legacy folder for a configuration (fixture generator plus `MigratedPolicy.json`
-/// with the configuration's metadata), for tests, trials and benchmarks. `dir` must exist.
+/// Writes a legacy folder for a configuration in the real shape of `MigrateSettings.ps1`
+/// (`syncpolicy_legacy::fixture::Shape::migrate_settings`: one-line schemas, CRLF, BOM,
+/// `MigratedPolicy.json` in UTF-16), for tests, trials and benchmarks. `dir` must exist.
 pub fn write_legacy_folder(
     dir: &Path,
     config: &Configuration,
     schema_bytes_per_connector: usize,
 ) -> io::Result<()> {
+    write_legacy_folder_shaped(
+        dir,
+        config,
+        &Shape::migrate_settings(schema_bytes_per_connector),
+    )
+}
+
+/// Writes a legacy folder for a configuration in a shape (see
+/// `syncpolicy_legacy::fixture::Shape`). `dir` must exist.
+pub fn write_legacy_folder_shaped(
+    dir: &Path,
+    config: &Configuration,
+    shape: &Shape,
+) -> io::Result<()> {
     for sub in [CONNECTORS_DIR, GLOBAL_SETTINGS_DIR, RULES_DIR] {
         fs::create_dir_all(dir.join(sub))?;
     }
-    for (rel, bytes) in syncpolicy_legacy::fixture::write_folder(config, schema_bytes_per_connector)
-    {
+    for (rel, bytes) in syncpolicy_legacy::fixture::write_folder_shaped(config, shape) {
         fs::write(dir.join(rel), bytes)?;
     }
-    let metadata_only = Configuration {
-        policy_metadata: config.policy_metadata.clone(),
-        deployment_metadata: config.deployment_metadata.clone(),
-        ..Configuration::default()
-    };
-    fs::write(
-        dir.join(MIGRATED_POLICY_FILE),
-        syncpolicy_json::write_settings(&metadata_only),
-    )
+    Ok(())
 }
 
 #[cfg(test)]
@@ -187,9 +256,49 @@ mod tests {
         write_legacy_folder(dir.path(), &sample, 2048).unwrap();
         let (config, report) = load_legacy_folder(dir.path()).unwrap();
         assert_eq!(config.onpremises_directories.len(), 2);
-        assert_eq!(config.policy_metadata, sample.policy_metadata);
+        // MigrateSettings.ps1 writes no policy schema version.
+        let mut expected = sample.policy_metadata.clone();
+        expected.policy_schema_version = None;
+        assert_eq!(config.policy_metadata, expected);
         assert_eq!(config.rule_count(), sample.rule_count());
         assert!(report.unattached_rules.is_empty());
+    }
+
+    #[test]
+    fn reads_every_shape_of_the_generator() {
+        let sample = syncpolicy_samples::samples::multi_forest_custom();
+        for shape in Shape::variations(4096) {
+            let dir = tempfile::tempdir().unwrap();
+            write_legacy_folder_shaped(dir.path(), &sample, &shape).unwrap();
+            let (config, report) =
+                load_legacy_folder(dir.path()).unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+            assert_eq!(config.rule_count(), sample.rule_count(), "{shape:?}");
+            let missing: Vec<_> = report
+                .items
+                .iter()
+                .filter(|i| i.diagnostic.code == "SP321")
+                .map(|i| i.diagnostic.location.file.clone().unwrap_or_default())
+                .collect();
+            let mut expected = Vec::new();
+            if shape.migrated_policy.is_none() {
+                expected.push("MigratedPolicy.json".to_owned());
+            }
+            if !shape.persisted_state {
+                expected.push("PersistedState.xml".to_owned());
+            }
+            assert_eq!(missing, expected, "{shape:?}");
+            if shape.migrated_policy.is_some() {
+                let mut expected = sample.policy_metadata.clone();
+                expected.policy_schema_version = None;
+                assert_eq!(config.policy_metadata, expected, "{shape:?}");
+                assert_eq!(
+                    config.deployment_metadata.connector_ids,
+                    sample.deployment_metadata.connector_ids
+                );
+            } else {
+                assert_eq!(config.policy_metadata, Default::default(), "{shape:?}");
+            }
+        }
     }
 
     #[test]

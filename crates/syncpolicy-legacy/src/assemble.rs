@@ -5,12 +5,13 @@
 
 use crate::connector::{self, bool_text, ConnectorData, Kind};
 use crate::globals::{self, Param};
-use crate::report::{codes, Classification, MigrationReport, UnattachedRule};
+use crate::report::{codes, Classification, MigrationReport, ReportItem, UnattachedRule};
 use crate::rules::{self, RuleData};
 use crate::{
     xml, LegacyError, LegacyFolder, CONNECTORS_DIR, MIGRATED_POLICY_FILE, MV_FILE,
     PERSISTED_STATE_FILE, RULES_DIR,
 };
+use std::sync::atomic::{AtomicUsize, Ordering};
 use syncpolicy_model::config::{Configuration, DirectoryExtensionAttribute, OnPremisesDirectory};
 use syncpolicy_model::diagnostic::Location;
 use syncpolicy_model::enums::ScopeOperator;
@@ -174,10 +175,14 @@ pub(crate) fn assemble(
     report_missing_script_files(folder, &mut report);
 
     // Connectors.
+    let rule_files = folder.xml_files_in(RULES_DIR);
+    let (parsed_connectors, parsed_rules) =
+        parse_in_parallel(&folder.xml_files_in(CONNECTORS_DIR), &rule_files);
     let mut connectors = Vec::new();
     let mut raw_ids_normalized = 0usize;
-    for (file, bytes) in folder.xml_files_in(CONNECTORS_DIR) {
-        let c = connector::parse(bytes, file, &mut report)?;
+    for parsed in parsed_connectors {
+        let (c, items) = parsed?;
+        report.items.extend(items);
         connectors.push(c);
     }
     let order: Vec<String> = config
@@ -248,7 +253,6 @@ pub(crate) fn assemble(
     apply_globals(&mut config, &mut params, &mut report);
 
     // Rules.
-    let rule_files = folder.xml_files_in(RULES_DIR);
     report.counts.rules = rule_files.len();
     if rule_files.is_empty() {
         report.push(
@@ -260,8 +264,9 @@ pub(crate) fn assemble(
         );
     }
     let mut normalized_rule_ids = 0usize;
-    for (file, bytes) in rule_files {
-        let data = rules::parse(bytes, file, &mut report)?;
+    for parsed in parsed_rules {
+        let (data, items) = parsed?;
+        report.items.extend(items);
         if data.connector_raw.trim() != normalize_guid(&data.connector_raw) {
             normalized_rule_ids += 1;
         }
@@ -353,6 +358,99 @@ pub(crate) fn assemble(
     count(&config, &mut report);
     Ok((config, report))
 }
+
+/// A parsed file with the report items its parse gave, or the error that stopped it.
+type Parsed<T> = Result<(T, Vec<ReportItem>), LegacyError>;
+
+/// Parses the connector and rule files on up to [`MAX_THREADS`] threads (the biggest files
+/// first, taken from a shared counter) and returns the results in the order of the lists, so
+/// the caller sees the same report and the same first error as a sequential parse.
+fn parse_in_parallel(
+    connector_files: &[(&str, &[u8])],
+    rule_files: &[(&str, &[u8])],
+) -> (Vec<Parsed<ConnectorData>>, Vec<Parsed<RuleData>>) {
+    enum Out {
+        Connector(Parsed<ConnectorData>),
+        Rule(Parsed<RuleData>),
+    }
+    let n = connector_files.len() + rule_files.len();
+    let total: usize = connector_files
+        .iter()
+        .chain(rule_files)
+        .map(|(_, b)| b.len())
+        .sum();
+    // Work items by size, biggest first (the connectors with their schemas).
+    let mut order: Vec<usize> = (0..n).collect();
+    let size = |i: usize| {
+        if i < connector_files.len() {
+            connector_files[i].1.len()
+        } else {
+            rule_files[i - connector_files.len()].1.len()
+        }
+    };
+    order.sort_by_key(|i| std::cmp::Reverse(size(*i)));
+    let work = |i: usize| -> Out {
+        let mut report = MigrationReport::default();
+        if i < connector_files.len() {
+            let (file, bytes) = connector_files[i];
+            Out::Connector(connector::parse(bytes, file, &mut report).map(|c| (c, report.items)))
+        } else {
+            let (file, bytes) = rule_files[i - connector_files.len()];
+            Out::Rule(rules::parse(bytes, file, &mut report).map(|r| (r, report.items)))
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_THREADS);
+    let mut results: Vec<Option<Out>> = (0..n).map(|_| None).collect();
+    if threads < 2 || total < PARALLEL_FROM_BYTES {
+        for &i in &order {
+            results[i] = Some(work(i));
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let worker = || {
+            let mut done = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&i) = order.get(k) else {
+                    return done;
+                };
+                done.push((i, work(i)));
+            }
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            for (i, out) in worker() {
+                results[i] = Some(out);
+            }
+            for h in handles {
+                match h.join() {
+                    Ok(done) => {
+                        for (i, out) in done {
+                            results[i] = Some(out);
+                        }
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+    }
+    let mut connectors = Vec::with_capacity(connector_files.len());
+    let mut rules = Vec::with_capacity(rule_files.len());
+    for out in results.into_iter().flatten() {
+        match out {
+            Out::Connector(c) => connectors.push(c),
+            Out::Rule(r) => rules.push(r),
+        }
+    }
+    (connectors, rules)
+}
+
+/// Threads that parse files at most (the work is reading memory; more do not help).
+const MAX_THREADS: usize = 4;
+/// Below this many bytes in all, the files are parsed on the calling thread.
+const PARALLEL_FROM_BYTES: usize = 1 << 20;
 
 fn is_known_param(name: &str) -> bool {
     // Every name this module consumes is "known"; only truly new names are listed.

@@ -5,6 +5,7 @@
 use crate::error::LegacyError;
 use crate::report::{codes, Classification, MigrationReport};
 use crate::xml::{self, Element};
+use std::collections::HashMap;
 use syncpolicy_model::config::Partition;
 use syncpolicy_model::diagnostic::Location;
 use syncpolicy_model::extension::{
@@ -88,7 +89,7 @@ pub(crate) fn parse(
         return Err(invalid(
             file,
             root,
-            format!("the root element is <{}>, not <ma-data>", root.name()),
+            format!("the root element is <{}>, not <ma-data>", root.shown_name()),
             "a connector file of Get-ADSyncServerConfiguration starts with <ma-data>; put only connector files in Connectors/",
         ));
     }
@@ -132,7 +133,8 @@ pub(crate) fn parse(
     };
 
     let mut partitions = Vec::new();
-    let mut partition_names: Vec<(String, String)> = Vec::new();
+    // Partition id → name; the first partition with an id wins, as a search in order would.
+    let mut partition_names: HashMap<String, String> = HashMap::new();
     let mut object_types: Option<Vec<String>> = None;
     if let Some(data) = root.child("ma-partition-data") {
         for p in data.children_named("partition") {
@@ -179,7 +181,9 @@ pub(crate) fn parse(
                 }
             }
             if let Some(id) = p.child_text("id") {
-                partition_names.push((normalize_guid(id), dn.clone()));
+                partition_names
+                    .entry(normalize_guid(id))
+                    .or_insert_with(|| dn.clone());
             }
             if kind == Kind::ActiveDirectory {
                 partitions.push(Partition {
@@ -208,10 +212,10 @@ pub(crate) fn parse(
             if let Some(conf) = rc.child("configuration") {
                 for step in conf.children_named("step") {
                     let pid = step.child_text("partition").unwrap_or("");
+                    // A map: a connector with very many partitions and steps stays linear.
                     let partition = partition_names
-                        .iter()
-                        .find(|(id, _)| *id == normalize_guid(pid))
-                        .map(|(_, n)| n.clone())
+                        .get(&normalize_guid(pid))
+                        .cloned()
                         .unwrap_or_else(|| pid.to_owned());
                     let mut settings = Vec::new();
                     if let Some(custom) = step.child("custom-data") {
@@ -301,7 +305,7 @@ pub(crate) fn parse_bool(e: Element<'_>, file: &str) -> Result<bool, LegacyError
             e,
             format!(
                 "<{}> holds {:?}, which is not a boolean",
-                e.name(),
+                e.shown_name(),
                 e.text().trim()
             ),
             "write True, False, true, false, 1 or 0",

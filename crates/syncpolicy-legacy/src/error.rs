@@ -53,6 +53,17 @@ pub enum LegacyError {
     },
 }
 
+/// Every code of an error that stops a migration, with a one-line summary (for
+/// `validate --explain` and the documentation).
+pub const CODES: &[(&str, &str, &str)] = &[
+    ("SP350", "legacy-part-missing", "a required folder or file of the export (Connectors/, GlobalSettings/MV.xml, SynchronizationRules/) is missing"),
+    ("SP351", "malformed-xml", "a file of the export is not well-formed XML"),
+    ("SP352", "xml-doctype-refused", "a file declares a document type (DOCTYPE), which is refused so no entity is ever expanded"),
+    ("SP353", "invalid-encoding", "a file is neither UTF-8 nor UTF-16"),
+    ("SP354", "invalid-legacy-value", "a value the migration needs cannot be read"),
+    ("SP355", "xml-too-deep", "elements nest deeper than 256 (real exports nest about 10 deep)"),
+];
+
 impl LegacyError {
     /// Stable diagnostic code and kebab-case name.
     pub fn code(&self) -> (&'static str, &'static str) {
@@ -67,7 +78,14 @@ impl LegacyError {
     }
 
     /// What is wrong (one line, lowercase).
+    /// Control characters (from names or values in the file, or in the reader's own
+    /// messages, which quote the input) are shown escaped, as `\u{1b}`.
     pub fn message(&self) -> String {
+        let message = self.raw_message();
+        crate::xml::shown(&message).into_owned()
+    }
+
+    fn raw_message(&self) -> String {
         match self {
             LegacyError::Missing { folder, what, .. } => {
                 format!("the export folder {folder} has no {what}")
@@ -146,7 +164,7 @@ impl fmt::Display for LegacyError {
         let loc = self.location();
         match &loc.file {
             Some(file) if !matches!(self, LegacyError::Missing { .. }) => {
-                f.write_str(file)?;
+                f.write_str(&crate::xml::shown(file))?;
                 if let (Some(l), Some(c)) = (loc.line, loc.column) {
                     write!(f, ":{l}:{c}")?;
                 }
@@ -156,7 +174,7 @@ impl fmt::Display for LegacyError {
         }
         f.write_str(&self.message())?;
         if let Some(el) = &loc.xml_element {
-            write!(f, " (in <{el}>)")?;
+            write!(f, " (in <{}>)", crate::xml::shown(el))?;
         }
         write!(f, "\nhint: {}", self.hint())
     }

@@ -1,12 +1,17 @@
-//! Fixture generator: turns a model into a legacy export folder (the XML files and
-//! `PersistedState.xml`), for round-trip tests and the benchmark. `MigratedPolicy.json` is a
-//! settings-format file and is written by the caller with the settings writer
-//! (`syncpolicy_files::legacy::write_legacy_folder` does both).
+//! Fixture generator: turns a model into a legacy export folder in the shapes Microsoft's
+//! tools really write, for round-trip tests, the end-to-end tests and the benchmark.
 //!
-//! The files follow the documented structure (entra-connect-formats.md §4): connector `<id>`
+//! The files follow the documented structure (entra-connect-formats.md §3–§4): connector `<id>`
 //! in uppercase with braces, rule `<connector>` references in lowercase with braces, a DSML
-//! schema padded to the requested size, and the noise a real export carries (creation
-//! times, cookies, last DC, run-time parameters), so the reader is exercised on all of it.
+//! schema of the requested size in the element density of an AD forest's schema (attribute
+//! types and classes with their attribute references), and the noise a real export carries
+//! (creation times, cookies, last DC, run-time parameters). A [`Shape`] says how the files are
+//! written: the whole schema and the rest of the connector on one line (as the connector files
+//! of `Get-ADSyncServerConfiguration` are), CRLF line ends, UTF-8 with or without BOM, GUIDs
+//! in either case with or without braces, and with or without the two files
+//! `MigratedPolicy.json` (in the `ConvertTo-Json` layout, UTF-16 LE with BOM as Windows
+//! PowerShell's `Out-File` writes it, or UTF-8) and `PersistedState.xml` that
+//! `MigrateSettings.ps1` adds.
 
 use syncpolicy_model::config::{Configuration, OnPremisesDirectory};
 use syncpolicy_model::enums::FlowType;
@@ -18,12 +23,168 @@ const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
 /// The subtype of the Entra connector.
 pub const ENTRA_SUBTYPE: &str = "Windows Azure Active Directory (Microsoft)";
 
-/// Writes a legacy folder for a configuration: every file with its relative path. Each AD
-/// connector gets a DSML schema of about `schema_bytes_per_connector` bytes.
+/// How the GUIDs of file names and references are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuidStyle {
+    /// `{ae4db4cc-…}` (file names and rule references of the documented sample).
+    LowerBraced,
+    /// `{AE4DB4CC-…}` (a connector's own `<id>` in the sample).
+    UpperBraced,
+    /// `ae4db4cc-…`.
+    Lower,
+    /// `AE4DB4CC-…`.
+    Upper,
+}
+
+impl GuidStyle {
+    /// A GUID (lowercase, no braces) in this style.
+    pub fn write(self, guid: &str) -> String {
+        match self {
+            GuidStyle::LowerBraced => format!("{{{}}}", guid.to_ascii_lowercase()),
+            GuidStyle::UpperBraced => format!("{{{}}}", guid.to_ascii_uppercase()),
+            GuidStyle::Lower => guid.to_ascii_lowercase(),
+            GuidStyle::Upper => guid.to_ascii_uppercase(),
+        }
+    }
+}
+
+/// How `MigratedPolicy.json` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyEncoding {
+    /// UTF-16 little-endian with BOM (Windows PowerShell 5.1 `Out-File`).
+    Utf16LeBom,
+    /// UTF-8 with BOM.
+    Utf8Bom,
+    /// UTF-8 without BOM (PowerShell 7).
+    Utf8,
+}
+
+/// How a generated folder is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// About this many bytes of DSML schema per AD connector.
+    pub schema_bytes: usize,
+    /// The schema and the rest of the connector on one line (the real connector files).
+    pub one_line_schema: bool,
+    /// CRLF line ends in every XML file.
+    pub crlf: bool,
+    /// A UTF-8 byte-order mark before every XML file.
+    pub bom: bool,
+    /// GUIDs in file names.
+    pub file_names: GuidStyle,
+    /// A connector's own `<id>`.
+    pub connector_ids: GuidStyle,
+    /// A rule's `<id>`, `<internal-id>` and `<connector>` reference.
+    pub rule_guids: GuidStyle,
+    /// Write `PersistedState.xml`.
+    pub persisted_state: bool,
+    /// Write `MigratedPolicy.json`, in this encoding.
+    pub migrated_policy: Option<PolicyEncoding>,
+}
+
+impl Shape {
+    /// What `MigrateSettings.ps1` writes: one-line schemas, CRLF, UTF-8 with BOM, the GUID
+    /// forms of the documented sample, both added files (`MigratedPolicy.json` in UTF-16).
+    pub fn migrate_settings(schema_bytes: usize) -> Shape {
+        Shape {
+            schema_bytes,
+            one_line_schema: true,
+            crlf: true,
+            bom: true,
+            file_names: GuidStyle::LowerBraced,
+            connector_ids: GuidStyle::UpperBraced,
+            rule_guids: GuidStyle::LowerBraced,
+            persisted_state: true,
+            migrated_policy: Some(PolicyEncoding::Utf16LeBom),
+        }
+    }
+
+    /// What `Get-ADSyncServerConfiguration` alone writes: the same XML, without
+    /// `PersistedState.xml` and `MigratedPolicy.json`.
+    pub fn server_configuration(schema_bytes: usize) -> Shape {
+        Shape {
+            persisted_state: false,
+            migrated_policy: None,
+            ..Shape::migrate_settings(schema_bytes)
+        }
+    }
+
+    /// Every variation the tests run through: line ends, BOM, GUID forms, schema layout and
+    /// the optional files, each shape differing from the real one in a few of them.
+    pub fn variations(schema_bytes: usize) -> Vec<Shape> {
+        let real = Shape::migrate_settings(schema_bytes);
+        vec![
+            real.clone(),
+            Shape::server_configuration(schema_bytes),
+            Shape {
+                one_line_schema: false,
+                crlf: false,
+                bom: false,
+                file_names: GuidStyle::Lower,
+                connector_ids: GuidStyle::Lower,
+                rule_guids: GuidStyle::Upper,
+                migrated_policy: Some(PolicyEncoding::Utf8),
+                ..real.clone()
+            },
+            Shape {
+                crlf: false,
+                file_names: GuidStyle::UpperBraced,
+                connector_ids: GuidStyle::Upper,
+                rule_guids: GuidStyle::UpperBraced,
+                persisted_state: false,
+                migrated_policy: Some(PolicyEncoding::Utf8Bom),
+                ..real.clone()
+            },
+            Shape {
+                bom: false,
+                file_names: GuidStyle::Upper,
+                connector_ids: GuidStyle::LowerBraced,
+                rule_guids: GuidStyle::Lower,
+                migrated_policy: None,
+                ..real
+            },
+        ]
+    }
+}
+
+/// Writes a legacy folder for a configuration in the real shape of `MigrateSettings.ps1`
+/// ([`Shape::migrate_settings`]) without `MigratedPolicy.json` (the in-memory folder carries
+/// it already read): every file with its relative path. Each AD connector gets a DSML schema
+/// of about `schema_bytes_per_connector` bytes.
 pub fn write_folder(
     config: &Configuration,
     schema_bytes_per_connector: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    let shape = Shape {
+        migrated_policy: None,
+        ..Shape::migrate_settings(schema_bytes_per_connector)
+    };
+    write_folder_shaped(config, &shape)
+}
+
+/// Writes a legacy folder for a configuration in a shape: every file (the XML files,
+/// `PersistedState.xml` and `MigratedPolicy.json` as the shape says) with its relative path.
+pub fn write_folder_shaped(config: &Configuration, shape: &Shape) -> Vec<(String, Vec<u8>)> {
+    let xml = |text: String| -> Vec<u8> {
+        let text = if shape.crlf {
+            text.replace('\n', "\r\n")
+        } else {
+            text
+        };
+        let mut bytes = Vec::with_capacity(text.len() + 3);
+        if shape.bom {
+            bytes.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+        }
+        bytes.extend_from_slice(text.as_bytes());
+        bytes
+    };
+    let connector = |text: String| -> Vec<u8> {
+        xml(if shape.one_line_schema {
+            one_line_from_schema(&text)
+        } else {
+            text
+        })
+    };
     let mut files = Vec::new();
     let entra_id = config
         .azure_directory
@@ -32,8 +193,11 @@ pub fn write_folder(
         .map(normalize_guid)
         .unwrap_or_else(|| derived_guid(0xE, 0, 0));
     files.push((
-        format!("Connectors/Connector_{{{entra_id}}}.xml"),
-        entra_connector(config, &entra_id).into_bytes(),
+        format!(
+            "Connectors/Connector_{}.xml",
+            shape.file_names.write(&entra_id)
+        ),
+        connector(entra_connector(config, &entra_id, shape)),
     ));
     for (i, d) in config.onpremises_directories.iter().enumerate() {
         let id = normalize_guid(&d.unique_identifier);
@@ -43,8 +207,8 @@ pub fn write_folder(
             id
         };
         files.push((
-            format!("Connectors/Connector_{{{id}}}.xml"),
-            ad_connector(d, &id, i, schema_bytes_per_connector).into_bytes(),
+            format!("Connectors/Connector_{}.xml", shape.file_names.write(&id)),
+            connector(ad_connector(d, &id, i, shape)),
         ));
     }
     let mut n = 0usize;
@@ -57,15 +221,18 @@ pub fn write_folder(
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| derived_guid(0xA, n, 0));
             n += 1;
-            let connector = r
+            let connector_ref = r
                 .extension
                 .connector_id
                 .as_deref()
                 .map(normalize_guid)
                 .unwrap_or_else(|| owner.to_owned());
             files.push((
-                format!("SynchronizationRules/SynchronizationRule_{{{id}}}.xml"),
-                rule_file(r, &id, &connector).into_bytes(),
+                format!(
+                    "SynchronizationRules/SynchronizationRule_{}.xml",
+                    shape.file_names.write(&id)
+                ),
+                xml(rule_file(r, &id, &connector_ref, shape.rule_guids)),
             ));
         }
     };
@@ -85,15 +252,122 @@ pub fn write_folder(
         push_rules(&mut files, &d.standard_rules, &id);
         push_rules(&mut files, &d.custom_rules, &id);
     }
-    files.push((
-        "GlobalSettings/MV.xml".to_owned(),
-        mv_file(config).into_bytes(),
-    ));
-    files.push((
-        "PersistedState.xml".to_owned(),
-        PERSISTED_STATE.as_bytes().to_vec(),
-    ));
+    files.push(("GlobalSettings/MV.xml".to_owned(), xml(mv_file(config))));
+    if shape.persisted_state {
+        files.push((
+            "PersistedState.xml".to_owned(),
+            xml(PERSISTED_STATE.to_owned()),
+        ));
+    }
+    if let Some(encoding) = shape.migrated_policy {
+        files.push((
+            "MigratedPolicy.json".to_owned(),
+            encode_policy(&migrated_policy_json(config), encoding),
+        ));
+    }
     files
+}
+
+/// Puts everything from `<schema>` to the end of a connector file on one line, without the
+/// indentation, as the connector files of `Get-ADSyncServerConfiguration` are written.
+fn one_line_from_schema(text: &str) -> String {
+    let Some(at) = text.find("<schema>") else {
+        return text.to_owned();
+    };
+    let (head, tail) = text.split_at(at);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(head);
+    for line in tail.lines() {
+        out.push_str(line.trim_start());
+    }
+    out.push('\n');
+    out
+}
+
+/// `MigratedPolicy.json` as `ConvertTo-Json` lays out the two ordered hashtables of
+/// `MigrateSettings.ps1` (two spaces after each colon, nested values aligned).
+pub fn migrated_policy_json(config: &Configuration) -> String {
+    let q = |s: &str| {
+        let mut out = String::from('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\u0027"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let pm = &config.policy_metadata;
+    let dm = &config.deployment_metadata;
+    let opt = |v: &Option<String>| v.as_deref().map(q).unwrap_or_else(|| "null".to_owned());
+    let object = |indent: usize, pairs: &[(&str, String)]| -> String {
+        let pad = " ".repeat(indent);
+        let mut out = String::from("{\r\n");
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            out.push_str(&format!(
+                "{pad}    \"{k}\":  {v}{}\r\n",
+                if i + 1 < pairs.len() { "," } else { "" }
+            ));
+        }
+        out.push_str(&format!("{pad}}}"));
+        out
+    };
+    let policy = object(
+        22,
+        &[
+            ("type", q(&pm.policy_type)),
+            ("author", opt(&pm.author)),
+            ("timeCreated", opt(&pm.time_created)),
+            ("azureADConnectVersion", opt(&pm.product_version)),
+        ],
+    );
+    let mut deployment = vec![
+        ("hostName", opt(&dm.host_name)),
+        ("serviceAccount", q(&dm.service_account)),
+        ("serviceAccountType", q(&dm.service_account_type)),
+        ("databaseServer", q(&dm.database_server)),
+        ("databaseInstance", q(&dm.database_instance)),
+        ("databaseName", q(&dm.database_name)),
+    ];
+    if let Some(ids) = &dm.connector_ids {
+        let pad = " ".repeat(50);
+        let mut list = String::from("[\r\n");
+        for (i, id) in ids.iter().enumerate() {
+            list.push_str(&format!(
+                "{pad}    {}{}\r\n",
+                q(id),
+                if i + 1 < ids.len() { "," } else { "" }
+            ));
+        }
+        list.push_str(&format!("{pad}]"));
+        deployment.push(("connectorIds", list));
+    }
+    let deployment = object(26, &deployment);
+    format!(
+        "{{\r\n    \"policyMetadata\":  {policy},\r\n    \"deploymentMetadata\":  {deployment}\r\n}}\r\n"
+    )
+}
+
+fn encode_policy(text: &str, encoding: PolicyEncoding) -> Vec<u8> {
+    match encoding {
+        PolicyEncoding::Utf16LeBom => {
+            let mut out = vec![0xFF, 0xFE];
+            for unit in text.encode_utf16() {
+                out.extend_from_slice(&unit.to_le_bytes());
+            }
+            out
+        }
+        PolicyEncoding::Utf8Bom => {
+            let mut out = vec![0xEF, 0xBB, 0xBF];
+            out.extend_from_slice(text.as_bytes());
+            out
+        }
+        PolicyEncoding::Utf8 => text.as_bytes().to_vec(),
+    }
 }
 
 const PERSISTED_STATE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -159,10 +433,11 @@ fn braced_upper(id: &str) -> String {
     format!("{{{}}}", id.to_ascii_uppercase())
 }
 
-fn header(out: &mut String, id: &str, name: &str, category: &str, subtype: &str) {
+fn header(out: &mut String, id: &str, name: &str, kind: (&str, &str), ids: GuidStyle) {
+    let (category, subtype) = kind;
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ma-data>\n");
     el(out, 1, "format-version", "1");
-    el(out, 1, "id", &braced_upper(id));
+    el(out, 1, "id", &ids.write(id));
     el(out, 1, "name", name);
     el(out, 1, "category", category);
     el(out, 1, "description", "");
@@ -176,23 +451,169 @@ fn header(out: &mut String, id: &str, name: &str, category: &str, subtype: &str)
     el(out, 1, "password-sync-allowed", "1");
 }
 
-/// A DSML schema of about `bytes` bytes (attribute types and a few classes).
+/// Attribute names of an AD forest's schema, to give the generated schema real spellings.
+const AD_ATTRIBUTES: &[&str] = &[
+    "accountExpires",
+    "adminDescription",
+    "adminDisplayName",
+    "altSecurityIdentities",
+    "c",
+    "cn",
+    "co",
+    "company",
+    "countryCode",
+    "department",
+    "description",
+    "displayName",
+    "distinguishedName",
+    "division",
+    "employeeID",
+    "employeeNumber",
+    "employeeType",
+    "extensionAttribute1",
+    "facsimileTelephoneNumber",
+    "givenName",
+    "groupType",
+    "homePhone",
+    "info",
+    "initials",
+    "ipPhone",
+    "isCriticalSystemObject",
+    "l",
+    "legacyExchangeDN",
+    "mail",
+    "mailNickname",
+    "manager",
+    "member",
+    "memberOf",
+    "middleName",
+    "mobile",
+    "msDS-ExternalDirectoryObjectId",
+    "msDS-HABSeniorityIndex",
+    "msDS-PhoneticDisplayName",
+    "msExchArchiveGUID",
+    "msExchHideFromAddressLists",
+    "msExchMailboxGuid",
+    "msExchRecipientTypeDetails",
+    "name",
+    "objectCategory",
+    "objectClass",
+    "objectGUID",
+    "objectSid",
+    "otherTelephone",
+    "pager",
+    "physicalDeliveryOfficeName",
+    "postalCode",
+    "postOfficeBox",
+    "preferredLanguage",
+    "proxyAddresses",
+    "pwdLastSet",
+    "sAMAccountName",
+    "sAMAccountType",
+    "showInAddressBook",
+    "sn",
+    "st",
+    "streetAddress",
+    "targetAddress",
+    "telephoneNumber",
+    "thumbnailPhoto",
+    "title",
+    "userAccountControl",
+    "userCertificate",
+    "userPrincipalName",
+    "whenChanged",
+    "whenCreated",
+    "wWWHomePage",
+];
+
+/// Class names of an AD forest's schema.
+const AD_CLASSES: &[&str] = &[
+    "user",
+    "group",
+    "contact",
+    "computer",
+    "inetOrgPerson",
+    "foreignSecurityPrincipal",
+    "msDS-Device",
+    "organizationalUnit",
+    "container",
+    "domainDNS",
+    "person",
+    "organizationalPerson",
+    "top",
+    "msExchDynamicDistributionList",
+    "publicFolder",
+];
+
+/// Syntax OIDs of the attribute types (string, integer, boolean, DN, octet string, time).
+const SYNTAXES: &[&str] = &[
+    "1.3.6.1.4.1.1466.115.121.1.15",
+    "1.3.6.1.4.1.1466.115.121.1.27",
+    "1.3.6.1.4.1.1466.115.121.1.7",
+    "1.3.6.1.4.1.1466.115.121.1.12",
+    "1.3.6.1.4.1.1466.115.121.1.40",
+    "1.3.6.1.4.1.1466.115.121.1.24",
+];
+
+/// The name of the i-th attribute type: the real names first, then generated ones in the
+/// style of the Exchange and msDS extensions.
+fn attribute_name(i: usize) -> String {
+    match AD_ATTRIBUTES.get(i) {
+        Some(n) => (*n).to_owned(),
+        None if i % 2 == 0 => format!("msExchExtensionAttribute{i}"),
+        None => format!("msDS-GeneratedAttribute{i}"),
+    }
+}
+
+/// A DSML schema of about `bytes` bytes in the element density of an AD forest's schema
+/// exported by the AD connector: about 1,500 attribute types (name, object identifier,
+/// syntax) and classes with one attribute reference per attribute they may hold.
 fn schema(out: &mut String, bytes: usize) {
-    out.push_str("  <schema>\n    <dsml:dsml xmlns:dsml=\"http://www.dsml.org/DSML\" xmlns:ms-dsml=\"http://www.microsoft.com/MMS/DSML\">\n      <dsml:directory-schema>\n");
+    out.push_str("  <schema>\n<dsml:dsml xmlns:dsml=\"http://www.dsml.org/DSML\" xmlns:ms-dsml=\"http://www.microsoft.com/MMS/DSML\">\n<dsml:directory-schema>\n");
     let start = out.len();
-    for class in ["user", "group", "contact", "computer", "inetOrgPerson"] {
+    // About a fifth of the bytes are attribute types, the rest the classes' references.
+    let types = (bytes / 5 / 260).clamp(8, 1500);
+    for i in 0..types {
+        let name = attribute_name(i);
         out.push_str(&format!(
-            "        <dsml:class id=\"{class}\" type=\"structural\">\n          <dsml:name>{class}</dsml:name>\n          <dsml:attribute ref=\"#cn\" required=\"false\" />\n          <dsml:attribute ref=\"#objectGUID\" required=\"false\" />\n        </dsml:class>\n"
+            "<dsml:attribute-type id=\"{name}\" single-value=\"{}\" ms-dsml:indexable=\"{}\">\n<dsml:name>{name}</dsml:name>\n<dsml:object-identifier>1.2.840.113556.1.4.{}</dsml:object-identifier>\n<dsml:syntax>{}</dsml:syntax>\n</dsml:attribute-type>\n",
+            i % 3 != 0,
+            i % 7 == 0,
+            100 + i,
+            SYNTAXES[i % SYNTAXES.len()]
         ));
     }
-    let mut i = 0usize;
+    let mut class = 0usize;
     while out.len() - start < bytes {
+        let name = match AD_CLASSES.get(class) {
+            Some(n) => (*n).to_owned(),
+            None => format!("msDS-GeneratedClass{class}"),
+        };
         out.push_str(&format!(
-            "        <dsml:attribute-type id=\"attr{i}\" single-value=\"true\" ms-dsml:immutable=\"false\">\n          <dsml:name>attribute{i}</dsml:name>\n          <dsml:syntax>1.3.6.1.4.1.1466.115.121.1.15</dsml:syntax>\n        </dsml:attribute-type>\n"
+            "<dsml:class id=\"{name}\" type=\"{}\">\n<dsml:name>{name}</dsml:name>\n<dsml:object-identifier>1.2.840.113556.1.5.{}</dsml:object-identifier>\n",
+            if class % 4 == 3 { "auxiliary" } else { "structural" },
+            9 + class
         ));
-        i += 1;
+        // The first classes (user, group, ...) may hold many attributes.
+        let refs = if class < 5 {
+            types.min(400)
+        } else {
+            40 + class % 60
+        };
+        for r in 0..refs {
+            let a = attribute_name((class * 37 + r) % types);
+            out.push_str(&format!(
+                "<dsml:attribute ref=\"#{a}\" required=\"{}\" />\n",
+                r == 0
+            ));
+            if out.len() - start >= bytes {
+                break;
+            }
+        }
+        out.push_str("</dsml:class>\n");
+        class += 1;
     }
-    out.push_str("      </dsml:directory-schema>\n    </dsml:dsml>\n  </schema>\n");
+    out.push_str("</dsml:directory-schema>\n</dsml:dsml>\n</schema>\n");
 }
 
 fn attribute_inclusion(out: &mut String, ext: &ConnectorExtension) {
@@ -274,7 +695,7 @@ fn trailer(out: &mut String) {
     out.push_str("  <component_mappings />\n  <password-sync>\n    <password-sync-enabled>0</password-sync-enabled>\n  </password-sync>\n  <encrypted-attributes />\n</ma-data>\n");
 }
 
-fn entra_connector(config: &Configuration, id: &str) -> String {
+fn entra_connector(config: &Configuration, id: &str, shape: &Shape) -> String {
     let az = &config.azure_directory;
     let name = az
         .connector
@@ -282,7 +703,13 @@ fn entra_connector(config: &Configuration, id: &str) -> String {
         .clone()
         .unwrap_or_else(|| "tenant.onmicrosoft.com - AAD".to_owned());
     let mut out = String::new();
-    header(&mut out, id, &name, "Extensible2", ENTRA_SUBTYPE);
+    header(
+        &mut out,
+        id,
+        &name,
+        ("Extensible2", ENTRA_SUBTYPE),
+        shape.connector_ids,
+    );
     out.push_str("  <schema>\n    <dsml:dsml xmlns:dsml=\"http://www.dsml.org/DSML\">\n      <dsml:directory-schema />\n    </dsml:dsml>\n  </schema>\n");
     attribute_inclusion(&mut out, &az.connector);
     out.push_str("  <private-configuration>\n    <MAConfig>\n      <parameter-values>\n        <parameter name=\"UserName\" type=\"string\" use=\"connectivity\" dataType=\"String\">Sync_SYNC01_1a2b3c4d5e6f@tenant.onmicrosoft.com</parameter>\n        <parameter name=\"Password\" type=\"encrypted-string\" use=\"connectivity\" dataType=\"String\" encrypted=\"1\" />\n      </parameter-values>\n    </MAConfig>\n  </private-configuration>\n");
@@ -308,10 +735,10 @@ fn entra_connector(config: &Configuration, id: &str) -> String {
     out
 }
 
-fn ad_connector(d: &OnPremisesDirectory, id: &str, index: usize, schema_bytes: usize) -> String {
-    let mut out = String::with_capacity(schema_bytes + 16 * 1024);
-    header(&mut out, id, &d.name, "AD", "");
-    schema(&mut out, schema_bytes);
+fn ad_connector(d: &OnPremisesDirectory, id: &str, index: usize, shape: &Shape) -> String {
+    let mut out = String::with_capacity(shape.schema_bytes + 16 * 1024);
+    header(&mut out, id, &d.name, ("AD", ""), shape.connector_ids);
+    schema(&mut out, shape.schema_bytes);
     attribute_inclusion(&mut out, &d.connector);
     out.push_str("  <stay-disconnector />\n  <join />\n  <projection />\n  <export-attribute-flow />\n  <provisioning-cleanup type=\"declared\">\n    <action>make-normal-disconnector</action>\n  </provisioning-cleanup>\n");
     open(&mut out, 1, "private-configuration");
@@ -419,15 +846,15 @@ fn ad_connector(d: &OnPremisesDirectory, id: &str, index: usize, schema_bytes: u
     out
 }
 
-fn rule_file(r: &SyncRule, id: &str, connector: &str) -> String {
+fn rule_file(r: &SyncRule, id: &str, connector: &str, guids: GuidStyle) -> String {
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<synchronizationRule>\n");
     let o = &mut out;
-    el(o, 1, "id", &format!("{{{id}}}"));
+    el(o, 1, "id", &guids.write(id));
     let internal = if r.internal_identifier.is_empty() {
         String::new()
     } else {
-        format!("{{{}}}", normalize_guid(&r.internal_identifier))
+        guids.write(&normalize_guid(&r.internal_identifier))
     };
     el(o, 1, "internal-id", &internal);
     el(o, 1, "version", "1");
@@ -441,7 +868,7 @@ fn rule_file(r: &SyncRule, id: &str, connector: &str) -> String {
     );
     el(o, 1, "direction", r.direction_str());
     el(o, 1, "disabled", if r.disabled { "True" } else { "False" });
-    el(o, 1, "connector", &format!("{{{connector}}}"));
+    el(o, 1, "connector", &guids.write(connector));
     el(
         o,
         1,

@@ -34,7 +34,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Globals, LegacyError> {
             root,
             format!(
                 "the root element is <{}>, not <saved-mv-configuration> with <mv-data>",
-                root.name()
+                root.shown_name()
             ),
             "GlobalSettings/MV.xml must be the file written by Get-ADSyncServerConfiguration",
         ));
@@ -51,7 +51,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Globals, LegacyError> {
                 ));
             };
             let mut location = Location::file(file).with_position(p.line(), p.column());
-            location.xml_element = Some(format!("{}[@name='{name}']", p.path()));
+            location.xml_element = Some(format!("{}[@name='{}']", p.path(), xml::shown(name)));
             params.push(Param {
                 name: name.to_owned(),
                 value: p.text().trim().to_owned(),

@@ -130,6 +130,8 @@ impl MigrationReport {
 
 /// Item codes of the report.
 pub mod codes {
+    use super::Classification;
+
     pub const IDENTIFIERS_NORMALIZED: (&str, &str) = ("SP301", "identifiers-normalized");
     pub const KEPT_IN_EXTENSION: (&str, &str) = ("SP302", "kept-in-extension");
     pub const UNKNOWN_PARAMETER_KEPT: (&str, &str) = ("SP303", "unknown-parameter-kept");
@@ -151,4 +153,49 @@ pub mod codes {
     pub const UNKNOWN_RULE_ELEMENT: (&str, &str) = ("SP332", "unknown-rule-element");
     pub const SECOND_ENTRA_CONNECTOR: (&str, &str) = ("SP333", "second-entra-connector");
     pub const WRITEBACK_NOT_KEPT: (&str, &str) = ("SP334", "writeback-container-not-kept");
+
+    /// Every item code of the report with its class and a one-line summary (for
+    /// `validate --explain` and the documentation).
+    pub const ALL: &[(&str, &str, Classification, &str)] = &[
+        (IDENTIFIERS_NORMALIZED.0, IDENTIFIERS_NORMALIZED.1, Classification::FixedAutomatically, "connector and rule identifiers were written in another case or without braces; they are normalized and matched ignoring both"),
+        (KEPT_IN_EXTENSION.0, KEPT_IN_EXTENSION.1, Classification::FixedAutomatically, "what Microsoft's settings format has no place for is kept in the settings file's x-syncpolicy part"),
+        (UNKNOWN_PARAMETER_KEPT.0, UNKNOWN_PARAMETER_KEPT.1, Classification::FixedAutomatically, "MV.xml parameters this version does not know are kept verbatim as global parameters"),
+        (METADATA_MISSING.0, METADATA_MISSING.1, Classification::NeedsReview, "MigratedPolicy.json does not give some metadata; it stays empty in the settings file"),
+        (NOT_IN_LEGACY_EXPORT.0, NOT_IN_LEGACY_EXPORT.1, Classification::NeedsReview, "something the settings file needs is not part of a legacy export (Entra administrator, tenant, an Entra connector, rule files)"),
+        (DISABLED_CUSTOM_RULE.0, DISABLED_CUSTOM_RULE.1, Classification::NeedsReview, "a custom rule is disabled; Microsoft's import enables disabled custom rules"),
+        (UNKNOWN_VALUE_KEPT.0, UNKNOWN_VALUE_KEPT.1, Classification::NeedsReview, "a value this version does not know (direction, link type, operator, merge type, sign-in method, boolean) is kept as written"),
+        (WRITEBACK_FOREST_UNKNOWN.0, WRITEBACK_FOREST_UNKNOWN.1, Classification::NeedsReview, "group or device writeback is on, but its forest is not a migrated directory or its container is empty"),
+        (OBJECT_TYPES_DIFFER.0, OBJECT_TYPES_DIFFER.1, Classification::NeedsReview, "partitions of one connector filter different object types; the first partition's list is kept"),
+        (METAVERSE_SCHEMA_NOT_COMPARED.0, METAVERSE_SCHEMA_NOT_COMPARED.1, Classification::NeedsReview, "metaverse schema extensions are not migrated (MV.xml holds the whole schema, not the difference)"),
+        (SIGN_IN_NOT_RECORDED.0, SIGN_IN_NOT_RECORDED.1, Classification::NeedsReview, "the sign-in method is not recorded by older servers"),
+        (LIST_NOT_UNDERSTOOD.0, LIST_NOT_UNDERSTOOD.1, Classification::NeedsReview, "a list parameter is not in the expected form; it is kept as a global parameter"),
+        (GROUP_FILTER_NOT_FOUND.0, GROUP_FILTER_NOT_FOUND.1, Classification::NeedsReview, "group filtering is on, but no standard rule names the pilot group"),
+        (CREDENTIAL_NOT_EXPORTED.0, CREDENTIAL_NOT_EXPORTED.1, Classification::NeedsReview, "a credential is never exported; it is asked for at import"),
+        (EXPORT_FILE_MISSING.0, EXPORT_FILE_MISSING.1, Classification::NeedsReview, "MigratedPolicy.json or PersistedState.xml, which MigrateSettings.ps1 adds, is missing (a folder written by Get-ADSyncServerConfiguration alone); what it would have supplied stays empty"),
+        (UNATTACHED_RULE.0, UNATTACHED_RULE.1, Classification::RedoByHand, "a rule's connector is not a migrated directory; the rule is kept in the report, not in the settings file"),
+        (UNSUPPORTED_CONNECTOR.0, UNSUPPORTED_CONNECTOR.1, Classification::RedoByHand, "a connector is neither Active Directory nor Entra ID; it and its rules are not migrated"),
+        (UNKNOWN_RULE_ELEMENT.0, UNKNOWN_RULE_ELEMENT.1, Classification::RedoByHand, "a rule element the settings file cannot hold is not migrated"),
+        (SECOND_ENTRA_CONNECTOR.0, SECOND_ENTRA_CONNECTOR.1, Classification::RedoByHand, "a second Entra ID connector is not migrated (a settings file holds one)"),
+        (WRITEBACK_NOT_KEPT.0, WRITEBACK_NOT_KEPT.1, Classification::RedoByHand, "a writeback container could not be kept"),
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codes;
+
+    #[test]
+    fn every_code_is_listed_once_in_order() {
+        let all: Vec<&str> = codes::ALL.iter().map(|(c, _, _, _)| *c).collect();
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(all, sorted);
+        assert!(all.contains(&codes::EXPORT_FILE_MISSING.0));
+        let errors: Vec<&str> = crate::error::CODES.iter().map(|(c, _, _)| *c).collect();
+        assert_eq!(
+            errors,
+            ["SP350", "SP351", "SP352", "SP353", "SP354", "SP355"]
+        );
+    }
 }

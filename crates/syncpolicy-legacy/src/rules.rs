@@ -73,7 +73,7 @@ pub(crate) fn parse(
             root,
             format!(
                 "the root element is <{}>, not <synchronizationRule>",
-                root.name()
+                root.shown_name()
             ),
             "put only rule files of Get-ADSyncServerConfiguration in SynchronizationRules/",
         ));
@@ -212,7 +212,8 @@ pub(crate) fn parse(
             Classification::RedoByHand,
             codes::UNKNOWN_RULE_ELEMENT,
             format!(
-                "rule {rule_label:?} has an element <{n}> that the settings file cannot hold; it is not migrated"
+                "rule {rule_label:?} has an element <{}> that the settings file cannot hold; it is not migrated",
+                child.shown_name()
             ),
             location(file, child),
             Some("re-create this part of the rule in the Synchronization Rules Editor after the import".to_owned()),
@@ -285,7 +286,7 @@ fn read_mapping(
                 format!(
                     "mapping {} of rule {rule_label:?} has an element <{}> that the settings file cannot hold; it is not migrated",
                     index + 1,
-                    child.name()
+                    child.shown_name()
                 ),
                 location(file, child),
                 Some("re-create this part of the mapping in the Synchronization Rules Editor after the import".to_owned()),

@@ -73,6 +73,11 @@ impl<'d> Element<'d> {
         &self.node().name
     }
 
+    /// The name as shown in messages (control characters escaped).
+    pub(crate) fn shown_name(&self) -> Cow<'d, str> {
+        shown(self.name())
+    }
+
     /// Text content (direct text and CDATA, concatenated, unescaped), untrimmed.
     pub(crate) fn text(&self) -> &'d str {
         &self.node().text
@@ -309,8 +314,16 @@ impl<'a> Lines<'a> {
 
 /// Characters in UTF-8 bytes (the bytes that do not continue a character).
 fn count_chars(bytes: &[u8]) -> u32 {
-    let n = bytes.iter().filter(|b| (**b as i8) >= -0x40).count();
-    u32::try_from(n).unwrap_or(u32::MAX)
+    // Continuation bytes counted in blocks with a byte-wide sum (which vectorizes).
+    let mut continuation = 0usize;
+    for block in bytes.chunks(255) {
+        let n: u8 = block
+            .iter()
+            .map(|b| u8::from((*b as i8) < -0x40))
+            .fold(0u8, u8::wrapping_add);
+        continuation += usize::from(n);
+    }
+    u32::try_from(bytes.len() - continuation).unwrap_or(u32::MAX)
 }
 
 /// The `&'a str` that a byte slice borrowed from `text` covers, found by its address (the
@@ -325,6 +338,14 @@ fn borrowed<'a>(text: &'a str, part: &[u8]) -> Cow<'a, str> {
         Some(s) => Cow::Borrowed(s),
         None => Cow::Owned(String::from_utf8_lossy(part).into_owned()),
     }
+}
+
+/// XML line-end normalization: CR LF and a lone CR become LF (copies only when there is a CR).
+fn newlines(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'\r', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Counts the children of one open element by name (a short list, a map when it grows), so
@@ -484,9 +505,27 @@ impl<'a> Builder<'a, '_> {
                 }
             };
             let key = borrowed(self.text, a.key.as_ref());
-            let value = match a.unescape_value() {
-                Ok(Cow::Borrowed(v)) => borrowed(self.text, v.as_bytes()),
-                Ok(Cow::Owned(v)) => Cow::Owned(v),
+            let raw: &[u8] = &a.value;
+            let value = if raw.iter().any(|b| matches!(b, b'\r' | b'\n' | b'\t')) {
+                // Attribute-value normalization: line ends, then each white-space
+                // character, become a space (before references are replaced).
+                let normalized: String = newlines(&String::from_utf8_lossy(raw))
+                    .chars()
+                    .map(|c| if matches!(c, '\n' | '\t') { ' ' } else { c })
+                    .collect();
+                quick_xml::escape::unescape(&normalized)
+                    .map(|v| Cow::Owned(v.into_owned()))
+                    .map_err(|e| e.to_string())
+            } else {
+                a.unescape_value()
+                    .map(|v| match v {
+                        Cow::Borrowed(v) => borrowed(self.text, v.as_bytes()),
+                        Cow::Owned(v) => Cow::Owned(v),
+                    })
+                    .map_err(|e| e.to_string())
+            };
+            let value = match value {
+                Ok(v) => v,
                 Err(err) => {
                     let (line, column) = self.lines.at(start);
                     return Err(LegacyError::Xml {
@@ -615,9 +654,19 @@ pub(crate) fn parse<'a>(
             }
             Event::Text(t) => {
                 if !b.stack.is_empty() {
-                    match t.unescape() {
+                    let raw: &[u8] = &t;
+                    let value = if memchr::memchr(b'\r', raw).is_some() {
+                        // Line ends are normalized before references are replaced.
+                        let normalized = newlines(&String::from_utf8_lossy(raw)).into_owned();
+                        quick_xml::escape::unescape(&normalized)
+                            .map(|v| Cow::Owned(v.into_owned()))
+                            .map_err(|e| e.to_string())
+                    } else {
+                        t.unescape().map_err(|e| e.to_string())
+                    };
+                    match value {
                         Ok(s) => b.push_text(s),
-                        Err(err) => return Err(b.error(start, err.to_string())),
+                        Err(err) => return Err(b.error(start, err)),
                     }
                 } else if !t.iter().all(u8::is_ascii_whitespace) {
                     let (line, column) = b.lines.at(start);
@@ -632,7 +681,10 @@ pub(crate) fn parse<'a>(
             }
             Event::CData(t) => {
                 if !b.stack.is_empty() {
-                    let s = borrowed(text, &t.into_inner());
+                    let s = match borrowed(text, &t.into_inner()) {
+                        Cow::Borrowed(s) => newlines(s),
+                        Cow::Owned(s) => Cow::Owned(newlines(&s).into_owned()),
+                    };
                     b.push_text(s);
                 }
             }

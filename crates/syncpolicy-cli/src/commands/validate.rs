@@ -132,12 +132,39 @@ fn explain(code: &str) -> anyhow::Result<ExitCode> {
         ))?;
         return Ok(ExitCode::from(exit::OK));
     }
+    if let Some(text) = explain_migration(code.trim()) {
+        crate::output::print_stdout(&text)?;
+        return Ok(ExitCode::from(exit::OK));
+    }
     let registry = syncpolicy_lint::registry();
     bail!(
-        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP906 (see docs/rules.md)",
+        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP906 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
         registry.first().map_or("SP001", |r| r.code),
         registry.last().map_or("SP001", |r| r.code)
     )
+}
+
+/// A code of the migration report (SP301-SP334) or of an error that stops a migration
+/// (SP350-SP355), explained.
+fn explain_migration(code: &str) -> Option<String> {
+    let same = |c: &str, n: &str| c.eq_ignore_ascii_case(code) || n.eq_ignore_ascii_case(code);
+    if let Some((c, n, class, summary)) = syncpolicy_legacy::report::codes::ALL
+        .iter()
+        .find(|(c, n, _, _)| same(c, n))
+    {
+        return Some(format!(
+            "{c} {n} (migration report: {})\n{summary}\n\nAn item of the report of `syncpolicy migrate` (see docs/migration.md); the message names the file and element, the hint says what to do.\n",
+            class.label()
+        ));
+    }
+    syncpolicy_legacy::error::CODES
+        .iter()
+        .find(|(c, n, _)| same(c, n))
+        .map(|(c, n, summary)| {
+            format!(
+                "{c} {n} (error)\n{summary}\n\nAn error that stops `syncpolicy migrate` (and every command reading a legacy folder): nothing is written. The message names the file, the XML element, line and column; the hint says what to do (see docs/migration.md).\n"
+            )
+        })
 }
 
 /// The read errors of settings files, as (code, name, summary).

@@ -11,6 +11,7 @@ mod faults;
 mod generate;
 mod help;
 mod install;
+mod legacy_folders;
 mod migrate;
 mod report;
 mod show;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod fixtures;
+mod hostile;
 mod roundtrip;
 
 use syncpolicy_legacy::{LegacyFolder, MigratedPolicy};

@@ -3,7 +3,8 @@
 //! configuration survives the settings file unchanged.
 
 use crate::folder_of;
-use syncpolicy_legacy::{migrate, Classification};
+use syncpolicy_legacy::fixture::Shape;
+use syncpolicy_legacy::{migrate, Classification, LegacyFolder};
 use syncpolicy_model::config::{Configuration, MetaverseExtensions};
 use syncpolicy_samples::generate::{generate, GenerateOptions};
 
@@ -23,8 +24,11 @@ fn carriable(mut c: Configuration) -> Configuration {
 }
 
 fn assert_round_trip(name: &str, sample: &Configuration) {
-    let folder = folder_of(sample, 4096);
-    let (migrated, report) = migrate(&folder).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_folder_round_trip(name, sample, &folder_of(sample, 4096));
+}
+
+fn assert_folder_round_trip(name: &str, sample: &Configuration, folder: &LegacyFolder) {
+    let (migrated, report) = migrate(folder).unwrap_or_else(|e| panic!("{name}: {e}"));
     let expected = carriable(sample.clone());
     assert_eq!(
         migrated.onpremises_directories, expected.onpremises_directories,
@@ -75,6 +79,79 @@ fn generated_configuration_round_trips() {
         seed: 5,
     });
     assert_round_trip("generated", &config);
+}
+
+#[test]
+fn a_real_sized_folder_round_trips_through_the_parallel_parse() {
+    // Four connectors with 400 KB one-line schemas: more than the size from which the files
+    // are parsed on several threads; the result is the same as the sequential parse.
+    let config = generate(&GenerateOptions {
+        forests: 4,
+        custom_rules_per_forest: 20,
+        ous_per_domain: 3,
+        seed: 11,
+    });
+    let folder = folder_of(&config, 400_000);
+    assert!(folder.files.iter().map(|(_, b)| b.len()).sum::<usize>() > 1 << 20);
+    assert_folder_round_trip("parallel", &config, &folder);
+}
+
+#[test]
+fn every_shape_round_trips_from_disk() {
+    let sample = syncpolicy_samples::samples::multi_forest_custom();
+    for shape in Shape::variations(8192) {
+        let dir = tempfile::tempdir().unwrap();
+        syncpolicy_files::legacy::write_legacy_folder_shaped(dir.path(), &sample, &shape).unwrap();
+        let folder = syncpolicy_files::legacy::read_legacy_folder(dir.path()).unwrap();
+        let name = format!("{shape:?}");
+        let mut expected = sample.clone();
+        // MigrateSettings.ps1 writes no policy schema version and no database type.
+        expected.policy_metadata.policy_schema_version = None;
+        expected.deployment_metadata.database_type = None;
+        if shape.migrated_policy.is_none() {
+            // Nothing is invented for the missing file: no metadata, connectors in the
+            // order of their file names.
+            expected.policy_metadata = Default::default();
+            expected.deployment_metadata = Default::default();
+            expected.extension.connector_order.clear();
+            let file_order: Vec<String> = folder
+                .xml_files_in("Connectors")
+                .iter()
+                .map(|(f, _)| f.to_ascii_lowercase())
+                .collect();
+            let position = |id: &str| {
+                file_order
+                    .iter()
+                    .position(|f| f.contains(&id.to_ascii_lowercase()))
+                    .unwrap_or(usize::MAX)
+            };
+            expected
+                .onpremises_directories
+                .sort_by_key(|d| position(&d.unique_identifier));
+        }
+        let (migrated, _) = migrate(&folder).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected = carriable(expected);
+        assert_eq!(migrated.policy_metadata, expected.policy_metadata, "{name}");
+        assert_eq!(
+            migrated.deployment_metadata, expected.deployment_metadata,
+            "{name}"
+        );
+        assert_eq!(migrated.extension, expected.extension, "{name}");
+        for (m, e) in migrated
+            .onpremises_directories
+            .iter()
+            .zip(&expected.onpremises_directories)
+        {
+            assert_eq!(m.name, e.name, "{name}");
+            assert_eq!(m.standard_rules, e.standard_rules, "{name}");
+            assert_eq!(m.custom_rules, e.custom_rules, "{name}");
+        }
+        assert_eq!(
+            migrated.onpremises_directories, expected.onpremises_directories,
+            "{name}"
+        );
+        assert_eq!(migrated, expected, "{name}");
+    }
 }
 
 #[test]
