@@ -94,9 +94,39 @@ fn main() {
             md_size / 1e6,
             md_size / size
         );
+        phases(&bytes, f);
         let _ = std::fs::remove_file(&file);
     }
     let _ = std::fs::remove_dir_all(Path::new(&dir));
+}
+
+/// Where the report's time goes, in this process, one run each: reading, validating (which
+/// the command runs on a second thread while it builds the report), building, rendering.
+fn phases(bytes: &[u8], name: &str) {
+    let t = Instant::now();
+    let config = syncpolicy_json::read_settings(bytes, name).expect("read the settings");
+    let read = t.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(bytes);
+    let t = Instant::now();
+    let findings = syncpolicy_lint::check_file(&config, &text, name);
+    let lint = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut doc = syncpolicy_views::document::build_without_findings(&config, name);
+    syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
+    let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let html = syncpolicy_views::document_html::render_html(&doc);
+    let render_html = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let md = syncpolicy_views::document::render_markdown(&doc);
+    let render_md = t.elapsed().as_secs_f64();
+    println!(
+        "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
+        findings.len(),
+        html.len(),
+        md.len()
+    );
+    std::mem::forget((config, doc));
 }
 
 /// Best wall-clock time of running the binary with `args` (output discarded).

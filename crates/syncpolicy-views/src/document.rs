@@ -530,16 +530,17 @@ fn ou_tree<'a>(partition: &str, items: impl Iterator<Item = (&'a str, OuMark)>) 
 /// Text for Markdown prose and table cells: control characters escaped, and the characters
 /// Markdown or embedded HTML would interpret backslash-escaped.
 pub fn md(s: &str) -> String {
+    const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
     let s = escape::text(s);
-    let mut o = String::with_capacity(s.len());
+    if !s.contains(SPECIAL) {
+        return s.into_owned();
+    }
+    let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
-                o.push('\\');
-                o.push(c);
-            }
-            c => o.push(c),
+        if SPECIAL.contains(&c) {
+            o.push('\\');
         }
+        o.push(c);
     }
     o
 }
