@@ -588,7 +588,7 @@ pub fn render_html(r: &Report<'_>) -> String {
     crate::html::page(
         &format!("syncpolicy diff: {} -> {}", r.old, r.new),
         header,
-        body,
+        |out| out.push_str(&body.0),
         JS,
     )
 }

@@ -171,29 +171,44 @@ fn non_empty(s: &str) -> Option<String> {
 
 /// Builds the report of a configuration with the findings of `validate` for it.
 pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Document {
+    let mut doc = build_without_findings(config, label);
+    attach_findings(&mut doc, config, findings);
+    doc
+}
+
+/// Links the findings of `validate` into a report built by [`build_without_findings`]: each
+/// finding to its rule, and standard rules with a modified-standard-rule finding marked.
+pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[Diagnostic]) {
     let anchors = rule_anchors(config);
-    let names: HashMap<String, String> = config
-        .rules()
-        .map(|(at, r)| (rule_anchor(at), r.name().to_owned()))
-        .collect();
-    let mut finding_docs: Vec<FindingDoc> = Vec::new();
-    let mut by_rule: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut modified: HashMap<String, bool> = HashMap::new();
+    let mut places: HashMap<String, (usize, usize)> = HashMap::new();
+    for (g, group) in doc.rule_groups.iter().enumerate() {
+        for (r, rule) in group.rules.iter().enumerate() {
+            places.insert(rule.anchor.clone(), (g, r));
+        }
+    }
+    doc.findings.clear();
+    for rule in doc.rule_groups.iter_mut().flat_map(|g| &mut g.rules) {
+        rule.findings.clear();
+        rule.modified = false;
+    }
     for (i, d) in findings.iter().enumerate() {
-        let rule = d
+        let place = d
             .location
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
-            .and_then(|p| anchors.get(p).map(|a| (p, a)));
-        if let Some((_, anchor)) = rule {
-            by_rule.entry(anchor.clone()).or_default().push(i);
-            if d.code == MODIFIED_STANDARD_RULE {
-                modified.insert(anchor.clone(), true);
+            .and_then(|p| anchors.get(p))
+            .and_then(|a| places.get(a).copied());
+        let mut rule = None;
+        if let Some((g, r)) = place {
+            let doc_rule = &mut doc.rule_groups[g].rules[r];
+            doc_rule.findings.push(i);
+            if d.code == MODIFIED_STANDARD_RULE && doc_rule.standard {
+                doc_rule.modified = true;
             }
+            rule = Some((doc_rule.anchor.clone(), doc_rule.name.clone()));
         }
-        let rule_name = rule.and_then(|(_, a)| names.get(a).map(|n| (a.clone(), n.clone())));
-        finding_docs.push(FindingDoc {
+        doc.findings.push(FindingDoc {
             anchor: format!("finding-{}", i + 1),
             code: d.code.clone(),
             name: d.name.clone(),
@@ -201,24 +216,36 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
             message: d.message.clone(),
             place: d.location.to_string(),
             help: d.help.clone(),
-            rule: rule_name,
+            rule,
         });
     }
+}
 
+/// Builds the report without findings (see [`attach_findings`]), so that the validation can
+/// run at the same time.
+pub fn build_without_findings(config: &Configuration, label: &str) -> Document {
     let mut rule_groups = Vec::new();
     let mut dirs: Vec<DirectoryRef> = (0..config.onpremises_directories.len())
         .map(DirectoryRef::OnPremises)
         .collect();
     dirs.push(DirectoryRef::Azure);
+    let mut grouped: HashMap<(DirectoryRef, &str), Vec<(RuleLocation, &SyncRule)>> = HashMap::new();
+    for (at, r) in config.rules() {
+        let direction = match r.direction_str() {
+            "Inbound" => "Inbound",
+            "Outbound" => "Outbound",
+            _ => continue,
+        };
+        grouped
+            .entry((at.directory, direction))
+            .or_default()
+            .push((at, r));
+    }
     for dir in dirs {
         for direction in ["Inbound", "Outbound"] {
-            let mut rules: Vec<(RuleLocation, &SyncRule)> = config
-                .rules()
-                .filter(|(at, r)| at.directory == dir && r.direction_str() == direction)
-                .collect();
-            if rules.is_empty() {
+            let Some(mut rules) = grouped.remove(&(dir, direction)) else {
                 continue;
-            }
+            };
             rules.sort_by(|a, b| {
                 a.1.precedence
                     .cmp(&b.1.precedence)
@@ -236,18 +263,7 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
                 anchor: group_anchor,
                 directory: config.directory_name(dir),
                 direction: direction.to_owned(),
-                rules: rules
-                    .into_iter()
-                    .map(|(at, r)| {
-                        let anchor = rule_anchor(at);
-                        rule_doc(
-                            at,
-                            r,
-                            modified.contains_key(&anchor),
-                            by_rule.remove(&anchor).unwrap_or_default(),
-                        )
-                    })
-                    .collect(),
+                rules: rules.into_iter().map(|(at, r)| rule_doc(at, r)).collect(),
             });
         }
     }
@@ -263,15 +279,7 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
             direction: "without a known direction".to_owned(),
             rules: undirected
                 .into_iter()
-                .map(|(at, r)| {
-                    let anchor = rule_anchor(at);
-                    rule_doc(
-                        at,
-                        r,
-                        modified.contains_key(&anchor),
-                        by_rule.remove(&anchor).unwrap_or_default(),
-                    )
-                })
+                .map(|(at, r)| rule_doc(at, r))
                 .collect(),
         });
     }
@@ -287,11 +295,11 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
             .collect(),
         rule_groups,
         metaverse: flows::flows(config),
-        findings: finding_docs,
+        findings: Vec::new(),
     }
 }
 
-fn rule_doc(at: RuleLocation, r: &SyncRule, modified: bool, findings: Vec<usize>) -> RuleDoc {
+fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
     RuleDoc {
         anchor: rule_anchor(at),
         location: at,
@@ -299,7 +307,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule, modified: bool, findings: Vec<usize>
         precedence: r.precedence,
         standard: r.is_standard(),
         disabled: r.disabled,
-        modified: modified && r.is_standard(),
+        modified: false,
         link_type: r
             .link_type
             .as_ref()
@@ -378,7 +386,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule, modified: bool, findings: Vec<usize>
                 }
             })
             .collect(),
-        findings,
+        findings: Vec::new(),
     }
 }
 
@@ -522,16 +530,17 @@ fn ou_tree<'a>(partition: &str, items: impl Iterator<Item = (&'a str, OuMark)>) 
 /// Text for Markdown prose and table cells: control characters escaped, and the characters
 /// Markdown or embedded HTML would interpret backslash-escaped.
 pub fn md(s: &str) -> String {
+    const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
     let s = escape::text(s);
-    let mut o = String::with_capacity(s.len());
+    if !s.contains(SPECIAL) {
+        return s.into_owned();
+    }
+    let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
-                o.push('\\');
-                o.push(c);
-            }
-            c => o.push(c),
+        if SPECIAL.contains(&c) {
+            o.push('\\');
         }
+        o.push(c);
     }
     o
 }
@@ -966,20 +975,33 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             o,
             "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
         );
+        let mut long = Vec::new();
         for m in &r.mappings {
             let mut flow = md(&m.flow_type);
             if !m.flags.is_empty() {
                 let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
             }
-            let body = m.body.replace('\n', " ");
-            let _ = writeln!(
-                o,
-                "| {} | {flow} | {} |",
-                md_code(&m.destination),
-                md_code(&body)
-            );
+            let body = if m.body.contains('\n') {
+                long.push(m);
+                "(below)".to_owned()
+            } else {
+                md_code(&m.body)
+            };
+            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(&m.destination));
         }
         o.push('\n');
+        for m in long {
+            let fence = if m.body.contains("```") {
+                "~~~~"
+            } else {
+                "```"
+            };
+            let _ = writeln!(o, "{}:\n\n{fence}", md_code(&m.destination));
+            for line in escape::lines(&m.body) {
+                let _ = writeln!(o, "{line}");
+            }
+            let _ = writeln!(o, "{fence}\n");
+        }
     }
     if !r.findings.is_empty() {
         let links: Vec<String> = r

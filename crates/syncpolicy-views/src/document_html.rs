@@ -269,7 +269,7 @@ pub fn render_html(doc: &Document) -> String {
             " metaverse attributes with flows, " (doc.findings.len()) " findings"
         }
     };
-    let body = html! {
+    let top = html! {
         form.filters #filters {
             label { input type="checkbox" #hide-standard; " hide standard rules" }
             label { input type="checkbox" #only-custom; " only custom or modified rules" }
@@ -299,7 +299,8 @@ pub fn render_html(doc: &Document) -> String {
                 li { a href="#findings" { "Findings" } " (" (doc.findings.len()) ")" }
             }
         }
-        main {
+    };
+    let main_head = html! {
             details.section #policy {
                 summary { h2 { "Policy and deployment" } }
                 (rows(&[
@@ -376,40 +377,8 @@ pub fn render_html(doc: &Document) -> String {
                     }
                 }
             }
-            details.section #rules {
-                summary { h2 { "Synchronization rules (" (total) ")" } }
-                @for g in &doc.rule_groups {
-                    details.group id=(g.anchor) {
-                        summary { h3 { (g.directory) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
-                        div.body {
-                            table {
-                                thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
-                                tbody {
-                                    @for r in &g.rules {
-                                        tr id=(format!("row-{}", r.anchor)) {
-                                            td.num { (r.precedence) }
-                                            td { a href=(format!("#{}", r.anchor)) { (r.name) } }
-                                            td { (badges(r)) }
-                                            td { (r.link_type) }
-                                            td { (r.source_type) " → " (r.target_type) }
-                                        }
-                                    }
-                                }
-                            }
-                            @for r in &g.rules { (rule(r, doc)) }
-                        }
-                    }
-                }
-            }
-            details.section #metaverse {
-                summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
-                p {
-                    "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
-                    "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
-                    "Every inbound flow reaches every outbound flow of the same attribute."
-                }
-                @for a in &doc.metaverse { (attribute(a)) }
-            }
+    };
+    let findings = html! {
             details.section #findings {
                 summary { h2 { "Findings (" (doc.findings.len()) ")" } }
                 @if doc.findings.is_empty() { p.absent { "validate finds nothing." } }
@@ -426,12 +395,94 @@ pub fn render_html(doc: &Document) -> String {
                     }
                 }
             }
-        }
     };
     crate::html::page(
         &format!("syncpolicy report: {}", doc.source),
         header,
-        body,
+        |out| {
+            // The large sections are written piece by piece into the one page buffer.
+            out.push_str(&top.0);
+            out.push_str("<main>");
+            out.push_str(&main_head.0);
+            open(
+                out,
+                html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
+                CLOSE_DETAILS,
+            );
+            for g in &doc.rule_groups {
+                open(out, rule_group_head(g), CLOSE_GROUP);
+                for r in &g.rules {
+                    out.push_str(&rule(r, doc).0);
+                }
+                out.push_str(CLOSE_GROUP);
+            }
+            out.push_str(CLOSE_DETAILS);
+            open(
+                out,
+                html! {
+                    details.section #metaverse {
+                        summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
+                        p {
+                            "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
+                            "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
+                            "Every inbound flow reaches every outbound flow of the same attribute."
+                        }
+                    }
+                },
+                CLOSE_DETAILS,
+            );
+            for a in &doc.metaverse {
+                out.push_str(&attribute(a).0);
+            }
+            out.push_str(CLOSE_DETAILS);
+            out.push_str(&findings.0);
+            out.push_str("</main>");
+        },
         SCRIPT,
     )
+}
+
+/// Ends a section `details` opened with [`open`].
+const CLOSE_DETAILS: &str = "</details>";
+/// Ends a rule group opened with [`open`]: its body and the group.
+const CLOSE_GROUP: &str = "</div></details>";
+
+/// Appends an element whose last children come later: the markup without its closing tags
+/// `close`, which the caller writes after those children (the templates stay balanced and
+/// escaped; only the split is by hand, so that a large page is written into one buffer).
+fn open(out: &mut String, m: Markup, close: &str) {
+    let s = m.0;
+    match s.strip_suffix(close) {
+        Some(head) => out.push_str(head),
+        None => {
+            // A template always ends with its own closing tags; keep the page balanced anyway.
+            out.push_str(&s);
+            out.push_str("<div>");
+        }
+    }
+}
+
+/// The head of a rule group: its summary and table of rules (the rules follow).
+fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
+    html! {
+        details.group id=(g.anchor) {
+            summary { h3 { (g.directory) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
+            div.body {
+                table {
+                    thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
+                    tbody {
+                        @for r in &g.rules {
+                            tr id=(format!("row-{}", r.anchor)) {
+                                td.num { (r.precedence) }
+                                td { a href=(format!("#{}", r.anchor)) { (r.name) } }
+                                td { (badges(r)) }
+                                td { (r.link_type) }
+                                td { (r.source_type) " → " (r.target_type) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

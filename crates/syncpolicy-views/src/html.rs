@@ -2,7 +2,7 @@
 //! main part) built with `maud` templates (checked at compile time, every value escaped by
 //! construction), and the small script that reports script errors into the page itself.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, PreEscaped};
 
 /// The one stylesheet of every page (report and diff).
 pub const STYLESHEET: &str = r#"
@@ -84,29 +84,60 @@ window.addEventListener('error', function (e) {
 "#;
 
 /// A whole page: the stylesheet, the error hook, `header` (which gets the script-error box),
-/// `body` and the page's own `script` at the end.
-pub fn page(title: &str, header: Markup, body: Markup, script: &str) -> String {
-    let markup = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                script { (PreEscaped(ERROR_HOOK)) }
-                style { (PreEscaped(STYLESHEET)) }
-            }
-            body data-ready="0" {
-                header {
-                    (header)
-                    pre #js-errors hidden {}
-                }
-                (body)
-                script { (PreEscaped(script)) }
-            }
+/// what `body` writes, and the page's own `script` at the end. Every part is a template; the
+/// frame's fixed tags are written around them so that a large body goes into one buffer.
+pub fn page(title: &str, header: Markup, body: impl FnOnce(&mut String), script: &str) -> String {
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str("<!DOCTYPE html><html lang=\"en\"><head>");
+    let head = html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { (title) }
+        script { (PreEscaped(ERROR_HOOK)) }
+        style { (PreEscaped(STYLESHEET)) }
+    };
+    out.push_str(&head.0);
+    out.push_str("</head><body data-ready=\"0\">");
+    let header = html! {
+        header {
+            (header)
+            pre #js-errors hidden {}
         }
     };
-    let mut s = markup.into_string();
-    s.push('\n');
-    s
+    out.push_str(&header.0);
+    body(&mut out);
+    out.push_str(&html! { script { (PreEscaped(script)) } }.0);
+    out.push_str("</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_frame_is_what_one_template_would_write() {
+        let page = super::page(
+            "a <b>",
+            maud::html! { h1 { "x" } },
+            |o| o.push_str("<main></main>"),
+            "1;",
+        );
+        let whole = maud::html! {
+            (maud::DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { "a <b>" }
+                    script { (maud::PreEscaped(super::ERROR_HOOK)) }
+                    style { (maud::PreEscaped(super::STYLESHEET)) }
+                }
+                body data-ready="0" {
+                    header { h1 { "x" } pre #js-errors hidden {} }
+                    main {}
+                    script { "1;" }
+                }
+            }
+        };
+        assert_eq!(page, whole.into_string() + "\n");
+    }
 }

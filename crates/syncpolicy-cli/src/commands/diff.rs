@@ -118,11 +118,7 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }),
     };
     if let Some(folder) = folder {
-        let doc = syncpolicy_views::document::build(
-            &new.config,
-            &new.label,
-            &crate::commands::show::findings(&new),
-        );
+        let doc = crate::commands::show::document(&new)?;
         for (name, page) in [
             (
                 REPORT_PAGE,

@@ -12,6 +12,7 @@ use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_views::document::{self, Document};
 use syncpolicy_views::summary::{render_text, summarize, Summary};
 
 /// Output format of `syncpolicy show`.
@@ -60,16 +61,18 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
         }
         ShowFormat::Markdown | ShowFormat::Html => {
-            let doc = syncpolicy_views::document::build(
-                &loaded.config,
-                &loaded.label,
-                &findings(&loaded),
-            );
-            if args.format == ShowFormat::Html {
+            let doc = document(&loaded)?;
+            let out = if args.format == ShowFormat::Html {
                 syncpolicy_views::document_html::render_html(&doc)
             } else {
-                syncpolicy_views::document::render_markdown(&doc) + "\n"
-            }
+                let mut md = syncpolicy_views::document::render_markdown(&doc);
+                md.push('\n');
+                md
+            };
+            // The command ends right after writing: freeing the report's many small strings
+            // one by one costs more than the process's exit reclaiming them at once.
+            std::mem::forget(doc);
+            out
         }
     };
     match &args.output {
@@ -85,6 +88,19 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         None => crate::output::print_stdout(&out)?,
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The documentation report of a loaded source; `validate` runs on a second thread meanwhile.
+pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document> {
+    std::thread::scope(|s| {
+        let lint = s.spawn(|| findings(loaded));
+        let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
+        let found = lint
+            .join()
+            .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
+        document::attach_findings(&mut doc, &loaded.config, &found);
+        Ok(doc)
+    })
 }
 
 /// The findings of `validate` for a loaded source (with positions when it is a file).

@@ -1,0 +1,148 @@
+//! Benchmark (issue 16): the documentation report (`show --format html` and `--format
+//! markdown`, each written with -o) of a generated 16-forest configuration of about 500 rules
+//! and of a generated 50 MB configuration, against `syncpolicy show` (text) of the same file,
+//! each the built binary run end to end, best of 3. Prints the time ratios (target: at most 2)
+//! and the HTML file's size against the settings file's (target: at most 3). Run:
+//! `scripts/bench-report`.
+
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the benchmark writes its input files and runs the binary"
+)]
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+use syncpolicy_samples::generate::{generate, GenerateOptions};
+
+const RUNS: usize = 3;
+const BIN: &str = env!("CARGO_BIN_EXE_syncpolicy");
+
+fn main() {
+    let dir = std::env::temp_dir().join("syncpolicy-bench-report");
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    let cases = [
+        (
+            "16 forests",
+            GenerateOptions {
+                forests: 16,
+                custom_rules_per_forest: 1,
+                ous_per_domain: 10,
+                seed: 16,
+            },
+        ),
+        (
+            "50 MB",
+            GenerateOptions {
+                forests: 100,
+                custom_rules_per_forest: 300,
+                ous_per_domain: 40,
+                seed: 50,
+            },
+        ),
+    ];
+    for (name, opts) in cases {
+        let config = generate(&opts);
+        let rules = config.rule_count();
+        let bytes = syncpolicy_json::write_settings(&config);
+        drop(config);
+        let file = dir.join(format!("{}.json", name.replace(' ', "-")));
+        std::fs::write(&file, &bytes).expect("write the settings file");
+        let size = bytes.len() as f64;
+        println!(
+            "{name}: {} forests, {rules} rules, settings file {:.1} MB",
+            opts.forests,
+            size / 1e6
+        );
+        let html = dir.join("report.html");
+        let md = dir.join("report.md");
+        let f = file.to_str().expect("utf-8 path");
+        let text = best_of(&["show", f]);
+        let t_html = best_of(&[
+            "show",
+            f,
+            "--format",
+            "html",
+            "-o",
+            html.to_str().expect("utf-8"),
+        ]);
+        let t_md = best_of(&[
+            "show",
+            f,
+            "--format",
+            "markdown",
+            "-o",
+            md.to_str().expect("utf-8"),
+        ]);
+        let html_size = std::fs::metadata(&html).map(|m| m.len()).unwrap_or(0) as f64;
+        let md_size = std::fs::metadata(&md).map(|m| m.len()).unwrap_or(0) as f64;
+        println!("  show (text):         {text:.3} s");
+        println!(
+            "  report (html):       {t_html:.3} s  ratio {:.2} (target <= 2)",
+            t_html / text
+        );
+        println!(
+            "  report (markdown):   {t_md:.3} s  ratio {:.2} (target <= 2)",
+            t_md / text
+        );
+        println!(
+            "  html file:           {:.1} MB  {:.2}x the settings file (target <= 3)",
+            html_size / 1e6,
+            html_size / size
+        );
+        println!(
+            "  markdown file:       {:.1} MB  {:.2}x the settings file",
+            md_size / 1e6,
+            md_size / size
+        );
+        phases(&bytes, f);
+        let _ = std::fs::remove_file(&file);
+    }
+    let _ = std::fs::remove_dir_all(Path::new(&dir));
+}
+
+/// Where the report's time goes, in this process, one run each: reading, validating (which
+/// the command runs on a second thread while it builds the report), building, rendering.
+fn phases(bytes: &[u8], name: &str) {
+    let t = Instant::now();
+    let config = syncpolicy_json::read_settings(bytes, name).expect("read the settings");
+    let read = t.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(bytes);
+    let t = Instant::now();
+    let findings = syncpolicy_lint::check_file(&config, &text, name);
+    let lint = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut doc = syncpolicy_views::document::build_without_findings(&config, name);
+    syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
+    let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let html = syncpolicy_views::document_html::render_html(&doc);
+    let render_html = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let md = syncpolicy_views::document::render_markdown(&doc);
+    let render_md = t.elapsed().as_secs_f64();
+    println!(
+        "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
+        findings.len(),
+        html.len(),
+        md.len()
+    );
+    std::mem::forget((config, doc));
+}
+
+/// Best wall-clock time of running the binary with `args` (output discarded).
+fn best_of(args: &[&str]) -> f64 {
+    let mut best = f64::INFINITY;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let status = Command::new(BIN)
+            .args(args)
+            .arg("--quiet")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .status()
+            .expect("run syncpolicy");
+        assert!(status.success(), "syncpolicy {args:?} failed");
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
+}
