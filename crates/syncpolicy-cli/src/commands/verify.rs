@@ -160,7 +160,7 @@ fn missing_legacy_rules(
         })
         .map(|u| {
             format!(
-                "{} rule {:?} (from {}, connector {}) is not in the deployment: it must be redone by hand",
+                "{} rule {:?} (from {:?}, connector {:?}) is not in the deployment: it must be redone by hand",
                 u.rule.direction_str(),
                 u.rule.name(),
                 u.file,
