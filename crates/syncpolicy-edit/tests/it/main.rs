@@ -751,3 +751,24 @@ fn an_added_forest_gets_the_standard_rules_numbered_as_the_wizard_does() {
         .filter(|(at, _)| at.set == RuleSet::Custom)
         .all(|(_, r)| r.precedence < 100));
 }
+
+#[test]
+fn a_rule_names_object_types_as_the_schema_allows() {
+    let mut c = multi();
+    let mut bad = new_rule("In from AD - User Odd");
+    bad.source_object_type = Some("us er!".to_owned());
+    let msg = refused(rules::add_custom_rule(
+        &mut c,
+        DirectoryRef::OnPremises(0),
+        bad,
+        false,
+        None,
+    ));
+    assert!(
+        msg.contains("\"us er!\" is not a valid source object type"),
+        "{msg}"
+    );
+    let mut any = new_rule("In from AD - Any");
+    any.target_object_type = Some("*".to_owned());
+    rules::add_custom_rule(&mut c, DirectoryRef::OnPremises(0), any, false, None).unwrap();
+}
