@@ -273,10 +273,21 @@ pub(crate) fn run(args: &DirectoryArgs, ctx: &Context) -> anyhow::Result<ExitCod
                 };
                 store_credential(ctx, stored.clone())?;
                 if account.is_none() {
-                    crate::output::print_stdout(&format!(
-                        "credentials of directory {} set\n",
-                        stored.name
-                    ))?;
+                    let out = match change.format {
+                        OutputFormat::Json => {
+                            serde_json::to_string_pretty(&serde_json::json!({
+                                "schema": "syncpolicy-credentials/1",
+                                "directory": stored.name,
+                                "uniqueIdentifier": stored.directory,
+                                "account": stored.account,
+                                "credential": if stored.precreated { "pre-created account" } else { "set" },
+                            }))? + "\n"
+                        }
+                        OutputFormat::Text => {
+                            format!("credentials of directory {} set\n", stored.name)
+                        }
+                    };
+                    crate::output::print_stdout(&out)?;
                 }
                 stored_note(ctx, &stored);
             }

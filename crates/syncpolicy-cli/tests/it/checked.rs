@@ -289,6 +289,8 @@ fn install_migrate_stops_on_items_to_redo_by_hand_unless_accepted() {
         stdout(&o)
     );
     home.ok(&["verify", "@latest"]);
+    let exports = home.path().join("exports");
+    home.ok(&["verify", exports.to_str().expect("utf-8 path")]);
     home.refused(
         &["directory", "add", "tailspin.com", "--account", "T\\s"],
         "until `syncpolicy verify` passes against it",
