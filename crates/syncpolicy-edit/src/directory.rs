@@ -4,11 +4,13 @@
 
 use crate::error::{EditError, EditResult};
 use crate::select;
+use std::fmt::Write as _;
 use syncpolicy_model::config::{Configuration, DirectoryRef, OnPremisesDirectory, Partition};
 use syncpolicy_model::extension::{
     ConnectorExtension, RunProfile, RunStep, Scheduler, RUN_STEP_TYPES,
 };
 use syncpolicy_model::identity::{check_dn, dn_is_under, normalize_dn};
+use syncpolicy_model::rule::SyncRule;
 
 /// Turns `contoso.com` into `DC=contoso,DC=com`.
 pub fn fqdn_to_dn(fqdn: &str) -> String {
@@ -46,7 +48,10 @@ fn valid_fqdn(fqdn: &str) -> Result<(), EditError> {
 }
 
 /// Adds an on-premises forest with its root domain as the one selected partition, the
-/// standard object types and run profiles. `id` is the new connector's identifier.
+/// standard object types and run profiles, and `standard_rules` (the out-of-box rules of a
+/// forest, in catalogue order), numbered as the wizard numbers an additional forest's rules
+/// (see [`crate::precedence::number_standard_rules_for_new_forest`]; other standard rules may
+/// be renumbered). `id` is the new connector's identifier.
 pub fn add_directory(
     config: &mut Configuration,
     forest: &str,
@@ -54,6 +59,7 @@ pub fn add_directory(
     account: &str,
     id: String,
     connector: ConnectorExtension,
+    standard_rules: Vec<SyncRule>,
 ) -> EditResult {
     valid_fqdn(forest)?;
     let name = name.unwrap_or(forest).trim().to_owned();
@@ -88,13 +94,52 @@ pub fn add_directory(
             ..Partition::default()
         }],
         partitions_present: true,
+        standard_rules,
         connector,
         ..OnPremisesDirectory::default()
     });
     config.extension.connector_order.push(id);
-    Ok(format!(
-        "added directory {name} (forest {forest}, account {account})"
-    ))
+    let added = config.onpremises_directories.len() - 1;
+    let renumbered = crate::precedence::number_standard_rules_for_new_forest(config, added);
+    let rules = config.onpremises_directories[added].standard_rules.len();
+    let mut summary = format!("added directory {name} (forest {forest}, account {account})");
+    if rules > 0 {
+        let _ = write!(
+            summary,
+            " with {rules} standard rule{}",
+            if rules == 1 { "" } else { "s" }
+        );
+    }
+    if renumbered > 0 {
+        let _ = write!(
+            summary,
+            "; renumbered {renumbered} standard rule{} of the other directories, as the wizard does",
+            if renumbered == 1 { "" } else { "s" }
+        );
+    }
+    Ok(summary)
+}
+
+/// Sets the account an on-premises directory's connector signs in with (its password is kept
+/// apart, never in the configuration).
+pub fn set_account(config: &mut Configuration, dir: &str, account: &str) -> EditResult {
+    let account = account.trim();
+    if account.is_empty() {
+        return Err(EditError::invalid(
+            "the directory needs an account to connect with",
+            "give --account DOMAIN\\name",
+        ));
+    }
+    let i = select::onprem_directory(config, dir)?;
+    let d = &mut config.onpremises_directories[i];
+    if d.account.as_deref() == Some(account) {
+        return Err(EditError::refused(
+            format!("the account of {} is already {account}", d.name),
+            "nothing to change",
+        ));
+    }
+    d.account = Some(account.to_owned());
+    Ok(format!("account of directory {} set to {account}", d.name))
 }
 
 /// Removes an on-premises directory and its rules.

@@ -197,3 +197,75 @@ pub fn place(
 fn in_band(p: i32) -> bool {
     (CUSTOM_BAND.0..=CUSTOM_BAND.1).contains(&p)
 }
+
+/// Numbers the standard rules as the wizard does when a forest is added (declarative
+/// provisioning §3.7): rules are numbered in groups (one group per out-of-box rule, in the
+/// order of the existing numbering), each group holds that rule of every connector in the
+/// order the connectors were added, and the new forest's rule goes last in its group. The
+/// new forest's rules (standard rules of on-premises directory `added`, in catalogue order)
+/// that start a group of their own come right after the group of the rule before them.
+/// Numbering starts at the lowest existing standard precedence (100 when there is none) and
+/// skips numbers custom rules hold. Returns how many existing standard rules got a new number.
+pub fn number_standard_rules_for_new_forest(config: &mut Configuration, added: usize) -> usize {
+    use syncpolicy_model::config::DirectoryRef;
+    type Key = (String, String);
+    let key = |r: &SyncRule| -> Key {
+        (
+            r.name().trim().to_lowercase(),
+            r.direction_str().to_ascii_lowercase(),
+        )
+    };
+    let new_dir = DirectoryRef::OnPremises(added);
+    let mut existing: Vec<(RuleLocation, Key, i32)> = Vec::new();
+    let mut fresh: Vec<(RuleLocation, Key)> = Vec::new();
+    let mut custom_held = std::collections::HashSet::new();
+    for (at, r) in config.rules() {
+        if !values::counts_as_standard(at, r) {
+            custom_held.insert(r.precedence);
+        } else if at.directory == new_dir {
+            fresh.push((at, key(r)));
+        } else {
+            existing.push((at, key(r), r.precedence));
+        }
+    }
+    existing.sort_by_key(|(at, _, p)| (*p, *at));
+    let mut groups: Vec<(Key, Vec<RuleLocation>)> = Vec::new();
+    for (at, k, _) in &existing {
+        match groups.iter_mut().find(|(g, _)| g == k) {
+            Some((_, members)) => members.push(*at),
+            None => groups.push((k.clone(), vec![*at])),
+        }
+    }
+    let mut last: Option<usize> = None;
+    for (at, k) in fresh {
+        let i = match groups.iter().position(|(g, _)| *g == k) {
+            Some(i) => {
+                groups[i].1.push(at);
+                i
+            }
+            None => {
+                let i = last.map_or(groups.len(), |l| l + 1);
+                groups.insert(i, (k, vec![at]));
+                i
+            }
+        };
+        last = Some(i);
+    }
+    let mut next = existing.iter().map(|(_, _, p)| *p).min().unwrap_or(100);
+    let mut renumbered = 0;
+    for (_, members) in &groups {
+        for at in members {
+            while custom_held.contains(&next) {
+                next += 1;
+            }
+            if let Some(r) = crate::rules::rule_mut(config, *at) {
+                if r.precedence != next && at.directory != new_dir {
+                    renumbered += 1;
+                }
+                r.precedence = next;
+            }
+            next += 1;
+        }
+    }
+    renumbered
+}

@@ -90,6 +90,19 @@ pub fn add_custom_rule(
             "give --direction, --source and --target (or direction, source, target in the rule file)",
         ));
     }
+    for (what, t) in [
+        ("source object type", rule.source_object_type.as_deref()),
+        ("target object type", rule.target_object_type.as_deref()),
+    ] {
+        if let Some(t) = t {
+            syncpolicy_model::values::check_object_type(t).map_err(|why| {
+                EditError::invalid(
+                    format!("{t:?} is not a valid {what}: {why}"),
+                    "give the object class's schema name, e.g. user, group, contact or person",
+                )
+            })?;
+        }
+    }
     let key_name = rule.name().trim().to_lowercase();
     let dir_name = config.directory_name(dir);
     if let Some((s, c)) = config.rule_lists(dir) {

@@ -42,6 +42,16 @@ pub fn check_attribute_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks an object type a rule names (source or target): a schema name as
+/// [`check_attribute_name`] allows, or `*` (any type, as "In from AD - ForeignSecurityPrincipal
+/// Join User" targets).
+pub fn check_object_type(name: &str) -> Result<(), String> {
+    if name == "*" {
+        return Ok(());
+    }
+    check_attribute_name(name)
+}
+
 fn describe_char(c: char) -> String {
     if c == ' ' {
         "a space".to_owned()

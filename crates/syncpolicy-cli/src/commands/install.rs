@@ -257,6 +257,34 @@ fn set_echo(on: bool) -> bool {
     }
 }
 
+/// Directory passwords from the non-interactive sources (`--credential-file FILE`, then the
+/// SYNCPOLICY_CREDENTIALS environment variable) as `(DIRECTORY, PASSWORD)`; `install` and
+/// `directory add`/`credentials` read the same ones.
+pub(crate) fn credential_sources(
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut passwords: Vec<(String, String)> = Vec::new();
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the credential file {}", file.display()))?;
+        passwords.extend(parse_pairs(&text, &file.display().to_string())?);
+    }
+    if let Ok(text) = std::env::var(CREDENTIALS_ENV) {
+        passwords.extend(parse_pairs(&text, CREDENTIALS_ENV)?);
+    }
+    Ok(passwords)
+}
+
+/// Asks for a password on the terminal, without echo (as `install` does).
+pub(crate) fn ask_password(question: &str, what: &str) -> anyhow::Result<String> {
+    let mut ask = Asker {
+        interactive: true,
+        missing: Vec::new(),
+    };
+    ask.secret(None, question, what)?
+        .ok_or_else(|| anyhow::anyhow!("no password given for {what}"))
+}
+
 /// Parses `DIRECTORY=VALUE` lines.
 fn parse_pairs(text: &str, origin: &str) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
@@ -647,15 +675,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 })
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut passwords: Vec<(String, String)> = Vec::new();
-    if let Some(file) = &args.credential_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read the credential file {}", file.display()))?;
-        passwords.extend(parse_pairs(&text, &file.display().to_string())?);
-    }
-    if let Ok(text) = std::env::var(CREDENTIALS_ENV) {
-        passwords.extend(parse_pairs(&text, CREDENTIALS_ENV)?);
-    }
+    let passwords = credential_sources(args.credential_file.as_deref())?;
     // Flags must name directories of the file (directories cannot be added or removed at
     // import); a credential file or variable may hold more forests than this file has.
     let given: Vec<&str> = account_flags

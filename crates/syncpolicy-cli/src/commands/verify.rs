@@ -108,9 +108,25 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         }
     };
     crate::output::print_stdout(&out)?;
-    // The deployment against one of its own snapshots says nothing about the import.
-    if report.passed && !matches!(kind, source::SourceKind::Reference(_)) {
-        let marker = crate::deployment::home_dir(ctx)?.join(crate::change::IMPORT_SESSION_FILE);
+    // The deployment against one of its own snapshots (a reference, or a file or folder of
+    // its exports) says nothing about the import.
+    let home = crate::deployment::home_dir(ctx)?;
+    let own_exports = home.join(syncpolicy_store::home::EXPORTS_DIR);
+    let inside_exports = |p: &std::path::Path| {
+        p.canonicalize()
+            .ok()
+            .zip(own_exports.canonicalize().ok())
+            .is_some_and(|(p, e)| p.starts_with(e))
+    };
+    let own_snapshot = match &kind {
+        source::SourceKind::Reference(_) => true,
+        source::SourceKind::SettingsFile(p) | source::SourceKind::SnapshotFolder(p) => {
+            inside_exports(p)
+        }
+        source::SourceKind::LegacyFolder(_) => false,
+    };
+    if report.passed && !own_snapshot {
+        let marker = home.join(crate::change::IMPORT_SESSION_FILE);
         if marker.exists() {
             // A home the user cannot write (a reader checking the deployment) keeps it.
             match std::fs::remove_file(&marker) {
@@ -148,7 +164,7 @@ fn missing_legacy_rules(
         })
         .map(|u| {
             format!(
-                "{} rule {:?} (from {}, connector {}) is not in the deployment: it must be redone by hand",
+                "{} rule {:?} (from {:?}, connector {:?}) is not in the deployment: it must be redone by hand",
                 u.rule.direction_str(),
                 u.rule.name(),
                 u.file,

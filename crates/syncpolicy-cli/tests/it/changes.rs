@@ -137,8 +137,8 @@ struct Step {
 }
 
 /// Paths a step may show besides its own: adding or removing a directory also changes the
-/// connector run order.
-const ALSO_ALLOWED: &[&str] = &["connector run order"];
+/// connector run order, and adding one renumbers the standard rules as the wizard does.
+const ALSO_ALLOWED: &[&str] = &["connector run order", "standard rules ("];
 
 const STEPS: &[Step] = &[
     Step {

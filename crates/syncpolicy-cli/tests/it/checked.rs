@@ -289,6 +289,8 @@ fn install_migrate_stops_on_items_to_redo_by_hand_unless_accepted() {
         stdout(&o)
     );
     home.ok(&["verify", "@latest"]);
+    let exports = home.path().join("exports");
+    home.ok(&["verify", exports.to_str().expect("utf-8 path")]);
     home.refused(
         &["directory", "add", "tailspin.com", "--account", "T\\s"],
         "until `syncpolicy verify` passes against it",
@@ -371,4 +373,154 @@ fn install_help_explains_the_import_session() {
         "{help}"
     );
     assert!(help.contains("--accept-manual-items"), "{help}");
+}
+
+/// Closes the import session of a deployment imported from a sample.
+fn verified(name: &str) -> Home {
+    let home = imported(name);
+    let file = sample(name);
+    home.ok(&["verify", file.to_str().expect("utf-8 path")]);
+    home
+}
+
+#[test]
+fn directory_add_gives_the_new_forest_its_standard_rules_and_stores_its_password() {
+    let home = verified("multi-forest-custom");
+    // Without a password source and without a terminal, nothing is added.
+    home.refused(
+        &[
+            "directory",
+            "add",
+            "tailspin.com",
+            "--account",
+            "TAILSPIN\\svc",
+        ],
+        "no password for the account TAILSPIN\\svc of directory tailspin.com",
+    );
+    let creds = write(&home, "creds.txt", "# forests\ntailspin.com=Tail-Pa55\n");
+    let out = home.ok(&[
+        "directory",
+        "add",
+        "tailspin.com",
+        "--account",
+        "TAILSPIN\\svc",
+        "--credential-file",
+        &creds,
+    ]);
+    assert!(
+        out.contains(
+            "added directory tailspin.com (forest tailspin.com, account TAILSPIN\\svc) with "
+        ) && out.contains(" standard rules; renumbered "),
+        "{out}"
+    );
+    let rules: serde_json::Value =
+        serde_json::from_str(&home.ok(&["rule", "list", "--format", "json"])).expect("JSON");
+    let rules = rules.as_array().expect("a list");
+    let of = |dir: &str| -> Vec<&serde_json::Value> {
+        rules.iter().filter(|r| r["directory"] == dir).collect()
+    };
+    let tailspin = of("tailspin.com");
+    let contoso_standard = of("contoso.com")
+        .into_iter()
+        .filter(|r| r["kind"] == "standard")
+        .count();
+    assert_eq!(
+        tailspin.len(),
+        contoso_standard,
+        "the same standard rules as the other forests"
+    );
+    assert!(tailspin.iter().all(|r| r["kind"] == "standard"));
+    let join = |dir: &str| {
+        of(dir)
+            .into_iter()
+            .find(|r| r["name"] == "In from AD - User Join")
+            .map(|r| r["precedence"].as_i64().unwrap_or(-1))
+    };
+    // The wizard's numbering: each group in the order the forests were added.
+    assert_eq!(
+        (
+            join("contoso.com"),
+            join("fabrikam.com"),
+            join("tailspin.com")
+        ),
+        (Some(100), Some(101), Some(102))
+    );
+    // The result validates without a precedence finding.
+    let o = home.run(&["validate", "@latest"]);
+    assert!(!stdout(&o).contains("precedence"), "{}", stdout(&o));
+    // The password is in the secrets file only.
+    let secrets = std::fs::read_to_string(home.path().join("secrets.json")).expect("secrets");
+    assert!(secrets.contains("Tail-Pa55"));
+    for entry in std::fs::read_dir(home.path().join("exports")).expect("exports") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("export");
+        assert!(!text.contains("Tail-Pa55"));
+    }
+    assert!(!home
+        .ok(&["history", "--format", "json"])
+        .contains("Tail-Pa55"));
+    let show: serde_json::Value =
+        serde_json::from_str(&home.ok(&["show", "--format", "json"])).expect("JSON");
+    let tail = show["directories"]
+        .as_array()
+        .expect("directories")
+        .iter()
+        .find(|d| d["name"] == "tailspin.com")
+        .expect("tailspin.com is shown")
+        .clone();
+    assert_eq!(tail["credential"], "set", "{tail}");
+
+    // Rotating: a new password from the sources, then a pre-created account.
+    let rotated = write(&home, "rotated.txt", "tailspin.com=Rotated-Pa55\n");
+    let out = home.ok(&[
+        "directory",
+        "credentials",
+        "tailspin.com",
+        "--credential-file",
+        &rotated,
+    ]);
+    assert!(
+        out.contains("credentials of directory tailspin.com set"),
+        "{out}"
+    );
+    let secrets = std::fs::read_to_string(home.path().join("secrets.json")).expect("secrets");
+    assert!(secrets.contains("Rotated-Pa55") && !secrets.contains("Tail-Pa55"));
+    let before = home.history_len();
+    home.ok(&[
+        "directory",
+        "credentials",
+        "tailspin.com",
+        "--account",
+        "TAILSPIN\\gmsa",
+        "--precreated",
+    ]);
+    assert_eq!(
+        home.history_len(),
+        before + 1,
+        "the account change is recorded"
+    );
+    let secrets = std::fs::read_to_string(home.path().join("secrets.json")).expect("secrets");
+    assert!(!secrets.contains("Rotated-Pa55"));
+    assert!(secrets.contains("TAILSPIN\\\\gmsa"), "{secrets}");
+}
+
+#[test]
+fn directory_add_asks_the_password_on_a_terminal() {
+    let home = verified("multi-forest-custom");
+    let mut cmd = home.terminal_command(&[
+        "directory",
+        "add",
+        "tailspin.com",
+        "--account",
+        "TAILSPIN\\svc",
+    ]);
+    cmd.env_remove("SYNCPOLICY_CREDENTIALS");
+    let mut p =
+        rexpect::session::spawn_command(cmd, Some(60_000)).expect("the binary starts on a pty");
+    p.exp_string("Directory tailspin.com: password for TAILSPIN\\svc: ")
+        .unwrap();
+    p.send_line("Typed-Tail-Pa55").unwrap();
+    p.exp_string("added directory tailspin.com").unwrap();
+    p.exp_eof().unwrap();
+    let secrets = std::fs::read_to_string(home.path().join("secrets.json")).expect("secrets");
+    assert!(secrets.contains("Typed-Tail-Pa55"));
 }

@@ -54,6 +54,7 @@ fn add_and_remove_a_directory() {
         "TAILSPIN\\svc",
         "aaaaaaaa-0000-4000-8000-000000000001".into(),
         Default::default(),
+        Vec::new(),
     )
     .unwrap();
     assert_eq!(
@@ -72,7 +73,8 @@ fn add_and_remove_a_directory() {
         None,
         "x\\y",
         "id".into(),
-        Default::default()
+        Default::default(),
+        Vec::new()
     ))
     .contains("exists already"));
     assert!(refused(directory::add_directory(
@@ -81,7 +83,8 @@ fn add_and_remove_a_directory() {
         None,
         "x\\y",
         "id".into(),
-        Default::default()
+        Default::default(),
+        Vec::new()
     ))
     .contains("not a fully qualified domain name"));
     let s = directory::remove_directory(&mut c, "fabrikam.com").unwrap();
@@ -662,4 +665,110 @@ fn a_custom_rule_may_not_take_a_standard_rules_precedence_in_its_direction() {
         None
     ))
     .contains("precedence 102 is taken by inbound standard rule"));
+}
+
+/// The out-of-box rules of a forest from the catalogue, in catalogue order.
+fn forest_rules() -> Vec<SyncRule> {
+    use syncpolicy_samples::catalogue::{build_standard_rule, RuleHome, STANDARD_RULES};
+    STANDARD_RULES
+        .iter()
+        .filter(|h| h.home == RuleHome::ActiveDirectory)
+        .enumerate()
+        .map(|(i, h)| {
+            build_standard_rule(h, h.precedence, format!("bbbbbbbb-0000-4000-8000-{i:012}"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_added_forest_gets_the_standard_rules_numbered_as_the_wizard_does() {
+    let mut c = multi();
+    let order_before: Vec<(String, String)> = {
+        let mut v: Vec<_> = c
+            .rules()
+            .filter(|(_, r)| r.is_standard())
+            .map(|(at, r)| {
+                (
+                    r.precedence,
+                    c.directory_name(at.directory),
+                    r.name().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, d, n)| (d, n)).collect()
+    };
+    let rules = forest_rules();
+    let n = rules.len();
+    let s = directory::add_directory(
+        &mut c,
+        "tailspin.com",
+        None,
+        "TAILSPIN\\svc",
+        "aaaaaaaa-0000-4000-8000-000000000001".into(),
+        Default::default(),
+        rules,
+    )
+    .unwrap();
+    assert!(
+        s.starts_with(&format!(
+            "added directory tailspin.com (forest tailspin.com, account TAILSPIN\\svc) with {n} standard rules; renumbered "
+        )),
+        "{s}"
+    );
+    assert_eq!(c.onpremises_directories[2].standard_rules.len(), n);
+    // Each group holds the rule of every forest in the order they were added, the new one last.
+    let join = |dir: usize| {
+        c.onpremises_directories[dir]
+            .standard_rules
+            .iter()
+            .find(|r| r.name() == "In from AD - User Join")
+            .map(|r| r.precedence)
+    };
+    assert_eq!(
+        (join(0), join(1), join(2)),
+        (Some(100), Some(101), Some(102))
+    );
+    // No two rules share a precedence, and the existing rules keep their order.
+    assert!(syncpolicy_model::values::precedence_clashes(&c).is_empty());
+    let mut after: Vec<_> = c
+        .rules()
+        .filter(|(at, r)| r.is_standard() && at.directory != DirectoryRef::OnPremises(2))
+        .map(|(at, r)| {
+            (
+                r.precedence,
+                c.directory_name(at.directory),
+                r.name().to_owned(),
+            )
+        })
+        .collect();
+    after.sort();
+    let order_after: Vec<(String, String)> = after.into_iter().map(|(_, d, n)| (d, n)).collect();
+    assert_eq!(order_after, order_before);
+    // Custom rules keep their numbers.
+    assert!(c
+        .rules()
+        .filter(|(at, _)| at.set == RuleSet::Custom)
+        .all(|(_, r)| r.precedence < 100));
+}
+
+#[test]
+fn a_rule_names_object_types_as_the_schema_allows() {
+    let mut c = multi();
+    let mut bad = new_rule("In from AD - User Odd");
+    bad.source_object_type = Some("us er!".to_owned());
+    let msg = refused(rules::add_custom_rule(
+        &mut c,
+        DirectoryRef::OnPremises(0),
+        bad,
+        false,
+        None,
+    ));
+    assert!(
+        msg.contains("\"us er!\" is not a valid source object type"),
+        "{msg}"
+    );
+    let mut any = new_rule("In from AD - Any");
+    any.target_object_type = Some("*".to_owned());
+    rules::add_custom_rule(&mut c, DirectoryRef::OnPremises(0), any, false, None).unwrap();
 }

@@ -1,20 +1,21 @@
 //! SP009 invalid-attribute-name: an attribute name of the identity mapping, a directory
-//! extension or the exported-attribute filter is not a name a directory schema allows.
+//! extension, the exported-attribute filter or a connector, or a rule's object type, is not a
+//! name a directory schema allows.
 
 use super::{exported_attributes_path, identity_path};
 use crate::context::{Context, Sink};
 use crate::registry::{Category, RuleInfo};
 use syncpolicy_json::{keys, paths};
 use syncpolicy_model::diagnostic::Severity;
-use syncpolicy_model::values::check_attribute_name;
+use syncpolicy_model::values::{check_attribute_name, check_object_type};
 
 pub(crate) const RULE: RuleInfo = RuleInfo {
     code: "SP009",
     name: "invalid-attribute-name",
     severity: Severity::Error,
     category: Category::Structure,
-    summary: "an attribute name is not one a directory schema allows",
-    what: "Checks the attribute names of `identityMappingPolicy` (`azureSourceAnchorAttribute`, `userPrincipalNameAttribute`, `userMatchingAttribute` when set), the `attribute` of each `directoryExtensionPolicy` entry, each of `exportedAttributePolicy.excludedAttributes`, and the object types and attributes each connector imports (extension part): a name starts with an ASCII letter and has only letters, digits, hyphens and underscores (the schema's `lDAPDisplayName` form, e.g. `mS-DS-ConsistencyGuid`, and Entra ID's `extension_<app>_<name>`), at most 256 characters. The change commands refuse such names with the same check.",
+    summary: "an attribute or object type name is not one a directory schema allows",
+    what: "Checks the attribute names of `identityMappingPolicy` (`azureSourceAnchorAttribute`, `userPrincipalNameAttribute`, `userMatchingAttribute` when set), the `attribute` of each `directoryExtensionPolicy` entry, each of `exportedAttributePolicy.excludedAttributes`, the object types and attributes each connector imports (extension part), and each rule's source and target object type (which may also be `*`): a name starts with an ASCII letter and has only letters, digits, hyphens and underscores (the schema's `lDAPDisplayName` form, e.g. `mS-DS-ConsistencyGuid`, and Entra ID's `extension_<app>_<name>`), at most 256 characters. The change commands refuse such names with the same check.",
     why: "No schema has such an attribute: the wizard cannot select it, so the import stops or the setting silently does nothing (a source anchor that matches no attribute leaves every user without an anchor).",
     example: "\"identityMappingPolicy\": { \"azureSourceAnchorAttribute\": \"bad attr!!\" }",
     fix: "Write the attribute's schema name, e.g. `mS-DS-ConsistencyGuid`, `objectGUID` or `employeeID`.",
@@ -98,6 +99,33 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
                     a.as_str(),
                     what,
                 ));
+            }
+        }
+    }
+    for (at, rule) in config.rules() {
+        for (field, value, what) in [
+            (
+                super::k::SOURCE,
+                rule.source_object_type.as_deref(),
+                "source object type",
+            ),
+            (
+                super::k::TARGET,
+                rule.target_object_type.as_deref(),
+                "target object type",
+            ),
+        ] {
+            if let Some(Err(why)) = value.map(check_object_type) {
+                out.report(
+                    &RULE,
+                    paths::rule_field(at, field),
+                    format!(
+                        "the {what} {:?} of {} is not a valid object type name: {why}",
+                        value.unwrap_or(""),
+                        super::describe(config, at, rule)
+                    ),
+                )
+                .help("write the object class's schema name, e.g. user, group, contact or person");
             }
         }
     }
