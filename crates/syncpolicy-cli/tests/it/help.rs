@@ -8,6 +8,7 @@ const COMMANDS: &[&[&str]] = &[
     &["show"],
     &["validate"],
     &["diff"],
+    &["plan"],
     &["migrate"],
     &["install"],
     &["export"],
@@ -26,6 +27,7 @@ const COMMANDS: &[&[&str]] = &[
     &["rule"],
     &["rule", "add"],
     &["rule", "edit"],
+    &["rule", "export"],
     &["expr"],
     &["generate"],
 ];

@@ -7,6 +7,7 @@ mod expr;
 mod help;
 mod install;
 mod migrate;
+mod powershell;
 mod show;
 mod support;
 mod tidy;
