@@ -196,6 +196,10 @@ impl Plan {
 pub enum PlanError {
     #[error(transparent)]
     Map(#[from] MapError),
+    /// CURRENT does not record a directory's connector identifier, which the script checks on
+    /// the server and writes into the rules.
+    #[error("the current configuration does not record the connector identifier of {directory}\nhint: CURRENT must describe the real server: export its configuration again (a settings file or an Exported-ServerConfiguration-* folder of it)")]
+    MissingConnectorId { directory: String },
 }
 
 /// Wizard pages and tools of the checklist.
@@ -371,6 +375,11 @@ pub fn plan(
     for (c, d) in pairs {
         let cur = &current.onpremises_directories[c];
         let des = &desired.onpremises_directories[d];
+        if !syncpolicy_model::identity::is_guid(&cur.unique_identifier) {
+            return Err(PlanError::MissingConnectorId {
+                directory: cur.name.clone(),
+            });
+        }
         let target = Target {
             directory: cur.name.clone(),
             connector_name: cur

@@ -135,6 +135,7 @@ pub fn read_rules_str(text: &str, file: &str) -> Result<(Vec<ReadRule>, LineEndi
         rules: Vec::new(),
         current: None,
         last_added: None,
+        ids: HashMap::new(),
     };
     p.run()?;
     Ok((p.rules, line_ending))
@@ -204,6 +205,8 @@ struct Parser<'a> {
     current: Option<Building>,
     /// Index in `rules` of the rule just added (for `Get-ADSyncRule`), until the next rule.
     last_added: Option<usize>,
+    /// Index in `rules` by normalized identifier.
+    ids: HashMap<String, usize>,
 }
 
 /// A character for a message: printable as is, anything else escaped.
@@ -490,10 +493,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn arg<'c>(&self, call: &'c mut Call<'a>, name: &str) -> Option<&'c mut Arg<'a>> {
-        call.args
-            .iter_mut()
-            .find(|a| a.name.eq_ignore_ascii_case(name))
+    fn arg<'c>(&self, call: &'c Call<'a>, name: &str) -> Option<&'c Arg<'a>> {
+        call.args.iter().find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     fn missing(&self, call: &Call<'a>, name: &str) -> ReadError {
@@ -518,9 +519,8 @@ impl<'a> Parser<'a> {
         name: &str,
         required: bool,
     ) -> Result<Option<(String, usize)>, ReadError> {
-        let missing = self.missing(call, name);
         match self.arg(call, name) {
-            None if required => Err(missing),
+            None if required => Err(self.missing(call, name)),
             None => Ok(None),
             Some(a) => match &a.value {
                 Some((Value::Str(s), at)) => Ok(Some((s.clone(), *at))),
@@ -545,9 +545,8 @@ impl<'a> Parser<'a> {
     }
 
     fn word_arg(&self, call: &mut Call<'a>, name: &str, expected: &str) -> Result<(), ReadError> {
-        let missing = self.missing(call, name);
         let Some(a) = self.arg(call, name) else {
-            return Err(missing);
+            return Err(self.missing(call, name));
         };
         match &a.value {
             Some((Value::Word(w), _)) if w.eq_ignore_ascii_case(expected) => Ok(()),
@@ -577,11 +576,10 @@ impl<'a> Parser<'a> {
 
     /// `-SynchronizationRule $syncRule[0]`: the rule being built.
     fn rule_ref(&self, call: &mut Call<'a>) -> Result<(), ReadError> {
-        let missing = self.missing(call, "SynchronizationRule");
         let cmdlet = call.cmdlet;
         let building = self.current.is_some();
         let Some(a) = self.arg(call, "SynchronizationRule") else {
-            return Err(missing);
+            return Err(self.missing(call, "SynchronizationRule"));
         };
         match &a.value {
             Some((Value::Var { name, index }, at)) => {
@@ -649,12 +647,7 @@ impl<'a> Parser<'a> {
             ..SyncRule::default()
         };
         let (id, _) = self.guid_arg(call, "Identifier")?;
-        if let Some(prev) = self.rules.iter().find(|x| {
-            x.rule
-                .unique_identifier
-                .as_deref()
-                .is_some_and(|p| normalize_guid(p) == normalize_guid(&id))
-        }) {
+        if let Some(prev) = self.ids.get(&normalize_guid(&id)).map(|i| &self.rules[*i]) {
             return Err(self.error(
                 call.at,
                 format!(
@@ -905,9 +898,8 @@ impl<'a> Parser<'a> {
                 "conditions come after New-ADSyncRule and before Add-ADSyncRule",
             ));
         }
-        let missing = self.missing(call, "ArgumentList");
         let items = match self.arg(call, "ArgumentList") {
-            None => return Err(missing),
+            None => return Err(self.missing(call, "ArgumentList")),
             Some(a) => match &a.value {
                 Some((Value::List(items), _)) if items.len() == 3 => items.clone(),
                 Some((_, at)) => {
@@ -973,9 +965,8 @@ impl<'a> Parser<'a> {
                 ..JoinCondition::default()
             })
         };
-        let missing = self.missing(call, "OutVariable");
         let var = match self.arg(call, "OutVariable") {
-            None => return Err(missing),
+            None => return Err(self.missing(call, "OutVariable")),
             Some(a) => match &a.value {
                 Some((Value::Word(w), _)) => w.to_ascii_lowercase(),
                 Some((v, at)) => {
@@ -1021,9 +1012,8 @@ impl<'a> Parser<'a> {
         };
         self.allow(call, &["SynchronizationRule", list, "OutVariable"])?;
         self.rule_ref(call)?;
-        let missing = self.missing(call, list);
         let items = match self.arg(call, list) {
-            None => return Err(missing),
+            None => return Err(self.missing(call, list)),
             Some(a) => match &a.value {
                 Some((Value::Array(items), _)) if !items.is_empty() => items.clone(),
                 Some((Value::Array(_), at)) => {
@@ -1104,6 +1094,9 @@ impl<'a> Parser<'a> {
         if let Some((var, (_, at, _))) = b.conditions.iter().find(|(_, c)| !c.2) {
             let at = *at;
             return Err(self.error(at, format!("the condition ${var} is never added to a group"), "add it with Add-ADSyncScopeConditionGroup or Add-ADSyncJoinConditionGroup, or remove it"));
+        }
+        if let Some(id) = b.rule.unique_identifier.as_deref() {
+            self.ids.insert(normalize_guid(id), self.rules.len());
         }
         self.rules.push(ReadRule {
             rule: b.rule,

@@ -360,3 +360,40 @@ fn script_snapshot() {
         syncpolicy_powershell::text::text(&p, "current.json", "desired.json")
     );
 }
+
+#[test]
+fn allow_active_turns_the_staging_stop_into_a_warning() {
+    let current = multi_forest_custom();
+    let mut desired = current.clone();
+    desired.onpremises_directories[0]
+        .custom_rules
+        .push(new_rule("In from AD - X"));
+    let staging = script(&make(&current, &desired), "a", "b");
+    assert!(staging.contains("throw 'The server is not in staging mode."));
+    let options = PlanOptions {
+        allow_active: true,
+        ..PlanOptions::default()
+    };
+    let active = script(&plan(&current, &desired, &options).unwrap(), "a", "b");
+    assert!(!active.contains("throw 'The server is not in staging mode."));
+    assert!(active.contains("Write-Warning 'The server is active"));
+}
+
+#[test]
+fn current_without_connector_identifiers_is_refused() {
+    let mut current = multi_forest_custom();
+    current.onpremises_directories[0].unique_identifier = String::new();
+    let e = plan(&current, &current.clone(), &PlanOptions::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("connector identifier of contoso.com"),
+        "{e}"
+    );
+}
+
+#[test]
+fn labels_with_control_characters_stay_comments() {
+    let p = make(&multi_forest_custom(), &multi_forest_custom());
+    let s = script(&p, "evil\nRemove-Item C:\\", "b");
+    assert!(s.lines().all(|l| l.starts_with('#')), "{s}");
+}
