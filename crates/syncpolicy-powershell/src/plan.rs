@@ -246,8 +246,9 @@ struct Builder {
     standard: Vec<Step>,
     /// Overrides by connector identifier (normalized): target, full import, full sync.
     overrides: Vec<(Target, bool, bool)>,
-    /// Identifiers of the current configuration's rules (normalized), to avoid collisions.
-    current_ids: HashSet<String>,
+    /// Identifiers of the current configuration's rules (normalized), to avoid collisions;
+    /// collected at the first rule created.
+    current_ids: Option<HashSet<String>>,
 }
 
 impl Builder {
@@ -290,10 +291,6 @@ pub fn plan(
         },
         ..Builder::default()
     };
-    b.current_ids = current
-        .rules()
-        .filter_map(|(_, r)| r.unique_identifier.as_deref().map(normalize_guid))
-        .collect();
     globals(&mut b, current, desired);
 
     // Directories paired by the diff engine.
@@ -362,6 +359,7 @@ pub fn plan(
     entra_directory(&mut b, current, desired, &entra);
     rules(
         &mut b,
+        current,
         &entra,
         (
             &current.azure_directory.standard_rules,
@@ -396,6 +394,7 @@ pub fn plan(
         directory(&mut b, cur, des, &target);
         rules(
             &mut b,
+            current,
             &target,
             (&cur.standard_rules, &cur.custom_rules),
             (&des.standard_rules, &des.custom_rules),
@@ -770,18 +769,66 @@ fn derived_identifier(connector: &str, rule: &SyncRule) -> String {
     )
 }
 
+/// Rules of two lists paired by identity key: for each desired rule the index of its current
+/// rule, and for each current rule whether it was paired.
+struct Pairs {
+    desired: Vec<Option<usize>>,
+    current: Vec<bool>,
+}
+
+/// Same identity key (name and direction) without building the keys.
+fn same_key(a: &SyncRule, b: &SyncRule) -> bool {
+    a.name().trim() == b.name().trim() && a.direction_str().eq_ignore_ascii_case(b.direction_str())
+}
+
+fn pair_rules(current: &[SyncRule], desired: &[SyncRule]) -> Pairs {
+    let mut pairs = Pairs {
+        desired: vec![None; desired.len()],
+        current: vec![false; current.len()],
+    };
+    // Lists usually keep their order: pair by position first, then by key.
+    let mut rest = Vec::new();
+    for (i, d) in desired.iter().enumerate() {
+        match current.get(i) {
+            Some(c) if same_key(c, d) => {
+                pairs.desired[i] = Some(i);
+                pairs.current[i] = true;
+            }
+            _ => rest.push(i),
+        }
+    }
+    if rest.is_empty() {
+        return pairs;
+    }
+    let by_key: HashMap<RuleKey, usize> = current
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !pairs.current[*i])
+        .map(|(i, r)| (r.key(), i))
+        .collect();
+    for i in rest {
+        if let Some(&ci) = by_key.get(&desired[i].key()) {
+            if !pairs.current[ci] {
+                pairs.desired[i] = Some(ci);
+                pairs.current[ci] = true;
+            }
+        }
+    }
+    pairs
+}
+
 fn rules(
     b: &mut Builder,
+    all_current: &Configuration,
     target: &Target,
     current: (&[SyncRule], &[SyncRule]),
     desired: (&[SyncRule], &[SyncRule]),
 ) {
     let mut touched = false;
     // Standard rules: only Disabled is changed; they are never removed.
-    let cur_std: HashMap<RuleKey, &SyncRule> = current.0.iter().map(|r| (r.key(), r)).collect();
-    let des_std: HashSet<RuleKey> = desired.0.iter().map(|r| r.key()).collect();
-    for d in desired.0 {
-        match cur_std.get(&d.key()) {
+    let std_pairs = pair_rules(current.0, desired.0);
+    for (di, d) in desired.0.iter().enumerate() {
+        match std_pairs.desired[di].map(|ci| &current.0[ci]) {
             Some(c) => {
                 if c.disabled != d.disabled {
                     b.standard.push(Step::SetStandardRule {
@@ -808,8 +855,8 @@ fn rules(
             )),
         }
     }
-    for c in current.0 {
-        if !des_std.contains(&c.key()) {
+    for (ci, c) in current.0.iter().enumerate() {
+        if !std_pairs.current[ci] {
             b.plan.warnings.push(format!(
                 "the standard rule '{}' ({}) is not in the desired configuration; standard rules are never removed (an upgrade would bring it back): disable it instead (kept)",
                 c.name(),
@@ -818,10 +865,9 @@ fn rules(
         }
     }
     // Custom rules: created, replaced by identifier, removed.
-    let cur_custom: HashMap<RuleKey, &SyncRule> = current.1.iter().map(|r| (r.key(), r)).collect();
-    let des_custom: HashSet<RuleKey> = desired.1.iter().map(|r| r.key()).collect();
-    for c in current.1 {
-        if !des_custom.contains(&c.key()) {
+    let custom_pairs = pair_rules(current.1, desired.1);
+    for (ci, c) in current.1.iter().enumerate() {
+        if !custom_pairs.current[ci] {
             b.removals.push(Step::RemoveRule {
                 target: target.clone(),
                 name: c.name().to_owned(),
@@ -833,8 +879,8 @@ fn rules(
             touched = true;
         }
     }
-    for d in desired.1 {
-        let existing = cur_custom.get(&d.key());
+    for (di, d) in desired.1.iter().enumerate() {
+        let existing = custom_pairs.desired[di].map(|ci| &current.1[ci]);
         if existing.is_some_and(|c| same_content(c, d, false)) {
             continue;
         }
@@ -864,17 +910,20 @@ fn rules(
                 }
             }
             None => {
+                let ids = b.current_ids.get_or_insert_with(|| {
+                    all_current
+                        .rules()
+                        .filter_map(|(_, r)| r.unique_identifier.as_deref().map(normalize_guid))
+                        .collect()
+                });
                 let own = rule.unique_identifier.as_deref().map(normalize_guid);
                 let id = match own {
-                    Some(id)
-                        if syncpolicy_model::identity::is_guid(&id)
-                            && !b.current_ids.contains(&id) =>
-                    {
+                    Some(id) if syncpolicy_model::identity::is_guid(&id) && !ids.contains(&id) => {
                         rule.unique_identifier.clone().unwrap_or_default()
                     }
                     _ => derived_identifier(&target.connector_id, &rule),
                 };
-                b.current_ids.insert(normalize_guid(&id));
+                ids.insert(normalize_guid(&id));
                 rule.unique_identifier = Some(id.clone());
                 rule.internal_identifier = id;
                 Step::CreateRule {

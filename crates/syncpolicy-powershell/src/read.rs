@@ -136,6 +136,7 @@ pub fn read_rules_str(text: &str, file: &str) -> Result<(Vec<ReadRule>, LineEndi
         current: None,
         last_added: None,
         ids: HashMap::new(),
+        line_cursor: (0, 1),
     };
     p.run()?;
     Ok((p.rules, line_ending))
@@ -207,6 +208,8 @@ struct Parser<'a> {
     last_added: Option<usize>,
     /// Index in `rules` by normalized identifier.
     ids: HashMap<String, usize>,
+    /// Line counting cursor: an offset and its 1-based line (statements come in order).
+    line_cursor: (usize, u32),
 }
 
 /// A character for a message: printable as is, anything else escaped.
@@ -263,6 +266,21 @@ impl<'a> Parser<'a> {
             message: message.into(),
             hint: hint.into(),
         }
+    }
+
+    /// The line of an offset at or after the previous one asked for, counted incrementally.
+    fn line_at(&mut self, offset: usize) -> u32 {
+        let (from, line) = self.line_cursor;
+        if offset < from {
+            return syncpolicy_json::encoding::line_column(self.text, offset).0;
+        }
+        let n = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        let line = line + n as u32;
+        self.line_cursor = (offset, line);
+        line
     }
 
     fn lex_error(&self, e: LexError) -> ReadError {
@@ -733,7 +751,7 @@ impl<'a> Parser<'a> {
         r.password_hash_sync_target = self.switch(call, "EnablePasswordSync")?;
         r.disabled = self.switch(call, "Disabled")?;
         self.word_arg(call, "OutVariable", "syncRule")?;
-        let (line, _) = syncpolicy_json::encoding::line_column(self.text, call.at);
+        let line = self.line_at(call.at);
         self.last_added = None;
         self.current = Some(Building {
             rule: r,
