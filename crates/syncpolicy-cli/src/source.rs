@@ -63,6 +63,7 @@ pub(crate) fn classify(source: &str) -> SourceKind {
 /// Loads a configuration from any source.
 pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
     match classify(source) {
+        SourceKind::SettingsFile(path) if is_powershell(&path) => load_powershell(&path),
         SourceKind::SettingsFile(path) => load_file(&path),
         SourceKind::SnapshotFolder(dir) => {
             let newest = newest_snapshot(&dir)
@@ -220,4 +221,43 @@ fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
         path: None,
         text: String::from_utf8(snapshot.bytes).ok(),
     })
+}
+
+/// True for a Rules Editor export (`.ps1`), read as a rule set of its own.
+pub(crate) fn is_powershell(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ps1"))
+}
+
+/// Reads a Rules Editor export: its rules, in directories named by their connector identifiers.
+pub(crate) fn load_powershell(path: &Path) -> anyhow::Result<Loaded> {
+    let rules = read_powershell(path)?;
+    Ok(Loaded {
+        config: syncpolicy_powershell::to_configuration(&rules.rules),
+        label: path.display().to_string(),
+        path: None,
+        text: None,
+    })
+}
+
+/// Reads and parses a Rules Editor export.
+pub(crate) fn read_powershell(path: &Path) -> anyhow::Result<syncpolicy_powershell::RulesFile> {
+    let limit = 2 * syncpolicy_powershell::MAX_INPUT_BYTES as u64;
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > limit) {
+        bail!(
+            "{} is larger than {} MB, more than any rules export\nhint: split the export into several files",
+            path.display(),
+            limit / 1_000_000
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| {
+        format!(
+            "cannot read {}\nhint: check the path and that the file is readable",
+            path.display()
+        )
+    })?;
+    Ok(syncpolicy_powershell::read_rules(
+        &bytes,
+        &path.display().to_string(),
+    )?)
 }

@@ -64,15 +64,12 @@ pub fn resolve_connector(
     None
 }
 
-/// The identifier the rules of a directory carry as their connector.
+/// The identifier the rules of a directory carry as their connector: for Entra ID the fixed
+/// identifier of the Entra connector (the same on every server, whatever a configuration
+/// recorded), for an on-premises directory its identifier.
 pub fn connector_of(config: &Configuration, dir: DirectoryRef) -> String {
     match dir {
-        DirectoryRef::Azure => config
-            .azure_directory
-            .connector_id
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| ENTRA_CONNECTOR_ID.to_owned()),
+        DirectoryRef::Azure => ENTRA_CONNECTOR_ID.to_owned(),
         DirectoryRef::OnPremises(i) => config
             .onpremises_directories
             .get(i)

@@ -7,10 +7,14 @@
 
 pub mod connect;
 mod lexer;
+pub mod plan;
 pub mod read;
+pub mod script;
+pub mod text;
 pub mod write;
 
 pub use connect::{place_rules, to_configuration, ConnectError};
+pub use plan::{plan, Plan, PlanError, PlanOptions, Step};
 pub use read::{read_rules, read_rules_str, LineEnding, ReadError, ReadRule, RulesFile};
 pub use write::{write_rule, write_rules};
 

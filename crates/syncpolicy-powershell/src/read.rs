@@ -135,6 +135,8 @@ pub fn read_rules_str(text: &str, file: &str) -> Result<(Vec<ReadRule>, LineEndi
         rules: Vec::new(),
         current: None,
         last_added: None,
+        ids: HashMap::new(),
+        line_cursor: (0, 1),
     };
     p.run()?;
     Ok((p.rules, line_ending))
@@ -204,6 +206,10 @@ struct Parser<'a> {
     current: Option<Building>,
     /// Index in `rules` of the rule just added (for `Get-ADSyncRule`), until the next rule.
     last_added: Option<usize>,
+    /// Index in `rules` by normalized identifier.
+    ids: HashMap<String, usize>,
+    /// Line counting cursor: an offset and its 1-based line (statements come in order).
+    line_cursor: (usize, u32),
 }
 
 /// A character for a message: printable as is, anything else escaped.
@@ -260,6 +266,21 @@ impl<'a> Parser<'a> {
             message: message.into(),
             hint: hint.into(),
         }
+    }
+
+    /// The line of an offset at or after the previous one asked for, counted incrementally.
+    fn line_at(&mut self, offset: usize) -> u32 {
+        let (from, line) = self.line_cursor;
+        if offset < from {
+            return syncpolicy_json::encoding::line_column(self.text, offset).0;
+        }
+        let n = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        let line = line + n as u32;
+        self.line_cursor = (offset, line);
+        line
     }
 
     fn lex_error(&self, e: LexError) -> ReadError {
@@ -490,10 +511,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn arg<'c>(&self, call: &'c mut Call<'a>, name: &str) -> Option<&'c mut Arg<'a>> {
-        call.args
-            .iter_mut()
-            .find(|a| a.name.eq_ignore_ascii_case(name))
+    fn arg<'c>(&self, call: &'c Call<'a>, name: &str) -> Option<&'c Arg<'a>> {
+        call.args.iter().find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     fn missing(&self, call: &Call<'a>, name: &str) -> ReadError {
@@ -518,9 +537,8 @@ impl<'a> Parser<'a> {
         name: &str,
         required: bool,
     ) -> Result<Option<(String, usize)>, ReadError> {
-        let missing = self.missing(call, name);
         match self.arg(call, name) {
-            None if required => Err(missing),
+            None if required => Err(self.missing(call, name)),
             None => Ok(None),
             Some(a) => match &a.value {
                 Some((Value::Str(s), at)) => Ok(Some((s.clone(), *at))),
@@ -545,9 +563,8 @@ impl<'a> Parser<'a> {
     }
 
     fn word_arg(&self, call: &mut Call<'a>, name: &str, expected: &str) -> Result<(), ReadError> {
-        let missing = self.missing(call, name);
         let Some(a) = self.arg(call, name) else {
-            return Err(missing);
+            return Err(self.missing(call, name));
         };
         match &a.value {
             Some((Value::Word(w), _)) if w.eq_ignore_ascii_case(expected) => Ok(()),
@@ -577,11 +594,10 @@ impl<'a> Parser<'a> {
 
     /// `-SynchronizationRule $syncRule[0]`: the rule being built.
     fn rule_ref(&self, call: &mut Call<'a>) -> Result<(), ReadError> {
-        let missing = self.missing(call, "SynchronizationRule");
         let cmdlet = call.cmdlet;
         let building = self.current.is_some();
         let Some(a) = self.arg(call, "SynchronizationRule") else {
-            return Err(missing);
+            return Err(self.missing(call, "SynchronizationRule"));
         };
         match &a.value {
             Some((Value::Var { name, index }, at)) => {
@@ -649,12 +665,7 @@ impl<'a> Parser<'a> {
             ..SyncRule::default()
         };
         let (id, _) = self.guid_arg(call, "Identifier")?;
-        if let Some(prev) = self.rules.iter().find(|x| {
-            x.rule
-                .unique_identifier
-                .as_deref()
-                .is_some_and(|p| normalize_guid(p) == normalize_guid(&id))
-        }) {
+        if let Some(prev) = self.ids.get(&normalize_guid(&id)).map(|i| &self.rules[*i]) {
             return Err(self.error(
                 call.at,
                 format!(
@@ -740,7 +751,7 @@ impl<'a> Parser<'a> {
         r.password_hash_sync_target = self.switch(call, "EnablePasswordSync")?;
         r.disabled = self.switch(call, "Disabled")?;
         self.word_arg(call, "OutVariable", "syncRule")?;
-        let (line, _) = syncpolicy_json::encoding::line_column(self.text, call.at);
+        let line = self.line_at(call.at);
         self.last_added = None;
         self.current = Some(Building {
             rule: r,
@@ -905,9 +916,8 @@ impl<'a> Parser<'a> {
                 "conditions come after New-ADSyncRule and before Add-ADSyncRule",
             ));
         }
-        let missing = self.missing(call, "ArgumentList");
         let items = match self.arg(call, "ArgumentList") {
-            None => return Err(missing),
+            None => return Err(self.missing(call, "ArgumentList")),
             Some(a) => match &a.value {
                 Some((Value::List(items), _)) if items.len() == 3 => items.clone(),
                 Some((_, at)) => {
@@ -973,9 +983,8 @@ impl<'a> Parser<'a> {
                 ..JoinCondition::default()
             })
         };
-        let missing = self.missing(call, "OutVariable");
         let var = match self.arg(call, "OutVariable") {
-            None => return Err(missing),
+            None => return Err(self.missing(call, "OutVariable")),
             Some(a) => match &a.value {
                 Some((Value::Word(w), _)) => w.to_ascii_lowercase(),
                 Some((v, at)) => {
@@ -1021,9 +1030,8 @@ impl<'a> Parser<'a> {
         };
         self.allow(call, &["SynchronizationRule", list, "OutVariable"])?;
         self.rule_ref(call)?;
-        let missing = self.missing(call, list);
         let items = match self.arg(call, list) {
-            None => return Err(missing),
+            None => return Err(self.missing(call, list)),
             Some(a) => match &a.value {
                 Some((Value::Array(items), _)) if !items.is_empty() => items.clone(),
                 Some((Value::Array(_), at)) => {
@@ -1104,6 +1112,9 @@ impl<'a> Parser<'a> {
         if let Some((var, (_, at, _))) = b.conditions.iter().find(|(_, c)| !c.2) {
             let at = *at;
             return Err(self.error(at, format!("the condition ${var} is never added to a group"), "add it with Add-ADSyncScopeConditionGroup or Add-ADSyncJoinConditionGroup, or remove it"));
+        }
+        if let Some(id) = b.rule.unique_identifier.as_deref() {
+            self.ids.insert(normalize_guid(id), self.rules.len());
         }
         self.rules.push(ReadRule {
             rule: b.rule,

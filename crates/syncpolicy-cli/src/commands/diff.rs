@@ -71,7 +71,7 @@ pub(crate) struct DiffArgs {
 const DIFF_PAGE: &str = "diff.html";
 const REPORT_PAGE: &str = "report.html";
 
-fn parse_map(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_map(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
             Ok((a.trim().to_owned(), b.trim().to_owned()))

@@ -15,6 +15,7 @@ pub(crate) mod install;
 pub(crate) mod migrate;
 pub(crate) mod ou;
 pub(crate) mod partition;
+pub(crate) mod plan;
 pub(crate) mod prune;
 pub(crate) mod rule;
 pub(crate) mod runprofile;
@@ -58,6 +59,8 @@ pub(crate) enum Command {
     Validate(validate::ValidateArgs),
     /// Compare two configurations: what changed, classified, with an exit code for CI.
     Diff(diff::DiffArgs),
+    /// Plan the way from a server's current configuration to a desired one: a safe apply script in PowerShell, or the steps as text.
+    Plan(plan::PlanArgs),
     /// Turn a legacy Exported-ServerConfiguration-* folder into a settings file.
     Migrate(migrate::MigrateArgs),
     /// Create a deployment: express settings, or import a settings file (--import) or a legacy folder (--migrate).
@@ -109,6 +112,7 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Show(args) => show::run(args, ctx),
         Command::Validate(args) => validate::run(args, ctx),
         Command::Diff(args) => diff::run(args, ctx),
+        Command::Plan(args) => plan::run(args, ctx),
         Command::Migrate(args) => migrate::run(args, ctx),
         Command::Install(args) => install::run(args, ctx),
         Command::Export(args) => export::run(args, ctx),

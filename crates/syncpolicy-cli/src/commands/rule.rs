@@ -246,13 +246,21 @@ pub(crate) enum RuleAction {
     },
     /// Add a custom rule, from a file (JSON in the settings-file rule shape) or from flags.
     /// It gets the lowest free precedence in 0-99 unless --precedence, --before or --after.
+    /// A Rules Editor export (FILE.ps1) adds every rule in it, in one change, each at its own
+    /// precedence and in the directory of its connector.
     Add {
-        /// The directory it belongs to (a forest name, or `entra`).
-        #[arg(long)]
-        directory: String,
-        /// A JSON file holding the rule.
+        /// The directory it belongs to (a forest name, or `entra`); not with a .ps1 file, whose
+        /// rules name their connectors.
+        #[arg(long, required_unless_present = "file")]
+        directory: Option<String>,
+        /// A JSON file holding the rule, or a Rules Editor export (.ps1) holding one or more.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "direction", "source", "target"])]
         file: Option<PathBuf>,
+        /// With a .ps1 file: the directory of a connector identifier that no directory has
+        /// (connector identifiers differ per server): CONNECTOR=DIRECTORY, a directory name or
+        /// identifier. Repeat for more connectors.
+        #[arg(long = "map", value_name = "CONNECTOR=DIRECTORY", value_parser = crate::commands::diff::parse_map)]
+        map: Vec<(String, String)>,
         /// The rule's name.
         #[arg(long, required_unless_present = "file")]
         name: Option<String>,
@@ -333,6 +341,23 @@ pub(crate) enum RuleAction {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Write rules in the Rules Editor's PowerShell (its Export grammar): the named rules, or
+    /// every rule of the source. Run the file on a server with the ADSync module to create them.
+    Export {
+        /// The rules (name or identifier); none: every rule.
+        #[arg(value_name = "RULE")]
+        rules: Vec<String>,
+        /// Read from this source instead of the deployment.
+        #[arg(long, value_name = "SOURCE")]
+        from: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Powershell)]
+        format: ExportFormat,
+        /// Write to this file (atomically; UTF-8 with a byte-order mark, which Windows
+        /// PowerShell 5.1 needs to read non-ASCII text) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Move a custom rule in precedence, before or after another custom rule.
     Move {
         #[command(flatten)]
@@ -405,8 +430,29 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(exit::OK))
         }
         A::Add {
+            file: Some(path),
+            directory,
+            map,
+            change,
+            ..
+        } if crate::source::is_powershell(path) => {
+            if directory.is_some() {
+                anyhow::bail!(
+                    "a .ps1 file names the connector of each rule; --directory does not apply\nhint: pair a connector no directory has with --map CONNECTOR=DIRECTORY"
+                );
+            }
+            add_powershell(ctx, path, map, change)
+        }
+        A::Export {
+            rules,
+            from,
+            format,
+            output,
+        } => export(ctx, rules, from.as_deref(), *format, output.as_deref()),
+        A::Add {
             directory,
             file,
+            map,
             name,
             direction,
             source,
@@ -444,6 +490,12 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             if let Some(p) = precedence {
                 rule.precedence = *p;
             }
+            if !map.is_empty() {
+                anyhow::bail!("--map applies to a .ps1 file only");
+            }
+            let Some(directory) = directory else {
+                anyhow::bail!("say which directory the rule belongs to\nhint: give --directory (a forest name, or entra)");
+            };
             change::apply(ctx, change, "rule add", |c| {
                 let dir = select::directory(c, directory)?;
                 let placement = place.resolve(c)?;
@@ -512,6 +564,141 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// Output formats of `rule export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// The Rules Editor's Export grammar (New-ADSyncRule ... Add-ADSyncRule).
+    Powershell,
+}
+
+/// `rule add --file FILE.ps1`: every rule of a Rules Editor export, in one change.
+fn add_powershell(
+    ctx: &Context,
+    path: &std::path::Path,
+    map: &[(String, String)],
+    change: &ChangeArgs,
+) -> anyhow::Result<ExitCode> {
+    let file = crate::source::read_powershell(path)?;
+    if file.rules.is_empty() {
+        anyhow::bail!(
+            "{} holds no rule\nhint: a Rules Editor export starts each rule with New-ADSyncRule",
+            path.display()
+        );
+    }
+    let label = path.display().to_string();
+    change::apply(ctx, change, "rule add", |c| {
+        let placed = syncpolicy_powershell::place_rules(c, &file.rules, map, &label)
+            .map_err(|e| syncpolicy_edit::EditError::Invalid {
+                message: format!(
+                    "{}:{}: the rule {:?} belongs to the connector {}, which is no directory of the deployment; nothing was changed",
+                    e.file, e.line, e.rule, e.connector
+                ),
+                hint: e.hint,
+            })?;
+        let mut summaries = Vec::new();
+        for (dir, rule) in placed {
+            if let Some(id) = rule.unique_identifier.as_deref() {
+                if let Some((_, existing)) = c.rules().find(|(_, r)| {
+                    r.unique_identifier
+                        .as_deref()
+                        .is_some_and(|x| syncpolicy_model::identity::same_guid(x, id))
+                }) {
+                    return Err(syncpolicy_edit::EditError::Refused {
+                        message: format!(
+                            "the rule {:?} of {label} has the identifier {id}, which the rule {:?} already has; nothing was changed",
+                            rule.name(),
+                            existing.name()
+                        ),
+                        hint: "to change an existing rule use `rule edit`; to add a copy give it another -Identifier".to_owned(),
+                    });
+                }
+            }
+            summaries.push(rules::add_custom_rule(c, dir, rule, true, None)?);
+        }
+        Ok(if summaries.len() == 1 {
+            summaries.remove(0)
+        } else {
+            format!(
+                "{} rules from {label}: {}",
+                summaries.len(),
+                summaries.join("; ")
+            )
+        })
+    })
+}
+
+/// `rule export`: rules in the Rules Editor's grammar.
+fn export(
+    ctx: &Context,
+    names: &[String],
+    from: Option<&str>,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let config = change::current(ctx, from)?;
+    let locations: Vec<RuleLocation> = if names.is_empty() {
+        config.rules().map(|(loc, _)| loc).collect()
+    } else {
+        names
+            .iter()
+            .map(|n| {
+                select::rule(
+                    &config,
+                    &RuleSelector {
+                        rule: n.clone(),
+                        ..RuleSelector::default()
+                    },
+                )
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mut items: Vec<(&SyncRule, String)> = Vec::new();
+    for at in locations {
+        let Some(r) = config.rule(at) else {
+            anyhow::bail!("the rule disappeared while reading");
+        };
+        let id = r
+            .unique_identifier
+            .as_deref()
+            .unwrap_or(&r.internal_identifier);
+        if !syncpolicy_model::identity::is_guid(id) {
+            anyhow::bail!(
+                "the rule {:?} has no identifier (GUID), which New-ADSyncRule needs\nhint: give it one in the settings file (uniqueIdentifier)",
+                r.name()
+            );
+        }
+        items.push((
+            r,
+            syncpolicy_powershell::connect::connector_of(&config, at.directory),
+        ));
+    }
+    let text = match format {
+        ExportFormat::Powershell => syncpolicy_powershell::write_rules(
+            items.iter().map(|(r, c)| (*r, c.as_str())),
+            syncpolicy_powershell::LineEnding::Lf,
+        ),
+    };
+    match output {
+        Some(path) => {
+            let mut bytes = vec![0xEF, 0xBB, 0xBF];
+            bytes.extend_from_slice(text.as_bytes());
+            syncpolicy_files::atomic::write_atomic(path, &bytes).with_context(|| {
+                format!(
+                    "cannot write {}\nhint: check that the folder exists and is writable",
+                    path.display()
+                )
+            })?;
+            ctx.status(&format!(
+                "wrote {} rules to {}",
+                items.len(),
+                path.display()
+            ));
+        }
+        None => print_stdout(&text)?,
+    }
+    Ok(ExitCode::from(exit::OK))
 }
 
 /// Applies the content flags of `rule add` to a new rule.

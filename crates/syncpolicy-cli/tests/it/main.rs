@@ -13,6 +13,7 @@ mod help;
 mod install;
 mod legacy_folders;
 mod migrate;
+mod powershell;
 mod report;
 mod show;
 mod simulate;

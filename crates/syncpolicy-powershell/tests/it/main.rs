@@ -3,5 +3,6 @@
 
 mod bad_input;
 mod golden;
+mod plan;
 mod roundtrip;
 mod support;
