@@ -22,7 +22,8 @@ struct Entry {
     started: bool,
     line: usize,
     dn: Option<String>,
-    attributes: Vec<(Rc<str>, Vec<Value>)>,
+    /// Each attribute once, in file order: one value, or `Multi` from its second value on.
+    attributes: Vec<(Rc<str>, Value, usize)>,
     bytes: usize,
     error: Option<ObjectError>,
 }
@@ -83,11 +84,11 @@ impl<R: BufRead> LdifReader<R> {
         let dn = entry.dn.unwrap_or_default();
         let mut object = SourceObject::new();
         object.insert("dn", Value::Ref(dn.clone()));
-        for (name, mut values) in entry.attributes {
-            let value = if values.len() == 1 && &*name != "objectClass" {
-                values.pop().unwrap_or(Value::Null)
-            } else {
-                Value::Multi(values)
+        for (name, value, _) in entry.attributes {
+            let value = match value {
+                v @ Value::Multi(_) => v,
+                v if &*name == "objectClass" => Value::Multi(vec![v]),
+                v => v,
             };
             object.insert(&*name, value);
         }
@@ -306,11 +307,11 @@ impl<R: BufRead> LdifReader<R> {
             .entry
             .attributes
             .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(&name));
+            .position(|(n, _, _)| n.eq_ignore_ascii_case(&name));
         match at {
             Some(i) => {
-                let values = &mut self.entry.attributes[i].1;
-                if values.len() >= self.limits.max_values_per_attribute {
+                let (_, values, count) = &mut self.entry.attributes[i];
+                if *count >= self.limits.max_values_per_attribute {
                     let limit = self.limits.max_values_per_attribute;
                     self.bad(
                         line,
@@ -321,7 +322,14 @@ impl<R: BufRead> LdifReader<R> {
                     );
                     return Ok(());
                 }
-                values.push(value);
+                *count += 1;
+                match values {
+                    Value::Multi(all) => all.push(value),
+                    single => {
+                        let first = std::mem::replace(single, Value::Null);
+                        *single = Value::Multi(vec![first, value]);
+                    }
+                }
             }
             None => {
                 if self.entry.attributes.len() >= self.limits.max_attributes {
@@ -329,7 +337,7 @@ impl<R: BufRead> LdifReader<R> {
                     self.bad(line, format!("more than {limit} attributes (the limit)"));
                     return Ok(());
                 }
-                self.entry.attributes.push((name, vec![value]));
+                self.entry.attributes.push((name, value, 1));
             }
         }
         Ok(())
@@ -402,8 +410,8 @@ impl<R: BufRead> Iterator for LdifReader<R> {
                 }
                 continue;
             }
-            self.logical.clear();
-            self.logical.extend_from_slice(physical);
+            // The physical line becomes the logical one (buffers swapped, not copied).
+            std::mem::swap(&mut self.logical, &mut self.lines.buf);
             self.logical_line = self.lines.number;
             self.logical_long = long;
             self.have_logical = true;
