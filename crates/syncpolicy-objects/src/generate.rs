@@ -14,7 +14,8 @@
 //!   (`adminDescription: User_...`);
 //! - users: enabled and disabled (`userAccountControl` 512, 66048, 514), about 4% without a
 //!   UPN, Exchange recipients (mailboxes, remote mailboxes, mail users, linked and shared
-//!   mailboxes, by `msExchRecipientTypeDetails`), service accounts `svc-...` in
+//!   mailboxes, by `msExchRecipientTypeDetails`; linked mailboxes point to the user of the same
+//!   number in an account forest when `account_forest_seed` names one), service accounts `svc-...` in
 //!   `OU=Service Accounts`, `objectGUID`, `objectSid` and for 60% `mS-DS-ConsistencyGuid`
 //!   (equal to `objectGUID`, as Entra Connect writes it back), managers, contractors
 //!   (`employeeType: Contractor`), non-ASCII names and `Last, First` display names;
@@ -49,6 +50,11 @@ pub struct GenerateOptions {
     /// The member limit of the out-of-box `Out to AAD - Group Join` rule (`memberCount
     /// LESSTHAN 50000`); one group gets one member more when there are enough users.
     pub member_limit: usize,
+    /// The seed of an account forest generated beside this one: linked mailboxes then carry
+    /// the `objectSid` of the user with the same number there as `msExchMasterAccountSid`
+    /// (and have the same name), so that the two join as a resource forest's linked mailbox
+    /// joins its account. `None`: their master accounts are in a forest not exported.
+    pub account_forest_seed: Option<u64>,
 }
 
 impl Default for GenerateOptions {
@@ -62,6 +68,7 @@ impl Default for GenerateOptions {
             contacts: 20,
             computers: 20,
             member_limit: 50_000,
+            account_forest_seed: None,
         }
     }
 }
@@ -95,21 +102,35 @@ pub fn generate(options: &GenerateOptions) -> Generated {
         .next()
         .unwrap_or("CONTOSO")
         .to_ascii_uppercase();
-    let mut rng = Rng::new(options.seed, 0, 0);
-    let domain_sid = [
-        21,
-        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
-        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
-        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
-    ];
     Generated {
         options: options.clone(),
         root,
         netbios,
-        domain_sid,
+        domain_sid: domain_sid(options.seed),
+        account_sid: options.account_forest_seed.map(domain_sid),
         phase: Phase::Containers,
         index: 0,
     }
+}
+
+/// The domain SID's sub-authorities of the forest generated with `seed`.
+fn domain_sid(seed: u64) -> [u32; 4] {
+    let mut rng = Rng::new(seed, 0, 0);
+    [
+        21,
+        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+        rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+    ]
+}
+
+/// A SID from a domain's sub-authorities and a RID.
+fn sid_bytes(domain: &[u32; 4], rid: u32) -> Vec<u8> {
+    let mut b = vec![1, 5, 0, 0, 0, 0, 0, 5];
+    for a in domain.iter().chain(std::iter::once(&rid)) {
+        b.extend_from_slice(&a.to_le_bytes());
+    }
+    b
 }
 
 /// Writes the whole generated directory to `out`; returns the number of objects.
@@ -143,6 +164,8 @@ pub struct Generated {
     root: String,
     netbios: String,
     domain_sid: [u32; 4],
+    /// The domain SID of the account forest of linked mailboxes, if given.
+    account_sid: Option<[u32; 4]>,
     phase: Phase,
     index: usize,
 }
@@ -447,11 +470,7 @@ impl Generated {
     }
 
     fn sid(&self, rid: u32) -> Vec<u8> {
-        let mut b = vec![1, 5, 0, 0, 0, 0, 0, 5];
-        for a in self.domain_sid.iter().chain(std::iter::once(&rid)) {
-            b.extend_from_slice(&a.to_le_bytes());
-        }
-        b
+        sid_bytes(&self.domain_sid, rid)
     }
 
     fn user_name(&self, i: usize) -> UserName {
@@ -879,11 +898,16 @@ impl Generated {
                 a.push(("mailNickname", s(nick.clone())));
                 a.push(("proxyAddresses", Value::Multi(proxies)));
                 a.push(("msExchRecipientTypeDetails", Value::Num(2)));
-                let mut master = vec![1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0];
-                for _ in 0..3 {
-                    master.extend_from_slice(&(rng.next() as u32).to_le_bytes());
-                }
-                master.extend_from_slice(&(1100 + i as u32).to_le_bytes());
+                // The master account: the user with the same number in the account forest
+                // when one is given (so the two join, as in a resource-forest deployment),
+                // else an account of a forest that is not exported.
+                let other = [
+                    21,
+                    rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+                    rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+                    rng.next() as u32 % 1_000_000_000 + 1_000_000_000,
+                ];
+                let master = sid_bytes(&self.account_sid.unwrap_or(other), 1100 + i as u32);
                 a.push(("msExchMasterAccountSid", Value::Bin(master)));
                 a.push(("msExchMailboxGuid", Value::Bin(rng.bytes16())));
             }

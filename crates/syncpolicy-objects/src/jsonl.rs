@@ -6,7 +6,7 @@ use crate::names::Names;
 use crate::{safe, DirectoryObject, Limits, ObjectError};
 use std::io::BufRead;
 use syncpolicy_expr::env::SourceObject;
-use syncpolicy_expr::object::json_attribute_value;
+use syncpolicy_expr::object::{json_attribute_value, text_value, AttributeKind};
 use syncpolicy_expr::value::Value;
 
 /// Streams the objects of a JSON Lines file; see [`crate::read_jsonl`].
@@ -42,8 +42,9 @@ impl<R: BufRead> JsonlReader<R> {
         let serde_json::Value::Object(map) = parsed else {
             return Err(bad("each line must be one JSON object `{...}`".into()));
         };
-        let dn = match map.get("dn") {
-            Some(serde_json::Value::String(dn)) if !dn.trim().is_empty() => dn.clone(),
+        let mut map = map;
+        let dn = match map.remove("dn") {
+            Some(serde_json::Value::String(dn)) if !dn.trim().is_empty() => dn,
             Some(serde_json::Value::String(_)) => {
                 return Err(bad("an object with an empty `dn`".into()))
             }
@@ -58,27 +59,25 @@ impl<R: BufRead> JsonlReader<R> {
         let mut object = SourceObject::new();
         object.insert("dn", Value::Ref(dn.clone()));
         let mut seen = Vec::with_capacity(map.len());
-        for (key, v) in &map {
-            if key == "dn" {
-                continue;
-            }
-            if let serde_json::Value::Array(items) = v {
+        for (key, v) in map {
+            if let serde_json::Value::Array(items) = &v {
                 if items.len() > self.limits.max_values_per_attribute {
                     let limit = self.limits.max_values_per_attribute;
                     return Err(named(format!(
                         "attribute `{}`: more than {limit} values (the limit)",
-                        safe(key, 60)
+                        safe(&key, 60)
                     )));
                 }
             }
-            let (_, name) = self.names.resolve(key);
+            let resolved = self.names.resolve(&key);
+            let name = resolved.spelling;
             if &*name == "objectClass" {
                 let classes = match v {
-                    serde_json::Value::String(s) => vec![Value::Str(s.clone())],
+                    serde_json::Value::String(s) => vec![Value::Str(s)],
                     serde_json::Value::Array(items) => items
-                        .iter()
+                        .into_iter()
                         .map(|i| match i {
-                            serde_json::Value::String(s) => Ok(Value::Str(s.clone())),
+                            serde_json::Value::String(s) => Ok(Value::Str(s)),
                             _ => Err(named("`objectClass` values must be strings".into())),
                         })
                         .collect::<Result<_, _>>()?,
@@ -93,7 +92,7 @@ impl<R: BufRead> JsonlReader<R> {
                 }
                 continue;
             }
-            let value = json_attribute_value(&name, v).map_err(|e| named(safe(&e, 300)))?;
+            let value = owned_value(&name, resolved.kind, v).map_err(|e| named(safe(&e, 300)))?;
             if seen
                 .iter()
                 .any(|n: &std::rc::Rc<str>| n.eq_ignore_ascii_case(&name))
@@ -161,5 +160,47 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             }
             return Some(self.object(line));
         }
+    }
+}
+
+/// One attribute's JSON value as a typed value, consuming it: strings, integers, Booleans and
+/// arrays of them here (no copy of the text), typed values (`{"base64": ...}` etc.) by
+/// `expr eval`'s reader; both type by the attribute's kind.
+fn owned_value(name: &str, kind: AttributeKind, v: serde_json::Value) -> Result<Value, String> {
+    use serde_json::Value as J;
+    let scalar = |v: J| -> Result<Value, String> {
+        match (v, kind) {
+            (J::Null, _) => Ok(Value::Null),
+            (J::String(s), AttributeKind::Text) => Ok(Value::Str(s)),
+            (J::String(s), AttributeKind::Reference) => Ok(Value::Ref(s)),
+            (J::String(_), AttributeKind::Binary) => Err(format!(
+                "attribute `{name}` is binary: give it as {{\"base64\": \"...\"}}"
+            )),
+            (J::String(s), kind) => {
+                text_value(kind, &s).map_err(|e| format!("attribute `{name}`: {e}"))
+            }
+            (J::Number(_), AttributeKind::Boolean) => Err(format!(
+                "attribute `{name}`: a Boolean is needed, found an integer"
+            )),
+            (J::Number(n), _) => n
+                .as_i64()
+                .map(Value::Num)
+                .ok_or_else(|| format!("attribute `{name}`: only integers are attribute values")),
+            (J::Bool(_), AttributeKind::Integer) => Err(format!(
+                "attribute `{name}`: an integer is needed, found a Boolean"
+            )),
+            (J::Bool(b), _) => Ok(Value::Bool(b)),
+            (J::Array(_), _) => Err(format!("attribute `{name}`: nested arrays are not values")),
+            (typed @ J::Object(_), _) => json_attribute_value(name, &typed),
+        }
+    };
+    match v {
+        J::Array(items) => Ok(Value::multi(
+            items
+                .into_iter()
+                .map(scalar)
+                .collect::<Result<Vec<_>, _>>()?,
+        )),
+        v => scalar(v),
     }
 }

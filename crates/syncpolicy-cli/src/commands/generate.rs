@@ -75,6 +75,11 @@ pub(crate) struct ObjectsArgs {
     /// Seed: the same seed gives the same objects.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
+    /// The seed of an account forest generated separately (a resource-forest trial): linked
+    /// mailboxes get the objectSid of the user with the same number there as
+    /// msExchMasterAccountSid, so the two join.
+    #[arg(long, value_name = "SEED")]
+    pub(crate) account_forest_seed: Option<u64>,
     /// Output format.
     #[arg(long = "output-format", value_enum, default_value_t = ObjectsFormat::Ldif)]
     pub(crate) output_format: ObjectsFormat,
@@ -103,6 +108,7 @@ fn run_objects(args: &ObjectsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         contacts: args.contacts,
         computers: args.computers,
         member_limit: args.member_limit,
+        account_forest_seed: args.account_forest_seed,
     };
     if args
         .domain

@@ -165,3 +165,54 @@ fn the_directory_holds_what_the_documentation_promises() {
     // DNs are unique.
     assert_eq!(dns.len(), objects.len());
 }
+
+/// With an account forest's seed, a linked mailbox carries the objectSid of the user with the
+/// same number there, and has its name.
+#[test]
+fn linked_mailboxes_point_to_the_account_forest() {
+    let account = GenerateOptions {
+        users: 300,
+        seed: 1,
+        ..GenerateOptions::default()
+    };
+    let resource = GenerateOptions {
+        users: 300,
+        seed: 2,
+        domain: "fabrikam.com".into(),
+        account_forest_seed: Some(1),
+        ..GenerateOptions::default()
+    };
+    let get = |o: &syncpolicy_objects::GeneratedObject, name: &str| {
+        o.attributes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let accounts: Vec<_> = generate(&account).collect();
+    let mut linked = 0;
+    for o in generate(&resource) {
+        if get(&o, "msExchRecipientTypeDetails") != Some(Value::Num(2)) {
+            continue;
+        }
+        linked += 1;
+        let master = get(&o, "msExchMasterAccountSid").expect("a master account");
+        let owner = accounts
+            .iter()
+            .find(|a| get(a, "objectSid").as_ref() == Some(&master))
+            .unwrap_or_else(|| panic!("no account for {}", o.dn));
+        assert_eq!(get(owner, "cn"), get(&o, "cn"), "{}", o.dn);
+    }
+    assert!(linked > 0);
+    // Without it, the master accounts are elsewhere.
+    let alone = GenerateOptions {
+        account_forest_seed: None,
+        ..resource
+    };
+    for o in generate(&alone) {
+        if let Some(master) = get(&o, "msExchMasterAccountSid") {
+            assert!(!accounts
+                .iter()
+                .any(|a| get(a, "objectSid").as_ref() == Some(&master)));
+        }
+    }
+}

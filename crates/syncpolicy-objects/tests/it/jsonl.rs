@@ -95,3 +95,40 @@ fn a_file_that_is_not_json_lines_is_fatal() {
         "{err:?}"
     );
 }
+
+/// JSON Lines in UTF-16 (with its byte order mark) and with CRLF, sniffed by `read_objects`;
+/// a line over the limit is a bad object and the next line is read.
+#[test]
+fn utf16_and_long_lines() {
+    use syncpolicy_objects::{read_objects, JsonlReader, Limits, ObjectFormat};
+    let text = "{\"dn\": \"CN=Jörg\", \"cn\": \"Jörg\"}\r\n{\"dn\": \"CN=b\"}\r\n";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let reader = read_objects(&le[..]);
+    assert_eq!(reader.format(), ObjectFormat::Jsonl);
+    let (objects, errors) = split(reader);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        objects[0].object.get("cn"),
+        Some(&Value::Str("Jörg".into()))
+    );
+    assert_eq!(objects[1].dn, "CN=b");
+
+    let limits = Limits {
+        max_line_bytes: 100,
+        ..Limits::DEFAULT
+    };
+    let long = format!(
+        "{{\"dn\": \"CN=a\", \"cn\": \"{}\"}}\n{{\"dn\": \"CN=ok\"}}\n",
+        "x".repeat(500)
+    );
+    let (objects, errors) = split(JsonlReader::new(long.as_bytes(), limits));
+    assert_eq!(objects.len(), 1);
+    assert_eq!(objects[0].dn, "CN=ok");
+    assert_eq!(errors.len(), 1);
+    assert!(
+        !errors[0].fatal && errors[0].message.contains("longer than 100"),
+        "{:?}",
+        errors[0]
+    );
+}
