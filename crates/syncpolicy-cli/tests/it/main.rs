@@ -5,6 +5,7 @@ mod deployment;
 mod diff;
 mod expr;
 mod help;
+mod hostile_json;
 mod install;
 mod migrate;
 mod show;
