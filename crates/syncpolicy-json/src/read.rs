@@ -112,6 +112,7 @@ where
     } else {
         None
     };
+    let _sequential = Sequential::set();
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
     De::<T>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
@@ -140,6 +141,101 @@ fn is_deep_candidate(err: &serde_json::Error) -> bool {
 thread_local! {
     /// Set while a text known to be within [`MAX_DEPTH`] is read again (see [`read_value`]).
     static ALLOW_DEEP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+thread_local! {
+    /// Set while a text is read again to name the place of an error: directories are then read
+    /// one after the other, as part of the whole text (see [`directories`]).
+    static SEQUENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets [`SEQUENTIAL`] for this thread until dropped.
+struct Sequential;
+
+impl Sequential {
+    fn set() -> Self {
+        SEQUENTIAL.with(|a| a.set(true));
+        Sequential
+    }
+}
+
+impl Drop for Sequential {
+    fn drop(&mut self) {
+        SEQUENTIAL.with(|a| a.set(false));
+    }
+}
+
+/// Bytes of directories below which they are read on one thread.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// The on-premises directories. In a large file (nearly all of it is directories) the list is
+/// first only delimited, then its directories are read on the machine's cores, each exactly as
+/// the one-thread read would read it; any problem is left to the one-thread read again, which
+/// names its place in the whole file.
+fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDirectory>, A::Error> {
+    if SEQUENTIAL.with(std::cell::Cell::get) {
+        return list(map);
+    }
+    let Some(items) = map.next_value::<Option<Vec<&'de RawValue>>>()? else {
+        return Ok(Vec::new());
+    };
+    let bytes: usize = items.iter().map(|r| r.get().len()).sum();
+    let threads = if bytes < PARALLEL_BYTES || items.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(items.len())
+    };
+    let allow_deep = ALLOW_DEEP.with(std::cell::Cell::get);
+    let read_chunk =
+        |chunk: &[&'de RawValue]| -> Result<Vec<OnPremisesDirectory>, serde_json::Error> {
+            let _allow = allow_deep.then(AllowDeep::set);
+            chunk
+                .iter()
+                .map(|raw| parse_fast::<OnPremisesDirectory>(raw.get()).map(|d| d.0))
+                .collect()
+        };
+    // Chunks of about equal size, in order.
+    let mut chunks: Vec<&[&'de RawValue]> = Vec::with_capacity(threads);
+    let (mut from, mut acc) = (0, 0);
+    for (i, raw) in items.iter().enumerate() {
+        acc += raw.get().len();
+        if acc * threads >= bytes * (chunks.len() + 1) || i + 1 == items.len() {
+            chunks.push(&items[from..=i]);
+            from = i + 1;
+        }
+    }
+    let results: Vec<Result<Vec<OnPremisesDirectory>, serde_json::Error>> = if chunks.len() <= 1 {
+        chunks.iter().map(|c| read_chunk(c)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks[1..]
+                .iter()
+                .map(|&c| s.spawn(move || read_chunk(c)))
+                .collect();
+            let mut out = vec![read_chunk(chunks[0])];
+            for (h, &c) in handles.into_iter().zip(&chunks[1..]) {
+                // A reading thread cannot fail but by a bug; its chunk is then read here.
+                out.push(h.join().unwrap_or_else(|_| read_chunk(c)));
+            }
+            out
+        })
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for r in results {
+        match r {
+            Ok(dirs) => out.extend(dirs),
+            Err(e) if is_deep_candidate(&e) => return Err(de::Error::custom(DEEP_CANDIDATE)),
+            Err(_) => {
+                return Err(de::Error::custom(
+                    "a directory could not be read (the file is read again to name the place)",
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Sets [`ALLOW_DEEP`] for this thread until dropped.
@@ -444,7 +540,7 @@ fn visit_top<'de, A: MapAccess<'de>>(map: A) -> Result<TopLevel, A::Error> {
             5 => c.exchange = object(map)?.unwrap_or_default(),
             6 => c.metaverse_extensions = object(map)?.unwrap_or_default(),
             7 => c.azure_directory = object(map)?.unwrap_or_default(),
-            8 => c.onpremises_directories = list(map)?,
+            8 => c.onpremises_directories = directories(map)?,
             _ => t.ext = object(map)?,
         }
         Ok(())

@@ -310,3 +310,61 @@ proptest! {
         }
     }
 }
+
+/// A file large enough that its directories are read on several threads: the same
+/// configuration as a one-thread read, and an error in any directory still named at its place
+/// in the whole file.
+#[test]
+fn a_large_file_read_in_parallel_reads_the_same_and_names_error_places() {
+    let config =
+        syncpolicy_samples::generate::generate(&syncpolicy_samples::generate::GenerateOptions {
+            forests: 9,
+            custom_rules_per_forest: 400,
+            ous_per_domain: 5,
+            seed: 4,
+        });
+    let text = write(&config);
+    assert!(text.len() > 5 << 20, "{} bytes", text.len());
+    let mut back = read(&text);
+    back.extension.recorded_digest = config.extension.recorded_digest.clone();
+    assert_eq!(back.onpremises_directories, config.onpremises_directories);
+    // A wrong type in the last directory.
+    let at = text.rfind("\"precedence\": ").expect("a precedence") + 14;
+    let bad = format!(
+        "{}\"high\"{}",
+        &text[..at],
+        &text[at..].trim_start_matches(|c: char| c.is_ascii_digit())
+    );
+    let e = read_err(&bad);
+    assert_eq!(e.kind, ReadErrorKind::WrongType);
+    let line = text[..at].matches('\n').count() as u32 + 1;
+    assert_eq!(e.line, Some(line));
+    let path = e.json_path.clone().unwrap_or_default();
+    assert!(
+        path.starts_with("onpremisesDirectoryPolicy[8].") && path.ends_with(".precedence"),
+        "{path}"
+    );
+    // An unknown value nested past the limit in the fifth directory.
+    // Directories' keys are the only ones indented by six spaces that are `friendlyName`.
+    let at = text
+        .match_indices("\n      \"friendlyName\": ")
+        .nth(4)
+        .expect("a fifth directory")
+        .0
+        + 7;
+    let deep = format!(
+        "{}\"future\": {}1{},\n      {}",
+        &text[..at],
+        "[".repeat(300),
+        "]".repeat(300),
+        &text[at..]
+    );
+    let e = read_err(&deep);
+    assert_eq!(e.kind, ReadErrorKind::TooDeep);
+    assert!(
+        e.json_path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("onpremisesDirectoryPolicy[4].future[0]")),
+        "{e}"
+    );
+}
