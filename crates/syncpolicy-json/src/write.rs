@@ -72,7 +72,7 @@ fn section(w: &mut Writer, config: &Configuration, i: usize) {
 
 /// The digest [`write_with_digest`] records, without holding the written file: each section is
 /// hashed and dropped as soon as it is written, and the directories (nearly all of a large
-/// file) are written in chunks on the machine's cores and hashed in order. The same result as
+/// file) are written in parts on the machine's cores and hashed in order, a few parts at a time. The same result as
 /// writing the file.
 pub(crate) fn digest_only(config: &Configuration) -> RecordedDigest {
     let mut w = Writer::new(Vec::with_capacity(64 * 1024));
@@ -107,7 +107,8 @@ fn directories_hash(dirs: &[OnPremisesDirectory], depth: usize) -> sha2::Sha256 
         hasher.update(b"]");
         return hasher;
     }
-    // Chunks of about equal numbers of rules, one per core (one for small configurations).
+    // Rounds of a few directories per core, so that what is written but not yet hashed stays
+    // small: each core writes a part of the round, then the parts are hashed in order.
     let rules: usize = dirs
         .iter()
         .map(|d| d.standard_rules.len() + d.custom_rules.len() + 1)
@@ -120,44 +121,52 @@ fn directories_hash(dirs: &[OnPremisesDirectory], depth: usize) -> sha2::Sha256 
             .clamp(1, 4)
             .min(dirs.len())
     };
-    let mut chunks: Vec<(usize, &[OnPremisesDirectory])> = Vec::with_capacity(threads);
-    let (mut from, mut acc) = (0, 0);
-    for (i, d) in dirs.iter().enumerate() {
-        acc += d.standard_rules.len() + d.custom_rules.len() + 1;
-        if acc * threads >= rules * (chunks.len() + 1) || i + 1 == dirs.len() {
-            chunks.push((from, &dirs[from..=i]));
-            from = i + 1;
-        }
-    }
-    let write_chunk = |(first, chunk): (usize, &[OnPremisesDirectory])| {
+    let write_part = |first: usize, part: &[OnPremisesDirectory]| {
         // The writer's state inside the list: `depth` open containers that have items, and the
-        // list itself, which has items unless this chunk starts it.
+        // list itself, which has items unless this part starts it.
         let mut w = Writer::new(Vec::with_capacity(1 << 20));
         w.open = vec![true; depth];
         w.open.push(first > 0);
-        for d in chunk {
+        for d in part {
             w.item();
             onprem(&mut w, d);
         }
         w.out
     };
-    if chunks.len() == 1 {
-        hasher.update(write_chunk(chunks[0]));
+    if threads == 1 {
+        // One directory at a time.
+        for (i, d) in dirs.iter().enumerate() {
+            hasher.update(write_part(i, std::slice::from_ref(d)));
+        }
     } else {
-        let written: Vec<Vec<u8>> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunks[1..]
-                .iter()
-                .map(|&c| s.spawn(move || write_chunk(c)))
-                .collect();
-            let mut out = vec![write_chunk(chunks[0])];
-            // A writer thread cannot fail but by a bug; its chunk is then written here.
-            for (h, &c) in handles.into_iter().zip(&chunks[1..]) {
-                out.push(h.join().unwrap_or_else(|_| write_chunk(c)));
+        // About 1,000 rules per part (some hundreds of KB of text).
+        const RULES_PER_PART: usize = 1_000;
+        let mut parts: Vec<(usize, &[OnPremisesDirectory])> = Vec::new();
+        let (mut from, mut acc) = (0, 0);
+        for (i, d) in dirs.iter().enumerate() {
+            acc += d.standard_rules.len() + d.custom_rules.len() + 1;
+            if acc >= RULES_PER_PART || i + 1 == dirs.len() {
+                parts.push((from, &dirs[from..=i]));
+                from = i + 1;
+                acc = 0;
             }
-            out
-        });
-        for bytes in &written {
-            hasher.update(bytes);
+        }
+        for round in parts.chunks(threads) {
+            let written: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = round[1..]
+                    .iter()
+                    .map(|&(first, part)| s.spawn(move || write_part(first, part)))
+                    .collect();
+                let mut out = vec![write_part(round[0].0, round[0].1)];
+                // A writer thread cannot fail but by a bug; its part is then written here.
+                for (h, &(first, part)) in handles.into_iter().zip(&round[1..]) {
+                    out.push(h.join().unwrap_or_else(|_| write_part(first, part)));
+                }
+                out
+            });
+            for bytes in &written {
+                hasher.update(bytes);
+            }
         }
     }
     hasher.update(b"\n");
