@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::path::Path;
-use syncpolicy_json::encoding::decode;
+use syncpolicy_json::encoding::decode_owned;
 use syncpolicy_json::error::ReadError;
 use syncpolicy_model::config::Configuration;
 
@@ -29,7 +29,8 @@ pub enum LoadError {
     Read(#[from] ReadError),
 }
 
-/// Reads and parses a settings file.
+/// Reads and parses a settings file: one read of the bytes, which become the text without a
+/// copy when they are UTF-8.
 pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
     let display = path.display().to_string();
     let bytes = fs::read(path).map_err(|source| LoadError::Io {
@@ -37,22 +38,14 @@ pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
         source,
     })?;
     let size = bytes.len() as u64;
-    let text = match decode(&bytes) {
-        Ok((text, _)) => text.into_owned(),
-        // Let the reader produce its own encoding error with the file named.
-        Err(_) => {
-            return Err(syncpolicy_json::read_settings(&bytes, &display)
-                .err()
-                .map_or_else(
-                    || LoadError::Io {
-                        path: display.clone(),
-                        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "undecodable"),
-                    },
-                    LoadError::Read,
-                ))
+    let text = match decode_owned(bytes) {
+        Ok((text, _)) => text,
+        Err(e) => {
+            return Err(LoadError::Read(syncpolicy_json::encoding_error(
+                &e, &display,
+            )))
         }
     };
-    drop(bytes);
     let config = syncpolicy_json::read_settings_str(&text, &display)?;
     Ok(SettingsFile { config, text, size })
 }

@@ -25,6 +25,12 @@ impl DigestBuilder {
             .push((name.to_owned(), hex(&Sha256::digest(bytes))));
     }
 
+    /// Records a section hashed by the caller.
+    pub(crate) fn section_hash(&mut self, name: &str, hasher: Sha256) {
+        self.sections
+            .push((name.to_owned(), hex(&hasher.finalize())));
+    }
+
     pub(crate) fn sections(&self) -> &[(String, String)] {
         &self.sections
     }
@@ -67,8 +73,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The digest a writer would record for this configuration now.
 pub fn compute(config: &Configuration) -> RecordedDigest {
-    let mut scratch = Vec::new();
-    crate::write::write_with_digest(config, &mut scratch)
+    crate::write::digest_only(config)
 }
 
 /// Result of comparing a file's recorded digest with its content.
@@ -107,4 +112,36 @@ pub fn check(config: &Configuration) -> DigestCheck {
         sections.push("(the digest record itself)".to_owned());
     }
     DigestCheck::Differs { sections }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syncpolicy_samples::generate::{generate, GenerateOptions};
+
+    #[test]
+    fn the_digest_alone_is_the_digest_a_write_records() {
+        let mut configs = vec![
+            syncpolicy_samples::samples::express_single_forest(),
+            syncpolicy_samples::samples::multi_forest_custom(),
+            Configuration::default(),
+        ];
+        // Large enough to be hashed in parallel chunks, with unequal directories.
+        for (forests, rules) in [(7, 400), (3, 1_500)] {
+            configs.push(generate(&GenerateOptions {
+                forests,
+                custom_rules_per_forest: rules,
+                ous_per_domain: 3,
+                seed: 5,
+            }));
+        }
+        configs[4].onpremises_directories[0]
+            .custom_rules
+            .truncate(10);
+        for config in &configs {
+            let mut scratch = Vec::new();
+            let written = crate::write::write_with_digest(config, &mut scratch);
+            assert_eq!(compute(config), written);
+        }
+    }
 }

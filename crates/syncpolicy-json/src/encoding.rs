@@ -45,6 +45,42 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), DecodeError>
     utf8(bytes, TextEncoding::Utf8, 0).map(|s| (Cow::Borrowed(s), TextEncoding::Utf8))
 }
 
+/// Decodes a settings file's bytes into owned text without copying them when they are UTF-8
+/// (the common case: one validation pass, and the byte-order mark, if any, removed in place).
+/// The same result as [`decode`].
+pub fn decode_owned(bytes: Vec<u8>) -> Result<(String, TextEncoding), DecodeError> {
+    let utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let utf16_nul = bytes.len() >= 4
+        && bytes.len() % 2 == 0
+        && ((bytes[0] != 0 && bytes[1] == 0 && bytes[2] != 0 && bytes[3] == 0)
+            || (bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 && bytes[3] != 0));
+    let utf8_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if (utf16_bom || utf16_nul) && !utf8_bom {
+        return decode(&bytes).map(|(text, encoding)| (text.into_owned(), encoding));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) if utf8_bom => {
+            text.drain(..3);
+            Ok((text, TextEncoding::Utf8Bom))
+        }
+        Ok(text) => Ok((text, TextEncoding::Utf8)),
+        Err(e) => {
+            let encoding = if utf8_bom {
+                TextEncoding::Utf8Bom
+            } else {
+                TextEncoding::Utf8
+            };
+            // The offset counts the byte-order mark, as `decode` does.
+            Err(DecodeError {
+                encoding,
+                offset: e.utf8_error().valid_up_to(),
+                message: "the file is not valid UTF-8 (nor UTF-16 with a byte-order mark)"
+                    .to_owned(),
+            })
+        }
+    }
+}
+
 fn utf8(bytes: &[u8], encoding: TextEncoding, skipped: usize) -> Result<&str, DecodeError> {
     std::str::from_utf8(bytes).map_err(|e| DecodeError {
         encoding,
@@ -130,6 +166,22 @@ mod tests {
             let (s, e) = decode(&bytes).unwrap();
             assert_eq!(s, text);
             assert_eq!(e, enc);
+            assert_eq!(decode_owned(bytes).unwrap(), (text.to_owned(), enc));
+        }
+    }
+
+    #[test]
+    fn owned_decoding_reports_the_same_errors() {
+        for bytes in [
+            &b"{\"a\": \xff}"[..],
+            &b"\xEF\xBB\xBF{\xc3}"[..],
+            &[0xFF, 0xFE, 0x41][..],
+            &[0x41, 0x00, 0x00, 0xD8][..],
+        ] {
+            assert_eq!(
+                decode_owned(bytes.to_vec()).unwrap_err(),
+                decode(bytes).unwrap_err()
+            );
         }
     }
 

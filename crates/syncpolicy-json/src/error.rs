@@ -19,6 +19,8 @@ pub enum ReadErrorKind {
     Encoding,
     /// A key appears twice in one object.
     DuplicateKey,
+    /// Arrays and objects nest deeper than [`crate::depth::MAX_DEPTH`] levels.
+    TooDeep,
 }
 
 impl ReadErrorKind {
@@ -31,6 +33,7 @@ impl ReadErrorKind {
             ReadErrorKind::WrongType => ("SP904", "wrong-type"),
             ReadErrorKind::Encoding => ("SP905", "invalid-encoding"),
             ReadErrorKind::DuplicateKey => ("SP906", "duplicate-key"),
+            ReadErrorKind::TooDeep => ("SP907", "nesting-too-deep"),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! keys where they were, and syncpolicy's extension part under the top-level key
 //! [`keys::EXTENSION`], ending with a digest of the content.
 
+pub mod depth;
 pub mod digest;
 pub mod encoding;
 pub mod error;
@@ -17,5 +18,6 @@ mod raw;
 mod read;
 mod write;
 
-pub use read::{read_rule, read_settings, read_settings_str};
+pub use depth::MAX_DEPTH;
+pub use read::{encoding_error, read_rule, read_settings, read_settings_str};
 pub use write::{write_rule, write_settings, write_settings_to};

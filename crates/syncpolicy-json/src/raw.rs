@@ -1,6 +1,56 @@
 //! Re-formatting of preserved raw JSON values: compacting on read, pretty-printing at the
 //! right indent on write, without changing a character of any string or number.
 
+/// Removes insignificant white space from valid JSON text, unless its arrays and objects nest
+/// more than `max_depth` levels (then `None`, having stopped there). One pass over the bytes:
+/// every byte that matters is ASCII, so multi-byte characters are copied as they are.
+pub(crate) fn compact_within(raw: &str, max_depth: usize) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                out.extend_from_slice(&bytes[start..i.min(bytes.len())]);
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max_depth {
+                    return None;
+                }
+                out.push(b);
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                out.push(b);
+            }
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    // Only ASCII white space was left out, between whole characters.
+    Some(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
 /// Removes insignificant white space from valid JSON text.
 pub(crate) fn compact(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -95,6 +145,12 @@ mod tests {
     fn compacts_and_pretty_prints_without_touching_strings() {
         let raw = "{ \"a\" : [1, 2.50000000000000000001, \"x , y\\\" :\"], \"b\": {}, \"c\": [] }";
         let c = compact(raw);
+        assert_eq!(compact_within(raw, 2).as_deref(), Some(c.as_str()));
+        assert_eq!(compact_within(raw, 1), None);
+        assert_eq!(
+            compact_within("\"é [\" , [ [] ]", 2).as_deref(),
+            Some("\"é [\",[[]]")
+        );
         assert_eq!(
             c,
             "{\"a\":[1,2.50000000000000000001,\"x , y\\\" :\"],\"b\":{},\"c\":[]}"

@@ -1,7 +1,8 @@
 //! Settings-file reader: decodes the bytes, deserializes straight into the model (no
 //! intermediate JSON tree), keeps unknown keys in place, and attaches the extension part.
 
-use crate::encoding::{decode, line_column};
+use crate::depth::{first_too_deep, MAX_DEPTH, SCHEMA_DEPTH};
+use crate::encoding::{decode, line_column, DecodeError};
 use crate::error::{ReadError, ReadErrorKind};
 use crate::keys::{self, index_of};
 use crate::raw;
@@ -56,7 +57,14 @@ fn decode_or_error<'a>(
     bytes: &'a [u8],
     file: &str,
 ) -> Result<std::borrow::Cow<'a, str>, ReadError> {
-    decode(bytes).map(|(text, _)| text).map_err(|e| ReadError {
+    decode(bytes)
+        .map(|(text, _)| text)
+        .map_err(|e| encoding_error(&e, file))
+}
+
+/// The read error of bytes that could not be decoded (see [`crate::encoding::decode_owned`]).
+pub fn encoding_error(e: &DecodeError, file: &str) -> ReadError {
+    ReadError {
         kind: ReadErrorKind::Encoding,
         file: file.to_owned(),
         json_path: None,
@@ -64,10 +72,13 @@ fn decode_or_error<'a>(
         column: None,
         message: format!("{} (byte offset {})", e.message, e.offset),
         hint: "save the file as UTF-8 or as UTF-16 with a byte-order mark".to_owned(),
-    })
+    }
 }
 
-/// Deserializes one whole JSON text into `De<T>`, tracking the JSON path for errors.
+/// Deserializes one whole JSON text into `De<T>`. The first read keeps no JSON path (the
+/// success path pays nothing for errors); when it fails, the text is read again tracking the
+/// path, to name the place. A value the reader keeps as is that nests close to [`MAX_DEPTH`]
+/// stops the first read; then one scan of the text decides whether the limit is passed.
 fn read_value<'de, T>(text: &'de str, file: &str, empty_hint: &str) -> Result<De<T>, ReadError>
 where
     De<T>: Deserialize<'de>,
@@ -83,11 +94,179 @@ where
             hint: empty_hint.to_owned(),
         });
     }
+    let first = parse_fast::<T>(text);
+    let err = match first {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let _allow = if is_deep_candidate(&err) {
+        if let Some((offset, path)) = first_too_deep(text, MAX_DEPTH) {
+            return Err(too_deep(text, file, offset, path));
+        }
+        // Deep, but within the limit after all: read again without stopping at deep values.
+        let allow = AllowDeep::set();
+        if let Ok(v) = parse_fast::<T>(text) {
+            return Ok(v);
+        }
+        Some(allow)
+    } else {
+        None
+    };
+    let _sequential = Sequential::set();
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
     De::<T>::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .and_then(|v| de.end().map(|()| v))
         .map_err(|err| classify(err, track.path().to_string(), text, file))
+}
+
+fn parse_fast<'de, T>(text: &'de str) -> Result<De<T>, serde_json::Error>
+where
+    De<T>: Deserialize<'de>,
+{
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = De::<T>::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// Message of the error that stops the first read at a deep preserved value.
+const DEEP_CANDIDATE: &str = "a value nested close to the depth limit";
+
+fn is_deep_candidate(err: &serde_json::Error) -> bool {
+    err.classify() == serde_json::error::Category::Data
+        && err.to_string().starts_with(DEEP_CANDIDATE)
+}
+
+thread_local! {
+    /// Set while a text known to be within [`MAX_DEPTH`] is read again (see [`read_value`]).
+    static ALLOW_DEEP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+thread_local! {
+    /// Set while a text is read again to name the place of an error: directories are then read
+    /// one after the other, as part of the whole text (see [`directories`]).
+    static SEQUENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets [`SEQUENTIAL`] for this thread until dropped.
+struct Sequential;
+
+impl Sequential {
+    fn set() -> Self {
+        SEQUENTIAL.with(|a| a.set(true));
+        Sequential
+    }
+}
+
+impl Drop for Sequential {
+    fn drop(&mut self) {
+        SEQUENTIAL.with(|a| a.set(false));
+    }
+}
+
+/// Bytes of directories below which they are read on one thread.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// The on-premises directories. In a large file (nearly all of it is directories) the list is
+/// first only delimited, then its directories are read on the machine's cores, each exactly as
+/// the one-thread read would read it; any problem is left to the one-thread read again, which
+/// names its place in the whole file.
+fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDirectory>, A::Error> {
+    if SEQUENTIAL.with(std::cell::Cell::get) {
+        return list(map);
+    }
+    let Some(items) = map.next_value::<Option<Vec<&'de RawValue>>>()? else {
+        return Ok(Vec::new());
+    };
+    let bytes: usize = items.iter().map(|r| r.get().len()).sum();
+    let threads = if bytes < PARALLEL_BYTES || items.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(items.len())
+    };
+    let allow_deep = ALLOW_DEEP.with(std::cell::Cell::get);
+    let read_chunk =
+        |chunk: &[&'de RawValue]| -> Result<Vec<OnPremisesDirectory>, serde_json::Error> {
+            let _allow = allow_deep.then(AllowDeep::set);
+            chunk
+                .iter()
+                .map(|raw| parse_fast::<OnPremisesDirectory>(raw.get()).map(|d| d.0))
+                .collect()
+        };
+    // Chunks of about equal size, in order.
+    let mut chunks: Vec<&[&'de RawValue]> = Vec::with_capacity(threads);
+    let (mut from, mut acc) = (0, 0);
+    for (i, raw) in items.iter().enumerate() {
+        acc += raw.get().len();
+        if acc * threads >= bytes * (chunks.len() + 1) || i + 1 == items.len() {
+            chunks.push(&items[from..=i]);
+            from = i + 1;
+        }
+    }
+    let results: Vec<Result<Vec<OnPremisesDirectory>, serde_json::Error>> = if chunks.len() <= 1 {
+        chunks.iter().map(|c| read_chunk(c)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks[1..]
+                .iter()
+                .map(|&c| s.spawn(move || read_chunk(c)))
+                .collect();
+            let mut out = vec![read_chunk(chunks[0])];
+            for (h, &c) in handles.into_iter().zip(&chunks[1..]) {
+                // A reading thread cannot fail but by a bug; its chunk is then read here.
+                out.push(h.join().unwrap_or_else(|_| read_chunk(c)));
+            }
+            out
+        })
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for r in results {
+        match r {
+            Ok(dirs) => out.extend(dirs),
+            Err(e) if is_deep_candidate(&e) => return Err(de::Error::custom(DEEP_CANDIDATE)),
+            Err(_) => {
+                return Err(de::Error::custom(
+                    "a directory could not be read (the file is read again to name the place)",
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Sets [`ALLOW_DEEP`] for this thread until dropped.
+struct AllowDeep;
+
+impl AllowDeep {
+    fn set() -> Self {
+        ALLOW_DEEP.with(|a| a.set(true));
+        AllowDeep
+    }
+}
+
+impl Drop for AllowDeep {
+    fn drop(&mut self) {
+        ALLOW_DEEP.with(|a| a.set(false));
+    }
+}
+
+fn too_deep(text: &str, file: &str, offset: usize, path: String) -> ReadError {
+    let (line, column) = line_column(text, offset);
+    ReadError {
+        kind: ReadErrorKind::TooDeep,
+        file: file.to_owned(),
+        json_path: Some(path),
+        line: Some(line),
+        column: Some(column),
+        message: format!(
+            "arrays and objects nest more than {MAX_DEPTH} levels deep here (the limit of settings and rule files)"
+        ),
+        hint: "no setting nests this deep; remove the deeply nested value, or export the configuration again".to_owned(),
+    }
 }
 
 fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> ReadError {
@@ -210,6 +389,8 @@ where
     A: MapAccess<'de>,
 {
     let mut preserved = Preserved::default();
+    // Keys of the preserved fields, once there are many (a plain scan below that).
+    let mut preserved_keys: Option<std::collections::HashSet<String>> = None;
     let mut seen: u64 = 0;
     let mut next_index = 0usize;
     while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -226,13 +407,31 @@ where
                 field(value, i, &mut map)?;
             }
             None => {
-                if preserved.0.iter().any(|f| f.key == key) {
+                let duplicate = match &mut preserved_keys {
+                    Some(keys) => !keys.insert(key.to_owned()),
+                    None => {
+                        let dup = preserved.0.iter().any(|f| f.key == key);
+                        if preserved.0.len() >= 16 {
+                            let mut keys: std::collections::HashSet<String> =
+                                preserved.0.iter().map(|f| f.key.clone()).collect();
+                            keys.insert(key.to_owned());
+                            preserved_keys = Some(keys);
+                        }
+                        dup
+                    }
+                };
+                if duplicate {
                     return Err(de::Error::custom(format!(
                         "duplicate key `{key}` in one object"
                     )));
                 }
-                let raw_value: Box<RawValue> = map.next_value()?;
-                preserved.push(key, raw::compact(raw_value.get()), next_index);
+                let raw_value: &'de RawValue = map.next_value()?;
+                let compact = match raw::compact_within(raw_value.get(), MAX_DEPTH - SCHEMA_DEPTH) {
+                    Some(c) => c,
+                    None if ALLOW_DEEP.with(std::cell::Cell::get) => raw::compact(raw_value.get()),
+                    None => return Err(de::Error::custom(DEEP_CANDIDATE)),
+                };
+                preserved.push(key, compact, next_index);
             }
         }
     }
@@ -341,7 +540,7 @@ fn visit_top<'de, A: MapAccess<'de>>(map: A) -> Result<TopLevel, A::Error> {
             5 => c.exchange = object(map)?.unwrap_or_default(),
             6 => c.metaverse_extensions = object(map)?.unwrap_or_default(),
             7 => c.azure_directory = object(map)?.unwrap_or_default(),
-            8 => c.onpremises_directories = list(map)?,
+            8 => c.onpremises_directories = directories(map)?,
             _ => t.ext = object(map)?,
         }
         Ok(())
@@ -978,17 +1177,41 @@ impl TopLevel {
             config.azure_directory.connector = entra.connector;
         }
         let mut orphaned_connectors = Vec::new();
+        // Directories by identifier and by name, in order, so that many entries and many
+        // directories take linear time.
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        if !ext.onprem.is_empty() {
+            for (i, d) in config.onpremises_directories.iter().enumerate() {
+                by_id
+                    .entry(normalize_guid(&d.unique_identifier))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let names: Vec<String> = config
+            .onpremises_directories
+            .iter()
+            .map(|d| d.name.clone())
+            .collect();
+        if !ext.onprem.is_empty() {
+            for (i, name) in names.iter().enumerate() {
+                by_name.entry(name.as_str()).or_default().push(i);
+            }
+        }
         for entry in ext.onprem {
-            let found = config.onpremises_directories.iter_mut().find(|d| {
-                d.connector.is_empty()
-                    && match (&entry.unique_identifier, &entry.friendly_name) {
-                        (Some(id), _) if !id.trim().is_empty() => {
-                            normalize_guid(id) == normalize_guid(&d.unique_identifier)
-                        }
-                        (_, Some(name)) => *name == d.name,
-                        _ => false,
-                    }
-            });
+            let candidates = match (&entry.unique_identifier, &entry.friendly_name) {
+                (Some(id), _) if !id.trim().is_empty() => by_id.get(&normalize_guid(id)),
+                (_, Some(name)) => by_name.get(name.as_str()),
+                _ => None,
+            };
+            let dirs = &mut config.onpremises_directories;
+            let found = candidates
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|&i| dirs[i].connector.is_empty())
+                .map(|i| &mut dirs[i]);
             match found {
                 Some(d) => d.connector = entry.connector,
                 None => orphaned_connectors.push(crate::write::connector_entry_json(

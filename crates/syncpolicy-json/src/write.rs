@@ -42,17 +42,7 @@ pub(crate) fn write_with_digest(config: &Configuration, out: &mut Vec<u8>) -> Re
         w.preserved_before(p, i);
         w.key(key);
         let start = w.out.len();
-        match i {
-            0 => policy(&mut w, &config.policy_metadata),
-            1 => deployment(&mut w, &config.deployment_metadata),
-            2 => w.strings(&config.sign_in.tokens),
-            3 => w.bool(config.password_writeback),
-            4 => identity(&mut w, &config.identity_mapping),
-            5 => exchange(&mut w, &config.exchange),
-            6 => metaverse(&mut w, &config.metaverse_extensions),
-            7 => azure(&mut w, &config.azure_directory),
-            _ => w.array(&config.onpremises_directories, onprem),
-        }
+        section(&mut w, config, i);
         digest.section(key, &w.out[start..]);
     }
     w.preserved_before(p, keys::TOP.len() - 1);
@@ -63,6 +53,128 @@ pub(crate) fn write_with_digest(config: &Configuration, out: &mut Vec<u8>) -> Re
     w.out.push(b'\n');
     *out = w.out;
     digest.finish()
+}
+
+/// Writes top-level section `i` (an index of [`keys::TOP`], not the extension part).
+fn section(w: &mut Writer, config: &Configuration, i: usize) {
+    match i {
+        0 => policy(w, &config.policy_metadata),
+        1 => deployment(w, &config.deployment_metadata),
+        2 => w.strings(&config.sign_in.tokens),
+        3 => w.bool(config.password_writeback),
+        4 => identity(w, &config.identity_mapping),
+        5 => exchange(w, &config.exchange),
+        6 => metaverse(w, &config.metaverse_extensions),
+        7 => azure(w, &config.azure_directory),
+        _ => w.array(&config.onpremises_directories, onprem),
+    }
+}
+
+/// The digest [`write_with_digest`] records, without holding the written file: each section is
+/// hashed and dropped as soon as it is written, and the directories (nearly all of a large
+/// file) are written in parts on the machine's cores and hashed in order, a few parts at a time. The same result as
+/// writing the file.
+pub(crate) fn digest_only(config: &Configuration) -> RecordedDigest {
+    let mut w = Writer::new(Vec::with_capacity(64 * 1024));
+    let mut digest = DigestBuilder::new();
+    w.begin(b'{');
+    let p = &config.preserved;
+    for (i, key) in keys::TOP.iter().enumerate().take(keys::TOP.len() - 1) {
+        w.preserved_before(p, i);
+        w.key(key);
+        if i == 8 {
+            let hasher = directories_hash(&config.onpremises_directories, w.open.len());
+            digest.section_hash(key, hasher);
+            continue;
+        }
+        w.out.clear();
+        section(&mut w, config, i);
+        digest.section(key, &w.out);
+    }
+    w.out.clear();
+    w.key(keys::EXTENSION);
+    extension(&mut w, config, &mut digest);
+    digest.finish()
+}
+
+/// SHA-256 of the directory list as `w.array(dirs, onprem)` writes it inside `depth` open
+/// containers.
+fn directories_hash(dirs: &[OnPremisesDirectory], depth: usize) -> sha2::Sha256 {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"[");
+    if dirs.is_empty() {
+        hasher.update(b"]");
+        return hasher;
+    }
+    // Rounds of a few directories per core, so that what is written but not yet hashed stays
+    // small: each core writes a part of the round, then the parts are hashed in order.
+    let rules: usize = dirs
+        .iter()
+        .map(|d| d.standard_rules.len() + d.custom_rules.len() + 1)
+        .sum();
+    let threads = if rules < 2_000 || dirs.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(dirs.len())
+    };
+    let write_part = |first: usize, part: &[OnPremisesDirectory]| {
+        // The writer's state inside the list: `depth` open containers that have items, and the
+        // list itself, which has items unless this part starts it.
+        let mut w = Writer::new(Vec::with_capacity(1 << 20));
+        w.open = vec![true; depth];
+        w.open.push(first > 0);
+        for d in part {
+            w.item();
+            onprem(&mut w, d);
+        }
+        w.out
+    };
+    if threads == 1 {
+        // One directory at a time.
+        for (i, d) in dirs.iter().enumerate() {
+            hasher.update(write_part(i, std::slice::from_ref(d)));
+        }
+    } else {
+        // About 1,000 rules per part (some hundreds of KB of text).
+        const RULES_PER_PART: usize = 1_000;
+        let mut parts: Vec<(usize, &[OnPremisesDirectory])> = Vec::new();
+        let (mut from, mut acc) = (0, 0);
+        for (i, d) in dirs.iter().enumerate() {
+            acc += d.standard_rules.len() + d.custom_rules.len() + 1;
+            if acc >= RULES_PER_PART || i + 1 == dirs.len() {
+                parts.push((from, &dirs[from..=i]));
+                from = i + 1;
+                acc = 0;
+            }
+        }
+        for round in parts.chunks(threads) {
+            let written: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = round[1..]
+                    .iter()
+                    .map(|&(first, part)| s.spawn(move || write_part(first, part)))
+                    .collect();
+                let mut out = vec![write_part(round[0].0, round[0].1)];
+                // A writer thread cannot fail but by a bug; its part is then written here.
+                for (h, &(first, part)) in handles.into_iter().zip(&round[1..]) {
+                    out.push(h.join().unwrap_or_else(|_| write_part(first, part)));
+                }
+                out
+            });
+            for bytes in &written {
+                hasher.update(bytes);
+            }
+        }
+    }
+    hasher.update(b"\n");
+    for _ in 0..depth {
+        hasher.update(b"  ");
+    }
+    hasher.update(b"]");
+    hasher
 }
 
 /// A pretty JSON writer with a stack of open containers.

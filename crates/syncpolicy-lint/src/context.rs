@@ -135,11 +135,23 @@ fn weight(rule: &RuleInfo) -> u8 {
 /// Runs the rules (all of them when `from_file`, else those that do not need the file) and
 /// returns their findings in registry order.
 pub(crate) fn run(config: &Configuration, from_file: bool) -> Vec<Finding> {
+    run_where(config, |r| from_file || !r.file_only)
+        .into_iter()
+        .flat_map(|(_, f)| f)
+        .collect()
+}
+
+/// Runs the rules `wanted` selects, spread over the machine's cores, and returns each rule's
+/// registry index with its findings, in registry order.
+pub(crate) fn run_where(
+    config: &Configuration,
+    wanted: impl Fn(&RuleInfo) -> bool,
+) -> Vec<(usize, Vec<Finding>)> {
     let cx = Context::new(config);
     let mut queue: Vec<(usize, &RuleInfo)> = registry()
         .iter()
         .enumerate()
-        .filter(|(_, r)| from_file || !r.file_only)
+        .filter(|(_, r)| wanted(r))
         .collect();
     queue.sort_by_key(|(i, r)| (weight(r), *i));
     let results: Mutex<Vec<(usize, Vec<Finding>)>> = Mutex::new(Vec::with_capacity(queue.len()));
@@ -159,8 +171,8 @@ pub(crate) fn run(config: &Configuration, from_file: bool) -> Vec<Finding> {
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
-    // Small configurations are not worth a thread.
-    if threads == 1 || config.rule_count() < 500 {
+    // Small configurations (or a single rule) are not worth a thread.
+    if threads == 1 || config.rule_count() < 500 || queue.len() < 2 {
         work();
     } else {
         std::thread::scope(|s| {
@@ -172,5 +184,5 @@ pub(crate) fn run(config: &Configuration, from_file: bool) -> Vec<Finding> {
     }
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
-    results.into_iter().flat_map(|(_, f)| f).collect()
+    results
 }

@@ -20,8 +20,8 @@ fn parent(path: &str) -> Option<&str> {
     Some(&path[..cut])
 }
 
-/// Fills in the places of findings and sorts them by position in the file.
-pub(crate) fn place(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagnostic> {
+/// Fills in the places of findings, keeping their order.
+pub(crate) fn place_in_order(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagnostic> {
     // Every distinct path, once.
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut paths: Vec<&str> = Vec::new();
@@ -95,7 +95,7 @@ pub(crate) fn place(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagn
             .collect();
         placed.push((location, labels));
     }
-    let mut out: Vec<Diagnostic> = findings
+    let out: Vec<Diagnostic> = findings
         .into_iter()
         .zip(placed)
         .map(|(f, (location, labels))| {
@@ -107,7 +107,6 @@ pub(crate) fn place(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagn
             d
         })
         .collect();
-    out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
     out
 }
 

@@ -127,7 +127,7 @@ pub fn rules_markdown() -> String {
         "`syncpolicy validate FILE...` runs every rule below and prints every finding. \
 Each finding has a stable code, a kebab-case name, a severity, a message, its place \
 (file, JSON path, line and column) and a `help:` line. `syncpolicy validate --explain CODE` \
-prints a rule's documentation. Codes `SP901`-`SP906` are read errors of the settings file \
+prints a rule's documentation. Codes `SP901`-`SP907` are read errors of the settings file \
 (the file cannot be read at all). Output formats are described in `docs/diagnostics.md`.\n\n",
     );
     out.push_str("| Code | Name | Severity | Summary |\n|---|---|---|---|\n");

@@ -138,7 +138,7 @@ fn explain(code: &str) -> anyhow::Result<ExitCode> {
     }
     let registry = syncpolicy_lint::registry();
     bail!(
-        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP906 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
+        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP907 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
         registry.first().map_or("SP001", |r| r.code),
         registry.last().map_or("SP001", |r| r.code)
     )
@@ -190,6 +190,10 @@ fn read_errors() -> Vec<(&'static str, &'static str, &'static str)> {
         (
             ReadErrorKind::DuplicateKey,
             "a key appears twice in one object of the settings file",
+        ),
+        (
+            ReadErrorKind::TooDeep,
+            "arrays and objects of the settings file nest more than 128 levels deep",
         ),
     ]
     .into_iter()

@@ -10,6 +10,7 @@ mod expr;
 mod faults;
 mod generate;
 mod help;
+mod hostile_json;
 mod install;
 mod legacy_folders;
 mod migrate;

@@ -176,3 +176,70 @@ fn remove_duplicates_of_a_large_collection_keeps_first_occurrences() {
         crate::multi(&["b", "a", "c"]),
     );
 }
+
+use proptest::prelude::*;
+
+/// Expressions that build text and collections out of each other: growth by `Replace`, `&`,
+/// `Join`, `Split`, `ReplaceChars`, `PadLeft`, `Select` over collections, and the functions that
+/// grow by a bounded factor, nested up to a few levels.
+fn growing() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just(r#"PadLeft("", 65536, "a")"#.to_owned()),
+        Just(r#"PadRight("ab", 4000, "é")"#.to_owned()),
+        Just("[displayName]".to_owned()),
+        Just("[proxyAddresses]".to_owned()),
+        "[a-c,]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        Just("\"\\u{1b}]0;x\\u{7}\"".to_owned()),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} & {b})")),
+            (inner.clone(), "[a,]{1,2}", inner.clone())
+                .prop_map(|(a, old, b)| format!("Replace({a}, \"{old}\", {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, d)| format!("Join({a}, {d})")),
+            inner.clone().prop_map(|a| format!("Split({a}, \",\")")),
+            inner
+                .clone()
+                .prop_map(|a| format!("ReplaceChars({a}, \"a:bbbbbbbbbb,b:cc\")")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("Select($x, Split({a}, \",\"), {b})")),
+            inner.clone().prop_map(|a| format!("UCase({a})")),
+            inner
+                .clone()
+                .prop_map(|a| format!("ConvertToBase64({a}, \"UTF8\")")),
+            inner
+                .clone()
+                .prop_map(|a| format!("RemoveDuplicates(Split({a}, \"a\"))")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any composition ends in a result within the limits or a `too-large` error (or another
+    /// evaluation error), the same through both evaluators (the `eval` helper compares them),
+    /// never an abort: memory is bounded by what the limits let through.
+    #[test]
+    fn compositions_stay_within_the_limits(expr in growing()) {
+        let object = r#"{"displayName": "Ana Lima", "proxyAddresses": ["smtp:a@contoso.com", "SMTP:b@contoso.com", "x500:/o=c"]}"#;
+        if syncpolicy_expr::compile(&expr).is_err() {
+            return Ok(());
+        }
+        match eval(&expr, object) {
+            Ok(v) => {
+                match &v {
+                    Value::Multi(values) => {
+                        prop_assert!(values.len() <= MAX_VALUES);
+                        prop_assert!(v.size() <= MAX_TOTAL_BYTES);
+                        for x in values {
+                            prop_assert!(x.size() <= MAX_TEXT_BYTES);
+                        }
+                    }
+                    v => prop_assert!(v.size() <= MAX_TEXT_BYTES),
+                }
+            }
+            Err(e) => prop_assert!(!e.message.is_empty(), "{e:?}"),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Integration tests of the settings-file reader and writer.
 
 mod errors;
+mod hostile;
 mod roundtrip;
 
 use syncpolicy_model::config::Configuration;
