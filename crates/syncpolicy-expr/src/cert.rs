@@ -1,102 +1,18 @@
-//! A small, strict DER reader for X.509 certificates: just enough to answer the `Cert*`
-//! functions (names, OIDs, validity, serial number, alternative names, extensions).
+//! The certificate values the `Cert*` functions answer (names, OIDs, validity, serial number,
+//! alternative names, extensions), read from DER by `x509-parser` (a maintained, fuzzed parser
+//! of untrusted certificate bytes). What is written here is the .NET presentation: DN text as
+//! `X500DistinguishedName` prints it, name types of `GetNameInfo`.
 
-use crate::time::{Civil, DateTime};
+use crate::time::DateTime;
+use x509_parser::certificate::X509CertificateParser;
+use x509_parser::der_parser::asn1_rs::{Any, FromDer, ToDer};
+use x509_parser::extensions::{GeneralName, IssuerAlternativeName, SubjectAlternativeName};
+use x509_parser::nom::Parser as _;
+use x509_parser::oid_registry::{OID_X509_EXT_ISSUER_ALT_NAME, OID_X509_EXT_SUBJECT_ALT_NAME};
+use x509_parser::x509::X509Name;
 
-/// One DER element.
-#[derive(Clone, Copy)]
-struct Tlv<'a> {
-    tag: u8,
-    content: &'a [u8],
-    whole: &'a [u8],
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(data: &'a [u8]) -> Self {
-        Reader { data, pos: 0 }
-    }
-
-    fn at_end(&self) -> bool {
-        self.pos >= self.data.len()
-    }
-
-    fn peek_tag(&self) -> Option<u8> {
-        self.data.get(self.pos).copied()
-    }
-
-    fn read(&mut self) -> Option<Tlv<'a>> {
-        let start = self.pos;
-        let tag = *self.data.get(self.pos)?;
-        if tag & 0x1F == 0x1F {
-            return None; // high tag numbers are not used in certificates
-        }
-        let first = *self.data.get(self.pos + 1)?;
-        let mut header = 2;
-        let len = if first < 0x80 {
-            usize::from(first)
-        } else {
-            let n = usize::from(first & 0x7F);
-            if n == 0 || n > 4 {
-                return None;
-            }
-            let mut len = 0usize;
-            for i in 0..n {
-                len = (len << 8) | usize::from(*self.data.get(self.pos + 2 + i)?);
-            }
-            header += n;
-            len
-        };
-        let end = start.checked_add(header)?.checked_add(len)?;
-        if end > self.data.len() {
-            return None;
-        }
-        self.pos = end;
-        Some(Tlv {
-            tag,
-            content: &self.data[start + header..end],
-            whole: &self.data[start..end],
-        })
-    }
-
-    fn expect(&mut self, tag: u8) -> Option<Tlv<'a>> {
-        let t = self.read()?;
-        (t.tag == tag).then_some(t)
-    }
-}
-
-const SEQUENCE: u8 = 0x30;
-const SET: u8 = 0x31;
-const OID: u8 = 0x06;
-const INTEGER: u8 = 0x02;
-
-fn oid_string(content: &[u8]) -> Option<String> {
-    let (&first, rest) = content.split_first()?;
-    let mut parts = vec![u64::from(first / 40).min(2), 0];
-    parts[1] = u64::from(first) - parts[0] * 40;
-    let mut acc = 0u64;
-    for &b in rest {
-        acc = acc.checked_mul(128)? | u64::from(b & 0x7F);
-        if b & 0x80 == 0 {
-            parts.push(acc);
-            acc = 0;
-        }
-    }
-    if rest.last().is_some_and(|b| b & 0x80 != 0) {
-        return None;
-    }
-    Some(
-        parts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join("."),
-    )
-}
+/// ASN.1 universal tag of a BMPString (UTF-16 big-endian).
+const BMP_STRING: u32 = 30;
 
 fn short_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
@@ -117,37 +33,30 @@ fn short_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-fn string_value(t: &Tlv<'_>) -> String {
-    match t.tag {
-        // BMPString: UTF-16 big-endian.
-        0x1E => {
-            let units: Vec<u16> = t
-                .content
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            String::from_utf16_lossy(&units)
-        }
-        _ => String::from_utf8_lossy(t.content).into_owned(),
+fn string_value(value: &Any<'_>) -> String {
+    if value.tag().0 == BMP_STRING {
+        let units: Vec<u16> = value
+            .data
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(value.data).into_owned()
     }
 }
 
 /// (attribute OID, value) of every attribute, most general RDN first (as encoded).
-fn name_attributes(name: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut rdns = Reader::new(name);
-    while !rdns.at_end() {
-        let set = rdns.expect(SET)?;
-        let mut atvs = Reader::new(set.content);
-        while !atvs.at_end() {
-            let atv = atvs.expect(SEQUENCE)?;
-            let mut r = Reader::new(atv.content);
-            let oid = oid_string(r.expect(OID)?.content)?;
-            let value = r.read()?;
-            out.push((oid, string_value(&value)));
-        }
-    }
-    Some(out)
+fn name_attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
+    name.iter_rdn()
+        .flat_map(|rdn| rdn.iter())
+        .map(|atv| {
+            (
+                atv.attr_type().to_id_string(),
+                string_value(atv.attr_value()),
+            )
+        })
+        .collect()
 }
 
 fn format_dn(attributes: &[(String, String)]) -> String {
@@ -169,27 +78,25 @@ fn format_dn(attributes: &[(String, String)]) -> String {
         .join(", ")
 }
 
-fn parse_time(t: &Tlv<'_>) -> Option<DateTime> {
-    let s = std::str::from_utf8(t.content).ok()?;
-    let s = s.strip_suffix('Z')?;
-    let (year, rest) = match t.tag {
-        0x17 => {
-            let yy: i64 = s.get(0..2)?.parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
-        }
-        0x18 => (s.get(0..4)?.parse().ok()?, s.get(4..)?),
-        _ => return None,
-    };
-    let n = |r: std::ops::Range<usize>| rest.get(r).and_then(|x| x.parse::<u32>().ok());
-    DateTime::from_civil(Civil {
-        year,
-        month: n(0..2)?,
-        day: n(2..4)?,
-        hour: n(4..6)?,
-        minute: n(6..8)?,
-        second: n(8..10).unwrap_or(0),
-        fraction: 0,
-    })
+/// The e-mail (1), DNS (2), URL (6) and user principal (0) names of an alternative-name
+/// extension, as (context tag, value).
+fn alternative_names(names: &[GeneralName<'_>]) -> Vec<(u8, String)> {
+    const UPN: &str = "1.3.6.1.4.1.311.20.2.3";
+    names
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::RFC822Name(s) => Some((1, (*s).to_owned())),
+            GeneralName::DNSName(s) => Some((2, (*s).to_owned())),
+            GeneralName::URI(s) => Some((6, (*s).to_owned())),
+            // otherName: the value is `[0] EXPLICIT` around the UTF8String.
+            GeneralName::OtherName(oid, value) if oid.to_id_string() == UPN => {
+                let (_, explicit) = Any::from_der(value).ok()?;
+                let (_, inner) = Any::from_der(explicit.data).ok()?;
+                Some((0, string_value(&inner)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A parsed certificate.
@@ -205,84 +112,65 @@ pub(crate) struct Certificate {
     key_oid: String,
     key_params: Vec<u8>,
     key_params_oid: String,
-    /// (OID, critical, value).
-    extensions: Vec<(String, bool, Vec<u8>)>,
+    /// (OID, critical).
+    extensions: Vec<(String, bool)>,
+    /// Entries of the subject alternative name: (context tag, value).
+    subject_alternative_names: Vec<(u8, String)>,
+    /// Entries of the issuer alternative name.
+    issuer_alternative_names: Vec<(u8, String)>,
 }
 
 impl Certificate {
+    /// `None` when the bytes are not one whole DER certificate.
     pub(crate) fn parse(der: &[u8]) -> Option<Certificate> {
-        let mut outer = Reader::new(der);
-        let cert = outer.expect(SEQUENCE)?;
-        if !outer.at_end() {
+        // Only the alternative names are read out of the extensions: the other ones are not
+        // decoded (about a third of the parse time).
+        let (rest, cert) = X509CertificateParser::new()
+            .with_deep_parse_extensions(false)
+            .parse(der)
+            .ok()?;
+        if !rest.is_empty() {
             return None;
         }
-        let mut c = Reader::new(cert.content);
-        let tbs = c.expect(SEQUENCE)?;
-        let sig_alg = c.expect(SEQUENCE)?;
-        c.expect(0x03)?; // signature BIT STRING
-        let signature_oid = oid_string(Reader::new(sig_alg.content).expect(OID)?.content)?;
-
-        let mut t = Reader::new(tbs.content);
-        let mut version = 1;
-        if t.peek_tag() == Some(0xA0) {
-            let v = t.read()?;
-            let int = Reader::new(v.content).expect(INTEGER)?;
-            version = i64::from(*int.content.last()?) + 1;
-        }
-        let serial = t.expect(INTEGER)?.content.to_vec();
-        t.expect(SEQUENCE)?; // signature algorithm (repeated)
-        let issuer = name_attributes(t.expect(SEQUENCE)?.content)?;
-        let validity = t.expect(SEQUENCE)?;
-        let mut v = Reader::new(validity.content);
-        let not_before = parse_time(&v.read()?)?;
-        let not_after = parse_time(&v.read()?)?;
-        let subject = name_attributes(t.expect(SEQUENCE)?.content)?;
-        let spki = t.expect(SEQUENCE)?;
-        let mut s = Reader::new(spki.content);
-        let alg = s.expect(SEQUENCE)?;
-        s.expect(0x03)?;
-        let mut a = Reader::new(alg.content);
-        let key_oid = oid_string(a.expect(OID)?.content)?;
-        let params = if a.at_end() { None } else { a.read() };
-        let key_params = params.map(|p| p.whole.to_vec()).unwrap_or_default();
-        let key_params_oid = params
-            .filter(|p| p.tag == OID)
-            .and_then(|p| oid_string(p.content))
-            .unwrap_or_default();
-
-        let mut extensions = Vec::new();
-        while !t.at_end() {
-            let field = t.read()?;
-            if field.tag != 0xA3 {
-                continue; // issuer/subject unique IDs
-            }
-            let list = Reader::new(field.content).expect(SEQUENCE)?;
-            let mut exts = Reader::new(list.content);
-            while !exts.at_end() {
-                let ext = exts.expect(SEQUENCE)?;
-                let mut e = Reader::new(ext.content);
-                let oid = oid_string(e.expect(OID)?.content)?;
-                let mut critical = false;
-                if e.peek_tag() == Some(0x01) {
-                    critical = e.read()?.content.first().is_some_and(|&b| b != 0);
+        let tbs = &cert.tbs_certificate;
+        let validity = tbs.validity();
+        let spki = tbs.public_key();
+        let params = spki.algorithm.parameters.as_ref();
+        let mut subject_alternative_names = Vec::new();
+        let mut issuer_alternative_names = Vec::new();
+        for extension in tbs.extensions() {
+            if extension.oid == OID_X509_EXT_SUBJECT_ALT_NAME {
+                if let Ok((_, names)) = SubjectAlternativeName::from_der(extension.value) {
+                    subject_alternative_names = alternative_names(&names.general_names);
                 }
-                let value = e.expect(0x04)?.content.to_vec();
-                extensions.push((oid, critical, value));
+            } else if extension.oid == OID_X509_EXT_ISSUER_ALT_NAME {
+                if let Ok((_, names)) = IssuerAlternativeName::from_der(extension.value) {
+                    issuer_alternative_names = alternative_names(&names.general_names);
+                }
             }
         }
         Some(Certificate {
             der: der.to_vec(),
-            version,
-            serial,
-            signature_oid,
-            issuer,
-            subject,
-            not_before,
-            not_after,
-            key_oid,
-            key_params,
-            key_params_oid,
-            extensions,
+            version: i64::from(tbs.version().0) + 1,
+            serial: tbs.raw_serial().to_vec(),
+            signature_oid: cert.signature_algorithm.algorithm.to_id_string(),
+            issuer: name_attributes(tbs.issuer()),
+            subject: name_attributes(tbs.subject()),
+            not_before: DateTime::from_unix_seconds(validity.not_before.timestamp())?,
+            not_after: DateTime::from_unix_seconds(validity.not_after.timestamp())?,
+            key_oid: spki.algorithm.algorithm.to_id_string(),
+            key_params: params.and_then(|p| p.to_der_vec().ok()).unwrap_or_default(),
+            key_params_oid: params
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string())
+                .unwrap_or_default(),
+            extensions: tbs
+                .extensions()
+                .iter()
+                .map(|e| (e.oid.to_id_string(), e.critical))
+                .collect(),
+            subject_alternative_names,
+            issuer_alternative_names,
         })
     }
 
@@ -335,41 +223,9 @@ impl Certificate {
     pub(crate) fn critical_extension_oids(&self) -> Vec<String> {
         self.extensions
             .iter()
-            .filter(|(_, critical, _)| *critical)
-            .map(|(o, _, _)| o.clone())
+            .filter(|(_, critical)| *critical)
+            .map(|(o, _)| o.clone())
             .collect()
-    }
-
-    /// Entries of the subject (or issuer) alternative name: (context tag, value).
-    fn alternative_names(&self, issuer: bool) -> Vec<(u8, String)> {
-        let oid = if issuer { "2.5.29.18" } else { "2.5.29.17" };
-        let Some((_, _, value)) = self.extensions.iter().find(|(o, _, _)| o == oid) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let Some(seq) = Reader::new(value).expect(SEQUENCE) else {
-            return out;
-        };
-        let mut r = Reader::new(seq.content);
-        while let Some(name) = r.read() {
-            match name.tag {
-                0x81 | 0x82 | 0x86 => out.push((name.tag & 0x1F, string_value(&name))),
-                0xA0 => {
-                    let mut o = Reader::new(name.content);
-                    let is_upn = o
-                        .expect(OID)
-                        .and_then(|t| oid_string(t.content))
-                        .is_some_and(|s| s == "1.3.6.1.4.1.311.20.2.3");
-                    if is_upn {
-                        if let Some(value) = o.read().and_then(|v| Reader::new(v.content).read()) {
-                            out.push((0, string_value(&value)));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
     }
 
     /// `CertNameInfo`: `None` for an unknown name type.
@@ -381,11 +237,16 @@ impl Certificate {
                 .find(|(o, _)| o == oid)
                 .map(|(_, v)| v.clone())
         };
+        let alternative = if issuer {
+            &self.issuer_alternative_names
+        } else {
+            &self.subject_alternative_names
+        };
         let alt = |tag: u8| {
-            self.alternative_names(issuer)
-                .into_iter()
+            alternative
+                .iter()
                 .find(|(t, _)| *t == tag)
-                .map(|(_, v)| v)
+                .map(|(_, v)| v.clone())
         };
         let k = kind.to_ascii_lowercase();
         Some(match k.as_str() {
@@ -401,5 +262,67 @@ impl Certificate {
             "urlname" => alt(6).unwrap_or_default(),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::base64_decode;
+
+    /// A self-signed P-256 certificate with SAN (e-mail, DNS, URL, UPN), key usage and basic
+    /// constraints, as `userCertificate` holds it.
+    const CERT: &str = "MIICATCCAaegAwIBAgIDGis8MAoGCCqGSM49BAMCMDIxCzAJBgNVBAYTAlVTMRAwDgYDVQQKDAdDb250b3NvMREwDwYDVQQDDAhKYW5lIERvZTAeFw0yNjExMjYwODE4MjFaFw0zNjExMjMwODE4MjFaMDIxCzAJBgNVBAYTAlVTMRAwDgYDVQQKDAdDb250b3NvMREwDwYDVQQDDAhKYW5lIERvZTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABEllTS7ijuVp54qwURpGLgbaGKijWJJs/igSiKXvNsmU+RDIqthjIFMGAaprks9I9Oju9Fbl0DasqAzGAG6wZD6jgaswgagwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwaQYDVR0RBGIwYIEQamFuZUBjb250b3NvLmNvbYIQamFuZS5jb250b3NvLmNvbYYYaHR0cHM6Ly9jb250b3NvLmNvbS9qYW5loCAGCisGAQQBgjcUAgOgEgwQamFuZUBjb250b3NvLmNvbTAdBgNVHQ4EFgQUsSlj+5f3vYmMcKG4Skf7nVboYg0wCgYIKoZIzj0EAwIDSAAwRQIhAJ885Kh5UM43leY3e55cUEP07bpYMcwo9O4hWUUZ4HUlAiAmTGBPFwBvDfsxa60QImO2xqG/H7b+aNEBMhJ5gDRt6g==";
+
+    #[test]
+    fn reads_the_fields_the_functions_answer() {
+        let c = Certificate::parse(&base64_decode(CERT).unwrap()).expect("parses");
+        assert_eq!(c.version(), 3);
+        assert_eq!(c.subject_dn(), "CN=Jane Doe, O=Contoso, C=US");
+        assert_eq!(c.subject_oid(), "2.5.4.3");
+        assert_eq!(c.not_before().to_string(), "2026-11-26T08:18:21Z");
+        assert_eq!(c.not_after().to_string(), "2036-11-23T08:18:21Z");
+        assert_eq!(c.public_key_oid(), "1.2.840.10045.2.1");
+        assert_eq!(c.public_key_params_oid(), "1.2.840.10045.3.1.7");
+        assert_eq!(c.public_key_params(), [6, 8, 42, 134, 72, 206, 61, 3, 1, 7]);
+        assert_eq!(c.critical_extension_oids(), ["2.5.29.19", "2.5.29.15"]);
+        assert_eq!(
+            c.name_info("UpnName", false).as_deref(),
+            Some("jane@contoso.com")
+        );
+        assert_eq!(
+            c.name_info("urlname", false).as_deref(),
+            Some("https://contoso.com/jane")
+        );
+        assert_eq!(c.name_info("DnsName", true).as_deref(), Some("Jane Doe"));
+        assert_eq!(c.name_info("nonsense", false), None);
+    }
+
+    #[test]
+    fn hostile_bytes_are_refused_without_panicking() {
+        let der = base64_decode(CERT).unwrap();
+        // Every truncation, and trailing garbage.
+        for end in 0..der.len() {
+            assert!(
+                Certificate::parse(&der[..end]).is_none(),
+                "truncated at {end}"
+            );
+        }
+        let mut longer = der.clone();
+        longer.push(0);
+        assert!(Certificate::parse(&longer).is_none());
+        // Every single-byte corruption: parsed or refused, never a panic.
+        for at in 0..der.len() {
+            for value in [0x00, 0x7F, 0x80, 0xFF] {
+                let mut bad = der.clone();
+                bad[at] = value;
+                if let Some(c) = Certificate::parse(&bad) {
+                    let _ = (c.subject_dn(), c.issuer_dn(), c.name_info("UpnName", false));
+                }
+            }
+        }
+        // Huge declared lengths and deep nesting.
+        assert!(Certificate::parse(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]).is_none());
+        assert!(Certificate::parse(&[0x30, 0x80].repeat(10_000)).is_none());
     }
 }

@@ -1,6 +1,9 @@
 //! Diagnostics of the expression language: a byte span, a message, a severity and a stable kind,
-//! plus a plain-text renderer that puts a caret line under the problem.
+//! plus a plain-text renderer that puts a caret line under the problem (drawn by
+//! `annotate-snippets`, the renderer rustc and ruff use).
 
+use annotate_snippets::renderer::{AnsiColor, Effects};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::fmt;
 
 /// A half-open byte range `start..end` into the expression source.
@@ -177,6 +180,9 @@ pub fn render(source: &str, diagnostics: &[ExprDiagnostic], color: bool) -> Stri
     out
 }
 
+/// Widest excerpt shown, in characters; longer lines are cut around the problem.
+const MAX_EXCERPT: usize = 100;
+
 fn render_one(out: &mut String, source: &str, d: &ExprDiagnostic, color: bool) {
     let (sev_on, bold, off) = match (color, d.severity) {
         (false, _) => ("", "", ""),
@@ -198,23 +204,132 @@ fn render_one(out: &mut String, source: &str, d: &ExprDiagnostic, color: bool) {
         .find('\n')
         .map_or(source.len(), |i| start + i);
     let text = &source[line_start..line_end];
-    let gutter = line.to_string();
-    let pad = " ".repeat(gutter.len());
-    out.push_str(&format!(
-        "{pad} |\n{gutter} | {}\n",
-        text.replace('\t', " ")
-    ));
-    let lead = source[line_start..start].chars().count();
-    let width = source[start..end.min(line_end).max(start)]
-        .chars()
-        .count()
-        .max(1);
-    out.push_str(&format!(
-        "{pad} | {}{sev_on}{}{off}\n",
-        " ".repeat(lead),
-        "^".repeat(width)
-    ));
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    let (shown, marked) = window(
+        text,
+        start - line_start,
+        end.min(line_end).max(start) - line_start,
+    );
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let snippet = Snippet::source(shown.as_str())
+        .line_start(line)
+        .annotation(AnnotationKind::Primary.span(marked));
+    let report = &[Group::with_level(level).element(snippet)];
+    let renderer = if color {
+        let bold = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
+        Renderer::styled()
+            .error(bold(AnsiColor::Red))
+            .warning(bold(AnsiColor::Yellow))
+            .line_num(bold(AnsiColor::Blue))
+    } else {
+        Renderer::plain()
+    };
+    let rendered = renderer.render(report);
+    out.push_str(&rendered);
+    out.push('\n');
     if let Some(hint) = &d.hint {
+        let pad = " ".repeat(line.to_string().len());
         out.push_str(&format!("{pad} = hint: {hint}\n"));
+    }
+}
+
+/// The part of `line` shown (at most [`MAX_EXCERPT`] characters around the problem, `…` where
+/// cut, C1 control characters as U+FFFD) and the byte range of the problem in it. (The
+/// renderer itself shows C0 controls, DEL and bidirectional overrides as visible symbols.)
+fn window(line: &str, start: usize, end: usize) -> (String, std::ops::Range<usize>) {
+    let lead = line[..start].chars().count();
+    let first = if line.len() > MAX_EXCERPT {
+        lead.saturating_sub(MAX_EXCERPT / 3)
+    } else {
+        0
+    };
+    let shown_char = |c: char| {
+        if ('\u{80}'..='\u{9f}').contains(&c) {
+            '\u{fffd}'
+        } else {
+            c
+        }
+    };
+    let mut shown = String::new();
+    if first > 0 {
+        shown.push('…');
+    }
+    let mut chars = line[..start].chars().skip(first);
+    shown.extend(chars.by_ref().map(shown_char));
+    let mark_start = shown.len();
+    let budget = MAX_EXCERPT.saturating_sub(lead - first);
+    let mut taken = 0;
+    for c in line[start..end].chars().take(budget) {
+        shown.push(shown_char(c));
+        taken += 1;
+    }
+    let mark_end = shown.len();
+    let mut after = line[end..].chars();
+    if taken == line[start..end].chars().count() {
+        shown.extend(after.by_ref().take(budget - taken).map(shown_char));
+    }
+    if after.next().is_some() || taken < line[start..end].chars().count() {
+        shown.push('…');
+    }
+    (shown, mark_start..mark_end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_at(start: usize, end: usize) -> ExprDiagnostic {
+        ExprDiagnostic::error(
+            ExprDiagnosticKind::UnknownFunction,
+            Span::new(start, end),
+            "unknown function",
+        )
+        .with_hint("did you mean Trim?")
+    }
+
+    #[test]
+    fn carets_under_the_span() {
+        let out = render("Len(Trm([x]))", &[error_at(4, 7)], false);
+        assert_eq!(
+            out,
+            "error[unknown-function]: unknown function\n --> 1:5\n  |\n1 | Len(Trm([x]))\n  |     ^^^\n  = hint: did you mean Trim?\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let source = "\"\u{1b}[2J\u{7}\u{9b}\u{202e}\t\" & Trm([x])";
+        let at = source.find("Trm").unwrap();
+        let out = render(source, &[error_at(at, at + 3)], false);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && (c.is_control() || c == '\u{202e}')),
+            "{out:?}"
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        let caret = lines[4].find('^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('T'), "{out}");
+    }
+
+    #[test]
+    fn a_line_of_megabytes_is_cut_around_the_problem() {
+        let source = format!(
+            "\"{}\" & Trm([x]) & \"{}\"",
+            "a".repeat(900_000),
+            "b".repeat(900_000)
+        );
+        let at = source.find("Trm").unwrap();
+        let out = render(&source, &[error_at(at, at + 3)], false);
+        assert!(out.len() < 400, "{} bytes", out.len());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[3].contains("…a") && lines[3].ends_with("b…"), "{out}");
+        let caret = lines[4].find('^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), Some('T'), "{out}");
+        // A span longer than the window is cut too.
+        let out = render(&source, &[error_at(0, source.len())], false);
+        assert!(out.len() < 600, "{} bytes", out.len());
     }
 }

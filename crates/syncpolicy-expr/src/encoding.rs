@@ -1,86 +1,51 @@
 //! Byte encodings used by the conversion functions: base64, hexadecimal, UTF-16LE, GUIDs in .NET
 //! byte order, and Windows security identifiers (SIDs).
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+
+/// Standard alphabet, `=` padding on output.
+const STANDARD: GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// Decoding is lenient, as .NET's `Convert.FromBase64String` and directory exports are: padding
+/// optional, and trailing bits after the last whole byte are ignored.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const DECODE_STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const DECODE_URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    STANDARD.encode(bytes)
 }
 
-/// Decodes standard base64 (whitespace ignored, padding optional). `None` when invalid.
+/// Decodes base64 (standard or URL-safe alphabet, whitespace ignored, padding optional). `None`
+/// when invalid.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    let mut padding = 0;
-    for c in text.bytes() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding += 1;
-            continue;
-        }
-        if padding > 0 {
-            return None;
-        }
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    if padding > 2 || bits >= 6 {
-        return None;
-    }
-    Some(out)
+    let compact: std::borrow::Cow<'_, str> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        text.chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
+    let engine = if compact.bytes().any(|b| b == b'-' || b == b'_') {
+        &DECODE_URL_SAFE
+    } else {
+        &DECODE_STANDARD
+    };
+    engine.decode(compact.as_bytes()).ok()
 }
 
 pub(crate) fn hex_upper(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
+    hex::encode_upper(bytes)
 }
 
+/// Decodes hexadecimal (either case, surrounding whitespace ignored). `None` when invalid.
 pub(crate) fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    let t = text.trim();
-    if t.len() % 2 != 0 {
-        return None;
-    }
-    (0..t.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(t.get(i..i + 2)?, 16).ok())
-        .collect()
+    hex::decode(text.trim()).ok()
 }
 
 pub(crate) fn utf16le_bytes(s: &str) -> Vec<u8> {
@@ -122,7 +87,7 @@ pub(crate) fn guid_format(bytes: &[u8]) -> Option<String> {
     b[0..4].reverse();
     b[4..6].reverse();
     b[6..8].reverse();
-    let h = hex_upper(&b).to_ascii_lowercase();
+    let h = hex::encode(&b);
     Some(format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],
@@ -176,4 +141,35 @@ pub(crate) fn sid_parse(text: &str) -> Option<Vec<u8>> {
         out.extend_from_slice(&s.to_le_bytes());
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_read_as_directory_exports_write_it() {
+        assert_eq!(base64_decode("SGVsbG8="), Some(b"Hello".to_vec()));
+        // Padding optional, lines folded, URL-safe alphabet.
+        assert_eq!(base64_decode("SGVsbG8"), Some(b"Hello".to_vec()));
+        assert_eq!(base64_decode("SGVs\r\n bG8="), Some(b"Hello".to_vec()));
+        assert_eq!(base64_decode("-_8="), Some(vec![0xFB, 0xFF]));
+        assert_eq!(base64_decode("+/8="), Some(vec![0xFB, 0xFF]));
+        assert_eq!(base64_decode("SGVsbG8=x"), None);
+        assert_eq!(base64_decode("S"), None);
+        assert_eq!(base64_decode("SGV*"), None);
+        assert_eq!(base64_encode(b"Hello"), "SGVsbG8=");
+    }
+
+    #[test]
+    fn hex_in_either_case() {
+        assert_eq!(hex_decode(" 0aFf "), Some(vec![0x0A, 0xFF]));
+        assert_eq!(hex_decode("0aF"), None);
+        assert_eq!(hex_decode("zz"), None);
+        assert_eq!(hex_upper(&[0x0A, 0xFF]), "0AFF");
+        assert_eq!(
+            guid_format(&guid_parse("{6F9619FF-8B86-D011-B42D-00C04FC964FF}").unwrap()).unwrap(),
+            "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+        );
+    }
 }

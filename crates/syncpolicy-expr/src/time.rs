@@ -1,12 +1,20 @@
 //! UTC date and time as 100-nanosecond ticks since 0001-01-01 (the .NET representation), with
-//! Windows FILETIME conversion, .NET-style custom formatting, calendar arithmetic and parsing.
+//! Windows FILETIME conversion, .NET-style custom formatting and the lenient parsing the
+//! expression language accepts. The calendar (validation, month arithmetic, weekdays) and the
+//! zone offsets are `jiff`'s; what is written here is the .NET tick representation and the
+//! .NET format and parse syntax on top of it.
 
+use jiff::tz::Offset;
+use jiff::{civil, SignedDuration, Span, Timestamp};
 use std::fmt;
 
 const TICKS_PER_SECOND: i64 = 10_000_000;
-const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
 /// Ticks from 0001-01-01 to 1601-01-01 (the FILETIME epoch).
 const FILETIME_EPOCH_TICKS: i64 = 504_911_232_000_000_000;
+/// Ticks from 0001-01-01 to 1970-01-01 (the Unix epoch).
+const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
+/// 0001-01-01T00:00, tick 0.
+const EPOCH: civil::DateTime = civil::datetime(1, 1, 1, 0, 0, 0, 0);
 /// 9999-12-31 23:59:59.9999999.
 const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
 
@@ -27,40 +35,6 @@ pub struct Civil {
     pub second: u32,
     /// 100 ns units within the second.
     pub fraction: u32,
-}
-
-/// Days since 0001-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    // Days from 0000-03-01 to the date, minus days from 0000-03-01 to 0001-01-01 (306).
-    era * 146_097 + doe - 306
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 306;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
 }
 
 impl DateTime {
@@ -86,52 +60,83 @@ impl DateTime {
 
     /// From Unix seconds.
     pub fn from_unix_seconds(seconds: i64) -> Option<DateTime> {
-        let unix_epoch = days_from_civil(1970, 1, 1) * TICKS_PER_DAY;
         DateTime::from_ticks(
             seconds
                 .checked_mul(TICKS_PER_SECOND)?
-                .checked_add(unix_epoch)?,
+                .checked_add(UNIX_EPOCH_TICKS)?,
         )
     }
 
-    /// From calendar fields; `None` when a field is out of range.
+    /// From a `jiff` instant; `None` outside years 1..=9999.
+    pub fn from_timestamp(t: Timestamp) -> Option<DateTime> {
+        let ticks = t
+            .as_second()
+            .checked_mul(TICKS_PER_SECOND)?
+            .checked_add(i64::from(t.subsec_nanosecond() / 100))?
+            .checked_add(UNIX_EPOCH_TICKS)?;
+        DateTime::from_ticks(ticks)
+    }
+
+    /// From UTC calendar fields; `None` when a field is out of range.
     pub fn from_civil(c: Civil) -> Option<DateTime> {
-        if !(1..=9999).contains(&c.year)
-            || !(1..=12).contains(&c.month)
-            || c.day < 1
-            || c.day > days_in_month(c.year, c.month)
-            || c.hour > 23
-            || c.minute > 59
-            || c.second > 59
-            || c.fraction >= 10_000_000
-        {
+        DateTime::from_local(c, Offset::UTC)
+    }
+
+    /// From calendar fields at a fixed offset from UTC; `None` when a field is out of range.
+    fn from_local(c: Civil, offset: Offset) -> Option<DateTime> {
+        if !(1..=9999).contains(&c.year) || c.fraction >= 10_000_000 {
             return None;
         }
-        let days = days_from_civil(c.year, c.month, c.day);
-        let secs = i64::from(c.hour) * 3600 + i64::from(c.minute) * 60 + i64::from(c.second);
-        DateTime::from_ticks(days * TICKS_PER_DAY + secs * TICKS_PER_SECOND + i64::from(c.fraction))
+        let datetime = civil::DateTime::new(
+            i16::try_from(c.year).ok()?,
+            i8::try_from(c.month).ok()?,
+            i8::try_from(c.day).ok()?,
+            i8::try_from(c.hour).ok()?,
+            i8::try_from(c.minute).ok()?,
+            i8::try_from(c.second).ok()?,
+            i32::try_from(c.fraction).ok()? * 100,
+        )
+        .ok()?;
+        DateTime::from_civil_datetime(datetime)?
+            .add_ticks(-i64::from(offset.seconds()) * TICKS_PER_SECOND)
+    }
+
+    /// A UTC calendar date-time as ticks. (Not through `jiff::Timestamp`, whose range ends a day
+    /// before .NET's, at 9999-12-30 22:00 UTC.)
+    fn from_civil_datetime(d: civil::DateTime) -> Option<DateTime> {
+        let since = d.duration_since(EPOCH);
+        let ticks = since
+            .as_secs()
+            .checked_mul(TICKS_PER_SECOND)?
+            .checked_add(i64::from(since.subsec_nanos() / 100))?;
+        DateTime::from_ticks(ticks)
+    }
+
+    fn civil_datetime(self) -> civil::DateTime {
+        let duration = SignedDuration::new(
+            self.ticks / TICKS_PER_SECOND,
+            (self.ticks % TICKS_PER_SECOND * 100) as i32,
+        );
+        // In range: ticks are years 1..=9999.
+        EPOCH.checked_add(duration).unwrap_or(civil::DateTime::MAX)
     }
 
     pub fn civil(self) -> Civil {
-        let days = self.ticks.div_euclid(TICKS_PER_DAY);
-        let rem = self.ticks.rem_euclid(TICKS_PER_DAY);
-        let (year, month, day) = civil_from_days(days);
-        let secs = rem / TICKS_PER_SECOND;
+        let d = self.civil_datetime();
         Civil {
-            year,
-            month,
-            day,
-            hour: (secs / 3600) as u32,
-            minute: (secs / 60 % 60) as u32,
-            second: (secs % 60) as u32,
-            fraction: (rem % TICKS_PER_SECOND) as u32,
+            year: i64::from(d.year()),
+            month: d.month() as u32,
+            day: d.day() as u32,
+            hour: d.hour() as u32,
+            minute: d.minute() as u32,
+            second: d.second() as u32,
+            fraction: (d.subsec_nanosecond() / 100) as u32,
         }
     }
 
     /// Day of the week, 0 = Sunday.
     pub fn weekday(self) -> u32 {
-        // 0001-01-01 was a Monday.
-        ((self.ticks.div_euclid(TICKS_PER_DAY) + 1) % 7) as u32
+        self.civil_datetime().weekday().to_sunday_zero_offset() as u32
     }
 
     pub fn add_ticks(self, ticks: i64) -> Option<DateTime> {
@@ -140,20 +145,8 @@ impl DateTime {
 
     /// Adds calendar months, clamping the day to the length of the target month.
     pub fn add_months(self, months: i64) -> Option<DateTime> {
-        let c = self.civil();
-        let index = (c.year * 12 + i64::from(c.month) - 1).checked_add(months)?;
-        let year = index.div_euclid(12);
-        let month = (index.rem_euclid(12) + 1) as u32;
-        if !(1..=9999).contains(&year) {
-            return None;
-        }
-        let day = c.day.min(days_in_month(year, month));
-        DateTime::from_civil(Civil {
-            year,
-            month,
-            day,
-            ..c
-        })
+        let span = Span::new().try_months(months).ok()?;
+        DateTime::from_civil_datetime(self.civil_datetime().checked_add(span).ok()?)
     }
 
     /// Formats with a .NET custom date and time format string (`yyyyMMddHHmmss.0Z`,
@@ -366,20 +359,19 @@ impl DateTime {
             civil.fraction = fraction;
         }
         p.skip_spaces();
-        let base = DateTime::from_civil(civil)?;
         let rest: String = p.chars[p.pos..].iter().collect();
-        let offset_minutes = parse_zone(rest.trim())?;
-        base.add_ticks(-offset_minutes * 60 * TICKS_PER_SECOND)
+        DateTime::from_local(civil, parse_zone(rest.trim())?)
     }
 }
 
-/// A zone suffix in minutes east of UTC; empty means UTC.
-fn parse_zone(z: &str) -> Option<i64> {
-    if z.is_empty() || z.eq_ignore_ascii_case("z") || z.eq_ignore_ascii_case("utc") {
-        return Some(0);
-    }
-    if z.eq_ignore_ascii_case("gmt") {
-        return Some(0);
+/// A zone suffix as an offset from UTC; empty means UTC.
+fn parse_zone(z: &str) -> Option<Offset> {
+    if z.is_empty()
+        || z.eq_ignore_ascii_case("z")
+        || z.eq_ignore_ascii_case("utc")
+        || z.eq_ignore_ascii_case("gmt")
+    {
+        return Some(Offset::UTC);
     }
     let (sign, digits) = match z.as_bytes().first()? {
         b'+' => (1, &z[1..]),
@@ -399,12 +391,12 @@ fn parse_zone(z: &str) -> Option<i64> {
     if m.is_empty() || m.len() > 2 || !m.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let h: i64 = h.parse().ok()?;
-    let m: i64 = m.parse().ok()?;
+    let h: i32 = h.parse().ok()?;
+    let m: i32 = m.parse().ok()?;
     if h > 14 || m > 59 {
         return None;
     }
-    Some(sign * (h * 60 + m))
+    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
 }
 
 fn parse_generalized(s: &str) -> Option<DateTime> {
@@ -423,7 +415,7 @@ fn parse_generalized(s: &str) -> Option<DateTime> {
         fraction = format!("{digits:0<7}").parse().ok()?;
         rest = &after[digits.len()..];
     }
-    let base = DateTime::from_civil(Civil {
+    let civil = Civil {
         year: i64::from(num(0..4)?),
         month: num(4..6)?,
         day: num(6..8)?,
@@ -431,9 +423,8 @@ fn parse_generalized(s: &str) -> Option<DateTime> {
         minute: num(10..12)?,
         second: num(12..14)?,
         fraction,
-    })?;
-    let offset = parse_zone(rest)?;
-    base.add_ticks(-offset * 60 * TICKS_PER_SECOND)
+    };
+    DateTime::from_local(civil, parse_zone(rest)?)
 }
 
 struct Cursor {
@@ -490,5 +481,56 @@ impl fmt::Display for DateTime {
             write!(f, ".{}", digits.trim_end_matches('0'))?;
         }
         f.write_str("Z")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime {
+        DateTime::parse(text).unwrap_or_else(|| panic!("{text} parses"))
+    }
+
+    #[test]
+    fn the_whole_dotnet_range_converts() {
+        let max = DateTime::from_ticks(MAX_TICKS).unwrap();
+        assert_eq!(max.to_string(), "9999-12-31T23:59:59.9999999Z");
+        assert_eq!(max.format("dddd yyyy-MM-dd"), "Friday 9999-12-31");
+        let min = DateTime::from_ticks(0).unwrap();
+        assert_eq!(min.format("ddd d MMM yyyy"), "Mon 1 Jan 0001");
+        assert_eq!(DateTime::from_ticks(MAX_TICKS + 1), None);
+        assert_eq!(
+            DateTime::from_unix_seconds(0).unwrap().ticks(),
+            UNIX_EPOCH_TICKS
+        );
+        let t = Timestamp::from_second(1_795_680_900).unwrap();
+        assert_eq!(
+            DateTime::from_timestamp(t).unwrap().to_string(),
+            "2026-11-26T08:15:00Z"
+        );
+    }
+
+    #[test]
+    fn months_clamp_to_the_end_of_the_month() {
+        assert_eq!(at("2024-01-31").add_months(1), Some(at("2024-02-29")));
+        assert_eq!(at("2023-03-31").add_months(-1), Some(at("2023-02-28")));
+        assert_eq!(at("9999-12-01").add_months(1), None);
+        assert_eq!(at("0001-01-01").add_months(-1), None);
+        assert_eq!(at("2024-01-31").add_months(i64::MAX), None);
+    }
+
+    #[test]
+    fn parsing_validates_the_calendar_and_applies_offsets() {
+        assert_eq!(DateTime::parse("2023-02-29"), None);
+        assert_eq!(DateTime::parse("2024-02-30"), None);
+        assert_eq!(DateTime::parse("2024-01-01 23:59:60"), None);
+        assert_eq!(DateTime::parse("2024-01-01 24:00"), None);
+        assert_eq!(DateTime::parse("2024-01-01 10:00 +15"), None);
+        assert_eq!(at("2013-01-10 4:00 PM -8"), at("2013-01-11T00:00:00Z"));
+        assert_eq!(at("2013-01-10T16:00+05:30"), at("2013-01-10T10:30Z"));
+        assert_eq!(at("20130110160000.5+0100"), at("2013-01-10T15:00:00.5Z"));
+        // An offset may move the instant out of the range.
+        assert_eq!(DateTime::parse("9999-12-31 23:00 -2"), None);
     }
 }

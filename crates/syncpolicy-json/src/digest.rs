@@ -22,7 +22,7 @@ impl DigestBuilder {
 
     pub(crate) fn section(&mut self, name: &str, bytes: &[u8]) {
         self.sections
-            .push((name.to_owned(), hex(&Sha256::digest(bytes))));
+            .push((name.to_owned(), hex::encode(Sha256::digest(bytes))));
     }
 
     /// Records a section hashed by the caller.
@@ -52,23 +52,13 @@ impl DigestBuilder {
             h.update(digest.as_bytes());
             h.update(b"\n");
         }
-        hex(&h.finalize())
+        hex::encode(h.finalize())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
-    s
 }
 
 /// SHA-256 of arbitrary bytes, as lowercase hex (for snapshot digests in history).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// The digest a writer would record for this configuration now.

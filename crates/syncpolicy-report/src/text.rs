@@ -1,7 +1,10 @@
 //! Terminal text: for each diagnostic a header (`error[SP010] duplicate-custom-precedence:
 //! message`), its place (`--> file:line:col at json.path`), a one-line excerpt of the file
-//! with the place marked by carets, its labels the same way, and a `help:` line.
+//! with the place marked by carets (drawn by `annotate-snippets`, the renderer rustc and ruff
+//! use), its labels the same way, and a `help:` line.
 
+use annotate_snippets::renderer::{AnsiColor, Effects};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
@@ -82,14 +85,16 @@ fn token_len(chars: &[char], at: usize) -> usize {
     }
 }
 
-/// Writes the excerpt of `loc` (source line and caret line), when the file's text is known.
+/// Writes the excerpt of `loc` (source line and caret line, drawn by `annotate-snippets`),
+/// when the file's text is known. Lines longer than [`MAX_EXCERPT`] are cut around the marked
+/// place (`…` at a cut), so a one-line file of megabytes prints one short line.
 fn excerpt<'s>(
     out: &mut String,
     loc: &Location,
     files: &mut HashMap<String, Lines<'s>>,
     sources: &'s HashMap<String, String>,
     paint: &Paint,
-    caret_code: &str,
+    level: Level<'static>,
 ) {
     let (Some(file), Some(line_no)) = (&loc.file, loc.line) else {
         return;
@@ -103,43 +108,85 @@ fn excerpt<'s>(
     let Some(line) = files.get(file).and_then(|l| l.line(line_no)) else {
         return;
     };
-    let chars: Vec<char> = line.chars().collect();
-    let col = (loc.column.unwrap_or(1).max(1) as usize - 1).min(chars.len());
-    let width = token_len(&chars, col).max(1);
-    let (start, end) = if chars.len() <= MAX_EXCERPT {
-        (0, chars.len())
+    let col = loc.column.unwrap_or(1).max(1) as usize - 1;
+    // Characters after the window are not collected.
+    let mut rest = line.chars();
+    let chars: Vec<char> = rest
+        .by_ref()
+        .take(col.saturating_add(MAX_EXCERPT))
+        .collect();
+    let longer = rest.next().is_some();
+    let col = col.min(chars.len());
+    let start = if longer || chars.len() > MAX_EXCERPT {
+        col.saturating_sub(MAX_EXCERPT / 3)
     } else {
-        let start = col.saturating_sub(MAX_EXCERPT / 3);
-        (start, (start + MAX_EXCERPT).min(chars.len()))
+        0
     };
-    let number = line_no.to_string();
-    let gutter = " ".repeat(number.len());
-    let bar = paint.paint("1;34", "|");
-    let mut shown: String = chars[start..end].iter().collect();
-    let mut lead = String::new();
+    let end = (start + MAX_EXCERPT).min(chars.len());
+    let width = token_len(&chars, col)
+        .max(1)
+        .min(end.saturating_sub(col).max(1));
+    let mut shown = String::new();
     if start > 0 {
-        shown.insert(0, '…');
-        lead.push(' ');
-    }
-    if end < chars.len() {
         shown.push('…');
     }
-    for c in &chars[start..col.max(start)] {
-        lead.push(if *c == '\t' { '\t' } else { ' ' });
+    shown.extend(chars[start..col.max(start)].iter().map(|&c| shown_char(c)));
+    let mark_start = shown.len();
+    shown.extend(
+        chars[col..(col + width).min(end)]
+            .iter()
+            .map(|&c| shown_char(c)),
+    );
+    let mark_end = shown.len();
+    shown.extend(
+        chars[(col + width).min(end)..end]
+            .iter()
+            .map(|&c| shown_char(c)),
+    );
+    if longer || end < chars.len() {
+        shown.push('…');
     }
-    let width = width.min(end.saturating_sub(col).max(1));
-    let _ = writeln!(out, " {gutter} {bar}");
-    let _ = writeln!(
-        out,
-        " {} {bar} {}",
-        paint.paint("1;34", &number),
-        shown.trim_end()
-    );
-    let _ = writeln!(
-        out,
-        " {gutter} {bar} {lead}{}",
-        paint.paint(caret_code, &"^".repeat(width))
-    );
+    if shown.trim_end().len() >= mark_end {
+        shown.truncate(shown.trim_end().len());
+    }
+    let snippet = Snippet::source(shown.as_str())
+        .line_start(line_no as usize)
+        .annotation(AnnotationKind::Primary.span(mark_start..mark_end));
+    let report = &[Group::with_level(level).element(snippet)];
+    let renderer = if paint.color {
+        // The palette of the header lines: red errors, yellow warnings, cyan infos, blue notes
+        // and gutter, all bold.
+        let bold = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
+        Renderer::styled()
+            .error(bold(AnsiColor::Red))
+            .warning(bold(AnsiColor::Yellow))
+            .info(bold(AnsiColor::Cyan))
+            .note(bold(AnsiColor::Blue))
+            .line_num(bold(AnsiColor::Blue))
+    } else {
+        Renderer::plain()
+    };
+    for l in renderer.render(report).lines() {
+        let _ = writeln!(out, " {l}");
+    }
+}
+
+/// A character as it may be shown: C1 control characters (which `annotate-snippets` leaves as
+/// they are; it replaces the C0 ones, DEL and bidirectional overrides) become U+FFFD.
+fn shown_char(c: char) -> char {
+    if ('\u{80}'..='\u{9f}').contains(&c) {
+        '\u{fffd}'
+    } else {
+        c
+    }
+}
+
+fn level_of(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
 }
 
 /// Renders diagnostics as terminal text. `sources` holds the decoded text of files by the
@@ -161,7 +208,14 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
             paint.paint("1", &d.message)
         );
         let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), d.location);
-        excerpt(&mut out, &d.location, &mut files, sources, &paint, sev);
+        excerpt(
+            &mut out,
+            &d.location,
+            &mut files,
+            sources,
+            &paint,
+            level_of(d.severity),
+        );
         for label in &d.labels {
             let _ = writeln!(out, "  {}: {}", paint.paint("1;34", "note"), label.message);
             let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), label.location);
@@ -171,7 +225,7 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
                 &mut files,
                 sources,
                 &paint,
-                "1;34",
+                Level::NOTE,
             );
         }
         if let Some(help) = &d.help {

@@ -216,6 +216,46 @@ impl Asker {
         }
     }
 
+    /// One of `choices` (lower-case tokens), asked again with the valid choices until the
+    /// answer is one of them; an empty answer takes the default.
+    fn choice(
+        &self,
+        question: &str,
+        choices: &[&str],
+        default: Option<&str>,
+    ) -> anyhow::Result<String> {
+        loop {
+            let v = self.line(question, default)?.to_ascii_lowercase();
+            if choices.contains(&v.as_str()) {
+                return Ok(v);
+            }
+            eprintln!(
+                "  {} is not a valid answer; answer {}",
+                quoted(&v),
+                or_list(choices)
+            );
+        }
+    }
+
+    /// Yes or no (`y`/`n` too, any case), asked again on any other answer.
+    fn yes_no(&self, question: &str, default: bool) -> anyhow::Result<bool> {
+        let default = if default { "yes" } else { "no" };
+        loop {
+            match self
+                .line(question, Some(default))?
+                .to_ascii_lowercase()
+                .as_str()
+            {
+                "yes" | "y" => return Ok(true),
+                "no" | "n" => return Ok(false),
+                other => eprintln!(
+                    "  {} is not a valid answer; answer yes or no",
+                    quoted(other)
+                ),
+            }
+        }
+    }
+
     fn secret(
         &mut self,
         given: Option<String>,
@@ -229,31 +269,46 @@ impl Asker {
             self.missing.push(missing.to_owned());
             return Ok(None);
         }
-        let echo_off = set_echo(false);
-        let answer = self.line(question, None);
-        if echo_off {
-            set_echo(true);
-            eprintln!();
+        // Read without echo from the terminal (rpassword: /dev/tty, or the Windows console).
+        // An empty answer asks again; a terminal that keeps answering nothing (closed) stops.
+        for _ in 0..EMPTY_PASSWORD_TRIES {
+            let mut err = std::io::stderr();
+            write!(err, "{question}: ")?;
+            err.flush()?;
+            let answer = match rpassword::read_password() {
+                Ok(answer) => answer,
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    bail!("the terminal input ended while asking: {question}\nhint: type the password, or give it in --credential-file FILE or {CREDENTIALS_ENV}")
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "cannot read the password from the terminal ({question})"
+                    )))
+                }
+            };
+            if !answer.is_empty() {
+                return Ok(Some(answer));
+            }
+            eprintln!("  a password is needed (nothing is shown while typing)");
         }
-        let answer = answer?;
-        if answer.is_empty() {
-            bail!("no password given for {missing}\nhint: type the password, or choose a pre-created account");
-        }
-        Ok(Some(answer))
+        bail!("no password given for {missing}\nhint: type the password, or choose a pre-created account");
     }
 }
 
-/// Turns terminal echo off or on (for passwords); false when it could not.
-fn set_echo(on: bool) -> bool {
-    if cfg!(unix) {
-        std::process::Command::new("stty")
-            .arg(if on { "echo" } else { "-echo" })
-            .stdin(std::process::Stdio::inherit())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    } else {
-        false
+/// Empty password answers accepted before the question is given up.
+const EMPTY_PASSWORD_TRIES: usize = 10;
+
+/// An answer as shown back in a message: quoted, control characters escaped.
+fn quoted(answer: &str) -> String {
+    format!("{answer:?}")
+}
+
+/// `a, b or c`.
+fn or_list(choices: &[&str]) -> String {
+    match choices.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -627,8 +682,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     let method = match args.sign_in {
         Some(m) => m,
         None if interactive => {
-            let v = ask.line(
+            let v = ask.choice(
                 "Sign-in method (phs, pta, adfs, ping, none)",
+                &["phs", "pta", "adfs", "ping", "none"],
                 Some(file_method.token()),
             )?;
             SignInChoice::from_str(&v, true).map_err(|_| {
@@ -702,11 +758,10 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         let precreated = if precreated_flag {
             true
         } else if interactive && password.is_none() {
-            let v = ask.line(
+            ask.yes_no(
                 &format!("Directory {name}: use a pre-created account? (yes/no)"),
-                Some("no"),
-            )?;
-            v.to_ascii_lowercase().starts_with('y')
+                false,
+            )?
         } else {
             false
         };
@@ -741,7 +796,11 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     let staging = match args.staging {
         Some(s) => s,
         None if interactive => {
-            let v = ask.line("Staging mode (on/off)", Some(yes_no(staging_default)))?;
+            let v = ask.choice(
+                "Staging mode (on/off)",
+                &["on", "off"],
+                Some(yes_no(staging_default)),
+            )?;
             OnOff::from_str(&v, true).map_err(|_| anyhow::anyhow!("answer on or off"))?
         }
         None => staging_default,
@@ -749,8 +808,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     let start_sync = match args.start_sync {
         Some(s) => s,
         None if interactive => {
-            let v = ask.line(
+            let v = ask.choice(
                 "Start synchronization when the installation completes (on/off)",
+                &["on", "off"],
                 Some("on"),
             )?;
             OnOff::from_str(&v, true).map_err(|_| anyhow::anyhow!("answer on or off"))?
@@ -874,20 +934,16 @@ fn accept_manual_items(
     if !interactive {
         return Ok(None);
     }
-    let answer = ask.line(
+    let accept = ask.yes_no(
         &format!(
             "{} item{} of the migration report must be redone by hand after the install. Install without {} (recorded in history)? (yes/no)",
             items.len(),
             if items.len() == 1 { "" } else { "s" },
             if items.len() == 1 { "it" } else { "them" }
         ),
-        Some("no"),
+        false,
     )?;
-    Ok(answer
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with('y')
-        .then_some(items))
+    Ok(accept.then_some(items))
 }
 
 fn missing(what: &[String]) -> anyhow::Result<ExitCode> {

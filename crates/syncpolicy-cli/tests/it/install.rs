@@ -414,3 +414,76 @@ fn interactive_import_through_a_pseudo_terminal() {
     assert!(secrets.contains("Typed-Pa55-word"));
     assert!(secrets.contains("ping.contoso.com"));
 }
+
+#[test]
+fn prompts_ask_again_until_the_answer_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_syncpolicy"));
+    cmd.arg("--home")
+        .arg(&home)
+        .args(["install", "--import"])
+        .arg(sample("multi-forest-custom"))
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env_remove("SYNCPOLICY_CREDENTIALS")
+        .env_remove("SYNCPOLICY_HOME")
+        .env_remove("SYNCPOLICY_DATABASE");
+    let mut p =
+        rexpect::session::spawn_command(cmd, Some(60_000)).expect("the binary starts on a pty");
+    p.exp_string("Entra administrator [admin@contoso.onmicrosoft.com]: ")
+        .unwrap();
+    p.send_line("").unwrap();
+    // A choice: an unknown answer names the valid ones and asks again.
+    let sign_in = "Sign-in method (phs, pta, adfs, ping, none) [pta]: ";
+    p.exp_string(sign_in).unwrap();
+    p.send_line("passwordless").unwrap();
+    p.exp_string("\"passwordless\" is not a valid answer; answer phs, pta, adfs, ping or none")
+        .unwrap();
+    p.exp_string(sign_in).unwrap();
+    p.send_line("PHS").unwrap();
+    // Yes/no accepts only yes or no ("yellow" is not yes).
+    let precreated = "Directory contoso.com: use a pre-created account? (yes/no) [no]: ";
+    p.exp_string(precreated).unwrap();
+    p.send_line("yellow").unwrap();
+    p.exp_string("\"yellow\" is not a valid answer; answer yes or no")
+        .unwrap();
+    p.exp_string(precreated).unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("Directory contoso.com: account [CONTOSO\\svc-aadsync]: ")
+        .unwrap();
+    p.send_line("").unwrap();
+    // An empty password asks again; the typed password is not echoed.
+    let password = "Directory contoso.com: password for CONTOSO\\svc-aadsync: ";
+    p.exp_string(password).unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("a password is needed").unwrap();
+    p.exp_string(password).unwrap();
+    p.send_line("Hidden-Pa55-word").unwrap();
+    let echoed = p
+        .exp_string("Directory fabrikam.com: use a pre-created account? (yes/no) [no]: ")
+        .unwrap();
+    assert!(!echoed.contains("Hidden-Pa55-word"), "echoed: {echoed:?}");
+    p.send_line("yes").unwrap();
+    p.exp_string("Directory fabrikam.com: account [FABRIKAM\\svc-aadsync]: ")
+        .unwrap();
+    p.send_line("").unwrap();
+    let staging = "Staging mode (on/off) [on]: ";
+    p.exp_string(staging).unwrap();
+    p.send_line("maybe").unwrap();
+    p.exp_string("\"maybe\" is not a valid answer; answer on or off")
+        .unwrap();
+    p.exp_string(staging).unwrap();
+    p.send_line("off").unwrap();
+    p.exp_string("Start synchronization when the installation completes (on/off) [on]: ")
+        .unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("installed the deployment").unwrap();
+    p.exp_eof().unwrap();
+    let show = run_in(&home, &["show", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&show)).unwrap();
+    assert_eq!(json["signIn"]["method"], "PasswordHashSync");
+    assert_eq!(json["server"]["stagingMode"], false);
+    let secrets = std::fs::read_to_string(home.join("secrets.json")).unwrap();
+    assert!(secrets.contains("Hidden-Pa55-word"));
+}

@@ -75,7 +75,8 @@ fn text_marks_the_place_in_an_excerpt() {
 fn colour_wraps_the_parts_in_ansi_codes() {
     let colored = render_text(&diags()[..1], &sources(), true);
     assert!(colored.starts_with("\x1b[1;31merror[SP010] duplicate-custom-precedence\x1b[0m: "));
-    assert!(colored.contains("\x1b[1;31m^^\x1b[0m"), "{colored:?}");
+    // The carets are drawn by annotate-snippets, in the header's colour.
+    assert!(colored.contains("\x1b[1m\x1b[31m^^\x1b[0m"), "{colored:?}");
     assert!(!render_text(&diags()[..1], &sources(), false).contains('\x1b'));
 }
 
@@ -165,4 +166,47 @@ fn counts_and_uris() {
         syncpolicy_report::sarif::file_uri("samples/x#1.json"),
         "samples/x%231.json"
     );
+}
+
+#[test]
+fn control_characters_of_the_line_never_reach_the_terminal() {
+    // ESC (an ANSI sequence), BEL, a C1 control, a right-to-left override, DEL, a tab.
+    let line = "{\"Name\": \"\u{1b}[2J\u{7}\u{9b}31m\u{202e}x\u{7f}\t\", \"bad\": 1}";
+    let d = Diagnostic::new(
+        "SP024",
+        "x",
+        Severity::Error,
+        "bad",
+        Location::file("f.json").with_position(1, 33),
+    );
+    let out = render_text(
+        &[d],
+        &HashMap::from([("f.json".to_owned(), line.to_owned())]),
+        false,
+    );
+    assert!(
+        !out.chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{202e}')),
+        "{out:?}"
+    );
+    assert!(out.contains("␛[2J"), "{out}");
+}
+
+#[test]
+fn a_one_line_file_of_megabytes_prints_a_window() {
+    let line = format!("{{\"x\": \"{}\", \"bad\": 1}}", "a".repeat(1_800_000));
+    let col = line.find("\"bad\"").unwrap() as u32 + 1;
+    let d = Diagnostic::new(
+        "SP024",
+        "x",
+        Severity::Error,
+        "bad",
+        Location::file("f.json").with_position(1, col),
+    );
+    let out = render_text(&[d], &HashMap::from([("f.json".to_owned(), line)]), false);
+    assert!(out.len() < 600, "{} bytes: {out}", out.len());
+    let lines: Vec<&str> = out.lines().collect();
+    let caret = lines[4].find('^').unwrap();
+    assert_eq!(lines[3].chars().nth(caret), Some('"'), "{out}");
+    assert!(lines[4].contains("^^^^^"), "{out}");
 }
