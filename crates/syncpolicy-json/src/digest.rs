@@ -28,7 +28,7 @@ impl DigestBuilder {
     /// Records a section hashed by the caller.
     pub(crate) fn section_hash(&mut self, name: &str, hasher: Sha256) {
         self.sections
-            .push((name.to_owned(), hex(&hasher.finalize())));
+            .push((name.to_owned(), hex::encode(hasher.finalize())));
     }
 
     pub(crate) fn sections(&self) -> &[(String, String)] {
