@@ -1,6 +1,6 @@
 //! Exported directory objects: streaming readers of LDIF (as `ldifde -f` and `ldapsearch -LLL`
 //! write it, RFC 2849) and JSON Lines, writers of both, and a deterministic generator of
-//! realistic directories. Pure over `std::io::BufRead` / `std::io::Write`: the caller opens
+//! realistic directories ([`generate`]). Pure over `std::io::BufRead` / `std::io::Write`: the caller opens
 //! files.
 //!
 //! ```
@@ -43,20 +43,17 @@
 //! most 64 MiB, at most 1,000,000 values per attribute and 10,000 attributes per entry. Memory
 //! is bounded by one entry; time is linear in the input.
 
+pub mod generate;
 mod jsonl;
 mod ldif;
 mod lines;
 mod names;
+mod write;
 
+pub use generate::{generate, write_generated, GenerateOptions, Generated, GeneratedObject};
 pub use jsonl::JsonlReader;
 pub use ldif::LdifReader;
-
-/// The two object file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectFormat {
-    Ldif,
-    Jsonl,
-}
+pub use write::{write_jsonl, write_ldif, write_object, ObjectFormat};
 
 use std::io::BufRead;
 use syncpolicy_expr::env::SourceObject;

@@ -1,15 +1,21 @@
-//! `syncpolicy generate`: writes a shipped sample or a generated large configuration.
+//! `syncpolicy generate`: writes a shipped sample or a generated large configuration;
+//! `syncpolicy generate objects`: writes a generated directory of objects (LDIF or JSON Lines),
+//! streamed.
 
 use crate::context::Context;
 use crate::exit;
 use anyhow::{bail, Context as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use syncpolicy_objects::{write_generated, GenerateOptions as GenerateObjects, ObjectFormat};
 use syncpolicy_samples::generate::{generate, GenerateOptions};
 
 /// Arguments of `syncpolicy generate`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct GenerateArgs {
+    #[command(subcommand)]
+    pub(crate) what: Option<GenerateWhat>,
     /// A shipped sample by name (express-single-forest, multi-forest-custom) instead of a
     /// generated configuration.
     #[arg(long, value_name = "NAME")]
@@ -31,7 +37,139 @@ pub(crate) struct GenerateArgs {
     pub(crate) out: Option<PathBuf>,
 }
 
+/// What else `generate` writes.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum GenerateWhat {
+    /// Write a generated Active Directory forest as LDIF (as `ldifde -f` writes it) or JSON
+    /// Lines, for `simulate`, `impact`, tests and benchmarks: users (enabled and disabled, with
+    /// and without UPN, Exchange recipients, service accounts), groups with members, contacts,
+    /// computers, an OU tree and replication-conflict objects.
+    Objects(ObjectsArgs),
+}
+
+/// Arguments of `syncpolicy generate objects`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ObjectsArgs {
+    /// The forest root domain; the DNs end in its `DC=` components.
+    #[arg(long, default_value = "contoso.com")]
+    pub(crate) domain: String,
+    /// Number of users (besides the built-in and service accounts).
+    #[arg(long, default_value_t = 200)]
+    pub(crate) users: usize,
+    /// Number of groups.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) groups: usize,
+    /// Average number of members per group.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) members: usize,
+    /// Number of contacts.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) contacts: usize,
+    /// Number of computers.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) computers: usize,
+    /// The group member limit of the out-of-box rules; when there are more users, one group
+    /// gets one member more than this.
+    #[arg(long, default_value_t = 50_000)]
+    pub(crate) member_limit: usize,
+    /// Seed: the same seed gives the same objects.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Output format.
+    #[arg(long = "output-format", value_enum, default_value_t = ObjectsFormat::Ldif)]
+    pub(crate) output_format: ObjectsFormat,
+    /// Where to write the objects (written atomically); standard output when omitted.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// The object file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ObjectsFormat {
+    /// LDIF (RFC 2849), as `ldifde -f` writes it.
+    Ldif,
+    /// JSON Lines, one object per line.
+    Jsonl,
+}
+
+fn run_objects(args: &ObjectsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let options = GenerateObjects {
+        seed: args.seed,
+        domain: args.domain.clone(),
+        users: args.users,
+        groups: args.groups,
+        members: args.members,
+        contacts: args.contacts,
+        computers: args.computers,
+        member_limit: args.member_limit,
+    };
+    if args
+        .domain
+        .split('.')
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        bail!(
+            "{:?} is not a domain name\nhint: give a DNS name such as contoso.com",
+            args.domain
+        );
+    }
+    let format = match args.output_format {
+        ObjectsFormat::Ldif => ObjectFormat::Ldif,
+        ObjectsFormat::Jsonl => ObjectFormat::Jsonl,
+    };
+    match &args.out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let mut builder = tempfile::Builder::new();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o644));
+            }
+            // Streamed to a temporary file in the same folder, then renamed: atomic, and the
+            // objects are never all in memory.
+            let tmp = builder
+                .prefix(".syncpolicy-objects")
+                .tempfile_in(dir)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+            let n = write_generated(&options, format, &mut out)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let tmp = out
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.as_file()
+                .sync_all()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.persist(path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            ctx.status(&format!("wrote {} ({n} objects)", path.display()));
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let result = write_generated(&options, format, &mut out).and_then(|_| out.flush());
+            match result {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => {
+                    other.context("cannot write to standard output")?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::from(exit::OK))
+}
+
 pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    if let Some(GenerateWhat::Objects(objects)) = &args.what {
+        return run_objects(objects, ctx);
+    }
     let config = match &args.sample {
         Some(name) => match syncpolicy_samples::samples::all()
             .into_iter()

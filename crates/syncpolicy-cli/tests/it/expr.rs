@@ -125,3 +125,29 @@ fn unreadable_or_malformed_object_files_are_errors_naming_the_file() {
     assert!(err.contains("cannot read the object file"), "{err}");
     assert!(err.contains("absent.json"), "{err}");
 }
+
+/// An entry as `ldifde -f` exports it: CRLF, `changetype: add`, non-ASCII text in base64 and
+/// a binary `objectGUID`.
+#[test]
+fn eval_reads_an_ldifde_entry() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let ldif = file(
+        dir.path(),
+        "ldifde.ldif",
+        "\r\ndn: CN=Joerg,OU=Users,DC=contoso,DC=com\r\nchangetype: add\r\ndisplayName:: TcO8bGxlciwgSsO2cmc=\r\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\r\n\r\n",
+    );
+    let path = ldif.to_str().expect("utf-8 path");
+    let o = run(&[
+        "expr",
+        "eval",
+        "[displayName] & \"|\" & ConvertToBase64([objectGUID])",
+        "--object",
+        path,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Müller, Jörg|/xmWb4aLEdC0LQDAT8lk/w=="),
+        "{}",
+        stdout(&o)
+    );
+}

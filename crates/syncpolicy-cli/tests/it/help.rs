@@ -28,6 +28,7 @@ const COMMANDS: &[&[&str]] = &[
     &["rule", "edit"],
     &["expr"],
     &["generate"],
+    &["generate", "objects"],
     &["simulate"],
     &["impact"],
 ];

@@ -4,6 +4,7 @@ mod changes;
 mod deployment;
 mod diff;
 mod expr;
+mod generate;
 mod help;
 mod install;
 mod migrate;

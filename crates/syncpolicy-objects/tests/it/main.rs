@@ -1,5 +1,6 @@
 //! Integration tests of syncpolicy-objects: the LDIF and JSON Lines readers, hostile input.
 
+mod generate;
 mod hostile;
 mod jsonl;
 mod ldif;
