@@ -8,7 +8,7 @@
 
 use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
-use crate::resolve::{resolve_all, Contribution, Outcome, Resolved};
+use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
@@ -81,8 +81,8 @@ pub struct ObjectResult {
     pub filter: Option<FilterReason>,
     /// In-scope inbound rules, in precedence order.
     pub applied: Vec<RuleId>,
-    /// Out-of-scope enabled inbound rules with their failing clauses.
-    pub out_of_scope: Vec<(RuleId, Vec<Failed>)>,
+    /// Out-of-scope enabled inbound rules, one entry per failing clause (rule, group, clause).
+    pub out_of_scope: Vec<(RuleId, u16, u16)>,
     /// Disabled inbound rules of the object's directory and type.
     pub disabled: Vec<RuleId>,
     pub join: JoinOutcome,
@@ -113,7 +113,7 @@ impl MvObject {
     /// An attribute's value.
     pub fn get(&self, name: &str) -> Option<&Resolved> {
         self.attributes
-            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .binary_search_by(|a| (*a.name).cmp(name))
             .ok()
             .map(|i| &self.attributes[i])
     }
@@ -316,7 +316,13 @@ impl<'c> Simulator<'c> {
     /// Runs every object through the pipeline.
     pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
         let groups = self.group_index(&inputs);
-        let mut objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        self.finish(objects)
+    }
+
+    /// Joins, projects and exports staged objects (every object of the run, staged by
+    /// [`Simulator::stage_batch`]).
+    pub fn finish(&self, mut objects: Vec<ObjectResult>) -> Simulation {
         // A fixed order: connector creation order (Entra objects last), then DN, then origin.
         let dir_order = |d: DirectoryRef| match d {
             DirectoryRef::OnPremises(i) => self
@@ -345,10 +351,12 @@ impl<'c> Simulator<'c> {
         }
         // DN ranks as tie-breaks between contributions.
         for (rank, o) in objects.iter_mut().enumerate() {
-            let order = dir_order(o.directory);
+            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
             for c in &mut o.contributions {
                 c.tie = (order, rank as u32);
             }
+            o.contributions.shrink_to_fit();
+            o.applied.shrink_to_fit();
         }
         let metaverse = self.join_phase(&mut objects);
         let mut sim = Simulation {
@@ -414,8 +422,9 @@ impl<'c> Simulator<'c> {
         sim
     }
 
-    /// Membership of the groups that group filtering and `ISMEMBEROF` clauses name.
-    fn group_index(&self, inputs: &[SourceInput]) -> Groups {
+    /// The groups (lower-cased DNs) whose membership group filtering and `ISMEMBEROF`
+    /// clauses need.
+    fn wanted_groups(&self) -> HashSet<String> {
         let mut wanted: HashSet<String> = HashSet::new();
         for d in &self.config.onpremises_directories {
             if !d.group_filtering_dn.trim().is_empty() {
@@ -434,24 +443,55 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
-        let mut groups = Groups::new();
-        if wanted.is_empty() {
-            return groups;
-        }
-        for input in inputs {
-            let dn = input.dn.to_lowercase();
-            if wanted.contains(&dn) {
-                let members = groups.entry(dn).or_default();
-                if let Some(v) = input.object.get("member") {
-                    for m in v.values() {
-                        if let Value::Str(s) | Value::Ref(s) = m {
-                            members.insert(s.to_lowercase());
-                        }
+        wanted
+    }
+
+    /// True when staging needs group membership first ([`Simulator::collect_groups`] over
+    /// every object, before [`Simulator::stage_batch`]).
+    pub fn needs_groups(&self) -> bool {
+        !self.wanted_groups().is_empty()
+    }
+
+    /// Adds the membership of `input` when it is a group that staging needs.
+    pub fn collect_groups(
+        &self,
+        wanted: &HashSet<String>,
+        groups: &mut Groups,
+        input: &SourceInput,
+    ) {
+        let dn = input.dn.to_lowercase();
+        if wanted.contains(&dn) {
+            let members = groups.entry(dn).or_default();
+            if let Some(v) = input.object.get("member") {
+                for m in v.values() {
+                    if let Value::Str(s) | Value::Ref(s) = m {
+                        members.insert(s.to_lowercase());
                     }
                 }
             }
         }
+    }
+
+    /// The group DNs [`Simulator::collect_groups`] looks for.
+    pub fn group_dns(&self) -> HashSet<String> {
+        self.wanted_groups()
+    }
+
+    fn group_index(&self, inputs: &[SourceInput]) -> Groups {
+        let wanted = self.wanted_groups();
+        let mut groups = Groups::new();
+        if !wanted.is_empty() {
+            for input in inputs {
+                self.collect_groups(&wanted, &mut groups, input);
+            }
+        }
         groups
+    }
+
+    /// Stages a batch of objects (on every core). Staging an object looks at nothing but the
+    /// object (and the group membership), so batches may come in any order and size.
+    pub fn stage_batch(&self, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
+        stage_all(self, inputs, groups)
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
@@ -556,7 +596,9 @@ impl<'c> Simulator<'c> {
             if in_scope(self.rule(id), &scope_input, &mut failed) {
                 result.applied.push(id);
             } else {
-                result.out_of_scope.push((id, failed.clone()));
+                result
+                    .out_of_scope
+                    .extend(failed.iter().map(|(g, c)| (id, *g, *c)));
             }
         }
         // The link rule: at most one in-scope rule with join conditions.
@@ -616,12 +658,36 @@ impl<'c> Simulator<'c> {
             now: self.options.now,
             seed: seed_of(&dn_lower),
         };
+        // Per target attribute of this object: its merge behaviour and whether an Update flow
+        // already decided it (a later flow of the same object can never win: the rules are in
+        // precedence order). NULL and IgnoreThisFlow results are not kept: with no metaverse
+        // object before the run, "cleared" and "unchanged" are the same absence.
+        let mut seen: Vec<(&str, Merge, bool)> = Vec::new();
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
                 if rule.link == LinkType::JoinNoFlow && !is_reference(&flow.dest) {
                     continue;
                 }
+                let merge = Merge::of(&flow.merge);
+                let slot = match seen.iter().position(|(d, _, _)| **d == *flow.dest) {
+                    Some(i) => {
+                        if (seen[i].1 == Merge::Update) != (merge == Merge::Update) {
+                            let e = format!(
+                                "rules in scope use different merge types for attribute `{}`",
+                                flow.dest
+                            );
+                            if !result.errors.contains(&e) {
+                                result.errors.push(e);
+                            }
+                        }
+                        i
+                    }
+                    None => {
+                        seen.push((&*flow.dest, merge, false));
+                        seen.len() - 1
+                    }
+                };
                 let value = match eval_flow(&flow.kind, &env) {
                     Ok(v) => v,
                     Err(e) => {
@@ -632,12 +698,21 @@ impl<'c> Simulator<'c> {
                         continue;
                     }
                 };
+                if matches!(value, Value::IgnoreThisFlow) || crate::resolve::is_nothing(&value) {
+                    continue;
+                }
+                if merge == Merge::Update {
+                    if seen[slot].2 {
+                        continue;
+                    }
+                    seen[slot].2 = true;
+                }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
                     rule: id,
                     precedence: rule.precedence,
                     tie: (0, 0),
-                    merge: flow.merge.clone(),
+                    merge,
                     value,
                 });
             }
@@ -772,7 +847,7 @@ impl<'c> Simulator<'c> {
             }
             let mut keys = Vec::new();
             for a in &target.attributes {
-                if let Some((id, exact)) = self.join_attrs.get(&a.name) {
+                if let Some((id, exact)) = self.join_attrs.get(&*a.name) {
                     for v in a.value.values() {
                         keys.extend(value_key(v, false).map(|k| (*id, k)));
                         if *exact {
@@ -819,7 +894,7 @@ impl<'c> Simulator<'c> {
             let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
             for c in &contributions {
                 let order = self.rule(c.rule).directory_order;
-                let e = seen.entry((c.dest.as_str(), c.precedence)).or_insert(order);
+                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
                 if *e != order && !notes.contains(&TIE_NOTE) {
                     notes.push(TIE_NOTE);
                 }
@@ -850,7 +925,7 @@ impl<'c> Simulator<'c> {
         };
         let mut object = SourceObject::new();
         for a in &mv.attributes {
-            object.insert(a.name.clone(), a.value.clone());
+            object.insert(a.name.to_string(), a.value.clone());
         }
         let existing = mv
             .members
@@ -960,8 +1035,8 @@ impl<'c> Simulator<'c> {
                         dest: flow.dest.clone(),
                         rule: id,
                         precedence: rule.precedence,
-                        tie: (rule.directory_order, 0),
-                        merge: flow.merge.clone(),
+                        tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),
+                        merge: Merge::of(&flow.merge),
                         value,
                     }),
                     Err(e) => errors.push(format!(
@@ -1150,11 +1225,18 @@ impl Simulation {
     /// The out-of-scope inbound rules of an object with their reasons, disabled rules included
     /// ("Sync rule disabled").
     pub fn out_of_scope_reasons(&self, object: &ObjectResult) -> Vec<(RuleId, String)> {
-        let mut out: Vec<(RuleId, String)> = object
-            .out_of_scope
-            .iter()
-            .map(|(r, f)| (*r, self.scope_reason(*r, f)))
-            .collect();
+        let mut out: Vec<(RuleId, String)> = Vec::new();
+        let mut i = 0;
+        let list = &object.out_of_scope;
+        while i < list.len() {
+            let rule = list[i].0;
+            let mut failed = Vec::new();
+            while i < list.len() && list[i].0 == rule {
+                failed.push((list[i].1, list[i].2));
+                i += 1;
+            }
+            out.push((rule, self.scope_reason(rule, &failed)));
+        }
         out.extend(
             object
                 .disabled

@@ -244,13 +244,13 @@ fn rule_names(x: &Exported<'_>, a: &Resolved) -> Vec<String> {
 fn diff_attributes(old: Option<&Exported<'_>>, new: Option<&Exported<'_>>) -> Vec<AttributeChange> {
     let mut names: Vec<&str> = Vec::new();
     for x in old.iter().chain(new.iter()) {
-        names.extend(x.attributes.iter().map(|a| a.name.as_str()));
+        names.extend(x.attributes.iter().map(|a| &*a.name));
     }
     names.sort_unstable();
     names.dedup();
     let find = |x: Option<&Exported<'_>>, n: &str| -> Option<(Value, Vec<String>)> {
         let x = x?;
-        let a = x.attributes.iter().find(|a| a.name == n)?;
+        let a = x.attributes.iter().find(|a| &*a.name == n)?;
         Some((a.value.clone(), rule_names(x, a)))
     };
     names
