@@ -13,15 +13,28 @@ fn express() -> Configuration {
 }
 
 /// The GUID of dp §4.4 fixture 1 in .NET byte order.
-const GUID: [u8; 16] = [0xff, 0x19, 0x96, 0x6f, 0x86, 0x8b, 0x11, 0xd0, 0xb4, 0x2d, 0x00, 0xc0, 0x4f, 0xc9, 0x64, 0xff];
+const GUID: [u8; 16] = [
+    0xff, 0x19, 0x96, 0x6f, 0x86, 0x8b, 0x11, 0xd0, 0xb4, 0x2d, 0x00, 0xc0, 0x4f, 0xc9, 0x64, 0xff,
+];
 
 fn sid(rid: u8) -> Value {
-    Value::Bin(vec![1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 160, 101, 207, 126, 120, 75, 155, 90, 234, 124, 162, 65, rid, 3, 0, 0])
+    Value::Bin(vec![
+        1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 160, 101, 207, 126, 120, 75, 155, 90, 234, 124, 162,
+        65, rid, 3, 0, 0,
+    ])
 }
 
 fn user(dn: &str, rid: u8, attrs: Vec<(&str, Value)>) -> SourceInput {
     let mut o = SourceObject::new();
-    o.insert("objectClass", Value::Multi(["top", "person", "organizationalPerson", "user"].iter().map(|c| Value::Str((*c).into())).collect()));
+    o.insert(
+        "objectClass",
+        Value::Multi(
+            ["top", "person", "organizationalPerson", "user"]
+                .iter()
+                .map(|c| Value::Str((*c).into()))
+                .collect(),
+        ),
+    );
     let mut guid = GUID;
     guid[0] = rid;
     o.insert("objectGUID", Value::Bin(guid.to_vec()));
@@ -29,7 +42,12 @@ fn user(dn: &str, rid: u8, attrs: Vec<(&str, Value)>) -> SourceInput {
     for (n, v) in attrs {
         o.insert(n, v);
     }
-    SourceInput { directory: DirectoryRef::OnPremises(0), dn: dn.to_owned(), object: o, origin: Default::default() }
+    SourceInput {
+        directory: DirectoryRef::OnPremises(0),
+        dn: dn.to_owned(),
+        object: o,
+        origin: Default::default(),
+    }
 }
 
 fn s(t: &str) -> Value {
@@ -43,7 +61,9 @@ fn sim(objects: Vec<SourceInput>) -> Simulation {
 
 fn mv(sim: &Simulation, dn: &str, attr: &str) -> Option<Value> {
     let o = result(sim, dn);
-    sim.metaverse[o.metaverse? as usize].get(attr).map(|a| a.value.clone())
+    sim.metaverse[o.metaverse? as usize]
+        .get(attr)
+        .map(|a| a.value.clone())
 }
 
 fn entra(sim: &Simulation, dn: &str) -> Option<syncpolicy_sync::Export> {
@@ -59,17 +79,40 @@ const ENABLED: &str = "CN=John Doe,OU=Users,DC=contoso,DC=com";
 fn enabled_user_gets_the_documented_anchor_dn_and_sign_in_attributes() {
     // Fixture 1: sourceAnchor = base64 of the GUID; Entra DN CN={hex of the anchor's UTF-8};
     // accountEnabled from rule 102 (AccountEnabled) over 106.
-    let mut objects = vec![user(ENABLED, 0xff, vec![("userAccountControl", Value::Num(512)), ("userPrincipalName", s("jdoe@contoso.com")), ("sAMAccountName", s("jdoe")), ("cn", s("John Doe"))])];
-    objects[0].object.insert("objectGUID", Value::Bin(GUID.to_vec()));
+    let mut objects = vec![user(
+        ENABLED,
+        0xff,
+        vec![
+            ("userAccountControl", Value::Num(512)),
+            ("userPrincipalName", s("jdoe@contoso.com")),
+            ("sAMAccountName", s("jdoe")),
+            ("cn", s("John Doe")),
+        ],
+    )];
+    objects[0]
+        .object
+        .insert("objectGUID", Value::Bin(GUID.to_vec()));
     let sim = sim(objects);
-    assert_eq!(mv(&sim, ENABLED, "sourceAnchor"), Some(s("/xmWb4aLEdC0LQDAT8lk/w==")));
-    assert_eq!(mv(&sim, ENABLED, "userPrincipalName"), Some(s("jdoe@contoso.com")));
+    assert_eq!(
+        mv(&sim, ENABLED, "sourceAnchor"),
+        Some(s("/xmWb4aLEdC0LQDAT8lk/w=="))
+    );
+    assert_eq!(
+        mv(&sim, ENABLED, "userPrincipalName"),
+        Some(s("jdoe@contoso.com"))
+    );
     assert_eq!(mv(&sim, ENABLED, "accountEnabled"), Some(Value::Bool(true)));
     let m = &sim.metaverse[result(&sim, ENABLED).metaverse.unwrap() as usize];
-    assert_eq!(sim.rule_name(m.get("accountEnabled").unwrap().rules[0]), "In from AD - User AccountEnabled");
+    assert_eq!(
+        sim.rule_name(m.get("accountEnabled").unwrap().rules[0]),
+        "In from AD - User AccountEnabled"
+    );
     let e = entra(&sim, ENABLED).expect("provisioned");
     assert_eq!(e.object_type, "user");
-    assert_eq!(e.dn.as_deref(), Some("CN={2F786D576234614C456443304C51444154386C6B2F773D3D}"));
+    assert_eq!(
+        e.dn.as_deref(),
+        Some("CN={2F786D576234614C456443304C51444154386C6B2F773D3D}")
+    );
     assert_eq!(sim.rule_name(e.link_rule), "Out to AAD - User Join");
 }
 
@@ -77,17 +120,37 @@ fn enabled_user_gets_the_documented_anchor_dn_and_sign_in_attributes() {
 fn no_upn_takes_sam_account_name_at_the_domain() {
     // Fixture 2.
     let dn = "CN=a,OU=Users,DC=contoso,DC=com";
-    let sim = sim(vec![user(dn, 1, vec![("userAccountControl", Value::Num(512)), ("sAMAccountName", s("asmith"))])]);
-    assert_eq!(mv(&sim, dn, "userPrincipalName"), Some(s("asmith@contoso.com")));
+    let sim = sim(vec![user(
+        dn,
+        1,
+        vec![
+            ("userAccountControl", Value::Num(512)),
+            ("sAMAccountName", s("asmith")),
+        ],
+    )]);
+    assert_eq!(
+        mv(&sim, dn, "userPrincipalName"),
+        Some(s("asmith@contoso.com"))
+    );
 }
 
 #[test]
 fn no_upn_and_no_sam_account_name_is_filtered_and_an_error() {
     // Fixture 3: cloudFiltered and Error("AccountName is not present").
     let dn = "CN=b,OU=Users,DC=contoso,DC=com";
-    let sim = sim(vec![user(dn, 2, vec![("userAccountControl", Value::Num(512))])]);
+    let sim = sim(vec![user(
+        dn,
+        2,
+        vec![("userAccountControl", Value::Num(512))],
+    )]);
     let o = result(&sim, dn);
-    assert!(o.errors.iter().any(|e| e.contains("AccountName is not present")), "{:?}", o.errors);
+    assert!(
+        o.errors
+            .iter()
+            .any(|e| e.contains("AccountName is not present")),
+        "{:?}",
+        o.errors
+    );
     assert!(entra(&sim, dn).is_none());
 }
 
@@ -95,22 +158,51 @@ fn no_upn_and_no_sam_account_name_is_filtered_and_an_error() {
 fn service_and_system_accounts_are_cloud_filtered() {
     // Fixture 4 and 8: MSOL_/AAD_ accounts, SystemMailbox{, the Exchange bit mask.
     let cases = [
-        ("CN=MSOL_1,CN=Users,DC=contoso,DC=com", vec![("sAMAccountName", s("MSOL_1234"))]),
-        ("CN=AAD_1,CN=Users,DC=contoso,DC=com", vec![("sAMAccountName", s("AAD_abcd"))]),
-        ("CN=SM,CN=Users,DC=contoso,DC=com", vec![("sAMAccountName", s("SM_1")), ("mailNickname", s("SystemMailbox{1f05a927}"))]),
-        ("CN=PF,CN=Users,DC=contoso,DC=com", vec![("sAMAccountName", s("pf")), ("msExchRecipientTypeDetails", Value::Num(0x2000_0000))]),
+        (
+            "CN=MSOL_1,CN=Users,DC=contoso,DC=com",
+            vec![("sAMAccountName", s("MSOL_1234"))],
+        ),
+        (
+            "CN=AAD_1,CN=Users,DC=contoso,DC=com",
+            vec![("sAMAccountName", s("AAD_abcd"))],
+        ),
+        (
+            "CN=SM,CN=Users,DC=contoso,DC=com",
+            vec![
+                ("sAMAccountName", s("SM_1")),
+                ("mailNickname", s("SystemMailbox{1f05a927}")),
+            ],
+        ),
+        (
+            "CN=PF,CN=Users,DC=contoso,DC=com",
+            vec![
+                ("sAMAccountName", s("pf")),
+                ("msExchRecipientTypeDetails", Value::Num(0x2000_0000)),
+            ],
+        ),
     ];
-    let objects = cases.iter().enumerate().map(|(i, (dn, a))| {
-        let mut attrs = a.clone();
-        attrs.push(("userAccountControl", Value::Num(512)));
-        user(dn, 10 + i as u8, attrs)
-    }).collect();
+    let objects = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (dn, a))| {
+            let mut attrs = a.clone();
+            attrs.push(("userAccountControl", Value::Num(512)));
+            user(dn, 10 + i as u8, attrs)
+        })
+        .collect();
     let sim = sim(objects);
     for (dn, _) in &cases {
-        assert_eq!(mv(&sim, dn, "cloudFiltered"), Some(Value::Bool(true)), "{dn}");
+        assert_eq!(
+            mv(&sim, dn, "cloudFiltered"),
+            Some(Value::Bool(true)),
+            "{dn}"
+        );
         assert!(entra(&sim, dn).is_none(), "{dn}");
         let why = sim.not_provisioned_reason(result(&sim, dn)).unwrap();
-        assert!(why.contains("[cloudFiltered NOTEQUAL True]") && why.contains("In from AD - User Join"), "{why}");
+        assert!(
+            why.contains("[cloudFiltered NOTEQUAL True]") && why.contains("In from AD - User Join"),
+            "{why}"
+        );
     }
 }
 
@@ -120,15 +212,34 @@ fn critical_system_objects_and_user_admin_description_are_not_projected() {
     let a = "CN=krbtgt,CN=Users,DC=contoso,DC=com";
     let b = "CN=c,OU=Users,DC=contoso,DC=com";
     let sim = sim(vec![
-        user(a, 20, vec![("sAMAccountName", s("krbtgt")), ("isCriticalSystemObject", Value::Bool(true))]),
-        user(b, 21, vec![("sAMAccountName", s("c")), ("adminDescription", s("User_abc"))]),
+        user(
+            a,
+            20,
+            vec![
+                ("sAMAccountName", s("krbtgt")),
+                ("isCriticalSystemObject", Value::Bool(true)),
+            ],
+        ),
+        user(
+            b,
+            21,
+            vec![
+                ("sAMAccountName", s("c")),
+                ("adminDescription", s("User_abc")),
+            ],
+        ),
     ]);
     for dn in [a, b] {
         let o = result(&sim, dn);
         assert!(o.metaverse.is_none(), "{dn}");
         assert_eq!(o.join, JoinOutcome::NoLinkRule, "{dn}");
         let reasons = sim.out_of_scope_reasons(o);
-        assert!(reasons.iter().any(|(r, _)| sim.rule_name(*r) == "In from AD - User Join"), "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|(r, _)| sim.rule_name(*r) == "In from AD - User Join"),
+            "{reasons:?}"
+        );
     }
 }
 
@@ -136,9 +247,19 @@ fn critical_system_objects_and_user_admin_description_are_not_projected() {
 fn disabled_user_is_still_provisioned_with_account_enabled_false() {
     // Fixture 6: rule 102 out of scope, accountEnabled False from 106.
     let dn = "CN=d,OU=Users,DC=contoso,DC=com";
-    let sim = sim(vec![user(dn, 22, vec![("sAMAccountName", s("d")), ("userAccountControl", Value::Num(514))])]);
+    let sim = sim(vec![user(
+        dn,
+        22,
+        vec![
+            ("sAMAccountName", s("d")),
+            ("userAccountControl", Value::Num(514)),
+        ],
+    )]);
     let o = result(&sim, dn);
-    assert!(o.applied.iter().all(|r| sim.rule_name(*r) != "In from AD - User AccountEnabled"));
+    assert!(o
+        .applied
+        .iter()
+        .all(|r| sim.rule_name(*r) != "In from AD - User AccountEnabled"));
     assert_eq!(mv(&sim, dn, "accountEnabled"), Some(Value::Bool(false)));
     assert!(entra(&sim, dn).is_some());
 }
@@ -147,7 +268,14 @@ fn disabled_user_is_still_provisioned_with_account_enabled_false() {
 fn replication_conflict_objects_are_cloud_filtered() {
     // Fixture 9: the first RDN contains \0ACNF:.
     let dn = "CN=John\\0ACNF:5d2d4c7a-1a2b-4c3d-8e9f-0a1b2c3d4e5f,OU=Users,DC=contoso,DC=com";
-    let sim = sim(vec![user(dn, 23, vec![("sAMAccountName", s("jconf")), ("userAccountControl", Value::Num(512))])]);
+    let sim = sim(vec![user(
+        dn,
+        23,
+        vec![
+            ("sAMAccountName", s("jconf")),
+            ("userAccountControl", Value::Num(512)),
+        ],
+    )]);
     assert_eq!(mv(&sim, dn, "cloudFiltered"), Some(Value::Bool(true)));
     assert!(entra(&sim, dn).is_none());
 }
@@ -156,7 +284,16 @@ fn replication_conflict_objects_are_cloud_filtered() {
 fn pwd_last_set_and_display_name_clean_up() {
     // Fixture 10: pwdLastSet 129699324000000000 -> "20120101230000.0Z"; displayName from cn.
     let dn = "CN=e,OU=Users,DC=contoso,DC=com";
-    let sim = sim(vec![user(dn, 24, vec![("sAMAccountName", s("e")), ("cn", s("Eve")), ("userAccountControl", Value::Num(512)), ("pwdLastSet", Value::Num(129_699_324_000_000_000))])]);
+    let sim = sim(vec![user(
+        dn,
+        24,
+        vec![
+            ("sAMAccountName", s("e")),
+            ("cn", s("Eve")),
+            ("userAccountControl", Value::Num(512)),
+            ("pwdLastSet", Value::Num(129_699_324_000_000_000)),
+        ],
+    )]);
     assert_eq!(mv(&sim, dn, "pwdLastSet"), Some(s("20120101230000.0Z")));
     assert_eq!(mv(&sim, dn, "displayName"), Some(s("Eve")));
 }
