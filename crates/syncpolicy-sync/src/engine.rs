@@ -92,7 +92,9 @@ pub struct ObjectResult {
     pub engine_dependent: Vec<&'static str>,
     contributions: Vec<Contribution>,
     /// For the link rule: per join group, per condition, the value keys.
-    join_keys: Vec<Vec<Vec<Box<[u8]>>>>,
+    /// (join group, condition, key): the key is the metaverse attribute's index id (two
+    /// bytes) followed by the value key.
+    join_keys: Vec<(u16, u16, Box<[u8]>)>,
     link_rule: Option<RuleId>,
 }
 
@@ -106,7 +108,7 @@ pub struct MvObject {
     pub attributes: Vec<Resolved>,
     pub errors: Vec<String>,
     pub engine_dependent: Vec<&'static str>,
-    index_keys: Vec<(u16, Box<[u8]>)>,
+    index_keys: Vec<Box<[u8]>>,
 }
 
 impl MvObject {
@@ -359,6 +361,11 @@ impl<'c> Simulator<'c> {
             o.applied.shrink_to_fit();
         }
         let metaverse = self.join_phase(&mut objects);
+        // The metaverse holds the resolved values now; the flow values are not needed again.
+        for o in &mut objects {
+            o.contributions = Vec::new();
+            o.join_keys = Vec::new();
+        }
         let mut sim = Simulation {
             rules: self
                 .prepared
@@ -630,26 +637,22 @@ impl<'c> Simulator<'c> {
             result.join = JoinOutcome::NoLinkRule;
             return result;
         };
-        result.join_keys = self
-            .rule(link)
-            .joins
-            .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|j| {
-                        object
-                            .get(&j.cs)
-                            .map(|v| {
-                                v.values()
-                                    .iter()
-                                    .filter_map(|x| value_key(x, j.case_sensitive))
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect();
+        for (gi, g) in self.rule(link).joins.iter().enumerate() {
+            for (ci, j) in g.iter().enumerate() {
+                let (Some(v), Some((attr, _))) = (object.get(&j.cs), self.join_attrs.get(&j.mv))
+                else {
+                    continue;
+                };
+                for x in v.values() {
+                    if let Some(k) = value_key(x, j.case_sensitive) {
+                        result
+                            .join_keys
+                            .push((gi as u16, ci as u16, prefixed(*attr, &k)));
+                    }
+                }
+            }
+        }
+        result.join_keys.shrink_to_fit();
         // Flows of every in-scope rule.
         let env = Env {
             object: &object,
@@ -736,7 +739,7 @@ impl<'c> Simulator<'c> {
             .collect();
         order.sort();
         let mut mv: Vec<MvObject> = Vec::new();
-        let mut index: HashMap<(u16, Box<[u8]>), Vec<u32>> = HashMap::new();
+        let mut index: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
         for (_, i) in order {
             let link = objects[i].link_rule.unwrap_or_default();
             let rule = self.rule(link);
@@ -746,14 +749,15 @@ impl<'c> Simulator<'c> {
             for (gi, group) in rule.joins.iter().enumerate() {
                 let mut candidates: Option<Vec<u32>> = None;
                 for (ci, cond) in group.iter().enumerate() {
-                    let Some((attr, _)) = self.join_attrs.get(&cond.mv) else {
+                    if !self.join_attrs.contains_key(&cond.mv) {
                         candidates = Some(Vec::new());
                         break;
-                    };
-                    let keys = &objects[i].join_keys[gi][ci];
-                    let mut found: Vec<u32> = keys
+                    }
+                    let mut found: Vec<u32> = objects[i]
+                        .join_keys
                         .iter()
-                        .filter_map(|k| index.get(&(*attr, k.clone())))
+                        .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
+                        .filter_map(|(_, _, k)| index.get(&k[..]))
                         .flatten()
                         .copied()
                         .collect();
@@ -802,7 +806,7 @@ impl<'c> Simulator<'c> {
                     m
                 }
                 None => {
-                    let any_key = objects[i].join_keys.iter().flatten().any(|k| !k.is_empty());
+                    let any_key = !objects[i].join_keys.is_empty();
                     if rule.link != LinkType::Provision {
                         objects[i].join = JoinOutcome::NotJoined {
                             rule: link,
@@ -849,9 +853,9 @@ impl<'c> Simulator<'c> {
             for a in &target.attributes {
                 if let Some((id, exact)) = self.join_attrs.get(&*a.name) {
                     for v in a.value.values() {
-                        keys.extend(value_key(v, false).map(|k| (*id, k)));
+                        keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
                         if *exact {
-                            keys.extend(value_key(v, true).map(|k| (*id, k)));
+                            keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
                         }
                     }
                 }
@@ -1147,6 +1151,14 @@ fn seed_of(dn_lower: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// A join index key: the metaverse attribute's id, then the value key.
+fn prefixed(attr: u16, key: &[u8]) -> Box<[u8]> {
+    let mut k = Vec::with_capacity(key.len() + 2);
+    k.extend_from_slice(&attr.to_le_bytes());
+    k.extend_from_slice(key);
+    k.into_boxed_slice()
 }
 
 /// A join key: text lower-cased (or, for a case-sensitive condition, exact and marked with a
