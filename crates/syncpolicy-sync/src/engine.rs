@@ -912,6 +912,8 @@ impl<'c> Simulator<'c> {
                 Outcome::Clear(_) | Outcome::Unchanged => None,
             })
             .collect();
+        // Collected in place: give back the capacity of the dropped and larger entries.
+        target.attributes.shrink_to_fit();
         target.errors = errors;
         notes.dedup();
         target.engine_dependent = notes;
@@ -1056,13 +1058,14 @@ impl<'c> Simulator<'c> {
         if !errors.is_empty() {
             return ExportOutcome::Error(errors);
         }
-        let attributes: Vec<Resolved> = resolved
+        let mut attributes: Vec<Resolved> = resolved
             .into_iter()
             .filter_map(|(name, o)| match o {
                 Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
                 _ => None,
             })
             .collect();
+        attributes.shrink_to_fit();
         let dn = attributes
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case("dn"))
