@@ -172,10 +172,25 @@ pub fn attribute_kind(name: &str) -> (AttributeKind, Option<&'static str>) {
     if name.eq_ignore_ascii_case("objectClass") {
         return (AttributeKind::Text, Some("objectClass"));
     }
-    ATTRIBUTE_KINDS
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map_or((AttributeKind::Text, None), |(n, k)| (*k, Some(*n)))
+    // A table by lowercase name, built once; the name is lowercased on the stack.
+    static TABLE: std::sync::OnceLock<
+        std::collections::HashMap<Vec<u8>, (AttributeKind, &'static str)>,
+    > = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        ATTRIBUTE_KINDS
+            .iter()
+            .map(|(n, k)| (n.to_ascii_lowercase().into_bytes(), (*k, *n)))
+            .collect()
+    });
+    let mut buf = [0u8; 64];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return (AttributeKind::Text, None);
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    table
+        .get(&*lower)
+        .map_or((AttributeKind::Text, None), |(k, n)| (*k, Some(*n)))
 }
 
 /// A value written as text (an LDIF `attr: value` line, or a decoded base64 value that is valid

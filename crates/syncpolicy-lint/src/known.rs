@@ -119,6 +119,11 @@ pub(crate) const DOCUMENTED_ATTRIBUTES: &[&str] = &[
     "whenCreated",
     "wWWHomePage",
     "mS-DS-ConsistencyGuid",
+    // Active Directory attributes of newer out-of-box rule versions than the catalogue's.
+    "dLMemSubmitPermsBL",
+    "dLMemRejectPermsBL",
+    "msDS-KeyCredentialLink",
+    "msDS-CloudExtensionAttribute1",
     // Metaverse (shipped schema).
     "accountEnabled",
     "accountName",
@@ -258,5 +263,35 @@ impl KnownAttributes {
         self.names.contains(&lower)
             || KNOWN_PREFIXES.iter().any(|p| lower.starts_with(p))
             || lower.starts_with("extension_")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KnownAttributes;
+    use syncpolicy_model::config::Configuration;
+
+    /// The attributes the out-of-box group, contact and device rules use are known (SP060 once
+    /// warned about `mailEnabled`, `securityEnabled` and `dLMem*`).
+    #[test]
+    fn the_out_of_box_group_contact_and_device_attributes_are_known() {
+        let known = KnownAttributes::new(&Configuration::default());
+        for name in [
+            "mailEnabled",
+            "securityEnabled",
+            "dLMemSubmitPerms",
+            "dLMemRejectPerms",
+            "dLMemSubmitPermsBL",
+            "memberCount",
+            "groupType",
+            "sourceObjectType",
+            "deviceTrustType",
+            "userCertificate",
+            "cloudCreated",
+            "targetAddress",
+        ] {
+            assert!(known.contains(name), "{name}");
+        }
+        assert!(!known.contains("notAnAttributeAnywhere"));
     }
 }

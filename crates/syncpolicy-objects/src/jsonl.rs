@@ -71,7 +71,7 @@ impl<R: BufRead> JsonlReader<R> {
                     )));
                 }
             }
-            let (_, name) = self.names.resolve(key);
+            let name = self.names.resolve(key).spelling;
             if &*name == "objectClass" {
                 let classes = match v {
                     serde_json::Value::String(s) => vec![Value::Str(s.clone())],

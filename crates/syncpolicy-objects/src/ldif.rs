@@ -5,7 +5,7 @@
 //! LF, UTF-8 with or without a byte order mark, or UTF-16 with one.
 
 use crate::lines::Lines;
-use crate::names::{valid_name, Names};
+use crate::names::{valid_name, Names, NO_ID};
 use crate::{safe, DirectoryObject, Limits, ObjectError};
 use std::io::BufRead;
 use std::rc::Rc;
@@ -22,7 +22,9 @@ struct Entry {
     started: bool,
     line: usize,
     dn: Option<String>,
-    attributes: Vec<(Rc<str>, Vec<Value>)>,
+    /// Each attribute once, in file order: one value, or `Multi` from its second value on.
+    /// Each entry: name, value(s), number of values, name identity.
+    attributes: Vec<(Rc<str>, Value, usize, u32)>,
     bytes: usize,
     error: Option<ObjectError>,
 }
@@ -39,6 +41,8 @@ pub struct LdifReader<R> {
     logical_long: bool,
     have_logical: bool,
     entry: Entry,
+    /// By name identity: 1 + the index of the attribute in the current entry, or 0.
+    slots: Vec<u32>,
     /// Records seen so far (good or bad).
     records: usize,
     done: bool,
@@ -56,6 +60,7 @@ impl<R: BufRead> LdifReader<R> {
             logical_long: false,
             have_logical: false,
             entry: Entry::default(),
+            slots: Vec::new(),
             records: 0,
             done: false,
         }
@@ -72,25 +77,36 @@ impl<R: BufRead> LdifReader<R> {
 
     /// Ends the current entry: the object, its error, or nothing when no entry was started.
     fn finish(&mut self) -> Option<Result<DirectoryObject, ObjectError>> {
+        // The attribute list keeps its capacity from one entry to the next.
+        let mut attributes = std::mem::take(&mut self.entry.attributes);
+        for (_, _, _, id) in &attributes {
+            if let Some(slot) = self.slots.get_mut(*id as usize) {
+                *slot = 0;
+            }
+        }
         let entry = std::mem::take(&mut self.entry);
         if !entry.started {
+            self.entry.attributes = attributes;
             return None;
         }
         self.records += 1;
         if let Some(error) = entry.error {
+            attributes.clear();
+            self.entry.attributes = attributes;
             return Some(Err(error));
         }
         let dn = entry.dn.unwrap_or_default();
         let mut object = SourceObject::new();
         object.insert("dn", Value::Ref(dn.clone()));
-        for (name, mut values) in entry.attributes {
-            let value = if values.len() == 1 && &*name != "objectClass" {
-                values.pop().unwrap_or(Value::Null)
-            } else {
-                Value::Multi(values)
+        for (name, value, _, _) in attributes.drain(..) {
+            let value = match value {
+                v @ Value::Multi(_) => v,
+                v if &*name == "objectClass" => Value::Multi(vec![v]),
+                v => v,
             };
             object.insert(&*name, value);
         }
+        self.entry.attributes = attributes;
         Some(Ok(DirectoryObject {
             dn,
             line: entry.line,
@@ -266,7 +282,8 @@ impl<R: BufRead> LdifReader<R> {
             return Ok(());
         }
 
-        let (mut kind, name) = self.names.resolve(base);
+        let resolved = self.names.resolve(base);
+        let (mut kind, name, id) = (resolved.kind, resolved.spelling, resolved.id);
         if binary_option {
             kind = AttributeKind::Binary;
         }
@@ -302,15 +319,21 @@ impl<R: BufRead> LdifReader<R> {
             );
             return Ok(());
         }
-        let at = self
-            .entry
-            .attributes
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(&name));
+        let at = if id == NO_ID {
+            self.entry
+                .attributes
+                .iter()
+                .position(|(n, _, _, _)| n.eq_ignore_ascii_case(&name))
+        } else {
+            match self.slots.get(id as usize) {
+                Some(&slot) if slot > 0 => Some(slot as usize - 1),
+                _ => None,
+            }
+        };
         match at {
             Some(i) => {
-                let values = &mut self.entry.attributes[i].1;
-                if values.len() >= self.limits.max_values_per_attribute {
+                let (_, values, count, _) = &mut self.entry.attributes[i];
+                if *count >= self.limits.max_values_per_attribute {
                     let limit = self.limits.max_values_per_attribute;
                     self.bad(
                         line,
@@ -321,7 +344,14 @@ impl<R: BufRead> LdifReader<R> {
                     );
                     return Ok(());
                 }
-                values.push(value);
+                *count += 1;
+                match values {
+                    Value::Multi(all) => all.push(value),
+                    single => {
+                        let first = std::mem::replace(single, Value::Null);
+                        *single = Value::Multi(vec![first, value]);
+                    }
+                }
             }
             None => {
                 if self.entry.attributes.len() >= self.limits.max_attributes {
@@ -329,7 +359,14 @@ impl<R: BufRead> LdifReader<R> {
                     self.bad(line, format!("more than {limit} attributes (the limit)"));
                     return Ok(());
                 }
-                self.entry.attributes.push((name, vec![value]));
+                if id != NO_ID {
+                    let i = id as usize;
+                    if self.slots.len() <= i {
+                        self.slots.resize(i + 1, 0);
+                    }
+                    self.slots[i] = u32::try_from(self.entry.attributes.len() + 1).unwrap_or(0);
+                }
+                self.entry.attributes.push((name, value, 1, id));
             }
         }
         Ok(())
@@ -402,8 +439,8 @@ impl<R: BufRead> Iterator for LdifReader<R> {
                 }
                 continue;
             }
-            self.logical.clear();
-            self.logical.extend_from_slice(physical);
+            // The physical line becomes the logical one (buffers swapped, not copied).
+            std::mem::swap(&mut self.logical, &mut self.lines.buf);
             self.logical_line = self.lines.number;
             self.logical_long = long;
             self.have_logical = true;

@@ -3,30 +3,79 @@
 //! bounded cache: files repeat the same few dozen names on every entry.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use syncpolicy_expr::object::{attribute_kind, AttributeKind};
 
 /// Names beyond this many distinct spellings are resolved without caching.
 const CACHE_MAX: usize = 4096;
 
+/// No identity: a name beyond the cache, compared by text instead.
+pub(crate) const NO_ID: u32 = u32::MAX;
+
+/// FNV-1a: the keys are short attribute names from the file, hashed on every line.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A resolved name: its kind, stored spelling, and an identity shared by every spelling that
+/// differs only in case (`NO_ID` beyond the cache).
+#[derive(Clone)]
+pub(crate) struct Resolved {
+    pub(crate) kind: AttributeKind,
+    pub(crate) spelling: Rc<str>,
+    pub(crate) id: u32,
+}
+
 #[derive(Default)]
 pub(crate) struct Names {
-    cache: HashMap<Box<[u8]>, (AttributeKind, Rc<str>)>,
+    cache: FnvMap<Box<[u8]>, Resolved>,
+    /// Identities by lowercase name.
+    ids: FnvMap<Box<[u8]>, u32>,
 }
 
 impl Names {
-    /// The kind and stored spelling of `name` (valid UTF-8, without options).
-    pub(crate) fn resolve(&mut self, name: &str) -> (AttributeKind, Rc<str>) {
-        if let Some((kind, spelling)) = self.cache.get(name.as_bytes()) {
-            return (*kind, Rc::clone(spelling));
+    /// The kind, stored spelling and identity of `name` (valid UTF-8, without options).
+    pub(crate) fn resolve(&mut self, name: &str) -> Resolved {
+        if let Some(r) = self.cache.get(name.as_bytes()) {
+            return r.clone();
         }
         let (kind, canonical) = attribute_kind(name);
         let spelling: Rc<str> = Rc::from(canonical.unwrap_or(name));
+        let mut id = NO_ID;
         if self.cache.len() < CACHE_MAX {
-            self.cache
-                .insert(name.as_bytes().into(), (kind, Rc::clone(&spelling)));
+            let lower: Box<[u8]> = name.to_ascii_lowercase().into_bytes().into();
+            let next = u32::try_from(self.ids.len()).unwrap_or(NO_ID);
+            id = *self.ids.entry(lower).or_insert(next);
+            self.cache.insert(
+                name.as_bytes().into(),
+                Resolved {
+                    kind,
+                    spelling: Rc::clone(&spelling),
+                    id,
+                },
+            );
         }
-        (kind, spelling)
+        Resolved { kind, spelling, id }
     }
 }
 

@@ -168,6 +168,9 @@ pub fn multi_forest_custom() -> Configuration {
 
     // Custom rules on contoso.com.
     let contoso = &mut c.onpremises_directories[0];
+    if let Some(types) = contoso.connector.object_types.as_mut() {
+        types.push("msDS-GroupManagedServiceAccount".to_owned());
+    }
     contoso.connector.provisioning_hierarchy = Some(ProvisioningHierarchy {
         enabled: true,
         mappings: vec![HierarchyMapping {
@@ -219,14 +222,19 @@ pub fn multi_forest_custom() -> Configuration {
     legacy.disabled = true;
     legacy.scope_groups = vec![vec![scope("title", Op::IsNotNull, "")]];
     legacy.mappings = vec![direct("title", "title")];
+    // Group managed service accounts (their own object type, so that no out-of-box rule with
+    // join conditions is in scope beside this one): joined to an existing metaverse object by
+    // SID, never provisioned, and kept out of Entra ID.
     let mut sticky = custom(
         &mut rng,
         "In from AD - Service Accounts Sticky",
         53,
         Direction::Inbound,
-        "user",
+        "msDS-GroupManagedServiceAccount",
         "person",
     );
+    sticky.description =
+        "Group managed service accounts: join, never provision, keep out of Entra ID".to_owned();
     sticky.link_type = Some(LinkType::StickyJoin);
     sticky.scope_groups = vec![vec![scope("sAMAccountName", Op::StartsWith, "svc-")]];
     sticky.join_groups = vec![vec![crate::catalogue::join(

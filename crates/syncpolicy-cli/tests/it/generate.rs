@@ -61,3 +61,36 @@ fn objects_refuses_a_bad_domain() {
         stderr(&o)
     );
 }
+
+/// The shipped object files are what the commands in `samples/objects/README.md` write.
+#[test]
+fn the_shipped_object_files_are_up_to_date() {
+    let root = crate::support::workspace();
+    let readme =
+        std::fs::read_to_string(root.join("samples/objects/README.md")).expect("the README");
+    let mut checked = 0;
+    for line in readme.lines() {
+        let Some(start) = line.find("`syncpolicy generate objects") else {
+            continue;
+        };
+        let command = &line[start + 1..];
+        let command = &command[..command.find('`').expect("a closing backquote")];
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let at = words
+            .iter()
+            .position(|w| *w == "-o")
+            .expect("an output file");
+        let file = words[at + 1];
+        let mut args: Vec<&str> = words[..at].to_vec();
+        args.extend(&words[at + 2..]);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let shipped = std::fs::read_to_string(root.join(file)).expect("the shipped file");
+        assert!(
+            stdout(&o) == shipped,
+            "{file} is stale; regenerate it with `{command}`"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}

@@ -27,7 +27,7 @@ fn samples_validate_with_exit_code_0() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.ends_with("validated 2 sources: 0 errors, 0 warnings, 6 infos\n"),
+        text.ends_with("validated 2 sources: 0 errors, 0 warnings, 7 infos\n"),
         "{text}"
     );
     insta::assert_snapshot!(

@@ -73,3 +73,24 @@ fn long_lines_and_huge_values() {
     assert_eq!(results.len(), 1);
     assert!(results[0].as_ref().is_err_and(|e| !e.fatal));
 }
+
+/// More distinct attribute names than the reader caches: the names beyond the cache are still
+/// grouped case-insensitively, and memory stays bounded.
+#[test]
+fn more_names_than_the_cache_holds() {
+    let mut text = String::new();
+    for i in 0..5000 {
+        text.push_str(&format!("dn: CN=o{i}\nattr{i}: x\n\n"));
+    }
+    text.push_str("dn: CN=last\nlateName: one\nLATENAME: two\n");
+    let results: Vec<_> = syncpolicy_objects::read_ldif(text.as_bytes()).collect();
+    assert_eq!(results.len(), 5001);
+    let last = results[5000].as_ref().expect("valid");
+    assert_eq!(
+        last.object.get("lateName"),
+        Some(&syncpolicy_expr::value::Value::Multi(vec![
+            syncpolicy_expr::value::Value::Str("one".into()),
+            syncpolicy_expr::value::Value::Str("two".into())
+        ]))
+    );
+}

@@ -370,3 +370,25 @@ fn read_objects_sniffs_the_format() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(objects[0].dn, "CN=x");
 }
+
+/// Names are case-insensitive: the values of one attribute spelled differently in one entry
+/// (or in different entries) are one attribute, stored in the first spelling (or the schema's).
+#[test]
+fn attribute_names_are_case_insensitive() {
+    let text = "dn: CN=a\nDescription: one\ndescription: two\nOBJECTGUID:: AQI=\n\ndn: CN=b\ndescription: three\nDESCRIPTION: four\n";
+    let (objects, errors) = split(read_ldif(text.as_bytes()));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        objects[0].object.get("Description"),
+        Some(&strs(&["one", "two"]))
+    );
+    assert_eq!(
+        objects[0].object.get("objectGUID"),
+        Some(&Value::Bin(vec![1, 2]))
+    );
+    assert_eq!(
+        objects[1].object.get("description"),
+        Some(&strs(&["three", "four"]))
+    );
+    assert_eq!(objects[1].object.len(), 2);
+}
