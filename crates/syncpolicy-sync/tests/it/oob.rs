@@ -1,5 +1,6 @@
 //! The out-of-box rule set (the catalogue of `syncpolicy-samples`, express single forest) on
-//! typical users: who is provisioned to Entra, who is filtered and why
+//! typical users, and on the shipped sample objects (groups, contacts, computers): who is
+//! provisioned to Entra, who is filtered and why
 //! (`declarative-provisioning.md` §4.2-§4.4; known answers from the documented rules).
 
 use crate::support::result;
@@ -296,4 +297,126 @@ fn pwd_last_set_and_display_name_clean_up() {
     )]);
     assert_eq!(mv(&sim, dn, "pwdLastSet"), Some(s("20120101230000.0Z")));
     assert_eq!(mv(&sim, dn, "displayName"), Some(s("Eve")));
+}
+
+/// The shipped sample objects (`samples/objects/contoso.ldif`) through the express sample.
+fn shipped() -> (Simulation, Vec<syncpolicy_objects::DirectoryObject>) {
+    let ldif: &[u8] = include_bytes!("../../../../samples/objects/contoso.ldif");
+    let objects: Vec<syncpolicy_objects::DirectoryObject> = syncpolicy_objects::read_objects(ldif)
+        .collect::<Result<_, _>>()
+        .expect("the shipped objects read");
+    let inputs = objects
+        .iter()
+        .map(|o| SourceInput {
+            directory: DirectoryRef::OnPremises(0),
+            dn: o.dn.clone(),
+            object: o.object.clone(),
+            origin: Default::default(),
+        })
+        .collect();
+    let c = express();
+    (Simulator::new(&c, Options::default()).run(inputs), objects)
+}
+
+fn class(o: &syncpolicy_objects::DirectoryObject) -> String {
+    syncpolicy_sync::engine::last_object_class(&o.object)
+}
+
+fn has(o: &syncpolicy_objects::DirectoryObject, attr: &str) -> bool {
+    o.object.get(attr).is_some()
+}
+
+#[test]
+fn computers_sync_when_they_have_a_user_certificate() {
+    // [K-default]: "All computer objects with a value in this attribute [userCertificate] are
+    // synchronized"; domain controllers and Windows 6.x are cloud-filtered in newer builds.
+    let (sim, objects) = shipped();
+    let mut devices = 0;
+    for o in objects.iter().filter(|o| class(o) == "computer") {
+        let exported = entra(&sim, &o.dn);
+        if !has(o, "userCertificate") {
+            assert!(exported.is_none(), "{}", o.dn);
+            assert_eq!(
+                result(&sim, &o.dn).join,
+                JoinOutcome::NoLinkRule,
+                "{}",
+                o.dn
+            );
+        } else if let Some(e) = exported {
+            assert_eq!(e.object_type, "device");
+            devices += 1;
+        }
+    }
+    assert!(devices > 0);
+}
+
+#[test]
+fn contacts_need_proxy_addresses() {
+    // [K-default]: contacts need proxyAddresses and a primary address with @.
+    let (sim, objects) = shipped();
+    let contacts: Vec<_> = objects.iter().filter(|o| class(o) == "contact").collect();
+    assert!(
+        contacts.iter().any(|o| has(o, "proxyAddresses"))
+            && contacts.iter().any(|o| !has(o, "proxyAddresses"))
+    );
+    for o in contacts {
+        match entra(&sim, &o.dn) {
+            Some(e) => {
+                assert!(has(o, "proxyAddresses"), "{}", o.dn);
+                assert_eq!(e.object_type, "contact");
+            }
+            None => assert!(!has(o, "proxyAddresses") || !has(o, "mail"), "{}", o.dn),
+        }
+    }
+}
+
+#[test]
+fn security_groups_sync_and_distribution_groups_must_be_mail_enabled() {
+    // [K-default]: distribution groups must be mail-enabled; security groups need no mail.
+    let (sim, objects) = shipped();
+    for o in objects.iter().filter(|o| class(o) == "group") {
+        let group_type = match o.object.get("groupType") {
+            Some(Value::Num(n)) => *n,
+            other => panic!("{}: groupType {other:?}", o.dn),
+        };
+        let security = group_type & i64::from(i32::MIN) != 0;
+        let written_back = matches!(o.object.get("adminDescription"), Some(Value::Str(d)) if d.starts_with("Group_"));
+        let exported = entra(&sim, &o.dn);
+        if written_back {
+            assert!(result(&sim, &o.dn).metaverse.is_none(), "{}", o.dn);
+        } else if security {
+            assert!(
+                exported.is_some(),
+                "{}: {:?}",
+                o.dn,
+                sim.not_provisioned_reason(result(&sim, &o.dn))
+            );
+        } else if !has(o, "proxyAddresses") && !has(o, "mail") {
+            assert!(exported.is_none(), "{}", o.dn);
+        }
+    }
+}
+
+#[test]
+fn linked_mailboxes_alone_are_not_exported_and_built_in_accounts_are_not_projected() {
+    // dp §4.4 fixture 7 (alone: sourceObjectType and sourceAnchor NULL) and fixture 5.
+    let (sim, objects) = shipped();
+    let mut linked = 0;
+    for o in objects.iter().filter(|o| class(o) == "user") {
+        if matches!(
+            o.object.get("msExchRecipientTypeDetails"),
+            Some(Value::Num(2))
+        ) {
+            linked += 1;
+            assert!(entra(&sim, &o.dn).is_none(), "{}", o.dn);
+            assert_eq!(mv(&sim, &o.dn, "sourceObjectType"), None);
+        }
+        if matches!(
+            o.object.get("isCriticalSystemObject"),
+            Some(Value::Bool(true))
+        ) {
+            assert!(result(&sim, &o.dn).metaverse.is_none(), "{}", o.dn);
+        }
+    }
+    assert!(linked > 0);
 }
