@@ -120,7 +120,9 @@ fn main() {
     write_generated(&options, ObjectFormat::Ldif, &mut ldif).expect("writes to memory");
     let config = configuration();
     let mut changed = config.clone();
-    changed.onpremises_directories[0].custom_rules[19].scope_groups[0][0].value = "Employee".into();
+    // One rule differs: the department of custom rule 0 (Sales -> Marketing), so the objects of
+    // two departments change.
+    changed.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Marketing".into();
 
     // The floor: read and parse the LDIF, nothing else.
     let t = Instant::now();

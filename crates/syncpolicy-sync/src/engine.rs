@@ -560,17 +560,13 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.engine_dependent.extend(engine_dependent);
                         if let Some(Some(inc)) = self.inclusions.get(i) {
-                            for name in object
-                                .names()
-                                .into_iter()
-                                .map(str::to_owned)
-                                .collect::<Vec<_>>()
-                            {
-                                let l = name.to_ascii_lowercase();
-                                if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
-                                    object.insert(name, Value::Null);
-                                }
-                            }
+                            let mut lower = String::new();
+                            object.retain(|name| {
+                                lower.clear();
+                                lower.push_str(name);
+                                lower.make_ascii_lowercase();
+                                inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
+                            });
                         }
                         self.prepared
                             .partition_parameters
