@@ -275,6 +275,30 @@ impl SourceObject {
         names
     }
 
+    /// Keeps only the attributes whose name `keep` accepts, in one pass (the engine drops the
+    /// attributes a connector does not import this way).
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let n = self.entries.len();
+        let hashes: Vec<u32> = self.head[..n.min(HEAD)]
+            .iter()
+            .chain(self.rest.iter())
+            .copied()
+            .collect();
+        let mut kept_hashes = Vec::with_capacity(n);
+        let mut i = 0;
+        self.entries.retain(|e| {
+            let k = keep(e.name.as_str());
+            if k {
+                kept_hashes.push(hashes[i]);
+            }
+            i += 1;
+            k
+        });
+        if kept_hashes.len() != n {
+            self.set_hashes(kept_hashes);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -8,7 +8,7 @@
 
 use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
-use crate::resolve::{resolve_all, Contribution, Outcome, Resolved};
+use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
@@ -81,8 +81,8 @@ pub struct ObjectResult {
     pub filter: Option<FilterReason>,
     /// In-scope inbound rules, in precedence order.
     pub applied: Vec<RuleId>,
-    /// Out-of-scope enabled inbound rules with their failing clauses.
-    pub out_of_scope: Vec<(RuleId, Vec<Failed>)>,
+    /// Out-of-scope enabled inbound rules, one entry per failing clause (rule, group, clause).
+    pub out_of_scope: Vec<(RuleId, u16, u16)>,
     /// Disabled inbound rules of the object's directory and type.
     pub disabled: Vec<RuleId>,
     pub join: JoinOutcome,
@@ -92,7 +92,9 @@ pub struct ObjectResult {
     pub engine_dependent: Vec<&'static str>,
     contributions: Vec<Contribution>,
     /// For the link rule: per join group, per condition, the value keys.
-    join_keys: Vec<Vec<Vec<Box<[u8]>>>>,
+    /// (join group, condition, key): the key is the metaverse attribute's index id (two
+    /// bytes) followed by the value key.
+    join_keys: Vec<(u16, u16, Box<[u8]>)>,
     link_rule: Option<RuleId>,
 }
 
@@ -106,14 +108,14 @@ pub struct MvObject {
     pub attributes: Vec<Resolved>,
     pub errors: Vec<String>,
     pub engine_dependent: Vec<&'static str>,
-    index_keys: Vec<(u16, Box<[u8]>)>,
+    index_keys: Vec<Box<[u8]>>,
 }
 
 impl MvObject {
     /// An attribute's value.
     pub fn get(&self, name: &str) -> Option<&Resolved> {
         self.attributes
-            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .binary_search_by(|a| (*a.name).cmp(name))
             .ok()
             .map(|i| &self.attributes[i])
     }
@@ -316,7 +318,13 @@ impl<'c> Simulator<'c> {
     /// Runs every object through the pipeline.
     pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
         let groups = self.group_index(&inputs);
-        let mut objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        self.finish(objects)
+    }
+
+    /// Joins, projects and exports staged objects (every object of the run, staged by
+    /// [`Simulator::stage_batch`]).
+    pub fn finish(&self, mut objects: Vec<ObjectResult>) -> Simulation {
         // A fixed order: connector creation order (Entra objects last), then DN, then origin.
         let dir_order = |d: DirectoryRef| match d {
             DirectoryRef::OnPremises(i) => self
@@ -345,12 +353,19 @@ impl<'c> Simulator<'c> {
         }
         // DN ranks as tie-breaks between contributions.
         for (rank, o) in objects.iter_mut().enumerate() {
-            let order = dir_order(o.directory);
+            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
             for c in &mut o.contributions {
                 c.tie = (order, rank as u32);
             }
+            o.contributions.shrink_to_fit();
+            o.applied.shrink_to_fit();
         }
         let metaverse = self.join_phase(&mut objects);
+        // The metaverse holds the resolved values now; the flow values are not needed again.
+        for o in &mut objects {
+            o.contributions = Vec::new();
+            o.join_keys = Vec::new();
+        }
         let mut sim = Simulation {
             rules: self
                 .prepared
@@ -414,8 +429,9 @@ impl<'c> Simulator<'c> {
         sim
     }
 
-    /// Membership of the groups that group filtering and `ISMEMBEROF` clauses name.
-    fn group_index(&self, inputs: &[SourceInput]) -> Groups {
+    /// The groups (lower-cased DNs) whose membership group filtering and `ISMEMBEROF`
+    /// clauses need.
+    fn wanted_groups(&self) -> HashSet<String> {
         let mut wanted: HashSet<String> = HashSet::new();
         for d in &self.config.onpremises_directories {
             if !d.group_filtering_dn.trim().is_empty() {
@@ -434,24 +450,55 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
-        let mut groups = Groups::new();
-        if wanted.is_empty() {
-            return groups;
-        }
-        for input in inputs {
-            let dn = input.dn.to_lowercase();
-            if wanted.contains(&dn) {
-                let members = groups.entry(dn).or_default();
-                if let Some(v) = input.object.get("member") {
-                    for m in v.values() {
-                        if let Value::Str(s) | Value::Ref(s) = m {
-                            members.insert(s.to_lowercase());
-                        }
+        wanted
+    }
+
+    /// True when staging needs group membership first ([`Simulator::collect_groups`] over
+    /// every object, before [`Simulator::stage_batch`]).
+    pub fn needs_groups(&self) -> bool {
+        !self.wanted_groups().is_empty()
+    }
+
+    /// Adds the membership of `input` when it is a group that staging needs.
+    pub fn collect_groups(
+        &self,
+        wanted: &HashSet<String>,
+        groups: &mut Groups,
+        input: &SourceInput,
+    ) {
+        let dn = input.dn.to_lowercase();
+        if wanted.contains(&dn) {
+            let members = groups.entry(dn).or_default();
+            if let Some(v) = input.object.get("member") {
+                for m in v.values() {
+                    if let Value::Str(s) | Value::Ref(s) = m {
+                        members.insert(s.to_lowercase());
                     }
                 }
             }
         }
+    }
+
+    /// The group DNs [`Simulator::collect_groups`] looks for.
+    pub fn group_dns(&self) -> HashSet<String> {
+        self.wanted_groups()
+    }
+
+    fn group_index(&self, inputs: &[SourceInput]) -> Groups {
+        let wanted = self.wanted_groups();
+        let mut groups = Groups::new();
+        if !wanted.is_empty() {
+            for input in inputs {
+                self.collect_groups(&wanted, &mut groups, input);
+            }
+        }
         groups
+    }
+
+    /// Stages a batch of objects (on every core). Staging an object looks at nothing but the
+    /// object (and the group membership), so batches may come in any order and size.
+    pub fn stage_batch(&self, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
+        stage_all(self, inputs, groups)
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
@@ -513,17 +560,13 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.engine_dependent.extend(engine_dependent);
                         if let Some(Some(inc)) = self.inclusions.get(i) {
-                            for name in object
-                                .names()
-                                .into_iter()
-                                .map(str::to_owned)
-                                .collect::<Vec<_>>()
-                            {
-                                let l = name.to_ascii_lowercase();
-                                if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
-                                    object.insert(name, Value::Null);
-                                }
-                            }
+                            let mut lower = String::new();
+                            object.retain(|name| {
+                                lower.clear();
+                                lower.push_str(name);
+                                lower.make_ascii_lowercase();
+                                inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
+                            });
                         }
                         self.prepared
                             .partition_parameters
@@ -556,7 +599,9 @@ impl<'c> Simulator<'c> {
             if in_scope(self.rule(id), &scope_input, &mut failed) {
                 result.applied.push(id);
             } else {
-                result.out_of_scope.push((id, failed.clone()));
+                result
+                    .out_of_scope
+                    .extend(failed.iter().map(|(g, c)| (id, *g, *c)));
             }
         }
         // The link rule: at most one in-scope rule with join conditions.
@@ -588,26 +633,22 @@ impl<'c> Simulator<'c> {
             result.join = JoinOutcome::NoLinkRule;
             return result;
         };
-        result.join_keys = self
-            .rule(link)
-            .joins
-            .iter()
-            .map(|g| {
-                g.iter()
-                    .map(|j| {
-                        object
-                            .get(&j.cs)
-                            .map(|v| {
-                                v.values()
-                                    .iter()
-                                    .filter_map(|x| value_key(x, j.case_sensitive))
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .collect();
+        for (gi, g) in self.rule(link).joins.iter().enumerate() {
+            for (ci, j) in g.iter().enumerate() {
+                let (Some(v), Some((attr, _))) = (object.get(&j.cs), self.join_attrs.get(&j.mv))
+                else {
+                    continue;
+                };
+                for x in v.values() {
+                    if let Some(k) = value_key(x, j.case_sensitive) {
+                        result
+                            .join_keys
+                            .push((gi as u16, ci as u16, prefixed(*attr, &k)));
+                    }
+                }
+            }
+        }
+        result.join_keys.shrink_to_fit();
         // Flows of every in-scope rule.
         let env = Env {
             object: &object,
@@ -616,12 +657,36 @@ impl<'c> Simulator<'c> {
             now: self.options.now,
             seed: seed_of(&dn_lower),
         };
+        // Per target attribute of this object: its merge behaviour and whether an Update flow
+        // already decided it (a later flow of the same object can never win: the rules are in
+        // precedence order). NULL and IgnoreThisFlow results are not kept: with no metaverse
+        // object before the run, "cleared" and "unchanged" are the same absence.
+        let mut seen: Vec<(&str, Merge, bool)> = Vec::new();
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
                 if rule.link == LinkType::JoinNoFlow && !is_reference(&flow.dest) {
                     continue;
                 }
+                let merge = Merge::of(&flow.merge);
+                let slot = match seen.iter().position(|(d, _, _)| **d == *flow.dest) {
+                    Some(i) => {
+                        if (seen[i].1 == Merge::Update) != (merge == Merge::Update) {
+                            let e = format!(
+                                "rules in scope use different merge types for attribute `{}`",
+                                flow.dest
+                            );
+                            if !result.errors.contains(&e) {
+                                result.errors.push(e);
+                            }
+                        }
+                        i
+                    }
+                    None => {
+                        seen.push((&*flow.dest, merge, false));
+                        seen.len() - 1
+                    }
+                };
                 let value = match eval_flow(&flow.kind, &env) {
                     Ok(v) => v,
                     Err(e) => {
@@ -632,12 +697,21 @@ impl<'c> Simulator<'c> {
                         continue;
                     }
                 };
+                if matches!(value, Value::IgnoreThisFlow) || crate::resolve::is_nothing(&value) {
+                    continue;
+                }
+                if merge == Merge::Update {
+                    if seen[slot].2 {
+                        continue;
+                    }
+                    seen[slot].2 = true;
+                }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
                     rule: id,
                     precedence: rule.precedence,
                     tie: (0, 0),
-                    merge: flow.merge.clone(),
+                    merge,
                     value,
                 });
             }
@@ -661,7 +735,7 @@ impl<'c> Simulator<'c> {
             .collect();
         order.sort();
         let mut mv: Vec<MvObject> = Vec::new();
-        let mut index: HashMap<(u16, Box<[u8]>), Vec<u32>> = HashMap::new();
+        let mut index: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
         for (_, i) in order {
             let link = objects[i].link_rule.unwrap_or_default();
             let rule = self.rule(link);
@@ -671,14 +745,15 @@ impl<'c> Simulator<'c> {
             for (gi, group) in rule.joins.iter().enumerate() {
                 let mut candidates: Option<Vec<u32>> = None;
                 for (ci, cond) in group.iter().enumerate() {
-                    let Some((attr, _)) = self.join_attrs.get(&cond.mv) else {
+                    if !self.join_attrs.contains_key(&cond.mv) {
                         candidates = Some(Vec::new());
                         break;
-                    };
-                    let keys = &objects[i].join_keys[gi][ci];
-                    let mut found: Vec<u32> = keys
+                    }
+                    let mut found: Vec<u32> = objects[i]
+                        .join_keys
                         .iter()
-                        .filter_map(|k| index.get(&(*attr, k.clone())))
+                        .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
+                        .filter_map(|(_, _, k)| index.get(&k[..]))
                         .flatten()
                         .copied()
                         .collect();
@@ -727,7 +802,7 @@ impl<'c> Simulator<'c> {
                     m
                 }
                 None => {
-                    let any_key = objects[i].join_keys.iter().flatten().any(|k| !k.is_empty());
+                    let any_key = !objects[i].join_keys.is_empty();
                     if rule.link != LinkType::Provision {
                         objects[i].join = JoinOutcome::NotJoined {
                             rule: link,
@@ -772,11 +847,11 @@ impl<'c> Simulator<'c> {
             }
             let mut keys = Vec::new();
             for a in &target.attributes {
-                if let Some((id, exact)) = self.join_attrs.get(&a.name) {
+                if let Some((id, exact)) = self.join_attrs.get(&*a.name) {
                     for v in a.value.values() {
-                        keys.extend(value_key(v, false).map(|k| (*id, k)));
+                        keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
                         if *exact {
-                            keys.extend(value_key(v, true).map(|k| (*id, k)));
+                            keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
                         }
                     }
                 }
@@ -819,7 +894,7 @@ impl<'c> Simulator<'c> {
             let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
             for c in &contributions {
                 let order = self.rule(c.rule).directory_order;
-                let e = seen.entry((c.dest.as_str(), c.precedence)).or_insert(order);
+                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
                 if *e != order && !notes.contains(&TIE_NOTE) {
                     notes.push(TIE_NOTE);
                 }
@@ -833,6 +908,8 @@ impl<'c> Simulator<'c> {
                 Outcome::Clear(_) | Outcome::Unchanged => None,
             })
             .collect();
+        // Collected in place: give back the capacity of the dropped and larger entries.
+        target.attributes.shrink_to_fit();
         target.errors = errors;
         notes.dedup();
         target.engine_dependent = notes;
@@ -850,7 +927,7 @@ impl<'c> Simulator<'c> {
         };
         let mut object = SourceObject::new();
         for a in &mv.attributes {
-            object.insert(a.name.clone(), a.value.clone());
+            object.insert(a.name.to_string(), a.value.clone());
         }
         let existing = mv
             .members
@@ -960,8 +1037,8 @@ impl<'c> Simulator<'c> {
                         dest: flow.dest.clone(),
                         rule: id,
                         precedence: rule.precedence,
-                        tie: (rule.directory_order, 0),
-                        merge: flow.merge.clone(),
+                        tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),
+                        merge: Merge::of(&flow.merge),
                         value,
                     }),
                     Err(e) => errors.push(format!(
@@ -977,13 +1054,14 @@ impl<'c> Simulator<'c> {
         if !errors.is_empty() {
             return ExportOutcome::Error(errors);
         }
-        let attributes: Vec<Resolved> = resolved
+        let mut attributes: Vec<Resolved> = resolved
             .into_iter()
             .filter_map(|(name, o)| match o {
                 Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
                 _ => None,
             })
             .collect();
+        attributes.shrink_to_fit();
         let dn = attributes
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case("dn"))
@@ -1074,6 +1152,14 @@ fn seed_of(dn_lower: &str) -> u64 {
     h
 }
 
+/// A join index key: the metaverse attribute's id, then the value key.
+fn prefixed(attr: u16, key: &[u8]) -> Box<[u8]> {
+    let mut k = Vec::with_capacity(key.len() + 2);
+    k.extend_from_slice(&attr.to_le_bytes());
+    k.extend_from_slice(key);
+    k.into_boxed_slice()
+}
+
 /// A join key: text lower-cased (or, for a case-sensitive condition, exact and marked with a
 /// leading 0x01 byte), binary as is.
 fn value_key(v: &Value, exact: bool) -> Option<Box<[u8]>> {
@@ -1150,11 +1236,18 @@ impl Simulation {
     /// The out-of-scope inbound rules of an object with their reasons, disabled rules included
     /// ("Sync rule disabled").
     pub fn out_of_scope_reasons(&self, object: &ObjectResult) -> Vec<(RuleId, String)> {
-        let mut out: Vec<(RuleId, String)> = object
-            .out_of_scope
-            .iter()
-            .map(|(r, f)| (*r, self.scope_reason(*r, f)))
-            .collect();
+        let mut out: Vec<(RuleId, String)> = Vec::new();
+        let mut i = 0;
+        let list = &object.out_of_scope;
+        while i < list.len() {
+            let rule = list[i].0;
+            let mut failed = Vec::new();
+            while i < list.len() && list[i].0 == rule {
+                failed.push((list[i].1, list[i].2));
+                i += 1;
+            }
+            out.push((rule, self.scope_reason(rule, &failed)));
+        }
         out.extend(
             object
                 .disabled

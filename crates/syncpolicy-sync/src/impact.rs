@@ -98,6 +98,7 @@ struct Exported<'a> {
     object_type: &'a str,
     attributes: &'a [Resolved],
     sim: &'a Simulation,
+    mv: &'a crate::engine::MvObject,
 }
 
 fn exported(
@@ -125,6 +126,7 @@ fn exported(
                     object_type: &e.object_type,
                     attributes: &e.attributes,
                     sim,
+                    mv,
                 },
             ),
         );
@@ -234,23 +236,30 @@ pub fn impact(
     }
 }
 
+/// The rules behind an exported value: the inbound rules that set the metaverse attribute of
+/// the same name (where there is one), then the outbound rules that exported it.
 fn rule_names(x: &Exported<'_>, a: &Resolved) -> Vec<String> {
-    a.rules
-        .iter()
-        .map(|r| x.sim.rule_name(*r).to_owned())
-        .collect()
+    let inbound = x.mv.get(&a.name).map(|m| m.rules.as_slice()).unwrap_or(&[]);
+    let mut names: Vec<String> = Vec::new();
+    for r in inbound.iter().chain(a.rules.iter()) {
+        let n = x.sim.rule_name(*r).to_owned();
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
 }
 
 fn diff_attributes(old: Option<&Exported<'_>>, new: Option<&Exported<'_>>) -> Vec<AttributeChange> {
     let mut names: Vec<&str> = Vec::new();
     for x in old.iter().chain(new.iter()) {
-        names.extend(x.attributes.iter().map(|a| a.name.as_str()));
+        names.extend(x.attributes.iter().map(|a| &*a.name));
     }
     names.sort_unstable();
     names.dedup();
     let find = |x: Option<&Exported<'_>>, n: &str| -> Option<(Value, Vec<String>)> {
         let x = x?;
-        let a = x.attributes.iter().find(|a| a.name == n)?;
+        let a = x.attributes.iter().find(|a| &*a.name == n)?;
         Some((a.value.clone(), rule_names(x, a)))
     };
     names

@@ -2,6 +2,7 @@
 //! join groups, and its flows compiled once (expressions through `syncpolicy_expr::compile_with`),
 //! plus the `%Parameter%` values of each directory and partition.
 
+use std::sync::Arc;
 use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::env::Parameters;
 use syncpolicy_expr::eval::Compiled;
@@ -140,7 +141,8 @@ pub struct PJoin {
 /// One attribute flow.
 #[derive(Debug)]
 pub struct PFlow {
-    pub dest: String,
+    /// Shared by every contribution and resolved attribute of this flow (no copies).
+    pub dest: Arc<str>,
     pub kind: FlowKind,
     pub merge: MergeType,
     pub execute_once: bool,
@@ -400,7 +402,7 @@ fn prepare_rule(
                 }
             };
             Some(PFlow {
-                dest,
+                dest: Arc::from(dest.as_str()),
                 kind,
                 merge: m.merge_type.clone(),
                 execute_once: m.execute_once,

@@ -3,19 +3,20 @@
 //! IgnoreThisFlow skips; Merge and MergeCaseInsensitive take the union of every contribution.
 
 use crate::prepare::RuleId;
+use std::sync::Arc;
 use syncpolicy_expr::value::Value;
 use syncpolicy_model::enums::MergeType;
 
 /// One flow's value for one target attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub dest: String,
+    pub dest: Arc<str>,
     pub rule: RuleId,
     pub precedence: i32,
-    /// Connector creation order of the rule's directory, then the source object's DN: the
-    /// tie-breaks between rules of equal precedence.
-    pub tie: (usize, u32),
-    pub merge: MergeType,
+    /// Connector creation order of the rule's directory, then the source object's rank by
+    /// DN: the tie-breaks between rules of equal precedence.
+    pub tie: (u32, u32),
+    pub merge: Merge,
     /// The flow's result, sentinels included.
     pub value: Value,
 }
@@ -23,7 +24,7 @@ pub struct Contribution {
 /// A resolved attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
-    pub name: String,
+    pub name: Arc<str>,
     pub value: Value,
     /// The rule(s) whose value it is (several for Merge).
     pub rules: Vec<RuleId>,
@@ -37,6 +38,24 @@ pub enum Outcome {
     Clear(Option<RuleId>),
     /// Nothing but IgnoreThisFlow: the existing value stays.
     Unchanged,
+}
+
+/// A flow's merge type, in the three behaviours that differ (Replace behaves as Update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    Update,
+    Merge,
+    MergeCaseInsensitive,
+}
+
+impl Merge {
+    pub fn of(m: &MergeType) -> Merge {
+        match m {
+            MergeType::Merge => Merge::Merge,
+            MergeType::MergeCaseInsensitive => Merge::MergeCaseInsensitive,
+            _ => Merge::Update,
+        }
+    }
 }
 
 /// Resolution problems.
@@ -60,11 +79,11 @@ pub fn resolve_one(
     let Some(first) = contributions.first() else {
         return Ok(Outcome::Unchanged);
     };
-    let is_merge = |m: &MergeType| matches!(m, MergeType::Merge | MergeType::MergeCaseInsensitive);
-    let merge = is_merge(&first.merge);
-    if contributions.iter().any(|c| is_merge(&c.merge) != merge) {
+    let is_merge = |m: Merge| m != Merge::Update;
+    let merge = is_merge(first.merge);
+    if contributions.iter().any(|c| is_merge(c.merge) != merge) {
         return Err(ResolveError::MixedMerge {
-            attribute: first.dest.clone(),
+            attribute: first.dest.to_string(),
         });
     }
     if !merge {
@@ -85,7 +104,7 @@ pub fn resolve_one(
     }
     let case_insensitive = contributions
         .iter()
-        .all(|c| c.merge == MergeType::MergeCaseInsensitive);
+        .all(|c| c.merge == Merge::MergeCaseInsensitive);
     let mut values: Vec<Value> = Vec::new();
     let mut rules: Vec<RuleId> = Vec::new();
     let mut saw_null = false;
@@ -157,7 +176,7 @@ pub fn resolve_all(
     contributions: &[&Contribution],
     notes: &mut Vec<&'static str>,
     errors: &mut Vec<String>,
-) -> Vec<(String, Outcome)> {
+) -> Vec<(Arc<str>, Outcome)> {
     let mut by_name: Vec<&Contribution> = contributions.to_vec();
     by_name.sort_by(|a, b| a.dest.cmp(&b.dest));
     let mut out = Vec::new();

@@ -30,7 +30,7 @@ impl Redactor {
             for m in &sim.metaverse {
                 r.allowed.insert(m.object_type.clone());
                 r.allowed
-                    .extend(m.attributes.iter().map(|a| a.name.clone()));
+                    .extend(m.attributes.iter().map(|a| a.name.to_string()));
             }
         }
         r

@@ -130,9 +130,9 @@ fn attributes_json(attrs: &[Resolved], sim: &Simulation, r: &mut Redactor) -> (J
     let mut values = Map::new();
     let mut contributors = Map::new();
     for a in attrs {
-        values.insert(a.name.clone(), r.value(&a.name, &a.value));
+        values.insert(a.name.to_string(), r.value(&a.name, &a.value));
         contributors.insert(
-            a.name.clone(),
+            a.name.to_string(),
             json!(a
                 .rules
                 .iter()

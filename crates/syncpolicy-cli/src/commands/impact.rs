@@ -3,7 +3,7 @@
 //! NEW's deletion threshold, the synchronization runs the change needs, and per object the
 //! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
 
-use crate::commands::simulate::{clock, emit, inputs_for, load_objects, parse_specs};
+use crate::commands::simulate::{clock, directories_for, emit, parse_specs, stream_objects};
 use crate::context::Context;
 use crate::exit;
 use crate::source;
@@ -66,17 +66,44 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         .with_context(|| format!("cannot read the new side {}", args.new))?;
     let now = clock(args.now.as_deref())?;
     let specs = parse_specs(&args.objects, &[&old.config, &new.config]);
-    let mut loaded = load_objects(specs, args.entra.as_ref())?;
-    let mut raw = std::mem::take(&mut loaded.inputs);
-    let objects = raw.len();
-    let old_inputs = inputs_for(&old.config, &loaded, false, &mut raw)?;
-    let new_inputs = inputs_for(&new.config, &loaded, true, &mut raw)?;
+    let old_dirs = directories_for(&old.config, &specs)?;
+    let new_dirs = directories_for(&new.config, &specs)?;
     let options = Options {
         now: Some(now),
         writeback: args.entra.is_some(),
     };
-    let a = Simulator::new(&old.config, options.clone()).run(old_inputs);
-    let b = Simulator::new(&new.config, options).run(new_inputs);
+    let old_sim = Simulator::new(&old.config, options.clone());
+    let new_sim = Simulator::new(&new.config, options);
+    // Group membership, when either side's rules or group filtering need it.
+    let mut old_groups = syncpolicy_sync::scope::Groups::new();
+    let mut new_groups = syncpolicy_sync::scope::Groups::new();
+    if old_sim.needs_groups() || new_sim.needs_groups() {
+        let (wa, wb) = (old_sim.group_dns(), new_sim.group_dns());
+        stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
+            for input in &batch {
+                old_sim.collect_groups(&wa, &mut old_groups, input);
+                new_sim.collect_groups(&wb, &mut new_groups, input);
+            }
+            Ok(())
+        })?;
+    }
+    let (mut old_staged, mut new_staged) = (Vec::new(), Vec::new());
+    let report = stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
+        // The same objects for NEW, each in NEW's directory of its file (files are numbered
+        // in the order of the specs; `--entra` objects stay Entra's).
+        let mut for_new = batch.clone();
+        for input in for_new.iter_mut() {
+            if let Some(d) = new_dirs.get(input.origin.file as usize) {
+                input.directory = *d;
+            }
+        }
+        old_staged.extend(old_sim.stage_batch(batch, &old_groups));
+        new_staged.extend(new_sim.stage_batch(for_new, &new_groups));
+        Ok(())
+    })?;
+    let objects = report.objects;
+    let a = old_sim.finish(old_staged);
+    let b = new_sim.finish(new_staged);
     let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
     let mut redactor = Redactor::new(args.redact);
     if args.redact {
@@ -88,7 +115,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         new: new.label.clone(),
         impact: &result,
         objects,
-        bad_objects: loaded.bad.len(),
+        bad_objects: report.bad.len(),
         redactor,
     };
     let out = match args.format {
@@ -102,7 +129,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         ImpactFormat::Html => view::render_html(&mut v),
     };
     emit(args.output.as_ref(), out.as_bytes())?;
-    for b in &loaded.bad {
+    for b in &report.bad {
         ctx.status(&format!(
             "warning: {}:{}: {} (object skipped)",
             b.file, b.line, b.message

@@ -70,14 +70,11 @@ pub(crate) struct ObjectSpec {
     pub(crate) path: PathBuf,
 }
 
-/// Objects read from every file, each with the spec it came from.
-pub(crate) struct LoadedObjects {
-    pub(crate) inputs: Vec<SourceInput>,
-    /// Per input, the spec index (`usize::MAX` for `--entra`).
-    pub(crate) spec_of: Vec<usize>,
-    pub(crate) specs: Vec<ObjectSpec>,
+/// What reading the object files gave besides the objects.
+pub(crate) struct ReadReport {
     pub(crate) files: Vec<String>,
     pub(crate) bad: Vec<BadObject>,
+    pub(crate) objects: usize,
 }
 
 fn directory_matches(config: &Configuration, name: &str) -> Option<usize> {
@@ -112,106 +109,168 @@ pub(crate) fn parse_specs(values: &[String], configs: &[&Configuration]) -> Vec<
         .collect()
 }
 
-/// Reads every object file, streaming. Bad objects are collected; a file that cannot be read
-/// stops with an error.
-pub(crate) fn load_objects(
-    specs: Vec<ObjectSpec>,
-    entra: Option<&PathBuf>,
-) -> anyhow::Result<LoadedObjects> {
-    let mut loaded = LoadedObjects {
-        inputs: Vec::new(),
-        spec_of: Vec::new(),
-        specs,
-        files: Vec::new(),
-        bad: Vec::new(),
-    };
-    let mut paths: Vec<(usize, PathBuf)> = loaded
-        .specs
+/// Per spec, the directory of a configuration it reads into (`--entra` objects go to Entra).
+pub(crate) fn directories_for(
+    config: &Configuration,
+    specs: &[ObjectSpec],
+) -> anyhow::Result<Vec<DirectoryRef>> {
+    specs
         .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.path.clone()))
+        .map(|s| {
+            let d = match &s.directory {
+                Some(name) => match directory_matches(config, name) {
+                    Some(i) => i,
+                    None => bail!("directory {name:?} (in --objects {name}=...) is not in the configuration\nhint: name an on-premises directory by its name or forest"),
+                },
+                None => match config.onpremises_directories.len() {
+                    1 => 0,
+                    0 => bail!("the configuration has no on-premises directory to read {} into", s.path.display()),
+                    _ => bail!(
+                        "the configuration has {} on-premises directories; say which one {} belongs to\nhint: --objects DIRECTORY={}",
+                        config.onpremises_directories.len(),
+                        s.path.display(),
+                        s.path.display()
+                    ),
+                },
+            };
+            Ok(DirectoryRef::OnPremises(d))
+        })
+        .collect()
+}
+
+/// Objects per batch handed from the reader to the engine.
+const BATCH: usize = 4096;
+
+/// Streams every object file: a reader thread parses, `each` receives batches of objects with
+/// their directory (by `dirs`, per spec; `--entra` objects as Entra). Bad objects are
+/// collected; a file that cannot be read stops with an error.
+pub(crate) fn stream_objects(
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    entra: Option<&PathBuf>,
+    mut each: impl FnMut(Vec<SourceInput>) -> anyhow::Result<()>,
+) -> anyhow::Result<ReadReport> {
+    let mut paths: Vec<(DirectoryRef, PathBuf)> = specs
+        .iter()
+        .zip(dirs)
+        .map(|(s, d)| (*d, s.path.clone()))
         .collect();
     if let Some(e) = entra {
-        paths.push((usize::MAX, e.clone()));
+        paths.push((DirectoryRef::Azure, e.clone()));
     }
-    for (spec, path) in paths {
-        let file_no = loaded.files.len() as u32;
-        let shown = path.display().to_string();
-        let file = std::fs::File::open(&path).with_context(|| {
-            format!("cannot open the object file {shown}\nhint: give an LDIF or JSON Lines file exported from the directory")
-        })?;
-        loaded.files.push(shown.clone());
-        for item in syncpolicy_objects::read_objects(BufReader::with_capacity(1 << 16, file)) {
-            match item {
-                Ok(o) => {
-                    loaded.inputs.push(SourceInput {
-                        directory: DirectoryRef::Azure,
-                        dn: o.dn,
-                        object: o.object,
-                        origin: Origin {
-                            file: file_no,
-                            line: o.line,
-                        },
-                    });
-                    loaded.spec_of.push(spec);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Vec<SourceInput>>>(2);
+    let reader = std::thread::spawn(move || -> (Vec<String>, Vec<BadObject>) {
+        let mut files = Vec::new();
+        let mut bad = Vec::new();
+        for (directory, path) in paths {
+            let file_no = files.len() as u32;
+            let shown = path.display().to_string();
+            let file = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) => {
+                    let _ = tx.send(Err(anyhow::anyhow!(
+                        "cannot open the object file {shown}: {e}\nhint: give an LDIF or JSON Lines file exported from the directory"
+                    )));
+                    return (files, bad);
                 }
-                Err(e) if e.fatal => {
-                    bail!("{shown}:{}: {}\nhint: the file must be LDIF (ldifde -f, ldapsearch -LLL) or JSON Lines, one object per line", e.line, e.message)
+            };
+            files.push(shown.clone());
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in syncpolicy_objects::read_objects(BufReader::with_capacity(1 << 16, file)) {
+                match item {
+                    Ok(o) => {
+                        batch.push(SourceInput {
+                            directory,
+                            dn: o.dn,
+                            object: o.object,
+                            origin: Origin {
+                                file: file_no,
+                                line: o.line,
+                            },
+                        });
+                        if batch.len() == BATCH
+                            && tx
+                                .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                                .is_err()
+                        {
+                            return (files, bad);
+                        }
+                    }
+                    Err(e) if e.fatal => {
+                        let _ = tx.send(Err(anyhow::anyhow!(
+                            "{shown}:{}: {}\nhint: the file must be LDIF (ldifde -f, ldapsearch -LLL) or JSON Lines, one object per line",
+                            e.line,
+                            e.message
+                        )));
+                        return (files, bad);
+                    }
+                    Err(e) => bad.push(BadObject {
+                        file: shown.clone(),
+                        line: e.line,
+                        message: e.message,
+                    }),
                 }
-                Err(e) => loaded.bad.push(BadObject {
-                    file: shown.clone(),
-                    line: e.line,
-                    message: e.message,
-                }),
+            }
+            if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                return (files, bad);
+            }
+        }
+        (files, bad)
+    });
+    let mut objects = 0;
+    let mut failure = None;
+    for batch in rx {
+        match batch {
+            Ok(b) => {
+                objects += b.len();
+                if let Err(e) = each(b) {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
         }
     }
-    Ok(loaded)
+    let (files, bad) = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the object reader stopped unexpectedly"))?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(ReadReport {
+        files,
+        bad,
+        objects,
+    })
 }
 
-/// The inputs for one configuration: each assigned to its directory there.
-pub(crate) fn inputs_for(
-    config: &Configuration,
-    loaded: &LoadedObjects,
-    take: bool,
-    inputs: &mut Vec<SourceInput>,
-) -> anyhow::Result<Vec<SourceInput>> {
-    let mut dirs = Vec::with_capacity(loaded.specs.len());
-    for s in &loaded.specs {
-        let d = match &s.directory {
-            Some(name) => match directory_matches(config, name) {
-                Some(i) => i,
-                None => bail!("directory {name:?} (in --objects {name}=...) is not in the configuration\nhint: name an on-premises directory by its name or forest"),
-            },
-            None => match config.onpremises_directories.len() {
-                1 => 0,
-                0 => bail!("the configuration has no on-premises directory to read {} into", s.path.display()),
-                _ => bail!(
-                    "the configuration has {} on-premises directories; say which one {} belongs to\nhint: --objects DIRECTORY={}",
-                    config.onpremises_directories.len(),
-                    s.path.display(),
-                    s.path.display()
-                ),
-            },
-        };
-        dirs.push(d);
+/// Stages every object of the files for a simulator: group membership first when its rules
+/// or group filtering need it (one more pass over the files), then batches as they are read.
+pub(crate) fn stage_files(
+    simulator: &Simulator<'_>,
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    entra: Option<&PathBuf>,
+) -> anyhow::Result<(Vec<syncpolicy_sync::ObjectResult>, ReadReport)> {
+    let mut groups = syncpolicy_sync::scope::Groups::new();
+    if simulator.needs_groups() {
+        let wanted = simulator.group_dns();
+        stream_objects(specs, dirs, entra, |batch| {
+            for input in &batch {
+                simulator.collect_groups(&wanted, &mut groups, input);
+            }
+            Ok(())
+        })?;
     }
-    let source: Vec<SourceInput> = if take {
-        std::mem::take(inputs)
-    } else {
-        inputs.clone()
-    };
-    Ok(source
-        .into_iter()
-        .zip(&loaded.spec_of)
-        .map(|(mut i, spec)| {
-            i.directory = match dirs.get(*spec) {
-                Some(d) => DirectoryRef::OnPremises(*d),
-                None => DirectoryRef::Azure,
-            };
-            i
-        })
-        .collect())
+    let mut staged = Vec::new();
+    let report = stream_objects(specs, dirs, entra, |batch| {
+        staged.extend(simulator.stage_batch(batch, &groups));
+        Ok(())
+    })?;
+    Ok((staged, report))
 }
 
 /// The run's clock: `--now` or the current time.
@@ -255,9 +314,7 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     let config = &loaded_config.config;
     let now = clock(args.now.as_deref())?;
     let specs = parse_specs(&args.objects, &[config]);
-    let mut loaded = load_objects(specs, args.entra.as_ref())?;
-    let mut raw = std::mem::take(&mut loaded.inputs);
-    let inputs = inputs_for(config, &loaded, true, &mut raw)?;
+    let dirs = directories_for(config, &specs)?;
     let simulator = Simulator::new(
         config,
         Options {
@@ -265,13 +322,14 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             writeback: args.entra.is_some(),
         },
     );
-    let sim = simulator.run(inputs);
+    let (staged, report) = stage_files(&simulator, &specs, &dirs, args.entra.as_ref())?;
+    let sim = simulator.finish(staged);
     let v = SimulateView {
         config,
         sim: &sim,
         source: loaded_config.label.clone(),
-        files: loaded.files.clone(),
-        bad_objects: std::mem::take(&mut loaded.bad),
+        files: report.files,
+        bad_objects: report.bad,
         explain: args.explain.clone(),
         now: Some(now.to_string()),
         redact: args.redact,

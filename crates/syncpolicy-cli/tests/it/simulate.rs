@@ -394,3 +394,47 @@ fn impact_of_an_ou_exclusion_lists_the_deletion_and_the_runs() {
         stdout(&o)
     );
 }
+
+#[test]
+fn entra_objects_join_and_the_writeback_rules_run() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let users = file(dir.path(), "users.ldif", USERS);
+    let entra = file(
+        dir.path(),
+        "entra.jsonl",
+        "{\"dn\":\"CN={2F786D576234614C456443304C51444154386C6B2F773D3D}\",\"objectClass\":\"user\",\"sourceAnchor\":\"/xmWb4aLEdC0LQDAT8lk/w==\",\"cloudAnchor\":\"User_1234\",\"cloudMastered\":false,\"accountEnabled\":true,\"usageLocation\":\"US\"}\n",
+    );
+    let config = sample("express-single-forest");
+    let o = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--entra",
+        s(&entra),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(doc["summary"]["notSimulated"], serde_json::json!([]));
+    let john = doc["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .find(|x| x["dn"] == "CN=John Doe,OU=Users,DC=contoso,DC=com")
+        .expect("John");
+    // The Entra object joined the metaverse object through In from AAD - User Join.
+    assert_eq!(john["metaverse"]["attributes"]["cloudAnchor"], "User_1234");
+    assert_eq!(
+        john["metaverse"]["contributors"]["cloudAnchor"][0],
+        "In from AAD - User Join"
+    );
+    assert_eq!(
+        john["metaverse"]["joined"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(john["entra"]["attributes"]["usageLocation"], "US");
+}

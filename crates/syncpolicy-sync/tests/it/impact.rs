@@ -144,7 +144,16 @@ fn a_scoping_clause_change_changes_exactly_its_objects() {
             .as_deref(),
         Some("a")
     );
-    assert_eq!(a.attributes[0].new_rules, vec!["Out person".to_owned()]);
+    // The rules responsible: the inbound rule that set the metaverse value, then the outbound
+    // rule that exported it.
+    assert_eq!(
+        a.attributes[0].old_rules,
+        vec!["Custom dept".to_owned(), "Out person".to_owned()]
+    );
+    assert_eq!(
+        a.attributes[0].new_rules,
+        vec!["In user join".to_owned(), "Out person".to_owned()]
+    );
     assert_eq!(
         i.runs.iter().map(|r| r.run).collect::<Vec<_>>(),
         vec!["Full Synchronization"]

@@ -1,0 +1,206 @@
+//! Benchmark of issue 17: a generated forest (200,000 users, 20,000 groups of 20 members on
+//! average, 10,000 contacts, 20,000 computers) as LDIF, the out-of-box rules plus 20 custom
+//! rules. Measures, in one run: reading and parsing the LDIF alone (the floor), `simulate` end
+//! to end (LDIF -> staged in batches as read -> metaverse -> Entra -> JSON summary), and
+//! `impact` of two configurations that differ in one rule. Writes the LDIF and the
+//! configuration for `scripts/bench-simulate`'s peak-memory run of the CLI.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark writes its inputs for the CLI run and reads the environment for its size"
+)]
+
+use std::time::Instant;
+use syncpolicy_model::config::{Configuration, DirectoryRef};
+use syncpolicy_model::enums::{Direction, FlowType, LinkType, ScopeOperator};
+use syncpolicy_model::rule::{AttributeMapping, ScopeCondition, SyncRule};
+use syncpolicy_objects::generate::{write_generated, GenerateOptions};
+use syncpolicy_objects::ObjectFormat;
+use syncpolicy_sync::{Options, Origin, Simulator, SourceInput};
+
+const DEPARTMENTS: &[&str] = &[
+    "Sales",
+    "Marketing",
+    "Finance",
+    "IT",
+    "HR",
+    "Engineering",
+    "Legal",
+];
+
+/// The express configuration plus 20 custom inbound rules (precedence 1-20) of the kinds
+/// administrators write: attribute overrides scoped by department, an extension attribute
+/// from an expression, and a negative filter.
+fn configuration() -> Configuration {
+    let mut c = syncpolicy_samples::samples::express_single_forest();
+    for i in 0..20 {
+        let dept = DEPARTMENTS[i % DEPARTMENTS.len()];
+        let mut r = SyncRule {
+            name: Some(format!("Custom {i:02} {dept}")),
+            internal_identifier: format!("c0000000-0000-4000-8000-0000000000{i:02}"),
+            unique_identifier: Some(format!("c0000000-0000-4000-8000-0000000000{i:02}")),
+            source_object_type: Some("user".into()),
+            target_object_type: Some("person".into()),
+            link_type: Some(LinkType::Join),
+            direction: Some(Direction::Inbound),
+            precedence: 1 + i as i32,
+            ..SyncRule::default()
+        };
+        r.scope_groups = vec![vec![ScopeCondition {
+            attribute: Some("department".into()),
+            operator: Some(ScopeOperator::Equal),
+            value: dept.into(),
+            ..ScopeCondition::default()
+        }]];
+        let expression = match i % 4 {
+            0 => "IIF(IsPresent([title]), Left(Trim([title]), 64), NULL)".to_owned(),
+            1 => format!("\"{dept}-\" & [employeeID]"),
+            2 => "IIF(IsNullOrEmpty([l]), IgnoreThisFlow, UCase([l]))".to_owned(),
+            _ => "Replace([mail], \"@contoso.com\", \"@contoso.onmicrosoft.com\")".to_owned(),
+        };
+        r.mappings = vec![AttributeMapping {
+            flow_type: Some(FlowType::Expression),
+            destination: Some(format!("extensionAttribute{}", 1 + i % 15)),
+            expression,
+            ..AttributeMapping::default()
+        }];
+        if i == 19 {
+            r.scope_groups[0][0].attribute = Some("employeeType".into());
+            r.scope_groups[0][0].value = "Contractor".into();
+            r.mappings.push(AttributeMapping {
+                flow_type: Some(FlowType::Constant),
+                destination: Some("cloudFiltered".into()),
+                value: "True".into(),
+                ..AttributeMapping::default()
+            });
+        }
+        c.onpremises_directories[0].custom_rules.push(r);
+    }
+    c
+}
+
+fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
+    let mut n = 0;
+    let mut batch = Vec::with_capacity(4096);
+    for item in syncpolicy_objects::read_objects(ldif) {
+        let Ok(o) = item else { continue };
+        n += 1;
+        batch.push(SourceInput {
+            directory: DirectoryRef::OnPremises(0),
+            dn: o.dn,
+            object: o.object,
+            origin: Origin {
+                file: 0,
+                line: o.line,
+            },
+        });
+        if batch.len() == 4096 {
+            each(std::mem::replace(&mut batch, Vec::with_capacity(4096)));
+        }
+    }
+    if !batch.is_empty() {
+        each(batch);
+    }
+    n
+}
+
+fn main() {
+    let scale: usize = std::env::var("SIMULATE_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let options = GenerateOptions {
+        users: 200_000 / scale,
+        groups: 20_000 / scale,
+        members: 20,
+        contacts: 10_000 / scale,
+        computers: 20_000 / scale,
+        ..GenerateOptions::default()
+    };
+    let mut ldif = Vec::new();
+    write_generated(&options, ObjectFormat::Ldif, &mut ldif).expect("writes to memory");
+    let config = configuration();
+    let mut changed = config.clone();
+    // One rule differs: the department of custom rule 0 (Sales -> Marketing), so the objects of
+    // two departments change.
+    changed.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Marketing".into();
+
+    // The floor: read and parse the LDIF, nothing else.
+    let t = Instant::now();
+    let objects = parse_all(&ldif, |b| {
+        std::hint::black_box(b);
+    });
+    let floor = t.elapsed().as_secs_f64();
+
+    // simulate: parse, stage as read, join, export, summary JSON.
+    let t = Instant::now();
+    let simulator = Simulator::new(&config, Options::default());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut staged = Vec::new();
+    parse_all(&ldif, |b| staged.extend(simulator.stage_batch(b, &groups)));
+    let sim = simulator.finish(staged);
+    let view = syncpolicy_views::simulate::SimulateView {
+        config: &config,
+        sim: &sim,
+        source: "bench".into(),
+        files: vec!["bench.ldif".into()],
+        bad_objects: Vec::new(),
+        explain: Vec::new(),
+        now: None,
+        redact: false,
+    };
+    let mut summary = Vec::new();
+    syncpolicy_views::simulate::write_summary_json(&view, &mut summary).expect("to memory");
+    let simulate = t.elapsed().as_secs_f64();
+    let s = sim.summary();
+    drop(sim);
+
+    // impact: both configurations over the same objects, compared.
+    let t = Instant::now();
+    let a = Simulator::new(&config, Options::default());
+    let b = Simulator::new(&changed, Options::default());
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    parse_all(&ldif, |batch| {
+        let copy = batch.clone();
+        sa.extend(a.stage_batch(batch, &groups));
+        sb.extend(b.stage_batch(copy, &groups));
+    });
+    let (ra, rb) = (a.finish(sa), b.finish(sb));
+    let result = syncpolicy_sync::impact(&config, &ra, &changed, &rb);
+    let impact = t.elapsed().as_secs_f64();
+
+    let rate = |secs: f64| objects as f64 / secs;
+    println!("objects: {objects} ({} MB of LDIF)", ldif.len() / 1_000_000);
+    println!(
+        "metaverse: {:?}; entra: {:?}",
+        s.metaverse_by_type, s.entra_by_type
+    );
+    println!("impact: {} changes", result.changes.len());
+    println!(
+        "read+parse (floor): {floor:.2} s, {:.0} objects/s",
+        rate(floor)
+    );
+    println!(
+        "simulate:           {simulate:.2} s, {:.0} objects/s ({:.1}x the floor)",
+        rate(simulate),
+        simulate / floor
+    );
+    println!(
+        "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor)",
+        rate(impact),
+        impact / floor
+    );
+    if let Ok(dir) = std::env::var("SIMULATE_BENCH_OUT") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(dir.join("bench.ldif"), &ldif).expect("writes the LDIF");
+        std::fs::write(
+            dir.join("bench-config.json"),
+            syncpolicy_json::write_settings(&config),
+        )
+        .expect("writes the configuration");
+        std::fs::write(
+            dir.join("bench-config-changed.json"),
+            syncpolicy_json::write_settings(&changed),
+        )
+        .expect("writes the configuration");
+    }
+}
