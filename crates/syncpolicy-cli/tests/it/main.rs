@@ -1,5 +1,6 @@
 //! Integration tests of the syncpolicy binary.
 
+mod apply;
 mod changes;
 mod deployment;
 mod diff;
