@@ -33,15 +33,6 @@ fn newest_export(dep: &Dep) -> String {
     .unwrap()
 }
 
-fn export_of(dep: &Dep, entry: &serde_json::Value) -> String {
-    std::fs::read_to_string(
-        dep.home()
-            .join("exports")
-            .join(entry["snapshot"].as_str().unwrap()),
-    )
-    .unwrap()
-}
-
 /// True for a line that only says who changed the configuration when, or is a digest.
 fn metadata_line(line: &str) -> bool {
     let t = line.trim_start();
