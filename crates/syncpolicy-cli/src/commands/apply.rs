@@ -38,8 +38,8 @@ pub(crate) struct ApplyArgs {
 }
 
 /// The configuration `source` asks for, with the installation choices of `current` kept.
-fn target_of(source: &Configuration, current: &Configuration) -> Configuration {
-    let mut target = source.clone();
+fn target_of(source: Configuration, current: &Configuration) -> Configuration {
+    let mut target = source;
     target.deployment_metadata = current.deployment_metadata.clone();
     target.extension.recorded_digest = None;
     for d in &mut target.onpremises_directories {
@@ -80,12 +80,18 @@ fn missing_in(a: &Configuration, b: &Configuration) -> Vec<String> {
         .collect()
 }
 
-/// True when `target` equals `current` apart from who changed it when.
-fn same_configuration(target: &Configuration, current: &Configuration) -> bool {
-    let mut t = target.clone();
-    t.policy_metadata = current.policy_metadata.clone();
-    t.extension.recorded_digest = current.extension.recorded_digest.clone();
-    &t == current
+/// True when `target` equals `current` apart from who changed it when (compared in place:
+/// a large configuration is not copied).
+fn same_configuration(target: &mut Configuration, current: &Configuration) -> bool {
+    let metadata = std::mem::replace(&mut target.policy_metadata, current.policy_metadata.clone());
+    let digest = std::mem::replace(
+        &mut target.extension.recorded_digest,
+        current.extension.recorded_digest.clone(),
+    );
+    let same = &*target == current;
+    target.policy_metadata = metadata;
+    target.extension.recorded_digest = digest;
+    same
 }
 
 pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -112,7 +118,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         );
     }
     let current = d.current()?;
-    let target = target_of(&source, &current);
+    let mut target = target_of(source, &current);
     if crate::change::import_session_open(ctx) {
         let added = missing_in(&target, &current);
         let removed = missing_in(&current, &target);
@@ -155,7 +161,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // 4. The plan.
     let diff = syncpolicy_diff::diff(&current, &target, &DiffOptions::default())
         .filtered(&Filter::default());
-    if same_configuration(&target, &current) {
+    if same_configuration(&mut target, &current) {
         let what = format!("{label} is what the deployment holds");
         match args.format {
             OutputFormat::Json => print_stdout(

@@ -232,7 +232,13 @@ fn killed_changes_leave_history_exports_and_show_in_agreement(db: Db) {
     for i in 0..12 {
         let state = if dep.staging() { "off" } else { "on" };
         let ms = rng.below(span);
-        kill_after(dep.command(&["staging", state]), ms);
+        // Every third run kills a whole-file change (a rollback) instead.
+        let args: &[&str] = if i % 3 == 2 && dep.history().len() > 1 {
+            &["apply", "@~1"]
+        } else {
+            &["staging", state]
+        };
+        kill_after(dep.command(args), ms);
         // A read first: it reconciles exports/ with history (quarantine, rewrite).
         dep.ok(&["show"]);
         dep.assert_consistent(&format!("seed {seed}, run {i}, killed after {ms} ms"));
