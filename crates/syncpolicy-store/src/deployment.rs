@@ -714,10 +714,23 @@ impl Deployment {
                     });
                 }
                 if path.exists() {
-                    {
-                        let mut old = SqliteStore::open(&path)?;
+                    let opened = SqliteStore::open(&path).and_then(|mut old| {
                         old.migrate()?;
-                        Self::clear_leftover(home, Some(&mut old), Some(&path), &mut notices)?;
+                        Ok(old)
+                    });
+                    match opened {
+                        Ok(mut old) => {
+                            Self::clear_leftover(home, Some(&mut old), Some(&path), &mut notices)?
+                        }
+                        // The home's own database file, unreadable (killed while it was being
+                        // created): a leftover all the same.
+                        Err(e) => {
+                            Self::clear_leftover(home, None, None, &mut notices)?;
+                            notices.push(format!(
+                                "removed the unreadable database {} left by an install that did not complete ({e})",
+                                path.display()
+                            ));
+                        }
                     }
                     for p in sqlite_files(&path) {
                         let _ = fs::remove_file(p);
