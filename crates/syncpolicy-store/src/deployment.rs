@@ -445,6 +445,14 @@ impl Deployment {
         Ok(d)
     }
 
+    /// Gives up the cached configuration without freeing it, for a command about to exit
+    /// (the operating system takes the memory back faster than a large model is freed).
+    pub fn forget_cache(&mut self) {
+        if let Some(cache) = self.cache.take() {
+            std::mem::forget(cache);
+        }
+    }
+
     /// Things to tell the person running the command (repairs made, warnings), once.
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
@@ -898,7 +906,11 @@ impl Deployment {
                         Ok(())
                     })?;
                     if let Some((g, parts)) = loaded {
-                        self.cache = Some(Self::cache_from(g, parts)?);
+                        let verified = self.verified_newest_export(g);
+                        self.cache = Some(match verified {
+                            Some(bytes) => Self::cache_from_export(g, parts, &bytes)?,
+                            None => Self::cache_from(g, parts)?,
+                        });
                     }
                 }
                 g
@@ -907,6 +919,33 @@ impl Deployment {
         let _ = generation;
         self.cache.as_ref().ok_or_else(|| StoreError::Corrupt {
             what: "the configuration could not be loaded".to_owned(),
+        })
+    }
+
+    /// The newest export's bytes when they are what the database committed at generation
+    /// `g`: the history entry of that generation records their SHA-256. (No commit may come
+    /// between: the generation is read again after the entry.) Reading this copy gives the
+    /// same configuration as assembling the rows, faster.
+    fn verified_newest_export(&mut self, g: i64) -> Option<Vec<u8>> {
+        let newest = self.store.newest_history().ok()??;
+        if self.store.generation().ok()? != Some(g) {
+            return None;
+        }
+        let bytes = fs::read(self.snapshot_path(&newest)).ok()?;
+        (syncpolicy_json::digest::sha256_hex(&bytes) == newest.digest).then_some(bytes)
+    }
+
+    fn cache_from_export(generation: i64, parts: Parts, bytes: &[u8]) -> Result<Cache> {
+        let config =
+            syncpolicy_json::read_settings(bytes, "the stored configuration").map_err(|e| {
+                StoreError::Corrupt {
+                    what: e.to_string(),
+                }
+            })?;
+        Ok(Cache {
+            generation,
+            config,
+            parts,
         })
     }
 
@@ -966,6 +1005,30 @@ impl Deployment {
     where
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        self.change_with(meta, |before| {
+            let mut after = before.clone();
+            let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+            Ok((after, summary))
+        })
+    }
+
+    /// Makes the configuration `target` as one change (as [`Deployment::change`] does, without
+    /// copying the current configuration first: for replacing a whole configuration).
+    pub fn change_to(
+        &mut self,
+        meta: &ChangeMeta,
+        target: Configuration,
+        summary: String,
+    ) -> Result<ChangeOutcome> {
+        self.change_with(meta, move |_| Ok((target, summary)))
+    }
+
+    fn change_with(
+        &mut self,
+        meta: &ChangeMeta,
+        make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
+    ) -> Result<ChangeOutcome> {
+        let edit = make;
         let mut wait = self.lock_wait.clone();
         wait.command.clone_from(&meta.command);
         let _lock = self.home.lock_with(&wait)?;
@@ -987,19 +1050,28 @@ impl Deployment {
             };
             let before = cache.config;
             let generation = cache.generation;
-            let mut after = before.clone();
             let Some(edit) = edit.take() else {
                 return Err(StoreError::Corrupt {
                     what: "the transaction was retried".to_owned(),
                 });
             };
-            let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+            let (mut after, summary) = match edit(&before) {
+                Ok(made) => made,
+                Err(e) => {
+                    self.cache = Some(Cache {
+                        generation,
+                        config: before,
+                        parts: cache.parts,
+                    });
+                    return Err(e);
+                }
+            };
             if after == before {
                 // Nothing to write: no history entry, no export.
                 self.cache = Some(Cache {
                     generation,
-                    config: before.clone(),
-                    parts: cache.parts.clone(),
+                    config: before,
+                    parts: cache.parts,
                 });
                 return Err(StoreError::Unchanged { summary });
             }
@@ -1190,7 +1262,11 @@ impl Deployment {
         let newest = self.store.newest_history()?;
         if newest.as_ref().is_some_and(|n| n.id == entry.id) {
             let config = self.current()?;
-            let bytes = syncpolicy_json::write_settings(&config);
+            // The export, when it is what was committed, is those bytes already.
+            let file = fs::read(self.snapshot_path(entry))
+                .ok()
+                .filter(|b| syncpolicy_json::digest::sha256_hex(b) == entry.digest);
+            let bytes = file.unwrap_or_else(|| syncpolicy_json::write_settings(&config));
             return Ok(Some((config, bytes)));
         }
         if !self.rebuildable(entry)? {
