@@ -10,7 +10,7 @@
 use crate::backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
 use crate::home::{Home, LockWait, PendingInstall, Record, Secrets, DEFAULT_LOCK_TIMEOUT};
-use crate::parts::{self, PartKind, Parts};
+use crate::parts::{self, Parts};
 use crate::postgres::{redact_url, url_has_password, PostgresStore};
 use crate::sqlite::SqliteStore;
 use std::fs;
@@ -244,7 +244,7 @@ fn pause_in_change() {
 
 /// What a change from `old` to `new` replaces: each part written or deleted, as it was
 /// before (`None` when the change creates it).
-fn replaced_parts(old: &Parts, new: &Parts) -> Vec<(PartKind, String, Option<parts::Part>)> {
+fn replaced_parts(old: &Parts, new: &Parts) -> Vec<crate::backend::Replaced> {
     let d = parts::delta(old, new);
     d.upserts
         .iter()
@@ -1110,9 +1110,7 @@ impl Deployment {
                 Ok((parts, rows, after_copy, replaced))
             })?;
             entry.id = tx.add_history(&entry)?;
-            for (kind, key, before) in &replaced {
-                tx.add_delta(entry.id, *kind, key, before.as_ref())?;
-            }
+            tx.add_deltas(entry.id, &replaced)?;
             tx.set_generation(generation + 1)?;
             new_generation = generation + 1;
             pause_in_change();

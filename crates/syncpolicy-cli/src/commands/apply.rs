@@ -98,6 +98,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut d = crate::deployment::open(ctx)?;
     // 1. The source.
     let mut rollback: Option<HistoryEntry> = None;
+    let mut read_current = None;
     let (source, text, label) = if let Some(reference) = args.source.strip_prefix('@') {
         let entry = d.resolve(reference)?;
         let snapshot = d.snapshot(&entry)?;
@@ -106,7 +107,16 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         rollback = Some(entry);
         (snapshot.config, None, label)
     } else {
-        let loaded = crate::source::load(&args.source, ctx)?;
+        // The file and the current configuration are read at the same time (two large
+        // parses that do not depend on each other).
+        let (loaded, current) = std::thread::scope(|s| {
+            let reading = s.spawn(|| crate::source::load(&args.source, ctx));
+            let current = d.current();
+            (reading.join(), current)
+        });
+        read_current = Some(current?);
+        let loaded = loaded
+            .map_err(|_| anyhow::anyhow!("reading {} stopped unexpectedly", args.source))??;
         (loaded.config, loaded.text, loaded.label)
     };
     // 2. What apply cannot do.
@@ -117,7 +127,10 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             unsupported.join("\n  ")
         );
     }
-    let current = d.current()?;
+    let current = match read_current {
+        Some(c) => c,
+        None => d.current()?,
+    };
     let mut target = target_of(source, &current);
     if crate::change::import_session_open(ctx) {
         let added = missing_in(&target, &current);
