@@ -455,7 +455,11 @@ impl Deployment {
 
     /// Things to tell the person running the command (repairs made, warnings), once.
     pub fn take_notices(&mut self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
         std::mem::take(&mut self.notices)
+            .into_iter()
+            .filter(|n| seen.insert(n.clone()))
+            .collect()
     }
 
     /// How changes wait for the home's lock: the holder's command line, the timeout, and
