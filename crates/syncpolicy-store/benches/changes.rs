@@ -45,8 +45,8 @@ fn run(label: &str, database: Option<String>, config: &Configuration) -> Result<
     let start = Instant::now();
     for i in 0..CHANGES {
         d.change(&meta, |c: &mut Configuration| {
-            c.azure_directory.export_deletion_limit = (500 + i).to_string();
-            Ok::<_, StoreError>(format!("deletion threshold {}", 500 + i))
+            c.azure_directory.export_deletion_limit = (1000 + i).to_string();
+            Ok::<_, StoreError>(format!("deletion threshold {}", 1000 + i))
         })?;
     }
     let secs = start.elapsed().as_secs_f64();

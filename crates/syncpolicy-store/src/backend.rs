@@ -107,15 +107,9 @@ pub trait StoreTx {
     fn add_history(&mut self, entry: &HistoryEntry) -> Result<i64>;
     /// The generation without locking (read transactions).
     fn read_generation(&mut self) -> Result<Option<i64>>;
-    /// Records what change `history_id` replaced of one part: the part before the change, or
-    /// `None` when the change created it.
-    fn add_delta(
-        &mut self,
-        history_id: i64,
-        kind: PartKind,
-        key: &str,
-        before: Option<&Part>,
-    ) -> Result<()>;
+    /// Records what change `history_id` replaced: each part written or deleted, as it was
+    /// before the change (`None` when the change created it).
+    fn add_deltas(&mut self, history_id: i64, rows: &[Replaced]) -> Result<()>;
     /// The recorded deltas of the changes after `after_id`, newest change first.
     fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>>;
     /// The first change whose delta is recorded (`None`: every change has one).
@@ -130,6 +124,9 @@ pub trait StoreTx {
     fn add_operation(&mut self, at: &str, author: &str, command: &str, summary: &str)
         -> Result<()>;
 }
+
+/// A part a change replaced: kind, key, the part before (`None`: the change created it).
+pub type Replaced = (PartKind, String, Option<Part>);
 
 /// What one change replaced of one part (a row of `history_delta`).
 #[derive(Debug, Clone, PartialEq, Eq)]

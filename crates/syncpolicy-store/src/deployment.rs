@@ -10,7 +10,7 @@
 use crate::backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
 use crate::home::{Home, LockWait, PendingInstall, Record, Secrets, DEFAULT_LOCK_TIMEOUT};
-use crate::parts::{self, PartKind, Parts};
+use crate::parts::{self, Parts};
 use crate::postgres::{redact_url, url_has_password, PostgresStore};
 use crate::sqlite::SqliteStore;
 use std::fs;
@@ -244,7 +244,7 @@ fn pause_in_change() {
 
 /// What a change from `old` to `new` replaces: each part written or deleted, as it was
 /// before (`None` when the change creates it).
-fn replaced_parts(old: &Parts, new: &Parts) -> Vec<(PartKind, String, Option<parts::Part>)> {
+fn replaced_parts(old: &Parts, new: &Parts) -> Vec<crate::backend::Replaced> {
     let d = parts::delta(old, new);
     d.upserts
         .iter()
@@ -445,9 +445,21 @@ impl Deployment {
         Ok(d)
     }
 
+    /// Gives up the cached configuration without freeing it, for a command about to exit
+    /// (the operating system takes the memory back faster than a large model is freed).
+    pub fn forget_cache(&mut self) {
+        if let Some(cache) = self.cache.take() {
+            std::mem::forget(cache);
+        }
+    }
+
     /// Things to tell the person running the command (repairs made, warnings), once.
     pub fn take_notices(&mut self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
         std::mem::take(&mut self.notices)
+            .into_iter()
+            .filter(|n| seen.insert(n.clone()))
+            .collect()
     }
 
     /// How changes wait for the home's lock: the holder's command line, the timeout, and
@@ -714,10 +726,23 @@ impl Deployment {
                     });
                 }
                 if path.exists() {
-                    {
-                        let mut old = SqliteStore::open(&path)?;
+                    let opened = SqliteStore::open(&path).and_then(|mut old| {
                         old.migrate()?;
-                        Self::clear_leftover(home, Some(&mut old), Some(&path), &mut notices)?;
+                        Ok(old)
+                    });
+                    match opened {
+                        Ok(mut old) => {
+                            Self::clear_leftover(home, Some(&mut old), Some(&path), &mut notices)?
+                        }
+                        // The home's own database file, unreadable (killed while it was being
+                        // created): a leftover all the same.
+                        Err(e) => {
+                            Self::clear_leftover(home, None, None, &mut notices)?;
+                            notices.push(format!(
+                                "removed the unreadable database {} left by an install that did not complete ({e})",
+                                path.display()
+                            ));
+                        }
                     }
                     for p in sqlite_files(&path) {
                         let _ = fs::remove_file(p);
@@ -885,7 +910,11 @@ impl Deployment {
                         Ok(())
                     })?;
                     if let Some((g, parts)) = loaded {
-                        self.cache = Some(Self::cache_from(g, parts)?);
+                        let verified = self.verified_newest_export(g);
+                        self.cache = Some(match verified {
+                            Some(bytes) => Self::cache_from_export(g, parts, &bytes)?,
+                            None => Self::cache_from(g, parts)?,
+                        });
                     }
                 }
                 g
@@ -894,6 +923,33 @@ impl Deployment {
         let _ = generation;
         self.cache.as_ref().ok_or_else(|| StoreError::Corrupt {
             what: "the configuration could not be loaded".to_owned(),
+        })
+    }
+
+    /// The newest export's bytes when they are what the database committed at generation
+    /// `g`: the history entry of that generation records their SHA-256. (No commit may come
+    /// between: the generation is read again after the entry.) Reading this copy gives the
+    /// same configuration as assembling the rows, faster.
+    fn verified_newest_export(&mut self, g: i64) -> Option<Vec<u8>> {
+        let newest = self.store.newest_history().ok()??;
+        if self.store.generation().ok()? != Some(g) {
+            return None;
+        }
+        let bytes = fs::read(self.snapshot_path(&newest)).ok()?;
+        (syncpolicy_json::digest::sha256_hex(&bytes) == newest.digest).then_some(bytes)
+    }
+
+    fn cache_from_export(generation: i64, parts: Parts, bytes: &[u8]) -> Result<Cache> {
+        let config =
+            syncpolicy_json::read_settings(bytes, "the stored configuration").map_err(|e| {
+                StoreError::Corrupt {
+                    what: e.to_string(),
+                }
+            })?;
+        Ok(Cache {
+            generation,
+            config,
+            parts,
         })
     }
 
@@ -953,6 +1009,30 @@ impl Deployment {
     where
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        self.change_with(meta, |before| {
+            let mut after = before.clone();
+            let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+            Ok((after, summary))
+        })
+    }
+
+    /// Makes the configuration `target` as one change (as [`Deployment::change`] does, without
+    /// copying the current configuration first: for replacing a whole configuration).
+    pub fn change_to(
+        &mut self,
+        meta: &ChangeMeta,
+        target: Configuration,
+        summary: String,
+    ) -> Result<ChangeOutcome> {
+        self.change_with(meta, move |_| Ok((target, summary)))
+    }
+
+    fn change_with(
+        &mut self,
+        meta: &ChangeMeta,
+        make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
+    ) -> Result<ChangeOutcome> {
+        let edit = make;
         let mut wait = self.lock_wait.clone();
         wait.command.clone_from(&meta.command);
         let _lock = self.home.lock_with(&wait)?;
@@ -974,19 +1054,28 @@ impl Deployment {
             };
             let before = cache.config;
             let generation = cache.generation;
-            let mut after = before.clone();
             let Some(edit) = edit.take() else {
                 return Err(StoreError::Corrupt {
                     what: "the transaction was retried".to_owned(),
                 });
             };
-            let summary = edit(&mut after).map_err(|e| StoreError::Edit(e.into()))?;
+            let (mut after, summary) = match edit(&before) {
+                Ok(made) => made,
+                Err(e) => {
+                    self.cache = Some(Cache {
+                        generation,
+                        config: before,
+                        parts: cache.parts,
+                    });
+                    return Err(e);
+                }
+            };
             if after == before {
                 // Nothing to write: no history entry, no export.
                 self.cache = Some(Cache {
                     generation,
-                    config: before.clone(),
-                    parts: cache.parts.clone(),
+                    config: before,
+                    parts: cache.parts,
                 });
                 return Err(StoreError::Unchanged { summary });
             }
@@ -1025,9 +1114,7 @@ impl Deployment {
                 Ok((parts, rows, after_copy, replaced))
             })?;
             entry.id = tx.add_history(&entry)?;
-            for (kind, key, before) in &replaced {
-                tx.add_delta(entry.id, *kind, key, before.as_ref())?;
-            }
+            tx.add_deltas(entry.id, &replaced)?;
             tx.set_generation(generation + 1)?;
             new_generation = generation + 1;
             pause_in_change();
@@ -1177,7 +1264,11 @@ impl Deployment {
         let newest = self.store.newest_history()?;
         if newest.as_ref().is_some_and(|n| n.id == entry.id) {
             let config = self.current()?;
-            let bytes = syncpolicy_json::write_settings(&config);
+            // The export, when it is what was committed, is those bytes already.
+            let file = fs::read(self.snapshot_path(entry))
+                .ok()
+                .filter(|b| syncpolicy_json::digest::sha256_hex(b) == entry.digest);
+            let bytes = file.unwrap_or_else(|| syncpolicy_json::write_settings(&config));
             return Ok(Some((config, bytes)));
         }
         if !self.rebuildable(entry)? {

@@ -213,6 +213,20 @@ pub(crate) fn random_token() -> String {
     out
 }
 
+/// Writes who holds the lock into the lock file (told to a process that waits for it).
+fn record_holder(file: &mut File, command: &str) {
+    use std::io::{Seek, Write};
+    let record = format!(
+        "pid={}\ncommand={}\nsince={}\n",
+        std::process::id(),
+        command.replace(['\n', '\r'], " "),
+        syncpolicy_files::timestamp::UtcMillis::now().iso()
+    );
+    let _ = file.set_len(0);
+    let _ = file.seek(std::io::SeekFrom::Start(0));
+    let _ = file.write_all(record.as_bytes());
+}
+
 /// Who holds a lock, as its holder recorded it: `pid`, `command`, `since`.
 fn describe_holder(text: &str) -> String {
     let mut pid = None;
@@ -480,24 +494,16 @@ impl Home {
                 Err(e) => return Err(StoreError::io("lock", &path, e)),
             }
         }
-        use std::io::{Seek, Write};
-        let record = format!(
-            "pid={}\ncommand={}\nsince={}\n",
-            std::process::id(),
-            wait.command.replace(['\n', '\r'], " "),
-            syncpolicy_files::timestamp::UtcMillis::now().iso()
-        );
-        let _ = file.set_len(0);
-        let _ = file.seek(std::io::SeekFrom::Start(0));
-        let _ = file.write_all(record.as_bytes());
+        record_holder(&mut file, &wait.command);
         Ok(HomeLock { file })
     }
 
     /// Takes the lock only when nobody holds it (for tidying up on open); `None` otherwise,
     /// and when the lock file cannot be opened (a read-only home).
     pub fn try_lock(&self) -> Option<HomeLock> {
-        let (_, file) = self.open_lock_file().ok()?;
+        let (_, mut file) = self.open_lock_file().ok()?;
         FileExt::try_lock_exclusive(&file).ok()?;
+        record_holder(&mut file, "a read tidying exports/");
         Some(HomeLock { file })
     }
 }

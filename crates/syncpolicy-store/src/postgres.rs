@@ -3,8 +3,8 @@
 //! advisory lock.
 
 use crate::backend::{
-    part_columns, Backend, DeltaRow, HistoryEntry, Store, StoreTx, ALL_TABLES, DELTA_COLUMNS,
-    HISTORY_COLUMNS, POSTGRES_MIGRATIONS, SCHEMA_VERSION,
+    part_columns, Backend, DeltaRow, HistoryEntry, Replaced, Store, StoreTx, ALL_TABLES,
+    DELTA_COLUMNS, HISTORY_COLUMNS, POSTGRES_MIGRATIONS, SCHEMA_VERSION,
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
@@ -253,47 +253,55 @@ impl StoreTx for Tx<'_> {
             })
     }
 
-    fn add_delta(
-        &mut self,
-        history_id: i64,
-        kind: PartKind,
-        key: &str,
-        before: Option<&Part>,
-    ) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO history_delta ({DELTA_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        );
-        let (present, parent, ordinal, label, body): (i32, &str, i32, &str, &str) = match before {
-            Some(p) => (
-                1,
-                p.parent.as_str(),
-                i32::try_from(p.ordinal).unwrap_or(i32::MAX),
-                p.label.as_str(),
-                &p.body,
-            ),
-            None => (0, "", 0, "", ""),
-        };
-        let table = kind.table();
-        let url = self.url;
-        self.tx
-            .execute(
-                &sql,
-                &[
-                    &history_id,
-                    &table,
-                    &key,
-                    &present,
-                    &parent,
-                    &ordinal,
-                    &label,
-                    &body,
-                ],
-            )
-            .map(drop)
-            .map_err(|source| StoreError::Postgres {
-                url: url.to_owned(),
-                source,
-            })
+    fn add_deltas(&mut self, history_id: i64, rows: &[Replaced]) -> Result<()> {
+        // One statement per 500 rows: one round trip for a usual change.
+        for chunk in rows.chunks(500) {
+            let mut sql = format!("INSERT INTO history_delta ({DELTA_COLUMNS}) VALUES ");
+            let mut owned: Vec<(&str, &str, i32, &str, i32, &str, &str)> = Vec::new();
+            for (i, (kind, key, before)) in chunk.iter().enumerate() {
+                let n = i * 8;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8
+                ));
+                owned.push(match before {
+                    Some(p) => (
+                        kind.table(),
+                        key.as_str(),
+                        1,
+                        p.parent.as_str(),
+                        i32::try_from(p.ordinal).unwrap_or(i32::MAX),
+                        p.label.as_str(),
+                        &*p.body,
+                    ),
+                    None => (kind.table(), key.as_str(), 0, "", 0, "", ""),
+                });
+            }
+            let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                Vec::with_capacity(chunk.len() * 8);
+            for (table, key, present, parent, ordinal, label, body) in &owned {
+                params.push(&history_id);
+                params.push(table);
+                params.push(key);
+                params.push(present);
+                params.push(parent);
+                params.push(ordinal);
+                params.push(label);
+                params.push(body);
+            }
+            self.tx.execute(&sql, &params).map_err(self.err())?;
+        }
+        Ok(())
     }
 
     fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>> {

@@ -2,8 +2,8 @@
 //! transactions so that two writers are serialised by the database as well as by the lock.
 
 use crate::backend::{
-    part_columns, Backend, DeltaRow, HistoryEntry, Store, StoreTx, ALL_TABLES, DELTA_COLUMNS,
-    HISTORY_COLUMNS, SCHEMA_VERSION, SQLITE_MIGRATIONS,
+    part_columns, Backend, DeltaRow, HistoryEntry, Replaced, Store, StoreTx, ALL_TABLES,
+    DELTA_COLUMNS, HISTORY_COLUMNS, SCHEMA_VERSION, SQLITE_MIGRATIONS,
 };
 use crate::error::{Result, StoreError};
 use crate::parts::{Part, PartKind, Parts};
@@ -231,33 +231,29 @@ impl StoreTx for Tx<'_> {
         self.lock_generation()
     }
 
-    fn add_delta(
-        &mut self,
-        history_id: i64,
-        kind: PartKind,
-        key: &str,
-        before: Option<&Part>,
-    ) -> Result<()> {
+    fn add_deltas(&mut self, history_id: i64, rows: &[Replaced]) -> Result<()> {
         let sql = format!(
             "INSERT INTO history_delta ({DELTA_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
         );
         let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
-        let (present, parent, ordinal, label, body) = match before {
-            Some(p) => (1, p.parent.as_str(), p.ordinal, p.label.as_str(), &*p.body),
-            None => (0, "", 0, "", ""),
-        };
-        stmt.execute(params![
-            history_id,
-            kind.table(),
-            key,
-            present,
-            parent,
-            ordinal,
-            label,
-            body
-        ])
-        .map(drop)
-        .map_err(self.err())
+        for (kind, key, before) in rows {
+            let (present, parent, ordinal, label, body) = match before {
+                Some(p) => (1, p.parent.as_str(), p.ordinal, p.label.as_str(), &*p.body),
+                None => (0, "", 0, "", ""),
+            };
+            stmt.execute(params![
+                history_id,
+                kind.table(),
+                key,
+                present,
+                parent,
+                ordinal,
+                label,
+                body
+            ])
+            .map_err(self.err())?;
+        }
+        Ok(())
     }
 
     fn load_deltas(&mut self, after_id: i64) -> Result<Vec<DeltaRow>> {

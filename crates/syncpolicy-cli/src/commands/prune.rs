@@ -39,25 +39,27 @@ pub(crate) struct PruneArgs {
 
 /// Checks a `--newer-than` value: an ISO 8601 date with an optional time, no zone (UTC).
 fn check_date(s: &str) -> anyhow::Result<String> {
-    let t = s.trim();
+    let t = s.trim().trim_end_matches('Z');
     let b = t.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    let date_ok = t.len() >= 10
-        && digits(0..4)
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let date_ok = b.len() >= 10
+        && (0..4).all(digit)
         && b[4] == b'-'
-        && digits(5..7)
+        && (5..7).all(digit)
         && b[7] == b'-'
-        && digits(8..10);
-    let rest_ok = t.len() == 10
-        || (b[10] == b'T'
-            && t[11..]
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ':' || c == '.' || c == 'Z'));
+        && (8..10).all(digit);
+    let rest_ok = b.len() == 10
+        || (b.get(10) == Some(&b'T')
+            && b[11..]
+                .iter()
+                .all(|c| c.is_ascii_digit() || *c == b':' || *c == b'.'));
     if !date_ok || !rest_ok {
-        bail!("--newer-than {s:?}: not a date\nhint: give a UTC date or time as `syncpolicy history` shows them, e.g. 2026-11-26 or 2026-11-26T08:15");
+        bail!(
+            "--newer-than {:?}: not a date\nhint: give a UTC date or time as `syncpolicy history` shows them, e.g. 2026-11-26 or 2026-11-26T08:15",
+            crate::deployment::sanitize(s)
+        );
     }
-    Ok(t.trim_end_matches('Z').to_owned())
+    Ok(t.to_owned())
 }
 
 pub(crate) fn run(args: &PruneArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

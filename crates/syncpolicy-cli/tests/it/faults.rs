@@ -232,7 +232,13 @@ fn killed_changes_leave_history_exports_and_show_in_agreement(db: Db) {
     for i in 0..12 {
         let state = if dep.staging() { "off" } else { "on" };
         let ms = rng.below(span);
-        kill_after(dep.command(&["staging", state]), ms);
+        // Every third run kills a whole-file change (a rollback) instead.
+        let args: &[&str] = if i % 3 == 2 && dep.history().len() > 1 {
+            &["apply", "@~1"]
+        } else {
+            &["staging", state]
+        };
+        kill_after(dep.command(args), ms);
         // A read first: it reconciles exports/ with history (quarantine, rewrite).
         dep.ok(&["show"]);
         dep.assert_consistent(&format!("seed {seed}, run {i}, killed after {ms} ms"));
@@ -734,4 +740,43 @@ fn an_ambiguous_timestamp_prefix_is_an_error_listing_the_matches() {
         "{err}"
     );
     dep.ok(&["show", &format!("@{}", h[1]["at"].as_str().unwrap())]);
+}
+
+#[test]
+fn an_unreadable_database_left_by_an_install_is_replaced() {
+    let dep = Dep::new(Db::Sqlite);
+    std::fs::create_dir_all(dep.home().join("exports")).unwrap();
+    std::fs::write(
+        dep.home().join("syncpolicy.db"),
+        b"not a database, cut short",
+    )
+    .unwrap();
+    let o = dep.install_import("express-single-forest");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("left by an install that did not complete"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(dep.history().len(), 1);
+    dep.assert_consistent("after replacing the unreadable database");
+}
+
+#[test]
+fn a_postgres_database_of_another_home_is_never_wiped() {
+    let first = Dep::imported(Db::Postgres, "express-single-forest");
+    // A second home pointed at the same database: not its leftover.
+    let second = Dep {
+        dir: tempfile::tempdir().unwrap(),
+        database: first.database.clone(),
+    };
+    let o = second.install_import("express-single-forest");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a deployment already exists"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(first.history().len(), 1, "the first deployment is intact");
+    first.assert_consistent("after the refused second install");
 }

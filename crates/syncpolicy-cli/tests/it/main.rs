@@ -1,5 +1,6 @@
 //! Integration tests of the syncpolicy binary.
 
+mod apply;
 mod architecture;
 mod changes;
 mod checked;

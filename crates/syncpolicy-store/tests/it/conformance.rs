@@ -424,6 +424,107 @@ pub(crate) fn the_schema_is_migrated_to_the_current_version(db: Db) {
     assert_eq!(store.generation().unwrap(), Some(1));
 }
 
+pub(crate) fn every_committed_configuration_is_rebuilt_from_the_database(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    staging(&mut d, true);
+    d.change(&meta("remove a directory"), |c: &mut Configuration| {
+        c.onpremises_directories.pop();
+        Ok::<_, StoreError>("removed a directory".to_owned())
+    })
+    .unwrap();
+    d.change(&meta("rename rules"), |c: &mut Configuration| {
+        for r in c.onpremises_directories[0].custom_rules.iter_mut() {
+            r.description = "changed".to_owned();
+        }
+        Ok::<_, StoreError>("described rules".to_owned())
+    })
+    .unwrap();
+    d.change(&meta("back"), |c: &mut Configuration| {
+        *c = normalize(&sample("multi-forest-custom")).unwrap();
+        Ok::<_, StoreError>("everything back".to_owned())
+    })
+    .unwrap();
+    staging(&mut d, true);
+    staging(&mut d, false);
+    let history = d.history().unwrap();
+    assert_eq!(history.len(), 7);
+    // The exports go: every configuration still comes from the database, byte for byte.
+    for name in exports(&f) {
+        fs::remove_file(f.home().join("exports").join(name)).unwrap();
+    }
+    let mut d = f.open();
+    for entry in &history {
+        let snap = d.snapshot(entry).unwrap();
+        assert!(snap.from_database, "change {}", entry.id);
+        assert_eq!(
+            syncpolicy_json::digest::sha256_hex(&snap.bytes),
+            entry.digest,
+            "change {} ({}) is rebuilt exactly as it was exported",
+            entry.id,
+            entry.summary
+        );
+    }
+}
+
+pub(crate) fn a_change_that_changes_nothing_writes_nothing(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let err = d
+        .change(&meta("nothing"), |_c: &mut Configuration| {
+            Ok::<_, StoreError>("left as it was".to_owned())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unchanged { .. }), "{err}");
+    assert!(err.to_string().starts_with("unchanged: "), "{err}");
+    let err = d
+        .preview(|_c: &mut Configuration| Ok::<_, StoreError>("left as it was".to_owned()))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unchanged { .. }), "{err}");
+    assert_eq!(d.history().unwrap().len(), 1, "no history entry");
+    assert_eq!(exports(&f).len(), 1, "no export");
+    // And the next real change works.
+    staging(&mut d, true);
+    assert_eq!(d.history().unwrap().len(), 2);
+}
+
+pub(crate) fn a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    let home = syncpolicy_store::Home::new(f.home());
+    let held = home
+        .lock_with(&syncpolicy_store::LockWait::quiet(
+            "rule edit by the test",
+            std::time::Duration::MAX,
+        ))
+        .unwrap();
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = std::sync::Arc::clone(&told);
+    d.set_lock_wait(syncpolicy_store::LockWait {
+        command: String::new(),
+        timeout: std::time::Duration::from_millis(200),
+        notice: std::sync::Arc::new(move |m: &str| sink.lock().unwrap().push(m.to_owned())),
+    });
+    let err = d
+        .change(&meta("staging"), |c: &mut Configuration| {
+            c.extension.staging_mode = Some(true);
+            Ok::<_, StoreError>("staging mode on".to_owned())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::LockTimeout { .. }), "{err}");
+    let holder = format!(
+        "process {} (`rule edit by the test`) since ",
+        std::process::id()
+    );
+    assert!(err.to_string().contains(&holder), "{err}");
+    let told = told.lock().unwrap().clone();
+    assert_eq!(told.len(), 1, "told once: {told:?}");
+    assert!(told[0].contains(&holder), "{told:?}");
+    drop(held);
+    staging(&mut d, true);
+    assert_eq!(d.history().unwrap().len(), 2);
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -436,6 +537,9 @@ macro_rules! conformance {
 }
 
 conformance!(
+    every_committed_configuration_is_rebuilt_from_the_database,
+    a_change_that_changes_nothing_writes_nothing,
+    a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout,
     install_stores_every_sample_and_reopens_it,
     a_change_writes_rows_history_and_one_export,
     one_rule_edit_writes_one_rule_row,
