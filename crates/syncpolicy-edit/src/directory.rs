@@ -133,10 +133,8 @@ pub fn set_account(config: &mut Configuration, dir: &str, account: &str) -> Edit
     let i = select::onprem_directory(config, dir)?;
     let d = &mut config.onpremises_directories[i];
     if d.account.as_deref() == Some(account) {
-        return Err(EditError::refused(
-            format!("the account of {} is already {account}", d.name),
-            "nothing to change",
-        ));
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!("the account of {} is already {account}", d.name));
     }
     d.account = Some(account.to_owned());
     Ok(format!("account of directory {} set to {account}", d.name))
@@ -202,13 +200,11 @@ pub fn select_partition(
     let part = &mut d.partitions[p];
     let dn = part.distinguished_name.clone().unwrap_or_default();
     if part.selected == selected {
-        return Err(EditError::refused(
-            format!(
-                "partition {dn} of {} is already {}",
-                d.name,
-                if selected { "selected" } else { "not selected" }
-            ),
-            "nothing to change",
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!(
+            "partition {dn} of {} is already {}",
+            d.name,
+            if selected { "selected" } else { "not selected" }
         ));
     }
     part.selected = selected;
@@ -269,10 +265,8 @@ pub fn filter_container(
             )
         };
         if listed(into) {
-            return Err(EditError::refused(
-                format!("{dn} is already {state}"),
-                "nothing to change",
-            ));
+            // Already so: the store reports the change as unchanged (exit 0).
+            return Ok(format!("{dn} is already {state}"));
         }
         from.retain(|x| normalize_dn(x) != key);
         into.push(dn.to_owned());
@@ -553,9 +547,10 @@ pub fn set_scheduler(
 /// Turns staging mode on or off.
 pub fn set_staging(config: &mut Configuration, on: bool) -> EditResult {
     if config.extension.staging_mode == Some(on) {
-        return Err(EditError::refused(
-            format!("staging mode is already {}", if on { "on" } else { "off" }),
-            "nothing to change",
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!(
+            "staging mode is already {}",
+            if on { "on" } else { "off" }
         ));
     }
     config.extension.staging_mode = Some(on);

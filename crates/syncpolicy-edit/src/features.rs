@@ -40,10 +40,8 @@ pub fn set_sign_in(
     next.tokens
         .extend(current.unknown_tokens().iter().map(|s| (*s).to_owned()));
     if next == config.sign_in {
-        return Err(EditError::refused(
-            "sign-in is already set that way",
-            "nothing to change",
-        ));
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok("sign-in is already set that way".to_owned());
     }
     config.sign_in = next;
     Ok(format!(
@@ -76,10 +74,8 @@ pub fn set_switch(config: &mut Configuration, switch: Switch, on: bool) -> EditR
         ),
     };
     if *slot == on {
-        return Err(EditError::refused(
-            format!("{label} is already {}", on_off(on)),
-            "nothing to change",
-        ));
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!("{label} is already {}", on_off(on)));
     }
     *slot = on;
     Ok(format!("{label} {}", on_off(on)))
@@ -130,9 +126,11 @@ pub fn set_directory_dn(
     };
     let new = dn.unwrap_or("").to_owned();
     if *slot == new {
-        return Err(EditError::refused(
-            format!("{} of {} is already set that way", feature.label(), d.name),
-            "nothing to change",
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!(
+            "{} of {} is already set that way",
+            feature.label(),
+            d.name
         ));
     }
     *slot = new;
@@ -220,9 +218,9 @@ pub fn add_directory_extension(
         .iter()
         .any(|e| same_extension(e, &attribute, &object_class))
     {
-        return Err(EditError::refused(
-            format!("{object_class}.{attribute} is already synchronized"),
-            "nothing to change",
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!(
+            "{object_class}.{attribute} is already synchronized"
         ));
     }
     exts.push(DirectoryExtensionAttribute {
@@ -323,10 +321,8 @@ pub fn set_app_filter(
 pub fn set_deletion_threshold(config: &mut Configuration, threshold: Option<u32>) -> EditResult {
     let new = threshold.map(|t| t.to_string()).unwrap_or_default();
     if config.azure_directory.export_deletion_limit == new {
-        return Err(EditError::refused(
-            "the deletion threshold is already set that way",
-            "nothing to change",
-        ));
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok("the deletion threshold is already set that way".to_owned());
     }
     config.azure_directory.export_deletion_limit = new;
     Ok(match threshold {

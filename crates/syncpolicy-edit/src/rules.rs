@@ -161,12 +161,10 @@ pub fn set_disabled(config: &mut Configuration, at: RuleLocation, disabled: bool
         EditError::not_found("the rule", "list the rules with `syncpolicy rule list`")
     })?;
     if r.disabled == disabled {
-        return Err(EditError::refused(
-            format!(
-                "rule {what} is already {}",
-                if disabled { "disabled" } else { "enabled" }
-            ),
-            "nothing to change",
+        // Already so: the store reports the change as unchanged (exit 0).
+        return Ok(format!(
+            "rule {what} is already {}",
+            if disabled { "disabled" } else { "enabled" }
         ));
     }
     r.disabled = disabled;

@@ -11,6 +11,7 @@ pub mod history;
 pub mod html;
 pub mod impact;
 pub mod migration;
+pub mod prune;
 pub mod redact;
 pub mod rules;
 pub mod simulate;

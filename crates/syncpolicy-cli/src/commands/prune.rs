@@ -7,9 +7,9 @@ use crate::context::Context;
 use crate::exit;
 use crate::output::{print_stdout, OutputFormat};
 use anyhow::bail;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 use syncpolicy_store::PruneRule;
+use syncpolicy_views::prune::{render_text, Pruned};
 
 /// Arguments of `syncpolicy prune`.
 #[derive(Debug, clap::Args)]
@@ -82,46 +82,16 @@ pub(crate) fn run(args: &PruneArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         },
     )?;
     crate::deployment::tell(&mut d);
+    let view = Pruned::new(
+        args.dry_run,
+        &out.removed,
+        out.bytes,
+        out.kept,
+        &out.kept_needed,
+    );
     let text = match args.format {
-        OutputFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "schema": "syncpolicy-prune/1",
-                "dryRun": args.dry_run,
-                "removed": out.removed,
-                "bytes": out.bytes,
-                "kept": out.kept,
-                "keptNeeded": out.kept_needed,
-            }))? + "\n"
-        }
-        OutputFormat::Text => {
-            let mut o = String::new();
-            let verb = if args.dry_run {
-                "would remove"
-            } else {
-                "removed"
-            };
-            for name in &out.removed {
-                let _ = writeln!(o, "{verb} {name}");
-            }
-            let _ = writeln!(
-                o,
-                "{}{verb} {} export{} ({:.1} MB); kept {}{}",
-                if args.dry_run { "dry run: " } else { "" },
-                out.removed.len(),
-                if out.removed.len() == 1 { "" } else { "s" },
-                out.bytes as f64 / 1_000_000.0,
-                out.kept,
-                if out.kept_needed.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        ", and {} that history still needs for @~N (--include-needed removes them)",
-                        out.kept_needed.len()
-                    )
-                }
-            );
-            o
-        }
+        OutputFormat::Json => serde_json::to_string_pretty(&view)? + "\n",
+        OutputFormat::Text => render_text(&view),
     };
     print_stdout(&text)?;
     Ok(ExitCode::from(exit::OK))

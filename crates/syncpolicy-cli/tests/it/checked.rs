@@ -73,6 +73,20 @@ impl Home {
         h.as_array().map_or(0, Vec::len)
     }
 
+    /// Runs a change that asks for what is already so: exit 0, the one "unchanged" wording
+    /// with `message`, and no history entry.
+    pub(crate) fn unchanged(&self, args: &[&str], message: &str) {
+        let before = self.history_len();
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}:\n{}", stderr(&o));
+        assert!(
+            stdout(&o).starts_with("unchanged: ") && stdout(&o).contains(message),
+            "{args:?}:\n{}",
+            stdout(&o)
+        );
+        assert_eq!(self.history_len(), before, "{args:?} left a history entry");
+    }
+
     /// Runs a change that must be refused (exit 2) with `message`, and checks that it left
     /// no history entry.
     pub(crate) fn refused(&self, args: &[&str], message: &str) {
@@ -220,8 +234,8 @@ fn directory_extensions_are_named_as_show_prints_them() {
     let show = home.ok(&["show"]);
     assert!(show.contains("user.department2"), "{show}");
     assert!(!show.contains("user.user.department2"), "{show}");
-    // Stored once: adding the bare name again is refused.
-    home.refused(
+    // Stored once: adding the bare name again is already so (unchanged, exit 0).
+    home.unchanged(
         &["feature", "extension-add", "department2"],
         "user.department2 is already synchronized",
     );
