@@ -423,7 +423,11 @@ pub(crate) fn files_of_a_holder_that_did_not_finish_are_found_by_the_next_change
     }
     staging(&mut d, true);
     assert!(!orphan.exists(), "the uncommitted export is moved away");
-    assert!(f.home().join("quarantine").join(orphan.file_name().unwrap()).exists());
+    assert!(f
+        .home()
+        .join("quarantine")
+        .join(orphan.file_name().unwrap())
+        .exists());
     assert!(!torn.exists(), "the torn temporary file is removed");
     assert_eq!(exports(&f).len(), 4, "the committed exports are kept");
     let told = d.take_notices().join("\n");
