@@ -437,8 +437,10 @@ impl Deployment {
             schema,
         };
         d.notices.extend(d.home.repair_secrets_mode());
-        if let Some(_lock) = d.home.try_lock() {
-            d.reconcile()?;
+        if let Some(mut lock) = d.home.try_lock() {
+            if d.reconcile()? {
+                lock.mark_settled();
+            }
         } else {
             d.check_newest_export();
         }
@@ -492,22 +494,26 @@ impl Deployment {
     /// Brings `exports/` in line with history (the home's lock is held): exports of changes
     /// that never committed are moved to `quarantine/`, temporary files of killed writes are
     /// removed, and a missing export of the newest change is written again from the database.
-    fn reconcile(&mut self) -> Result<()> {
-        self.reconcile_with(true)
+    /// True when nothing was left that it could not put right (the folder is settled).
+    fn reconcile(&mut self) -> Result<bool> {
+        self.reconcile_with(true, true)
     }
 
     /// [`Deployment::reconcile`]; `full` compares every export with every history entry,
     /// otherwise (before each change) only exports newer than the newest entry count as
-    /// uncommitted, which is what a killed change leaves.
-    fn reconcile_with(&mut self, full: bool) -> Result<()> {
+    /// uncommitted, which is what a killed change leaves. Without `list`, only the newest
+    /// export is looked at: the lock's previous holder recorded that it left the folder
+    /// settled, so no killed write can have left files there.
+    fn reconcile_with(&mut self, full: bool, list: bool) -> Result<bool> {
         let history = if full {
             self.store.history()?
         } else {
             self.store.newest_history()?.into_iter().collect()
         };
         let Some(newest) = history.last().cloned() else {
-            return Ok(());
+            return Ok(true);
         };
+        let mut settled = true;
         if self.home.record_file().is_file() && self.home.pending_install_file().exists() {
             // An install that finished but was stopped before removing its marker.
             let _ = fs::remove_file(self.home.pending_install_file());
@@ -516,7 +522,8 @@ impl Deployment {
             history.iter().map(|e| e.snapshot.as_str()).collect();
         let dir = self.home.exports();
         let torn_prefix = format!(".{APPLIED_PREFIX}");
-        if let Ok(entries) = fs::read_dir(&dir) {
+        let listed = if list { fs::read_dir(&dir).ok() } else { None };
+        if let Some(entries) = listed {
             for entry in entries.flatten() {
                 let name = entry.file_name();
                 let Some(name) = name.to_str() else {
@@ -543,11 +550,14 @@ impl Deployment {
                         entry.path().display(),
                         target.display()
                     )),
-                    Err(e) => self.notices.push(format!(
-                        "warning: {} was written by a change that never committed and cannot be moved to {}: {e}",
-                        entry.path().display(),
-                        quarantine.display()
-                    )),
+                    Err(e) => {
+                        settled = false;
+                        self.notices.push(format!(
+                            "warning: {} was written by a change that never committed and cannot be moved to {}: {e}",
+                            entry.path().display(),
+                            quarantine.display()
+                        ));
+                    }
                 }
             }
         }
@@ -563,7 +573,7 @@ impl Deployment {
                     path.display(),
                     newest.id
                 ));
-                return Ok(());
+                return Ok(false);
             }
             let same = syncpolicy_json::digest::sha256_hex(&bytes) == newest.digest;
             self.notices.push(format!(
@@ -573,7 +583,7 @@ impl Deployment {
                 if same { "" } else { " (its content differs from the digest recorded then: the stored form changed)" }
             ));
         }
-        Ok(())
+        Ok(settled)
     }
 
     /// Creates a deployment from a configuration (express settings or an imported file,
@@ -1035,8 +1045,10 @@ impl Deployment {
         let edit = make;
         let mut wait = self.lock_wait.clone();
         wait.command.clone_from(&meta.command);
-        let _lock = self.home.lock_with(&wait)?;
-        self.reconcile_with(false)?;
+        let mut lock = self.home.lock_with(&wait)?;
+        // Settled when the folder is in line with history before this change; then so it is
+        // after it, once the export of this change committed or was removed again.
+        let settled = self.reconcile_with(false, !lock.settled_before())?;
         let mut edit = Some(edit);
         let mut new_generation = 0;
         let mut result: Option<Done> = None;
@@ -1083,21 +1095,19 @@ impl Deployment {
             stamp(&mut after, &meta.author, now);
             let (path, at) = unique_snapshot_path(&exports, APPLIED_PREFIX, now);
             let mut entry = history_entry(&path, at, meta, &summary);
-            // Three things run side by side: validation (second core), the export (digest,
-            // write, fsync; mostly waiting for the disk) and cutting the text into rows plus
-            // writing the changed ones (this thread). The export is complete before the
-            // commit; it is removed again when validation refuses the change or the commit
-            // fails.
+            // Three things run side by side: validation (second core), the export (write,
+            // fsync; mostly waiting for the disk) and cutting the text into rows, its digest
+            // for history and writing the changed rows (this thread, while the export waits
+            // for the disk). The export is complete before the commit; it is removed again
+            // when validation refuses the change or the commit fails.
             let (parts, rows, after_copy, replaced) = std::thread::scope(|s| {
                 let check = s.spawn(|| errors_of(validator, &after));
                 let bytes = std::sync::Arc::new(syncpolicy_json::write_settings(&after));
                 export = Some(path.clone());
                 let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
-                let writing = s.spawn(move || {
-                    let digest = syncpolicy_json::digest::sha256_hex(&shared);
-                    write_export(target, &shared).map(|()| digest)
-                });
+                let writing = s.spawn(move || write_export(target, &shared));
                 let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
+                entry.digest = syncpolicy_json::digest::sha256_hex(&bytes);
                 let errors = check.join().map_err(|_| StoreError::Corrupt {
                     what: "the validation of the change stopped unexpectedly".to_owned(),
                 })?;
@@ -1108,7 +1118,7 @@ impl Deployment {
                 let rows = write_delta(tx, &cache.parts, &parts)?;
                 // The copy kept in the cache is made while the export is being synced.
                 let after_copy = after.clone();
-                entry.digest = writing.join().map_err(|_| StoreError::Corrupt {
+                writing.join().map_err(|_| StoreError::Corrupt {
                     what: "the export of the change stopped unexpectedly".to_owned(),
                 })??;
                 Ok((parts, rows, after_copy, replaced))
@@ -1132,12 +1142,18 @@ impl Deployment {
         });
         self.store = store;
         if let Err(e) = run {
-            if let Some(path) = &export {
-                // The export of a change that did not commit must go too.
-                let _ = fs::remove_file(path);
+            // The export of a change that did not commit must go too.
+            let removed = export.as_deref().is_none_or(|path| {
+                fs::remove_file(path).is_ok() || !fs::exists(path).unwrap_or(true)
+            });
+            if settled && removed {
+                lock.mark_settled();
             }
             self.cache = None;
             return Err(e);
+        }
+        if settled {
+            lock.mark_settled();
         }
         let done = result.ok_or_else(|| StoreError::Corrupt {
             what: "the change produced no result".to_owned(),

@@ -144,6 +144,31 @@ impl Secrets {
 #[derive(Debug)]
 pub struct HomeLock {
     file: File,
+    /// The holder record written when the lock was taken.
+    record: String,
+    /// Whether the previous holder left `exports/` settled (see [`HomeLock::settled_before`]).
+    settled_before: bool,
+}
+
+/// The line a holder adds to its record when it leaves `exports/` in line with history.
+const SETTLED_LINE: &str = "exports=settled";
+
+impl HomeLock {
+    /// True when the previous holder of the lock recorded, before releasing it, that it left
+    /// `exports/` in line with committed history (every export it wrote committed, or removed
+    /// again). A holder killed before that (or one that wrote nothing about it, such as an
+    /// older version) leaves it false: its files must be looked for. A kill keeps what the
+    /// record's write put in the operating system's cache; after a power cut the first holder
+    /// is a reconciling open (no live process holds the lock), which lists the folder anyway.
+    pub fn settled_before(&self) -> bool {
+        self.settled_before
+    }
+
+    /// Records that `exports/` is in line with history as this holder leaves it.
+    pub fn mark_settled(&mut self) {
+        let record = format!("{}{SETTLED_LINE}\n", self.record);
+        write_record(&mut self.file, &record);
+    }
 }
 
 /// What the pending-install marker records.
@@ -214,14 +239,30 @@ pub(crate) fn random_token() -> String {
 }
 
 /// Writes who holds the lock into the lock file (told to a process that waits for it).
-fn record_holder(file: &mut File, command: &str) {
-    use std::io::{Seek, Write};
+/// Returns the lock held with that record, and whether the previous holder's record said it
+/// left `exports/` settled.
+fn record_holder(mut file: File, command: &str) -> HomeLock {
+    use std::io::{Read, Seek};
+    let mut previous = String::new();
+    let settled_before = file.seek(std::io::SeekFrom::Start(0)).is_ok()
+        && (&file).take(4096).read_to_string(&mut previous).is_ok()
+        && previous.lines().any(|l| l == SETTLED_LINE);
     let record = format!(
         "pid={}\ncommand={}\nsince={}\n",
         std::process::id(),
         command.replace(['\n', '\r'], " "),
         syncpolicy_files::timestamp::UtcMillis::now().iso()
     );
+    write_record(&mut file, &record);
+    HomeLock {
+        file,
+        record,
+        settled_before,
+    }
+}
+
+fn write_record(file: &mut File, record: &str) {
+    use std::io::{Seek, Write};
     let _ = file.set_len(0);
     let _ = file.seek(std::io::SeekFrom::Start(0));
     let _ = file.write_all(record.as_bytes());
@@ -460,7 +501,7 @@ impl Home {
     /// Takes the exclusive change lock. When another process holds it, says who (process,
     /// command, since when) once and waits up to the timeout. Records the holder in the file.
     pub fn lock_with(&self, wait: &LockWait) -> Result<HomeLock> {
-        let (path, mut file) = self.open_lock_file()?;
+        let (path, file) = self.open_lock_file()?;
         let started = std::time::Instant::now();
         let mut told = false;
         loop {
@@ -494,17 +535,15 @@ impl Home {
                 Err(e) => return Err(StoreError::io("lock", &path, e)),
             }
         }
-        record_holder(&mut file, &wait.command);
-        Ok(HomeLock { file })
+        Ok(record_holder(file, &wait.command))
     }
 
     /// Takes the lock only when nobody holds it (for tidying up on open); `None` otherwise,
     /// and when the lock file cannot be opened (a read-only home).
     pub fn try_lock(&self) -> Option<HomeLock> {
-        let (_, mut file) = self.open_lock_file().ok()?;
+        let (_, file) = self.open_lock_file().ok()?;
         FileExt::try_lock_exclusive(&file).ok()?;
-        record_holder(&mut file, "a read tidying exports/");
-        Some(HomeLock { file })
+        Some(record_holder(file, "a read tidying exports/"))
     }
 }
 

@@ -403,6 +403,40 @@ pub(crate) fn an_uncommitted_export_is_removed_by_the_next_change(db: Db) {
     assert_eq!(exports(&f).len(), 2);
 }
 
+/// A change skips listing `exports/` only when the lock's previous holder recorded that it
+/// left the folder settled; a holder killed after writing its export (here: one that takes
+/// the lock, writes an export and a torn temporary file, and releases the lock without that
+/// record) leaves files the next change of a long-running process still finds.
+pub(crate) fn files_of_a_holder_that_did_not_finish_are_found_by_the_next_change(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("express-single-forest"));
+    staging(&mut d, true);
+    staging(&mut d, false);
+    let dir = f.home().join("exports");
+    let orphan = dir.join("Applied-SynchronizationPolicy-29991231-235959.999Z.json");
+    let torn = dir.join(".Applied-SynchronizationPolicy-29991231-235959.998Z.json.1.2.tmp");
+    {
+        let held = syncpolicy_store::Home::new(f.home()).lock().unwrap();
+        fs::write(&orphan, b"{}").unwrap();
+        fs::write(&torn, b"{").unwrap();
+        drop(held);
+    }
+    staging(&mut d, true);
+    assert!(!orphan.exists(), "the uncommitted export is moved away");
+    assert!(f
+        .home()
+        .join("quarantine")
+        .join(orphan.file_name().unwrap())
+        .exists());
+    assert!(!torn.exists(), "the torn temporary file is removed");
+    assert_eq!(exports(&f).len(), 4, "the committed exports are kept");
+    let told = d.take_notices().join("\n");
+    assert!(told.contains("quarantine"), "{told}");
+    // The folder is settled again: the next change finds nothing and leaves all exports.
+    staging(&mut d, false);
+    assert_eq!(exports(&f).len(), 5);
+}
+
 pub(crate) fn the_schema_is_migrated_to_the_current_version(db: Db) {
     let f = fixture(db);
     drop(f.install(&sample("express-single-forest")));
@@ -552,5 +586,6 @@ conformance!(
     secrets_stay_out_of_exports_and_history,
     an_export_on_demand_writes_the_current_configuration,
     an_uncommitted_export_is_removed_by_the_next_change,
+    files_of_a_holder_that_did_not_finish_are_found_by_the_next_change,
     the_schema_is_migrated_to_the_current_version,
 );
