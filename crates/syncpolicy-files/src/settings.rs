@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::Path;
+use syncpolicy_json::digest::SectionSpans;
 use syncpolicy_json::encoding::decode_owned;
 use syncpolicy_json::error::ReadError;
 use syncpolicy_model::config::Configuration;
@@ -14,6 +15,8 @@ pub struct SettingsFile {
     pub text: String,
     /// Size in bytes on disk.
     pub size: u64,
+    /// Where the digested sections are in `text` (for `syncpolicy_json::digest::check_text`).
+    pub spans: SectionSpans,
 }
 
 /// Why a settings file could not be loaded.
@@ -46,8 +49,13 @@ pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
             )))
         }
     };
-    let config = syncpolicy_json::read_settings_str(&text, &display)?;
-    Ok(SettingsFile { config, text, size })
+    let (config, spans) = syncpolicy_json::read_settings_spans(&text, &display)?;
+    Ok(SettingsFile {
+        config,
+        text,
+        size,
+        spans,
+    })
 }
 
 #[cfg(test)]
