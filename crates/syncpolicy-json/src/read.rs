@@ -36,7 +36,16 @@ pub fn read_settings(bytes: &[u8], file: &str) -> Result<Configuration, ReadErro
 
 /// Reads a settings file from decoded text. `file` names it in errors.
 pub fn read_settings_str(text: &str, file: &str) -> Result<Configuration, ReadError> {
-    read_settings_spans(text, file).map(|(config, _)| config)
+    let De(top) = read_top(text, file)?;
+    Ok(top.finish())
+}
+
+fn read_top(text: &str, file: &str) -> Result<De<TopLevel>, ReadError> {
+    read_value::<TopLevel>(
+        text,
+        file,
+        "export the configuration again; a settings file is a JSON object",
+    )
 }
 
 /// Reads a settings file from decoded text, and where in `text` each top-level section's
@@ -56,11 +65,7 @@ pub fn read_settings_spans(
                 s.spawn(move || PrefixHashes::of(text.as_bytes(), start, stop)),
             )
         });
-        let read = read_value::<TopLevel>(
-            text,
-            file,
-            "export the configuration again; a settings file is a JSON object",
-        );
+        let read = read_top(text, file);
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let De(top) = read?;
         let mut spans =
