@@ -88,13 +88,13 @@ pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
 
 /// Loads a settings file, checking it against the digest it or its deployment recorded.
 pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
-    let mut loaded = read_file(path)?;
+    let (mut loaded, spans) = read_file(path)?;
     if let Some(committed) = deployment_export(path, &loaded)? {
         return Ok(committed);
     }
-    if loaded.config.extension.recorded_digest.is_some() {
+    if let (Some(text), Some(_)) = (&loaded.text, &loaded.config.extension.recorded_digest) {
         if let syncpolicy_json::digest::DigestCheck::Differs { sections } =
-            syncpolicy_json::digest::check(&loaded.config)
+            syncpolicy_json::digest::check_text(&loaded.config, text, &spans)
         {
             eprintln!(
                 "{}",
@@ -110,7 +110,8 @@ pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
-fn read_file(path: &Path) -> anyhow::Result<Loaded> {
+/// Reads a settings file, and where its digested sections are in its text.
+fn read_file(path: &Path) -> anyhow::Result<(Loaded, syncpolicy_json::digest::SectionSpans)> {
     if !path.exists() {
         bail!(
             "{} does not exist\nhint: give a settings file, a folder of snapshots, a legacy Exported-ServerConfiguration-* folder, or @latest",
@@ -118,12 +119,13 @@ fn read_file(path: &Path) -> anyhow::Result<Loaded> {
         );
     }
     let file = load_settings(path)?;
-    Ok(Loaded {
+    let loaded = Loaded {
         config: file.config,
         label: path.display().to_string(),
         path: Some(path.to_path_buf()),
         text: Some(file.text),
-    })
+    };
+    Ok((loaded, file.spans))
 }
 
 /// When `path` is an export in a deployment's `exports/` folder that history names: the

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::Path;
+use syncpolicy_json::digest::SectionSpans;
 use syncpolicy_json::encoding::decode_owned;
 use syncpolicy_json::error::ReadError;
 use syncpolicy_model::config::Configuration;
@@ -14,6 +15,8 @@ pub struct SettingsFile {
     pub text: String,
     /// Size in bytes on disk.
     pub size: u64,
+    /// Where the digested sections are in `text` (for `syncpolicy_json::digest::check_text`).
+    pub spans: SectionSpans,
 }
 
 /// Why a settings file could not be loaded.
@@ -33,7 +36,7 @@ pub enum LoadError {
 /// copy when they are UTF-8.
 pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
     let display = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| LoadError::Io {
+    let bytes = read_bytes(path, PARALLEL_READ_BYTES).map_err(|source| LoadError::Io {
         path: display.clone(),
         source,
     })?;
@@ -46,8 +49,47 @@ pub fn load_settings(path: &Path) -> Result<SettingsFile, LoadError> {
             )))
         }
     };
-    let config = syncpolicy_json::read_settings_str(&text, &display)?;
-    Ok(SettingsFile { config, text, size })
+    let (config, spans) = syncpolicy_json::read_settings_spans(&text, &display)?;
+    Ok(SettingsFile {
+        config,
+        text,
+        size,
+        spans,
+    })
+}
+
+/// Files from this size on are read in two halves at once (see [`read_bytes`]).
+const PARALLEL_READ_BYTES: u64 = 8 << 20;
+
+/// The bytes of a file. From `parallel_from` bytes on (on Unix), its two halves are read
+/// into their places at once, each on its own core (copying a large file out of the page
+/// cache, and the memory's first touch, are then shared); a file that changes size meanwhile
+/// is read again the plain way.
+fn read_bytes(path: &Path, parallel_from: u64) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let file = fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if let Some(n) = usize::try_from(len)
+            .ok()
+            .filter(|_| len >= parallel_from.max(2))
+        {
+            let mut buf = vec![0u8; n];
+            let (first, second) = buf.split_at_mut(n / 2);
+            let (a, b) = std::thread::scope(|s| {
+                let second_half = s.spawn(|| file.read_exact_at(second, (n / 2) as u64));
+                let a = file.read_exact_at(first, 0);
+                (a, second_half.join())
+            });
+            let mut probe = [0u8; 1];
+            let same_size = matches!(file.read_at(&mut probe, len), Ok(0));
+            if a.is_ok() && matches!(b, Ok(Ok(()))) && same_size {
+                return Ok(buf);
+            }
+        }
+    }
+    fs::read(path)
 }
 
 #[cfg(test)]
@@ -62,6 +104,20 @@ mod tests {
         fs::write(&path, syncpolicy_json::write_settings(&config)).unwrap();
         let loaded = load_settings(&path).unwrap();
         assert_eq!(loaded.config.onpremises_directories.len(), 1);
+        let err = load_settings(&dir.path().join("nope.json")).unwrap_err();
+        assert!(err.to_string().starts_with("cannot read "));
+        // Read in two halves at once: the same bytes, for even and odd lengths.
+        let bytes = fs::read(&path).unwrap();
+        for len in [2, 3, bytes.len() - 1, bytes.len()] {
+            let part = dir.path().join(format!("part-{len}.json"));
+            fs::write(&part, &bytes[..len]).unwrap();
+            assert_eq!(read_bytes(&part, 1).unwrap(), &bytes[..len]);
+        }
+        let empty = dir.path().join("empty.json");
+        fs::write(&empty, b"").unwrap();
+        assert_eq!(read_bytes(&empty, 1).unwrap(), b"");
+        let err = read_bytes(&dir.path().join("nope.json"), 1).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
         let err = load_settings(&dir.path().join("nope.json")).unwrap_err();
         assert!(err.to_string().starts_with("cannot read "));
     }

@@ -104,10 +104,159 @@ pub fn check(config: &Configuration) -> DigestCheck {
     DigestCheck::Differs { sections }
 }
 
+/// Where each top-level section's digested bytes are in a settings file's text, in the order
+/// of [`crate::keys::TOP`], as [`crate::read_settings_spans`] found them; unknown (the default)
+/// when the reader could not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionSpans {
+    ranges: Option<Vec<std::ops::Range<usize>>>,
+    /// The digest of the directories' range, when the reader hashed it while reading.
+    directories: Option<String>,
+}
+
+/// Index of the directories in [`crate::keys::TOP`].
+pub(crate) const DIRECTORIES: usize = 8;
+
+impl SectionSpans {
+    pub(crate) fn new(ranges: Vec<std::ops::Range<usize>>) -> Self {
+        SectionSpans {
+            ranges: (ranges.len() == crate::keys::TOP.len()).then_some(ranges),
+            directories: None,
+        }
+    }
+
+    /// Whether the reader found every section.
+    pub fn is_known(&self) -> bool {
+        self.ranges.is_some()
+    }
+
+    /// The range of section `i` (an index of [`crate::keys::TOP`]).
+    pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.ranges.as_ref()?.get(i).cloned()
+    }
+
+    /// Sets the digest of the directories' range, hashed while the file was read.
+    pub(crate) fn set_directories(&mut self, hex: String) {
+        self.directories = Some(hex);
+    }
+
+    /// The content digest of the sections' bytes in `text`, as a writer records it.
+    fn content(&self, text: &str) -> Option<String> {
+        let ranges = self.ranges.as_ref()?;
+        let mut digest = DigestBuilder::new();
+        for (i, (name, range)) in crate::keys::TOP.iter().zip(ranges).enumerate() {
+            match &self.directories {
+                Some(hex) if i == DIRECTORIES => {
+                    digest.sections.push((name.to_string(), hex.clone()))
+                }
+                _ => digest.section(name, text.as_bytes().get(range.clone())?),
+            }
+        }
+        Some(digest.content())
+    }
+}
+
+/// SHA-256 of a text from an offset to wherever the range turns out to end: the hasher's
+/// state after every block, so that the digest of any range from that offset takes at most one
+/// block more. Lets a reader hash the directories on another core while it reads them.
+pub(crate) struct PrefixHashes {
+    start: usize,
+    states: Vec<Sha256>,
+}
+
+impl PrefixHashes {
+    /// Bytes between two kept states (a multiple of SHA-256's 64-byte block).
+    const BLOCK: usize = 1 << 20;
+
+    /// Hashes `text` from `start` to its end, keeping the state after every block; stops
+    /// early (keeping what it has) once `stop` is set.
+    pub(crate) fn of(text: &[u8], start: usize, stop: &std::sync::atomic::AtomicBool) -> Self {
+        let mut h = Sha256::new();
+        let mut states = vec![h.clone()];
+        for block in text.get(start..).unwrap_or_default().chunks(Self::BLOCK) {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            h.update(block);
+            states.push(h.clone());
+        }
+        PrefixHashes { start, states }
+    }
+
+    /// The digest (hex) of `text[range]`, when the range starts where the hashing started.
+    pub(crate) fn finish(&self, text: &[u8], range: std::ops::Range<usize>) -> Option<String> {
+        if range.start != self.start || range.end < range.start {
+            return None;
+        }
+        let k = ((range.end - range.start) / Self::BLOCK).min(self.states.len() - 1);
+        let mut h = self.states[k].clone();
+        h.update(text.get(range.start + k * Self::BLOCK..range.end)?);
+        Some(hex::encode(h.finalize()))
+    }
+}
+
+/// [`check`] of a configuration read from `text` by [`crate::read_settings_spans`], which
+/// found `spans`. When the file is as syncpolicy wrote it, each section's bytes in the text
+/// are the bytes the writer hashed: hashing them confirms [`DigestCheck::Matches`] without
+/// writing the sections again. Otherwise (a hand edit, a file another tool re-formatted) the
+/// answer is [`check`]'s: the sections written again from the model, so that a re-formatted
+/// but equal file still matches and the sections named are exactly those that changed.
+pub fn check_text(config: &Configuration, text: &str, spans: &SectionSpans) -> DigestCheck {
+    if config.extension.recorded_digest.is_none() {
+        return DigestCheck::NotRecorded;
+    }
+    if spans_match(config, text, spans) {
+        return DigestCheck::Matches;
+    }
+    check(config)
+}
+
+/// Whether the sections' own bytes in `text` give the content digest the configuration
+/// records (the quick way of [`check_text`] to [`DigestCheck::Matches`]).
+pub fn spans_match(config: &Configuration, text: &str, spans: &SectionSpans) -> bool {
+    config
+        .extension
+        .recorded_digest
+        .as_ref()
+        .is_some_and(|recorded| spans.content(text).is_some_and(|c| c == recorded.content))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use syncpolicy_samples::generate::{generate, GenerateOptions};
+
+    #[test]
+    fn prefix_hashes_give_the_digest_of_every_range_from_their_start() {
+        let text: Vec<u8> = (0..(3 * PrefixHashes::BLOCK + 777))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let start = 1_000;
+        let p = PrefixHashes::of(&text, start, &stop);
+        let b = PrefixHashes::BLOCK;
+        for end in [
+            start,
+            start + 1,
+            start + b - 1,
+            start + b,
+            start + 2 * b + 5,
+            text.len(),
+        ] {
+            let want = hex::encode(Sha256::digest(&text[start..end]));
+            assert_eq!(p.finish(&text, start..end).as_deref(), Some(want.as_str()));
+        }
+        assert_eq!(p.finish(&text, start + 1..text.len()), None);
+        assert_eq!(p.finish(&text, start..text.len() + 1), None);
+        // Stopped at once: still right, from the first state.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let early = PrefixHashes::of(&text, start, &stop);
+        let want = hex::encode(Sha256::digest(&text[start..start + b + 3]));
+        assert_eq!(
+            early.finish(&text, start..start + b + 3).as_deref(),
+            Some(want.as_str())
+        );
+    }
 
     #[test]
     fn the_digest_alone_is_the_digest_a_write_records() {

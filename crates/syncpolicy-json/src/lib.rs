@@ -19,5 +19,5 @@ mod read;
 mod write;
 
 pub use depth::MAX_DEPTH;
-pub use read::{encoding_error, read_rule, read_settings, read_settings_str};
+pub use read::{encoding_error, read_rule, read_settings, read_settings_spans, read_settings_str};
 pub use write::{write_rule, write_settings, write_settings_to};

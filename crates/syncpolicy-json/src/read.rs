@@ -2,6 +2,7 @@
 //! intermediate JSON tree), keeps unknown keys in place, and attaches the extension part.
 
 use crate::depth::{first_too_deep, MAX_DEPTH, SCHEMA_DEPTH};
+use crate::digest::{PrefixHashes, SectionSpans, DIRECTORIES};
 use crate::encoding::{decode, line_column, DecodeError};
 use crate::error::{ReadError, ReadErrorKind};
 use crate::keys::{self, index_of};
@@ -35,12 +36,137 @@ pub fn read_settings(bytes: &[u8], file: &str) -> Result<Configuration, ReadErro
 
 /// Reads a settings file from decoded text. `file` names it in errors.
 pub fn read_settings_str(text: &str, file: &str) -> Result<Configuration, ReadError> {
-    let De(top) = read_value::<TopLevel>(
+    let De(top) = read_top(text, file)?;
+    Ok(top.finish())
+}
+
+fn read_top(text: &str, file: &str) -> Result<De<TopLevel>, ReadError> {
+    read_value::<TopLevel>(
         text,
         file,
         "export the configuration again; a settings file is a JSON object",
-    )?;
-    Ok(top.finish())
+    )
+}
+
+/// Reads a settings file from decoded text, and where in `text` each top-level section's
+/// digested bytes are (for [`crate::digest::check_text`]). `file` names it in errors.
+pub fn read_settings_spans(
+    text: &str,
+    file: &str,
+) -> Result<(Configuration, SectionSpans), ReadError> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        // A large file that records a digest: its directories (nearly all of it) are hashed on
+        // another core meanwhile, from where the writer puts them (checked below).
+        let early = directories_guess(text).map(|start| {
+            let stop = &stop;
+            (
+                start,
+                s.spawn(move || PrefixHashes::of(text.as_bytes(), start, stop)),
+            )
+        });
+        let read = read_top(text, file);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let De(top) = read?;
+        let mut spans =
+            section_spans(text, &top).map_or_else(SectionSpans::default, SectionSpans::new);
+        if let (Some((start, hashing)), Some(range)) = (early, spans.range(DIRECTORIES)) {
+            if range.start == start {
+                if let Some(hex) = hashing
+                    .join()
+                    .ok()
+                    .and_then(|p| p.finish(text.as_bytes(), range))
+                {
+                    spans.set_directories(hex);
+                }
+            }
+        }
+        Ok((top.finish(), spans))
+    })
+}
+
+/// Where the directories' value starts in a large file that ends with a digest record, if
+/// the file has the writer's shape there; a guess that [`read_settings_spans`] checks.
+fn directories_guess(text: &str) -> Option<usize> {
+    const KEY: &str = "\n  \"onpremisesDirectoryPolicy\": ";
+    let tail = text.len().saturating_sub(8 << 10);
+    if text.len() < PARALLEL_BYTES || !text.is_char_boundary(tail) {
+        return None;
+    }
+    text[tail..].contains("\"digest\": {").then_some(())?;
+    text.find(KEY).map(|i| i + KEY.len())
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The byte range of each digested section in `text`, in the order of [`keys::TOP`], found
+/// from where the reader met the keys: a section is the value of its top-level key, exactly as
+/// it stands, and the extension part is its object's inside up to the `,` before its digest
+/// entry, which must be the object's last entry (as the writer hashes them). `None` when a
+/// section is missing, a key is not borrowed from the text (escapes), or the digest entry is
+/// not last: the digest is then checked by writing the sections again.
+fn section_spans(text: &str, top: &TopLevel) -> Option<Vec<std::ops::Range<usize>>> {
+    let b = text.as_bytes();
+    let base = text.as_ptr() as usize;
+    // The key's opening quote and the byte after its closing quote.
+    let quotes = |k: &KeyAt| -> Option<(usize, usize)> {
+        let (addr, len) = k.at?;
+        let start = addr.checked_sub(base)?;
+        let end = start.checked_add(len)?;
+        (start > 0 && end < b.len() && b[start - 1] == b'"' && b[end] == b'"')
+            .then_some((start - 1, end + 1))
+    };
+    let back_ws = |mut i: usize| {
+        while i > 0 && is_ws(b[i - 1]) {
+            i -= 1;
+        }
+        i
+    };
+    // The end of the value before a key that starts at `quote` (an entry's `,` between).
+    let before_key = |quote: usize| -> Option<usize> {
+        let comma = back_ws(quote);
+        (comma > 0 && b[comma - 1] == b',').then(|| back_ws(comma - 1))
+    };
+    let value_start = |after_key: usize| -> Option<usize> {
+        let mut i = after_key;
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        (i < b.len() && b[i] == b':').then_some(())?;
+        i += 1;
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        Some(i)
+    };
+    let close = back_ws(b.len());
+    (close > 0 && b[close - 1] == b'}').then_some(())?;
+    let object_end = back_ws(close - 1);
+    let mut spans: Vec<Option<std::ops::Range<usize>>> = vec![None; keys::TOP.len()];
+    for (j, k) in top.keys.iter().enumerate() {
+        let Some(i) = k.index else { continue };
+        let (_, after) = quotes(k)?;
+        let start = value_start(after)?;
+        let end = match top.keys.get(j + 1) {
+            Some(next) => before_key(quotes(next)?.0)?,
+            None => object_end,
+        };
+        (start < end).then_some(())?;
+        spans[i] = Some(start..end);
+    }
+    // The extension part: inside its braces, up to the entry before the digest.
+    let ext = spans[keys::TOP.len() - 1].clone()?;
+    (b[ext.start] == b'{' && b[ext.end - 1] == b'}').then_some(())?;
+    let last = top.ext.as_ref()?.keys.last()?;
+    (last.index == Some(keys::EXT.len() - 1)).then_some(())?;
+    let (quote, _) = quotes(last)?;
+    (ext.start < quote && quote < ext.end).then_some(())?;
+    let end = before_key(quote)?;
+    (ext.start < end).then_some(())?;
+    spans[keys::TOP.len() - 1] = Some(ext.start + 1..end);
+    spans.into_iter().collect()
 }
 
 /// Reads one rule in the settings-file rule shape (as `write_rule` writes it).
@@ -380,10 +506,25 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// Walks one JSON object: known keys go to `field` with their index in `table`, unknown keys
 /// are kept with their position. Returns the preserved fields and which known keys were seen.
 fn walk<'de, A, T>(
+    map: A,
+    table: &[&str],
+    value: &mut T,
+    field: impl FnMut(&mut T, usize, &mut A) -> Result<(), A::Error>,
+) -> Result<(Preserved, u64), A::Error>
+where
+    A: MapAccess<'de>,
+{
+    walk_keys(map, table, value, field, |_, _| {})
+}
+
+/// [`walk`], also telling `on_key` of every key in order: where it is in the input text (its
+/// address and length, when the key is borrowed from the input) and its index in `table`.
+fn walk_keys<'de, A, T>(
     mut map: A,
     table: &[&str],
     value: &mut T,
     mut field: impl FnMut(&mut T, usize, &mut A) -> Result<(), A::Error>,
+    mut on_key: impl FnMut(&mut T, KeyAt),
 ) -> Result<(Preserved, u64), A::Error>
 where
     A: MapAccess<'de>,
@@ -394,8 +535,14 @@ where
     let mut seen: u64 = 0;
     let mut next_index = 0usize;
     while let Some(key) = map.next_key::<Key<'de>>()? {
+        let at = match &key {
+            Key::Borrowed(k) => Some((k.as_ptr() as usize, k.len())),
+            Key::Owned(_) => None,
+        };
         let key = key.as_str();
-        match index_of(table, key) {
+        let index = index_of(table, key);
+        on_key(value, KeyAt { at, index });
+        match index {
             Some(i) => {
                 if seen & (1 << i) != 0 {
                     return Err(de::Error::custom(format!(
@@ -512,6 +659,18 @@ macro_rules! de_object {
 struct TopLevel {
     config: Configuration,
     ext: Option<ExtRead>,
+    /// The top-level keys in input order (for [`SectionSpans`]).
+    keys: Vec<KeyAt>,
+}
+
+/// Where a key of an object is in the input text, and which known key it is.
+#[derive(Debug, Clone, Copy)]
+struct KeyAt {
+    /// Address and length of the key's characters (inside the quotes), when borrowed from the
+    /// input (a key with escapes is not).
+    at: Option<(usize, usize)>,
+    /// Index in the object's key table; `None` for an unknown key.
+    index: Option<usize>,
 }
 
 de_object!(
@@ -524,27 +683,34 @@ fn visit_top<'de, A: MapAccess<'de>>(map: A) -> Result<TopLevel, A::Error> {
     let mut top = TopLevel {
         config: Configuration::default(),
         ext: None,
+        keys: Vec::with_capacity(keys::TOP.len()),
     };
-    let (preserved, seen) = walk(map, &keys::TOP, &mut top, |t, i, map| {
-        let c = &mut t.config;
-        match i {
-            0 => c.policy_metadata = object(map)?.unwrap_or_default(),
-            1 => c.deployment_metadata = object(map)?.unwrap_or_default(),
-            2 => {
-                c.sign_in = SignIn {
-                    tokens: strings(map)?,
+    let (preserved, seen) = walk_keys(
+        map,
+        &keys::TOP,
+        &mut top,
+        |t, i, map| {
+            let c = &mut t.config;
+            match i {
+                0 => c.policy_metadata = object(map)?.unwrap_or_default(),
+                1 => c.deployment_metadata = object(map)?.unwrap_or_default(),
+                2 => {
+                    c.sign_in = SignIn {
+                        tokens: strings(map)?,
+                    }
                 }
+                3 => c.password_writeback = boolean(map, false)?,
+                4 => c.identity_mapping = object(map)?.unwrap_or_default(),
+                5 => c.exchange = object(map)?.unwrap_or_default(),
+                6 => c.metaverse_extensions = object(map)?.unwrap_or_default(),
+                7 => c.azure_directory = object(map)?.unwrap_or_default(),
+                8 => c.onpremises_directories = directories(map)?,
+                _ => t.ext = object(map)?,
             }
-            3 => c.password_writeback = boolean(map, false)?,
-            4 => c.identity_mapping = object(map)?.unwrap_or_default(),
-            5 => c.exchange = object(map)?.unwrap_or_default(),
-            6 => c.metaverse_extensions = object(map)?.unwrap_or_default(),
-            7 => c.azure_directory = object(map)?.unwrap_or_default(),
-            8 => c.onpremises_directories = directories(map)?,
-            _ => t.ext = object(map)?,
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+        |t, k| t.keys.push(k),
+    )?;
     top.config.preserved = preserved;
     for (i, section) in [
         (2, RequiredSection::AuthenticationPolicy),
@@ -921,6 +1087,8 @@ fn visit_mapping<'de, A: MapAccess<'de>>(map: A) -> Result<AttributeMapping, A::
 
 /// The extension part as read, before its entries are attached to directories and rules.
 struct ExtRead {
+    /// The extension object's keys in input order (for [`SectionSpans`]).
+    keys: Vec<KeyAt>,
     ext: Extension,
     entra: Option<ExtConnector>,
     onprem: Vec<ExtConnector>,
@@ -943,25 +1111,32 @@ struct ExtRule {
 de_object!(ExtRead, "the x-syncpolicy extension object", visit_ext);
 fn visit_ext<'de, A: MapAccess<'de>>(map: A) -> Result<ExtRead, A::Error> {
     let mut v = ExtRead {
+        keys: Vec::with_capacity(keys::EXT.len()),
         ext: Extension::default(),
         entra: None,
         onprem: Vec::new(),
         rules: Vec::new(),
     };
-    v.ext.preserved = walk(map, &keys::EXT, &mut v, |v, i, map| {
-        match i {
-            0 => v.ext.format_version = map.next_value::<Option<u32>>()?,
-            1 => v.ext.staging_mode = map.next_value::<Option<bool>>()?,
-            2 => v.ext.scheduler = object(map)?,
-            3 => v.ext.connector_order = strings(map)?,
-            4 => v.entra = object(map)?,
-            5 => v.onprem = list(map)?,
-            6 => v.rules = list(map)?,
-            7 => v.ext.global_parameters = list(map)?,
-            _ => v.ext.recorded_digest = object(map)?,
-        }
-        Ok(())
-    })?
+    v.ext.preserved = walk_keys(
+        map,
+        &keys::EXT,
+        &mut v,
+        |v, i, map| {
+            match i {
+                0 => v.ext.format_version = map.next_value::<Option<u32>>()?,
+                1 => v.ext.staging_mode = map.next_value::<Option<bool>>()?,
+                2 => v.ext.scheduler = object(map)?,
+                3 => v.ext.connector_order = strings(map)?,
+                4 => v.entra = object(map)?,
+                5 => v.onprem = list(map)?,
+                6 => v.rules = list(map)?,
+                7 => v.ext.global_parameters = list(map)?,
+                _ => v.ext.recorded_digest = object(map)?,
+            }
+            Ok(())
+        },
+        |v, k| v.keys.push(k),
+    )?
     .0;
     Ok(v)
 }

@@ -87,6 +87,9 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         None => crate::output::print_stdout(&out)?,
     }
+    // The command ends here: freeing the whole model (and the file's text) piece by piece
+    // costs more than the process's exit reclaiming it at once.
+    std::mem::forget(loaded);
     Ok(ExitCode::from(exit::OK))
 }
 
