@@ -13,19 +13,9 @@ pub(crate) fn compact_within(raw: &str, max_depth: usize) -> Option<String> {
         let b = bytes[i];
         match b {
             b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
-                out.extend_from_slice(&bytes[start..i.min(bytes.len())]);
+                let end = string_end(bytes, i);
+                out.extend_from_slice(&bytes[i..end]);
+                i = end;
                 continue;
             }
             b'{' | b'[' => {
@@ -53,27 +43,21 @@ pub(crate) fn compact_within(raw: &str, max_depth: usize) -> Option<String> {
 
 /// Removes insignificant white space from valid JSON text.
 pub(crate) fn compact(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for ch in raw.chars() {
-        if in_string {
-            out.push(ch);
-            if escaped {
-                escaped = false;
-            } else if ch == '\\' {
-                escaped = true;
-            } else if ch == '"' {
-                in_string = false;
-            }
-        } else if ch == '"' {
-            in_string = true;
-            out.push(ch);
-        } else if !ch.is_ascii_whitespace() {
-            out.push(ch);
+    compact_within(raw, usize::MAX).unwrap_or_else(|| raw.to_owned())
+}
+
+/// The index just past the string literal that starts with the `"` at `start` (the end of
+/// the text when it is not closed).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
         }
     }
-    out
+    bytes.len()
 }
 
 /// Writes compact JSON text pretty-printed the way the settings writer prints: two spaces per
@@ -86,19 +70,9 @@ pub(crate) fn write_pretty(raw: &str, indent: usize, out: &mut Vec<u8>) {
         let b = bytes[i];
         match b {
             b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
-                out.extend_from_slice(&bytes[start..i.min(bytes.len())]);
+                let end = string_end(bytes, i);
+                out.extend_from_slice(&bytes[i..end]);
+                i = end;
                 continue;
             }
             b'{' | b'[' => {
