@@ -58,7 +58,9 @@ impl<R: BufRead> JsonlReader<R> {
         }
         let mut object = SourceObject::new();
         object.insert("dn", Value::Ref(dn.clone()));
-        let mut seen = Vec::with_capacity(map.len());
+        // Attribute names seen so far, lower-cased (names are case-insensitive): a set, so that
+        // an object with thousands of attributes is checked in linear time.
+        let mut seen = std::collections::HashSet::with_capacity(map.len());
         for (key, v) in map {
             if let serde_json::Value::Array(items) = &v {
                 if items.len() > self.limits.max_values_per_attribute {
@@ -93,17 +95,13 @@ impl<R: BufRead> JsonlReader<R> {
                 continue;
             }
             let value = owned_value(&name, resolved.kind, v).map_err(|e| named(safe(&e, 300)))?;
-            if seen
-                .iter()
-                .any(|n: &std::rc::Rc<str>| n.eq_ignore_ascii_case(&name))
-            {
+            if !seen.insert(name.to_ascii_lowercase()) {
                 return Err(named(format!(
                     "attribute `{}` given twice (names are case-insensitive)",
                     safe(&name, 60)
                 )));
             }
             object.insert(&*name, value);
-            seen.push(name);
         }
         Ok(DirectoryObject { dn, line, object })
     }
