@@ -75,7 +75,12 @@ impl Dep {
     }
 
     pub(crate) fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_syncpolicy"));
+        self.command_of(Path::new(env!("CARGO_BIN_EXE_syncpolicy")), args)
+    }
+
+    /// The same command, run from another copy of the binary.
+    pub(crate) fn command_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(program);
         c.arg("--home").arg(self.home());
         if let Some(url) = &self.database {
             c.arg("--database").arg(url);
@@ -681,10 +686,18 @@ fn a_read_only_home_can_be_read_and_nothing_is_written() {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     let before = tree_state(&home);
+    // The unprivileged user may not reach the build folder (a checkout under a private
+    // folder, such as one made by mktemp -d): it runs a copy of the binary from a folder of
+    // its own, outside the home, started in that folder.
+    let own = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(own.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let program = own.path().join("syncpolicy");
+    std::fs::copy(env!("CARGO_BIN_EXE_syncpolicy"), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
     let as_user = |args: &[&str]| {
-        let mut c = dep.command(args);
+        let mut c = dep.command_of(&program, args);
         if is_root {
-            c.uid(65534).gid(65534);
+            c.uid(65534).gid(65534).current_dir(own.path());
         }
         c.output().unwrap()
     };
