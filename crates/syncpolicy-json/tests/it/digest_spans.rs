@@ -70,7 +70,13 @@ fn edit_section(c: &mut Configuration, section: usize, n: usize) {
         3 => c.password_writeback = !c.password_writeback,
         4 => c.identity_mapping.user_matching_attribute.push_str(&tag),
         5 => c.exchange.hybrid_deployment = !c.exchange.hybrid_deployment,
-        6 => c.metaverse_extensions.preserved.push("handEdit", "1", 0),
+        6 => {
+            // A key of its own per edit: a second `handEdit` would make the file unreadable
+            // (a duplicate key), not hand-edited.
+            let preserved = &mut c.metaverse_extensions.preserved;
+            let key = format!("handEdit{}", preserved.0.len());
+            preserved.push(key, "1", 0);
+        }
         7 => c.azure_directory.export_deletion_limit.push_str(&tag),
         8 => match c
             .onpremises_directories
