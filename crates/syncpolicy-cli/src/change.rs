@@ -7,7 +7,6 @@ use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::bail;
 use clap::ValueEnum;
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use syncpolicy_edit::error::EditResult;
@@ -15,6 +14,7 @@ use syncpolicy_edit::EditError;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::extension::ConnectorExtension;
 use syncpolicy_store::ChangeMeta;
+use syncpolicy_views::change::{ChangeDoc, Snapshot};
 
 /// Options every change command takes.
 #[derive(Debug, Clone, clap::Args)]
@@ -60,14 +60,12 @@ pub(crate) fn apply(
         let diff = syncpolicy_diff::diff(&before, &after, &syncpolicy_diff::DiffOptions::default())
             .filtered(&syncpolicy_diff::Filter::default());
         let out = match args.format {
-            OutputFormat::Json => {
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "dryRun": true,
-                    "command": command,
-                    "summary": summary,
-                    "changes": diff.changes,
-                }))? + "\n"
-            }
+            OutputFormat::Json => syncpolicy_views::change::to_json(&ChangeDoc::new(
+                command,
+                &summary,
+                None,
+                &diff.changes,
+            ))?,
             OutputFormat::Text => {
                 let style = Style::new(ctx.color_stdout);
                 let mut o =
@@ -89,13 +87,17 @@ pub(crate) fn apply(
                 &syncpolicy_diff::DiffOptions::default(),
             )
             .filtered(&syncpolicy_diff::Filter::default());
-            serde_json::to_string_pretty(&serde_json::json!({
-                "command": command,
-                "summary": outcome.summary,
-                "snapshot": outcome.snapshot.display().to_string(),
-                "history": outcome.entry,
-                "changes": diff.changes,
-            }))? + "\n"
+            let entry = crate::deployment::entry_view(&outcome.entry);
+            let snapshot = Snapshot {
+                path: outcome.snapshot.display().to_string(),
+                file: &entry.snapshot,
+            };
+            syncpolicy_views::change::to_json(&ChangeDoc::new(
+                command,
+                &outcome.summary,
+                Some((snapshot, &entry)),
+                &diff.changes,
+            ))?
         }
         OutputFormat::Text => {
             ctx.status(&format!(
@@ -238,50 +240,8 @@ pub(crate) fn default_connector(forest: &str) -> ConnectorExtension {
 pub(crate) fn list_directories(ctx: &Context, format: OutputFormat) -> anyhow::Result<ExitCode> {
     let config = current(ctx, None)?;
     let out = match format {
-        OutputFormat::Json => {
-            let items: Vec<serde_json::Value> = config
-                .onpremises_directories
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "name": d.name,
-                        "uniqueIdentifier": d.unique_identifier,
-                        "forest": d.forest,
-                        "account": d.account,
-                        "partitions": d.partitions.iter().map(|p| serde_json::json!({
-                            "distinguishedName": p.distinguished_name,
-                            "selected": p.selected,
-                        })).collect::<Vec<_>>(),
-                        "standardRules": d.standard_rules.len(),
-                        "customRules": d.custom_rules.len(),
-                    })
-                })
-                .collect();
-            serde_json::to_string_pretty(&items)? + "\n"
-        }
-        OutputFormat::Text => {
-            let mut o = String::new();
-            for d in &config.onpremises_directories {
-                let selected = d.partitions.iter().filter(|p| p.selected).count();
-                let _ = writeln!(
-                    o,
-                    "{}  forest {}, account {}, {} of {} partitions selected, {} rules ({} custom)",
-                    d.name,
-                    d.forest.as_deref().unwrap_or("(not set)"),
-                    d.account.as_deref().unwrap_or("(not set)"),
-                    selected,
-                    d.partitions.len(),
-                    d.standard_rules.len() + d.custom_rules.len(),
-                    d.custom_rules.len()
-                );
-            }
-            let _ = writeln!(
-                o,
-                "{} on-premises directories",
-                config.onpremises_directories.len()
-            );
-            o
-        }
+        OutputFormat::Json => syncpolicy_views::onpremises::render_json(&config)?,
+        OutputFormat::Text => syncpolicy_views::onpremises::render_text(&config),
     };
     print_stdout(&out)?;
     Ok(ExitCode::from(exit::OK))

@@ -119,3 +119,17 @@ fn user_from_passwd() -> Option<String> {
         (fields.next()? == uid).then(|| name.to_owned())
     })
 }
+
+/// A history entry of the store as the views show it.
+pub(crate) fn entry_view(h: &syncpolicy_store::HistoryEntry) -> syncpolicy_views::history::Entry {
+    syncpolicy_views::history::Entry {
+        id: h.id,
+        at: h.at.clone(),
+        at_millis: h.at_millis,
+        author: h.author.clone(),
+        command: h.command.clone(),
+        summary: h.summary.clone(),
+        digest: h.digest.clone(),
+        snapshot: h.snapshot.clone(),
+    }
+}

@@ -6,6 +6,7 @@ use crate::render;
 use crate::rules;
 use crate::{
     Area, Change, ChangeClass, ChangeKind, Diff, DiffOptions, MapError, Pairing, PairingHow,
+    ValueType,
 };
 use std::collections::{BTreeMap, HashMap};
 use syncpolicy_json::{keys, paths};
@@ -120,7 +121,15 @@ impl Out {
             field: field.map(str::to_owned),
             standard_rule: it.standard,
             details: Vec::new(),
+            value_type: ValueType::Text,
         });
+    }
+
+    /// Gives the change just recorded the type of its values in the model.
+    pub(crate) fn typed(&mut self, value_type: ValueType) {
+        if let Some(last) = self.changes.last_mut() {
+            last.value_type = value_type;
+        }
     }
 
     /// A field whose values differ (`None` on a side: not set).
@@ -161,6 +170,7 @@ impl Out {
     pub(crate) fn bool_field(&mut self, it: &Item, field: &str, key: &str, old: bool, new: bool) {
         if old != new {
             self.modified(it, field, key, Some(old.to_string()), Some(new.to_string()));
+            self.typed(ValueType::Boolean);
         }
     }
 
@@ -198,6 +208,7 @@ impl Out {
                 field: Some(field.to_owned()),
                 standard_rule: it.standard,
                 details: Vec::new(),
+                value_type: ValueType::Text,
             });
         }
     }
@@ -319,9 +330,11 @@ impl Out {
                         None,
                         Some((*v).to_owned()),
                     );
+                    self.typed(ValueType::Json);
                 }
                 Some(ov) if ov != v => {
-                    self.modified(it, &field, k, Some((*ov).to_owned()), Some((*v).to_owned()))
+                    self.modified(it, &field, k, Some((*ov).to_owned()), Some((*v).to_owned()));
+                    self.typed(ValueType::Json);
                 }
                 Some(_) => {}
             }
@@ -338,6 +351,7 @@ impl Out {
                     Some((*v).to_owned()),
                     None,
                 );
+                self.typed(ValueType::Json);
             }
         }
     }
@@ -661,6 +675,7 @@ fn metadata(out: &mut Out, old: &Configuration, new: &Configuration) {
             o.format_version.map(|v| v.to_string()),
             n.format_version.map(|v| v.to_string()),
         );
+        out.typed(ValueType::Number);
     }
     if old.missing_sections != new.missing_sections {
         let show = |c: &Configuration| {
@@ -953,6 +968,9 @@ fn entra(out: &mut Out, old: &Configuration, new: &Configuration) {
         &o.export_deletion_limit,
         &n.export_deletion_limit,
     );
+    if o.export_deletion_limit != n.export_deletion_limit {
+        out.typed(ValueType::Number);
+    }
     out.id_field(
         &it,
         "connector identifier",
@@ -1411,6 +1429,7 @@ fn server(
             flag(o.staging_mode),
             flag(n.staging_mode),
         );
+        out.typed(ValueType::Boolean);
     }
     if o.scheduler != n.scheduler {
         let d = Default::default();
@@ -1432,6 +1451,7 @@ fn server(
         );
         if os.enabled != ns.enabled {
             out.modified(&sit, "enabled", sk[1], flag(os.enabled), flag(ns.enabled));
+            out.typed(ValueType::Boolean);
         }
         if os.maintenance_enabled != ns.maintenance_enabled {
             out.modified(
@@ -1441,6 +1461,7 @@ fn server(
                 flag(os.maintenance_enabled),
                 flag(ns.maintenance_enabled),
             );
+            out.typed(ValueType::Boolean);
         }
         out.opt_field(
             &sit,

@@ -173,9 +173,24 @@ impl ChangeClass {
     }
 }
 
+/// What kind of value a change's `old` and `new` texts hold, from the model: JSON output
+/// writes a flag as a boolean, a count or precedence as a number and a kept unknown field as
+/// the JSON value it is, and every other value as text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    /// Text (names, DNs, expressions, lists shown as text, whole items).
+    #[default]
+    Text,
+    /// A flag: `true` or `false` (or `(not recorded)` when the source did not record it).
+    Boolean,
+    /// A whole number (precedence, format version, deletion threshold).
+    Number,
+    /// The JSON text of a kept unknown field.
+    Json,
+}
+
 /// One difference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// Readable path: the item, then the field, separated by ` / `, e.g.
     /// `contoso.com / rule 'In from AD - User Join' (Inbound) / scope group 1 / clause 2`.
@@ -197,6 +212,60 @@ pub struct Change {
     pub standard_rule: bool,
     /// Further lines, e.g. each rule of a grouped product entry.
     pub details: Vec<String>,
+    /// The type of `old` and `new` in the model.
+    pub value_type: ValueType,
+}
+
+/// One side of a change in JSON: typed by [`ValueType`] when the text is of that type (a flag
+/// that was not recorded stays text), `null` when absent.
+struct TypedValue<'a>(Option<&'a str>, ValueType);
+
+impl Serialize for TypedValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Some(text) = self.0 else {
+            return s.serialize_none();
+        };
+        match self.1 {
+            ValueType::Boolean => match text {
+                "true" => return s.serialize_bool(true),
+                "false" => return s.serialize_bool(false),
+                _ => {}
+            },
+            ValueType::Number => {
+                if let Ok(n) = text.trim().parse::<i64>() {
+                    return s.serialize_i64(n);
+                }
+            }
+            ValueType::Json => {
+                if let Ok(raw) = serde_json::from_str::<&serde_json::value::RawValue>(text) {
+                    return raw.serialize(s);
+                }
+            }
+            ValueType::Text => {}
+        }
+        s.serialize_str(text)
+    }
+}
+
+/// The JSON form of a change (schema `syncpolicy-diff/2`, docs/json-output.md): identity
+/// (path, JSON path), classification, the typed values, then the path split and details.
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Change", 11)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("jsonPath", &self.json_path)?;
+        st.serialize_field("area", &self.area)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("class", &self.class)?;
+        st.serialize_field("old", &TypedValue(self.old.as_deref(), self.value_type))?;
+        st.serialize_field("new", &TypedValue(self.new.as_deref(), self.value_type))?;
+        st.serialize_field("item", &self.item)?;
+        st.serialize_field("field", &self.field)?;
+        st.serialize_field("standardRule", &self.standard_rule)?;
+        st.serialize_field("details", &self.details)?;
+        st.end()
+    }
 }
 
 /// How two directories were paired.

@@ -6,7 +6,7 @@
 use crate::engine::{opt, pair_keyed, text, Item, Out};
 use crate::groups::{self, GroupChange};
 use crate::render;
-use crate::{Area, ChangeClass, ChangeKind};
+use crate::{Area, ChangeClass, ChangeKind, ValueType};
 use std::collections::HashMap;
 use syncpolicy_json::{keys, paths};
 use syncpolicy_model::config::{Configuration, DirectoryRef, RuleLocation, RuleSet};
@@ -346,6 +346,7 @@ fn compare_rule(
                 Some(o.precedence.to_string()),
                 Some(n.precedence.to_string()),
             );
+            out.typed(ValueType::Number);
         }
     }
     out.bool_field(&it, "disabled", rk[8], o.disabled, n.disabled);
@@ -639,6 +640,7 @@ fn mappings(
                 Some(om.execute_once.to_string()),
                 Some(nm.execute_once.to_string()),
             );
+            out.typed(ValueType::Boolean);
         }
         if sources(om) != sources(nm) {
             out.push(

@@ -1,53 +1,109 @@
-//! The JSON form of diagnostics: a stable document with a format version, counts per
-//! severity and one object per diagnostic whose keys are always present (`null` when unknown).
+//! The JSON form of diagnostics: a stable document named by its schema (`syncpolicy-validate/2`,
+//! docs/json-output.md), counts per severity and one object per diagnostic whose keys are
+//! always present (`null` when unknown), in a fixed order: identity, place, then help.
 
 use crate::Counts;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use syncpolicy_model::diagnostic::{Diagnostic, Location};
 
-/// Version of the JSON document's layout; raised only on incompatible changes.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+/// Name and version of the JSON document; the version is raised only on incompatible changes
+/// (`/1` was the same document with `"version": 1` in place of `schema`).
+pub const JSON_SCHEMA: &str = "syncpolicy-validate/2";
 
-fn location_fields(loc: &Location, obj: &mut serde_json::Map<String, Value>) {
-    obj.insert("file".into(), json!(loc.file));
-    obj.insert("jsonPath".into(), json!(loc.json_path));
-    obj.insert("xmlElement".into(), json!(loc.xml_element));
-    obj.insert("line".into(), json!(loc.line));
-    obj.insert("column".into(), json!(loc.column));
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Place<'a> {
+    file: &'a Option<String>,
+    json_path: &'a Option<String>,
+    xml_element: &'a Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+impl<'a> Place<'a> {
+    fn of(loc: &'a Location) -> Self {
+        Place {
+            file: &loc.file,
+            json_path: &loc.json_path,
+            xml_element: &loc.xml_element,
+            line: loc.line,
+            column: loc.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LabelJson<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    place: Place<'a>,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    #[serde(flatten)]
+    place: Place<'a>,
+    help: &'a Option<String>,
+    labels: Vec<LabelJson<'a>>,
+}
+
+fn of(d: &Diagnostic) -> DiagnosticJson<'_> {
+    DiagnosticJson {
+        code: &d.code,
+        name: &d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        place: Place::of(&d.location),
+        help: &d.help,
+        labels: d
+            .labels
+            .iter()
+            .map(|l| LabelJson {
+                message: &l.message,
+                place: Place::of(&l.location),
+            })
+            .collect(),
+    }
 }
 
 /// One diagnostic as a JSON object: `code`, `name`, `severity`, `message`, `file`,
 /// `jsonPath`, `xmlElement`, `line`, `column`, `help`, `labels` (each with `message` and the
 /// same location keys).
 pub fn diagnostic_json(d: &Diagnostic) -> Value {
-    let mut obj = serde_json::Map::new();
-    obj.insert("code".into(), json!(d.code));
-    obj.insert("name".into(), json!(d.name));
-    obj.insert("severity".into(), json!(d.severity.as_str()));
-    obj.insert("message".into(), json!(d.message));
-    location_fields(&d.location, &mut obj);
-    obj.insert("help".into(), json!(d.help));
-    let labels: Vec<Value> = d
-        .labels
-        .iter()
-        .map(|l| {
-            let mut o = serde_json::Map::new();
-            o.insert("message".into(), json!(l.message));
-            location_fields(&l.location, &mut o);
-            Value::Object(o)
-        })
-        .collect();
-    obj.insert("labels".into(), Value::Array(labels));
-    Value::Object(obj)
+    serde_json::to_value(of(d)).unwrap_or(Value::Null)
 }
 
-/// The diagnostics as one JSON document:
-/// `{"version": 1, "summary": {"errors", "warnings", "infos"}, "diagnostics": [...]}`.
-pub fn to_json(diags: &[Diagnostic]) -> Value {
+#[derive(Serialize)]
+struct SummaryJson {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    schema: &'static str,
+    summary: SummaryJson,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+}
+
+/// The diagnostics as one JSON document (keys in this order):
+/// `{"schema": "syncpolicy-validate/2", "summary": {"errors", "warnings", "infos"},
+/// "diagnostics": [...]}`.
+pub fn to_json(diags: &[Diagnostic]) -> impl Serialize + '_ {
     let c = Counts::of(diags);
-    json!({
-        "version": JSON_FORMAT_VERSION,
-        "summary": { "errors": c.errors, "warnings": c.warnings, "infos": c.infos },
-        "diagnostics": diags.iter().map(diagnostic_json).collect::<Vec<_>>(),
-    })
+    DocJson {
+        schema: JSON_SCHEMA,
+        summary: SummaryJson {
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+        },
+        diagnostics: diags.iter().map(of).collect(),
+    }
 }

@@ -1176,16 +1176,21 @@ impl Deployment {
     /// Writes the current configuration to `dir` as `Exported-SynchronizationPolicy-<stamp>.json`
     /// (no history entry: the configuration does not change).
     pub fn export_to(&mut self, dir: &Path) -> Result<PathBuf> {
+        Ok(self.export_timed(dir)?.0)
+    }
+
+    /// [`Deployment::export_to`], also giving the time the file is named by.
+    pub fn export_timed(&mut self, dir: &Path) -> Result<(PathBuf, UtcMillis)> {
         let bytes = self.current_bytes()?;
         fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
-        let (path, _) = unique_snapshot_path(dir, EXPORTED_PREFIX, UtcMillis::now());
+        let (path, at) = unique_snapshot_path(dir, EXPORTED_PREFIX, UtcMillis::now());
         syncpolicy_files::atomic::write_atomic(&path, &bytes).map_err(|source| {
             StoreError::Export {
                 path: path.clone(),
                 source,
             }
         })?;
-        Ok(path)
+        Ok((path, at))
     }
 
     /// History, newest first.

@@ -281,7 +281,8 @@ const TEXT_DETAILS: usize = 8;
 
 // ---------------------------------------------------------------------------------------- json
 
-/// The JSON document (schema `syncpolicy-diff/1`, documented in docs/diff-format.md).
+/// The JSON document (schema `syncpolicy-diff/2`, documented in docs/diff-format.md and
+/// docs/json-output.md).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonReport<'a> {
@@ -306,7 +307,7 @@ struct JsonFilters {
 
 pub fn render_json(r: &Report<'_>) -> serde_json::Result<String> {
     let doc = JsonReport {
-        schema: "syncpolicy-diff/1",
+        schema: crate::schema::DIFF,
         old: r.old,
         new: r.new,
         summary: r.shown.counts(),

@@ -1,6 +1,6 @@
 //! The history view of `history`: the deployment's changes, newest first, each with the
 //! snapshot reference (`@latest`, `@~N`) that `show`, `diff` and `verify` accept; as text (every
-//! value escaped for the terminal) or JSON.
+//! value escaped for the terminal) or JSON (`syncpolicy-history/1`).
 
 use crate::escape::text as e;
 use crate::style::Style;
@@ -56,9 +56,22 @@ pub fn lines(entries: impl IntoIterator<Item = Entry>, limit: Option<usize>) -> 
         .collect()
 }
 
-/// The history as JSON (an array of lines).
+/// The history document (`syncpolicy-history/1`).
+#[derive(Debug, Serialize)]
+struct HistoryDoc<'a> {
+    schema: &'static str,
+    count: usize,
+    entries: &'a [Line],
+}
+
+/// The history as JSON: `schema`, `count`, then the lines as `entries`, newest first.
 pub fn render_json(lines: &[Line]) -> serde_json::Result<String> {
-    Ok(serde_json::to_string_pretty(lines)? + "\n")
+    let doc = HistoryDoc {
+        schema: crate::schema::HISTORY,
+        count: lines.len(),
+        entries: lines,
+    };
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
 /// The history as text: two lines per change.

@@ -8,7 +8,7 @@ use syncpolicy_expr::value::Value;
 use syncpolicy_sync::impact::{Action, AttributeChange, Impact};
 
 /// Version of the JSON document.
-pub const SCHEMA: &str = "syncpolicy-impact/1";
+pub const SCHEMA: &str = crate::schema::IMPACT;
 
 /// Everything the report shows.
 pub struct ImpactView<'a> {
@@ -35,8 +35,18 @@ fn counts(i: &Impact) -> (usize, usize, usize) {
     )
 }
 
+/// The JSON document: identity (schema, the two sides), the summary, then the changes.
+#[derive(serde::Serialize)]
+pub struct ImpactDoc<'a> {
+    schema: &'static str,
+    old: &'a str,
+    new: &'a str,
+    summary: Json,
+    changes: Vec<Json>,
+}
+
 /// The JSON document.
-pub fn render_json(view: &mut ImpactView<'_>) -> Json {
+pub fn render_json<'a>(view: &'a mut ImpactView<'_>) -> ImpactDoc<'a> {
     let i = view.impact;
     let (add, delete, update) = counts(i);
     let by_type: serde_json::Map<String, Json> = i
@@ -72,11 +82,11 @@ pub fn render_json(view: &mut ImpactView<'_>) -> Json {
             })
         })
         .collect();
-    json!({
-        "schema": SCHEMA,
-        "old": view.old,
-        "new": view.new,
-        "summary": {
+    ImpactDoc {
+        schema: SCHEMA,
+        old: &view.old,
+        new: &view.new,
+        summary: json!({
             "objects": view.objects,
             "badObjects": view.bad_objects,
             "entra": {"add": add, "delete": delete, "update": update},
@@ -85,9 +95,9 @@ pub fn render_json(view: &mut ImpactView<'_>) -> Json {
             "exceedsThreshold": i.exceeds_threshold(),
             "thresholdMessage": i.threshold_message(),
             "runs": i.runs.iter().map(|x| json!({"directory": x.directory, "run": x.run, "why": x.why})).collect::<Vec<_>>(),
-        },
-        "changes": changes,
-    })
+        }),
+        changes,
+    }
 }
 
 fn summary_lines(view: &ImpactView<'_>) -> Vec<String> {

@@ -10,10 +10,11 @@ use syncpolicy_legacy::{Classification, MigrationReport, UnattachedRule};
 use syncpolicy_model::diagnostic::Diagnostic;
 use syncpolicy_model::rule::SyncRule;
 
-/// The report as JSON (`--report FILE`, `--format json`).
+/// The report as JSON (`--report FILE`, `--format json`; `syncpolicy-migrate/1`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportJson {
+    schema: &'static str,
     source: String,
     output: String,
     counts: CountsJson,
@@ -126,6 +127,7 @@ impl ReportJson {
     pub fn new(source: String, output: String, report: &MigrationReport) -> Self {
         let c = &report.counts;
         ReportJson {
+            schema: crate::schema::MIGRATE,
             source,
             output,
             counts: CountsJson {

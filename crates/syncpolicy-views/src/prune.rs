@@ -33,7 +33,7 @@ impl<'a> Pruned<'a> {
         kept_needed: &'a [String],
     ) -> Self {
         Pruned {
-            schema: "syncpolicy-prune/1",
+            schema: crate::schema::PRUNE,
             dry_run,
             removed,
             bytes,

@@ -1,5 +1,5 @@
 //! The rule views of `rule list` and `rule show`: the list by precedence (text, JSON) and one
-//! rule in full (text). Text escapes every value for the terminal.
+//! rule in full (text, JSON). Text escapes every value for the terminal.
 
 use crate::escape::text as e;
 use crate::style::Style;
@@ -8,28 +8,92 @@ use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
 use syncpolicy_model::enums::MergeType;
 use syncpolicy_model::rule::SyncRule;
 
-/// The listed rules as JSON: one object per rule.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListDoc<'a> {
+    schema: &'static str,
+    count: usize,
+    rules: Vec<ListedRule<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListedRule<'a> {
+    name: &'a str,
+    directory: String,
+    direction: &'a str,
+    precedence: i32,
+    kind: &'static str,
+    disabled: bool,
+    link_type: Option<&'a str>,
+    immutable_tag: Option<&'a str>,
+    unique_identifier: Option<&'a str>,
+}
+
+fn kind(loc: RuleLocation) -> &'static str {
+    if loc.set == RuleSet::Custom {
+        "custom"
+    } else {
+        "standard"
+    }
+}
+
+/// The listed rules as JSON (`syncpolicy-rules/1`): one object per rule, in the listed order.
 pub fn render_list_json(
     config: &Configuration,
     rows: &[(RuleLocation, &SyncRule)],
 ) -> serde_json::Result<String> {
-    let items: Vec<serde_json::Value> = rows
+    let rules: Vec<ListedRule<'_>> = rows
         .iter()
-        .map(|(loc, r)| {
-            serde_json::json!({
-                "precedence": r.precedence,
-                "directory": config.directory_name(loc.directory),
-                "direction": r.direction_str(),
-                "name": r.name(),
-                "kind": if loc.set == RuleSet::Custom { "custom" } else { "standard" },
-                "disabled": r.disabled,
-                "linkType": r.link_type.as_ref().map(|l| l.as_str()),
-                "immutableTag": r.immutable_tag,
-                "uniqueIdentifier": r.unique_identifier,
-            })
+        .map(|(loc, r)| ListedRule {
+            name: r.name(),
+            directory: config.directory_name(loc.directory),
+            direction: r.direction_str(),
+            precedence: r.precedence,
+            kind: kind(*loc),
+            disabled: r.disabled,
+            link_type: r.link_type.as_ref().map(|l| l.as_str()),
+            immutable_tag: r.immutable_tag.as_deref(),
+            unique_identifier: r.unique_identifier.as_deref(),
         })
         .collect();
-    Ok(serde_json::to_string_pretty(&items)? + "\n")
+    let doc = ListDoc {
+        schema: crate::schema::RULES,
+        count: rules.len(),
+        rules,
+    };
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleDoc<'a> {
+    schema: &'static str,
+    directory: String,
+    kind: &'static str,
+    rule: &'a serde_json::value::RawValue,
+}
+
+/// One rule as JSON (`syncpolicy-rule/1`): its directory and kind, and under `rule` the rule in
+/// the settings-file shape (what `rule add --file` reads, with or without this envelope).
+pub fn render_rule_json(
+    config: &Configuration,
+    at: RuleLocation,
+    r: &SyncRule,
+) -> serde_json::Result<String> {
+    // The settings-file text, indented one level to sit under `rule` (a JSON string holds no
+    // raw line break, so only the space between tokens changes).
+    let text = syncpolicy_json::write_rule(r)
+        .trim_end()
+        .replace('\n', "\n  ");
+    let raw = serde_json::value::RawValue::from_string(text)?;
+    let doc = RuleDoc {
+        schema: crate::schema::RULE,
+        directory: config.directory_name(at.directory),
+        kind: kind(at),
+        rule: &raw,
+    };
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
 /// The listed rules as text: one aligned line per rule, then the count.

@@ -12,7 +12,7 @@ use syncpolicy_sync::resolve::Resolved;
 use syncpolicy_sync::{ExportOutcome, JoinOutcome, ObjectResult, Simulation};
 
 /// Version of the JSON document.
-pub const SCHEMA: &str = "syncpolicy-simulate/1";
+pub const SCHEMA: &str = crate::schema::SIMULATE;
 
 /// An object a reader refused (the run went on).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +251,18 @@ pub fn write_json(view: &SimulateView<'_>, out: &mut dyn Write) -> std::io::Resu
 /// Writes only the summary as JSON (`--summary`).
 pub fn write_summary_json(view: &SimulateView<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let mut r = Redactor::for_simulation(view.redact, view.config, view.sim);
-    let doc = json!({"schema": SCHEMA, "summary": summary_json(view, &mut r), "badObjects": view.bad_objects.len()});
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SummaryDoc {
+        schema: &'static str,
+        summary: Json,
+        bad_objects: usize,
+    }
+    let doc = SummaryDoc {
+        schema: SCHEMA,
+        summary: summary_json(view, &mut r),
+        bad_objects: view.bad_objects.len(),
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

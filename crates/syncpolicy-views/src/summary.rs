@@ -14,6 +14,8 @@ use syncpolicy_model::rule::SyncRule;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
+    /// Always `syncpolicy-show/1`.
+    pub schema: &'static str,
     pub source: String,
     pub metadata: Metadata,
     pub sign_in: SignInSummary,
@@ -278,6 +280,7 @@ pub fn summarize(config: &Configuration, label: &str) -> Summary {
     };
     let sched = config.extension.scheduler.as_ref();
     Summary {
+        schema: crate::schema::SHOW,
         source: label.to_owned(),
         metadata: Metadata {
             policy_type: pm.policy_type.clone(),

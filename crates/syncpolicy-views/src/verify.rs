@@ -1,5 +1,5 @@
 //! The verification view of `verify`: does the deployment match the settings file it was
-//! imported from; as JSON (the model) or text (every value escaped for the terminal).
+//! imported from; as JSON (the model, `syncpolicy-verify/1`) or text (every value escaped for the terminal).
 
 use crate::escape::{self, text as e};
 use crate::style::Style;
@@ -7,15 +7,44 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use syncpolicy_diff::Change;
 
-/// The verification, as data (the JSON output is this structure).
+/// The imported side: the source as given and, apart, the file or reference it is.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    /// The source as given on the command line.
+    pub source: String,
+    /// `settings-file`, `snapshot-folder`, `legacy-folder` or `reference`.
+    pub kind: &'static str,
+    /// The file or folder read (`null` for a reference).
+    pub path: Option<String>,
+    /// The deployment reference (`@~1`, ...) when the source is one, else `null`.
+    pub reference: Option<String>,
+}
+
+/// The deployment's side: its newest export.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentSide {
+    /// Always `@latest`.
+    pub reference: String,
+    /// The history entry of that export.
+    pub change: i64,
+    /// The export file.
+    pub path: String,
+}
+
+/// The verification, as data (the JSON output is this structure, `syncpolicy-verify/1`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report<'a> {
-    /// The imported settings file.
-    pub file: String,
-    /// The deployment's newest export.
-    pub deployment_export: String,
+    schema: &'static str,
+    pub imported: Imported,
+    pub deployment: DeploymentSide,
     pub passed: bool,
+    /// Number of unexpected differences (with the missing rules).
+    pub unexpected_count: usize,
+    /// Number of expected differences.
+    pub expected_count: usize,
     pub unexpected: Vec<&'a Change>,
     /// Rules of a legacy folder that its migration could not carry (must be redone by hand)
     /// and that the deployment does not have.
@@ -29,6 +58,29 @@ pub struct Expected<'a> {
     pub reason: &'static str,
     #[serde(flatten)]
     pub change: &'a Change,
+}
+
+impl<'a> Report<'a> {
+    /// The verification of `imported` against the deployment's newest export.
+    pub fn new(
+        imported: Imported,
+        deployment: DeploymentSide,
+        unexpected: Vec<&'a Change>,
+        missing_rules: Vec<String>,
+        expected: Vec<Expected<'a>>,
+    ) -> Self {
+        Report {
+            schema: crate::schema::VERIFY,
+            imported,
+            deployment,
+            passed: unexpected.is_empty() && missing_rules.is_empty(),
+            unexpected_count: unexpected.len() + missing_rules.len(),
+            expected_count: expected.len(),
+            unexpected,
+            missing_rules,
+            expected,
+        }
+    }
 }
 
 fn value(v: &Option<String>) -> String {
@@ -49,12 +101,19 @@ fn value(v: &Option<String>) -> String {
 /// expected ones.
 pub fn render_text(r: &Report<'_>, show_expected: bool, style: &Style) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} {}", style.bold("Imported file"), e(&r.file));
     let _ = writeln!(
         o,
         "{} {}",
+        style.bold("Imported file"),
+        e(&r.imported.source)
+    );
+    let _ = writeln!(
+        o,
+        "{} {} (change {}, {})",
         style.bold("Deployment  "),
-        e(&r.deployment_export)
+        e(&r.deployment.reference),
+        r.deployment.change,
+        e(&r.deployment.path)
     );
     if r.passed {
         let _ = writeln!(

@@ -16,6 +16,7 @@ use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Severity;
 use syncpolicy_model::identity::same_guid;
 use syncpolicy_store::{ChangeMeta, HistoryEntry};
+use syncpolicy_views::change::{to_json, ApplyDoc, Snapshot};
 
 /// Arguments of `syncpolicy apply`.
 #[derive(Debug, clap::Args)]
@@ -177,15 +178,14 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     if same_configuration(&mut target, &current) {
         let what = format!("{label} is what the deployment holds");
         match args.format {
-            OutputFormat::Json => print_stdout(
-                &(serde_json::to_string_pretty(&serde_json::json!({
-                    "schema": "syncpolicy-apply/1",
-                    "source": label,
-                    "dryRun": args.dry_run,
-                    "unchanged": true,
-                    "changes": diff.changes,
-                }))? + "\n"),
-            )?,
+            OutputFormat::Json => print_stdout(&to_json(&ApplyDoc::new(
+                &args.source,
+                args.dry_run,
+                None,
+                None,
+                None,
+                &diff.changes,
+            ))?)?,
             OutputFormat::Text => {
                 print_stdout(&format!("{}\n", syncpolicy_store::unchanged_message(&what)))?;
             }
@@ -214,16 +214,14 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let style = Style::new(ctx.color_stdout);
     if args.dry_run {
         let out = match args.format {
-            OutputFormat::Json => {
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "schema": "syncpolicy-apply/1",
-                    "source": label,
-                    "dryRun": true,
-                    "rollbackTo": rollback.as_ref().map(|e| e.id),
-                    "summary": summary,
-                    "changes": diff.changes,
-                }))? + "\n"
-            }
+            OutputFormat::Json => to_json(&ApplyDoc::new(
+                &args.source,
+                true,
+                rollback.as_ref().map(|e| e.id),
+                Some(&summary),
+                None,
+                &diff.changes,
+            ))?,
             OutputFormat::Text => {
                 let mut o = format!("dry run, nothing was changed; apply would make: {summary}\n");
                 o.push_str(&crate::commands::diff::render_changes_text(&diff, &style));
@@ -252,16 +250,19 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let out = match args.format {
         OutputFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "schema": "syncpolicy-apply/1",
-                "source": label,
-                "dryRun": false,
-                "rollbackTo": rollback.as_ref().map(|e| e.id),
-                "summary": outcome.summary,
-                "snapshot": outcome.snapshot.display().to_string(),
-                "history": outcome.entry,
-                "changes": diff.changes,
-            }))? + "\n"
+            let entry = crate::deployment::entry_view(&outcome.entry);
+            let snapshot = Snapshot {
+                path: outcome.snapshot.display().to_string(),
+                file: &entry.snapshot,
+            };
+            to_json(&ApplyDoc::new(
+                &args.source,
+                false,
+                rollback.as_ref().map(|e| e.id),
+                Some(&outcome.summary),
+                Some((snapshot, &entry)),
+                &diff.changes,
+            ))?
         }
         OutputFormat::Text => {
             let mut o = crate::commands::diff::render_changes_text(&diff, &style);

@@ -9,16 +9,16 @@ use crate::context::Context;
 use crate::exit;
 use anyhow::{bail, Context as _};
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_expr::check::CheckContext;
-use syncpolicy_expr::diagnostic::{line_column, render, ExprDiagnostic, Severity};
+use syncpolicy_expr::diagnostic::{render, ExprDiagnostic, Severity};
 use syncpolicy_expr::env::{Env, Parameters};
 use syncpolicy_expr::eval::EvalErrorKind;
-use syncpolicy_expr::object::{parse_object, value_to_json, ObjectInput};
+use syncpolicy_expr::object::{parse_object, ObjectInput};
 use syncpolicy_expr::time::DateTime;
 use syncpolicy_expr::value::Value;
+use syncpolicy_views::expr_result;
 
 /// Check or evaluate a declarative-provisioning expression.
 #[derive(Debug, Args)]
@@ -88,26 +88,6 @@ pub(crate) fn run(args: &ExprArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn diagnostics_json(source: &str, diagnostics: &[ExprDiagnostic]) -> serde_json::Value {
-    serde_json::Value::Array(
-        diagnostics
-            .iter()
-            .map(|d| {
-                let (line, column) = line_column(source, d.span.start);
-                json!({
-                    "severity": d.severity.as_str(),
-                    "code": d.kind.code(),
-                    "message": d.message,
-                    "hint": d.hint,
-                    "span": { "start": d.span.start, "end": d.span.end },
-                    "line": line,
-                    "column": column,
-                })
-            })
-            .collect(),
-    )
-}
-
 fn has_errors(diagnostics: &[ExprDiagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
@@ -118,13 +98,10 @@ fn run_check(args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let diagnostics = syncpolicy_expr::diagnose(&args.expression, &context);
     let failed = has_errors(&diagnostics);
     match args.format {
-        Format::Json => {
-            let out = json!({
-                "ok": !failed,
-                "diagnostics": diagnostics_json(&args.expression, &diagnostics),
-            });
-            println!("{}", serde_json::to_string_pretty(&out)?);
-        }
+        Format::Json => print!(
+            "{}",
+            expr_result::check_json(&args.expression, &diagnostics, failed)?
+        ),
         Format::Text => {
             if diagnostics.is_empty() {
                 if !ctx.quiet {
@@ -216,13 +193,10 @@ fn run_eval(args: &EvalArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(diagnostics) => {
             match args.format {
-                Format::Json => {
-                    let out = json!({
-                        "ok": false,
-                        "diagnostics": diagnostics_json(&args.expression, &diagnostics),
-                    });
-                    println!("{}", serde_json::to_string_pretty(&out)?);
-                }
+                Format::Json => print!(
+                    "{}",
+                    expr_result::eval_json(&args.expression, &diagnostics, None)?
+                ),
                 Format::Text => print!(
                     "{}",
                     render(&args.expression, &diagnostics, ctx.color_stdout)
@@ -241,25 +215,10 @@ fn run_eval(args: &EvalArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let result = compiled.eval(&env);
     match (args.format, &result) {
-        (Format::Json, Ok(value)) => {
-            let out = json!({
-                "ok": true,
-                "type": value.type_description(),
-                "value": value_to_json(value),
-            });
-            println!("{}", serde_json::to_string_pretty(&out)?);
-        }
-        (Format::Json, Err(e)) => {
-            let out = json!({
-                "ok": false,
-                "error": {
-                    "kind": e.kind.code(),
-                    "message": e.message,
-                    "span": { "start": e.span.start, "end": e.span.end },
-                },
-            });
-            println!("{}", serde_json::to_string_pretty(&out)?);
-        }
+        (Format::Json, _) => print!(
+            "{}",
+            expr_result::eval_json(&args.expression, &[], Some(&result))?
+        ),
         (Format::Text, Ok(value)) => print_value(value),
         (Format::Text, Err(e)) => {
             let mut diagnostic = ExprDiagnostic::error(

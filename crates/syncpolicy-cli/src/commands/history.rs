@@ -6,7 +6,7 @@ use crate::context::Context;
 use crate::exit;
 use crate::output::{OutputFormat, Style};
 use std::process::ExitCode;
-use syncpolicy_views::history::{self, Entry};
+use syncpolicy_views::history;
 
 /// Arguments of `syncpolicy history`.
 #[derive(Debug, clap::Args)]
@@ -21,16 +21,11 @@ pub(crate) struct HistoryArgs {
 
 pub(crate) fn run(args: &HistoryArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut d = crate::deployment::open(ctx)?;
-    let entries = d.history()?.into_iter().map(|h| Entry {
-        id: h.id,
-        at: h.at,
-        at_millis: h.at_millis,
-        author: h.author,
-        command: h.command,
-        summary: h.summary,
-        digest: h.digest,
-        snapshot: h.snapshot,
-    });
+    let entries = d
+        .history()?
+        .iter()
+        .map(crate::deployment::entry_view)
+        .collect::<Vec<_>>();
     let lines = history::lines(entries, args.limit);
     let out = match args.format {
         OutputFormat::Json => history::render_json(&lines)?,

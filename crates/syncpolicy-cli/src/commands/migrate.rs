@@ -74,12 +74,18 @@ pub(crate) fn run(args: &MigrateArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             )
         })?;
     }
-    if !ctx.quiet {
-        let text = match args.format {
-            OutputFormat::Json => serde_json::to_string_pretty(&data)? + "\n",
-            OutputFormat::Text => render_text(&data, &report, &Style::new(ctx.color_stderr)),
-        };
-        eprint!("{text}");
+    match args.format {
+        // Data goes to standard output, even with --quiet.
+        OutputFormat::Json => {
+            crate::output::print_stdout(&(serde_json::to_string_pretty(&data)? + "\n"))?;
+        }
+        OutputFormat::Text if !ctx.quiet => {
+            eprint!(
+                "{}",
+                render_text(&data, &report, &Style::new(ctx.color_stderr))
+            );
+        }
+        OutputFormat::Text => {}
     }
     Ok(ExitCode::from(if report.has_redo_by_hand() {
         exit::FINDINGS

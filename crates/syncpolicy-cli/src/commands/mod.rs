@@ -12,6 +12,7 @@ pub(crate) mod history;
 pub(crate) mod identity;
 pub(crate) mod impact;
 pub(crate) mod install;
+pub(crate) mod interface;
 pub(crate) mod migrate;
 pub(crate) mod ou;
 pub(crate) mod partition;
@@ -105,6 +106,9 @@ pub(crate) enum Command {
     Simulate(simulate::SimulateArgs),
     /// Compare what two configurations do to the same directory objects: Entra adds, deletes and updates, the deletion threshold, the runs needed.
     Impact(impact::ImpactArgs),
+    /// List every command and the values its --format accepts, as JSON (for tests and tooling).
+    #[command(hide = true)]
+    Interface(interface::InterfaceArgs),
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -135,5 +139,6 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Prune(args) => prune::run(args, ctx),
         Command::Simulate(args) => simulate::run(args, ctx),
         Command::Impact(args) => impact::run(args, ctx),
+        Command::Interface(args) => interface::run(args),
     }
 }

@@ -421,7 +421,7 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("the rule disappeared while reading");
             };
             let out = match format {
-                OutputFormat::Json => syncpolicy_json::write_rule(r),
+                OutputFormat::Json => views::render_rule_json(&config, at, r)?,
                 OutputFormat::Text => {
                     views::render_rule_text(&config, at, r, &Style::new(ctx.color_stdout))
                 }
@@ -467,6 +467,7 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 Some(path) => {
                     let bytes = std::fs::read(path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
+                    let bytes = rule_of_document(&bytes);
                     syncpolicy_json::read_rule(&bytes, &path.display().to_string())?
                 }
                 None => SyncRule {
@@ -716,4 +717,21 @@ fn apply_content(rule: &mut SyncRule, edit: RuleEdit) {
         rule.link_type = Some(l);
     }
     rule.mappings.extend(edit.set_mappings);
+}
+
+/// The rule of a `rule show --format json` document (`syncpolicy-rule/1`: the rule under
+/// `rule`), or the bytes as they are (a bare rule in the settings-file shape).
+fn rule_of_document(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    #[derive(serde::Deserialize)]
+    struct Document<'a> {
+        schema: String,
+        #[serde(borrow)]
+        rule: &'a serde_json::value::RawValue,
+    }
+    match serde_json::from_slice::<Document<'_>>(bytes) {
+        Ok(d) if d.schema.starts_with("syncpolicy-rule/") => {
+            std::borrow::Cow::Owned(d.rule.get().as_bytes().to_vec())
+        }
+        _ => std::borrow::Cow::Borrowed(bytes),
+    }
 }

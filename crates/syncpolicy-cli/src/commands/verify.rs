@@ -12,7 +12,7 @@ use crate::source;
 use std::process::ExitCode;
 use syncpolicy_diff::{Area, Change, ChangeClass, DiffOptions};
 use syncpolicy_store::import::CREDENTIAL_MARKER_KEY;
-use syncpolicy_views::verify::{render_text, Expected, Report};
+use syncpolicy_views::verify::{render_text, DeploymentSide, Expected, Imported, Report};
 
 /// Arguments of `syncpolicy verify`.
 #[derive(Debug, clap::Args)]
@@ -53,6 +53,16 @@ pub(crate) fn expected_reason(c: &Change) -> Option<&'static str> {
 
 pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let imported = source::load(&args.file, ctx)?;
+    // The newest export, named by its reference, change and path apart.
+    let latest = {
+        let mut d = crate::deployment::open_read(ctx)?;
+        let entry = d.resolve("latest")?;
+        DeploymentSide {
+            reference: "@latest".to_owned(),
+            change: entry.id,
+            path: d.snapshot_path(&entry).display().to_string(),
+        }
+    };
     let current = source::load("@latest", ctx)?;
     let diff = syncpolicy_diff::diff(&imported.config, &current.config, &DiffOptions::default());
     // A legacy folder: its rules the migration could not attach must be in the deployment
@@ -93,14 +103,24 @@ pub(crate) fn run(args: &VerifyArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         }
     }
     let missing_rules = missing_legacy_rules(&unattached, &current.config);
-    let report = Report {
-        file: imported.label.clone(),
-        deployment_export: current.label.clone(),
-        passed: unexpected.is_empty() && missing_rules.is_empty(),
+    let (kind_name, path, reference) = match &kind {
+        source::SourceKind::SettingsFile(p) => ("settings-file", Some(p), None),
+        source::SourceKind::SnapshotFolder(p) => ("snapshot-folder", Some(p), None),
+        source::SourceKind::LegacyFolder(p) => ("legacy-folder", Some(p), None),
+        source::SourceKind::Reference(r) => ("reference", None, Some(format!("@{r}"))),
+    };
+    let report = Report::new(
+        Imported {
+            source: args.file.clone(),
+            kind: kind_name,
+            path: path.map(|p| p.display().to_string()),
+            reference,
+        },
+        latest,
         unexpected,
         missing_rules,
         expected,
-    };
+    );
     let out = match args.format {
         OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         OutputFormat::Text => {

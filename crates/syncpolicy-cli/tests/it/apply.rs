@@ -143,7 +143,7 @@ fn an_edited_export_applies_as_one_change(db: Db) {
         stderr(&o)
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["schema"], "syncpolicy-apply/1");
+    assert_eq!(v["schema"], "syncpolicy-apply/2");
     let changes = v["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert!(changes[0]["path"]

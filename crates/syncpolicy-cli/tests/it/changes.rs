@@ -55,7 +55,7 @@ impl Dep {
     }
 
     fn history(&self) -> Vec<serde_json::Value> {
-        self.json(&["history", "--format", "json"])
+        self.json(&["history", "--format", "json"])["entries"]
             .as_array()
             .cloned()
             .unwrap_or_default()

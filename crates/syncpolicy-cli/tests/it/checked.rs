@@ -70,7 +70,7 @@ impl Home {
     pub(crate) fn history_len(&self) -> usize {
         let h: serde_json::Value =
             serde_json::from_str(&self.ok(&["history", "--format", "json"])).expect("JSON");
-        h.as_array().map_or(0, Vec::len)
+        h["entries"].as_array().map_or(0, Vec::len)
     }
 
     /// Runs a change that asks for what is already so: exit 0, the one "unchanged" wording
@@ -136,7 +136,7 @@ fn a_custom_rule_cannot_take_a_standard_rules_precedence() {
         "json",
     ]))
     .expect("JSON");
-    let standard_inbound = rules
+    let standard_inbound = rules["rules"]
         .as_array()
         .expect("a list")
         .iter()
@@ -429,7 +429,7 @@ fn directory_add_gives_the_new_forest_its_standard_rules_and_stores_its_password
     );
     let rules: serde_json::Value =
         serde_json::from_str(&home.ok(&["rule", "list", "--format", "json"])).expect("JSON");
-    let rules = rules.as_array().expect("a list");
+    let rules = rules["rules"].as_array().expect("a list");
     let of = |dir: &str| -> Vec<&serde_json::Value> {
         rules.iter().filter(|r| r["directory"] == dir).collect()
     };

@@ -90,7 +90,7 @@ fn json_output_of_a_crafted_pair() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("diff emits JSON");
-    assert_eq!(v["schema"], "syncpolicy-diff/1");
+    assert_eq!(v["schema"], "syncpolicy-diff/2");
     insta::assert_json_snapshot!("diff_json", v);
 }
 

@@ -118,7 +118,7 @@ impl Dep {
     pub(crate) fn history(&self) -> Vec<serde_json::Value> {
         let h: serde_json::Value =
             serde_json::from_str(&self.ok(&["history", "--format", "json"])).unwrap();
-        h.as_array().unwrap().clone()
+        h["entries"].as_array().unwrap().clone()
     }
 
     /// `exports/` file names, sorted, temporary files included.

@@ -288,6 +288,7 @@ fn non_interactive_import_with_all_flags_and_missing_answers_listed() {
     assert_eq!(json["metadata"]["serviceAccount"], "svc-sync");
     let history = run_in(&home, &["history", "--format", "json"], &[]);
     let h: serde_json::Value = serde_json::from_str(&stdout(&history)).unwrap();
+    let h = &h["entries"];
     assert_eq!(h[0]["author"], "ci");
     assert_eq!(h[0]["command"], "install --import");
     // The install choices are expected differences.

@@ -124,9 +124,9 @@ fn an_unattached_rule_exits_1_and_is_kept_in_the_report() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(out.exists(), "the settings file is written all the same");
-    let on_stderr: serde_json::Value = serde_json::from_str(&stderr(&o)).expect("JSON on stderr");
+    let on_stdout: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert_eq!(on_stderr["counts"], json["counts"]);
+    assert_eq!(on_stdout["counts"], json["counts"]);
     let u = &json["unattachedRules"][0];
     assert_eq!(u["connector"], "{99999999-aaaa-4bbb-8ccc-000000000009}");
     assert_eq!(u["rule"]["name"], "In from AD - User Retired Forest");

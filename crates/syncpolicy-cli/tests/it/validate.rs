@@ -65,7 +65,7 @@ fn json_output_lists_every_finding() {
     let out = run(&["validate", "--format", "json", &file]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("validate emits JSON");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["schema"], "syncpolicy-validate/2");
     assert_eq!(v["summary"]["errors"], 3);
     let first = &v["diagnostics"][0];
     assert_eq!(first["code"], "SP002");
