@@ -13,6 +13,7 @@ mod generate;
 mod help;
 mod hostile_json;
 mod install;
+mod json_output;
 mod legacy_folders;
 mod migrate;
 mod powershell;
