@@ -2,7 +2,7 @@
 //! and its renderers (text, JSON `syncpolicy-impact/1`, Markdown, HTML), with `--redact`.
 
 use crate::redact::{printable, Redactor};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 use std::fmt::Write as _;
 use syncpolicy_expr::value::Value;
 use syncpolicy_sync::impact::{Action, AttributeChange, Impact};
@@ -35,67 +35,134 @@ fn counts(i: &Impact) -> (usize, usize, usize) {
     )
 }
 
-/// The JSON document: identity (schema, the two sides), the summary, then the changes.
+/// Adds, deletes and updates.
+#[derive(serde::Serialize)]
+pub struct ActionCounts {
+    add: usize,
+    delete: usize,
+    update: usize,
+}
+
+#[derive(serde::Serialize)]
+struct RunJson<'a> {
+    directory: &'a str,
+    run: &'a str,
+    why: &'a str,
+}
+
+/// The summary of the JSON document.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryJson<'a> {
+    objects: usize,
+    bad_objects: usize,
+    entra: ActionCounts,
+    by_type: std::collections::BTreeMap<&'a str, ActionCounts>,
+    deletion_threshold: Option<u64>,
+    exceeds_threshold: bool,
+    threshold_message: Option<String>,
+    runs: Vec<RunJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeJson<'a> {
+    name: &'a str,
+    old: Option<Json>,
+    new: Option<Json>,
+    old_rules: &'a [String],
+    new_rules: &'a [String],
+}
+
+/// One Entra object's change in the JSON document.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeJson<'a> {
+    directory: &'a str,
+    dn: String,
+    object_type: &'a str,
+    action: &'a str,
+    reason: Option<String>,
+    attributes: Vec<AttributeJson<'a>>,
+}
+
+/// The JSON document: identity (schema, the two sides), the summary, then the changes; keys
+/// in this order.
 #[derive(serde::Serialize)]
 pub struct ImpactDoc<'a> {
     schema: &'static str,
     old: &'a str,
     new: &'a str,
-    summary: Json,
-    changes: Vec<Json>,
+    summary: SummaryJson<'a>,
+    changes: Vec<ChangeJson<'a>>,
 }
 
 /// The JSON document.
 pub fn render_json<'a>(view: &'a mut ImpactView<'_>) -> ImpactDoc<'a> {
-    let i = view.impact;
+    let i: &'a Impact = view.impact;
     let (add, delete, update) = counts(i);
-    let by_type: serde_json::Map<String, Json> = i
-        .by_type
-        .iter()
-        .map(|(t, [a, d, u])| (t.clone(), json!({"add": a, "delete": d, "update": u})))
-        .collect();
     let r = &mut view.redactor;
-    let changes: Vec<Json> = i
+    let changes: Vec<ChangeJson<'a>> = i
         .changes
         .iter()
-        .map(|c| {
-            let attributes: Vec<Json> = c
+        .map(|c| ChangeJson {
+            directory: &c.directory,
+            dn: r.dn(&c.dn),
+            object_type: &c.object_type,
+            action: c.action.as_str(),
+            reason: c.reason.as_ref().map(|t| r.text(t)),
+            attributes: c
                 .attributes
                 .iter()
-                .map(|a| {
-                    json!({
-                        "name": a.name,
-                        "old": a.old.as_ref().map(|v| r.value(&a.name, v)),
-                        "new": a.new.as_ref().map(|v| r.value(&a.name, v)),
-                        "oldRules": a.old_rules,
-                        "newRules": a.new_rules,
-                    })
+                .map(|a| AttributeJson {
+                    name: &a.name,
+                    old: a.old.as_ref().map(|v| r.value(&a.name, v)),
+                    new: a.new.as_ref().map(|v| r.value(&a.name, v)),
+                    old_rules: &a.old_rules,
+                    new_rules: &a.new_rules,
                 })
-                .collect();
-            json!({
-                "directory": c.directory,
-                "dn": r.dn(&c.dn),
-                "objectType": c.object_type,
-                "action": c.action.as_str(),
-                "reason": c.reason.as_ref().map(|t| r.text(t)),
-                "attributes": attributes,
-            })
+                .collect(),
         })
         .collect();
     ImpactDoc {
         schema: SCHEMA,
         old: &view.old,
         new: &view.new,
-        summary: json!({
-            "objects": view.objects,
-            "badObjects": view.bad_objects,
-            "entra": {"add": add, "delete": delete, "update": update},
-            "byType": by_type,
-            "deletionThreshold": i.deletion_threshold,
-            "exceedsThreshold": i.exceeds_threshold(),
-            "thresholdMessage": i.threshold_message(),
-            "runs": i.runs.iter().map(|x| json!({"directory": x.directory, "run": x.run, "why": x.why})).collect::<Vec<_>>(),
-        }),
+        summary: SummaryJson {
+            objects: view.objects,
+            bad_objects: view.bad_objects,
+            entra: ActionCounts {
+                add,
+                delete,
+                update,
+            },
+            by_type: i
+                .by_type
+                .iter()
+                .map(|(t, [a, d, u])| {
+                    (
+                        t.as_str(),
+                        ActionCounts {
+                            add: *a,
+                            delete: *d,
+                            update: *u,
+                        },
+                    )
+                })
+                .collect(),
+            deletion_threshold: i.deletion_threshold,
+            exceeds_threshold: i.exceeds_threshold(),
+            threshold_message: i.threshold_message(),
+            runs: i
+                .runs
+                .iter()
+                .map(|x| RunJson {
+                    directory: &x.directory,
+                    run: x.run,
+                    why: &x.why,
+                })
+                .collect(),
+        },
         changes,
     }
 }

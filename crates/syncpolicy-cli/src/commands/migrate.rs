@@ -28,7 +28,8 @@ pub(crate) struct MigrateArgs {
     /// be attached in full (written atomically).
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
-    /// Format of the report printed on standard error.
+    /// Format of the report: text on standard error, or JSON (`syncpolicy-migrate/1`) on
+    /// standard output.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
 }
@@ -42,7 +43,8 @@ MigrateSettings.ps1 adds; a missing one is a needs-review item) and writes one s
 partitions and OU filters as exported, global settings, every rule, and in the x-syncpolicy \
 part what Microsoft's format lacks (object types, attribute inclusions, run profiles, \
 connector order, staging mode, scheduler, other global parameters). Schemas, cookies, times \
-and run history are left out. The migration report goes to standard error, sorted into: \
+and run history are left out. The migration report goes to standard error (with --format \
+json: standard output), sorted into: \
 fixed automatically, needs review, must be redone by hand. See docs/migration.md.
 
 Exit codes: 0 the settings file was written and nothing must be redone by hand; 1 the \

@@ -234,7 +234,8 @@ pub(crate) enum RuleAction {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
-    /// Show one rule in full (JSON: the settings-file rule shape, usable with `rule add --file`).
+    /// Show one rule in full (JSON: `syncpolicy-rule/1`, the rule in the settings-file shape
+    /// under `rule`; `rule add --file` reads it as printed).
     Show {
         #[command(flatten)]
         which: Which,
