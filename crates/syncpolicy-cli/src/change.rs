@@ -13,7 +13,7 @@ use syncpolicy_edit::error::EditResult;
 use syncpolicy_edit::EditError;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::extension::ConnectorExtension;
-use syncpolicy_store::ChangeMeta;
+use syncpolicy_store::{ChangeMeta, StoreError};
 use syncpolicy_views::change::{ChangeDoc, Snapshot};
 
 /// Options every change command takes.
@@ -56,7 +56,12 @@ pub(crate) fn apply(
     let mut deployment = crate::deployment::open(ctx)?;
     let edit = guard_references(edit);
     if args.dry_run {
-        let (before, after, summary) = deployment.preview(edit)?;
+        let (before, after, summary) = match deployment.preview(edit) {
+            Err(StoreError::Unchanged { summary }) if args.format == OutputFormat::Json => {
+                return unchanged_json(command, true, &summary);
+            }
+            other => other?,
+        };
         let diff = syncpolicy_diff::diff(&before, &after, &syncpolicy_diff::DiffOptions::default())
             .filtered(&syncpolicy_diff::Filter::default());
         let out = match args.format {
@@ -78,7 +83,12 @@ pub(crate) fn apply(
         return Ok(ExitCode::from(exit::OK));
     }
     let author = crate::deployment::author(args.author.as_deref());
-    let outcome = deployment.change(&ChangeMeta::new(author, command), edit)?;
+    let outcome = match deployment.change(&ChangeMeta::new(author, command), edit) {
+        Err(StoreError::Unchanged { summary }) if args.format == OutputFormat::Json => {
+            return unchanged_json(command, false, &summary);
+        }
+        other => other?,
+    };
     let out = match args.format {
         OutputFormat::Json => {
             let diff = syncpolicy_diff::diff(
@@ -109,6 +119,15 @@ pub(crate) fn apply(
         }
     };
     print_stdout(&out)?;
+    Ok(ExitCode::from(exit::OK))
+}
+
+/// A change that changes nothing, as JSON (as text it is the one `unchanged: ...` line); exit 0.
+fn unchanged_json(command: &str, dry_run: bool, summary: &str) -> anyhow::Result<ExitCode> {
+    let message = syncpolicy_store::unchanged_message(summary);
+    print_stdout(&syncpolicy_views::change::to_json(&ChangeDoc::unchanged(
+        command, dry_run, &message,
+    ))?)?;
     Ok(ExitCode::from(exit::OK))
 }
 

@@ -26,6 +26,9 @@ pub struct ChangeDoc<'a> {
     /// The command, e.g. `staging on`.
     pub command: &'a str,
     pub dry_run: bool,
+    /// True when the configuration already is so: nothing to change, no history entry, no
+    /// export (`summary` says so).
+    pub unchanged: bool,
     /// One line saying what changed.
     pub summary: &'a str,
     /// Number of changes listed in `changes`.
@@ -51,11 +54,29 @@ impl<'a> ChangeDoc<'a> {
             schema: schema::CHANGE,
             command,
             dry_run: snapshot.is_none(),
+            unchanged: false,
             summary,
             change_count: changes.len(),
             snapshot,
             history,
             changes,
+        }
+    }
+}
+
+impl<'a> ChangeDoc<'a> {
+    /// The document of a change that changes nothing (`message`: the one wording of it).
+    pub fn unchanged(command: &'a str, dry_run: bool, message: &'a str) -> Self {
+        ChangeDoc {
+            schema: schema::CHANGE,
+            command,
+            dry_run,
+            unchanged: true,
+            summary: message,
+            change_count: 0,
+            snapshot: None,
+            history: None,
+            changes: &[],
         }
     }
 }

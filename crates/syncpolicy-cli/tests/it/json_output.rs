@@ -560,6 +560,24 @@ fn every_json_output_carries_a_documented_schema() {
     assert_eq!(staging["history"]["command"], "staging off");
     assert_eq!(staging["changes"][0]["old"], true);
     assert_eq!(staging["changes"][0]["new"], false);
+
+    // A change that changes nothing is still a document (exit 0), not the text line.
+    for dry_run in [false, true] {
+        let mut args = vec!["staging", "off", "--format", "json"];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        let o = home.run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let again: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("unchanged is JSON too ({e}): {}", stdout(&o)));
+        assert_eq!(again["schema"], "syncpolicy-change/1");
+        assert_eq!(again["unchanged"], true);
+        assert_eq!(again["dryRun"], dry_run);
+        assert_eq!(again["changeCount"], 0);
+        assert!(again["snapshot"].is_null() && again["history"].is_null());
+    }
 }
 
 #[test]
