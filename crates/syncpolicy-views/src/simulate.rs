@@ -78,52 +78,99 @@ fn filter_reason(o: &ObjectResult) -> Option<(String, String)> {
         .map(|f| (f.kind.as_str().to_owned(), f.reason.clone()))
 }
 
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilteredJson {
+    domain: usize,
+    ou: usize,
+    object_type: usize,
+    group_filter: usize,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryJson {
+    directory: String,
+    read: usize,
+    filtered: FilteredJson,
+    in_scope: usize,
+    object_errors: usize,
+}
+
+#[derive(serde::Serialize)]
+pub struct NotSimulatedJson<'a> {
+    rule: &'a str,
+    directory: String,
+}
+
+/// The summary of the JSON document, keys in this order (docs/simulation.md).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryJson<'a> {
+    source: &'a str,
+    now: Option<&'a str>,
+    objects_read: usize,
+    bad_objects: usize,
+    directories: Vec<DirectoryJson>,
+    metaverse: std::collections::BTreeMap<String, usize>,
+    entra: std::collections::BTreeMap<String, usize>,
+    not_provisioned: usize,
+    object_errors: usize,
+    warnings: Vec<String>,
+    not_simulated: Vec<NotSimulatedJson<'a>>,
+}
+
 /// The summary as JSON.
-pub fn summary_json(view: &SimulateView<'_>, r: &mut Redactor) -> Json {
+pub fn summary_json<'v>(view: &'v SimulateView<'_>, r: &mut Redactor) -> SummaryJson<'v> {
     let s = view.sim.summary();
-    let directories: Vec<Json> = s
+    let count = |d: &syncpolicy_sync::engine::DirectorySummary, k: FilterKind| {
+        d.filtered.get(&k).copied().unwrap_or(0)
+    };
+    let directories: Vec<DirectoryJson> = s
         .directories
         .iter()
-        .map(|(i, d)| {
-            let name = if *i == usize::MAX {
+        .map(|(i, d)| DirectoryJson {
+            directory: if *i == usize::MAX {
                 view.directory_name(DirectoryRef::Azure)
             } else {
                 view.directory_name(DirectoryRef::OnPremises(*i))
-            };
-            let filtered: Map<String, Json> = [
-                FilterKind::Domain,
-                FilterKind::Ou,
-                FilterKind::ObjectType,
-                FilterKind::GroupFilter,
-            ]
-            .iter()
-            .map(|k| (k.as_str().to_owned(), json!(d.filtered.get(k).copied().unwrap_or(0))))
-            .collect();
-            json!({"directory": name, "read": d.read, "filtered": filtered, "inScope": d.in_scope, "objectErrors": d.errors})
+            },
+            read: d.read,
+            filtered: FilteredJson {
+                domain: count(d, FilterKind::Domain),
+                ou: count(d, FilterKind::Ou),
+                object_type: count(d, FilterKind::ObjectType),
+                group_filter: count(d, FilterKind::GroupFilter),
+            },
+            in_scope: d.in_scope,
+            object_errors: d.errors,
         })
         .collect();
-    let not_simulated: Vec<Json> = view
+    let not_simulated: Vec<NotSimulatedJson<'v>> = view
         .sim
         .not_simulated
         .iter()
         .map(|id| {
             let rule = &view.sim.rules[*id as usize];
-            json!({"rule": rule.name, "directory": view.directory_name(rule.directory)})
+            NotSimulatedJson {
+                rule: &rule.name,
+                directory: view.directory_name(rule.directory),
+            }
         })
         .collect();
-    json!({
-        "source": view.source,
-        "now": view.now,
-        "objectsRead": view.sim.objects.len(),
-        "badObjects": view.bad_objects.len(),
-        "directories": directories,
-        "metaverse": s.metaverse_by_type,
-        "entra": s.entra_by_type,
-        "notProvisioned": s.not_provisioned,
-        "objectErrors": s.objects_with_errors,
-        "warnings": view.sim.warnings.iter().map(|w| r.text(w)).collect::<Vec<_>>(),
-        "notSimulated": not_simulated,
-    })
+    SummaryJson {
+        source: &view.source,
+        now: view.now.as_deref(),
+        objects_read: view.sim.objects.len(),
+        bad_objects: view.bad_objects.len(),
+        directories,
+        metaverse: s.metaverse_by_type,
+        entra: s.entra_by_type,
+        not_provisioned: s.not_provisioned,
+        object_errors: s.objects_with_errors,
+        warnings: view.sim.warnings.iter().map(|w| r.text(w)).collect(),
+        not_simulated,
+    }
 }
 
 fn attributes_json(attrs: &[Resolved], sim: &Simulation, r: &mut Redactor) -> (Json, Json) {
@@ -253,9 +300,9 @@ pub fn write_summary_json(view: &SimulateView<'_>, out: &mut dyn Write) -> std::
     let mut r = Redactor::for_simulation(view.redact, view.config, view.sim);
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
-    struct SummaryDoc {
+    struct SummaryDoc<'v> {
         schema: &'static str,
-        summary: Json,
+        summary: SummaryJson<'v>,
         bad_objects: usize,
     }
     let doc = SummaryDoc {
