@@ -2,7 +2,7 @@
 //! recovery), as `Exported-SynchronizationPolicy-<timestamp>.json`. An export is not a change:
 //! it adds no history entry.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,8 +12,10 @@ use std::process::ExitCode;
 pub(crate) struct ExportArgs {
     /// Folder to write to (created when missing), e.g. a protected disaster-recovery share.
     /// Default: the deployment's exports/ folder.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -721,7 +721,11 @@ fn scenario_from_express_install_to_a_verified_reimport() {
     ]);
     dep.ok(&["scheduler", "--interval", "01:00:00"]);
     let out = tempfile::tempdir().expect("a temporary folder");
-    dep.ok(&["export", "--out", out.path().to_str().expect("utf-8 path")]);
+    dep.ok(&[
+        "export",
+        "--output",
+        out.path().to_str().expect("utf-8 path"),
+    ]);
     let exported: Vec<PathBuf> = std::fs::read_dir(out.path())
         .expect("listed")
         .flatten()
