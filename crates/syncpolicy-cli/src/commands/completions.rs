@@ -39,7 +39,10 @@ impl Shell {
 
 /// Arguments of `syncpolicy completions`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Each shell's value above says where to put the script.")]
+#[command(
+    after_help = "Where to put the script: see the shells' descriptions in `syncpolicy completions --help`.",
+    after_long_help = "Each shell's description above says where to put the script."
+)]
 pub(crate) struct CompletionsArgs {
     /// The shell to write the completion script for.
     #[arg(value_enum)]

@@ -41,10 +41,11 @@ pub(crate) enum RunprofileAction {
         directory: String,
         /// The run profile's name.
         profile: String,
-        /// The step type.
+        /// The step type: full-import, delta-import, full-sync, delta-sync or export.
         #[arg(long = "type", value_name = "TYPE")]
         step_type: String,
-        /// The partition it runs on, by DN (DC=contoso,DC=com) as the connector names it.
+        /// The partition it runs on: its DN (DC=contoso,DC=com) or, for a domain, its DNS name
+        /// (contoso.com), as `partition select` takes it.
         #[arg(long)]
         partition: String,
         #[command(flatten)]
@@ -87,7 +88,12 @@ pub(crate) fn run(args: &RunprofileArgs, ctx: &Context) -> anyhow::Result<ExitCo
             partition,
             change,
         } => change::apply(ctx, change, "runprofile add-step", |c| {
-            directory::add_run_step(c, d, profile, step_type, partition)
+            let partition = if partition.contains('=') || !partition.contains('.') {
+                partition.clone()
+            } else {
+                directory::fqdn_to_dn(partition)
+            };
+            directory::add_run_step(c, d, profile, step_type, &partition)
         }),
         A::RemoveStep {
             directory: d,

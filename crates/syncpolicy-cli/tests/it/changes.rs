@@ -703,6 +703,29 @@ fn directories_and_their_items_are_given_the_same_way_in_ou_partition_and_featur
     ]);
     let out = dep.ok(&["partition", "select", "fabrikam.com", "apac.fabrikam.com"]);
     assert!(out.contains("DC=apac,DC=fabrikam,DC=com"), "{out}");
+    // A run step's partition by DN or DNS name.
+    dep.ok(&["runprofile", "add", "contoso.com", "Nightly"]);
+    let step = |partition: &str| {
+        dry(&[
+            "runprofile",
+            "add-step",
+            "contoso.com",
+            "Nightly",
+            "--type",
+            "delta-import",
+            "--partition",
+            partition,
+        ])
+    };
+    let by_dn = step("DC=contoso,DC=com");
+    assert_eq!(step("contoso.com"), by_dn);
+    assert!(
+        by_dn
+            .0
+            .as_str()
+            .is_some_and(|s| s.contains("on DC=contoso,DC=com")),
+        "{by_dn:?}"
+    );
     // One output flag: -o/--output (export's earlier --out still works).
     let folder = dep.dir.path().join("dr");
     dep.ok(&["export", "-o", folder.to_str().expect("utf-8 path")]);
