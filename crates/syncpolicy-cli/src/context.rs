@@ -44,8 +44,9 @@ pub(crate) struct DeploymentArgs {
     /// on Windows).
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) home: Option<PathBuf>,
-    /// Database URL, or SYNCPOLICY_DATABASE: a SQLite file path (the default: syncpolicy.db
-    /// in the home folder) or postgres://user@host/db (chosen at install).
+    /// Database URL, or SYNCPOLICY_DATABASE: at install, a SQLite file path (the default:
+    /// syncpolicy.db in the home folder) or postgres://user@host/db; later, the URL recorded
+    /// at install is used, and this only overrides it (e.g. to give a password).
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) database: Option<String>,
     /// How long a change waits for another change of the deployment to finish, in seconds,
