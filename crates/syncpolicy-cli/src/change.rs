@@ -36,7 +36,9 @@ pub(crate) struct ChangeArgs {
 /// `on` or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum OnOff {
+    /// Turn it on.
     On,
+    /// Turn it off.
     Off,
 }
 

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = commands::Cli::parse();
-    let ctx = context::Context::new(&cli.global);
+    let ctx = context::Context::new(&cli.global, cli.command.deployment());
     match commands::run(&cli.command, &ctx) {
         Ok(code) => code,
         // A change that changes nothing is not a failure: the one wording, exit 0.

@@ -24,3 +24,26 @@ pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
         other => Ok(other?),
     }
 }
+
+/// Writes `text` to `path` atomically (saying so on stderr unless `--quiet`), or to stdout
+/// when no path is given.
+pub(crate) fn write_or_print(
+    ctx: &crate::context::Context,
+    path: Option<&std::path::Path>,
+    text: &str,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match path {
+        Some(path) => {
+            syncpolicy_files::atomic::write_atomic(path, text.as_bytes()).with_context(|| {
+                format!(
+                    "cannot write {}\nhint: check that the folder exists and is writable",
+                    path.display()
+                )
+            })?;
+            ctx.status(&format!("wrote {}", path.display()));
+            Ok(())
+        }
+        None => print_stdout(text),
+    }
+}

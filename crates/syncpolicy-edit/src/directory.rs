@@ -22,6 +22,20 @@ pub fn fqdn_to_dn(fqdn: &str) -> String {
         .join(",")
 }
 
+/// Turns a domain's partition DN (`DC=contoso,DC=com`, only `DC=` parts, any case and
+/// spacing) into its DNS name (`contoso.com`); `None` for anything else.
+pub fn dn_to_fqdn(dn: &str) -> Option<String> {
+    let labels: Option<Vec<&str>> = dn
+        .split(',')
+        .map(|part| {
+            let (attr, value) = part.split_once('=')?;
+            let value = value.trim();
+            (attr.trim().eq_ignore_ascii_case("DC") && !value.is_empty()).then_some(value)
+        })
+        .collect();
+    labels.filter(|l| !l.is_empty()).map(|l| l.join("."))
+}
+
 fn valid_dn(dn: &str) -> Result<(), EditError> {
     check_dn(dn).map_err(|why| {
         EditError::invalid(
@@ -162,6 +176,9 @@ pub fn add_partition(
     fqdn: &str,
     selected: bool,
 ) -> EditResult {
+    // The domain by its DNS name, or by its partition DN as `partition select` takes it.
+    let from_dn = dn_to_fqdn(fqdn);
+    let fqdn = from_dn.as_deref().unwrap_or(fqdn);
     valid_fqdn(fqdn)?;
     let i = select::onprem_directory(config, dir)?;
     if select::partition(config, i, fqdn).is_ok() {

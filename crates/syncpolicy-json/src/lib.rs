@@ -16,6 +16,7 @@ pub mod locate;
 pub mod paths;
 mod raw;
 mod read;
+pub mod schema;
 mod write;
 
 pub use depth::MAX_DEPTH;

@@ -6,7 +6,7 @@
 //! during an import session. Exit codes as `diff`: 0 nothing to do, 1 changes planned or
 //! made, 2 error.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::bail;
@@ -36,6 +36,8 @@ pub(crate) struct ApplyArgs {
     /// Who makes the change, for history (default: the signed-in user).
     #[arg(long)]
     pub(crate) author: Option<String>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// The configuration `source` asks for, with the installation choices of `current` kept.

@@ -2,7 +2,7 @@
 //! product only lets you set in its service manager, and loses on import).
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::Subcommand;
 use std::process::ExitCode;
 use syncpolicy_edit::directory;
@@ -12,6 +12,8 @@ use syncpolicy_edit::directory;
 pub(crate) struct ConnectorArgs {
     #[command(subcommand)]
     pub(crate) action: ConnectorAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 #[derive(Debug, Subcommand)]

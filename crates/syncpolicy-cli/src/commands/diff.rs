@@ -2,7 +2,7 @@
 //! for CI. Outputs (rendered by `syncpolicy_views::diff`): text (default), JSON (schema in
 //! docs/diff-format.md), Markdown (pull requests, tickets) and a self-contained HTML page.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::Style;
 use crate::source;
@@ -65,6 +65,8 @@ pub(crate) struct DiffArgs {
     /// the new side) into it, each changed rule of the diff linked to its place in the report.
     #[arg(long, short = 'o', value_name = "FILE|FOLDER")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// File names written into a folder given to `-o` with `--format html`.

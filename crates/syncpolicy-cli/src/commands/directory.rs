@@ -5,7 +5,7 @@
 //! (never in the configuration, its exports or history).
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::output::OutputFormat;
 use anyhow::bail;
 use clap::Subcommand;
@@ -21,6 +21,8 @@ use syncpolicy_store::DirectoryCredential;
 pub(crate) struct DirectoryArgs {
     #[command(subcommand)]
     pub(crate) action: DirectoryAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Where a directory's password comes from.

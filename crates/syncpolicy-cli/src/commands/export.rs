@@ -2,7 +2,7 @@
 //! recovery), as `Exported-SynchronizationPolicy-<timestamp>.json`. An export is not a change:
 //! it adds no history entry.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::OutputFormat;
 use std::path::PathBuf;
@@ -14,12 +14,14 @@ use syncpolicy_views::export::{self, Exported, ExportedDirectory};
 pub(crate) struct ExportArgs {
     /// Folder to write to (created when missing), e.g. a protected disaster-recovery share.
     /// Default: the deployment's exports/ folder.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
     /// Output format: the written path as text, or as JSON with the snapshot's file name,
     /// time and change (`syncpolicy-export/1`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &ExportArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -38,7 +38,9 @@ pub(crate) enum ExprCommand {
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
+    /// Readable text, with a caret under each problem.
     Text,
+    /// JSON, for scripts and editors.
     Json,
 }
 
@@ -52,6 +54,7 @@ pub(crate) struct CheckArgs {
     /// Do not report unknown %Parameter% names.
     #[arg(long)]
     pub(crate) allow_unknown_params: bool,
+    /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 }
@@ -77,6 +80,7 @@ pub(crate) struct EvalArgs {
     /// Seed for RandomNum() and Guid().
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Output format of the result.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 }

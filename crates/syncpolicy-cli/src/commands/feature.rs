@@ -3,7 +3,7 @@
 //! filtering, the accidental-delete threshold.
 
 use crate::change::{self, ChangeArgs, OnOff};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::Subcommand;
 use std::process::ExitCode;
 use syncpolicy_edit::features::{self, DirectoryDnFeature, Switch};
@@ -13,41 +13,61 @@ use syncpolicy_edit::features::{self, DirectoryDnFeature, Switch};
 pub(crate) struct FeatureArgs {
     #[command(subcommand)]
     pub(crate) action: FeatureAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
-/// A DN to turn a per-directory feature on with, or `--off`.
+/// A DN to turn a per-directory feature on with (after the directory, as `ou` takes its
+/// container), or `--off`. `--dn DN`, the earlier spelling, is still accepted.
 #[derive(Debug, clap::Args)]
 #[group(required = true, multiple = false)]
 pub(crate) struct DnOrOff {
-    /// The container or group DN that turns the feature on.
-    #[arg(long, value_name = "DN")]
+    /// The container or group DN that turns the feature on, e.g.
+    /// OU=Writeback,DC=contoso,DC=com.
+    #[arg(value_name = "DN")]
     pub(crate) dn: Option<String>,
+    /// The DN, as an option (the earlier spelling).
+    #[arg(long = "dn", value_name = "DN", hide = true)]
+    pub(crate) dn_option: Option<String>,
     /// Turn the feature off.
     #[arg(long)]
     pub(crate) off: bool,
+}
+
+impl DnOrOff {
+    /// The DN given, either way; `None` for `--off`.
+    pub(crate) fn dn(&self) -> Option<&str> {
+        self.dn.as_deref().or(self.dn_option.as_deref())
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum FeatureAction {
     /// Password writeback on or off.
     PasswordWriteback {
+        /// Whether Entra ID writes password changes back to the on-premises directories.
         state: OnOff,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Exchange hybrid deployment on or off.
     ExchangeHybrid {
+        /// Whether the Exchange hybrid attributes are written back on-premises.
         state: OnOff,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Mail-enabled public folders on or off.
     PublicFolders {
+        /// Whether mail-enabled public folders synchronize to Entra ID.
         state: OnOff,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Group writeback for a forest: the container groups are written to, or --off.
+    #[command(
+        override_usage = "syncpolicy feature group-writeback [OPTIONS] <DIRECTORY> <DN|--off>"
+    )]
     GroupWriteback {
         /// The forest (directory) the groups are written back to.
         directory: String,
@@ -57,6 +77,9 @@ pub(crate) enum FeatureAction {
         change: ChangeArgs,
     },
     /// Device writeback for a forest: the container devices are written to, or --off.
+    #[command(
+        override_usage = "syncpolicy feature device-writeback [OPTIONS] <DIRECTORY> <DN|--off>"
+    )]
     DeviceWriteback {
         /// The forest (directory) the devices are written back to.
         directory: String,
@@ -66,7 +89,11 @@ pub(crate) enum FeatureAction {
         change: ChangeArgs,
     },
     /// Group filtering (pilot): only members of this group in the forest synchronize, or --off.
+    #[command(
+        override_usage = "syncpolicy feature group-filtering [OPTIONS] <DIRECTORY> <DN|--off>"
+    )]
     GroupFiltering {
+        /// The forest (directory) whose objects are filtered.
         directory: String,
         #[command(flatten)]
         target: DnOrOff,
@@ -158,7 +185,7 @@ pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 c,
                 DirectoryDnFeature::GroupWriteback,
                 directory,
-                target.dn.as_deref(),
+                target.dn(),
             )
         }),
         A::DeviceWriteback {
@@ -170,7 +197,7 @@ pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 c,
                 DirectoryDnFeature::DeviceWriteback,
                 directory,
-                target.dn.as_deref(),
+                target.dn(),
             )
         }),
         A::GroupFiltering {
@@ -182,7 +209,7 @@ pub(crate) fn run(args: &FeatureArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 c,
                 DirectoryDnFeature::GroupFiltering,
                 directory,
-                target.dn.as_deref(),
+                target.dn(),
             )
         }),
         A::ExtensionAdd {

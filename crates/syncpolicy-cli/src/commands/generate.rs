@@ -33,7 +33,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
     /// Where to write the settings file (written atomically); standard output when omitted.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
 }
 
@@ -84,7 +84,7 @@ pub(crate) struct ObjectsArgs {
     #[arg(long = "output-format", value_enum, default_value_t = ObjectsFormat::Ldif)]
     pub(crate) output_format: ObjectsFormat,
     /// Where to write the objects (written atomically); standard output when omitted.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
 }
 

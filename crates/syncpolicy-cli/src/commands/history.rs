@@ -2,7 +2,7 @@
 //! references (`@latest`, `@~N`) that `show`, `diff` and `verify` accept (rendered by
 //! `syncpolicy_views::history`).
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::{OutputFormat, Style};
 use std::process::ExitCode;
@@ -17,6 +17,8 @@ pub(crate) struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &HistoryArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -1,7 +1,7 @@
 //! `syncpolicy identity`: source anchor, user principal name attribute and user matching.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use std::process::ExitCode;
 use syncpolicy_edit::features;
 
@@ -24,6 +24,8 @@ pub(crate) struct IdentityArgs {
     pub(crate) matching_attribute: Option<String>,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &IdentityArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

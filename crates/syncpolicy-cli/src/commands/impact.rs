@@ -4,7 +4,7 @@
 //! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
 
 use crate::commands::simulate::{clock, directories_for, emit, parse_specs, stream_objects};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
 use anyhow::Context as _;
@@ -57,6 +57,8 @@ pub(crate) struct ImpactArgs {
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -6,7 +6,7 @@
 //! with `--yes` (or without a terminal) every answer comes from flags, the credential file
 //! or the environment, and what is missing is listed.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
 use anyhow::{bail, Context as _};
@@ -76,7 +76,9 @@ impl SignInChoice {
 /// Yes or no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum OnOff {
+    /// On.
     On,
+    /// Off.
     Off,
 }
 
@@ -110,7 +112,9 @@ pub(crate) struct InstallArgs {
     /// redone by hand (they are recorded in history; redo them after the install).
     #[arg(long, requires = "migrate")]
     pub(crate) accept_manual_items: bool,
-    /// Reuse an existing sync database instead of importing (refused: the two are exclusive).
+    /// Always refused, with the reason: the wizard's "use an existing database" choice.
+    /// syncpolicy always creates the deployment's database (import the old server's export
+    /// with --import instead).
     #[arg(long)]
     pub(crate) use_existing_database: bool,
     /// Express install: the forest's DNS name, e.g. contoso.com.
@@ -157,6 +161,8 @@ pub(crate) struct InstallArgs {
     /// Do not ask: take the defaults and the flags; fail listing what is missing.
     #[arg(long, short = 'y')]
     pub(crate) yes: bool,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Asks questions on a terminal, or answers them from flags.

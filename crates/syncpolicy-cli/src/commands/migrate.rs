@@ -22,7 +22,7 @@ pub(crate) struct MigrateArgs {
     pub(crate) folder: PathBuf,
     /// Where to write the settings file (written atomically). Default:
     /// Migrated-SynchronizationPolicy-<UTC timestamp>.json in the current folder.
-    #[arg(long, short = 'o', value_name = "OUT.json")]
+    #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
     /// Also write the migration report as JSON to this file, with every rule that could not
     /// be attached in full (written atomically).

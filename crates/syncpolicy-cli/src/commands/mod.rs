@@ -1,6 +1,7 @@
 //! The command table: one module per subcommand, each with `<Name>Args` and `run`.
 
 pub(crate) mod apply;
+pub(crate) mod completions;
 pub(crate) mod connector;
 pub(crate) mod diff;
 pub(crate) mod directory;
@@ -13,6 +14,7 @@ pub(crate) mod identity;
 pub(crate) mod impact;
 pub(crate) mod install;
 pub(crate) mod interface;
+pub(crate) mod man;
 pub(crate) mod migrate;
 pub(crate) mod ou;
 pub(crate) mod partition;
@@ -21,6 +23,7 @@ pub(crate) mod prune;
 pub(crate) mod rule;
 pub(crate) mod runprofile;
 pub(crate) mod scheduler;
+pub(crate) mod schema;
 pub(crate) mod show;
 pub(crate) mod signin;
 pub(crate) mod simulate;
@@ -28,7 +31,10 @@ pub(crate) mod staging;
 pub(crate) mod validate;
 pub(crate) mod verify;
 
-use crate::context::{Context, GlobalArgs};
+#[cfg(test)]
+mod help_tests;
+
+use crate::context::{Context, DeploymentArgs, GlobalArgs};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -44,7 +50,7 @@ use std::process::ExitCode;
 /// Exit codes: 0 success or no differences; 1 differences or error-level findings; 2 the
 /// command could not do its job.
 #[derive(Debug, Parser)]
-#[command(name = "syncpolicy", version, about, long_about)]
+#[command(name = "syncpolicy", bin_name = "syncpolicy", version)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -109,6 +115,51 @@ pub(crate) enum Command {
     /// List every command and the values its --format accepts, as JSON (for tests and tooling).
     #[command(hide = true)]
     Interface(interface::InterfaceArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff) of syncpolicy or of one of its commands.
+    Man(man::ManArgs),
+    /// Print the JSON Schema (draft 2020-12) of the settings file, for editors.
+    Schema(schema::SchemaArgs),
+}
+
+impl Command {
+    /// The deployment options of a command that opens a deployment; `None` for the commands
+    /// that never do (files in, files out).
+    pub(crate) fn deployment(&self) -> Option<&DeploymentArgs> {
+        match self {
+            Command::Show(a) => Some(&a.deployment),
+            Command::Validate(a) => Some(&a.deployment),
+            Command::Diff(a) => Some(&a.deployment),
+            Command::Plan(a) => Some(&a.deployment),
+            Command::Install(a) => Some(&a.deployment),
+            Command::Export(a) => Some(&a.deployment),
+            Command::History(a) => Some(&a.deployment),
+            Command::Verify(a) => Some(&a.deployment),
+            Command::Staging(a) => Some(&a.deployment),
+            Command::Directory(a) => Some(&a.deployment),
+            Command::Partition(a) => Some(&a.deployment),
+            Command::Ou(a) => Some(&a.deployment),
+            Command::Connector(a) => Some(&a.deployment),
+            Command::Signin(a) => Some(&a.deployment),
+            Command::Feature(a) => Some(&a.deployment),
+            Command::Identity(a) => Some(&a.deployment),
+            Command::Scheduler(a) => Some(&a.deployment),
+            Command::Runprofile(a) => Some(&a.deployment),
+            Command::Rule(a) => Some(&a.deployment),
+            Command::Apply(a) => Some(&a.deployment),
+            Command::Prune(a) => Some(&a.deployment),
+            Command::Simulate(a) => Some(&a.deployment),
+            Command::Impact(a) => Some(&a.deployment),
+            Command::Migrate(_)
+            | Command::Expr(_)
+            | Command::Generate(_)
+            | Command::Completions(_)
+            | Command::Man(_)
+            | Command::Schema(_)
+            | Command::Interface(_) => None,
+        }
+    }
 }
 
 pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -140,5 +191,8 @@ pub(crate) fn run(command: &Command, ctx: &Context) -> anyhow::Result<ExitCode> 
         Command::Simulate(args) => simulate::run(args, ctx),
         Command::Impact(args) => impact::run(args, ctx),
         Command::Interface(args) => interface::run(args),
+        Command::Completions(args) => completions::run(args, ctx),
+        Command::Man(args) => man::run(args, ctx),
+        Command::Schema(args) => schema::run(args, ctx),
     }
 }

@@ -2,7 +2,7 @@
 //! an included parent is allowed, as in the product.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::Subcommand;
 use std::process::ExitCode;
 use syncpolicy_edit::directory::{self, ContainerFilter};
@@ -12,12 +12,15 @@ use syncpolicy_edit::directory::{self, ContainerFilter};
 pub(crate) struct OuArgs {
     #[command(subcommand)]
     pub(crate) action: OuAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OuAction {
     /// Synchronize a container (and what lies under it, unless excluded).
     Include {
+        /// The directory (forest) name.
         directory: String,
         /// The container's distinguished name, e.g. OU=Sales,DC=contoso,DC=com.
         dn: String,
@@ -26,6 +29,7 @@ pub(crate) enum OuAction {
     },
     /// Leave a container out.
     Exclude {
+        /// The directory (forest) name.
         directory: String,
         /// The container's distinguished name.
         dn: String,
@@ -34,6 +38,7 @@ pub(crate) enum OuAction {
     },
     /// Remove a container from the inclusion and exclusion lists.
     Clear {
+        /// The directory (forest) name.
         directory: String,
         /// The container's distinguished name.
         dn: String,

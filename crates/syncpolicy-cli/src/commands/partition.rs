@@ -2,7 +2,7 @@
 //! controllers.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::Subcommand;
 use std::process::ExitCode;
 use syncpolicy_edit::directory;
@@ -12,6 +12,8 @@ use syncpolicy_edit::directory;
 pub(crate) struct PartitionArgs {
     #[command(subcommand)]
     pub(crate) action: PartitionAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -20,7 +22,8 @@ pub(crate) enum PartitionAction {
     Add {
         /// The directory (forest) name.
         directory: String,
-        /// The domain's DNS name.
+        /// The domain: its DNS name (emea.contoso.com) or its partition DN
+        /// (DC=emea,DC=contoso,DC=com).
         domain: String,
         /// Select it for synchronization too.
         #[arg(long)]
@@ -30,6 +33,7 @@ pub(crate) enum PartitionAction {
     },
     /// Synchronize a domain partition.
     Select {
+        /// The directory (forest) name.
         directory: String,
         /// The partition's DN or DNS name.
         partition: String,
@@ -38,6 +42,7 @@ pub(crate) enum PartitionAction {
     },
     /// Stop synchronizing a domain partition.
     Deselect {
+        /// The directory (forest) name.
         directory: String,
         /// The partition's DN or DNS name.
         partition: String,
@@ -46,6 +51,7 @@ pub(crate) enum PartitionAction {
     },
     /// Set the preferred domain controllers of a partition (none given: clear them).
     Controllers {
+        /// The directory (forest) name.
         directory: String,
         /// The partition's DN or DNS name.
         partition: String,

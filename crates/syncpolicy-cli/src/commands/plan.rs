@@ -3,7 +3,7 @@
 //! scheduler, steps, verification) or as readable text. Exit codes as `diff`: 0 nothing to
 //! do, 1 steps or checklist items, 2 error.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
 use anyhow::Context as _;
@@ -48,6 +48,8 @@ pub(crate) struct PlanArgs {
     /// non-ASCII text.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -3,7 +3,7 @@
 //! removed, nor one that history still needs to answer `@~N` (a change the database cannot
 //! rebuild) unless `--include-needed`. The configuration and history do not change.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::{print_stdout, OutputFormat};
 use anyhow::bail;
@@ -35,6 +35,8 @@ pub(crate) struct PruneArgs {
     /// Who prunes, for the operations log (default: the signed-in user).
     #[arg(long)]
     pub(crate) author: Option<String>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Checks a `--newer-than` value: an ISO 8601 date with an optional time, no zone (UTC).

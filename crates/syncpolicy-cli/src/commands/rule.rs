@@ -2,7 +2,7 @@
 //! standard rule into an editable custom copy, delete a custom rule, move in precedence.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::Context as _;
@@ -22,6 +22,8 @@ use syncpolicy_views::rules as views;
 pub(crate) struct RuleArgs {
     #[command(subcommand)]
     pub(crate) action: RuleAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Which rule: by name or identifier, narrowed by directory and direction when a name is
@@ -51,7 +53,9 @@ impl Which {
 /// Rule directions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Dir {
+    /// From a connector into the metaverse.
     Inbound,
+    /// From the metaverse out to a connector.
     Outbound,
 }
 
@@ -67,9 +71,13 @@ impl Dir {
 /// Link types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Link {
+    /// Create the target object when no join matches.
     Provision,
+    /// Join an existing object; the join ends when the rule no longer applies.
     Join,
+    /// Join an existing object and keep the join when the rule no longer applies.
     StickyJoin,
+    /// Join without flowing attributes.
     JoinNoFlow,
 }
 
@@ -151,9 +159,13 @@ pub(crate) struct Content {
 /// Merge types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum MergeArg {
+    /// The winning rule's value replaces the target's (the usual merge type).
     Update,
+    /// Replace the target's values with this rule's (multi-valued attributes).
     Replace,
+    /// Merge this rule's values into the target's (multi-valued attributes).
     Merge,
+    /// Merge, treating values that differ only in case as one.
     MergeCaseInsensitive,
 }
 
@@ -205,7 +217,9 @@ impl Content {
 /// Which rules `rule list` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Kind {
+    /// The out-of-box rules the product ships (with an immutable tag).
     Standard,
+    /// Rules an administrator added (precedence 0-99).
     Custom,
 }
 
@@ -231,6 +245,7 @@ pub(crate) enum RuleAction {
         /// Read from this source instead of the deployment.
         #[arg(long, value_name = "SOURCE")]
         source: Option<String>,
+        /// Output format: a table, or the rules as data.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -242,6 +257,7 @@ pub(crate) enum RuleAction {
         /// Read from this source instead of the deployment.
         #[arg(long, value_name = "SOURCE")]
         source: Option<String>,
+        /// Output format: readable text, or the rule in the settings-file rule shape.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
@@ -249,6 +265,9 @@ pub(crate) enum RuleAction {
     /// It gets the lowest free precedence in 0-99 unless --precedence, --before or --after.
     /// A Rules Editor export (FILE.ps1) adds every rule in it, in one change, each at its own
     /// precedence and in the directory of its connector.
+    #[command(
+        override_usage = "syncpolicy rule add [OPTIONS] --directory <DIRECTORY> --name <NAME> --direction <DIRECTION> --source <SOURCE> --target <TARGET>\n       syncpolicy rule add [OPTIONS] --file <FILE>"
+    )]
     Add {
         /// The directory it belongs to (a forest name, or `entra`); not with a .ps1 file, whose
         /// rules name their connectors.
@@ -265,6 +284,7 @@ pub(crate) enum RuleAction {
         /// The rule's name.
         #[arg(long, required_unless_present = "file")]
         name: Option<String>,
+        /// The rule's direction: inbound (into the metaverse) or outbound (to a connector).
         #[arg(long, value_enum, required_unless_present = "file")]
         direction: Option<Dir>,
         /// Source object type, e.g. user.

@@ -1,7 +1,7 @@
 //! `syncpolicy runprofile`: add or remove run profiles and their steps per connector.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::Subcommand;
 use std::process::ExitCode;
 use syncpolicy_edit::directory;
@@ -11,6 +11,8 @@ use syncpolicy_edit::directory;
 pub(crate) struct RunprofileArgs {
     #[command(subcommand)]
     pub(crate) action: RunprofileAction,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,19 +28,24 @@ pub(crate) enum RunprofileAction {
     },
     /// Remove a run profile.
     Remove {
+        /// The directory: a forest name, or `entra`.
         directory: String,
+        /// The run profile's name.
         profile: String,
         #[command(flatten)]
         change: ChangeArgs,
     },
     /// Append a step: full-import, delta-import, full-sync, delta-sync or export.
     AddStep {
+        /// The directory: a forest name, or `entra`.
         directory: String,
+        /// The run profile's name.
         profile: String,
-        /// The step type.
+        /// The step type: full-import, delta-import, full-sync, delta-sync or export.
         #[arg(long = "type", value_name = "TYPE")]
         step_type: String,
-        /// The partition it runs on (DN), e.g. DC=contoso,DC=com.
+        /// The partition it runs on: its DN (DC=contoso,DC=com) or, for a domain, its DNS name
+        /// (contoso.com), as `partition select` takes it.
         #[arg(long)]
         partition: String,
         #[command(flatten)]
@@ -46,7 +53,9 @@ pub(crate) enum RunprofileAction {
     },
     /// Remove a step by its number (from 1).
     RemoveStep {
+        /// The directory: a forest name, or `entra`.
         directory: String,
+        /// The run profile's name.
         profile: String,
         /// The step's number, from 1.
         step: usize,
@@ -79,7 +88,12 @@ pub(crate) fn run(args: &RunprofileArgs, ctx: &Context) -> anyhow::Result<ExitCo
             partition,
             change,
         } => change::apply(ctx, change, "runprofile add-step", |c| {
-            directory::add_run_step(c, d, profile, step_type, partition)
+            let partition = if partition.contains('=') || !partition.contains('.') {
+                partition.clone()
+            } else {
+                directory::fqdn_to_dn(partition)
+            };
+            directory::add_run_step(c, d, profile, step_type, &partition)
         }),
         A::RemoveStep {
             directory: d,

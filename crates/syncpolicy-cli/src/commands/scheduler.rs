@@ -1,7 +1,7 @@
 //! `syncpolicy scheduler`: the sync cycle interval and whether the scheduler runs.
 
 use crate::change::{self, ChangeArgs};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use std::process::ExitCode;
 use syncpolicy_edit::directory;
 
@@ -19,6 +19,8 @@ pub(crate) struct SchedulerArgs {
     pub(crate) disable: bool,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &SchedulerArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -3,7 +3,7 @@
 //! report of the whole configuration as Markdown or one self-contained HTML page (rendered by
 //! `syncpolicy_views::summary`, `document` and `document_html`).
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::Style;
 use crate::source;
@@ -42,6 +42,8 @@ pub(crate) struct ShowArgs {
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -1,7 +1,7 @@
 //! `syncpolicy signin`: the sign-in method, password hash sync and seamless single sign-on.
 
 use crate::change::{self, ChangeArgs, OnOff};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use clap::ValueEnum;
 use std::process::ExitCode;
 use syncpolicy_edit::features;
@@ -48,6 +48,8 @@ pub(crate) struct SigninArgs {
     pub(crate) sso: Option<OnOff>,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &SigninArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -2,7 +2,7 @@
 //! over exported directory objects (LDIF or JSON Lines) and report what each object becomes in
 //! the metaverse and in Entra ID. Also the object-file loading `impact` shares.
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
 use anyhow::{bail, Context as _};
@@ -60,6 +60,8 @@ pub(crate) struct SimulateArgs {
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Where the objects of one `--objects` argument go.

@@ -2,7 +2,7 @@
 //! in history).
 
 use crate::change::{self, ChangeArgs, OnOff};
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use std::process::ExitCode;
 
 /// Arguments of `syncpolicy staging`.
@@ -14,6 +14,8 @@ pub(crate) struct StagingArgs {
     pub(crate) state: OnOff,
     #[command(flatten)]
     pub(crate) change: ChangeArgs,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &StagingArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

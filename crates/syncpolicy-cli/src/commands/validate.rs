@@ -2,7 +2,7 @@
 //! every finding with its code, place and what to do, as text, JSON or SARIF (rendered by
 //! `syncpolicy_views::validation`).
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
 use anyhow::bail;
@@ -33,9 +33,13 @@ pub(crate) enum ValidateFormat {
 /// there is no error, 1 when there are errors (or warnings with --deny-warnings), 2 when a
 /// source cannot be read.
 #[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "syncpolicy validate [OPTIONS] <SOURCE>...\n       syncpolicy validate --explain <CODE>"
+)]
 pub(crate) struct ValidateArgs {
     /// What to validate: settings files, folders (their newest snapshot), legacy
-    /// Exported-ServerConfiguration-* folders, or deployment snapshots (@latest, @~N).
+    /// Exported-ServerConfiguration-* folders, or deployment snapshots (@latest, @~N). At
+    /// least one, unless --explain.
     #[arg(value_name = "SOURCE", required_unless_present = "explain")]
     pub(crate) sources: Vec<String>,
     /// Output format.
@@ -47,6 +51,8 @@ pub(crate) struct ValidateArgs {
     /// Print the documentation of a rule (by code, e.g. SP010, or name) and exit.
     #[arg(long, value_name = "CODE", conflicts_with = "sources")]
     pub(crate) explain: Option<String>,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode> {

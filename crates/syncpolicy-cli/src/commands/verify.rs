@@ -5,7 +5,7 @@
 //! and the options chosen at install (staging mode, starting synchronization, Entra
 //! administrator and tenant, sign-in method and its parameters).
 
-use crate::context::Context;
+use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::{OutputFormat, Style};
 use crate::source;
@@ -26,6 +26,8 @@ pub(crate) struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub(crate) format: OutputFormat,
+    #[command(flatten)]
+    pub(crate) deployment: DeploymentArgs,
 }
 
 /// Why a difference is expected after an import, or `None` when it is not.

@@ -662,6 +662,80 @@ fn dry_run_shows_the_change_and_applies_nothing() {
 }
 
 #[test]
+fn directories_and_their_items_are_given_the_same_way_in_ou_partition_and_feature() {
+    let dep = imported(Db::Sqlite, "multi-forest-custom");
+    let dry = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--dry-run", "--format", "json"]);
+        let json = dep.json(&all);
+        (json["summary"].clone(), json["changes"].clone())
+    };
+    // DIRECTORY then DN, as `ou` takes it; `--dn DN` is the earlier spelling.
+    let dn = "OU=Writeback,DC=contoso,DC=com";
+    let positional = dry(&["feature", "group-writeback", "contoso.com", dn]);
+    assert_eq!(
+        positional,
+        dry(&["feature", "group-writeback", "contoso.com", "--dn", dn])
+    );
+    assert!(
+        positional.0.as_str().is_some_and(|s| s.contains(dn)),
+        "{positional:?}"
+    );
+    let o = dep.run(&["feature", "group-writeback", "contoso.com"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("<DN|--off>"), "{}", stderr(&o));
+    // A partition by DNS name or by DN, for `add` as for `select`.
+    let by_name = dry(&["partition", "add", "fabrikam.com", "apac.fabrikam.com"]);
+    assert_eq!(
+        by_name,
+        dry(&[
+            "partition",
+            "add",
+            "fabrikam.com",
+            "DC=apac,DC=fabrikam,DC=com"
+        ])
+    );
+    dep.ok(&[
+        "partition",
+        "add",
+        "fabrikam.com",
+        "DC=apac,DC=fabrikam,DC=com",
+    ]);
+    let out = dep.ok(&["partition", "select", "fabrikam.com", "apac.fabrikam.com"]);
+    assert!(out.contains("DC=apac,DC=fabrikam,DC=com"), "{out}");
+    // A run step's partition by DN or DNS name.
+    dep.ok(&["runprofile", "add", "contoso.com", "Nightly"]);
+    let step = |partition: &str| {
+        dry(&[
+            "runprofile",
+            "add-step",
+            "contoso.com",
+            "Nightly",
+            "--type",
+            "delta-import",
+            "--partition",
+            partition,
+        ])
+    };
+    let by_dn = step("DC=contoso,DC=com");
+    assert_eq!(step("contoso.com"), by_dn);
+    assert!(
+        by_dn
+            .0
+            .as_str()
+            .is_some_and(|s| s.contains("on DC=contoso,DC=com")),
+        "{by_dn:?}"
+    );
+    // One output flag: -o/--output (export's earlier --out still works).
+    let folder = dep.dir.path().join("dr");
+    dep.ok(&["export", "-o", folder.to_str().expect("utf-8 path")]);
+    assert_eq!(
+        std::fs::read_dir(&folder).map(Iterator::count).ok(),
+        Some(1)
+    );
+}
+
+#[test]
 fn scenario_from_express_install_to_a_verified_reimport() {
     let dep = Dep {
         dir: tempfile::tempdir().expect("a temporary folder"),
@@ -721,7 +795,11 @@ fn scenario_from_express_install_to_a_verified_reimport() {
     ]);
     dep.ok(&["scheduler", "--interval", "01:00:00"]);
     let out = tempfile::tempdir().expect("a temporary folder");
-    dep.ok(&["export", "--out", out.path().to_str().expect("utf-8 path")]);
+    dep.ok(&[
+        "export",
+        "--output",
+        out.path().to_str().expect("utf-8 path"),
+    ]);
     let exported: Vec<PathBuf> = std::fs::read_dir(out.path())
         .expect("listed")
         .flatten()

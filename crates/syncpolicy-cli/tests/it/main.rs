@@ -18,6 +18,7 @@ mod legacy_folders;
 mod migrate;
 mod powershell;
 mod report;
+mod schema;
 mod show;
 mod simulate;
 mod support;

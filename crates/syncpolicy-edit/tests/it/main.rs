@@ -185,6 +185,38 @@ fn partitions_select_and_deselect() {
 }
 
 #[test]
+fn a_partition_is_added_by_dns_name_or_by_dn() {
+    assert_eq!(
+        directory::dn_to_fqdn("DC=emea, dc=Fabrikam,DC=com").as_deref(),
+        Some("emea.Fabrikam.com")
+    );
+    assert_eq!(directory::dn_to_fqdn("OU=Sales,DC=contoso,DC=com"), None);
+    assert_eq!(directory::dn_to_fqdn("contoso.com"), None);
+    assert_eq!(directory::dn_to_fqdn(""), None);
+    let mut by_dn = multi();
+    let said = directory::add_partition(
+        &mut by_dn,
+        "fabrikam.com",
+        "DC=apac,DC=fabrikam,DC=com",
+        false,
+    )
+    .unwrap();
+    let mut by_name = multi();
+    assert_eq!(
+        directory::add_partition(&mut by_name, "fabrikam.com", "apac.fabrikam.com", false).unwrap(),
+        said
+    );
+    assert_eq!(by_dn, by_name);
+    assert!(refused(directory::add_partition(
+        &mut by_dn,
+        "fabrikam.com",
+        "dc=apac,dc=fabrikam,dc=com",
+        false
+    ))
+    .contains("already has the partition"));
+}
+
+#[test]
 fn object_types_attributes_run_profiles_and_scheduler() {
     let mut c = multi();
     directory::set_object_types(
