@@ -66,6 +66,7 @@ const WITHOUT_DEPLOYMENT: &[&str] = &[
     "syncpolicy completions",
     "syncpolicy man",
     "syncpolicy schema",
+    "syncpolicy interface",
 ];
 
 #[test]
