@@ -462,6 +462,22 @@ fn accepted_findings_do_not_count_and_show_their_reason() {
     assert_eq!(v["accepted"][0]["acceptedBy"], "alice");
     assert!(v["diagnostics"].as_array().unwrap().is_empty());
 
+    // The documentation report lists the finding as accepted, with the reason.
+    let md = stdout(&run(&["show", &file, "--format", "markdown"]));
+    assert!(md.contains("SP011"), "{md}");
+    assert!(
+        md.contains(
+            "  - **accepted**: kept for the old server's numbering (by alice, at 2026-11-30)"
+        ),
+        "{md}"
+    );
+    let html = stdout(&run(&["show", &file, "--format", "html"]));
+    assert!(html.contains("badge accepted"), "the HTML report marks it");
+    assert!(
+        html.contains("accepted: kept for the old server"),
+        "the HTML report gives the reason"
+    );
+
     // Accepting another rule's findings, or another code, leaves the warning.
     for entry in [
         serde_json::json!([{"code": "SP011", "rule": "Some Other Rule", "reason": "r"}]),
@@ -631,4 +647,82 @@ fn hints_never_point_into_the_source_tree() {
         found.is_empty(),
         "hints pointing into the source tree: {found:?}"
     );
+}
+
+/// `rule accept` records an accepted finding in a deployment: a change with history, in the
+/// auto-export, and `validate @latest` lists it as accepted with its reason.
+#[test]
+fn rule_accept_records_an_accepted_finding_in_the_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let sp = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_syncpolicy"))
+            .arg("--home")
+            .arg(&home)
+            .args(args)
+            .current_dir(workspace())
+            .env("NO_COLOR", "1")
+            .env(
+                "SYNCPOLICY_CREDENTIALS",
+                "contoso.com=Pa55-one\nfabrikam.com=Pa55-two\n",
+            )
+            .env_remove("SYNCPOLICY_HOME")
+            .env_remove("SYNCPOLICY_DATABASE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the binary runs")
+    };
+    let o = sp(&["install", "--import", SAMPLES[1], "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rule = "In from AD - User Legacy Title";
+    let refused = sp(&["rule", "accept", rule, "SP0466", "--reason", "r"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("is not a code of `syncpolicy validate`"));
+    let empty = sp(&["rule", "accept", rule, "SP046", "--reason", "  "]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty).contains("the reason is empty"),
+        "{}",
+        stderr(&empty)
+    );
+    let o = sp(&[
+        "rule",
+        "accept",
+        rule,
+        "sp046",
+        "--reason",
+        "disabled on purpose until the HR feed moves",
+        "--author",
+        "bob",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o)
+        .starts_with("accepted SP046 findings of rule \"In from AD - User Legacy Title\""));
+    let history = stdout(&sp(&["history"]));
+    assert!(history.contains("rule accept"), "{history}");
+    let v = sp(&["validate", "@latest"]);
+    assert_eq!(v.status.code(), Some(0));
+    let text = stdout(&v);
+    assert!(
+        text.contains("accepted: disabled on purpose until the HR feed moves (for rule In from AD - User Legacy Title, by bob, at 20"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("0 errors, 0 warnings, 5 infos, 1 accepted\n"),
+        "{text}"
+    );
+    // Accepting again replaces the entry instead of adding a second one.
+    let o = sp(&[
+        "rule",
+        "accept",
+        rule,
+        "SP046",
+        "--reason",
+        "still on purpose",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json = sp(&["validate", "@latest", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(j["accepted"].as_array().unwrap().len(), 1);
+    assert_eq!(j["accepted"][0]["reason"], "still on purpose");
 }
