@@ -1,6 +1,7 @@
 //! Entry point of the `syncpolicy` binary: parses the command line and dispatches.
 
 mod change;
+mod codes;
 mod commands;
 mod context;
 mod deployment;

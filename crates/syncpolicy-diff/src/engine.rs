@@ -662,9 +662,29 @@ fn metadata(out: &mut Out, old: &Configuration, new: &Configuration) {
         out.modified(
             &it,
             "digest",
-            keys::EXT[8],
+            keys::EXT[keys::EXT.len() - 1],
             digest(&o.recorded_digest),
             digest(&n.recorded_digest),
+        );
+    }
+    if o.accepted_findings != n.accepted_findings {
+        let list = |a: &[syncpolicy_model::extension::AcceptedFinding]| {
+            (!a.is_empty()).then(|| {
+                a.iter()
+                    .map(|f| match &f.rule {
+                        Some(rule) => format!("{} ({rule}): {}", f.code, f.reason),
+                        None => format!("{}: {}", f.code, f.reason),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        };
+        out.modified(
+            &it,
+            "accepted findings",
+            keys::EXT[8],
+            list(&o.accepted_findings),
+            list(&n.accepted_findings),
         );
     }
     if o.format_version != n.format_version {

@@ -479,3 +479,54 @@ pub fn attributes_named(expression: &str) -> Vec<String> {
     }
     out
 }
+
+/// Accepts the validation findings of `code` about the rule at `at`, with a reason (and who
+/// and when), in the extension part's accepted findings; an entry for the same code and rule
+/// is replaced. The code is given as the caller checked it (a validation code).
+pub fn accept_finding(
+    config: &mut Configuration,
+    at: RuleLocation,
+    code: &str,
+    reason: &str,
+    by: Option<String>,
+    when: Option<String>,
+) -> EditResult {
+    let what = describe(config, at);
+    let name = rule_mut(config, at)
+        .ok_or_else(|| {
+            EditError::not_found("the rule", "list the rules with `syncpolicy rule list`")
+        })?
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| {
+            EditError::refused(
+                "the rule has no name, and accepted findings name their rule",
+                "give the rule a name first (`syncpolicy rule edit ... --name NAME`)",
+            )
+        })?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(EditError::invalid(
+            "the reason is empty",
+            "say why the finding is accepted: --reason TEXT",
+        ));
+    }
+    let code = code.trim().to_ascii_uppercase();
+    let list = &mut config.extension.accepted_findings;
+    list.retain(|a| {
+        !(a.code.eq_ignore_ascii_case(&code)
+            && a.rule
+                .as_deref()
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case(name.trim())))
+    });
+    list.push(syncpolicy_model::extension::AcceptedFinding {
+        code: code.clone(),
+        rule: Some(name),
+        reason: reason.to_owned(),
+        accepted_by: by,
+        accepted_at: when,
+        ..Default::default()
+    });
+    Ok(format!("accepted {code} findings of rule {what}"))
+}

@@ -116,6 +116,181 @@ impl ExprDiagnosticKind {
     }
 }
 
+impl ExprDiagnosticKind {
+    /// Every kind, in the order of [`ExprDiagnosticKind`].
+    pub const ALL: [ExprDiagnosticKind; 25] = {
+        use ExprDiagnosticKind::*;
+        [
+            UnexpectedCharacter,
+            UnterminatedString,
+            UnterminatedAttribute,
+            EmptyAttributeName,
+            UnterminatedParameter,
+            EmptyParameterName,
+            EmptyVariableName,
+            InvalidNumber,
+            EmptyExpression,
+            ExpectedExpression,
+            ExpectedOperator,
+            UnclosedParenthesis,
+            UnexpectedClosingParenthesis,
+            ChainedComparison,
+            MixedArithmetic,
+            TooComplex,
+            UnknownFunction,
+            WrongArgumentCount,
+            TypeMismatch,
+            UnknownParameter,
+            UnknownIdentifier,
+            UnboundVariable,
+            ExpectedVariable,
+            ExpectedAttributeName,
+            UnpairedSwitch,
+        ]
+    };
+
+    /// Severity of diagnostics of this kind.
+    pub fn severity(self) -> Severity {
+        match self {
+            ExprDiagnosticKind::MixedArithmetic => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The documentation of this kind as (title, explanation, what to do), for
+    /// `syncpolicy validate --explain` (the kind's code is its kebab-case name).
+    pub fn documentation(self) -> (&'static str, &'static str, &'static str) {
+        use ExprDiagnosticKind::*;
+        match self {
+            UnexpectedCharacter => (
+                "a character that cannot start anything in an expression",
+                "The lexer met a character that is no part of the language outside a string literal: not an operator, bracket, digit, letter, quote or white space.",
+                "Remove the character, or put it inside a \"string\" if it is meant as text.",
+            ),
+            UnterminatedString => (
+                "a string literal without its closing quote",
+                "A \"...\" string runs to the end of the expression. Inside a string a quote is written as \\\" (backslash, quote).",
+                "Close the string with a \", or escape the quote inside it.",
+            ),
+            UnterminatedAttribute => (
+                "an attribute reference without its closing bracket",
+                "An attribute is written in square brackets, e.g. [userPrincipalName]; the closing ] is missing.",
+                "Add the closing ] after the attribute name.",
+            ),
+            EmptyAttributeName => (
+                "an attribute reference with no name: []",
+                "Square brackets hold the name of a source attribute; [] names nothing.",
+                "Write the attribute's name inside the brackets, e.g. [mail].",
+            ),
+            UnterminatedParameter => (
+                "a parameter reference without its closing percent sign",
+                "A parameter is written between percent signs, e.g. %Domain.FQDN%; the closing % is missing.",
+                "Add the closing % after the parameter name.",
+            ),
+            EmptyParameterName => (
+                "a parameter reference with no name: %%",
+                "Percent signs enclose the name of a connector or forest parameter; %% names nothing.",
+                "Write the parameter's name between the percent signs, e.g. %Forest.FQDN%.",
+            ),
+            EmptyVariableName => (
+                "a variable with no name",
+                "A variable of the iterating functions (e.g. the item of a Where or Select) is written with its name; the name is missing.",
+                "Give the variable a name and use the same name in the expression it applies to.",
+            ),
+            InvalidNumber => (
+                "a number that cannot be read",
+                "A numeric literal is malformed or too large for a 64-bit integer.",
+                "Write the number as digits (optionally with a leading minus), within the range of a 64-bit integer.",
+            ),
+            EmptyExpression => (
+                "the expression is empty",
+                "A flow of type expression needs an expression; the text is empty or only white space.",
+                "Write the expression, or make the flow a direct or constant flow.",
+            ),
+            ExpectedExpression => (
+                "a value was expected here",
+                "The parser expected a value (a literal, attribute, parameter, function call or parenthesised expression) and found something else, such as an operator or the end of the text.",
+                "Supply the missing value at the marked place, or remove the stray operator or comma.",
+            ),
+            ExpectedOperator => (
+                "an operator or the end of the expression was expected here",
+                "Two values follow each other with nothing joining them, e.g. a missing comma between arguments or a missing & between texts.",
+                "Insert the operator or comma the expression needs at the marked place.",
+            ),
+            UnclosedParenthesis => (
+                "a parenthesis that is never closed",
+                "An opening ( of a function call or group has no matching ).",
+                "Add the closing ) where the call or group ends.",
+            ),
+            UnexpectedClosingParenthesis => (
+                "a closing parenthesis without an opening one",
+                "A ) appears where no ( is open.",
+                "Remove the extra ), or add the ( it belongs to.",
+            ),
+            ChainedComparison => (
+                "comparisons chained without a logical operator",
+                "An expression such as a < b < c does not compare three values: it compares the true/false result of a < b with c.",
+                "Join the comparisons explicitly: a < b && b < c.",
+            ),
+            MixedArithmetic => (
+                "additive and multiplicative operators mixed without parentheses",
+                "In this language + - and * / have the same priority and are applied left to right, unlike in ordinary arithmetic, so 1 + 2 * 3 is 9.",
+                "Add parentheses to make the order explicit.",
+            ),
+            TooComplex => (
+                "the expression nests too deeply",
+                "The expression nests calls or groups deeper than the limit the parser accepts, which protects against hostile input exhausting the stack.",
+                "Split the expression, or simplify the nesting (e.g. use Switch instead of nested IIF).",
+            ),
+            UnknownFunction => (
+                "a function the expression language does not have",
+                "The name before ( is not a function of the declarative-provisioning expression language (names are matched ignoring case).",
+                "Correct the function's name; `syncpolicy expr check EXPR` checks an expression on its own.",
+            ),
+            WrongArgumentCount => (
+                "a function called with the wrong number of arguments",
+                "Each function takes a fixed number (or range) of arguments; the call gives fewer or more.",
+                "Give the function the number of arguments the message names.",
+            ),
+            TypeMismatch => (
+                "an argument of the wrong type",
+                "The function expects another type of value at this argument, e.g. a number where text was given, a true/false condition where a string was given.",
+                "Convert the value (CStr, CNum, CBool, CGuid, ...) or pass a value of the expected type.",
+            ),
+            UnknownParameter => (
+                "a %Parameter% the connector does not define",
+                "Parameters such as %Domain.FQDN% or %Forest.Netbios% are supplied per directory and partition; this name is not one of them.",
+                "Correct the parameter's name to one the connector supplies.",
+            ),
+            UnknownIdentifier => (
+                "a name that is neither a function, constant nor variable",
+                "A bare word appears where the language expects a function call, a constant (such as True, False, NULL, AuthoritativeNull, IgnoreThisFlow) or a variable of an iterating function.",
+                "Write attributes in [brackets], parameters in %percent signs%, text in \"quotes\", or correct the constant's name.",
+            ),
+            UnboundVariable => (
+                "a variable used outside the function that defines it",
+                "A variable of an iterating function (e.g. Where or Select) is only known inside the expression it applies to.",
+                "Use the variable only inside its function, or correct its name to the one the function defines.",
+            ),
+            ExpectedVariable => (
+                "a variable name was expected here",
+                "Iterating functions take a variable name as their first argument, then the collection and the expression using the variable.",
+                "Put a variable name at the marked place.",
+            ),
+            ExpectedAttributeName => (
+                "an attribute name was expected here",
+                "The function takes an attribute (e.g. [proxyAddresses]) at this argument, not a computed value.",
+                "Pass the attribute itself in [brackets].",
+            ),
+            UnpairedSwitch => (
+                "Switch with a condition that has no value",
+                "Switch takes a default value followed by condition/value pairs; the last condition has no value.",
+                "Give every condition of the Switch its value, or remove the lone condition.",
+            ),
+        }
+    }
+}
+
 /// One problem found in an expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExprDiagnostic {

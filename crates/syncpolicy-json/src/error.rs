@@ -2,6 +2,7 @@
 //! the file, the JSON path, line and column where known, and what to do.
 
 use std::fmt;
+use syncpolicy_model::codes::{CodeFamily, CodeInfo};
 use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
 
 /// What kind of problem stopped the read.
@@ -36,6 +37,92 @@ impl ReadErrorKind {
             ReadErrorKind::TooDeep => ("SP907", "nesting-too-deep"),
         }
     }
+}
+
+impl ReadErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ReadErrorKind; 7] = [
+        ReadErrorKind::Empty,
+        ReadErrorKind::Truncated,
+        ReadErrorKind::NotJson,
+        ReadErrorKind::WrongType,
+        ReadErrorKind::Encoding,
+        ReadErrorKind::DuplicateKey,
+        ReadErrorKind::TooDeep,
+    ];
+
+    /// One line: what the code reports.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ReadErrorKind::Empty => "the settings file is empty",
+            ReadErrorKind::Truncated => "the settings file ends before its JSON is complete",
+            ReadErrorKind::NotJson => "the settings file is not valid JSON",
+            ReadErrorKind::WrongType => "a value of the settings file has the wrong type",
+            ReadErrorKind::Encoding => {
+                "the settings file is neither UTF-8 nor UTF-16 with a byte-order mark"
+            }
+            ReadErrorKind::DuplicateKey => "a key appears twice in one object of the settings file",
+            ReadErrorKind::TooDeep => {
+                "arrays and objects of the settings file nest more than 128 levels deep"
+            }
+        }
+    }
+
+    /// What the error means and what to do, as (explanation, fix).
+    fn explain(&self) -> (&'static str, &'static str) {
+        match self {
+            ReadErrorKind::Empty => (
+                "The file has no content, or only white space. A settings file exported by Entra Connect (or written by syncpolicy) is never empty; an empty file is usually a copy or download that did not finish.",
+                "Export the configuration again (Entra Connect: View or export current configuration; a deployment: syncpolicy export), or point at the right file.",
+            ),
+            ReadErrorKind::Truncated => (
+                "The JSON ends before every object and array it opened is closed: the file was cut off, typically by an interrupted copy or a full disk. The line and column name where the text ends.",
+                "Copy or export the file again; if it was edited by hand, close the object or array the message names.",
+            ),
+            ReadErrorKind::NotJson => (
+                "The text is not JSON at the named line and column: a missing comma or quote, a comment, a trailing comma, or a file of another kind (an XML export folder's file, a PowerShell script).",
+                "Fix the JSON at the named place; for a legacy XML export give the Exported-ServerConfiguration-* folder instead, for a Rules Editor export the .ps1 file.",
+            ),
+            ReadErrorKind::WrongType => (
+                "A value has a type the setting does not take, for example text where a true/false value or a whole number belongs. The message names the JSON path and what was expected.",
+                "Change the value at the named JSON path to the expected type (true/false without quotes, numbers without quotes).",
+            ),
+            ReadErrorKind::Encoding => (
+                "The bytes are neither UTF-8 nor UTF-16 with a byte-order mark (Entra Connect writes UTF-8; Windows editors may write UTF-16 with a BOM, both are read).",
+                "Save the file as UTF-8 (or UTF-16 with a byte-order mark).",
+            ),
+            ReadErrorKind::DuplicateKey => (
+                "A key appears twice in one JSON object. JSON readers disagree on which of the two wins, so the file is refused rather than read one way here and another way on the server.",
+                "Remove one of the two keys at the named place, keeping the value you mean.",
+            ),
+            ReadErrorKind::TooDeep => (
+                "Arrays and objects nest deeper than 128 levels. No setting nests this deep; such a file is damaged or hostile, and is refused before it can exhaust memory.",
+                "Remove the deeply nested value at the named place, or export the configuration again.",
+            ),
+        }
+    }
+}
+
+/// The documentation of every read-error code (`SP901`-`SP907`), for `validate --explain`.
+pub fn codes() -> Vec<CodeInfo> {
+    ReadErrorKind::ALL
+        .iter()
+        .map(|kind| {
+            let (code, name) = kind.code();
+            let (explanation, fix) = kind.explain();
+            CodeInfo {
+                code,
+                name,
+                family: CodeFamily::ReadError,
+                severity: Severity::Error,
+                title: kind.title(),
+                explanation: format!(
+                    "{explanation}\n\nThis is a read error: the file cannot be read at all, so no other check runs on it. The message says what was found and where; the hint says what to do."
+                ),
+                fix: fix.to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// A settings file could not be read.

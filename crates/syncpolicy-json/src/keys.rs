@@ -136,7 +136,7 @@ pub const MAPPING: [&str; 7] = [
 ];
 
 /// Keys of the extension part.
-pub const EXT: [&str; 9] = [
+pub const EXT: [&str; 10] = [
     "formatVersion",
     "stagingMode",
     "scheduler",
@@ -145,8 +145,12 @@ pub const EXT: [&str; 9] = [
     "onpremisesConnectors",
     "rules",
     "globalParameters",
+    "acceptedFindings",
     "digest",
 ];
+
+/// Keys of one accepted finding of the extension part (`acceptedFindings`).
+pub const EXT_ACCEPTED: [&str; 5] = ["code", "rule", "reason", "acceptedBy", "acceptedAt"];
 
 pub const EXT_SCHEDULER: [&str; 4] = [
     "syncInterval",

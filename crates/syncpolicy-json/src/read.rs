@@ -19,8 +19,8 @@ use syncpolicy_model::config::{
 };
 use syncpolicy_model::enums::{Direction, FlowType, LinkType, MergeType, ScopeOperator};
 use syncpolicy_model::extension::{
-    ConnectorExtension, Extension, GlobalParameter, HierarchyMapping, ProvisioningHierarchy,
-    RecordedDigest, RunProfile, RunStep, Scheduler,
+    AcceptedFinding, ConnectorExtension, Extension, GlobalParameter, HierarchyMapping,
+    ProvisioningHierarchy, RecordedDigest, RunProfile, RunStep, Scheduler,
 };
 use syncpolicy_model::identity::normalize_guid;
 use syncpolicy_model::preserved::Preserved;
@@ -449,7 +449,7 @@ fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> Rea
         serde_json::error::Category::Data => (
             ReadErrorKind::WrongType,
             format!("wrong value: {message}"),
-            "correct the value to the expected type (see docs/settings-format.md)",
+            "correct the value to the expected type (`syncpolicy validate --explain SP904` says more)",
         ),
     };
     ReadError {
@@ -1131,6 +1131,7 @@ fn visit_ext<'de, A: MapAccess<'de>>(map: A) -> Result<ExtRead, A::Error> {
                 5 => v.onprem = list(map)?,
                 6 => v.rules = list(map)?,
                 7 => v.ext.global_parameters = list(map)?,
+                8 => v.ext.accepted_findings = list(map)?,
                 _ => v.ext.recorded_digest = object(map)?,
             }
             Ok(())
@@ -1293,6 +1294,33 @@ fn visit_parameter<'de, A: MapAccess<'de>>(map: A) -> Result<GlobalParameter, A:
             "unexpected key `{}` in a name/value entry (expected only `name` and `value`)",
             extra.key
         )));
+    }
+    Ok(v)
+}
+
+de_object!(AcceptedFinding, "an accepted finding", visit_accepted);
+fn visit_accepted<'de, A: MapAccess<'de>>(map: A) -> Result<AcceptedFinding, A::Error> {
+    let mut v = AcceptedFinding::default();
+    v.preserved = walk(map, &keys::EXT_ACCEPTED, &mut v, |v, i, map| {
+        match i {
+            0 => v.code = string(map)?,
+            1 => v.rule = opt_string(map)?,
+            2 => v.reason = string(map)?,
+            3 => v.accepted_by = opt_string(map)?,
+            _ => v.accepted_at = opt_string(map)?,
+        }
+        Ok(())
+    })?
+    .0;
+    if v.code.trim().is_empty() {
+        return Err(de::Error::custom(
+            "an accepted finding needs its `code` (e.g. \"SP011\")",
+        ));
+    }
+    if v.reason.trim().is_empty() {
+        return Err(de::Error::custom(
+            "an accepted finding needs a `reason`: say why the finding is accepted",
+        ));
     }
     Ok(v)
 }

@@ -316,6 +316,7 @@ fn extension(strings: &Value) -> Value {
                 nullable_array(connector),
                 nullable_array(object(&keys::EXT_RULE, [s(), s(), s(), s(), s(), s()])),
                 nullable_array(parameter),
+                nullable_array(accepted_finding()),
                 nullable_object(
                     &keys::EXT_DIGEST,
                     [
@@ -331,6 +332,14 @@ fn extension(strings: &Value) -> Value {
         ),
         "syncpolicy's extension part: what the Microsoft file does not hold (staging mode, scheduler, connector settings, rule placement), ending with a digest of the content.",
     )
+}
+
+/// One accepted finding: its code and reason are required (the reader refuses an entry
+/// without them), the rule, who and when are optional.
+fn accepted_finding() -> Value {
+    let mut schema = object(&keys::EXT_ACCEPTED, [string(), s(), string(), s(), s()]);
+    schema["required"] = json!(["code", "reason"]);
+    schema
 }
 
 /// A `name`/`value` entry: the one object whose other keys the reader refuses.

@@ -557,6 +557,10 @@ fn extension(w: &mut Writer, config: &Configuration, digest: &mut DigestBuilder)
             digest_object(w, digest);
             break;
         }
+        if i == ACCEPTED && ext.accepted_findings.is_empty() {
+            // Written only when there are any, so files without them keep their bytes.
+            continue;
+        }
         w.key(key);
         match i {
             0 => w.int(i64::from(EXTENSION_FORMAT_VERSION)),
@@ -589,6 +593,15 @@ fn extension(w: &mut Writer, config: &Configuration, digest: &mut DigestBuilder)
                 w.end(b']');
             }
             6 => rule_entries(w, config),
+            ACCEPTED => w.array(&ext.accepted_findings, |w, a| {
+                w.object(&keys::EXT_ACCEPTED, &a.preserved, |w, i| match i {
+                    0 => w.string(&a.code),
+                    1 => w.opt_str(a.rule.as_deref()),
+                    2 => w.string(&a.reason),
+                    3 => w.opt_str(a.accepted_by.as_deref()),
+                    _ => w.opt_str(a.accepted_at.as_deref()),
+                });
+            }),
             _ => w.array(&ext.global_parameters, |w, gp| {
                 name_value(w, &gp.name, &gp.value);
             }),
@@ -596,6 +609,9 @@ fn extension(w: &mut Writer, config: &Configuration, digest: &mut DigestBuilder)
     }
     w.end(b'}');
 }
+
+/// Index of `acceptedFindings` in [`keys::EXT`].
+const ACCEPTED: usize = 8;
 
 fn digest_object(w: &mut Writer, digest: &DigestBuilder) {
     w.begin(b'{');

@@ -1,6 +1,7 @@
 //! The migration report: counts, what was kept in the extension part, every item that was
 //! fixed, needs review or must be redone by hand, and the rules that could not be attached.
 
+use syncpolicy_model::codes::{CodeFamily, CodeInfo};
 use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
 use syncpolicy_model::rule::SyncRule;
 
@@ -178,6 +179,58 @@ pub mod codes {
         (SECOND_ENTRA_CONNECTOR.0, SECOND_ENTRA_CONNECTOR.1, Classification::RedoByHand, "a second Entra ID connector is not migrated (a settings file holds one)"),
         (WRITEBACK_NOT_KEPT.0, WRITEBACK_NOT_KEPT.1, Classification::RedoByHand, "a writeback container could not be kept"),
     ];
+}
+
+/// The documentation of every code of a migration (the report's items, `SP301`-`SP334`, and
+/// the errors that stop it, `SP350`-`SP355`), for `validate --explain`.
+pub fn explained_codes() -> Vec<CodeInfo> {
+    let items = codes::ALL.iter().map(|(code, name, class, summary)| {
+        let fix = match class {
+            Classification::FixedAutomatically => {
+                "Nothing to do: the migration handled it. Read the item to know what changed between the export and the settings file."
+            }
+            Classification::NeedsReview => {
+                "Check the named item in the settings file the migration wrote (or on the new server) and correct it with the change commands if it is not what you want; `install --migrate` accepts these items."
+            }
+            Classification::RedoByHand => {
+                "Recreate what the item names on the new server by hand (or in the settings file) after the migration; `install --migrate` stops on these items unless they are accepted."
+            }
+        };
+        CodeInfo {
+            code,
+            name,
+            family: CodeFamily::Migration,
+            severity: class.severity(),
+            title: summary,
+            explanation: format!(
+                "{}.\n\nAn item of the report of `syncpolicy migrate`, classified as {}; the message names the file and element of the export (see docs/migration.md).",
+                capitalized(summary),
+                class.label()
+            ),
+            fix: fix.to_owned(),
+        }
+    });
+    let errors = crate::error::CODES.iter().map(|(code, name, summary)| CodeInfo {
+        code,
+        name,
+        family: CodeFamily::MigrationError,
+        severity: Severity::Error,
+        title: summary,
+        explanation: format!(
+            "{}.\n\nAn error that stops `syncpolicy migrate` (and every command reading a legacy folder): nothing is written. The message names the file, the XML element, line and column (see docs/migration.md).",
+            capitalized(summary)
+        ),
+        fix: "Export the configuration from the old server again (Export-ADSyncServerConfiguration or the wizard's export) and give the whole Exported-ServerConfiguration-* folder; the hint of the error says what is wrong in the named file.".to_owned(),
+    });
+    items.chain(errors).collect()
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@
 //! table [`registry::registry`] lists them all, and `syncpolicy validate --explain CODE` and
 //! `docs/rules.md` are produced from it.
 
+pub mod accept;
 mod context;
 mod known;
 mod locate;
 pub mod registry;
 mod rules;
+pub mod select;
 
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;

@@ -4,6 +4,7 @@
 use crate::context::{Context, Sink};
 use crate::rules;
 use std::fmt::Write as _;
+use syncpolicy_model::codes::{CodeFamily, CodeInfo};
 use syncpolicy_model::diagnostic::Severity;
 
 /// What part of a configuration a rule looks at.
@@ -87,33 +88,47 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
         .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name.eq_ignore_ascii_case(wanted))
 }
 
-/// The full documentation of a rule as plain text (what `syncpolicy validate --explain` prints).
-pub fn explain(rule: &RuleInfo) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {} ({})", rule.code, rule.name, rule.severity);
-    let _ = writeln!(out, "{}", rule.summary);
+/// The documentation of every rule in the shape shared by every code of the tool (what
+/// `syncpolicy validate --explain` prints): the explanation holds the What, Why and Example
+/// sections, the fix the Fix section.
+pub fn codes() -> Vec<CodeInfo> {
+    registry().iter().map(code_info).collect()
+}
+
+/// One rule's documentation as a [`CodeInfo`].
+pub fn code_info(rule: &RuleInfo) -> CodeInfo {
+    let mut explanation = String::new();
     for (title, body) in [
         ("What", rule.what),
         ("Why", rule.why),
         ("Example", rule.example),
-        ("Fix", rule.fix),
     ] {
-        let _ = writeln!(out, "\n{title}:");
+        if !explanation.is_empty() {
+            explanation.push('\n');
+        }
+        let _ = writeln!(explanation, "{title}:");
         for line in body.lines() {
             if line.is_empty() {
-                out.push('\n');
+                explanation.push('\n');
             } else {
-                let _ = writeln!(out, "  {line}");
+                let _ = writeln!(explanation, "  {line}");
             }
         }
     }
     if rule.file_only {
-        let _ = writeln!(
-            out,
-            "\nThis check needs the settings file itself; it does not run on a configuration read from elsewhere."
+        explanation.push_str(
+            "\nThis check needs the settings file itself; it does not run on a configuration read from elsewhere.\n",
         );
     }
-    out
+    CodeInfo {
+        code: rule.code,
+        name: rule.name,
+        family: CodeFamily::Validation,
+        severity: rule.severity,
+        title: rule.summary,
+        explanation: explanation.trim_end().to_owned(),
+        fix: rule.fix.to_owned(),
+    }
 }
 
 /// `docs/rules.md`, generated from the registry.

@@ -1,6 +1,6 @@
 //! What Microsoft's settings file leaves out and syncpolicy keeps: staging mode, scheduler,
 //! per-connector object types and attribute inclusions, run profiles, provisioning hierarchy,
-//! connector order and unmapped global parameters.
+//! connector order, unmapped global parameters and accepted validation findings.
 
 use crate::preserved::Preserved;
 
@@ -24,8 +24,28 @@ pub struct Extension {
     pub orphaned_rule_entries: Vec<String>,
     /// Per-connector extension entries whose directory was not found in the file (raw text).
     pub orphaned_connector_entries: Vec<String>,
+    /// Findings of `syncpolicy validate` an administrator accepted, with the reason: not
+    /// counted for the exit code, listed as accepted (`docs/accepted-findings.md`).
+    pub accepted_findings: Vec<AcceptedFinding>,
     /// The digest recorded by the writer that produced the file, as read.
     pub recorded_digest: Option<RecordedDigest>,
+    pub preserved: Preserved,
+}
+
+/// A validation finding accepted on purpose: every finding of `code` in the file, or only
+/// those about the synchronization rule named `rule`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AcceptedFinding {
+    /// The code accepted, e.g. `SP011`.
+    pub code: String,
+    /// The name of the rule the acceptance is limited to; `None`: the whole file.
+    pub rule: Option<String>,
+    /// Why the finding is accepted (required).
+    pub reason: String,
+    /// Who accepted it, when recorded.
+    pub accepted_by: Option<String>,
+    /// When it was accepted (ISO 8601 text, as recorded).
+    pub accepted_at: Option<String>,
     pub preserved: Preserved,
 }
 

@@ -6,6 +6,7 @@
 //! `syncpolicy-legacy`. Identity keys ([`identity`]) and the shared [`diagnostic::Diagnostic`]
 //! type live here so that every consumer agrees on them.
 
+pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod enums;

@@ -6,6 +6,7 @@ use crate::Counts;
 use serde::Serialize;
 use serde_json::Value;
 use syncpolicy_model::diagnostic::{Diagnostic, Location};
+use syncpolicy_model::extension::AcceptedFinding;
 
 /// Name and version of the JSON document; the version is raised only on incompatible changes
 /// (`/1` was the same document with `"version": 1` in place of `schema`).
@@ -105,5 +106,62 @@ pub fn to_json(diags: &[Diagnostic]) -> impl Serialize + '_ {
             infos: c.infos,
         },
         diagnostics: diags.iter().map(of).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryAcceptedJson {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    accepted: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AcceptedJson<'a> {
+    #[serde(flatten)]
+    diagnostic: DiagnosticJson<'a>,
+    reason: &'a str,
+    rule: &'a Option<String>,
+    accepted_by: &'a Option<String>,
+    accepted_at: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct DocAcceptedJson<'a> {
+    schema: &'static str,
+    summary: SummaryAcceptedJson,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+    accepted: Vec<AcceptedJson<'a>>,
+}
+
+/// [`to_json`] with the accepted findings: `summary.accepted` counts them and `accepted`
+/// lists each as a diagnostic object followed by `reason`, `rule`, `acceptedBy` and
+/// `acceptedAt` (keys in this order).
+pub fn to_json_accepted<'a>(
+    diags: &'a [Diagnostic],
+    accepted: &'a [(&'a Diagnostic, &'a AcceptedFinding)],
+) -> impl Serialize + 'a {
+    let c = Counts::of(diags);
+    DocAcceptedJson {
+        schema: JSON_SCHEMA,
+        summary: SummaryAcceptedJson {
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+            accepted: accepted.len(),
+        },
+        diagnostics: diags.iter().map(of).collect(),
+        accepted: accepted
+            .iter()
+            .map(|(d, a)| AcceptedJson {
+                diagnostic: of(d),
+                reason: &a.reason,
+                rule: &a.rule,
+                accepted_by: &a.accepted_by,
+                accepted_at: &a.accepted_at,
+            })
+            .collect(),
     }
 }

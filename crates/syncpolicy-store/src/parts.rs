@@ -249,7 +249,7 @@ const AZURE_KEY: &str = "azure";
 const SETS: [(&str, usize); 2] = [("standard", 5), ("custom", 6)];
 const ONPREM_SETS: [(&str, usize); 2] = [("standard", 9), ("custom", 10)];
 const EXT_LISTS: [usize; 2] = [5, 6];
-const EXT_DIGEST: usize = 8;
+const EXT_DIGEST: usize = keys::EXT.len() - 1;
 
 /// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
 /// extension part's digest is left out: the writer computes it again on every export.

@@ -15,6 +15,7 @@ use syncpolicy_model::config::{
 };
 use syncpolicy_model::diagnostic::Diagnostic;
 use syncpolicy_model::enums::{FlowType, MergeType};
+use syncpolicy_model::extension::AcceptedFinding;
 use syncpolicy_model::rule::SyncRule;
 
 /// Code of the validation rule that finds standard rules differing from the out-of-box
@@ -135,6 +136,8 @@ pub struct FindingDoc {
     pub help: Option<String>,
     /// The rule it concerns: (anchor, name).
     pub rule: Option<(String, String)>,
+    /// Accepted in the settings file's `acceptedFindings`: the reason, and who and when.
+    pub accepted: Option<String>,
 }
 
 /// The anchor of a rule in the report (stable for one configuration).
@@ -217,7 +220,29 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
             place: d.location.to_string(),
             help: d.help.clone(),
             rule,
+            accepted: None,
         });
+    }
+}
+
+/// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
+/// of the findings given to [`attach_findings`], the entry that accepts it.
+pub fn mark_accepted(doc: &mut Document, accepted: &[(usize, &AcceptedFinding)]) {
+    for (i, a) in accepted {
+        if let Some(f) = doc.findings.get_mut(*i) {
+            let mut text = a.reason.trim().to_owned();
+            let who: Vec<String> = [
+                a.accepted_by.as_ref().map(|b| format!("by {b}")),
+                a.accepted_at.as_ref().map(|t| format!("at {t}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !who.is_empty() {
+                text.push_str(&format!(" ({})", who.join(", ")));
+            }
+            f.accepted = Some(text);
+        }
     }
 }
 
@@ -835,6 +860,9 @@ pub fn render_markdown(doc: &Document) -> String {
         );
         if let Some((anchor, name)) = &f.rule {
             let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
+        }
+        if let Some(reason) = &f.accepted {
+            let _ = writeln!(o, "  - **accepted**: {}", md(reason));
         }
         let _ = writeln!(o, "  - at {}", md_code(&f.place));
         if let Some(h) = &f.help {

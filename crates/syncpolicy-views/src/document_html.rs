@@ -386,11 +386,13 @@ pub fn render_html(doc: &Document) -> String {
                     @for f in &doc.findings {
                         li id=(f.anchor) {
                             span class=(format!("badge {}", f.severity)) { (f.severity) } " "
+                            @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
                             strong { (f.code) " " (f.name) } ": " (f.message)
                             @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
                             br;
                             code { (f.place) }
                             @if let Some(h) = &f.help { br; "hint: " (h) }
+                            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
                         }
                     }
                 }

@@ -54,6 +54,7 @@ del { background: var(--del-strong); text-decoration: line-through; } ins { back
 .badge.product { border-color: #8250df; color: #8250df; } .badge.metadata { border-color: #57606a; }
 .badge.custom { border-color: var(--accent); color: var(--accent); }
 .badge.disabled { border-color: var(--warn); color: var(--warn); }
+.badge.accepted { border-color: var(--accent); color: var(--accent); }
 .badge.modified, .badge.error { border-color: var(--bad); color: var(--bad); }
 .badge.warning { border-color: var(--warn); color: var(--warn); }
 ul.details { margin: 6px 0 0; padding-left: 18px; font: 12px/1.5 ui-monospace, monospace; }

@@ -2,6 +2,7 @@
 //! (text, markdown, JSON, HTML), shared by every front end.
 
 pub mod change;
+pub mod codes;
 pub mod diff;
 pub mod document;
 pub mod document_html;

@@ -159,6 +159,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             Some(t) => syncpolicy_lint::check_file(&target, t, &label),
             None => syncpolicy_lint::check(&target),
         };
+        // Findings accepted in the file (acceptedFindings) do not refuse the apply.
+        let (findings, _) = syncpolicy_lint::accept::split_accepted(&target, findings);
         let errors: Vec<_> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)

@@ -560,6 +560,8 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
             None => syncpolicy_lint::check(&loaded.config),
         };
+        // Findings accepted in the file (acceptedFindings) do not stop the install.
+        let (findings, _) = syncpolicy_lint::accept::split_accepted(&loaded.config, findings);
         let errors: Vec<_> = findings
             .iter()
             .filter(|d| d.severity == Severity::Error)

@@ -334,6 +334,22 @@ pub(crate) enum RuleAction {
         #[command(flatten)]
         change: ChangeArgs,
     },
+    /// Accept the validation findings of one code about a rule, with a reason: recorded in
+    /// the configuration's accepted findings (docs/accepted-findings.md), they no longer count
+    /// for `validate`'s exit code (also with --deny-warnings) and the report shows them as
+    /// accepted.
+    Accept {
+        #[command(flatten)]
+        which: Which,
+        /// The code accepted (e.g. SP011); `syncpolicy validate --explain all` lists them.
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Why the finding is accepted (recorded with it, shown in the report).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[command(flatten)]
+        change: ChangeArgs,
+    },
     /// Enable a rule.
     Enable {
         #[command(flatten)]
@@ -546,6 +562,29 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let at = select::rule(c, &which.selector())?;
             rules::set_disabled(c, at, true)
         }),
+        A::Accept {
+            which,
+            code,
+            reason,
+            change,
+        } => {
+            let codes = crate::codes::all();
+            let known = crate::codes::validation_codes(&codes);
+            let Some(code) = known.iter().find(|k| k.eq_ignore_ascii_case(code.trim())) else {
+                let nearest = syncpolicy_lint::select::nearest_names(code, &known);
+                anyhow::bail!(
+                    "{:?} is not a code of `syncpolicy validate`\nhint: the nearest codes are {}\nhint: `syncpolicy validate --explain all` lists every code",
+                    code.trim(),
+                    nearest.join(", ")
+                );
+            };
+            let by = crate::deployment::author(change.author.as_deref());
+            let when = syncpolicy_files::timestamp::UtcMillis::now().iso();
+            change::apply(ctx, change, "rule accept", |c| {
+                let at = select::rule(c, &which.selector())?;
+                rules::accept_finding(c, at, code, reason, Some(by), Some(when))
+            })
+        }
         A::Enable { which, change } => change::apply(ctx, change, "rule enable", |c| {
             let at = select::rule(c, &which.selector())?;
             rules::set_disabled(c, at, false)

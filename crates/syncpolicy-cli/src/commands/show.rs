@@ -103,7 +103,17 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document> {
         let found = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
+        // Accepted findings come after the others, marked with their reason.
+        let (mut found, accepted) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
+        let first_accepted = found.len();
+        found.extend(accepted.iter().map(|a| a.diagnostic.clone()));
         document::attach_findings(&mut doc, &loaded.config, &found);
+        let marks: Vec<(usize, &syncpolicy_model::extension::AcceptedFinding)> = accepted
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (first_accepted + i, &a.acceptance))
+            .collect();
+        document::mark_accepted(&mut doc, &marks);
         Ok(doc)
     })
 }

@@ -10,10 +10,13 @@ use clap::ValueEnum;
 use std::collections::HashMap;
 use std::process::ExitCode;
 use syncpolicy_files::settings::LoadError;
-use syncpolicy_json::error::ReadErrorKind;
+use syncpolicy_lint::accept::Accepted;
+use syncpolicy_lint::select::Selection;
+use syncpolicy_model::codes::CodeInfo;
 use syncpolicy_model::diagnostic::{Diagnostic, Severity};
+use syncpolicy_model::extension::AcceptedFinding;
 use syncpolicy_report::{Counts, SarifRule};
-use syncpolicy_views::validation;
+use syncpolicy_views::{codes, validation};
 
 /// Output format of `syncpolicy validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,32 +37,72 @@ pub(crate) enum ValidateFormat {
 /// source cannot be read.
 #[derive(Debug, clap::Args)]
 #[command(
-    override_usage = "syncpolicy validate [OPTIONS] <SOURCE>...\n       syncpolicy validate --explain <CODE>"
+    override_usage = "syncpolicy validate [OPTIONS] <SOURCE>...\n       syncpolicy validate --explain <CODE|all>\n       syncpolicy validate --list-rules"
 )]
 pub(crate) struct ValidateArgs {
     /// What to validate: settings files, folders (their newest snapshot), legacy
     /// Exported-ServerConfiguration-* folders, or deployment snapshots (@latest, @~N). At
-    /// least one, unless --explain.
-    #[arg(value_name = "SOURCE", required_unless_present = "explain")]
+    /// least one, unless --explain or --list-rules.
+    #[arg(value_name = "SOURCE", required_unless_present_any = ["explain", "list_rules"])]
     pub(crate) sources: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub(crate) format: ValidateFormat,
-    /// Treat warnings as errors for the exit code.
+    /// Layout of the text format: full (each finding with an excerpt of the file and what to
+    /// do) or concise (one line per finding: FILE:LINE:COL: CODE message).
+    #[arg(long, value_enum, value_name = "LAYOUT", default_value_t = OutputLayout::Full)]
+    pub(crate) output_format: OutputLayout,
+    /// Treat warnings as errors for the exit code (exit 1 on any warning that is not
+    /// accepted).
     #[arg(long)]
     pub(crate) deny_warnings: bool,
-    /// Print the documentation of a rule (by code, e.g. SP010, or name) and exit.
+    /// Report only these codes: codes or beginnings of codes (SP010, SP01, ALL),
+    /// comma-separated, repeatable. The most specific of --select and --ignore wins.
+    #[arg(long, value_name = "CODES", action = clap::ArgAction::Append)]
+    pub(crate) select: Vec<String>,
+    /// Do not report these codes: codes or beginnings of codes (SP070, SP04),
+    /// comma-separated, repeatable.
+    #[arg(long, value_name = "CODES", action = clap::ArgAction::Append)]
+    pub(crate) ignore: Vec<String>,
+    /// Print how many findings each code has (most frequent first, with its title) instead
+    /// of the findings.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// Print the documentation of a code (validation, read error, migration or expression
+    /// diagnostic; by code, e.g. SP010, or name) and exit; `all` lists every code.
     #[arg(long, value_name = "CODE", conflicts_with = "sources")]
     pub(crate) explain: Option<String>,
+    /// List every code with its title and exit (the same as --explain all).
+    #[arg(long, conflicts_with_all = ["sources", "explain"])]
+    pub(crate) list_rules: bool,
     #[command(flatten)]
     pub(crate) deployment: DeploymentArgs,
 }
 
+/// Layout of `validate`'s text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputLayout {
+    /// Each finding with an excerpt of the file and what to do.
+    Full,
+    /// One line per finding: FILE:LINE:COL: CODE message.
+    Concise,
+}
+
 pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    if let Some(code) = &args.explain {
-        return explain(code);
+    let codes = crate::codes::all();
+    if args.list_rules {
+        return explain("all", &codes, args.format);
     }
+    if let Some(code) = &args.explain {
+        return explain(code, &codes, args.format);
+    }
+    let selection = Selection::new(
+        &args.select,
+        &args.ignore,
+        &crate::codes::validation_codes(&codes),
+    )?;
     let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut accepted: Vec<Accepted> = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut unreadable = false;
     for src in &args.sources {
@@ -83,7 +126,9 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         found
                     }
                 };
-                diags.extend(found);
+                let (kept, ok) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
+                diags.extend(kept);
+                accepted.extend(ok);
             }
             Err(err) => {
                 unreadable = true;
@@ -102,17 +147,47 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             }
         }
     }
+    if !selection.is_everything() {
+        diags.retain(|d| selection.allows(&d.code));
+        accepted.retain(|a| selection.allows(&a.diagnostic.code));
+    }
+    let accepted_view: Vec<(&Diagnostic, &AcceptedFinding)> = accepted
+        .iter()
+        .map(|a| (&a.diagnostic, &a.acceptance))
+        .collect();
     let counts = Counts::of(&diags);
-    let out = match args.format {
-        ValidateFormat::Text => validation::render_text(
-            &diags,
-            &texts,
-            ctx.color_stdout,
-            args.sources.len(),
-            ctx.quiet,
-        ),
-        ValidateFormat::Json => validation::render_json(&diags)?,
-        ValidateFormat::Sarif => validation::render_sarif(&diags, &sarif_rules())?,
+    let sources = args.sources.len();
+    let out = if args.statistics {
+        let title = |code: &str| {
+            codes
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.title.to_owned())
+        };
+        let stats = validation::statistics(&diags, title);
+        let accepted_stats = validation::statistics(accepted.iter().map(|a| &a.diagnostic), title);
+        match args.format {
+            ValidateFormat::Json => {
+                validation::render_statistics_json(&stats, &accepted_stats, &diags)?
+            }
+            _ => validation::render_statistics_text(&stats, &accepted_stats, &diags, sources),
+        }
+    } else {
+        match (args.format, args.output_format) {
+            (ValidateFormat::Text, OutputLayout::Full) => validation::render_text_accepted(
+                &diags,
+                &accepted_view,
+                &texts,
+                ctx.color_stdout,
+                sources,
+                ctx.quiet,
+            ),
+            (ValidateFormat::Text, OutputLayout::Concise) => {
+                validation::render_concise(&diags, &accepted_view, sources, ctx.quiet)
+            }
+            (ValidateFormat::Json, _) => validation::render_json_accepted(&diags, &accepted_view)?,
+            (ValidateFormat::Sarif, _) => validation::render_sarif(&diags, &sarif_rules())?,
+        }
     };
     crate::output::print_stdout(&out)?;
     let code = if unreadable {
@@ -125,89 +200,46 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     Ok(ExitCode::from(code))
 }
 
-fn explain(code: &str) -> anyhow::Result<ExitCode> {
-    if let Some(rule) = syncpolicy_lint::registry::find(code) {
-        crate::output::print_stdout(&syncpolicy_lint::registry::explain(rule))?;
+/// `--explain CODE` (or `all`, `--list-rules`): the documentation of a code, or the list
+/// of every code.
+fn explain(code: &str, codes: &[CodeInfo], format: ValidateFormat) -> anyhow::Result<ExitCode> {
+    let json = format == ValidateFormat::Json;
+    if code.trim().eq_ignore_ascii_case("all") {
+        let out = if json {
+            codes::render_list_json(codes)?
+        } else {
+            codes::render_list(codes)
+        };
+        crate::output::print_stdout(&out)?;
         return Ok(ExitCode::from(exit::OK));
     }
-    if let Some((c, name, summary)) = read_errors().into_iter().find(|(c, n, _)| {
-        c.eq_ignore_ascii_case(code.trim()) || n.eq_ignore_ascii_case(code.trim())
-    }) {
-        crate::output::print_stdout(&format!(
-            "{c} {name} (error)\n{summary}\n\nThis is a read error: the file cannot be read at all, so no other check runs on it. The message says what was found and where; the hint says what to do.\n"
-        ))?;
-        return Ok(ExitCode::from(exit::OK));
-    }
-    if let Some(text) = explain_migration(code.trim()) {
-        crate::output::print_stdout(&text)?;
-        return Ok(ExitCode::from(exit::OK));
-    }
-    let registry = syncpolicy_lint::registry();
-    bail!(
-        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP907 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
-        registry.first().map_or("SP001", |r| r.code),
-        registry.last().map_or("SP001", |r| r.code)
-    )
-}
-
-/// A code of the migration report (SP301-SP334) or of an error that stops a migration
-/// (SP350-SP355), explained.
-fn explain_migration(code: &str) -> Option<String> {
-    let same = |c: &str, n: &str| c.eq_ignore_ascii_case(code) || n.eq_ignore_ascii_case(code);
-    if let Some((c, n, class, summary)) = syncpolicy_legacy::report::codes::ALL
+    // A code names one entry; a name may be shared by two families (invalid-encoding).
+    let by_code: Vec<&CodeInfo> = codes
         .iter()
-        .find(|(c, n, _, _)| same(c, n))
-    {
-        return Some(format!(
-            "{c} {n} (migration report: {})\n{summary}\n\nAn item of the report of `syncpolicy migrate` (see docs/migration.md); the message names the file and element, the hint says what to do.\n",
-            class.label()
-        ));
+        .filter(|c| c.code.eq_ignore_ascii_case(code.trim()))
+        .collect();
+    let found: Vec<&CodeInfo> = if by_code.is_empty() {
+        codes.iter().filter(|c| c.is(code)).collect()
+    } else {
+        by_code
+    };
+    if found.is_empty() {
+        let names: Vec<&str> = codes.iter().flat_map(|c| [c.code, c.name]).collect();
+        let nearest = syncpolicy_lint::select::nearest_names(code.trim(), &names);
+        let mut message = format!("there is no code {:?}", code.trim());
+        if !nearest.is_empty() {
+            message.push_str(&format!("\nhint: did you mean {}?", nearest.join(", ")));
+        }
+        message.push_str("\nhint: `syncpolicy validate --explain all` lists every code");
+        bail!(message);
     }
-    syncpolicy_legacy::error::CODES
-        .iter()
-        .find(|(c, n, _)| same(c, n))
-        .map(|(c, n, summary)| {
-            format!(
-                "{c} {n} (error)\n{summary}\n\nAn error that stops `syncpolicy migrate` (and every command reading a legacy folder): nothing is written. The message names the file, the XML element, line and column; the hint says what to do (see docs/migration.md).\n"
-            )
-        })
-}
-
-/// The read errors of settings files, as (code, name, summary).
-fn read_errors() -> Vec<(&'static str, &'static str, &'static str)> {
-    [
-        (ReadErrorKind::Empty, "the settings file is empty"),
-        (
-            ReadErrorKind::Truncated,
-            "the settings file ends before its JSON is complete",
-        ),
-        (
-            ReadErrorKind::NotJson,
-            "the settings file is not valid JSON",
-        ),
-        (
-            ReadErrorKind::WrongType,
-            "a value of the settings file has the wrong type",
-        ),
-        (
-            ReadErrorKind::Encoding,
-            "the settings file is neither UTF-8 nor UTF-16 with a byte-order mark",
-        ),
-        (
-            ReadErrorKind::DuplicateKey,
-            "a key appears twice in one object of the settings file",
-        ),
-        (
-            ReadErrorKind::TooDeep,
-            "arrays and objects of the settings file nest more than 128 levels deep",
-        ),
-    ]
-    .into_iter()
-    .map(|(kind, summary)| {
-        let (code, name) = kind.code();
-        (code, name, summary)
-    })
-    .collect()
+    let out = if json {
+        codes::render_explain_json(&found)?
+    } else {
+        codes::render_explain_all_of(&found)
+    };
+    crate::output::print_stdout(&out)?;
+    Ok(ExitCode::from(exit::OK))
 }
 
 /// The SARIF rule table: every validation rule plus the read errors.
@@ -224,17 +256,18 @@ fn sarif_rules() -> Vec<SarifRule> {
         })
         .collect();
     rules.extend(
-        read_errors()
+        syncpolicy_json::error::codes()
             .into_iter()
-            .map(|(code, name, summary)| SarifRule {
-                code: code.to_owned(),
-                name: name.to_owned(),
+            .map(|c| SarifRule {
+                code: c.code.to_owned(),
+                name: c.name.to_owned(),
                 severity: Severity::Error,
-                summary: summary.to_owned(),
+                summary: c.title.to_owned(),
                 description: format!(
-                    "{summary}; the file cannot be read, so no other check runs on it"
+                    "{}; the file cannot be read, so no other check runs on it",
+                    c.title
                 ),
-                help: "see the hint of the finding".to_owned(),
+                help: c.fix,
             }),
     );
     rules

@@ -79,7 +79,7 @@ fn show_reports_bad_input_with_exit_code_2() {
     let err = stderr(&out).replace(dir.path().to_str().unwrap(), "<dir>");
     insta::assert_snapshot!(err, @r"
     error: <dir>/broken.json:3:18: wrong value: invalid type: integer `42`, expected a string (at azureDirectoryPolicy.tenantId)
-    hint: correct the value to the expected type (see docs/settings-format.md)
+    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
     ");
     let missing = run(&["show", "no/such/file.json"]);
     assert_eq!(missing.status.code(), Some(2));

@@ -51,7 +51,7 @@ fn wrong_type_names_the_json_path() {
 }"#;
     insta::assert_snapshot!(check(input, ReadErrorKind::WrongType), @r#"
     Applied-SynchronizationPolicy-test.json:4:65: wrong value: invalid type: string "yes", expected a boolean (at onpremisesDirectoryPolicy[1].partitionFilters[0].selected)
-    hint: correct the value to the expected type (see docs/settings-format.md)
+    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
     "#);
 }
 
@@ -59,12 +59,12 @@ fn wrong_type_names_the_json_path() {
 fn wrong_type_at_top_level_and_in_rules() {
     insta::assert_snapshot!(check(b"[1, 2]", ReadErrorKind::WrongType), @r"
     Applied-SynchronizationPolicy-test.json:1:1: wrong value: invalid type: sequence, expected the settings object (a JSON object with policyMetadata, azureDirectoryPolicy, ...)
-    hint: correct the value to the expected type (see docs/settings-format.md)
+    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
     ");
     let input = br#"{"azureDirectoryPolicy": {"customSynchronizationRules": [{"Name": "r", "precedence": "ten"}]}}"#;
     insta::assert_snapshot!(check(input, ReadErrorKind::WrongType), @r#"
     Applied-SynchronizationPolicy-test.json:1:90: wrong value: invalid type: string "ten", expected i32 (at azureDirectoryPolicy.customSynchronizationRules[0].precedence)
-    hint: correct the value to the expected type (see docs/settings-format.md)
+    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
     "#);
 }
 

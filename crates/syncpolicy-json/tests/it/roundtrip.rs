@@ -219,3 +219,56 @@ fn single_rules_round_trip() {
         syncpolicy_json::read_rule(br#"{"Name": "x", "disabled": "no"}"#, "rule.json").unwrap_err();
     assert_eq!(err.json_path.as_deref(), Some("disabled"));
 }
+
+#[test]
+fn accepted_findings_round_trip_with_their_unknown_keys() {
+    use syncpolicy_model::extension::AcceptedFinding;
+    let mut config = syncpolicy_samples::samples::express_single_forest();
+    let plain = write(&config);
+    assert!(
+        !plain.contains("acceptedFindings"),
+        "written only when there are any"
+    );
+    config.extension.accepted_findings = vec![
+        AcceptedFinding {
+            code: "SP011".to_owned(),
+            rule: Some("In from AD - User Department".to_owned()),
+            reason: "kept for the old server's numbering".to_owned(),
+            accepted_by: Some("alice".to_owned()),
+            accepted_at: Some("2026-11-30T10:00:00Z".to_owned()),
+            ..AcceptedFinding::default()
+        },
+        AcceptedFinding {
+            code: "SP042".to_owned(),
+            reason: "the inclusion list is set again after import".to_owned(),
+            ..AcceptedFinding::default()
+        },
+    ];
+    let text = write(&config);
+    let mut back = read(&text);
+    assert_eq!(
+        back.extension.accepted_findings,
+        config.extension.accepted_findings
+    );
+    assert_eq!(write(&back), text, "byte for byte");
+    // The digest covers them: the check of the written file finds no difference.
+    assert_eq!(
+        syncpolicy_json::digest::check(&back),
+        syncpolicy_json::digest::DigestCheck::Matches
+    );
+    // An unknown key inside an entry is kept in place.
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["x-syncpolicy"]["acceptedFindings"][1]["ticket"] = serde_json::json!("CHG-1234");
+    let edited = serde_json::to_string_pretty(&value).unwrap();
+    back = read(&edited);
+    let again = write(&back);
+    let reread: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(
+        reread["x-syncpolicy"]["acceptedFindings"][1]["ticket"],
+        "CHG-1234"
+    );
+    assert_eq!(
+        reread["x-syncpolicy"]["acceptedFindings"][0]["reason"],
+        "kept for the old server's numbering"
+    );
+}

@@ -114,7 +114,7 @@ pub(crate) mod k {
     pub(crate) const EXT_ATTRIBUTE_INCLUSIONS: &str = keys::EXT_CONNECTOR[4];
     pub(crate) const EXT_RUN_PROFILES: &str = keys::EXT_CONNECTOR[5];
     pub(crate) const EXT_HIERARCHY: &str = keys::EXT_CONNECTOR[6];
-    pub(crate) const EXT_DIGEST: &str = keys::EXT[8];
+    pub(crate) const EXT_DIGEST: &str = keys::EXT[keys::EXT.len() - 1];
     pub(crate) const AUTHENTICATION_POLICY: &str = keys::TOP[2];
 }
 

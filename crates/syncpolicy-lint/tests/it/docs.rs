@@ -58,8 +58,20 @@ fn the_registry_is_consistent_and_documented() {
             "{}: no trailing period",
             r.code
         );
-        let explained = syncpolicy_lint::registry::explain(r);
-        assert!(explained.starts_with(&format!("{} {}", r.code, r.name)));
+        let info = syncpolicy_lint::registry::code_info(r);
+        assert_eq!(
+            (info.code, info.name, info.title),
+            (r.code, r.name, r.summary)
+        );
+        assert!(
+            info.explanation.starts_with("What:\n"),
+            "{}",
+            info.explanation
+        );
+        assert!(info
+            .explanation
+            .contains(r.why.lines().next().unwrap_or_default()));
+        assert_eq!(info.fix, r.fix);
         assert_eq!(
             syncpolicy_lint::registry::find(&r.code.to_lowercase()).map(|f| f.code),
             Some(r.code)
