@@ -6,6 +6,7 @@ mod context;
 mod deployment;
 mod exit;
 mod output;
+mod prompt;
 mod source;
 
 use clap::Parser;

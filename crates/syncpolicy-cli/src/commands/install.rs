@@ -13,7 +13,6 @@ use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_legacy::{Classification, MigrationReport};
@@ -159,33 +158,13 @@ pub(crate) struct InstallArgs {
     pub(crate) yes: bool,
 }
 
-/// Asks questions on a terminal, or answers them from flags.
+/// Asks questions on a terminal (`crate::prompt`), or answers them from flags.
 struct Asker {
     interactive: bool,
     missing: Vec<String>,
 }
 
 impl Asker {
-    fn line(&self, question: &str, default: Option<&str>) -> anyhow::Result<String> {
-        let mut err = std::io::stderr();
-        match default {
-            Some(d) if !d.is_empty() => write!(err, "{question} [{d}]: ")?,
-            _ => write!(err, "{question}: ")?,
-        }
-        err.flush()?;
-        let mut answer = String::new();
-        let n = std::io::stdin().lock().read_line(&mut answer)?;
-        if n == 0 {
-            bail!("standard input ended while asking: {question}\nhint: answer every question, or use --yes with flags");
-        }
-        let answer = answer.trim().to_owned();
-        Ok(if answer.is_empty() {
-            default.unwrap_or("").to_owned()
-        } else {
-            answer
-        })
-    }
-
     /// A value: the flag, else (interactive) asked with a default, else the default, else
     /// recorded as missing.
     fn value(
@@ -199,13 +178,7 @@ impl Asker {
             return Ok(Some(v.to_owned()));
         }
         if self.interactive {
-            loop {
-                let v = self.line(question, default)?;
-                if !v.is_empty() {
-                    return Ok(Some(v));
-                }
-                eprintln!("  an answer is needed");
-            }
+            return crate::prompt::text(question, default).map(Some);
         }
         match default.filter(|d| !d.is_empty()) {
             Some(d) => Ok(Some(d.to_owned())),
@@ -224,36 +197,12 @@ impl Asker {
         choices: &[&str],
         default: Option<&str>,
     ) -> anyhow::Result<String> {
-        loop {
-            let v = self.line(question, default)?.to_ascii_lowercase();
-            if choices.contains(&v.as_str()) {
-                return Ok(v);
-            }
-            eprintln!(
-                "  {} is not a valid answer; answer {}",
-                quoted(&v),
-                or_list(choices)
-            );
-        }
+        crate::prompt::choice(question, choices, default)
     }
 
     /// Yes or no (`y`/`n` too, any case), asked again on any other answer.
     fn yes_no(&self, question: &str, default: bool) -> anyhow::Result<bool> {
-        let default = if default { "yes" } else { "no" };
-        loop {
-            match self
-                .line(question, Some(default))?
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "yes" | "y" => return Ok(true),
-                "no" | "n" => return Ok(false),
-                other => eprintln!(
-                    "  {} is not a valid answer; answer yes or no",
-                    quoted(other)
-                ),
-            }
-        }
+        crate::prompt::yes_no(question, Some(default))
     }
 
     fn secret(
@@ -269,46 +218,7 @@ impl Asker {
             self.missing.push(missing.to_owned());
             return Ok(None);
         }
-        // Read without echo from the terminal (rpassword: /dev/tty, or the Windows console).
-        // An empty answer asks again; a terminal that keeps answering nothing (closed) stops.
-        for _ in 0..EMPTY_PASSWORD_TRIES {
-            let mut err = std::io::stderr();
-            write!(err, "{question}: ")?;
-            err.flush()?;
-            let answer = match rpassword::read_password() {
-                Ok(answer) => answer,
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    bail!("the terminal input ended while asking: {question}\nhint: type the password, or give it in --credential-file FILE or {CREDENTIALS_ENV}")
-                }
-                Err(e) => {
-                    return Err(anyhow::Error::new(e).context(format!(
-                        "cannot read the password from the terminal ({question})"
-                    )))
-                }
-            };
-            if !answer.is_empty() {
-                return Ok(Some(answer));
-            }
-            eprintln!("  a password is needed (nothing is shown while typing)");
-        }
-        bail!("no password given for {missing}\nhint: type the password, or choose a pre-created account");
-    }
-}
-
-/// Empty password answers accepted before the question is given up.
-const EMPTY_PASSWORD_TRIES: usize = 10;
-
-/// An answer as shown back in a message: quoted, control characters escaped.
-fn quoted(answer: &str) -> String {
-    format!("{answer:?}")
-}
-
-/// `a, b or c`.
-fn or_list(choices: &[&str]) -> String {
-    match choices.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
+        crate::prompt::password(question, missing).map(Some)
     }
 }
 
@@ -332,12 +242,7 @@ pub(crate) fn credential_sources(
 
 /// Asks for a password on the terminal, without echo (as `install` does).
 pub(crate) fn ask_password(question: &str, what: &str) -> anyhow::Result<String> {
-    let mut ask = Asker {
-        interactive: true,
-        missing: Vec::new(),
-    };
-    ask.secret(None, question, what)?
-        .ok_or_else(|| anyhow::anyhow!("no password given for {what}"))
+    crate::prompt::password(question, what)
 }
 
 /// Parses `DIRECTORY=VALUE` lines.
@@ -514,7 +419,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         bail!("a deployment already exists in {}\nhint: choose another --home folder, or keep using the existing deployment", home.display());
     }
     let backend = syncpolicy_store::deployment::backend_of(ctx.database.as_deref())?;
-    let interactive = !args.yes && std::io::stdin().is_terminal();
+    let interactive = !args.yes && crate::prompt::interactive();
     let mut ask = Asker {
         interactive,
         missing: Vec::new(),
@@ -849,6 +754,14 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         syncpolicy_store::Backend::Postgres => String::new(),
     };
 
+    // 7. On a terminal: what was answered (never a password), then a last confirmation.
+    if interactive {
+        eprint!("{}", answers_text(&config, &secrets, staging, start_sync));
+        if !crate::prompt::yes_no("Proceed with the installation? (yes/no)", None)? {
+            bail!("the installation was not confirmed; nothing was written\nhint: run the install again and answer yes at the end, or give every answer with flags and --yes");
+        }
+    }
+
     let summary = if importing {
         let mut s = format!(
             "imported {label}: {} directories, {} rules, staging mode {}",
@@ -903,6 +816,63 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         ));
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The answers of an interactive install, one per line, before the final confirmation:
+/// administrator, sign-in, each directory's account (a password only as "password given"),
+/// the options. Values typed or read from the file are escaped for the terminal.
+fn answers_text(
+    config: &Configuration,
+    secrets: &Secrets,
+    staging: OnOff,
+    start_sync: OnOff,
+) -> String {
+    use syncpolicy_views::escape::text as esc;
+    let on_off = |o: OnOff| if o == OnOff::On { "on" } else { "off" };
+    let mut out = String::from("Summary of the answers:\n");
+    let az = &config.azure_directory;
+    let _ = writeln!(
+        out,
+        "  Entra tenant {}, administrator {}",
+        esc(az.tenant_id.as_deref().unwrap_or("(not set)")),
+        esc(az.administrator.as_deref().unwrap_or("(not set)"))
+    );
+    let method = config
+        .sign_in
+        .method()
+        .map(|m| m.label().to_owned())
+        .unwrap_or_else(|| "not set".to_owned());
+    let _ = write!(out, "  sign-in {}", esc(&method));
+    if let Some((_, server)) = secrets
+        .sign_in
+        .iter()
+        .find(|(k, _)| k == "federationServer")
+    {
+        let _ = write!(out, ", federation server {}", esc(server));
+    }
+    out.push('\n');
+    for d in &secrets.directories {
+        let account = esc(d.account.as_deref().unwrap_or("(no account)")).into_owned();
+        let credential = if d.precreated {
+            "pre-created account, no password stored".to_owned()
+        } else if d.secret.is_some() {
+            "password given (not shown)".to_owned()
+        } else {
+            "no password".to_owned()
+        };
+        let _ = writeln!(
+            out,
+            "  directory {}: account {account}, {credential}",
+            esc(&d.name)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  staging mode {}, start synchronization {}",
+        on_off(staging),
+        on_off(start_sync)
+    );
+    out
 }
 
 /// The items of a migration report that must be redone by hand, accepted: by

@@ -363,6 +363,9 @@ fn install_migrate_asks_on_a_terminal_before_dropping_a_rule() {
             .unwrap();
         p.send_line(answer).unwrap();
         if installed {
+            p.exp_string("Proceed with the installation? (yes/no): ")
+                .unwrap();
+            p.send_line("yes").unwrap();
             p.exp_string("installed the deployment").unwrap();
         } else {
             p.exp_string("the install stopped and nothing was written")
