@@ -6,6 +6,7 @@ mod context;
 mod deployment;
 mod exit;
 mod output;
+mod progress;
 mod prompt;
 mod source;
 

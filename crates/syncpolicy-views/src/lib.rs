@@ -1,6 +1,7 @@
 //! The presentation layer: view models of every report the tool prints, and their renderers
 //! (text, markdown, JSON, HTML), shared by every front end.
 
+pub mod answers;
 pub mod diff;
 pub mod document;
 pub mod document_html;

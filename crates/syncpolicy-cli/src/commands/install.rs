@@ -432,8 +432,11 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     {
         let (loaded, report) = match &args.migrate {
             Some(folder) => {
-                let (config, report) =
-                    syncpolicy_files::legacy::load_legacy_folder(std::path::Path::new(folder))?;
+                let (config, report) = {
+                    let _progress =
+                        crate::progress::Progress::reading(ctx, std::path::Path::new(folder));
+                    syncpolicy_files::legacy::load_legacy_folder(std::path::Path::new(folder))?
+                };
                 if !ctx.quiet {
                     eprint!(
                         "{}",
@@ -455,9 +458,12 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             }
             None => (source::load(src, ctx)?, None),
         };
-        let findings = match &loaded.text {
-            Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
-            None => syncpolicy_lint::check(&loaded.config),
+        let findings = {
+            let _progress = crate::progress::Progress::spinner(ctx, "validating");
+            match &loaded.text {
+                Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
+                None => syncpolicy_lint::check(&loaded.config),
+            }
         };
         let errors: Vec<_> = findings
             .iter()
@@ -756,7 +762,12 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
 
     // 7. On a terminal: what was answered (never a password), then a last confirmation.
     if interactive {
-        eprint!("{}", answers_text(&config, &secrets, staging, start_sync));
+        eprint!(
+            "{}",
+            syncpolicy_views::answers::render_text(&answers(
+                &config, &secrets, staging, start_sync
+            ))
+        );
         if !crate::prompt::yes_no("Proceed with the installation? (yes/no)", None)? {
             bail!("the installation was not confirmed; nothing was written\nhint: run the install again and answer yes at the end, or give every answer with flags and --yes");
         }
@@ -782,7 +793,8 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     } else {
         format!("express install: {label}")
     };
-    let (mut d, outcome) = Deployment::install(
+    let progress = crate::progress::Progress::spinner(ctx, "installing the deployment");
+    let installed = Deployment::install(
         InstallOptions {
             home: home.clone(),
             database: ctx.database.clone(),
@@ -791,7 +803,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             secrets,
         },
         &config,
-    )?;
+    );
+    drop(progress);
+    let (mut d, outcome) = installed?;
     // What the install found and replaced (the leftover of a crashed install).
     crate::deployment::tell(&mut d);
     ctx.status(&format!(
@@ -818,61 +832,45 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     Ok(ExitCode::from(exit::OK))
 }
 
-/// The answers of an interactive install, one per line, before the final confirmation:
-/// administrator, sign-in, each directory's account (a password only as "password given"),
-/// the options. Values typed or read from the file are escaped for the terminal.
-fn answers_text(
+/// The answers of an interactive install (never a password), for the final confirmation.
+fn answers(
     config: &Configuration,
     secrets: &Secrets,
     staging: OnOff,
     start_sync: OnOff,
-) -> String {
-    use syncpolicy_views::escape::text as esc;
-    let on_off = |o: OnOff| if o == OnOff::On { "on" } else { "off" };
-    let mut out = String::from("Summary of the answers:\n");
-    let az = &config.azure_directory;
-    let _ = writeln!(
-        out,
-        "  Entra tenant {}, administrator {}",
-        esc(az.tenant_id.as_deref().unwrap_or("(not set)")),
-        esc(az.administrator.as_deref().unwrap_or("(not set)"))
-    );
-    let method = config
-        .sign_in
-        .method()
-        .map(|m| m.label().to_owned())
-        .unwrap_or_else(|| "not set".to_owned());
-    let _ = write!(out, "  sign-in {}", esc(&method));
-    if let Some((_, server)) = secrets
-        .sign_in
-        .iter()
-        .find(|(k, _)| k == "federationServer")
-    {
-        let _ = write!(out, ", federation server {}", esc(server));
+) -> syncpolicy_views::answers::InstallAnswers {
+    use syncpolicy_views::answers::{Credential, DirectoryAnswers, InstallAnswers};
+    InstallAnswers {
+        tenant: config.azure_directory.tenant_id.clone(),
+        administrator: config.azure_directory.administrator.clone(),
+        sign_in: config
+            .sign_in
+            .method()
+            .map(|m| m.label().to_owned())
+            .unwrap_or_else(|| "not set".to_owned()),
+        federation_server: secrets
+            .sign_in
+            .iter()
+            .find(|(k, _)| k == "federationServer")
+            .map(|(_, v)| v.clone()),
+        directories: secrets
+            .directories
+            .iter()
+            .map(|d| DirectoryAnswers {
+                name: d.name.clone(),
+                account: d.account.clone(),
+                credential: if d.precreated {
+                    Credential::Precreated
+                } else if d.secret.is_some() {
+                    Credential::Password
+                } else {
+                    Credential::None
+                },
+            })
+            .collect(),
+        staging: staging == OnOff::On,
+        start_sync: start_sync == OnOff::On,
     }
-    out.push('\n');
-    for d in &secrets.directories {
-        let account = esc(d.account.as_deref().unwrap_or("(no account)")).into_owned();
-        let credential = if d.precreated {
-            "pre-created account, no password stored".to_owned()
-        } else if d.secret.is_some() {
-            "password given (not shown)".to_owned()
-        } else {
-            "no password".to_owned()
-        };
-        let _ = writeln!(
-            out,
-            "  directory {}: account {account}, {credential}",
-            esc(&d.name)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  staging mode {}, start synchronization {}",
-        on_off(staging),
-        on_off(start_sync)
-    );
-    out
 }
 
 /// The items of a migration report that must be redone by hand, accepted: by

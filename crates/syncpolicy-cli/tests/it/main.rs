@@ -20,5 +20,6 @@ mod report;
 mod show;
 mod simulate;
 mod support;
+mod terminal;
 mod tidy;
 mod validate;
