@@ -4,7 +4,8 @@
 //! administrator, the sign-in method, each directory's credentials and the options (staging
 //! mode on by default), then apply everything from the file. Interactive on a terminal;
 //! with `--yes` (or without a terminal) every answer comes from flags, the credential file
-//! or the environment, and what is missing is listed.
+//! or the environment, and what is missing is listed. On a terminal the session ends with a
+//! summary of the answers (never a password) and a final confirmation; no writes nothing.
 
 use crate::context::Context;
 use crate::exit;
