@@ -7,7 +7,6 @@ use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::bail;
 use clap::ValueEnum;
-use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use syncpolicy_edit::error::EditResult;
 use syncpolicy_edit::EditError;
@@ -182,15 +181,12 @@ pub(crate) fn confirm(ctx: &Context, args: &ChangeArgs, question: &str) -> anyho
     if args.yes || args.dry_run {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() {
+    if !crate::prompt::interactive() {
         bail!("refusing to {} without confirmation\nhint: add --yes to confirm (or --dry-run to see the change first)", question.trim_end_matches('?'));
     }
     let _ = ctx;
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+    // Only yes or no is an answer; an empty one is no.
+    if crate::prompt::yes_no(&format!("{question} (yes/no)"), Some(false))? {
         Ok(())
     } else {
         bail!("not confirmed; nothing was changed")

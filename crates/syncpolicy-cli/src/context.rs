@@ -135,12 +135,8 @@ impl Context {
     /// Prints an error and its causes to stderr as `error: ...` lines; a line of the message
     /// that starts with `hint:` is kept as it is.
     pub(crate) fn print_error(&self, err: &anyhow::Error) {
-        let (red, reset) = if self.color_stderr {
-            ("\x1b[1;31m", "\x1b[0m")
-        } else {
-            ("", "")
-        };
-        eprintln!("{red}error{reset}: {err}");
+        let red = error_style(self.color_stderr);
+        eprintln!("{}error{}: {err}", red.render(), red.render_reset());
         for cause in err.chain().skip(1) {
             eprintln!("  caused by: {cause}");
         }
@@ -151,5 +147,16 @@ impl Context {
         if !self.quiet {
             eprintln!("{message}");
         }
+    }
+}
+
+/// The style of an `error` headline: bold red with colour, plain (no escape codes) without.
+pub(crate) fn error_style(color: bool) -> anstyle::Style {
+    if color {
+        anstyle::AnsiColor::Red
+            .on_default()
+            .effects(anstyle::Effects::BOLD)
+    } else {
+        anstyle::Style::new()
     }
 }

@@ -7,6 +7,8 @@ mod context;
 mod deployment;
 mod exit;
 mod output;
+mod progress;
+mod prompt;
 mod source;
 
 use clap::Parser;

@@ -64,7 +64,7 @@ pub(crate) fn classify(source: &str) -> SourceKind {
 pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
     match classify(source) {
         SourceKind::SettingsFile(path) if is_powershell(&path) => load_powershell(&path),
-        SourceKind::SettingsFile(path) => load_file(&path),
+        SourceKind::SettingsFile(path) => load_file(&path, ctx),
         SourceKind::SnapshotFolder(dir) => {
             let newest = newest_snapshot(&dir)
                 .with_context(|| format!("cannot list the folder {}", dir.display()))?;
@@ -73,7 +73,7 @@ pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
                     if ctx.verbose {
                         ctx.status(&format!("reading the newest snapshot {}", path.display()));
                     }
-                    load_file(&path)
+                    load_file(&path, ctx)
                 }
                 None => bail!(
                     "the folder {} holds no settings file (Applied-, Exported- or Migrated-SynchronizationPolicy-*.json)\nhint: name a settings file, or a folder that holds snapshots",
@@ -87,8 +87,11 @@ pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
 }
 
 /// Loads a settings file, checking it against the digest it or its deployment recorded.
-pub(crate) fn load_file(path: &Path) -> anyhow::Result<Loaded> {
-    let (mut loaded, spans) = read_file(path)?;
+pub(crate) fn load_file(path: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
+    let (mut loaded, spans) = {
+        let _progress = crate::progress::Progress::reading(ctx, path);
+        read_file(path)?
+    };
     if let Some(committed) = deployment_export(path, &loaded)? {
         return Ok(committed);
     }
@@ -181,7 +184,10 @@ fn deployment_export(path: &Path, _loaded: &Loaded) -> anyhow::Result<Option<Loa
 }
 
 fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
-    let (config, report) = syncpolicy_files::legacy::load_legacy_folder(dir)?;
+    let (config, report) = {
+        let _progress = crate::progress::Progress::reading(ctx, dir);
+        syncpolicy_files::legacy::load_legacy_folder(dir)?
+    };
     if ctx.verbose {
         ctx.status(&format!(
             "migrated the legacy export {} in memory: {} connectors, {} rules ({} unattached)",
@@ -203,15 +209,25 @@ fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
 }
 
 fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
+    let progress = crate::progress::Progress::spinner(
+        ctx,
+        format!(
+            "reading @{} from the deployment",
+            syncpolicy_views::escape::text(reference)
+        ),
+    );
     let mut deployment = crate::deployment::open_read(ctx)?;
     let entry = deployment.resolve(reference)?;
     if ctx.verbose {
-        ctx.status(&format!(
-            "@{reference} is change {} ({}) at {}",
-            entry.id, entry.summary, entry.at
-        ));
+        progress.suspend(|| {
+            ctx.status(&format!(
+                "@{reference} is change {} ({}) at {}",
+                entry.id, entry.summary, entry.at
+            ))
+        });
     }
     let snapshot = deployment.snapshot(&entry)?;
+    drop(progress);
     crate::deployment::tell(&mut deployment);
     Ok(Loaded {
         config: snapshot.config,

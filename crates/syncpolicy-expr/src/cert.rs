@@ -4,8 +4,8 @@
 //! `X500DistinguishedName` prints it, name types of `GetNameInfo`.
 
 use crate::time::DateTime;
-use x509_parser::certificate::X509CertificateParser;
-use x509_parser::der_parser::asn1_rs::{Any, FromDer, ToDer};
+use x509_parser::certificate::{X509Certificate, X509CertificateParser};
+use x509_parser::der_parser::asn1_rs::{Any, FromDer, Oid, ToDer};
 use x509_parser::extensions::{GeneralName, IssuerAlternativeName, SubjectAlternativeName};
 use x509_parser::nom::Parser as _;
 use x509_parser::oid_registry::{OID_X509_EXT_ISSUER_ALT_NAME, OID_X509_EXT_SUBJECT_ALT_NAME};
@@ -14,23 +14,42 @@ use x509_parser::x509::X509Name;
 /// ASN.1 universal tag of a BMPString (UTF-16 big-endian).
 const BMP_STRING: u32 = 30;
 
-fn short_name(oid: &str) -> Option<&'static str> {
-    Some(match oid {
-        "2.5.4.3" => "CN",
-        "2.5.4.4" => "SN",
-        "2.5.4.5" => "SERIALNUMBER",
-        "2.5.4.6" => "C",
-        "2.5.4.7" => "L",
-        "2.5.4.8" => "S",
-        "2.5.4.9" => "STREET",
-        "2.5.4.10" => "O",
-        "2.5.4.11" => "OU",
-        "2.5.4.12" => "T",
-        "2.5.4.42" => "G",
-        "1.2.840.113549.1.9.1" => "E",
-        "0.9.2342.19200300.100.1.25" => "DC",
-        _ => return None,
-    })
+/// The DER content bytes of `2.5.4.x` (the X.520 attribute types): `55 04 x`.
+const X520: [u8; 2] = [0x55, 0x04];
+/// `1.2.840.113549.1.9.1`, the e-mail address attribute.
+const EMAIL: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01];
+/// `0.9.2342.19200300.100.1.25`, domain component.
+const DOMAIN_COMPONENT: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19];
+/// `1.3.6.1.4.1.311.20.2.3`, Microsoft's user principal name (an otherName).
+const UPN: &[u8] = &[0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02, 0x03];
+
+/// The short name .NET prints for an attribute type, from the OID's encoded bytes (no text
+/// form of the OID is built for the common ones).
+fn short_name(oid: &Oid<'_>) -> Option<&'static str> {
+    let b = oid.as_bytes();
+    if let [0x55, 0x04, x] = b {
+        return Some(match x {
+            3 => "CN",
+            4 => "SN",
+            5 => "SERIALNUMBER",
+            6 => "C",
+            7 => "L",
+            8 => "S",
+            9 => "STREET",
+            10 => "O",
+            11 => "OU",
+            12 => "T",
+            42 => "G",
+            _ => return None,
+        });
+    }
+    if b == EMAIL {
+        Some("E")
+    } else if b == DOMAIN_COMPONENT {
+        Some("DC")
+    } else {
+        None
+    }
 }
 
 fn string_value(value: &Any<'_>) -> String {
@@ -46,85 +65,79 @@ fn string_value(value: &Any<'_>) -> String {
     }
 }
 
-/// (attribute OID, value) of every attribute, most general RDN first (as encoded).
-fn name_attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
+/// (attribute type, value) of every attribute, most general RDN first (as encoded), values
+/// not yet decoded.
+fn name_attributes<'n, 'a>(
+    name: &'n X509Name<'a>,
+) -> impl DoubleEndedIterator<Item = (&'n Oid<'a>, &'n Any<'a>)> {
     name.iter_rdn()
         .flat_map(|rdn| rdn.iter())
-        .map(|atv| {
-            (
-                atv.attr_type().to_id_string(),
-                string_value(atv.attr_value()),
-            )
-        })
-        .collect()
-}
-
-fn format_dn(attributes: &[(String, String)]) -> String {
-    attributes
-        .iter()
-        .rev()
-        .map(|(oid, value)| {
-            let name = short_name(oid).map_or_else(|| format!("OID.{oid}"), str::to_string);
-            let needs_quotes = value.contains([',', '+', '=', '"', '\n', '<', '>', '#', ';'])
-                || value.starts_with(' ')
-                || value.ends_with(' ');
-            if needs_quotes {
-                format!("{name}=\"{}\"", value.replace('"', "\"\""))
-            } else {
-                format!("{name}={value}")
-            }
-        })
+        .map(|atv| (atv.attr_type(), atv.attr_value()))
         .collect::<Vec<_>>()
-        .join(", ")
+        .into_iter()
 }
 
-/// The e-mail (1), DNS (2), URL (6) and user principal (0) names of an alternative-name
-/// extension, as (context tag, value).
-fn alternative_names(names: &[GeneralName<'_>]) -> Vec<(u8, String)> {
-    const UPN: &str = "1.3.6.1.4.1.311.20.2.3";
-    names
-        .iter()
-        .filter_map(|name| match name {
-            GeneralName::RFC822Name(s) => Some((1, (*s).to_owned())),
-            GeneralName::DNSName(s) => Some((2, (*s).to_owned())),
-            GeneralName::URI(s) => Some((6, (*s).to_owned())),
-            // otherName: the value is `[0] EXPLICIT` around the UTF8String.
-            GeneralName::OtherName(oid, value) if oid.to_id_string() == UPN => {
-                let (_, explicit) = Any::from_der(value).ok()?;
-                let (_, inner) = Any::from_der(explicit.data).ok()?;
-                Some((0, string_value(&inner)))
+fn format_dn(name: &X509Name<'_>) -> String {
+    let mut out = String::new();
+    for (i, (oid, value)) in name_attributes(name).rev().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match short_name(oid) {
+            Some(n) => out.push_str(n),
+            None => {
+                out.push_str("OID.");
+                out.push_str(&oid.to_id_string());
             }
-            _ => None,
-        })
-        .collect()
+        }
+        out.push('=');
+        let value = string_value(value);
+        let needs_quotes = value.contains([',', '+', '=', '"', '\n', '<', '>', '#', ';'])
+            || value.starts_with(' ')
+            || value.ends_with(' ');
+        if needs_quotes {
+            out.push('"');
+            out.push_str(&value.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&value);
+        }
+    }
+    out
 }
 
-/// A parsed certificate.
-pub(crate) struct Certificate {
-    der: Vec<u8>,
-    version: i64,
-    serial: Vec<u8>,
-    signature_oid: String,
-    issuer: Vec<(String, String)>,
-    subject: Vec<(String, String)>,
+/// The first entry of the given kind in an alternative-name extension: e-mail (1), DNS (2),
+/// URL (6) or user principal name (0).
+fn alternative_name(names: &[GeneralName<'_>], tag: u8) -> Option<String> {
+    names.iter().find_map(|name| match (tag, name) {
+        (1, GeneralName::RFC822Name(s))
+        | (2, GeneralName::DNSName(s))
+        | (6, GeneralName::URI(s)) => Some((*s).to_owned()),
+        // otherName: the value is `[0] EXPLICIT` around the UTF8String.
+        (0, GeneralName::OtherName(oid, value)) if oid.as_bytes() == UPN => {
+            let (_, explicit) = Any::from_der(value).ok()?;
+            let (_, inner) = Any::from_der(explicit.data).ok()?;
+            Some(string_value(&inner))
+        }
+        _ => None,
+    })
+}
+
+/// A certificate parsed from DER bytes it borrows. The whole structure is checked by the
+/// parser when it is made; each field is read out only when a function asks for it (one
+/// `Cert*` call needs one field, so nothing else is decoded or copied).
+pub(crate) struct Certificate<'a> {
+    der: &'a [u8],
+    cert: X509Certificate<'a>,
     not_before: DateTime,
     not_after: DateTime,
-    key_oid: String,
-    key_params: Vec<u8>,
-    key_params_oid: String,
-    /// (OID, critical).
-    extensions: Vec<(String, bool)>,
-    /// Entries of the subject alternative name: (context tag, value).
-    subject_alternative_names: Vec<(u8, String)>,
-    /// Entries of the issuer alternative name.
-    issuer_alternative_names: Vec<(u8, String)>,
 }
 
-impl Certificate {
+impl<'a> Certificate<'a> {
     /// `None` when the bytes are not one whole DER certificate.
-    pub(crate) fn parse(der: &[u8]) -> Option<Certificate> {
-        // Only the alternative names are read out of the extensions: the other ones are not
-        // decoded (about a third of the parse time).
+    pub(crate) fn parse(der: &'a [u8]) -> Option<Certificate<'a>> {
+        // Extensions are not decoded here (about a third of the parse time); the alternative
+        // names are read when asked for.
         let (rest, cert) = X509CertificateParser::new()
             .with_deep_parse_extensions(false)
             .parse(der)
@@ -132,78 +145,41 @@ impl Certificate {
         if !rest.is_empty() {
             return None;
         }
-        let tbs = &cert.tbs_certificate;
-        let validity = tbs.validity();
-        let spki = tbs.public_key();
-        let params = spki.algorithm.parameters.as_ref();
-        let mut subject_alternative_names = Vec::new();
-        let mut issuer_alternative_names = Vec::new();
-        for extension in tbs.extensions() {
-            if extension.oid == OID_X509_EXT_SUBJECT_ALT_NAME {
-                if let Ok((_, names)) = SubjectAlternativeName::from_der(extension.value) {
-                    subject_alternative_names = alternative_names(&names.general_names);
-                }
-            } else if extension.oid == OID_X509_EXT_ISSUER_ALT_NAME {
-                if let Ok((_, names)) = IssuerAlternativeName::from_der(extension.value) {
-                    issuer_alternative_names = alternative_names(&names.general_names);
-                }
-            }
-        }
+        let validity = cert.tbs_certificate.validity();
+        let not_before = DateTime::from_unix_seconds(validity.not_before.timestamp())?;
+        let not_after = DateTime::from_unix_seconds(validity.not_after.timestamp())?;
         Some(Certificate {
-            der: der.to_vec(),
-            version: i64::from(tbs.version().0) + 1,
-            serial: tbs.raw_serial().to_vec(),
-            signature_oid: cert.signature_algorithm.algorithm.to_id_string(),
-            issuer: name_attributes(tbs.issuer()),
-            subject: name_attributes(tbs.subject()),
-            not_before: DateTime::from_unix_seconds(validity.not_before.timestamp())?,
-            not_after: DateTime::from_unix_seconds(validity.not_after.timestamp())?,
-            key_oid: spki.algorithm.algorithm.to_id_string(),
-            key_params: params.and_then(|p| p.to_der_vec().ok()).unwrap_or_default(),
-            key_params_oid: params
-                .and_then(|p| p.as_oid().ok())
-                .map(|oid| oid.to_id_string())
-                .unwrap_or_default(),
-            extensions: tbs
-                .extensions()
-                .iter()
-                .map(|e| (e.oid.to_id_string(), e.critical))
-                .collect(),
-            subject_alternative_names,
-            issuer_alternative_names,
+            der,
+            cert,
+            not_before,
+            not_after,
         })
     }
 
     pub(crate) fn der(&self) -> &[u8] {
-        &self.der
+        self.der
     }
     pub(crate) fn version(&self) -> i64 {
-        self.version
+        i64::from(self.cert.tbs_certificate.version().0) + 1
     }
     pub(crate) fn serial(&self) -> &[u8] {
-        &self.serial
+        self.cert.tbs_certificate.raw_serial()
     }
     pub(crate) fn signature_oid(&self) -> String {
-        self.signature_oid.clone()
+        self.cert.signature_algorithm.algorithm.to_id_string()
     }
     pub(crate) fn issuer_dn(&self) -> String {
-        format_dn(&self.issuer)
+        format_dn(self.cert.tbs_certificate.issuer())
     }
     pub(crate) fn subject_dn(&self) -> String {
-        format_dn(&self.subject)
+        format_dn(self.cert.tbs_certificate.subject())
     }
     /// OID of the attribute type of the most specific RDN (e.g. `2.5.4.3` for a CN).
     pub(crate) fn issuer_oid(&self) -> String {
-        self.issuer
-            .last()
-            .map(|(o, _)| o.clone())
-            .unwrap_or_default()
+        last_oid(self.cert.tbs_certificate.issuer())
     }
     pub(crate) fn subject_oid(&self) -> String {
-        self.subject
-            .last()
-            .map(|(o, _)| o.clone())
-            .unwrap_or_default()
+        last_oid(self.cert.tbs_certificate.subject())
     }
     pub(crate) fn not_before(&self) -> DateTime {
         self.not_before
@@ -212,57 +188,110 @@ impl Certificate {
         self.not_after
     }
     pub(crate) fn public_key_oid(&self) -> String {
-        self.key_oid.clone()
+        self.cert
+            .tbs_certificate
+            .public_key()
+            .algorithm
+            .algorithm
+            .to_id_string()
     }
-    pub(crate) fn public_key_params(&self) -> &[u8] {
-        &self.key_params
+    pub(crate) fn public_key_params(&self) -> Vec<u8> {
+        self.cert
+            .tbs_certificate
+            .public_key()
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.to_der_vec().ok())
+            .unwrap_or_default()
     }
     pub(crate) fn public_key_params_oid(&self) -> String {
-        self.key_params_oid.clone()
+        self.cert
+            .tbs_certificate
+            .public_key()
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok())
+            .map(|oid| oid.to_id_string())
+            .unwrap_or_default()
     }
     pub(crate) fn critical_extension_oids(&self) -> Vec<String> {
-        self.extensions
+        self.cert
+            .tbs_certificate
+            .extensions()
             .iter()
-            .filter(|(_, critical)| *critical)
-            .map(|(o, _)| o.clone())
+            .filter(|e| e.critical)
+            .map(|e| e.oid.to_id_string())
             .collect()
+    }
+
+    /// The first entry of the given kind of the subject's or issuer's alternative names.
+    fn alternative(&self, issuer: bool, tag: u8) -> Option<String> {
+        let wanted = if issuer {
+            OID_X509_EXT_ISSUER_ALT_NAME
+        } else {
+            OID_X509_EXT_SUBJECT_ALT_NAME
+        };
+        let extension = self
+            .cert
+            .tbs_certificate
+            .extensions()
+            .iter()
+            .find(|e| e.oid == wanted)?;
+        if issuer {
+            let (_, names) = IssuerAlternativeName::from_der(extension.value).ok()?;
+            alternative_name(&names.general_names, tag)
+        } else {
+            let (_, names) = SubjectAlternativeName::from_der(extension.value).ok()?;
+            alternative_name(&names.general_names, tag)
+        }
     }
 
     /// `CertNameInfo`: `None` for an unknown name type.
     pub(crate) fn name_info(&self, kind: &str, issuer: bool) -> Option<String> {
-        let name = if issuer { &self.issuer } else { &self.subject };
-        let attr = |oid: &str| {
-            name.iter()
-                .rev()
-                .find(|(o, _)| o == oid)
-                .map(|(_, v)| v.clone())
-        };
-        let alternative = if issuer {
-            &self.issuer_alternative_names
+        let name = if issuer {
+            self.cert.tbs_certificate.issuer()
         } else {
-            &self.subject_alternative_names
+            self.cert.tbs_certificate.subject()
         };
-        let alt = |tag: u8| {
-            alternative
-                .iter()
-                .find(|(t, _)| *t == tag)
-                .map(|(_, v)| v.clone())
+        let attr = |oid: &[u8]| {
+            name_attributes(name)
+                .rev()
+                .find(|(o, _)| o.as_bytes() == oid)
+                .map(|(_, v)| string_value(v))
         };
+        let common_name = [X520[0], X520[1], 3];
         let k = kind.to_ascii_lowercase();
         Some(match k.as_str() {
-            "simplename" => attr("2.5.4.3")
-                .or_else(|| name.last().map(|(_, v)| v.clone()))
+            "simplename" => attr(&common_name)
+                .or_else(|| {
+                    name_attributes(name)
+                        .next_back()
+                        .map(|(_, v)| string_value(v))
+                })
                 .unwrap_or_default(),
-            "emailname" => attr("1.2.840.113549.1.9.1")
-                .or_else(|| alt(1))
+            "emailname" => attr(EMAIL)
+                .or_else(|| self.alternative(issuer, 1))
                 .unwrap_or_default(),
-            "upnname" => alt(0).unwrap_or_default(),
-            "dnsname" => alt(2).or_else(|| attr("2.5.4.3")).unwrap_or_default(),
-            "dnsfromalternativename" => alt(2).unwrap_or_default(),
-            "urlname" => alt(6).unwrap_or_default(),
+            "upnname" => self.alternative(issuer, 0).unwrap_or_default(),
+            "dnsname" => self
+                .alternative(issuer, 2)
+                .or_else(|| attr(&common_name))
+                .unwrap_or_default(),
+            "dnsfromalternativename" => self.alternative(issuer, 2).unwrap_or_default(),
+            "urlname" => self.alternative(issuer, 6).unwrap_or_default(),
             _ => return None,
         })
     }
+}
+
+/// The OID text of the most specific RDN's attribute type.
+fn last_oid(name: &X509Name<'_>) -> String {
+    name_attributes(name)
+        .next_back()
+        .map(|(o, _)| o.to_id_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -276,7 +305,8 @@ mod tests {
 
     #[test]
     fn reads_the_fields_the_functions_answer() {
-        let c = Certificate::parse(&base64_decode(CERT).unwrap()).expect("parses");
+        let der = base64_decode(CERT).unwrap();
+        let c = Certificate::parse(&der).expect("parses");
         assert_eq!(c.version(), 3);
         assert_eq!(c.subject_dn(), "CN=Jane Doe, O=Contoso, C=US");
         assert_eq!(c.subject_oid(), "2.5.4.3");

@@ -2,8 +2,8 @@
 //! plus a plain-text renderer that puts a caret line under the problem (drawn by
 //! `annotate-snippets`, the renderer rustc and ruff use).
 
-use annotate_snippets::renderer::{AnsiColor, Effects};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Effects, Style};
 use std::fmt;
 
 /// A half-open byte range `start..end` into the expression source.
@@ -359,16 +359,23 @@ pub fn render(source: &str, diagnostics: &[ExprDiagnostic], color: bool) -> Stri
 const MAX_EXCERPT: usize = 100;
 
 fn render_one(out: &mut String, source: &str, d: &ExprDiagnostic, color: bool) {
-    let (sev_on, bold, off) = match (color, d.severity) {
-        (false, _) => ("", "", ""),
-        (true, Severity::Error) => ("\x1b[1;31m", "\x1b[1m", "\x1b[0m"),
-        (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[1m", "\x1b[0m"),
+    let bold_in = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
+    let (sev, bold) = match (color, d.severity) {
+        (false, _) => (Style::new(), Style::new()),
+        (true, Severity::Error) => (bold_in(AnsiColor::Red), Style::new().effects(Effects::BOLD)),
+        (true, Severity::Warning) => (
+            bold_in(AnsiColor::Yellow),
+            Style::new().effects(Effects::BOLD),
+        ),
     };
+    // A plain style renders as nothing, so uncoloured text has no escape codes.
+    let (sev_on, sev_off) = (sev.render(), sev.render_reset());
+    let (bold_on, bold_off) = (bold.render(), bold.render_reset());
     let start = clamp_to_boundary(source, d.span.start);
     let end = clamp_to_boundary(source, d.span.end.max(d.span.start));
     let (line, column) = line_column(source, start);
     out.push_str(&format!(
-        "{sev_on}{}[{}]{off}{bold}: {}{off}\n",
+        "{sev_on}{}[{}]{sev_off}{bold_on}: {}{bold_off}\n",
         d.severity.as_str(),
         d.kind.code(),
         d.message
@@ -394,11 +401,10 @@ fn render_one(out: &mut String, source: &str, d: &ExprDiagnostic, color: bool) {
         .annotation(AnnotationKind::Primary.span(marked));
     let report = &[Group::with_level(level).element(snippet)];
     let renderer = if color {
-        let bold = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
         Renderer::styled()
-            .error(bold(AnsiColor::Red))
-            .warning(bold(AnsiColor::Yellow))
-            .line_num(bold(AnsiColor::Blue))
+            .error(bold_in(AnsiColor::Red))
+            .warning(bold_in(AnsiColor::Yellow))
+            .line_num(bold_in(AnsiColor::Blue))
     } else {
         Renderer::plain()
     };

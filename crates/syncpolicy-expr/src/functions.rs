@@ -850,9 +850,8 @@ fn str_result(v: &Value, f: impl FnOnce(&str) -> String) -> F<Value> {
     Ok(Value::Str(f(&text(v)?)))
 }
 
-fn cert_of(v: &Value) -> F<Certificate> {
-    let b = bytes(v)?;
-    match Certificate::parse(&b) {
+fn cert_of(b: &[u8]) -> F<Certificate<'_>> {
+    match Certificate::parse(b) {
         Some(c) => Ok(c),
         None => arg_err("the value is not an X.509 certificate"),
     }
@@ -1464,7 +1463,8 @@ pub(crate) fn apply(
             if a0.is_null() {
                 return Ok(Value::Null);
             }
-            let c = cert_of(a0)?;
+            let der = bytes(a0)?;
+            let c = cert_of(&der)?;
             Ok(match func {
                 CertExtensionOids => Value::multi(
                     c.critical_extension_oids()
@@ -1478,7 +1478,7 @@ pub(crate) fn apply(
                 CertIssuer | CertIssuerDn => Value::Str(c.issuer_dn()),
                 CertIssuerOid => Value::Str(c.issuer_oid()),
                 CertKeyAlgorithm | CertPublicKeyOid => Value::Str(c.public_key_oid()),
-                CertKeyAlgorithmParams => Value::Str(hex_upper(c.public_key_params())),
+                CertKeyAlgorithmParams => Value::Str(hex_upper(&c.public_key_params())),
                 CertPublicKeyParametersOid => Value::Str(c.public_key_params_oid()),
                 CertNameInfo => {
                     let kind = text(a1)?;

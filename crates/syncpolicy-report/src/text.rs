@@ -3,8 +3,8 @@
 //! with the place marked by carets (drawn by `annotate-snippets`, the renderer rustc and ruff
 //! use), its labels the same way, and a `help:` line.
 
-use annotate_snippets::renderer::{AnsiColor, Effects};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Effects, Style};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use syncpolicy_model::diagnostic::{Diagnostic, Location, Severity};
@@ -16,20 +16,25 @@ struct Paint {
     color: bool,
 }
 
+/// Bold in a colour: the palette of the header lines.
+fn bold(c: AnsiColor) -> Style {
+    c.on_default().effects(Effects::BOLD)
+}
+
 impl Paint {
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, style: Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{}{text}{}", style.render(), style.render_reset())
         } else {
             text.to_owned()
         }
     }
 
-    fn severity_code(severity: Severity) -> &'static str {
+    fn severity_style(severity: Severity) -> Style {
         match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
+            Severity::Error => bold(AnsiColor::Red),
+            Severity::Warning => bold(AnsiColor::Yellow),
+            Severity::Info => bold(AnsiColor::Cyan),
         }
     }
 }
@@ -156,7 +161,6 @@ fn excerpt<'s>(
     let renderer = if paint.color {
         // The palette of the header lines: red errors, yellow warnings, cyan infos, blue notes
         // and gutter, all bold.
-        let bold = |c: AnsiColor| c.on_default().effects(Effects::BOLD);
         Renderer::styled()
             .error(bold(AnsiColor::Red))
             .warning(bold(AnsiColor::Yellow))
@@ -200,14 +204,19 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
         if i > 0 {
             out.push('\n');
         }
-        let sev = Paint::severity_code(d.severity);
+        let sev = Paint::severity_style(d.severity);
         let _ = writeln!(
             out,
             "{}: {}",
             paint.paint(sev, &format!("{}[{}] {}", d.severity, d.code, d.name)),
-            paint.paint("1", &d.message)
+            paint.paint(Style::new().effects(Effects::BOLD), &d.message)
         );
-        let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), d.location);
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            paint.paint(bold(AnsiColor::Blue), "-->"),
+            d.location
+        );
         excerpt(
             &mut out,
             &d.location,
@@ -217,8 +226,18 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
             level_of(d.severity),
         );
         for label in &d.labels {
-            let _ = writeln!(out, "  {}: {}", paint.paint("1;34", "note"), label.message);
-            let _ = writeln!(out, "  {} {}", paint.paint("1;34", "-->"), label.location);
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                paint.paint(bold(AnsiColor::Blue), "note"),
+                label.message
+            );
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                paint.paint(bold(AnsiColor::Blue), "-->"),
+                label.location
+            );
             excerpt(
                 &mut out,
                 &label.location,
@@ -229,7 +248,11 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
             );
         }
         if let Some(help) = &d.help {
-            let _ = writeln!(out, "  {}: {help}", paint.paint("1;32", "help"));
+            let _ = writeln!(
+                out,
+                "  {}: {help}",
+                paint.paint(bold(AnsiColor::Green), "help")
+            );
         }
     }
     out

@@ -1,6 +1,7 @@
 //! The presentation layer: view models of every report the tool prints, and their renderers
 //! (text, markdown, JSON, HTML), shared by every front end.
 
+pub mod answers;
 pub mod change;
 pub mod codes;
 pub mod diff;

@@ -1,7 +1,10 @@
-//! ANSI styles for terminal text, empty when colour is off. The text inside a style is
-//! escaped by the caller (`crate::escape`); the style adds only its own escape sequences.
+//! Terminal styles (`anstyle`, the styling crate clap uses), empty when colour is off. The
+//! text inside a style is escaped by the caller (`crate::escape`); the style adds only its own
+//! escape sequences.
 
-/// ANSI styles, empty when colour is off.
+use anstyle::{AnsiColor, Effects};
+
+/// Terminal styles, empty when colour is off.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     color: bool,
@@ -18,27 +21,27 @@ impl Style {
         !self.color
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{}{text}{}", style.render(), style.render_reset())
         } else {
             text.to_owned()
         }
     }
 
     pub fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
+        self.paint(anstyle::Style::new().effects(Effects::BOLD), t)
     }
     pub fn green(&self, t: &str) -> String {
-        self.paint("32", t)
+        self.paint(AnsiColor::Green.on_default(), t)
     }
     pub fn red(&self, t: &str) -> String {
-        self.paint("31", t)
+        self.paint(AnsiColor::Red.on_default(), t)
     }
     pub fn yellow(&self, t: &str) -> String {
-        self.paint("33", t)
+        self.paint(AnsiColor::Yellow.on_default(), t)
     }
     pub fn dim(&self, t: &str) -> String {
-        self.paint("2", t)
+        self.paint(anstyle::Style::new().effects(Effects::DIMMED), t)
     }
 }

@@ -94,7 +94,10 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         show_ids: args.show_ids,
     };
     syncpolicy_diff::check_options(&old.config, &new.config, &options)?;
-    let full = syncpolicy_diff::diff(&old.config, &new.config, &options);
+    let full = {
+        let _progress = crate::progress::Progress::spinner(ctx, "comparing");
+        syncpolicy_diff::diff(&old.config, &new.config, &options)
+    };
     let filter = Filter {
         product: !args.hide_product,
         metadata: args.all,

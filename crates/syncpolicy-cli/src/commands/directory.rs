@@ -9,7 +9,6 @@ use crate::context::{Context, DeploymentArgs};
 use crate::output::OutputFormat;
 use anyhow::bail;
 use clap::Subcommand;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_edit::directory;
@@ -122,7 +121,7 @@ fn secret_for(
         return Ok(Some(p.clone()));
     }
     let name = names.first().copied().unwrap_or("the directory");
-    if std::io::stdin().is_terminal() {
+    if crate::prompt::interactive() {
         return crate::commands::install::ask_password(
             &format!("Directory {name}: password for {account}"),
             &format!("directory {name}"),

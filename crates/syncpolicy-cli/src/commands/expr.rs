@@ -241,14 +241,12 @@ fn run_eval(args: &EvalArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let rendered = render(&args.expression, &[diagnostic], ctx.color_stdout);
             // Replace the header with the evaluation error's own kind.
             let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);
-            let (red, reset) = if ctx.color_stdout {
-                ("\x1b[1;31m", "\x1b[0m")
-            } else {
-                ("", "")
-            };
+            let red = crate::context::error_style(ctx.color_stdout);
             print!(
-                "{red}evaluation error[{}]{reset}: {e}\n{body}",
-                e.kind.code()
+                "{}evaluation error[{}]{}: {e}\n{body}",
+                red.render(),
+                e.kind.code(),
+                red.render_reset()
             );
         }
     }

@@ -74,12 +74,14 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         now: Some(now),
         writeback: args.entra.is_some(),
     };
+    let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
     let old_sim = Simulator::new(&old.config, options.clone());
     let new_sim = Simulator::new(&new.config, options);
     // Group membership, when either side's rules or group filtering need it.
     let mut old_groups = syncpolicy_sync::scope::Groups::new();
     let mut new_groups = syncpolicy_sync::scope::Groups::new();
     if old_sim.needs_groups() || new_sim.needs_groups() {
+        progress.phase("reading group members");
         let (wa, wb) = (old_sim.group_dns(), new_sim.group_dns());
         stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
             for input in &batch {
@@ -90,7 +92,9 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         })?;
     }
     let (mut old_staged, mut new_staged) = (Vec::new(), Vec::new());
+    progress.phase("reading and staging");
     let report = stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
+        progress.inc(batch.len() as u64);
         // The same objects for NEW, each in NEW's directory of its file (files are numbered
         // in the order of the specs; `--entra` objects stay Entra's).
         let mut for_new = batch.clone();
@@ -104,9 +108,11 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         Ok(())
     })?;
     let objects = report.objects;
+    progress.phase("joining, projecting and comparing");
     let a = old_sim.finish(old_staged);
     let b = new_sim.finish(new_staged);
     let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
+    drop(progress);
     let mut redactor = Redactor::new(args.redact);
     if args.redact {
         redactor.allow_configuration(&old.config);

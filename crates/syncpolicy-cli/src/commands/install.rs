@@ -4,7 +4,8 @@
 //! administrator, the sign-in method, each directory's credentials and the options (staging
 //! mode on by default), then apply everything from the file. Interactive on a terminal;
 //! with `--yes` (or without a terminal) every answer comes from flags, the credential file
-//! or the environment, and what is missing is listed.
+//! or the environment, and what is missing is listed. On a terminal the session ends with a
+//! summary of the answers (never a password) and a final confirmation; no writes nothing.
 
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
@@ -13,7 +14,6 @@ use anyhow::{bail, Context as _};
 use clap::ValueEnum;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_legacy::{Classification, MigrationReport};
@@ -165,33 +165,13 @@ pub(crate) struct InstallArgs {
     pub(crate) deployment: DeploymentArgs,
 }
 
-/// Asks questions on a terminal, or answers them from flags.
+/// Asks questions on a terminal (`crate::prompt`), or answers them from flags.
 struct Asker {
     interactive: bool,
     missing: Vec<String>,
 }
 
 impl Asker {
-    fn line(&self, question: &str, default: Option<&str>) -> anyhow::Result<String> {
-        let mut err = std::io::stderr();
-        match default {
-            Some(d) if !d.is_empty() => write!(err, "{question} [{d}]: ")?,
-            _ => write!(err, "{question}: ")?,
-        }
-        err.flush()?;
-        let mut answer = String::new();
-        let n = std::io::stdin().lock().read_line(&mut answer)?;
-        if n == 0 {
-            bail!("standard input ended while asking: {question}\nhint: answer every question, or use --yes with flags");
-        }
-        let answer = answer.trim().to_owned();
-        Ok(if answer.is_empty() {
-            default.unwrap_or("").to_owned()
-        } else {
-            answer
-        })
-    }
-
     /// A value: the flag, else (interactive) asked with a default, else the default, else
     /// recorded as missing.
     fn value(
@@ -205,13 +185,7 @@ impl Asker {
             return Ok(Some(v.to_owned()));
         }
         if self.interactive {
-            loop {
-                let v = self.line(question, default)?;
-                if !v.is_empty() {
-                    return Ok(Some(v));
-                }
-                eprintln!("  an answer is needed");
-            }
+            return crate::prompt::text(question, default).map(Some);
         }
         match default.filter(|d| !d.is_empty()) {
             Some(d) => Ok(Some(d.to_owned())),
@@ -230,36 +204,12 @@ impl Asker {
         choices: &[&str],
         default: Option<&str>,
     ) -> anyhow::Result<String> {
-        loop {
-            let v = self.line(question, default)?.to_ascii_lowercase();
-            if choices.contains(&v.as_str()) {
-                return Ok(v);
-            }
-            eprintln!(
-                "  {} is not a valid answer; answer {}",
-                quoted(&v),
-                or_list(choices)
-            );
-        }
+        crate::prompt::choice(question, choices, default)
     }
 
     /// Yes or no (`y`/`n` too, any case), asked again on any other answer.
     fn yes_no(&self, question: &str, default: bool) -> anyhow::Result<bool> {
-        let default = if default { "yes" } else { "no" };
-        loop {
-            match self
-                .line(question, Some(default))?
-                .to_ascii_lowercase()
-                .as_str()
-            {
-                "yes" | "y" => return Ok(true),
-                "no" | "n" => return Ok(false),
-                other => eprintln!(
-                    "  {} is not a valid answer; answer yes or no",
-                    quoted(other)
-                ),
-            }
-        }
+        crate::prompt::yes_no(question, Some(default))
     }
 
     fn secret(
@@ -275,46 +225,7 @@ impl Asker {
             self.missing.push(missing.to_owned());
             return Ok(None);
         }
-        // Read without echo from the terminal (rpassword: /dev/tty, or the Windows console).
-        // An empty answer asks again; a terminal that keeps answering nothing (closed) stops.
-        for _ in 0..EMPTY_PASSWORD_TRIES {
-            let mut err = std::io::stderr();
-            write!(err, "{question}: ")?;
-            err.flush()?;
-            let answer = match rpassword::read_password() {
-                Ok(answer) => answer,
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    bail!("the terminal input ended while asking: {question}\nhint: type the password, or give it in --credential-file FILE or {CREDENTIALS_ENV}")
-                }
-                Err(e) => {
-                    return Err(anyhow::Error::new(e).context(format!(
-                        "cannot read the password from the terminal ({question})"
-                    )))
-                }
-            };
-            if !answer.is_empty() {
-                return Ok(Some(answer));
-            }
-            eprintln!("  a password is needed (nothing is shown while typing)");
-        }
-        bail!("no password given for {missing}\nhint: type the password, or choose a pre-created account");
-    }
-}
-
-/// Empty password answers accepted before the question is given up.
-const EMPTY_PASSWORD_TRIES: usize = 10;
-
-/// An answer as shown back in a message: quoted, control characters escaped.
-fn quoted(answer: &str) -> String {
-    format!("{answer:?}")
-}
-
-/// `a, b or c`.
-fn or_list(choices: &[&str]) -> String {
-    match choices.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
+        crate::prompt::password(question, missing).map(Some)
     }
 }
 
@@ -338,12 +249,7 @@ pub(crate) fn credential_sources(
 
 /// Asks for a password on the terminal, without echo (as `install` does).
 pub(crate) fn ask_password(question: &str, what: &str) -> anyhow::Result<String> {
-    let mut ask = Asker {
-        interactive: true,
-        missing: Vec::new(),
-    };
-    ask.secret(None, question, what)?
-        .ok_or_else(|| anyhow::anyhow!("no password given for {what}"))
+    crate::prompt::password(question, what)
 }
 
 /// Parses `DIRECTORY=VALUE` lines.
@@ -520,7 +426,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         bail!("a deployment already exists in {}\nhint: choose another --home folder, or keep using the existing deployment", home.display());
     }
     let backend = syncpolicy_store::deployment::backend_of(ctx.database.as_deref())?;
-    let interactive = !args.yes && std::io::stdin().is_terminal();
+    let interactive = !args.yes && crate::prompt::interactive();
     let mut ask = Asker {
         interactive,
         missing: Vec::new(),
@@ -533,8 +439,11 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     {
         let (loaded, report) = match &args.migrate {
             Some(folder) => {
-                let (config, report) =
-                    syncpolicy_files::legacy::load_legacy_folder(std::path::Path::new(folder))?;
+                let (config, report) = {
+                    let _progress =
+                        crate::progress::Progress::reading(ctx, std::path::Path::new(folder));
+                    syncpolicy_files::legacy::load_legacy_folder(std::path::Path::new(folder))?
+                };
                 if !ctx.quiet {
                     eprint!(
                         "{}",
@@ -556,9 +465,12 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             }
             None => (source::load(src, ctx)?, None),
         };
-        let findings = match &loaded.text {
-            Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
-            None => syncpolicy_lint::check(&loaded.config),
+        let findings = {
+            let _progress = crate::progress::Progress::spinner(ctx, "validating");
+            match &loaded.text {
+                Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
+                None => syncpolicy_lint::check(&loaded.config),
+            }
         };
         // Findings accepted in the file (acceptedFindings) do not stop the install.
         let (findings, _) = syncpolicy_lint::accept::split_accepted(&loaded.config, findings);
@@ -857,6 +769,19 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         syncpolicy_store::Backend::Postgres => String::new(),
     };
 
+    // 7. On a terminal: what was answered (never a password), then a last confirmation.
+    if interactive {
+        eprint!(
+            "{}",
+            syncpolicy_views::answers::render_text(&answers(
+                &config, &secrets, staging, start_sync
+            ))
+        );
+        if !crate::prompt::yes_no("Proceed with the installation? (yes/no)", None)? {
+            bail!("the installation was not confirmed; nothing was written\nhint: run the install again and answer yes at the end, or give every answer with flags and --yes");
+        }
+    }
+
     let summary = if importing {
         let mut s = format!(
             "imported {label}: {} directories, {} rules, staging mode {}",
@@ -877,7 +802,8 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     } else {
         format!("express install: {label}")
     };
-    let (mut d, outcome) = Deployment::install(
+    let progress = crate::progress::Progress::spinner(ctx, "installing the deployment");
+    let installed = Deployment::install(
         InstallOptions {
             home: home.clone(),
             database: ctx.database.clone(),
@@ -886,7 +812,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             secrets,
         },
         &config,
-    )?;
+    );
+    drop(progress);
+    let (mut d, outcome) = installed?;
     // What the install found and replaced (the leftover of a crashed install).
     crate::deployment::tell(&mut d);
     ctx.status(&format!(
@@ -911,6 +839,47 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         ));
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// The answers of an interactive install (never a password), for the final confirmation.
+fn answers(
+    config: &Configuration,
+    secrets: &Secrets,
+    staging: OnOff,
+    start_sync: OnOff,
+) -> syncpolicy_views::answers::InstallAnswers {
+    use syncpolicy_views::answers::{Credential, DirectoryAnswers, InstallAnswers};
+    InstallAnswers {
+        tenant: config.azure_directory.tenant_id.clone(),
+        administrator: config.azure_directory.administrator.clone(),
+        sign_in: config
+            .sign_in
+            .method()
+            .map(|m| m.label().to_owned())
+            .unwrap_or_else(|| "not set".to_owned()),
+        federation_server: secrets
+            .sign_in
+            .iter()
+            .find(|(k, _)| k == "federationServer")
+            .map(|(_, v)| v.clone()),
+        directories: secrets
+            .directories
+            .iter()
+            .map(|d| DirectoryAnswers {
+                name: d.name.clone(),
+                account: d.account.clone(),
+                credential: if d.precreated {
+                    Credential::Precreated
+                } else if d.secret.is_some() {
+                    Credential::Password
+                } else {
+                    Credential::None
+                },
+            })
+            .collect(),
+        staging: staging == OnOff::On,
+        start_sync: start_sync == OnOff::On,
+    }
 }
 
 /// The items of a migration report that must be redone by hand, accepted: by

@@ -53,7 +53,10 @@ is not in the folder: it is kept in the report instead); 2 nothing was written (
 folder or file, malformed or unsafe XML, unwritable output).";
 
 pub(crate) fn run(args: &MigrateArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let (config, report) = load_legacy_folder(&args.folder)?;
+    let (config, report) = {
+        let _progress = crate::progress::Progress::reading(ctx, &args.folder);
+        load_legacy_folder(&args.folder)?
+    };
     let out = match &args.out {
         Some(p) => p.clone(),
         None => unique_snapshot_path(Path::new("."), MIGRATED_PREFIX, UtcMillis::now()).0,

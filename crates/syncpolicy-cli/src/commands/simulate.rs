@@ -256,9 +256,11 @@ pub(crate) fn stage_files(
     specs: &[ObjectSpec],
     dirs: &[DirectoryRef],
     entra: Option<&PathBuf>,
+    progress: &crate::progress::Progress,
 ) -> anyhow::Result<(Vec<syncpolicy_sync::ObjectResult>, ReadReport)> {
     let mut groups = syncpolicy_sync::scope::Groups::new();
     if simulator.needs_groups() {
+        progress.phase("reading group members");
         let wanted = simulator.group_dns();
         stream_objects(specs, dirs, entra, |batch| {
             for input in &batch {
@@ -267,8 +269,10 @@ pub(crate) fn stage_files(
             Ok(())
         })?;
     }
+    progress.phase("reading and staging");
     let mut staged = Vec::new();
     let report = stream_objects(specs, dirs, entra, |batch| {
+        progress.inc(batch.len() as u64);
         staged.extend(simulator.stage_batch(batch, &groups));
         Ok(())
     })?;
@@ -324,8 +328,11 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             writeback: args.entra.is_some(),
         },
     );
-    let (staged, report) = stage_files(&simulator, &specs, &dirs, args.entra.as_ref())?;
+    let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
+    let (staged, report) = stage_files(&simulator, &specs, &dirs, args.entra.as_ref(), &progress)?;
+    progress.phase("joining and projecting");
     let sim = simulator.finish(staged);
+    drop(progress);
     let v = SimulateView {
         config,
         sim: &sim,

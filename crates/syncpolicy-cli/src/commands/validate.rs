@@ -108,6 +108,13 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     for src in &args.sources {
         match source::load(src, ctx) {
             Ok(loaded) => {
+                let progress = crate::progress::Progress::spinner(
+                    ctx,
+                    format!(
+                        "validating {}",
+                        syncpolicy_views::escape::text(&loaded.label)
+                    ),
+                );
                 let found = match (&loaded.text, &loaded.path) {
                     (Some(text), Some(path)) => {
                         let name = path.display().to_string();
@@ -126,6 +133,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         found
                     }
                 };
+                drop(progress);
                 let (kept, ok) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
                 diags.extend(kept);
                 accepted.extend(ok);

@@ -363,6 +363,9 @@ fn install_migrate_asks_on_a_terminal_before_dropping_a_rule() {
             .unwrap();
         p.send_line(answer).unwrap();
         if installed {
+            p.exp_string("Proceed with the installation? (yes/no): ")
+                .unwrap();
+            p.send_line("yes").unwrap();
             p.exp_string("installed the deployment").unwrap();
         } else {
             p.exp_string("the install stopped and nothing was written")
@@ -537,4 +540,27 @@ fn directory_add_asks_the_password_on_a_terminal() {
     p.exp_eof().unwrap();
     let secrets = std::fs::read_to_string(home.path().join("secrets.json")).expect("secrets");
     assert!(secrets.contains("Typed-Tail-Pa55"));
+}
+
+#[test]
+fn a_change_confirmation_accepts_only_yes_or_no() {
+    let home = verified("multi-forest-custom");
+    let before = stdout(&home.run(&["history"]));
+    let cmd = home.terminal_command(&["directory", "remove", "fabrikam.com"]);
+    let mut p =
+        rexpect::session::spawn_command(cmd, Some(60_000)).expect("the binary starts on a pty");
+    let question = "remove directory fabrikam.com and all its rules? (yes/no) [no]: ";
+    p.exp_string(question).unwrap();
+    p.send_line("sure").unwrap();
+    p.exp_string("\"sure\" is not a valid answer; answer yes or no")
+        .unwrap();
+    p.exp_string(question).unwrap();
+    p.send_line("no").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("not confirmed; nothing was changed"),
+        "{rest:?}"
+    );
+    // No change was recorded.
+    assert_eq!(stdout(&home.run(&["history"])), before);
 }

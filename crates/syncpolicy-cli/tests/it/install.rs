@@ -404,7 +404,34 @@ fn interactive_import_through_a_pseudo_terminal() {
     p.exp_string("Start synchronization when the installation completes (on/off) [on]: ")
         .unwrap();
     p.send_line("off").unwrap();
-    p.exp_string("installed the deployment").unwrap();
+    // The answers are summed up (the typed password is not among them), then confirmed.
+    p.exp_string("Summary of the answers:").unwrap();
+    let summary = p
+        .exp_string("Proceed with the installation? (yes/no): ")
+        .unwrap();
+    assert!(
+        summary
+            .contains("sign-in federation with PingFederate, federation server ping.contoso.com"),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(
+            "directory contoso.com: account CONTOSO\\svc-aadsync, password given (not shown)"
+        ),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains("directory fabrikam.com: account FABRIKAM\\precreated, pre-created account, no password stored"),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains("staging mode on, start synchronization off"),
+        "{summary:?}"
+    );
+    assert!(!summary.contains("Typed-Pa55-word"), "{summary:?}");
+    p.send_line("yes").unwrap();
+    let rest = p.exp_string("installed the deployment").unwrap();
+    assert!(!rest.contains("Typed-Pa55-word"), "{rest:?}");
     p.exp_eof().unwrap();
     let show = run_in(&home, &["show", "--format", "json"], &[]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&show)).unwrap();
@@ -479,6 +506,19 @@ fn prompts_ask_again_until_the_answer_is_valid() {
     p.exp_string("Start synchronization when the installation completes (on/off) [on]: ")
         .unwrap();
     p.send_line("").unwrap();
+    // The final confirmation has no default: an empty answer or anything but yes/no asks
+    // again.
+    let proceed = "Proceed with the installation? (yes/no): ";
+    p.exp_string(proceed).unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("\"\" is not a valid answer; answer yes or no")
+        .unwrap();
+    p.exp_string(proceed).unwrap();
+    p.send_line("yes please").unwrap();
+    p.exp_string("\"yes please\" is not a valid answer; answer yes or no")
+        .unwrap();
+    p.exp_string(proceed).unwrap();
+    p.send_line("Y").unwrap();
     p.exp_string("installed the deployment").unwrap();
     p.exp_eof().unwrap();
     let show = run_in(&home, &["show", "--format", "json"], &[]);
@@ -487,4 +527,66 @@ fn prompts_ask_again_until_the_answer_is_valid() {
     assert_eq!(json["server"]["stagingMode"], false);
     let secrets = std::fs::read_to_string(home.join("secrets.json")).unwrap();
     assert!(secrets.contains("Hidden-Pa55-word"));
+}
+
+#[test]
+fn no_at_the_final_confirmation_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_syncpolicy"));
+    cmd.arg("--home")
+        .arg(&home)
+        .args(["install", "--import"])
+        .arg(sample("multi-forest-custom"))
+        .args([
+            "--admin",
+            "admin@contoso.onmicrosoft.com",
+            "--sign-in",
+            "phs",
+            "--directory-account",
+            "contoso.com=CONTOSO\\svc",
+            "--directory-account",
+            "fabrikam.com=FABRIKAM\\svc",
+            "--staging",
+            "on",
+            "--start-sync",
+            "on",
+        ])
+        .env("NO_COLOR", "1")
+        .env("USER", "tester")
+        .env(
+            "SYNCPOLICY_CREDENTIALS",
+            "contoso.com=Env-Pa55-one\nfabrikam.com=Env-Pa55-two\n",
+        )
+        .env_remove("SYNCPOLICY_HOME")
+        .env_remove("SYNCPOLICY_DATABASE");
+    let mut p =
+        rexpect::session::spawn_command(cmd, Some(60_000)).expect("the binary starts on a pty");
+    // Every answer came from flags and the environment: only the confirmation is asked.
+    let summary = p
+        .exp_string("Proceed with the installation? (yes/no): ")
+        .unwrap();
+    assert!(summary.contains("Summary of the answers:"), "{summary:?}");
+    assert!(
+        summary
+            .contains("directory fabrikam.com: account FABRIKAM\\svc, password given (not shown)"),
+        "{summary:?}"
+    );
+    assert!(!summary.contains("Env-Pa55"), "{summary:?}");
+    p.send_line("n").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(
+        rest.contains("the installation was not confirmed; nothing was written"),
+        "{rest:?}"
+    );
+    assert!(
+        matches!(
+            p.process.wait().unwrap(),
+            rexpect::process::wait::WaitStatus::Exited(_, 2)
+        ),
+        "exit code 2"
+    );
+    assert!(!home.join("deployment.json").exists());
+    assert!(!home.join("syncpolicy.db").exists());
+    assert!(!home.join("secrets.json").exists());
 }

@@ -22,5 +22,6 @@ mod schema;
 mod show;
 mod simulate;
 mod support;
+mod terminal;
 mod tidy;
 mod validate;

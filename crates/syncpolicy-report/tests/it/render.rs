@@ -74,7 +74,7 @@ fn text_marks_the_place_in_an_excerpt() {
 #[test]
 fn colour_wraps_the_parts_in_ansi_codes() {
     let colored = render_text(&diags()[..1], &sources(), true);
-    assert!(colored.starts_with("\x1b[1;31merror[SP010] duplicate-custom-precedence\x1b[0m: "));
+    assert!(colored.starts_with("\x1b[1m\x1b[31merror[SP010] duplicate-custom-precedence\x1b[0m: "));
     // The carets are drawn by annotate-snippets, in the header's colour.
     assert!(colored.contains("\x1b[1m\x1b[31m^^\x1b[0m"), "{colored:?}");
     assert!(!render_text(&diags()[..1], &sources(), false).contains('\x1b'));
