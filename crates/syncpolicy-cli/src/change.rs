@@ -98,12 +98,14 @@ pub(crate) fn apply(
             }))? + "\n"
         }
         OutputFormat::Text => {
+            // The headline first, then where it was exported.
+            print_stdout(&format!("{}\n", outcome.summary))?;
             ctx.status(&format!(
                 "  change {}, exported {}",
                 outcome.entry.id,
                 outcome.snapshot.display()
             ));
-            format!("{}\n", outcome.summary)
+            return Ok(ExitCode::from(exit::OK));
         }
     };
     print_stdout(&out)?;
@@ -265,13 +267,16 @@ pub(crate) fn list_directories(ctx: &Context, format: OutputFormat) -> anyhow::R
                 let selected = d.partitions.iter().filter(|p| p.selected).count();
                 let _ = writeln!(
                     o,
-                    "{}  forest {}, account {}, {} of {} partitions selected, {} rules ({} custom)",
+                    "{}  forest {}, account {}, {selected} of {} selected, {} ({} custom)",
                     d.name,
                     d.forest.as_deref().unwrap_or("(not set)"),
                     d.account.as_deref().unwrap_or("(not set)"),
-                    selected,
-                    d.partitions.len(),
-                    d.standard_rules.len() + d.custom_rules.len(),
+                    syncpolicy_model::words::count(d.partitions.len(), "partition", "partitions"),
+                    syncpolicy_model::words::count(
+                        d.standard_rules.len() + d.custom_rules.len(),
+                        "rule",
+                        "rules"
+                    ),
                     d.custom_rules.len()
                 );
             }

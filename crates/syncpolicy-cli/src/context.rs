@@ -85,8 +85,11 @@ impl Context {
             ("", "")
         };
         eprintln!("{red}error{reset}: {err}");
-        for cause in err.chain().skip(1) {
+        for cause in crate::errors::causes(err) {
             eprintln!("  caused by: {cause}");
+        }
+        if let Some(hint) = crate::errors::os_hint(err) {
+            eprintln!("hint: {hint}");
         }
     }
 

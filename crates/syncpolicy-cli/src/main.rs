@@ -4,6 +4,7 @@ mod change;
 mod commands;
 mod context;
 mod deployment;
+mod errors;
 mod exit;
 mod output;
 mod source;

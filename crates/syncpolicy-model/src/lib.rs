@@ -15,4 +15,6 @@ pub mod preserved;
 pub mod rule;
 pub mod signin;
 pub mod standard;
+pub mod suggest;
 pub mod values;
+pub mod words;

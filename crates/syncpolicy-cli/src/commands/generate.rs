@@ -206,10 +206,10 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             syncpolicy_files::atomic::write_atomic(path, &bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             ctx.status(&format!(
-                "wrote {} ({} bytes, {} rules)",
+                "wrote {} ({}, {})",
                 path.display(),
-                bytes.len(),
-                config.rule_count()
+                syncpolicy_model::words::count(bytes.len(), "byte", "bytes"),
+                syncpolicy_model::words::count(config.rule_count(), "rule", "rules")
             ));
         }
         None => crate::output::print_stdout(&String::from_utf8_lossy(&bytes))?,

@@ -56,6 +56,9 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut unreadable = false;
+    // Sources that could not be read at all (their error is printed, no finding stands for
+    // them): the summary counts only the sources validated, so it never contradicts an error.
+    let mut not_read = 0usize;
     for src in &args.sources {
         match source::load(src, ctx) {
             Ok(loaded) => {
@@ -91,20 +94,34 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         }
                         diags.push(read.to_diagnostic());
                     }
-                    _ => ctx.print_error(&err),
+                    _ => {
+                        not_read += 1;
+                        ctx.print_error(&err);
+                    }
                 }
             }
         }
     }
     let counts = Counts::of(&diags);
     let out = match args.format {
-        ValidateFormat::Text => validation::render_text(
-            &diags,
-            &texts,
-            ctx.color_stdout,
-            args.sources.len(),
-            ctx.quiet,
-        ),
+        ValidateFormat::Text if not_read == args.sources.len() => String::new(),
+        ValidateFormat::Text => {
+            let mut out = validation::render_text(
+                &diags,
+                &texts,
+                ctx.color_stdout,
+                args.sources.len() - not_read,
+                ctx.quiet,
+            );
+            if not_read > 0 && !ctx.quiet {
+                out.push_str(&format!(
+                    "{} could not be read (see the {} above)\n",
+                    syncpolicy_model::words::count(not_read, "source", "sources"),
+                    syncpolicy_model::words::plural_of(not_read, "error", "errors")
+                ));
+            }
+            out
+        }
         ValidateFormat::Json => validation::render_json(&diags)?,
         ValidateFormat::Sarif => validation::render_sarif(&diags, &sarif_rules())?,
     };
@@ -137,8 +154,23 @@ fn explain(code: &str) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::OK));
     }
     let registry = syncpolicy_lint::registry();
+    let mut known: Vec<&str> = registry.iter().flat_map(|r| [r.code, r.name]).collect();
+    known.extend(read_errors().iter().flat_map(|(c, n, _)| [*c, *n]));
+    known.extend(
+        syncpolicy_legacy::report::codes::ALL
+            .iter()
+            .flat_map(|(c, n, _, _)| [*c, *n]),
+    );
+    known.extend(
+        syncpolicy_legacy::error::CODES
+            .iter()
+            .flat_map(|(c, n, _)| [*c, *n]),
+    );
+    let near = syncpolicy_model::suggest::hint(code.trim(), known, "codes")
+        .map(|h| format!("\nhint: {h}"))
+        .unwrap_or_default();
     bail!(
-        "there is no rule {code:?}\nhint: the codes are {}-{} and SP901-SP907 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
+        "there is no rule {code:?}{near}\nhint: the codes are {}-{} and SP901-SP907 (see docs/rules.md), and SP301-SP355 of migration (see docs/migration.md)",
         registry.first().map_or("SP001", |r| r.code),
         registry.last().map_or("SP001", |r| r.code)
     )

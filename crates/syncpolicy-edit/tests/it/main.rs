@@ -342,7 +342,7 @@ fn new_custom_rules_take_the_lowest_free_precedence() {
         false,
         None
     ))
-    .contains("already has a Inbound rule"));
+    .contains("already has an Inbound rule"));
 }
 
 #[test]
