@@ -24,3 +24,15 @@ pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
         other => Ok(other?),
     }
 }
+
+/// Writes a user's output file atomically; an error names the file, what the operating system
+/// said and what to do (`hint:`).
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    syncpolicy_files::atomic::write_atomic(path, bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot write {}: {e}{}",
+            path.display(),
+            syncpolicy_files::oserror::hint_line(path, &e)
+        )
+    })
+}

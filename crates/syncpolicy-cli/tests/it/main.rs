@@ -14,6 +14,7 @@ mod help;
 mod hostile_json;
 mod install;
 mod legacy_folders;
+mod messages;
 mod migrate;
 mod powershell;
 mod report;
