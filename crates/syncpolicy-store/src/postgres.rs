@@ -545,3 +545,25 @@ impl Store for PostgresStore {
         t.tx.commit().map_err(err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_without_password_keeps_everything_else() {
+        assert_eq!(
+            url_without_password("postgres://sync:S3cret@db.example:5433/syncpolicy"),
+            "postgres://sync@db.example:5433/syncpolicy"
+        );
+        assert_eq!(
+            url_without_password("postgres://sync@db/x?password=S3cret&sslmode=disable"),
+            "postgres://sync@db/x?sslmode=disable"
+        );
+        assert_eq!(
+            url_without_password("postgres://db/x?password=S3cret"),
+            "postgres://db/x"
+        );
+        assert_eq!(url_without_password("postgres://db/x"), "postgres://db/x");
+    }
+}
