@@ -56,8 +56,7 @@ pub fn onprem_directory(config: &Configuration, name: &str) -> Result<usize, Edi
                 .onpremises_directories
                 .iter()
                 .flat_map(|d| [Some(d.name.as_str()), d.forest.as_deref()])
-                .flatten()
-                .chain([ENTRA]);
+                .flatten();
             let hint = match suggest::hint(n, names, "directory names") {
                 Some(h) => format!("{h} (the directories are: {})", directory_names(config)),
                 None => format!("the directories are: {}", directory_names(config)),

@@ -61,22 +61,26 @@ impl GenerateOptions {
     pub fn check(&self) -> Result<(), String> {
         if self.forests > MAX_FORESTS {
             return Err(format!(
-                "{} forests are more than the {MAX_FORESTS} that can be generated",
-                self.forests
+                "{} are more than the {MAX_FORESTS} that can be generated",
+                syncpolicy_model::words::count(self.forests, "forest", "forests")
             ));
         }
         let total = self.custom_rules_per_forest.saturating_mul(self.forests);
         if total > MAX_CUSTOM_RULES {
             return Err(format!(
-                "{} custom rules per forest in {} forests are {total} custom rules, more than the {MAX_CUSTOM_RULES} that fit the custom precedence band 0-99",
-                self.custom_rules_per_forest,
-                self.forests
+                "{} per forest in {} are {total} custom rules, more than the {MAX_CUSTOM_RULES} that fit the custom precedence band 0-99",
+                syncpolicy_model::words::count(
+                    self.custom_rules_per_forest,
+                    "custom rule",
+                    "custom rules"
+                ),
+                syncpolicy_model::words::count(self.forests, "forest", "forests")
             ));
         }
         if self.ous_per_domain > MAX_OUS_PER_DOMAIN {
             return Err(format!(
-                "{} OUs per domain are more than the {MAX_OUS_PER_DOMAIN} that can be generated",
-                self.ous_per_domain
+                "{} per domain are more than the {MAX_OUS_PER_DOMAIN} that can be generated",
+                syncpolicy_model::words::count(self.ous_per_domain, "OU", "OUs")
             ));
         }
         Ok(())

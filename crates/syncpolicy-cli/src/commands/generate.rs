@@ -159,7 +159,11 @@ fn run_objects(args: &ObjectsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             tmp.persist(path)
                 .map_err(|e| e.error)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            ctx.status(&format!("wrote {} ({n} objects)", path.display()));
+            ctx.status(&format!(
+                "wrote {} ({})",
+                path.display(),
+                syncpolicy_model::words::count(n, "object", "objects")
+            ));
         }
         None => {
             let stdout = std::io::stdout();
