@@ -111,12 +111,14 @@ pub(crate) fn apply(
             ))?
         }
         OutputFormat::Text => {
+            // The headline first, then where it was exported.
+            print_stdout(&format!("{}\n", outcome.summary))?;
             ctx.status(&format!(
                 "  change {}, exported {}",
                 outcome.entry.id,
                 outcome.snapshot.display()
             ));
-            format!("{}\n", outcome.summary)
+            return Ok(ExitCode::from(exit::OK));
         }
     };
     print_stdout(&out)?;

@@ -137,8 +137,11 @@ impl Context {
     pub(crate) fn print_error(&self, err: &anyhow::Error) {
         let red = error_style(self.color_stderr);
         eprintln!("{}error{}: {err}", red.render(), red.render_reset());
-        for cause in err.chain().skip(1) {
+        for cause in crate::errors::causes(err) {
             eprintln!("  caused by: {cause}");
+        }
+        if let Some(hint) = crate::errors::os_hint(err) {
+            eprintln!("hint: {hint}");
         }
     }
 

@@ -5,6 +5,7 @@ mod codes;
 mod commands;
 mod context;
 mod deployment;
+mod errors;
 mod exit;
 mod output;
 mod progress;

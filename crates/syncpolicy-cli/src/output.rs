@@ -32,18 +32,24 @@ pub(crate) fn write_or_print(
     path: Option<&std::path::Path>,
     text: &str,
 ) -> anyhow::Result<()> {
-    use anyhow::Context as _;
     match path {
         Some(path) => {
-            syncpolicy_files::atomic::write_atomic(path, text.as_bytes()).with_context(|| {
-                format!(
-                    "cannot write {}\nhint: check that the folder exists and is writable",
-                    path.display()
-                )
-            })?;
+            write_file(path, text.as_bytes())?;
             ctx.status(&format!("wrote {}", path.display()));
             Ok(())
         }
         None => print_stdout(text),
     }
+}
+
+/// Writes a user's output file atomically; an error names the file, what the operating system
+/// said and what to do (`hint:`).
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    syncpolicy_files::atomic::write_atomic(path, bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot write {}: {e}{}",
+            path.display(),
+            syncpolicy_files::oserror::hint_line(path, &e)
+        )
+    })
 }

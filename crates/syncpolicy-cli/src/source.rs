@@ -190,10 +190,10 @@ fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
     };
     if ctx.verbose {
         ctx.status(&format!(
-            "migrated the legacy export {} in memory: {} connectors, {} rules ({} unattached)",
+            "migrated the legacy export {} in memory: {}, {} ({} unattached)",
             dir.display(),
-            report.counts.connectors,
-            report.counts.rules,
+            syncpolicy_model::words::count(report.counts.connectors, "connector", "connectors"),
+            syncpolicy_model::words::count(report.counts.rules, "rule", "rules"),
             report.counts.unattached_rules
         ));
         for item in &report.items {

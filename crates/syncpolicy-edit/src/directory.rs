@@ -164,8 +164,9 @@ pub fn remove_directory(config: &mut Configuration, name: &str) -> EditResult {
         .retain(|id| !syncpolicy_model::identity::same_guid(id, &d.unique_identifier));
     let rules = d.standard_rules.len() + d.custom_rules.len();
     Ok(format!(
-        "removed directory {} and its {rules} rules",
-        d.name
+        "removed directory {} and its {}",
+        d.name,
+        syncpolicy_model::words::count(rules, "rule", "rules")
     ))
 }
 
@@ -347,6 +348,21 @@ fn connector_mut<'a>(
     }
 }
 
+/// A run profile that a connector does not have, with the nearest of its profiles' names.
+fn profile_not_found(
+    c: &ConnectorExtension,
+    profile: &str,
+    name: &str,
+    otherwise: &str,
+) -> EditError {
+    let names = c.run_profiles.iter().map(|p| p.name.as_str());
+    let hint = match syncpolicy_model::suggest::hint(profile, names, "run profiles") {
+        Some(h) => format!("{h}\nhint: {otherwise}"),
+        None => otherwise.to_owned(),
+    };
+    EditError::not_found(format!("run profile {profile:?} of {name}"), hint)
+}
+
 fn clean_list(items: Vec<String>, what: &str) -> Result<Vec<String>, EditError> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
@@ -383,8 +399,8 @@ pub fn set_attribute_inclusions(
     let attributes = clean_list(attributes, "attribute")?;
     let (c, name) = connector_mut(config, dir)?;
     let summary = format!(
-        "set the attribute inclusion list of {name} ({} attributes)",
-        attributes.len()
+        "set the attribute inclusion list of {name} ({})",
+        syncpolicy_model::words::count(attributes.len(), "attribute", "attributes")
     );
     c.attribute_inclusions = Some(attributes);
     Ok(summary)
@@ -422,8 +438,10 @@ pub fn remove_run_profile(config: &mut Configuration, dir: &str, profile: &str) 
     c.run_profiles
         .retain(|p| !p.name.eq_ignore_ascii_case(profile));
     if c.run_profiles.len() == before {
-        return Err(EditError::not_found(
-            format!("run profile {profile:?} of {name}"),
+        return Err(profile_not_found(
+            c,
+            profile,
+            &name,
             "list them with `syncpolicy show`",
         ));
     }
@@ -441,27 +459,38 @@ pub fn add_run_step(
     if !RUN_STEP_TYPES.contains(&step_type) {
         return Err(EditError::invalid(
             format!("{step_type:?} is not a run step type"),
-            format!("use one of {}", RUN_STEP_TYPES.join(", ")),
+            match syncpolicy_model::suggest::hint(
+                step_type,
+                RUN_STEP_TYPES.iter().copied(),
+                "run step types",
+            ) {
+                Some(h) => format!("{h} (the types are {})", RUN_STEP_TYPES.join(", ")),
+                None => format!("use one of {}", RUN_STEP_TYPES.join(", ")),
+            },
         ));
     }
     let (c, name) = connector_mut(config, dir)?;
-    let Some(p) = c
+    let Some(at) = c
         .run_profiles
-        .iter_mut()
-        .find(|p| p.name.eq_ignore_ascii_case(profile))
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case(profile))
     else {
-        return Err(EditError::not_found(
-            format!("run profile {profile:?} of {name}"),
+        return Err(profile_not_found(
+            c,
+            profile,
+            &name,
             "add it first with `syncpolicy runprofile add`",
         ));
     };
+    let p = &mut c.run_profiles[at];
     p.steps.push(RunStep {
         step_type: step_type.to_owned(),
         partition: partition.to_owned(),
         ..RunStep::default()
     });
     Ok(format!(
-        "added a {step_type} step on {partition} to run profile {profile:?} of {name}"
+        "added {} step on {partition} to run profile {profile:?} of {name}",
+        syncpolicy_model::words::with_article(step_type)
     ))
 }
 
@@ -473,20 +502,26 @@ pub fn remove_run_step(
     index: usize,
 ) -> EditResult {
     let (c, name) = connector_mut(config, dir)?;
-    let Some(p) = c
+    let Some(at) = c
         .run_profiles
-        .iter_mut()
-        .find(|p| p.name.eq_ignore_ascii_case(profile))
+        .iter()
+        .position(|p| p.name.eq_ignore_ascii_case(profile))
     else {
-        return Err(EditError::not_found(
-            format!("run profile {profile:?} of {name}"),
+        return Err(profile_not_found(
+            c,
+            profile,
+            &name,
             "list them with `syncpolicy show`",
         ));
     };
+    let p = &mut c.run_profiles[at];
     if index == 0 || index > p.steps.len() {
         return Err(EditError::not_found(
             format!("step {index} of run profile {profile:?}"),
-            format!("the profile has {} steps, numbered from 1", p.steps.len()),
+            format!(
+                "the profile has {}, numbered from 1",
+                syncpolicy_model::words::count(p.steps.len(), "step", "steps")
+            ),
         ));
     }
     let step = p.steps.remove(index - 1);

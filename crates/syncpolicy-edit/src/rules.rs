@@ -112,8 +112,8 @@ pub fn add_custom_rule(
         {
             return Err(EditError::refused(
                 format!(
-                    "{dir_name} already has a {} rule named {:?}",
-                    rule.direction_str(),
+                    "{dir_name} already has {} rule named {:?}",
+                    syncpolicy_model::words::with_article(rule.direction_str()),
                     rule.name()
                 ),
                 "choose another name; rules are identified by directory, name and direction",
@@ -242,11 +242,17 @@ pub fn edit_rule(
         parts.push("description".to_owned());
     }
     if let Some(s) = edit.scope_groups {
-        parts.push(format!("scope ({} groups)", s.len()));
+        parts.push(format!(
+            "scope ({})",
+            syncpolicy_model::words::count(s.len(), "group", "groups")
+        ));
         r.scope_groups = s;
     }
     if let Some(j) = edit.join_groups {
-        parts.push(format!("join ({} groups)", j.len()));
+        parts.push(format!(
+            "join ({})",
+            syncpolicy_model::words::count(j.len(), "group", "groups")
+        ));
         r.join_groups = j;
     }
     if let Some(l) = edit.link_type {

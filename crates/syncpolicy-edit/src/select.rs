@@ -4,6 +4,7 @@
 use crate::error::EditError;
 use syncpolicy_model::config::{Configuration, DirectoryRef, RuleLocation};
 use syncpolicy_model::identity::{normalize_dn, normalize_guid, same_guid};
+use syncpolicy_model::suggest;
 
 /// The name used for the Entra directory on the command line.
 pub const ENTRA: &str = "entra";
@@ -50,13 +51,53 @@ pub fn onprem_directory(config: &Configuration, name: &str) -> Result<usize, Edi
         .collect();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(EditError::not_found(
-            format!("on-premises directory {n:?}"),
-            format!("the directories are: {}", directory_names(config)),
-        )),
+        [] => {
+            let names = config
+                .onpremises_directories
+                .iter()
+                .flat_map(|d| [Some(d.name.as_str()), d.forest.as_deref()])
+                .flatten();
+            let hint = match suggest::hint(n, names, "directory names") {
+                Some(h) => format!("{h} (the directories are: {})", directory_names(config)),
+                None => format!("the directories are: {}", directory_names(config)),
+            };
+            Err(EditError::not_found(
+                format!("on-premises directory {n:?}"),
+                hint,
+            ))
+        }
         _ => Err(EditError::refused(
             format!("{n:?} names more than one directory"),
             "name the directory by its identifier",
+        )),
+    }
+}
+
+/// A hint for text that starts one or more rule identifiers (as git names the objects an
+/// ambiguous short identifier could mean).
+fn rule_id_hint(config: &Configuration, typed: &str) -> Option<String> {
+    let want = normalize_guid(typed);
+    if want.len() < 4 || !want.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return None;
+    }
+    let ids: Vec<String> = config
+        .rules()
+        .filter_map(|(_, r)| {
+            let id = r.unique_identifier.as_deref()?;
+            normalize_guid(id)
+                .starts_with(&want)
+                .then(|| format!("{id} ({})", r.name()))
+        })
+        .collect();
+    match ids.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "did you mean rule {one}? identifiers are matched whole"
+        )),
+        many => Some(format!(
+            "{typed:?} is the start of {} rule identifiers: {}\nhint: give the whole identifier",
+            many.len(),
+            suggest::listing(many)
         )),
     }
 }
@@ -94,9 +135,18 @@ pub fn partition(config: &Configuration, dir: usize, name: &str) -> Result<usize
                 .iter()
                 .filter_map(|p| p.distinguished_name.clone().or_else(|| p.fqdn.clone()))
                 .collect();
+            let listed = format!("the partitions are: {}", names.join(", "));
+            let near = d
+                .partitions
+                .iter()
+                .flat_map(|p| [p.distinguished_name.as_deref(), p.fqdn.as_deref()])
+                .flatten();
             EditError::not_found(
                 format!("partition {name:?} in {}", d.name),
-                format!("the partitions are: {}", names.join(", ")),
+                match suggest::hint(name, near, "partitions") {
+                    Some(h) => format!("{h} ({listed})"),
+                    None => listed,
+                },
             )
         })
 }
@@ -137,15 +187,31 @@ pub fn rule(config: &Configuration, sel: &RuleSelector) -> Result<RuleLocation, 
         .collect();
     match matches.as_slice() {
         [one] => Ok(*one),
-        [] => Err(EditError::not_found(
-            format!("rule {want:?}"),
-            "list the rules with `syncpolicy rule list`; names are matched whole, case-insensitively",
-        )),
+        [] => {
+            let list = "list the rules with `syncpolicy rule list`; names are matched whole, case-insensitively";
+            let names = config
+                .rules()
+                .filter(|(loc, _)| dir.is_none_or(|d| d == loc.directory))
+                .map(|(_, r)| r.name());
+            let hint = match suggest::suggest(want, names) {
+                suggest::Suggestion::Nothing => {
+                    rule_id_hint(config, want).unwrap_or_else(|| list.to_owned())
+                }
+                s => format!(
+                    "{}\nhint: {list}",
+                    s.hint(want, "rule names").unwrap_or_default()
+                ),
+            };
+            Err(EditError::not_found(format!("rule {want:?}"), hint))
+        }
         many => {
             let places: Vec<String> = many
                 .iter()
                 .map(|l| {
-                    let r = config.rule(*l).map(|r| r.direction_str().to_owned()).unwrap_or_default();
+                    let r = config
+                        .rule(*l)
+                        .map(|r| r.direction_str().to_owned())
+                        .unwrap_or_default();
                     format!("{} ({r})", config.directory_name(l.directory))
                 })
                 .collect();

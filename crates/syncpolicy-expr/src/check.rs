@@ -8,6 +8,7 @@
 use crate::ast::{BinOp, Expr, ExprKind};
 use crate::catalogue::{self, Param, Ty, APP_PROVISIONING_ONLY, ENUM_IDENTIFIERS};
 use crate::diagnostic::{ExprDiagnostic, ExprDiagnosticKind as K, Span};
+use syncpolicy_model::words::with_article;
 
 /// Parameters the AD and Entra connectors supply.
 pub const STANDARD_PARAMETERS: &[&str] = &[
@@ -219,7 +220,7 @@ impl Checker<'_> {
                     self.error(
                         K::TypeMismatch,
                         inner.span,
-                        format!("cannot negate a {}: {reason}", t.name()),
+                        format!("cannot negate {}: {reason}", with_article(t.name())),
                     );
                 }
                 Ty::Num
@@ -266,8 +267,8 @@ impl Checker<'_> {
                             K::TypeMismatch,
                             e.span,
                             format!(
-                                "cannot concatenate a {} value; convert it to a string first",
-                                t.name()
+                                "cannot concatenate {} value; convert it to a string first",
+                                with_article(t.name())
                             ),
                         );
                     }
@@ -280,9 +281,9 @@ impl Checker<'_> {
                         K::TypeMismatch,
                         lhs.span.to(rhs.span),
                         format!(
-                            "cannot compare a {} with a {}: {reason}",
-                            lt.name(),
-                            rt.name()
+                            "cannot compare {} with {}: {reason}",
+                            with_article(lt.name()),
+                            with_article(rt.name())
                         ),
                     );
                 }
@@ -306,7 +307,11 @@ impl Checker<'_> {
                     "`{name}` belongs to the Entra app-provisioning language, not Connect Sync"
                 ))
             } else {
-                None
+                syncpolicy_model::suggest::hint(
+                    name,
+                    catalogue::FUNCTIONS.iter().map(|f| f.name),
+                    "functions",
+                )
             };
             self.error(
                 K::UnknownFunction,

@@ -168,3 +168,69 @@ impl ReadError {
             .with_help(self.hint.clone())
     }
 }
+
+/// A serde data error in the product's words: `invalid type: string "ten", expected i32`
+/// becomes `the text "ten" where a whole number is expected`, with what was expected also
+/// returned on its own (for the hint). Messages of other shapes are returned as they are.
+pub fn in_product_words(message: &str) -> (String, Option<String>) {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "));
+    if let Some(rest) = rest {
+        if let Some((got, expected)) = rest.rsplit_once(", expected ") {
+            let expected = expected_words(expected);
+            return (
+                format!("{} where {expected} is expected", found_words(got)),
+                Some(expected),
+            );
+        }
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        return (format!("the key `{field}` is missing"), None);
+    }
+    (message.to_owned(), None)
+}
+
+/// What serde found, in the product's words.
+fn found_words(got: &str) -> String {
+    let inner = |prefix: &str| {
+        got.strip_prefix(prefix)
+            .map(|v| v.trim_matches('`').to_owned())
+    };
+    if let Some(s) = got.strip_prefix("string ") {
+        return format!("the text {s}");
+    }
+    if let Some(v) = inner("integer ").or_else(|| inner("floating point ")) {
+        return format!("the number {v}");
+    }
+    if let Some(v) = inner("boolean ") {
+        return v;
+    }
+    match got {
+        "null" | "unit" => "null".to_owned(),
+        "sequence" => "a list".to_owned(),
+        "map" => "an object".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// What serde expected, in the product's words.
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "an integer" => {
+            "a whole number".to_owned()
+        }
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)".to_owned(),
+        "f32" | "f64" | "a number" => "a number".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a string" | "a borrowed string" | "a key" | "a character" | "a string or null" => {
+            "a text (in double quotes)".to_owned()
+        }
+        "a sequence" => "a list (in square brackets)".to_owned(),
+        "a map" => "an object (in curly braces)".to_owned(),
+        other => other.to_owned(),
+    }
+}

@@ -395,6 +395,23 @@ fn too_deep(text: &str, file: &str, offset: usize, path: String) -> ReadError {
     }
 }
 
+/// Where the value at `path` starts (the whole text for the empty path), if the path is found.
+fn value_start(text: &str, path: &str) -> Option<crate::locate::Position> {
+    if path.is_empty() {
+        let offset = text.len() - text.trim_start().len();
+        let (line, column) = line_column(text, offset);
+        return Some(crate::locate::Position {
+            line,
+            column,
+            offset,
+        });
+    }
+    crate::locate::locate_paths(text, &[path])
+        .into_iter()
+        .next()
+        .flatten()
+}
+
 fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> ReadError {
     let full = err.to_string();
     let message = match full.rsplit_once(" at line ") {
@@ -410,6 +427,7 @@ fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> Rea
     column = column.max(1);
     // serde_path_to_error writes `?` for a place it could not name (e.g. after a trailing
     // comma); drop those segments rather than show them.
+    let exact_path = !path.split('.').any(|seg| seg == "?");
     let mut path = path
         .split('.')
         .filter(|seg| !seg.is_empty() && *seg != "?")
@@ -446,11 +464,28 @@ fn classify(err: serde_json::Error, path: String, text: &str, file: &str) -> Rea
             message,
             "remove one of the two entries; a key may appear only once in an object",
         ),
-        serde_json::error::Category::Data => (
-            ReadErrorKind::WrongType,
-            format!("wrong value: {message}"),
-            "correct the value to the expected type (`syncpolicy validate --explain SP904` says more)",
-        ),
+        serde_json::error::Category::Data => {
+            let (words, expected) = crate::error::in_product_words(&message);
+            // serde reports where it stopped reading (after the value, at the comma of a
+            // number): point at the value's first character instead.
+            if let Some(at) = value_start(text, &path).filter(|_| exact_path) {
+                (line, column) = (at.line, at.column);
+            }
+            let hint = match expected {
+                Some(e) => format!("write {e} here (`syncpolicy validate --explain SP904` says more)"),
+                None => "correct the value to the expected type (`syncpolicy validate --explain SP904` says more)"
+                    .to_owned(),
+            };
+            return ReadError {
+                kind: ReadErrorKind::WrongType,
+                file: file.to_owned(),
+                json_path: Some(path),
+                line: Some(line),
+                column: Some(column),
+                message: format!("wrong value: {words}"),
+                hint,
+            };
+        }
     };
     ReadError {
         kind,

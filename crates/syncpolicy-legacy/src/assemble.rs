@@ -929,8 +929,8 @@ fn notes(config: &Configuration, report: &mut MigrationReport) {
     }
     if !ext.connector_order.is_empty() {
         kept.push(format!(
-            "connector order ({} connectors)",
-            ext.connector_order.len()
+            "connector order ({})",
+            syncpolicy_model::words::count(ext.connector_order.len(), "connector", "connectors")
         ));
     }
     let conns: Vec<_> = std::iter::once(&az.connector)

@@ -16,4 +16,6 @@ pub mod preserved;
 pub mod rule;
 pub mod signin;
 pub mod standard;
+pub mod suggest;
 pub mod values;
+pub mod words;

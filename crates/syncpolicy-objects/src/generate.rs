@@ -57,6 +57,39 @@ pub struct GenerateOptions {
     pub account_forest_seed: Option<u64>,
 }
 
+/// Most users, contacts and computers (each) `syncpolicy generate objects` writes.
+pub const MAX_OBJECTS: usize = 10_000_000;
+
+/// Most groups.
+pub const MAX_GROUPS: usize = 1_000_000;
+
+/// Largest average number of members per group (a group's members are held in memory while it
+/// is written).
+pub const MAX_MEMBERS: usize = 1_000_000;
+
+impl GenerateOptions {
+    /// Checks the counts against the documented maximums ([`MAX_OBJECTS`] users, contacts and
+    /// computers each, [`MAX_GROUPS`], [`MAX_MEMBERS`] per group and as member limit); the
+    /// error names the count and its maximum.
+    pub fn check(&self) -> Result<(), String> {
+        for (what, n, max) in [
+            ("the users", self.users, MAX_OBJECTS),
+            ("the contacts", self.contacts, MAX_OBJECTS),
+            ("the computers", self.computers, MAX_OBJECTS),
+            ("the groups", self.groups, MAX_GROUPS),
+            ("the members per group", self.members, MAX_MEMBERS),
+            ("the member limit", self.member_limit, MAX_MEMBERS),
+        ] {
+            if n > max {
+                return Err(format!(
+                    "{n} is too many for {what}: at most {max} can be generated"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for GenerateOptions {
     fn default() -> Self {
         GenerateOptions {

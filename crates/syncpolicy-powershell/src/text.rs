@@ -27,10 +27,10 @@ pub fn text(plan: &Plan, from: &str, to: &str) -> String {
     }
     let _ = writeln!(
         o,
-        "{} scripted steps, {} checklist items, {} warnings",
-        plan.steps.len(),
-        plan.checklist.len(),
-        plan.warnings.len()
+        "{}, {}, {}",
+        syncpolicy_model::words::count(plan.steps.len(), "scripted step", "scripted steps"),
+        syncpolicy_model::words::count(plan.checklist.len(), "checklist item", "checklist items"),
+        syncpolicy_model::words::count(plan.warnings.len(), "warning", "warnings")
     );
     if !plan.connectors.is_empty() {
         let _ = writeln!(o, "\nconnectors the script finds by name and checks:");

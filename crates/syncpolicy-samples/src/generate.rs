@@ -40,6 +40,53 @@ impl Default for GenerateOptions {
     }
 }
 
+/// Most on-premises forests `syncpolicy generate` writes (the wizard's own limit is far below;
+/// beyond this the file is only a stress test).
+pub const MAX_FORESTS: usize = 100;
+
+/// Most custom rules in all, over every forest: custom rules share the precedence band 0-99 and
+/// no two may have the same precedence, so 100 is all a configuration that validates cleanly
+/// can hold.
+pub const MAX_CUSTOM_RULES: usize = 100;
+
+/// Most organizational units per domain in the OU filter.
+pub const MAX_OUS_PER_DOMAIN: usize = 10_000;
+
+impl GenerateOptions {
+    /// Checks the counts against the documented maximums ([`MAX_FORESTS`],
+    /// [`MAX_CUSTOM_RULES`] in all, [`MAX_OUS_PER_DOMAIN`]); the error says which count is too
+    /// large and what is allowed. Within them, [`generate`] writes a configuration that
+    /// validates with no error and no warning. (Benchmarks call [`generate`] with more custom
+    /// rules on purpose: those spill past the band, and validation reports them.)
+    pub fn check(&self) -> Result<(), String> {
+        if self.forests > MAX_FORESTS {
+            return Err(format!(
+                "{} are more than the {MAX_FORESTS} that can be generated",
+                syncpolicy_model::words::count(self.forests, "forest", "forests")
+            ));
+        }
+        let total = self.custom_rules_per_forest.saturating_mul(self.forests);
+        if total > MAX_CUSTOM_RULES {
+            return Err(format!(
+                "{} per forest in {} are {total} custom rules, more than the {MAX_CUSTOM_RULES} that fit the custom precedence band 0-99",
+                syncpolicy_model::words::count(
+                    self.custom_rules_per_forest,
+                    "custom rule",
+                    "custom rules"
+                ),
+                syncpolicy_model::words::count(self.forests, "forest", "forests")
+            ));
+        }
+        if self.ous_per_domain > MAX_OUS_PER_DOMAIN {
+            return Err(format!(
+                "{} per domain are more than the {MAX_OUS_PER_DOMAIN} that can be generated",
+                syncpolicy_model::words::count(self.ous_per_domain, "OU", "OUs")
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The AD object classes a connector normally imports.
 pub const DEFAULT_OBJECT_TYPES: &[&str] = &[
     "computer",
@@ -590,10 +637,14 @@ pub fn generate(opts: &GenerateOptions) -> Configuration {
     for (i, dir) in config.onpremises_directories.iter_mut().enumerate() {
         for n in 0..opts.custom_rules_per_forest {
             let global = i * opts.custom_rules_per_forest + n;
-            // Custom rules share the 0-99 band; beyond 100 of them they spill past it, as
-            // large real configurations do (validate reports those).
+            // Custom rules share the 0-99 band, each its own number: from 1 (leaving 0 free
+            // for a rule added by hand) unless all 100 are needed. Beyond 100 of them (only
+            // benchmarks ask for that; `GenerateOptions::check` refuses it) they spill past
+            // the band, as large real configurations do (validate reports those).
             let precedence = if total <= 99 {
                 global as i32 + 1
+            } else if total <= MAX_CUSTOM_RULES {
+                global as i32
             } else {
                 100_000 + global as i32
             };

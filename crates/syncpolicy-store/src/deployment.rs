@@ -1360,10 +1360,9 @@ impl Deployment {
             fs::remove_file(&path).map_err(|e| StoreError::io("remove", &path, e))?;
         }
         let mut what = format!(
-            "removed {} export{} ({} bytes)",
-            out.removed.len(),
-            if out.removed.len() == 1 { "" } else { "s" },
-            out.bytes
+            "removed {} ({})",
+            syncpolicy_model::words::count(out.removed.len(), "export", "exports"),
+            syncpolicy_model::words::count(out.bytes as usize, "byte", "bytes")
         );
         if let Some(n) = rule.keep_newest {
             what.push_str(&format!(", keeping the newest {n}"));

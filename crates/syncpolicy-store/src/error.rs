@@ -14,7 +14,7 @@ pub enum StoreError {
     #[error("a deployment already exists in {what}\nhint: choose another --home folder (or another database), or keep using the existing deployment")]
     AlreadyInstalled { what: String },
     /// A file or folder of the home could not be read or written.
-    #[error("cannot {action} {path}: {source}")]
+    #[error("cannot {action} {path}: {source}{}", syncpolicy_files::oserror::hint_line(.path, .source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -42,6 +42,13 @@ pub enum StoreError {
         url: String,
         #[source]
         source: postgres::Error,
+    },
+    /// The PostgreSQL server cannot be reached (nothing listens, wrong host, network).
+    #[error("cannot reach the PostgreSQL server of {url}: {reason}\nhint: check that the server runs and accepts connections with `pg_isready -d '{url}'`, then run the command again")]
+    PostgresUnreachable {
+        /// The URL without its password.
+        url: String,
+        reason: String,
     },
     /// The database URL is not one the store understands.
     #[error("unsupported database {given}\nhint: leave --database out for SQLite in the home folder, or give postgres://user@host:port/database")]

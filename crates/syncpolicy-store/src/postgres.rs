@@ -61,6 +61,52 @@ fn redact_query(url: &str) -> String {
     format!("{base}?{}", parts.join("&"))
 }
 
+/// The URL without its password (for the `pg_isready` command a hint suggests).
+pub fn url_without_password(url: &str) -> String {
+    let r = redact_url(url).replacen(":***@", "@", 1);
+    match r.split_once('?') {
+        Some((base, query)) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.to_ascii_lowercase().starts_with("password="))
+                .collect();
+            if kept.is_empty() {
+                base.to_owned()
+            } else {
+                format!("{base}?{}", kept.join("&"))
+            }
+        }
+        None => r,
+    }
+}
+
+/// A failed connection: a server that cannot be reached (nothing listens, a wrong host, a
+/// network problem) is said in one line with how to check; any other failure (a refused login,
+/// a missing database) keeps the server's own message.
+fn connect_error(url: &str, source: postgres::Error) -> StoreError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&source);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            let reason = match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    "the connection was refused (no server listens there)".to_owned()
+                }
+                std::io::ErrorKind::TimedOut => "the connection timed out".to_owned(),
+                _ => io.to_string(),
+            };
+            return StoreError::PostgresUnreachable {
+                url: url_without_password(url),
+                reason,
+            };
+        }
+        cause = c.source();
+    }
+    StoreError::Postgres {
+        url: redact_url(url),
+        source,
+    }
+}
+
 /// True when the URL carries a password.
 pub fn url_has_password(url: &str) -> bool {
     redact_url(url) != url
@@ -82,10 +128,7 @@ impl PostgresStore {
     /// Connects.
     pub fn connect(url: &str) -> Result<PostgresStore> {
         let shown = redact_url(url);
-        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Postgres {
-            url: shown.clone(),
-            source,
-        })?;
+        let client = Client::connect(url, NoTls).map_err(|source| connect_error(url, source))?;
         Ok(PostgresStore { client, url: shown })
     }
 
@@ -500,5 +543,27 @@ impl Store for PostgresStore {
         let mut t = Tx { tx, url: &url };
         body(&mut t)?;
         t.tx.commit().map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_without_password_keeps_everything_else() {
+        assert_eq!(
+            url_without_password("postgres://sync:S3cret@db.example:5433/syncpolicy"),
+            "postgres://sync@db.example:5433/syncpolicy"
+        );
+        assert_eq!(
+            url_without_password("postgres://sync@db/x?password=S3cret&sslmode=disable"),
+            "postgres://sync@db/x?sslmode=disable"
+        );
+        assert_eq!(
+            url_without_password("postgres://db/x?password=S3cret"),
+            "postgres://db/x"
+        );
+        assert_eq!(url_without_password("postgres://db/x"), "postgres://db/x");
     }
 }

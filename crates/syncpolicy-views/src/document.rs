@@ -983,7 +983,11 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     if !r.description.trim().is_empty() {
         let _ = writeln!(o, "> {}\n", md(&r.description));
     }
-    let _ = writeln!(o, "Scope ({} groups, OR):\n", r.scope.len());
+    let _ = writeln!(
+        o,
+        "Scope ({}, OR):\n",
+        syncpolicy_model::words::count(r.scope.len(), "group", "groups")
+    );
     if r.scope.is_empty() {
         let _ = writeln!(o, "- every object");
     }
@@ -992,7 +996,11 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     }
     o.push('\n');
     if !r.joins.is_empty() {
-        let _ = writeln!(o, "Join ({} groups, in order):\n", r.joins.len());
+        let _ = writeln!(
+            o,
+            "Join ({}, in order):\n",
+            syncpolicy_model::words::count(r.joins.len(), "group", "groups")
+        );
         for (i, g) in r.joins.iter().enumerate() {
             let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
         }

@@ -171,8 +171,10 @@ fn summary_lines(view: &ImpactView<'_>) -> Vec<String> {
     let i = view.impact;
     let (add, delete, update) = counts(i);
     let mut lines = vec![format!(
-        "Impact of {} -> {} over {} objects: {add} to add, {delete} to delete, {update} to update in Entra ID",
-        view.old, view.new, view.objects
+        "Impact of {} -> {} over {}: {add} to add, {delete} to delete, {update} to update in Entra ID",
+        view.old,
+        view.new,
+        syncpolicy_model::words::count(view.objects, "object", "objects")
     )];
     for (t, [a, d, u]) in &i.by_type {
         lines.push(format!("  {t}: {a} add, {d} delete, {u} update"));

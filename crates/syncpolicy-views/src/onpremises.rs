@@ -70,25 +70,33 @@ pub fn render_json(config: &Configuration) -> serde_json::Result<String> {
 
 /// The directories as text: one line each, then the count.
 pub fn render_text(config: &Configuration) -> String {
+    use syncpolicy_model::words::count;
     let mut o = String::new();
     for d in &config.onpremises_directories {
         let selected = d.partitions.iter().filter(|p| p.selected).count();
         let _ = writeln!(
             o,
-            "{}  forest {}, account {}, {} of {} partitions selected, {} rules ({} custom)",
+            "{}  forest {}, account {}, {selected} of {} selected, {} ({} custom)",
             e(&d.name),
             e(d.forest.as_deref().unwrap_or("(not set)")),
             e(d.account.as_deref().unwrap_or("(not set)")),
-            selected,
-            d.partitions.len(),
-            d.standard_rules.len() + d.custom_rules.len(),
+            count(d.partitions.len(), "partition", "partitions"),
+            count(
+                d.standard_rules.len() + d.custom_rules.len(),
+                "rule",
+                "rules"
+            ),
             d.custom_rules.len()
         );
     }
     let _ = writeln!(
         o,
-        "{} on-premises directories",
-        config.onpremises_directories.len()
+        "{}",
+        count(
+            config.onpremises_directories.len(),
+            "on-premises directory",
+            "on-premises directories"
+        )
     );
     o
 }

@@ -128,7 +128,11 @@ pub fn render_list_text(
             }
         );
     }
-    let _ = writeln!(o, "{} rules", rows.len());
+    let _ = writeln!(
+        o,
+        "{}",
+        syncpolicy_model::words::count(rows.len(), "rule", "rules")
+    );
     o
 }
 
@@ -195,7 +199,11 @@ pub fn render_rule_text(
     if let Some(s) = &r.extension.soft_delete_expiry_interval {
         row(&mut o, "soft-delete expiry", s);
     }
-    let _ = writeln!(o, "  scope ({} groups, OR)", r.scope_groups.len());
+    let _ = writeln!(
+        o,
+        "  scope ({}, OR)",
+        syncpolicy_model::words::count(r.scope_groups.len(), "group", "groups")
+    );
     for (i, g) in r.scope_groups.iter().enumerate() {
         let clauses: Vec<String> = g
             .iter()
@@ -212,7 +220,11 @@ pub fn render_rule_text(
             .collect();
         let _ = writeln!(o, "    {}. {}", i + 1, e(&clauses.join(" AND ")));
     }
-    let _ = writeln!(o, "  join ({} groups, in order)", r.join_groups.len());
+    let _ = writeln!(
+        o,
+        "  join ({}, in order)",
+        syncpolicy_model::words::count(r.join_groups.len(), "group", "groups")
+    );
     for (i, g) in r.join_groups.iter().enumerate() {
         let conds: Vec<String> = g
             .iter()

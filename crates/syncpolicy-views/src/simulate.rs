@@ -322,9 +322,9 @@ pub fn render_text(view: &SimulateView<'_>) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "Simulation of {} over {} objects",
+        "Simulation of {} over {}",
         printable(&view.source),
-        sim.objects.len()
+        syncpolicy_model::words::count(sim.objects.len(), "object", "objects")
     );
     if let Some(now) = &view.now {
         let _ = writeln!(t, "  clock: {now}");

@@ -513,10 +513,14 @@ pub fn render_text(s: &Summary, style: &Style) -> String {
             "off".to_owned()
         } else {
             format!(
-                "{} apps ({}), {} excluded attributes",
-                f.app_filter.len(),
+                "{} ({}), {}",
+                syncpolicy_model::words::count(f.app_filter.len(), "app", "apps"),
                 f.app_filter.join(", "),
-                f.excluded_attributes.len()
+                syncpolicy_model::words::count(
+                    f.excluded_attributes.len(),
+                    "excluded attribute",
+                    "excluded attributes"
+                )
             )
         },
     );

@@ -20,13 +20,14 @@ pub(crate) struct GenerateArgs {
     /// generated configuration.
     #[arg(long, value_name = "NAME")]
     pub(crate) sample: Option<String>,
-    /// Number of on-premises forests.
+    /// Number of on-premises forests (at most 100).
     #[arg(long, default_value_t = 3)]
     pub(crate) forests: usize,
-    /// Custom rules per forest.
+    /// Custom rules per forest; at most 100 in all forests together, the custom precedence
+    /// band 0-99 (each rule gets a number of its own, so the file validates cleanly).
     #[arg(long, default_value_t = 20)]
     pub(crate) custom_rules: usize,
-    /// Organizational units per domain in the OU filter.
+    /// Organizational units per domain in the OU filter (at most 10000).
     #[arg(long, default_value_t = 10)]
     pub(crate) ous: usize,
     /// Seed: the same seed gives the same configuration.
@@ -53,23 +54,23 @@ pub(crate) struct ObjectsArgs {
     /// The forest root domain; the DNs end in its `DC=` components.
     #[arg(long, default_value = "contoso.com")]
     pub(crate) domain: String,
-    /// Number of users (besides the built-in and service accounts).
+    /// Number of users (besides the built-in and service accounts; at most 10000000).
     #[arg(long, default_value_t = 200)]
     pub(crate) users: usize,
-    /// Number of groups.
+    /// Number of groups (at most 1000000).
     #[arg(long, default_value_t = 20)]
     pub(crate) groups: usize,
-    /// Average number of members per group.
+    /// Average number of members per group (at most 1000000).
     #[arg(long, default_value_t = 10)]
     pub(crate) members: usize,
-    /// Number of contacts.
+    /// Number of contacts (at most 10000000).
     #[arg(long, default_value_t = 20)]
     pub(crate) contacts: usize,
-    /// Number of computers.
+    /// Number of computers (at most 10000000).
     #[arg(long, default_value_t = 20)]
     pub(crate) computers: usize,
     /// The group member limit of the out-of-box rules; when there are more users, one group
-    /// gets one member more than this.
+    /// gets one member more than this (at most 1000000).
     #[arg(long, default_value_t = 50_000)]
     pub(crate) member_limit: usize,
     /// Seed: the same seed gives the same objects.
@@ -110,6 +111,9 @@ fn run_objects(args: &ObjectsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         member_limit: args.member_limit,
         account_forest_seed: args.account_forest_seed,
     };
+    if let Err(why) = options.check() {
+        bail!("{why}\nhint: generate less, or several files with different --seed values");
+    }
     if args
         .domain
         .split('.')
@@ -155,7 +159,11 @@ fn run_objects(args: &ObjectsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             tmp.persist(path)
                 .map_err(|e| e.error)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            ctx.status(&format!("wrote {} ({n} objects)", path.display()));
+            ctx.status(&format!(
+                "wrote {} ({})",
+                path.display(),
+                syncpolicy_model::words::count(n, "object", "objects")
+            ));
         }
         None => {
             let stdout = std::io::stdout();
@@ -187,29 +195,37 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                     .iter()
                     .map(|(n, _)| *n)
                     .collect::<Vec<_>>();
+                let near = syncpolicy_model::suggest::hint(name, names.iter().copied(), "samples")
+                    .map(|h| format!("\nhint: {h}"))
+                    .unwrap_or_default();
                 bail!(
-                    "there is no sample named {name:?}\nhint: the samples are {}",
+                    "there is no sample named {name:?}{near}\nhint: the samples are {}",
                     names.join(", ")
                 )
             }
         },
-        None => generate(&GenerateOptions {
-            forests: args.forests,
-            custom_rules_per_forest: args.custom_rules,
-            ous_per_domain: args.ous,
-            seed: args.seed,
+        None => generate(&{
+            let options = GenerateOptions {
+                forests: args.forests,
+                custom_rules_per_forest: args.custom_rules,
+                ous_per_domain: args.ous,
+                seed: args.seed,
+            };
+            if let Err(why) = options.check() {
+                bail!("{why}\nhint: give fewer --forests or --custom-rules (--forests times --custom-rules at most 100), or fewer --ous");
+            }
+            options
         }),
     };
     let bytes = syncpolicy_json::write_settings(&config);
     match &args.out {
         Some(path) => {
-            syncpolicy_files::atomic::write_atomic(path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::output::write_file(path, &bytes)?;
             ctx.status(&format!(
-                "wrote {} ({} bytes, {} rules)",
+                "wrote {} ({}, {})",
                 path.display(),
-                bytes.len(),
-                config.rule_count()
+                syncpolicy_model::words::count(bytes.len(), "byte", "bytes"),
+                syncpolicy_model::words::count(config.rule_count(), "rule", "rules")
             ));
         }
         None => crate::output::print_stdout(&String::from_utf8_lossy(&bytes))?,

@@ -392,8 +392,8 @@ fn print_summary(ctx: &Context, config: &Configuration, label: &str) {
         );
     }
     eprintln!(
-        "  {} rules in all ({} disabled)",
-        config.rule_count(),
+        "  {} in all ({} disabled)",
+        syncpolicy_model::words::count(config.rule_count(), "rule", "rules"),
         config.rules().filter(|(_, r)| r.disabled).count()
     );
     eprintln!(
@@ -784,9 +784,13 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
 
     let summary = if importing {
         let mut s = format!(
-            "imported {label}: {} directories, {} rules, staging mode {}",
-            config.onpremises_directories.len(),
-            config.rule_count(),
+            "imported {label}: {}, {}, staging mode {}",
+            syncpolicy_model::words::count(
+                config.onpremises_directories.len(),
+                "directory",
+                "directories"
+            ),
+            syncpolicy_model::words::count(config.rule_count(), "rule", "rules"),
             yes_no(staging)
         );
         if !accepted.is_empty() {

@@ -84,10 +84,14 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 )
             })?;
             ctx.status(&format!(
-                "{} steps, {} checklist items, {} warnings ({})",
-                plan.steps.len(),
-                plan.checklist.len(),
-                plan.warnings.len(),
+                "{}, {}, {} ({})",
+                syncpolicy_model::words::count(plan.steps.len(), "step", "steps"),
+                syncpolicy_model::words::count(
+                    plan.checklist.len(),
+                    "checklist item",
+                    "checklist items"
+                ),
+                syncpolicy_model::words::count(plan.warnings.len(), "warning", "warnings"),
                 path.display()
             ));
         }

@@ -752,8 +752,8 @@ fn export(
                 )
             })?;
             ctx.status(&format!(
-                "wrote {} rules to {}",
-                items.len(),
+                "wrote {} to {}",
+                syncpolicy_model::words::count(items.len(), "rule", "rules"),
                 path.display()
             ));
         }

@@ -122,7 +122,17 @@ pub(crate) fn directories_for(
             let d = match &s.directory {
                 Some(name) => match directory_matches(config, name) {
                     Some(i) => i,
-                    None => bail!("directory {name:?} (in --objects {name}=...) is not in the configuration\nhint: name an on-premises directory by its name or forest"),
+                    None => {
+                        let names = config
+                            .onpremises_directories
+                            .iter()
+                            .flat_map(|d| [Some(d.name.as_str()), d.forest.as_deref()])
+                            .flatten();
+                        let near = syncpolicy_model::suggest::hint(name, names, "directory names")
+                            .map(|h| format!("\nhint: {h}"))
+                            .unwrap_or_default();
+                        bail!("directory {name:?} (in --objects {name}=...) is not in the configuration{near}\nhint: name an on-premises directory by its name or forest")
+                    }
                 },
                 None => match config.onpremises_directories.len() {
                     1 => 0,

@@ -105,6 +105,9 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     let mut accepted: Vec<Accepted> = Vec::new();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut unreadable = false;
+    // Sources that could not be read at all (their error is printed, no finding stands for
+    // them): the summary counts only the sources validated, so it never contradicts an error.
+    let mut not_read = 0usize;
     for src in &args.sources {
         match source::load(src, ctx) {
             Ok(loaded) => {
@@ -150,7 +153,10 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         }
                         diags.push(read.to_diagnostic());
                     }
-                    _ => ctx.print_error(&err),
+                    _ => {
+                        not_read += 1;
+                        ctx.print_error(&err);
+                    }
                 }
             }
         }
@@ -164,8 +170,8 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
         .map(|a| (&a.diagnostic, &a.acceptance))
         .collect();
     let counts = Counts::of(&diags);
-    let sources = args.sources.len();
-    let out = if args.statistics {
+    let sources = args.sources.len() - not_read;
+    let mut out = if args.statistics {
         let title = |code: &str| {
             codes
                 .iter()
@@ -197,6 +203,18 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             (ValidateFormat::Sarif, _) => validation::render_sarif(&diags, &sarif_rules())?,
         }
     };
+    if args.format == ValidateFormat::Text {
+        if not_read == args.sources.len() {
+            // Nothing was validated: the errors above are the whole answer.
+            out.clear();
+        } else if not_read > 0 && !ctx.quiet {
+            out.push_str(&format!(
+                "{} could not be read (see the {} above)\n",
+                syncpolicy_model::words::count(not_read, "source", "sources"),
+                syncpolicy_model::words::plural_of(not_read, "error", "errors")
+            ));
+        }
+    }
     crate::output::print_stdout(&out)?;
     let code = if unreadable {
         exit::ERROR
@@ -232,11 +250,10 @@ fn explain(code: &str, codes: &[CodeInfo], format: ValidateFormat) -> anyhow::Re
         by_code
     };
     if found.is_empty() {
-        let names: Vec<&str> = codes.iter().flat_map(|c| [c.code, c.name]).collect();
-        let nearest = syncpolicy_lint::select::nearest_names(code.trim(), &names);
+        let names = codes.iter().flat_map(|c| [c.code, c.name]);
         let mut message = format!("there is no code {:?}", code.trim());
-        if !nearest.is_empty() {
-            message.push_str(&format!("\nhint: did you mean {}?", nearest.join(", ")));
+        if let Some(hint) = syncpolicy_model::suggest::hint(code.trim(), names, "codes") {
+            message.push_str(&format!("\nhint: {hint}"));
         }
         message.push_str("\nhint: `syncpolicy validate --explain all` lists every code");
         bail!(message);

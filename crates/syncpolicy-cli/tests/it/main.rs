@@ -15,6 +15,7 @@ mod hostile_json;
 mod install;
 mod json_output;
 mod legacy_folders;
+mod messages;
 mod migrate;
 mod powershell;
 mod report;

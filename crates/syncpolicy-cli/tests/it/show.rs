@@ -78,8 +78,8 @@ fn show_reports_bad_input_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out).replace(dir.path().to_str().unwrap(), "<dir>");
     insta::assert_snapshot!(err, @r"
-    error: <dir>/broken.json:3:18: wrong value: invalid type: integer `42`, expected a string (at azureDirectoryPolicy.tenantId)
-    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
+    error: <dir>/broken.json:3:17: wrong value: the number 42 where a text (in double quotes) is expected (at azureDirectoryPolicy.tenantId)
+    hint: write a text (in double quotes) here (`syncpolicy validate --explain SP904` says more)
     ");
     let missing = run(&["show", "no/such/file.json"]);
     assert_eq!(missing.status.code(), Some(2));

@@ -171,12 +171,12 @@ fn unreadable_files_give_exit_code_2_and_other_files_are_still_checked() {
     let text = stdout(&out).replace(dir.path().to_str().unwrap(), "<dir>");
     assert!(
         text.contains(
-            "error[SP904] wrong-type: wrong value: invalid type: integer `42`, expected a string"
+            "error[SP904] wrong-type: wrong value: the number 42 where a text (in double quotes) is expected"
         ),
         "{text}"
     );
     assert!(
-        text.contains("  --> <dir>/broken.json:3:18 at azureDirectoryPolicy.tenantId"),
+        text.contains("  --> <dir>/broken.json:3:17 at azureDirectoryPolicy.tenantId"),
         "{text}"
     );
     assert!(text.contains("    \"tenantId\": 42"), "{text}");

@@ -374,7 +374,7 @@ fn new_custom_rules_take_the_lowest_free_precedence() {
         false,
         None
     ))
-    .contains("already has a Inbound rule"));
+    .contains("already has an Inbound rule"));
 }
 
 #[test]
@@ -818,4 +818,44 @@ fn a_rule_names_object_types_as_the_schema_allows() {
     let mut any = new_rule("In from AD - Any");
     any.target_object_type = Some("*".to_owned());
     rules::add_custom_rule(&mut c, DirectoryRef::OnPremises(0), any, false, None).unwrap();
+}
+
+#[test]
+fn misspelt_names_suggest_the_nearest_and_prefixes_list_their_matches() {
+    let c = multi();
+    fn err<T: std::fmt::Debug>(r: Result<T, EditError>) -> String {
+        r.unwrap_err().to_string()
+    }
+    let msg = err(select::rule(&c, &sel("In from AD - User Jion")));
+    assert!(
+        msg.starts_with("rule \"In from AD - User Jion\" not found\nhint: did you mean \"In from AD - User Join\"?\n"),
+        "{msg}"
+    );
+    let msg = err(select::rule(&c, &sel("Out to AAD - User")));
+    assert!(
+        msg.contains("hint: \"Out to AAD - User\" is the start of ")
+            && msg.contains("\"Out to AAD - User Join\""),
+        "{msg}"
+    );
+    // The start of a rule identifier names the rule, as git names what a short hash means.
+    let (_, r) = c.rules().next().unwrap();
+    let id = r.unique_identifier.clone().unwrap();
+    let msg = err(select::rule(&c, &sel(&id[..12])));
+    assert!(
+        msg.contains(&format!("hint: did you mean rule {id} (")),
+        "{msg}"
+    );
+    let msg = err(select::directory(&c, "fabrikam.cmo"));
+    assert!(
+        msg.contains("hint: did you mean \"fabrikam.com\"?"),
+        "{msg}"
+    );
+    let msg = err(select::partition(&c, 0, "DC=contso,DC=com"));
+    assert!(
+        msg.contains("hint: did you mean \"DC=contoso,DC=com\"?"),
+        "{msg}"
+    );
+    // Nothing near: the list as before, no guess.
+    let msg = err(select::directory(&c, "zzzz"));
+    assert!(!msg.contains("did you mean"), "{msg}");
 }

@@ -50,22 +50,70 @@ fn wrong_type_names_the_json_path() {
   ]
 }"#;
     insta::assert_snapshot!(check(input, ReadErrorKind::WrongType), @r#"
-    Applied-SynchronizationPolicy-test.json:4:65: wrong value: invalid type: string "yes", expected a boolean (at onpremisesDirectoryPolicy[1].partitionFilters[0].selected)
-    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
+    Applied-SynchronizationPolicy-test.json:4:61: wrong value: the text "yes" where true or false is expected (at onpremisesDirectoryPolicy[1].partitionFilters[0].selected)
+    hint: write true or false here (`syncpolicy validate --explain SP904` says more)
     "#);
 }
 
 #[test]
 fn wrong_type_at_top_level_and_in_rules() {
     insta::assert_snapshot!(check(b"[1, 2]", ReadErrorKind::WrongType), @r"
-    Applied-SynchronizationPolicy-test.json:1:1: wrong value: invalid type: sequence, expected the settings object (a JSON object with policyMetadata, azureDirectoryPolicy, ...)
-    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
+    Applied-SynchronizationPolicy-test.json:1:1: wrong value: a list where the settings object (a JSON object with policyMetadata, azureDirectoryPolicy, ...) is expected
+    hint: write the settings object (a JSON object with policyMetadata, azureDirectoryPolicy, ...) here (`syncpolicy validate --explain SP904` says more)
     ");
     let input = br#"{"azureDirectoryPolicy": {"customSynchronizationRules": [{"Name": "r", "precedence": "ten"}]}}"#;
     insta::assert_snapshot!(check(input, ReadErrorKind::WrongType), @r#"
-    Applied-SynchronizationPolicy-test.json:1:90: wrong value: invalid type: string "ten", expected i32 (at azureDirectoryPolicy.customSynchronizationRules[0].precedence)
-    hint: correct the value to the expected type (`syncpolicy validate --explain SP904` says more)
+    Applied-SynchronizationPolicy-test.json:1:86: wrong value: the text "ten" where a whole number is expected (at azureDirectoryPolicy.customSynchronizationRules[0].precedence)
+    hint: write a whole number here (`syncpolicy validate --explain SP904` says more)
     "#);
+}
+
+/// The place of a wrong value is its first character, not where the reader stopped (after a
+/// number, at the comma), on CRLF lines and after a byte-order mark too; the wording is the
+/// product's ("a text", "a whole number", "true or false", "a list", "an object").
+#[test]
+fn wrong_type_points_at_the_value_in_product_words() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "{\r\n  \"azureDirectoryPolicy\": {\r\n    \"tenantId\": 42,\r\n    \"x\": 1\r\n  }\r\n}",
+            ":3:17: wrong value: the number 42 where a text (in double quotes) is expected (at azureDirectoryPolicy.tenantId)",
+            "write a text (in double quotes) here",
+        ),
+        (
+            "\u{feff}{\"onpremisesDirectoryPolicy\": [{\"friendlyName\": \"a\", \"partitionFilters\": [{\"selected\": 1.5 }]}]}",
+            ":1:88: wrong value: the number 1.5 where true or false is expected",
+            "write true or false here",
+        ),
+        (
+            r#"{"azureDirectoryPolicy": {"customSynchronizationRules": [{"Name": "r", "precedence": 2.5}]}}"#,
+            ":1:86: wrong value: the number 2.5 where a whole number is expected",
+            "write a whole number here",
+        ),
+        (
+            r#"{"onpremisesDirectoryPolicy": {"friendlyName": "a"}}"#,
+            ":1:31: wrong value: an object where",
+            "here (see docs/settings-format.md)",
+        ),
+        (
+            r#"{"azureDirectoryPolicy": {"customSynchronizationRules": "none"}}"#,
+            ":1:57: wrong value: the text \"none\" where",
+            "here (see docs/settings-format.md)",
+        ),
+    ];
+    for (input, message, hint) in cases {
+        let e = check(input.as_bytes(), ReadErrorKind::WrongType);
+        assert!(e.contains(message), "{input}\n{e}");
+        assert!(e.contains(hint), "{input}\n{e}");
+        for serde_word in [
+            "invalid type",
+            "expected i32",
+            "expected a boolean",
+            "sequence",
+            "map,",
+        ] {
+            assert!(!e.contains(serde_word), "{input}\n{e}");
+        }
+    }
 }
 
 #[test]

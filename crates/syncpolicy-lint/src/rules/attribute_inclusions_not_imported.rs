@@ -30,9 +30,9 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
                     &RULE,
                     connector_path(config, dir, Some(k::EXT_ATTRIBUTE_INCLUSIONS)),
                     format!(
-                        "{} imports a selected list of {} attributes; Microsoft's import does not carry it",
+                        "{} imports a selected list of {}; Microsoft's import does not carry it",
                         config.directory_name(dir),
-                        list.len()
+                        syncpolicy_model::words::count(list.len(), "attribute", "attributes")
                     ),
                 );
             }

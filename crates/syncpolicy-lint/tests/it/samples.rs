@@ -77,3 +77,67 @@ fn a_generated_configuration_has_only_the_expected_kinds_of_findings() {
     );
     assert_eq!(diags.iter().filter(|d| d.code == "SP011").count(), 120);
 }
+
+/// `syncpolicy generate` within its documented maximums writes configurations that validate
+/// with no error and no warning, at every size: one forest without custom rules, a full custom
+/// band (100 rules) in one forest and spread over several, and the most forests with a custom
+/// rule each. One more custom rule than the band holds is refused by `check`.
+#[test]
+fn generated_configurations_within_the_limits_validate_cleanly() {
+    use syncpolicy_samples::generate::{generate, GenerateOptions, MAX_CUSTOM_RULES, MAX_FORESTS};
+    let sizes = [
+        (1, 0, 0),
+        (1, 1, 1),
+        (3, 20, 10),
+        (1, MAX_CUSTOM_RULES, 2),
+        (4, MAX_CUSTOM_RULES / 4, 3),
+        (7, 14, 5),
+        (MAX_FORESTS, 1, 1),
+    ];
+    for (seed, (forests, custom_rules_per_forest, ous_per_domain)) in sizes.into_iter().enumerate()
+    {
+        let options = GenerateOptions {
+            forests,
+            custom_rules_per_forest,
+            ous_per_domain,
+            seed: seed as u64 + 1,
+        };
+        assert_eq!(options.check(), Ok(()), "{options:?}");
+        let config = generate(&options);
+        let custom: Vec<i32> = config
+            .rules()
+            .filter(|(at, _)| at.set == syncpolicy_model::config::RuleSet::Custom)
+            .map(|(_, r)| r.precedence)
+            .collect();
+        assert_eq!(custom.len(), forests * custom_rules_per_forest);
+        assert!(custom.iter().all(|p| (0..=99).contains(p)), "{options:?}");
+        let name = format!("generated-{forests}-{custom_rules_per_forest}.json");
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).unwrap();
+        let diags = check_text(&text, &name).expect("generated file reads");
+        let serious: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .collect();
+        assert!(
+            serious.is_empty(),
+            "{options:?}:\n{}",
+            render(&diags, &name, &text)
+        );
+    }
+    let over = GenerateOptions {
+        forests: 3,
+        custom_rules_per_forest: 34,
+        ous_per_domain: 1,
+        seed: 1,
+    };
+    let why = over.check().unwrap_err();
+    assert!(why.contains("102 custom rules"), "{why}");
+    assert!(why.contains("0-99"), "{why}");
+    assert!(GenerateOptions {
+        forests: MAX_FORESTS + 1,
+        custom_rules_per_forest: 0,
+        ..GenerateOptions::default()
+    }
+    .check()
+    .is_err());
+}
