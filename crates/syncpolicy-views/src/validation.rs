@@ -14,17 +14,40 @@ pub fn render_text(
     quiet: bool,
 ) -> String {
     let mut out = syncpolicy_report::render_text(diags, texts, color);
-    if !quiet {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&format!(
-            "validated {sources} source{}: {}\n",
-            if sources == 1 { "" } else { "s" },
-            Counts::of(diags).line()
-        ));
+    if let Some(summary) = summary_line(diags, sources, quiet, out.is_empty()) {
+        out.push_str(&summary);
     }
     out
+}
+
+/// [`render_text`] written to `w` part by part as it is rendered (the whole text is never
+/// held at once).
+pub fn write_text(
+    w: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    texts: &HashMap<String, String>,
+    color: bool,
+    sources: usize,
+    quiet: bool,
+) -> std::io::Result<()> {
+    syncpolicy_report::write_text(w, diags, texts, color)?;
+    match summary_line(diags, sources, quiet, diags.is_empty()) {
+        Some(summary) => w.write_all(summary.as_bytes()),
+        None => Ok(()),
+    }
+}
+
+/// The closing `validated N sources: ...` line (after a blank line unless nothing came
+/// before it); `None` when `quiet`.
+fn summary_line(diags: &[Diagnostic], sources: usize, quiet: bool, alone: bool) -> Option<String> {
+    (!quiet).then(|| {
+        format!(
+            "{}validated {sources} source{}: {}\n",
+            if alone { "" } else { "\n" },
+            if sources == 1 { "" } else { "s" },
+            Counts::of(diags).line()
+        )
+    })
 }
 
 /// The findings as JSON (see docs/diagnostics.md).

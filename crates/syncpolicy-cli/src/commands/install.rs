@@ -545,13 +545,19 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                     label: folder.clone(),
                     path: None,
                     text: None,
+                    spans: Default::default(),
                 };
                 (loaded, Some(report))
             }
             None => (source::load(src, ctx)?, None),
         };
         let findings = match &loaded.text {
-            Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
+            Some(text) => syncpolicy_lint::check_file_spans(
+                &loaded.config,
+                text,
+                &loaded.spans,
+                &loaded.label,
+            ),
             None => syncpolicy_lint::check(&loaded.config),
         };
         let errors: Vec<_> = findings

@@ -58,12 +58,18 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     let mut unreadable = false;
     for src in &args.sources {
         match source::load(src, ctx) {
-            Ok(loaded) => {
-                let found = match (&loaded.text, &loaded.path) {
+            Ok(mut loaded) => {
+                let found = match (loaded.text.take(), &loaded.path) {
                     (Some(text), Some(path)) => {
                         let name = path.display().to_string();
-                        let found = syncpolicy_lint::check_file(&loaded.config, text, &name);
-                        texts.insert(name, text.clone());
+                        let found = syncpolicy_lint::check_file_spans(
+                            &loaded.config,
+                            &text,
+                            &loaded.spans,
+                            &name,
+                        );
+                        // The text moves into the excerpts' table (no copy of the file).
+                        texts.insert(name, text);
                         found
                     }
                     _ => {
@@ -97,18 +103,26 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
         }
     }
     let counts = Counts::of(&diags);
-    let out = match args.format {
-        ValidateFormat::Text => validation::render_text(
-            &diags,
-            &texts,
-            ctx.color_stdout,
-            args.sources.len(),
-            ctx.quiet,
-        ),
-        ValidateFormat::Json => validation::render_json(&diags)?,
-        ValidateFormat::Sarif => validation::render_sarif(&diags, &sarif_rules())?,
-    };
-    crate::output::print_stdout(&out)?;
+    match args.format {
+        ValidateFormat::Text => crate::output::write_stdout(|w| {
+            validation::write_text(
+                w,
+                &diags,
+                &texts,
+                ctx.color_stdout,
+                args.sources.len(),
+                ctx.quiet,
+            )
+        })?,
+        ValidateFormat::Json => crate::output::print_stdout(&validation::render_json(&diags)?)?,
+        ValidateFormat::Sarif => {
+            crate::output::print_stdout(&validation::render_sarif(&diags, &sarif_rules())?)?
+        }
+    }
+    // The command ends here: freeing the findings and the files' texts piece by piece costs
+    // more than the process's exit reclaiming them at once.
+    std::mem::forget(diags);
+    std::mem::forget(texts);
     let code = if unreadable {
         exit::ERROR
     } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
