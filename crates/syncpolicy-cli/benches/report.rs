@@ -104,11 +104,13 @@ fn main() {
 /// the command runs on a second thread while it builds the report), building, rendering.
 fn phases(bytes: &[u8], name: &str) {
     let t = Instant::now();
-    let config = syncpolicy_json::read_settings(bytes, name).expect("read the settings");
-    let read = t.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(bytes);
+    // As the command reads: with the section spans, for the quick digest check.
+    let (config, spans) =
+        syncpolicy_json::read_settings_spans(&text, name).expect("read the settings");
+    let read = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let findings = syncpolicy_lint::check_file(&config, &text, name);
+    let findings = syncpolicy_lint::check_file_spans(&config, &text, &spans, name);
     let lint = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut doc = syncpolicy_views::document::build_without_findings(&config, name);

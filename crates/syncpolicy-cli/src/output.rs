@@ -16,6 +16,18 @@ pub(crate) enum OutputFormat {
 /// ANSI styles, empty when colour is off (the views' own).
 pub(crate) use syncpolicy_views::style::Style;
 
+/// Writes to stdout through `write` (buffered, as it goes); a closed pipe (e.g. `| head`) is
+/// not an error.
+pub(crate) fn write_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

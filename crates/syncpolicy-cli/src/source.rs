@@ -25,6 +25,9 @@ pub(crate) struct Loaded {
     pub(crate) path: Option<PathBuf>,
     /// Decoded text of that settings file, for excerpts and positions.
     pub(crate) text: Option<String>,
+    /// Where the reader found the digested sections in `text` (unknown for other sources),
+    /// for the quick digest check of `validate`.
+    pub(crate) spans: syncpolicy_json::digest::SectionSpans,
 }
 
 /// What kind of source an argument names.
@@ -88,7 +91,7 @@ pub(crate) fn load(source: &str, ctx: &Context) -> anyhow::Result<Loaded> {
 
 /// Loads a settings file, checking it against the digest it or its deployment recorded.
 pub(crate) fn load_file(path: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
-    let (mut loaded, spans) = {
+    let mut loaded = {
         let _progress = crate::progress::Progress::reading(ctx, path);
         read_file(path)?
     };
@@ -97,7 +100,7 @@ pub(crate) fn load_file(path: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
     }
     if let (Some(text), Some(_)) = (&loaded.text, &loaded.config.extension.recorded_digest) {
         if let syncpolicy_json::digest::DigestCheck::Differs { sections } =
-            syncpolicy_json::digest::check_text(&loaded.config, text, &spans)
+            syncpolicy_json::digest::check_text(&loaded.config, text, &loaded.spans)
         {
             eprintln!(
                 "{}",
@@ -114,7 +117,7 @@ pub(crate) fn load_file(path: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
 }
 
 /// Reads a settings file, and where its digested sections are in its text.
-fn read_file(path: &Path) -> anyhow::Result<(Loaded, syncpolicy_json::digest::SectionSpans)> {
+fn read_file(path: &Path) -> anyhow::Result<Loaded> {
     if !path.exists() {
         bail!(
             "{} does not exist\nhint: give a settings file, a folder of snapshots, a legacy Exported-ServerConfiguration-* folder, or @latest",
@@ -127,8 +130,9 @@ fn read_file(path: &Path) -> anyhow::Result<(Loaded, syncpolicy_json::digest::Se
         label: path.display().to_string(),
         path: Some(path.to_path_buf()),
         text: Some(file.text),
+        spans: file.spans,
     };
-    Ok((loaded, file.spans))
+    Ok(loaded)
 }
 
 /// When `path` is an export in a deployment's `exports/` folder that history names: the
@@ -180,6 +184,7 @@ fn deployment_export(path: &Path, _loaded: &Loaded) -> anyhow::Result<Option<Loa
         ),
         path: None,
         text: String::from_utf8(snapshot.bytes).ok(),
+        spans: Default::default(),
     }))
 }
 
@@ -205,6 +210,7 @@ fn load_legacy(dir: &Path, ctx: &Context) -> anyhow::Result<Loaded> {
         label: dir.display().to_string(),
         path: None,
         text: None,
+        spans: Default::default(),
     })
 }
 
@@ -238,6 +244,7 @@ fn load_reference(reference: &str, ctx: &Context) -> anyhow::Result<Loaded> {
         ),
         path: None,
         text: String::from_utf8(snapshot.bytes).ok(),
+        spans: Default::default(),
     })
 }
 
@@ -255,6 +262,7 @@ pub(crate) fn load_powershell(path: &Path) -> anyhow::Result<Loaded> {
         label: path.display().to_string(),
         path: None,
         text: None,
+        spans: Default::default(),
     })
 }
 

@@ -76,7 +76,26 @@ impl Node {
 }
 
 /// Byte offsets of the values at `paths`, in the same order; `None` where a path is not found.
+/// In a large text, the elements of arrays that several paths enter (the directories, their
+/// rules) are scanned on all cores.
 pub fn value_offsets(text: &str, paths: &[&str]) -> Vec<Option<usize>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    offsets_on(
+        text,
+        paths,
+        if text.len() >= PARALLEL_BYTES {
+            threads
+        } else {
+            1
+        },
+    )
+}
+
+/// [`value_offsets`] on `threads` cores (one: a single scan).
+fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> {
     let mut nodes = vec![Node::default()];
     for (i, p) in paths.iter().enumerate() {
         let Some(steps) = steps(p) else { continue };
@@ -102,15 +121,79 @@ pub fn value_offsets(text: &str, paths: &[&str]) -> Vec<Option<usize>> {
         nodes[n].wanted.push(i);
     }
     let mut found = vec![None; paths.len()];
+    let parallel = threads > 1;
     let mut scanner = Scanner {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         nodes: &nodes,
         found: &mut found,
+        deferred: parallel.then(Vec::new),
     };
     scanner.value(Some(0));
+    let deferred = scanner.deferred.take().unwrap_or_default();
+    if deferred.is_empty() {
+        return found;
+    }
+    // The deferred elements, in `threads` runs of about equal bytes, each scanned on its own
+    // core into its own table; a path ends in one element only, so the tables merge.
+    let total: usize = deferred.iter().map(|d| d.end - d.start).sum();
+    let share = total.div_ceil(threads).max(1);
+    let mut runs: Vec<&[Deferred]> = Vec::with_capacity(threads);
+    let (mut from, mut bytes) = (0, 0);
+    for (i, d) in deferred.iter().enumerate() {
+        bytes += d.end - d.start;
+        if bytes >= share || i + 1 == deferred.len() {
+            runs.push(&deferred[from..=i]);
+            (from, bytes) = (i + 1, 0);
+        }
+    }
+    let scan = |run: &[Deferred]| {
+        let mut own = vec![None; paths.len()];
+        let mut s = Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            nodes: &nodes,
+            found: &mut own,
+            deferred: None,
+        };
+        for d in run {
+            s.pos = d.start;
+            s.value(Some(d.node));
+        }
+        own
+    };
+    let tables: Vec<Vec<Option<usize>>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = runs[1..]
+            .iter()
+            .map(|run| sc.spawn(move || scan(run)))
+            .collect();
+        let mut tables = vec![scan(runs[0])];
+        for (h, run) in handles.into_iter().zip(&runs[1..]) {
+            tables.push(h.join().unwrap_or_else(|_| scan(run)));
+        }
+        tables
+    });
+    for table in tables {
+        for (f, t) in found.iter_mut().zip(table) {
+            if f.is_none() {
+                *f = t;
+            }
+        }
+    }
     found
+}
+
+/// Texts from which [`value_offsets`] scans the elements of large arrays on several cores.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// An array element a path enters, left for a second scan: where it starts and ends, and its
+/// node.
+struct Deferred {
+    start: usize,
+    end: usize,
+    node: usize,
 }
 
 struct Scanner<'a> {
@@ -119,6 +202,9 @@ struct Scanner<'a> {
     pos: usize,
     nodes: &'a [Node],
     found: &'a mut Vec<Option<usize>>,
+    /// When set, the elements of arrays with several wanted elements are skipped and
+    /// recorded here (to be scanned on other cores), instead of being entered.
+    deferred: Option<Vec<Deferred>>,
 }
 
 impl Scanner<'_> {
@@ -187,6 +273,7 @@ impl Scanner<'_> {
     fn array(&mut self, node: Option<usize>) {
         self.pos += 1;
         let mut index = 0;
+        let several = node.is_some_and(|n| self.nodes[n].indexes.len() >= 2);
         loop {
             self.ws();
             match self.bytes.get(self.pos) {
@@ -201,7 +288,19 @@ impl Scanner<'_> {
                 Some(_) => {
                     let child = node.and_then(|n| self.nodes[n].indexes.get(&index).copied());
                     let before = self.pos;
-                    self.value(child);
+                    match child {
+                        Some(c) if self.deferred.is_some() && several => {
+                            self.value(None);
+                            if let Some(d) = &mut self.deferred {
+                                d.push(Deferred {
+                                    start: before,
+                                    end: self.pos,
+                                    node: c,
+                                });
+                            }
+                        }
+                        _ => self.value(child),
+                    }
                     if self.pos == before {
                         self.pos += 1;
                     }
@@ -424,6 +523,41 @@ mod tests {
         assert_eq!(got[0].map(|p| (p.line, p.column)), Some((4, 5)));
         assert_eq!(got[1].map(|p| (p.line, p.column)), Some((2, 8)));
         assert_eq!(got[2].map(|p| (p.line, p.column)), Some((1, 1)));
+    }
+
+    /// The scan on several cores finds exactly what one scan finds: paths into many array
+    /// elements (deferred), into one element only, at elements themselves, missing ones, and
+    /// paths in nested arrays of deferred elements.
+    #[test]
+    fn parallel_scan_finds_what_one_scan_finds() {
+        let mut text = String::from("{\"head\": [1, {\"x\": \"]\"}],\n \"d\": [\n");
+        let mut paths: Vec<String> = vec!["head[1].x".into(), "head[0]".into(), "d[99]".into()];
+        for i in 0..40 {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                "  {{\"n\": \"d{i} \\\" [\", \"r\": [{{\"a\": {i}}}, {{\"a\": [true, {{\"b\": \"{i}\"}}]}}, 3]}}"
+            ));
+            paths.push(format!("d[{i}].r[1].a[1].b"));
+            paths.push(format!("d[{i}].n"));
+            if i % 3 == 0 {
+                paths.push(format!("d[{i}]"));
+                paths.push(format!("d[{i}].r[2]"));
+                paths.push(format!("d[{i}].missing"));
+            }
+        }
+        text.push_str("\n ],\n \"tail\": {\"k\": [0, 1]}\n}");
+        paths.push("tail.k[1]".into());
+        paths.push("d[3].r[0].a".into());
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let one = offsets_on(&text, &refs, 1);
+        assert!(one.iter().filter(|o| o.is_some()).count() > 100);
+        for threads in [2, 3, 4] {
+            assert_eq!(offsets_on(&text, &refs, threads), one, "{threads} threads");
+        }
+        assert_eq!(one[0], text.find("\"]\""));
+        assert_eq!(one[2], None);
     }
 
     #[test]

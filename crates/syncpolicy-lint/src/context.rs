@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::diagnostic::ExprDiagnostic;
+use syncpolicy_json::digest::SectionSpans;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::{Diagnostic, Label, Location};
 use syncpolicy_model::enums::FlowType;
@@ -16,14 +17,21 @@ use syncpolicy_model::enums::FlowType;
 /// What a rule looks at.
 pub(crate) struct Context<'a> {
     pub(crate) config: &'a Configuration,
+    /// The settings file's text and where the reader found its digested sections, when the
+    /// configuration was read from one (the digest check hashes those bytes first).
+    pub(crate) file: Option<(&'a str, &'a SectionSpans)>,
     known: OnceLock<KnownAttributes>,
     expressions: OnceLock<HashMap<&'a str, Vec<ExprDiagnostic>>>,
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(config: &'a Configuration) -> Self {
+    pub(crate) fn new(
+        config: &'a Configuration,
+        file: Option<(&'a str, &'a SectionSpans)>,
+    ) -> Self {
         Context {
             config,
+            file,
             known: OnceLock::new(),
             expressions: OnceLock::new(),
         }
@@ -135,19 +143,21 @@ fn weight(rule: &RuleInfo) -> u8 {
 /// Runs the rules (all of them when `from_file`, else those that do not need the file) and
 /// returns their findings in registry order.
 pub(crate) fn run(config: &Configuration, from_file: bool) -> Vec<Finding> {
-    run_where(config, |r| from_file || !r.file_only)
+    run_where(config, None, |r| from_file || !r.file_only)
         .into_iter()
         .flat_map(|(_, f)| f)
         .collect()
 }
 
 /// Runs the rules `wanted` selects, spread over the machine's cores, and returns each rule's
-/// registry index with its findings, in registry order.
-pub(crate) fn run_where(
-    config: &Configuration,
+/// registry index with its findings, in registry order. `file` is the settings file's text
+/// and section spans, when the configuration was read from one.
+pub(crate) fn run_where<'a>(
+    config: &'a Configuration,
+    file: Option<(&'a str, &'a SectionSpans)>,
     wanted: impl Fn(&RuleInfo) -> bool,
 ) -> Vec<(usize, Vec<Finding>)> {
-    let cx = Context::new(config);
+    let cx = Context::new(config, file);
     let mut queue: Vec<(usize, &RuleInfo)> = registry()
         .iter()
         .enumerate()

@@ -24,6 +24,7 @@ use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
 
 pub use registry::{registry, Category, RuleInfo};
+pub use syncpolicy_json::digest::SectionSpans;
 
 /// Runs every rule that applies to a configuration and returns all findings, in rule order.
 /// Locations carry JSON paths only (no file, line or column). The digest integrity check is
@@ -38,41 +39,32 @@ pub fn check(config: &Configuration) -> Vec<Diagnostic> {
 /// Runs every rule on a configuration read from a settings file, including the digest
 /// integrity check, and fills in `file`, `line` and `column` of every finding from the file's
 /// decoded `text` (the text the configuration was read from). Findings are sorted by their
-/// place in the file.
-///
-/// The rules that need the file (the digest check, which writes and hashes the whole
-/// configuration: the longest single check) run on their own thread, beside the other rules
-/// and the placing of their findings, which is one scan of the text; the two sets are then
-/// merged in the order a single run gives (by place, then registry order).
+/// place in the file. Without the section spans of the read, the digest check writes the
+/// sections again to hash them (see [`check_file_spans`]).
 pub fn check_file(config: &Configuration, text: &str, file: &str) -> Vec<Diagnostic> {
-    let placed = |groups: Vec<(usize, Vec<context::Finding>)>| {
-        let rule_of: Vec<usize> = groups
-            .iter()
-            .flat_map(|(i, f)| std::iter::repeat_n(*i, f.len()))
-            .collect();
-        let findings = groups.into_iter().flat_map(|(_, f)| f).collect();
-        rule_of
-            .into_iter()
-            .zip(locate::place_in_order(findings, text, file))
-            .collect::<Vec<_>>()
-    };
-    let small = config.rule_count() < 500;
-    let (mut all, file_only) = std::thread::scope(|s| {
-        let file_only =
-            (!small).then(|| s.spawn(|| placed(context::run_where(config, |r| r.file_only))));
-        let others = placed(context::run_where(config, |r| small || !r.file_only));
-        let file_only = match file_only {
-            Some(h) => h
-                .join()
-                .unwrap_or_else(|_| placed(context::run_where(config, |r| r.file_only))),
-            None => Vec::new(),
-        };
-        (others, file_only)
-    });
-    all.extend(file_only);
-    // Registry order first (stable: a rule's findings keep their order), then by place.
-    all.sort_by_key(|(rule, _)| *rule);
-    let mut out: Vec<Diagnostic> = all.into_iter().map(|(_, d)| d).collect();
+    check_file_spans(config, text, &SectionSpans::default(), file)
+}
+
+/// [`check_file`] of a configuration that [`syncpolicy_json::read_settings_spans`] read from
+/// `text` and whose digested sections it found at `spans`: the digest check hashes the
+/// sections' own bytes first and writes them again only when those differ
+/// ([`syncpolicy_json::digest::check_text`]), with the same findings either way.
+///
+/// Every rule runs in one pass spread over the cores (the costly ones first), then their
+/// findings are placed in one scan of the text and sorted by place (ties in registry order).
+pub fn check_file_spans(
+    config: &Configuration,
+    text: &str,
+    spans: &SectionSpans,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let mut groups = context::run_where(config, Some((text, spans)), |_| true);
+    locate::place(&mut groups, text, file);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(groups.iter().map(|(_, g)| g.len()).sum());
+    for (_, group) in groups {
+        out.extend(group.into_iter().map(|f| f.diagnostic));
+    }
+    // Stable: findings at one place keep registry order.
     out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
     out
 }
@@ -98,7 +90,14 @@ mod tests {
         config = read;
         config.policy_metadata.author = Some("edited".to_owned());
         assert!(config.rule_count() >= 500);
-        let mut expected = locate::place_in_order(context::run(&config, true), &text, "f.json");
+        let mut expected = locate::place_in_order(
+            context::run_where(&config, None, |_| true)
+                .into_iter()
+                .flat_map(|(_, f)| f)
+                .collect(),
+            &text,
+            "f.json",
+        );
         expected.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
         let got = check_file(&config, &text, "f.json");
         assert!(
@@ -106,5 +105,54 @@ mod tests {
             "the digest finding is there"
         );
         assert_eq!(got, expected);
+    }
+
+    /// With the reader's section spans (the quick digest check), the findings are exactly
+    /// those of the check that writes the sections again: for the file as written and for
+    /// hand edits of a rule, a top-level section, the digest record and the whitespace.
+    #[test]
+    fn findings_with_spans_are_those_without() {
+        let config = generate(&GenerateOptions {
+            forests: 3,
+            custom_rules_per_forest: 200,
+            ous_per_domain: 2,
+            seed: 4,
+        });
+        let written = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let first_rule = written.find("\"name\": \"").expect("a name") + 9;
+        let edits: Vec<(&str, String)> = vec![
+            ("as written", written.clone()),
+            (
+                "a rule renamed",
+                format!(
+                    "{}Edited {}",
+                    &written[..first_rule],
+                    &written[first_rule..]
+                ),
+            ),
+            (
+                "a section's value changed",
+                written.replacen("\"hostName\": \"", "\"hostName\": \"X", 1),
+            ),
+            (
+                "the digest record changed",
+                written.replacen("\"content\": \"", "\"content\": \"0", 1),
+            ),
+            ("re-indented", written.replace("\n  \"", "\n    \"")),
+            ("CRLF line ends", written.replace('\n', "\r\n")),
+        ];
+        let mut differs = 0;
+        for (what, text) in &edits {
+            let (read, spans) =
+                syncpolicy_json::read_settings_spans(text, "f.json").expect("reads");
+            let quick = check_file_spans(&read, text, &spans, "f.json");
+            let exact = check_file(&read, text, "f.json");
+            assert_eq!(quick, exact, "{what}");
+            differs += usize::from(quick.iter().any(|d| d.code == "SP070"));
+        }
+        assert!(
+            differs >= 2,
+            "the edits of content are reported ({differs})"
+        );
     }
 }

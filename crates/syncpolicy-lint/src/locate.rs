@@ -21,21 +21,61 @@ fn parent(path: &str) -> Option<&str> {
 }
 
 /// Fills in the places of findings, keeping their order.
+#[cfg(test)]
 pub(crate) fn place_in_order(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagnostic> {
-    // Every distinct path, once.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut paths: Vec<&str> = Vec::new();
-    for f in &findings {
-        for loc in locations(&f.diagnostic) {
-            if let Some(p) = loc.json_path.as_deref() {
-                index.entry(p).or_insert_with(|| {
-                    paths.push(p);
-                    paths.len() - 1
-                });
+    let mut groups = [(0, findings)];
+    place(&mut groups, text, file);
+    let [(_, findings)] = groups;
+    findings.into_iter().map(|f| f.diagnostic).collect()
+}
+
+/// Fills in file, line and column of the findings of every group, in place.
+pub(crate) fn place(groups: &mut [(usize, Vec<Finding>)], text: &str, file: &str) {
+    // Every distinct path, once; and for each finding the path index of each of its places
+    // (its location, then its labels), `u32::MAX` for a place without a path.
+    let mut slots: Vec<u32> = Vec::new();
+    let found = {
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut paths: Vec<&str> = Vec::new();
+        for f in groups.iter().flat_map(|(_, g)| g) {
+            for loc in locations(&f.diagnostic) {
+                let slot = match loc.json_path.as_deref() {
+                    Some(p) => *index.entry(p).or_insert_with(|| {
+                        paths.push(p);
+                        (paths.len() - 1) as u32
+                    }),
+                    None => u32::MAX,
+                };
+                slots.push(slot);
             }
         }
+        positions(text, &paths)
+    };
+    let position = |slot: u32| found.get(slot as usize).copied().flatten();
+    let mut slots = slots.into_iter();
+    for f in groups.iter_mut().flat_map(|(_, g)| g.iter_mut()) {
+        let string_offset = f.string_offset;
+        let d = &mut f.diagnostic;
+        if let Some(pos) = slots.next().and_then(position) {
+            let column = string_offset
+                .and_then(|o| column_in_string(text, pos, o))
+                .unwrap_or(pos.column);
+            d.location = std::mem::take(&mut d.location).with_position(pos.line, column);
+        }
+        d.location.file = Some(file.to_owned());
+        for l in &mut d.labels {
+            if let Some(pos) = slots.next().and_then(position) {
+                l.location = std::mem::take(&mut l.location).with_position(pos.line, pos.column);
+            }
+            l.location.file = Some(file.to_owned());
+        }
     }
-    let mut found: Vec<Option<Position>> = locate_paths(text, &paths);
+}
+
+/// Positions of `paths` in `text`; a path not in the file gets the position of its nearest
+/// parent that is.
+fn positions(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
+    let mut found: Vec<Option<Position>> = locate_paths(text, paths);
     // Paths not in the file: look for their nearest parent that is.
     let missing: Vec<usize> = (0..paths.len()).filter(|i| found[*i].is_none()).collect();
     if !missing.is_empty() {
@@ -63,51 +103,7 @@ pub(crate) fn place_in_order(findings: Vec<Finding>, text: &str, file: &str) -> 
             }
         }
     }
-    let position = |loc: &Location| {
-        loc.json_path
-            .as_deref()
-            .and_then(|p| index.get(p))
-            .and_then(|&i| found[i])
-    };
-    let mut placed: Vec<(Location, Vec<Location>)> = Vec::with_capacity(findings.len());
-    for f in &findings {
-        let d = &f.diagnostic;
-        let mut location = d.location.clone();
-        if let Some(pos) = position(&d.location) {
-            let column = f
-                .string_offset
-                .and_then(|o| column_in_string(text, pos, o))
-                .unwrap_or(pos.column);
-            location = location.with_position(pos.line, column);
-        }
-        location.file = Some(file.to_owned());
-        let labels = d
-            .labels
-            .iter()
-            .map(|l| {
-                let mut loc = l.location.clone();
-                if let Some(pos) = position(&l.location) {
-                    loc = loc.with_position(pos.line, pos.column);
-                }
-                loc.file = Some(file.to_owned());
-                loc
-            })
-            .collect();
-        placed.push((location, labels));
-    }
-    let out: Vec<Diagnostic> = findings
-        .into_iter()
-        .zip(placed)
-        .map(|(f, (location, labels))| {
-            let mut d = f.diagnostic;
-            d.location = location;
-            for (label, loc) in d.labels.iter_mut().zip(labels) {
-                label.location = loc;
-            }
-            d
-        })
-        .collect();
-    out
+    found
 }
 
 fn locations(d: &Diagnostic) -> impl Iterator<Item = &Location> {

@@ -9,7 +9,7 @@ pub mod text;
 
 pub use json::to_json;
 pub use sarif::{to_sarif, SarifRule};
-pub use text::render_text;
+pub use text::{render_text, write_text};
 
 use syncpolicy_model::diagnostic::{Diagnostic, Severity};
 

@@ -39,7 +39,7 @@ impl Paint {
     }
 }
 
-/// Line starts of one file, computed when the first excerpt of it is needed.
+/// Line starts of one file, computed once for every file an excerpt is shown from.
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
@@ -93,24 +93,17 @@ fn token_len(chars: &[char], at: usize) -> usize {
 /// Writes the excerpt of `loc` (source line and caret line, drawn by `annotate-snippets`),
 /// when the file's text is known. Lines longer than [`MAX_EXCERPT`] are cut around the marked
 /// place (`…` at a cut), so a one-line file of megabytes prints one short line.
-fn excerpt<'s>(
+fn excerpt(
     out: &mut String,
     loc: &Location,
-    files: &mut HashMap<String, Lines<'s>>,
-    sources: &'s HashMap<String, String>,
+    files: &HashMap<&str, Lines<'_>>,
     paint: &Paint,
     level: Level<'static>,
 ) {
     let (Some(file), Some(line_no)) = (&loc.file, loc.line) else {
         return;
     };
-    if !files.contains_key(file) {
-        let Some(text) = sources.get(file) else {
-            return;
-        };
-        files.insert(file.clone(), Lines::new(text));
-    }
-    let Some(line) = files.get(file).and_then(|l| l.line(line_no)) else {
+    let Some(line) = files.get(file.as_str()).and_then(|l| l.line(line_no)) else {
         return;
     };
     let col = loc.column.unwrap_or(1).max(1) as usize - 1;
@@ -197,11 +190,86 @@ fn level_of(severity: Severity) -> Level<'static> {
 /// name diagnostics use in `location.file`; a diagnostic in a file not in `sources` is shown
 /// without excerpt. `color` adds ANSI colours.
 pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, color: bool) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(diags.len().saturating_mul(ESTIMATE));
+    // Writing to a Vec cannot fail.
+    let _ = write_text(&mut out, diags, sources, color);
+    // Only whole `str`s are written, so the bytes are UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render_text`] written to `w` as it is rendered: many findings are rendered in parts on
+/// the machine's cores (each part into its own buffer, written in order), over line tables
+/// built once per file, so that the whole text is never held at once.
+pub fn write_text(
+    w: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &HashMap<String, String>,
+    color: bool,
+) -> std::io::Result<()> {
     let paint = Paint { color };
-    let mut files: HashMap<String, Lines<'_>> = HashMap::new();
-    let mut out = String::new();
+    let mut files: HashMap<&str, Lines<'_>> = HashMap::new();
+    for d in diags {
+        for file in locations(d)
+            .filter(|l| l.line.is_some())
+            .filter_map(|l| l.file.as_deref())
+        {
+            if !files.contains_key(file) {
+                if let Some((name, text)) = sources.get_key_value(file) {
+                    files.insert(name.as_str(), Lines::new(text));
+                }
+            }
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let mut buffers: Vec<String> = vec![String::new(); threads];
+    for (b, batch) in diags.chunks(threads * PART).enumerate() {
+        let first = b * threads * PART;
+        if threads == 1 || batch.len() <= PART {
+            let out = &mut buffers[0];
+            out.clear();
+            render_part(out, batch, first, &files, &paint);
+            w.write_all(out.as_bytes())?;
+            continue;
+        }
+        std::thread::scope(|s| {
+            for (k, (chunk, out)) in batch.chunks(PART).zip(buffers.iter_mut()).enumerate() {
+                let (files, paint) = (&files, &paint);
+                s.spawn(move || {
+                    out.clear();
+                    render_part(out, chunk, first + k * PART, files, paint);
+                });
+            }
+        });
+        for out in buffers.iter().take(batch.len().div_ceil(PART)) {
+            w.write_all(out.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Findings each core renders at a time in [`write_text`].
+const PART: usize = 2_048;
+
+/// Bytes of text one finding usually takes (header, place, excerpt, help), to reserve.
+const ESTIMATE: usize = 512;
+
+fn locations(d: &Diagnostic) -> impl Iterator<Item = &Location> {
+    std::iter::once(&d.location).chain(d.labels.iter().map(|l| &l.location))
+}
+
+/// Renders `diags` (the first of which is the `first`-th of all) into `out`.
+fn render_part(
+    out: &mut String,
+    diags: &[Diagnostic],
+    first: usize,
+    files: &HashMap<&str, Lines<'_>>,
+    paint: &Paint,
+) {
     for (i, d) in diags.iter().enumerate() {
-        if i > 0 {
+        if first + i > 0 {
             out.push('\n');
         }
         let sev = Paint::severity_style(d.severity);
@@ -217,14 +285,7 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
             paint.paint(bold(AnsiColor::Blue), "-->"),
             d.location
         );
-        excerpt(
-            &mut out,
-            &d.location,
-            &mut files,
-            sources,
-            &paint,
-            level_of(d.severity),
-        );
+        excerpt(out, &d.location, files, paint, level_of(d.severity));
         for label in &d.labels {
             let _ = writeln!(
                 out,
@@ -238,14 +299,7 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
                 paint.paint(bold(AnsiColor::Blue), "-->"),
                 label.location
             );
-            excerpt(
-                &mut out,
-                &label.location,
-                &mut files,
-                sources,
-                &paint,
-                Level::NOTE,
-            );
+            excerpt(out, &label.location, files, paint, Level::NOTE);
         }
         if let Some(help) = &d.help {
             let _ = writeln!(
@@ -255,5 +309,4 @@ pub fn render_text(diags: &[Diagnostic], sources: &HashMap<String, String>, colo
             );
         }
     }
-    out
 }

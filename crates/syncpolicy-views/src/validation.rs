@@ -33,32 +33,53 @@ pub fn render_text_accepted(
     sources: usize,
     quiet: bool,
 ) -> String {
-    let mut out = if quiet {
-        String::new()
-    } else {
-        syncpolicy_report::render_text(diags, texts, color)
-    };
+    let mut out: Vec<u8> = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_text_accepted(&mut out, diags, accepted, texts, color, sources, quiet);
+    // Only whole `str`s are written, so the bytes are UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render_text_accepted`] written to `w` part by part as it is rendered (the findings'
+/// text is never held at once; `syncpolicy_report::write_text` renders it on the cores).
+pub fn write_text_accepted(
+    w: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    accepted: &[AcceptedView<'_>],
+    texts: &HashMap<String, String>,
+    color: bool,
+    sources: usize,
+    quiet: bool,
+) -> std::io::Result<()> {
+    let mut written = false;
+    if !quiet && !diags.is_empty() {
+        syncpolicy_report::write_text(w, diags, texts, color)?;
+        written = true;
+    }
     if !quiet && !accepted.is_empty() {
-        if !out.is_empty() {
-            out.push('\n');
+        if written {
+            w.write_all(b"\n")?;
         }
-        out.push_str("accepted findings (not counted):\n");
+        w.write_all(b"accepted findings (not counted):\n")?;
         for (d, a) in accepted {
-            out.push_str(&format!(
-                "  {} {}: {}\n    --> {}\n    accepted: {}\n",
-                escape::text(d.severity.as_str()),
-                escape::text(&d.code),
-                escape::text(&d.message),
-                escape::text(&d.location.to_string()),
-                acceptance_text(a)
-            ));
+            w.write_all(
+                format!(
+                    "  {} {}: {}\n    --> {}\n    accepted: {}\n",
+                    escape::text(d.severity.as_str()),
+                    escape::text(&d.code),
+                    escape::text(&d.message),
+                    escape::text(&d.location.to_string()),
+                    acceptance_text(a)
+                )
+                .as_bytes(),
+            )?;
         }
+        written = true;
     }
-    if !out.is_empty() {
-        out.push('\n');
+    if written {
+        w.write_all(b"\n")?;
     }
-    out.push_str(&summary_line_accepted(diags, accepted.len(), sources));
-    out
+    w.write_all(summary_line_accepted(diags, accepted.len(), sources).as_bytes())
 }
 
 /// `reason (by WHO, at WHEN, for rule NAME)`, escaped for the terminal.

@@ -460,6 +460,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                     label: folder.clone(),
                     path: None,
                     text: None,
+                    spans: Default::default(),
                 };
                 (loaded, Some(report))
             }
@@ -468,7 +469,12 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         let findings = {
             let _progress = crate::progress::Progress::spinner(ctx, "validating");
             match &loaded.text {
-                Some(text) => syncpolicy_lint::check_file(&loaded.config, text, &loaded.label),
+                Some(text) => syncpolicy_lint::check_file_spans(
+                    &loaded.config,
+                    text,
+                    &loaded.spans,
+                    &loaded.label,
+                ),
                 None => syncpolicy_lint::check(&loaded.config),
             }
         };

@@ -121,9 +121,12 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document> {
 /// The findings of `validate` for a loaded source (with positions when it is a file).
 pub(crate) fn findings(loaded: &source::Loaded) -> Vec<Diagnostic> {
     match (&loaded.text, &loaded.path) {
-        (Some(text), Some(path)) => {
-            syncpolicy_lint::check_file(&loaded.config, text, &path.display().to_string())
-        }
+        (Some(text), Some(path)) => syncpolicy_lint::check_file_spans(
+            &loaded.config,
+            text,
+            &loaded.spans,
+            &path.display().to_string(),
+        ),
         _ => syncpolicy_lint::check(&loaded.config),
     }
 }

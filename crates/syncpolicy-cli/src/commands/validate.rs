@@ -110,7 +110,7 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     let mut not_read = 0usize;
     for src in &args.sources {
         match source::load(src, ctx) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
                 let progress = crate::progress::Progress::spinner(
                     ctx,
                     format!(
@@ -118,11 +118,17 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         syncpolicy_views::escape::text(&loaded.label)
                     ),
                 );
-                let found = match (&loaded.text, &loaded.path) {
+                let found = match (loaded.text.take(), &loaded.path) {
                     (Some(text), Some(path)) => {
                         let name = path.display().to_string();
-                        let found = syncpolicy_lint::check_file(&loaded.config, text, &name);
-                        texts.insert(name, text.clone());
+                        let found = syncpolicy_lint::check_file_spans(
+                            &loaded.config,
+                            &text,
+                            &loaded.spans,
+                            &name,
+                        );
+                        // The text moves into the excerpts' table (no copy of the file).
+                        texts.insert(name, text);
                         found
                     }
                     _ => {
@@ -171,54 +177,79 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
         .collect();
     let counts = Counts::of(&diags);
     let sources = args.sources.len() - not_read;
-    let mut out = if args.statistics {
-        let title = |code: &str| {
-            codes
-                .iter()
-                .find(|c| c.code == code)
-                .map(|c| c.title.to_owned())
+    // Nothing was validated when no source could be read: the errors above are the whole
+    // answer, so no text summary contradicts them.
+    let nothing = args.format == ValidateFormat::Text && not_read == args.sources.len();
+    let not_read_line = (not_read > 0 && !ctx.quiet).then(|| {
+        format!(
+            "{} could not be read (see the {} above)\n",
+            syncpolicy_model::words::count(not_read, "source", "sources"),
+            syncpolicy_model::words::plural_of(not_read, "error", "errors")
+        )
+    });
+    if args.format == ValidateFormat::Text && !args.statistics && !nothing {
+        // The long report streams to stdout as it is rendered.
+        crate::output::write_stdout(|w| {
+            match args.output_format {
+                OutputLayout::Full => validation::write_text_accepted(
+                    w,
+                    &diags,
+                    &accepted_view,
+                    &texts,
+                    ctx.color_stdout,
+                    sources,
+                    ctx.quiet,
+                )?,
+                OutputLayout::Concise => w.write_all(
+                    validation::render_concise(&diags, &accepted_view, sources, ctx.quiet)
+                        .as_bytes(),
+                )?,
+            }
+            match &not_read_line {
+                Some(line) => w.write_all(line.as_bytes()),
+                None => Ok(()),
+            }
+        })?;
+    } else if !nothing {
+        let mut out = if args.statistics {
+            let title = |code: &str| {
+                codes
+                    .iter()
+                    .find(|c| c.code == code)
+                    .map(|c| c.title.to_owned())
+            };
+            let stats = validation::statistics(&diags, title);
+            let accepted_stats =
+                validation::statistics(accepted.iter().map(|a| &a.diagnostic), title);
+            match args.format {
+                ValidateFormat::Json => {
+                    validation::render_statistics_json(&stats, &accepted_stats, &diags)?
+                }
+                _ => validation::render_statistics_text(&stats, &accepted_stats, &diags, sources),
+            }
+        } else {
+            match args.format {
+                ValidateFormat::Sarif => validation::render_sarif(&diags, &sarif_rules())?,
+                _ => validation::render_json_accepted(&diags, &accepted_view)?,
+            }
         };
-        let stats = validation::statistics(&diags, title);
-        let accepted_stats = validation::statistics(accepted.iter().map(|a| &a.diagnostic), title);
-        match args.format {
-            ValidateFormat::Json => {
-                validation::render_statistics_json(&stats, &accepted_stats, &diags)?
+        if args.format == ValidateFormat::Text {
+            if let Some(line) = &not_read_line {
+                out.push_str(line);
             }
-            _ => validation::render_statistics_text(&stats, &accepted_stats, &diags, sources),
         }
-    } else {
-        match (args.format, args.output_format) {
-            (ValidateFormat::Text, OutputLayout::Full) => validation::render_text_accepted(
-                &diags,
-                &accepted_view,
-                &texts,
-                ctx.color_stdout,
-                sources,
-                ctx.quiet,
-            ),
-            (ValidateFormat::Text, OutputLayout::Concise) => {
-                validation::render_concise(&diags, &accepted_view, sources, ctx.quiet)
-            }
-            (ValidateFormat::Json, _) => validation::render_json_accepted(&diags, &accepted_view)?,
-            (ValidateFormat::Sarif, _) => validation::render_sarif(&diags, &sarif_rules())?,
-        }
-    };
-    if args.format == ValidateFormat::Text {
-        if not_read == args.sources.len() {
-            // Nothing was validated: the errors above are the whole answer.
-            out.clear();
-        } else if not_read > 0 && !ctx.quiet {
-            out.push_str(&format!(
-                "{} could not be read (see the {} above)\n",
-                syncpolicy_model::words::count(not_read, "source", "sources"),
-                syncpolicy_model::words::plural_of(not_read, "error", "errors")
-            ));
-        }
+        crate::output::print_stdout(&out)?;
     }
-    crate::output::print_stdout(&out)?;
+    drop(accepted_view);
+    // The command ends here: freeing the findings and the files' texts piece by piece costs
+    // more than the process's exit reclaiming them at once.
+    let counts_errors = counts.errors;
+    let counts_warnings = counts.warnings;
+    std::mem::forget(diags);
+    std::mem::forget(texts);
     let code = if unreadable {
         exit::ERROR
-    } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
+    } else if counts_errors > 0 || (args.deny_warnings && counts_warnings > 0) {
         exit::FINDINGS
     } else {
         exit::OK

@@ -4,7 +4,7 @@
 use super::k;
 use crate::context::{Context, Sink};
 use crate::registry::{Category, RuleInfo};
-use syncpolicy_json::digest::{check as check_digest, DigestCheck};
+use syncpolicy_json::digest::{check as check_digest, check_text, DigestCheck};
 use syncpolicy_json::{keys, paths};
 use syncpolicy_model::diagnostic::Severity;
 
@@ -24,7 +24,14 @@ pub(crate) const RULE: RuleInfo = RuleInfo {
 };
 
 fn check(cx: &Context<'_>, out: &mut Sink) {
-    if let DigestCheck::Differs { sections } = check_digest(cx.config) {
+    // With the file's section spans, the sections' own bytes are hashed first: a file as
+    // syncpolicy wrote it matches without being written again (the same answer, see
+    // `check_text`).
+    let answer = match cx.file {
+        Some((text, spans)) => check_text(cx.config, text, spans),
+        None => check_digest(cx.config),
+    };
+    if let DigestCheck::Differs { sections } = answer {
         let finding = out.report(
             &RULE,
             paths::extension(k::EXT_DIGEST),
