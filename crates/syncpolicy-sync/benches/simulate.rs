@@ -15,6 +15,10 @@ use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{Options, Origin, Simulator, SourceInput};
 
+/// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/it/bench_config.rs"]
 mod bench_config;
 use bench_config::configuration;
@@ -105,7 +109,11 @@ fn main() {
         sa.extend(a.stage_batch(batch, &groups));
         sb.extend(b.stage_batch(copy, &groups));
     });
-    let (ra, rb) = (a.finish(sa), b.finish(sb));
+    let (ra, rb) = std::thread::scope(|s| {
+        let ra = s.spawn(|| a.finish(sa));
+        let rb = b.finish(sb);
+        (ra.join().expect("finishes"), rb)
+    });
     let result = syncpolicy_sync::impact(&config, &ra, &changed, &rb);
     let impact = t.elapsed().as_secs_f64();
 

@@ -405,12 +405,11 @@ impl<'c> Simulator<'c> {
                 sim.not_simulated.push(ri as RuleId);
             }
         }
-        let mut entra = Vec::with_capacity(sim.metaverse.len());
-        let mut writeback = Vec::with_capacity(sim.metaverse.len());
-        for mv in &sim.metaverse {
-            entra.push(self.export(&sim, mv, DirectoryRef::Azure));
-            if self.options.writeback {
-                let outs = (0..self.config.onpremises_directories.len())
+        // Exports look at one metaverse object each: on every core, in chunks, in order.
+        let outcomes = export_all(&sim.metaverse, |mv| {
+            let entra = self.export(&sim, mv, DirectoryRef::Azure);
+            let writeback = if self.options.writeback {
+                (0..self.config.onpremises_directories.len())
                     .filter(|i| {
                         self.outbound.contains_key(&(
                             DirectoryRef::OnPremises(*i),
@@ -418,12 +417,14 @@ impl<'c> Simulator<'c> {
                         ))
                     })
                     .map(|i| self.export(&sim, mv, DirectoryRef::OnPremises(i)))
-                    .collect();
-                writeback.push(outs);
+                    .collect()
             } else {
-                writeback.push(Vec::new());
-            }
-        }
+                Vec::new()
+            };
+            (entra, writeback)
+        });
+        let (entra, writeback): (Vec<ExportOutcome>, Vec<Vec<ExportOutcome>>) =
+            outcomes.into_iter().unzip();
         sim.entra = entra;
         sim.writeback = writeback;
         sim
@@ -1118,10 +1119,38 @@ fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> 
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// `each` over every metaverse object, on every core, the results in the objects' order.
+fn export_all<T: Send>(metaverse: &[MvObject], each: impl Fn(&MvObject) -> T + Sync) -> Vec<T> {
+    let n = threads();
+    if n <= 1 || metaverse.len() < 2048 {
+        return metaverse.iter().map(&each).collect();
+    }
+    let chunk = metaverse.len().div_ceil(n);
+    let each = &each;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = metaverse
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(each).collect::<Vec<T>>()))
+            .collect();
+        let mut out = Vec::with_capacity(metaverse.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
     })
 }
 

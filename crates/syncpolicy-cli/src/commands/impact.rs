@@ -102,8 +102,15 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         Ok(())
     })?;
     let objects = report.objects;
-    let a = old_sim.finish(old_staged);
-    let b = new_sim.finish(new_staged);
+    // The two sides are independent: joined and exported at the same time.
+    let (a, b) = std::thread::scope(|s| {
+        let old = s.spawn(|| old_sim.finish(old_staged));
+        let b = new_sim.finish(new_staged);
+        match old.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
     let mut redactor = Redactor::new(args.redact);
     if args.redact {
