@@ -786,7 +786,8 @@ impl<'c> Simulator<'c> {
             }
             if let Some(other) = ambiguous {
                 objects[i].errors.push(format!(
-                    "ambiguous join: the metaverse object is already joined to `{other}` of the same directory"
+                    "ambiguous join: the metaverse object is already joined to `{}` of the same directory",
+                    other.replace('`', "'")
                 ));
                 objects[i].join = JoinOutcome::NotJoined {
                     rule: link,
@@ -1219,8 +1220,13 @@ fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
         FlowKind::Direct(src) => Ok(env.object.get(src).cloned().unwrap_or(Value::Null)),
         FlowKind::Constant(v) => Ok(v.clone()),
         FlowKind::Expression(c) => c.eval(env).map_err(|e| match e.kind {
+            // The message is data (it is built from attribute values): back-quoted, as every
+            // value in a message is, so that `--redact` can replace it.
             EvalErrorKind::Raised => {
-                format!("sync-rule-error-function-triggered: {}", e.message)
+                format!(
+                    "sync-rule-error-function-triggered: `{}`",
+                    e.message.replace('`', "'")
+                )
             }
             _ => e.to_string(),
         }),
@@ -1254,7 +1260,11 @@ impl Simulation {
                         .iter()
                         .map(|r| format!("`{}`", self.rules[*r as usize].name))
                         .collect();
-                    format!(" ({attr} = `{}` set by {})", a.value, rules.join(", "))
+                    format!(
+                        " ({attr} = `{}` set by {})",
+                        a.value.to_string().replace('`', "'"),
+                        rules.join(", ")
+                    )
                 });
                 Some(format!("{text}{}", provenance.unwrap_or_default()))
             })
