@@ -11,6 +11,7 @@ use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
 use syncpolicy_expr::time::DateTime;
@@ -96,6 +97,10 @@ pub struct ObjectResult {
     /// bytes) followed by the value key.
     join_keys: Vec<(u16, u16, Box<[u8]>)>,
     link_rule: Option<RuleId>,
+    /// With writeback: the object's own values of the attributes that outbound Merge flows to
+    /// its directory target (an export merges with them, as the sync engine merges with the
+    /// connector space object).
+    target_values: Vec<(Arc<str>, Value)>,
 }
 
 /// A metaverse object.
@@ -210,6 +215,9 @@ pub struct Simulator<'c> {
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
     inclusions: Vec<Option<HashSet<String>>>,
+    /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
+    /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
+    writeback_merge: Vec<Vec<Arc<str>>>,
 }
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
@@ -294,6 +302,24 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
+        let mut writeback_merge: Vec<Vec<Arc<str>>> =
+            vec![Vec::new(); config.onpremises_directories.len()];
+        for r in &prepared.rules {
+            let DirectoryRef::OnPremises(i) = r.directory else {
+                continue;
+            };
+            if r.inbound || r.disabled || i >= writeback_merge.len() {
+                continue;
+            }
+            for f in &r.flows {
+                let list = &mut writeback_merge[i];
+                if Merge::of(&f.merge) != Merge::Update
+                    && !list.iter().any(|d| d.eq_ignore_ascii_case(&f.dest))
+                {
+                    list.push(f.dest.clone());
+                }
+            }
+        }
         Simulator {
             config,
             prepared,
@@ -303,6 +329,7 @@ impl<'c> Simulator<'c> {
             outbound,
             join_attrs,
             inclusions,
+            writeback_merge,
         }
     }
 
@@ -530,6 +557,7 @@ impl<'c> Simulator<'c> {
             contributions: Vec::new(),
             join_keys: Vec::new(),
             link_rule: None,
+            target_values: Vec::new(),
         };
         let empty = Parameters::new();
         let parameters: &Parameters = match directory {
@@ -568,6 +596,13 @@ impl<'c> Simulator<'c> {
                                 lower.make_ascii_lowercase();
                                 inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
                             });
+                        }
+                        if self.options.writeback {
+                            for name in &self.writeback_merge[i] {
+                                if let Some(v) = object.get(name) {
+                                    result.target_values.push((name.clone(), v.clone()));
+                                }
+                            }
                         }
                         self.prepared
                             .partition_parameters
@@ -931,10 +966,13 @@ impl<'c> Simulator<'c> {
         for a in &mv.attributes {
             object.insert(a.name.to_string(), a.value.clone());
         }
-        let existing = mv
+        // The object of `to` joined to this metaverse object, if any.
+        let target = mv
             .members
             .iter()
-            .any(|i| sim.objects[*i as usize].directory == to);
+            .map(|i| &sim.objects[*i as usize])
+            .find(|o| o.directory == to);
+        let existing = target.is_some();
         let parameters = match to {
             DirectoryRef::Azure => &self.prepared.entra_parameters,
             DirectoryRef::OnPremises(i) => &self.prepared.directory_parameters[i],
@@ -1063,6 +1101,37 @@ impl<'c> Simulator<'c> {
                 _ => None,
             })
             .collect();
+        // Merge flows add to the values the existing object holds (dp §3.5: the out-of-box
+        // `proxyAddresses += "x500:..."` keeps the other addresses): its values first, then
+        // the contributed ones not among them.
+        if let Some(t) = target {
+            for a in &mut attributes {
+                let merge = contributions
+                    .iter()
+                    .find(|c| *c.dest == *a.name)
+                    .map_or(Merge::Update, |c| c.merge);
+                if merge == Merge::Update {
+                    continue;
+                }
+                let Some((_, old)) = t
+                    .target_values
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&a.name))
+                else {
+                    continue;
+                };
+                let ci = merge == Merge::MergeCaseInsensitive;
+                let mut values: Vec<Value> = Vec::new();
+                for x in old.values().iter().chain(a.value.values()) {
+                    if !crate::resolve::is_nothing(x)
+                        && !values.iter().any(|y| crate::resolve::same(x, y, ci))
+                    {
+                        values.push(x.clone());
+                    }
+                }
+                a.value = Value::Multi(values);
+            }
+        }
         attributes.shrink_to_fit();
         let dn = attributes
             .iter()

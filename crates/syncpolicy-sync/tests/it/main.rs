@@ -10,3 +10,4 @@ mod pipeline;
 mod properties;
 mod scoping;
 mod support;
+mod writeback;
