@@ -875,29 +875,21 @@ impl<'c> Simulator<'c> {
             objects[i].metaverse = Some(m);
             let target = &mut mv[m as usize];
             target.members.push(i as u32);
-            self.resolve_mv(target, objects);
-            // Re-index.
+            // Re-index, by the join attributes alone: the whole object is resolved once every
+            // object has joined (on every core), the join attributes resolve the same way.
             for key in std::mem::take(&mut target.index_keys) {
                 if let Some(list) = index.get_mut(&key) {
                     list.retain(|x| *x != m);
                 }
             }
-            let mut keys = Vec::new();
-            for a in &target.attributes {
-                if let Some((id, exact)) = self.join_attrs.get(&*a.name) {
-                    for v in a.value.values() {
-                        keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
-                        if *exact {
-                            keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
-                        }
-                    }
-                }
-            }
+            let keys = self.join_index_keys(target, objects);
             for key in &keys {
                 index.entry(key.clone()).or_default().push(m);
             }
             target.index_keys = keys;
         }
+        let shared: &[ObjectResult] = objects;
+        resolve_each(&mut mv, |target| self.resolve_mv(target, shared));
         // Errors of the metaverse object concern every member.
         for m in &mv {
             if !m.errors.is_empty() {
@@ -915,6 +907,39 @@ impl<'c> Simulator<'c> {
             }
         }
         mv
+    }
+
+    /// The join index keys of a metaverse object: its join attributes resolved from its
+    /// members' contributions (as [`Simulator::resolve_mv`] resolves them).
+    fn join_index_keys(&self, target: &MvObject, objects: &[ObjectResult]) -> Vec<Box<[u8]>> {
+        let mut keys = Vec::new();
+        if self.join_attrs.is_empty() {
+            return keys;
+        }
+        let contributions: Vec<&Contribution> = target
+            .members
+            .iter()
+            .flat_map(|i| objects[*i as usize].contributions.iter())
+            .filter(|c| {
+                self.join_attrs.contains_key(&*c.dest)
+                    && self.rule(c.rule).targets(&target.object_type)
+            })
+            .collect();
+        let (mut notes, mut errors) = (Vec::new(), Vec::new());
+        for (name, outcome) in resolve_all(&contributions, &mut notes, &mut errors) {
+            let (Outcome::Set(value, _), Some((id, exact))) =
+                (outcome, self.join_attrs.get(&*name))
+            else {
+                continue;
+            };
+            for v in value.values() {
+                keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
+                if *exact {
+                    keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
+                }
+            }
+        }
+        keys
     }
 
     /// Resolves a metaverse object's attributes from its members' contributions.
@@ -1198,6 +1223,28 @@ fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> 
         }
         out
     })
+}
+
+/// `each` over every metaverse object (mutably), on every core.
+fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync) {
+    let n = threads();
+    if n <= 1 || metaverse.len() < 2048 {
+        metaverse.iter_mut().for_each(&each);
+        return;
+    }
+    let chunk = metaverse.len().div_ceil(n);
+    let each = &each;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = metaverse
+            .chunks_mut(chunk)
+            .map(|c| s.spawn(move || c.iter_mut().for_each(each)))
+            .collect();
+        for h in handles {
+            if let Err(panic) = h.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
 }
 
 /// `each` over every metaverse object, on every core, the results in the objects' order.

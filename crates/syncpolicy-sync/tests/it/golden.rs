@@ -170,3 +170,31 @@ fn benchmark_rules_on_a_generated_forest() {
         &record(&config, &sim, Some((&changed, &sim2))),
     );
 }
+
+/// Above 2,048 metaverse objects the resolution and the exports run on every core in chunks:
+/// each result must stay with its own object.
+#[test]
+fn results_stay_with_their_objects_when_the_work_is_split() {
+    use crate::support::{config, entra_attr, minimal, mv_attr, user};
+    let mut c = config();
+    minimal(&mut c);
+    let objects: Vec<SourceInput> = (0..5_000)
+        .map(|i| {
+            user(
+                &format!("CN=u{i:05},OU=Users,DC=contoso,DC=com"),
+                &[
+                    ("cn", &format!("u{i:05}")),
+                    ("objectSid", &format!("S-1-5-{i}")),
+                ],
+            )
+        })
+        .collect();
+    let sim = Simulator::new(&c, Options::default()).run(objects);
+    assert_eq!(sim.metaverse.len(), 5_000);
+    for i in (0..5_000).step_by(7) {
+        let dn = format!("CN=u{i:05},OU=Users,DC=contoso,DC=com");
+        let cn = format!("u{i:05}");
+        assert_eq!(mv_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
+        assert_eq!(entra_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
+    }
+}
