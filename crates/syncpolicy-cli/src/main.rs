@@ -15,6 +15,11 @@ mod source;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc: the simulation allocates many small values per object; glibc's allocator spent a
+/// fifth of `simulate`'s time in malloc/free (docs/performance.md, offline simulation).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = commands::Cli::parse();
     let ctx = context::Context::new(&cli.global, cli.command.deployment());

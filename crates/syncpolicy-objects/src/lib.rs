@@ -188,7 +188,8 @@ impl<R: BufRead> Iterator for ObjectReader<R> {
     }
 }
 
-/// Text for a message: control characters escaped, at most `max` characters.
+/// Text for a message: control characters escaped, back quotes as `'`, at most `max`
+/// characters.
 pub(crate) fn safe(text: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
@@ -198,6 +199,10 @@ pub(crate) fn safe(text: &str, max: usize) -> String {
         }
         if c.is_control() {
             out.extend(c.escape_default());
+        } else if c == '`' {
+            // Messages back-quote the data they quote (`--redact` replaces what is between
+            // back quotes): a back quote of the data must not end the quoting.
+            out.push('\'');
         } else {
             out.push(c);
         }

@@ -10,73 +10,18 @@
 )]
 
 use std::time::Instant;
-use syncpolicy_model::config::{Configuration, DirectoryRef};
-use syncpolicy_model::enums::{Direction, FlowType, LinkType, ScopeOperator};
-use syncpolicy_model::rule::{AttributeMapping, ScopeCondition, SyncRule};
+use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{Options, Origin, Simulator, SourceInput};
 
-const DEPARTMENTS: &[&str] = &[
-    "Sales",
-    "Marketing",
-    "Finance",
-    "IT",
-    "HR",
-    "Engineering",
-    "Legal",
-];
+/// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The express configuration plus 20 custom inbound rules (precedence 1-20) of the kinds
-/// administrators write: attribute overrides scoped by department, an extension attribute
-/// from an expression, and a negative filter.
-fn configuration() -> Configuration {
-    let mut c = syncpolicy_samples::samples::express_single_forest();
-    for i in 0..20 {
-        let dept = DEPARTMENTS[i % DEPARTMENTS.len()];
-        let mut r = SyncRule {
-            name: Some(format!("Custom {i:02} {dept}")),
-            internal_identifier: format!("c0000000-0000-4000-8000-0000000000{i:02}"),
-            unique_identifier: Some(format!("c0000000-0000-4000-8000-0000000000{i:02}")),
-            source_object_type: Some("user".into()),
-            target_object_type: Some("person".into()),
-            link_type: Some(LinkType::Join),
-            direction: Some(Direction::Inbound),
-            precedence: 1 + i as i32,
-            ..SyncRule::default()
-        };
-        r.scope_groups = vec![vec![ScopeCondition {
-            attribute: Some("department".into()),
-            operator: Some(ScopeOperator::Equal),
-            value: dept.into(),
-            ..ScopeCondition::default()
-        }]];
-        let expression = match i % 4 {
-            0 => "IIF(IsPresent([title]), Left(Trim([title]), 64), NULL)".to_owned(),
-            1 => format!("\"{dept}-\" & [employeeID]"),
-            2 => "IIF(IsNullOrEmpty([l]), IgnoreThisFlow, UCase([l]))".to_owned(),
-            _ => "Replace([mail], \"@contoso.com\", \"@contoso.onmicrosoft.com\")".to_owned(),
-        };
-        r.mappings = vec![AttributeMapping {
-            flow_type: Some(FlowType::Expression),
-            destination: Some(format!("extensionAttribute{}", 1 + i % 15)),
-            expression,
-            ..AttributeMapping::default()
-        }];
-        if i == 19 {
-            r.scope_groups[0][0].attribute = Some("employeeType".into());
-            r.scope_groups[0][0].value = "Contractor".into();
-            r.mappings.push(AttributeMapping {
-                flow_type: Some(FlowType::Constant),
-                destination: Some("cloudFiltered".into()),
-                value: "True".into(),
-                ..AttributeMapping::default()
-            });
-        }
-        c.onpremises_directories[0].custom_rules.push(r);
-    }
-    c
-}
+#[path = "../tests/it/bench_config.rs"]
+mod bench_config;
+use bench_config::configuration;
 
 fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     let mut n = 0;
@@ -164,7 +109,11 @@ fn main() {
         sa.extend(a.stage_batch(batch, &groups));
         sb.extend(b.stage_batch(copy, &groups));
     });
-    let (ra, rb) = (a.finish(sa), b.finish(sb));
+    let (ra, rb) = std::thread::scope(|s| {
+        let ra = s.spawn(|| a.finish(sa));
+        let rb = b.finish(sb);
+        (ra.join().expect("finishes"), rb)
+    });
     let result = syncpolicy_sync::impact(&config, &ra, &changed, &rb);
     let impact = t.elapsed().as_secs_f64();
 

@@ -11,6 +11,7 @@ use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
 use syncpolicy_expr::time::DateTime;
@@ -96,6 +97,10 @@ pub struct ObjectResult {
     /// bytes) followed by the value key.
     join_keys: Vec<(u16, u16, Box<[u8]>)>,
     link_rule: Option<RuleId>,
+    /// With writeback: the object's own values of the attributes that outbound Merge flows to
+    /// its directory target (an export merges with them, as the sync engine merges with the
+    /// connector space object).
+    target_values: Vec<(Arc<str>, Value)>,
 }
 
 /// A metaverse object.
@@ -210,6 +215,9 @@ pub struct Simulator<'c> {
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
     inclusions: Vec<Option<HashSet<String>>>,
+    /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
+    /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
+    writeback_merge: Vec<Vec<Arc<str>>>,
 }
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
@@ -294,6 +302,24 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
+        let mut writeback_merge: Vec<Vec<Arc<str>>> =
+            vec![Vec::new(); config.onpremises_directories.len()];
+        for r in &prepared.rules {
+            let DirectoryRef::OnPremises(i) = r.directory else {
+                continue;
+            };
+            if r.inbound || r.disabled || i >= writeback_merge.len() {
+                continue;
+            }
+            for f in &r.flows {
+                let list = &mut writeback_merge[i];
+                if Merge::of(&f.merge) != Merge::Update
+                    && !list.iter().any(|d| d.eq_ignore_ascii_case(&f.dest))
+                {
+                    list.push(f.dest.clone());
+                }
+            }
+        }
         Simulator {
             config,
             prepared,
@@ -303,6 +329,7 @@ impl<'c> Simulator<'c> {
             outbound,
             join_attrs,
             inclusions,
+            writeback_merge,
         }
     }
 
@@ -405,12 +432,11 @@ impl<'c> Simulator<'c> {
                 sim.not_simulated.push(ri as RuleId);
             }
         }
-        let mut entra = Vec::with_capacity(sim.metaverse.len());
-        let mut writeback = Vec::with_capacity(sim.metaverse.len());
-        for mv in &sim.metaverse {
-            entra.push(self.export(&sim, mv, DirectoryRef::Azure));
-            if self.options.writeback {
-                let outs = (0..self.config.onpremises_directories.len())
+        // Exports look at one metaverse object each: on every core, in chunks, in order.
+        let outcomes = export_all(&sim.metaverse, |mv| {
+            let entra = self.export(&sim, mv, DirectoryRef::Azure);
+            let writeback = if self.options.writeback {
+                (0..self.config.onpremises_directories.len())
                     .filter(|i| {
                         self.outbound.contains_key(&(
                             DirectoryRef::OnPremises(*i),
@@ -418,12 +444,14 @@ impl<'c> Simulator<'c> {
                         ))
                     })
                     .map(|i| self.export(&sim, mv, DirectoryRef::OnPremises(i)))
-                    .collect();
-                writeback.push(outs);
+                    .collect()
             } else {
-                writeback.push(Vec::new());
-            }
-        }
+                Vec::new()
+            };
+            (entra, writeback)
+        });
+        let (entra, writeback): (Vec<ExportOutcome>, Vec<Vec<ExportOutcome>>) =
+            outcomes.into_iter().unzip();
         sim.entra = entra;
         sim.writeback = writeback;
         sim
@@ -529,6 +557,7 @@ impl<'c> Simulator<'c> {
             contributions: Vec::new(),
             join_keys: Vec::new(),
             link_rule: None,
+            target_values: Vec::new(),
         };
         let empty = Parameters::new();
         let parameters: &Parameters = match directory {
@@ -567,6 +596,13 @@ impl<'c> Simulator<'c> {
                                 lower.make_ascii_lowercase();
                                 inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
                             });
+                        }
+                        if self.options.writeback {
+                            for name in &self.writeback_merge[i] {
+                                if let Some(v) = object.get(name) {
+                                    result.target_values.push((name.clone(), v.clone()));
+                                }
+                            }
                         }
                         self.prepared
                             .partition_parameters
@@ -785,7 +821,8 @@ impl<'c> Simulator<'c> {
             }
             if let Some(other) = ambiguous {
                 objects[i].errors.push(format!(
-                    "ambiguous join: the metaverse object is already joined to `{other}` of the same directory"
+                    "ambiguous join: the metaverse object is already joined to `{}` of the same directory",
+                    other.replace('`', "'")
                 ));
                 objects[i].join = JoinOutcome::NotJoined {
                     rule: link,
@@ -838,29 +875,21 @@ impl<'c> Simulator<'c> {
             objects[i].metaverse = Some(m);
             let target = &mut mv[m as usize];
             target.members.push(i as u32);
-            self.resolve_mv(target, objects);
-            // Re-index.
+            // Re-index, by the join attributes alone: the whole object is resolved once every
+            // object has joined (on every core), the join attributes resolve the same way.
             for key in std::mem::take(&mut target.index_keys) {
                 if let Some(list) = index.get_mut(&key) {
                     list.retain(|x| *x != m);
                 }
             }
-            let mut keys = Vec::new();
-            for a in &target.attributes {
-                if let Some((id, exact)) = self.join_attrs.get(&*a.name) {
-                    for v in a.value.values() {
-                        keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
-                        if *exact {
-                            keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
-                        }
-                    }
-                }
-            }
+            let keys = self.join_index_keys(target, objects);
             for key in &keys {
                 index.entry(key.clone()).or_default().push(m);
             }
             target.index_keys = keys;
         }
+        let shared: &[ObjectResult] = objects;
+        resolve_each(&mut mv, |target| self.resolve_mv(target, shared));
         // Errors of the metaverse object concern every member.
         for m in &mv {
             if !m.errors.is_empty() {
@@ -878,6 +907,39 @@ impl<'c> Simulator<'c> {
             }
         }
         mv
+    }
+
+    /// The join index keys of a metaverse object: its join attributes resolved from its
+    /// members' contributions (as [`Simulator::resolve_mv`] resolves them).
+    fn join_index_keys(&self, target: &MvObject, objects: &[ObjectResult]) -> Vec<Box<[u8]>> {
+        let mut keys = Vec::new();
+        if self.join_attrs.is_empty() {
+            return keys;
+        }
+        let contributions: Vec<&Contribution> = target
+            .members
+            .iter()
+            .flat_map(|i| objects[*i as usize].contributions.iter())
+            .filter(|c| {
+                self.join_attrs.contains_key(&*c.dest)
+                    && self.rule(c.rule).targets(&target.object_type)
+            })
+            .collect();
+        let (mut notes, mut errors) = (Vec::new(), Vec::new());
+        for (name, outcome) in resolve_all(&contributions, &mut notes, &mut errors) {
+            let (Outcome::Set(value, _), Some((id, exact))) =
+                (outcome, self.join_attrs.get(&*name))
+            else {
+                continue;
+            };
+            for v in value.values() {
+                keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
+                if *exact {
+                    keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
+                }
+            }
+        }
+        keys
     }
 
     /// Resolves a metaverse object's attributes from its members' contributions.
@@ -929,10 +991,13 @@ impl<'c> Simulator<'c> {
         for a in &mv.attributes {
             object.insert(a.name.to_string(), a.value.clone());
         }
-        let existing = mv
+        // The object of `to` joined to this metaverse object, if any.
+        let target = mv
             .members
             .iter()
-            .any(|i| sim.objects[*i as usize].directory == to);
+            .map(|i| &sim.objects[*i as usize])
+            .find(|o| o.directory == to);
+        let existing = target.is_some();
         let parameters = match to {
             DirectoryRef::Azure => &self.prepared.entra_parameters,
             DirectoryRef::OnPremises(i) => &self.prepared.directory_parameters[i],
@@ -1061,6 +1126,37 @@ impl<'c> Simulator<'c> {
                 _ => None,
             })
             .collect();
+        // Merge flows add to the values the existing object holds (dp §3.5: the out-of-box
+        // `proxyAddresses += "x500:..."` keeps the other addresses): its values first, then
+        // the contributed ones not among them.
+        if let Some(t) = target {
+            for a in &mut attributes {
+                let merge = contributions
+                    .iter()
+                    .find(|c| *c.dest == *a.name)
+                    .map_or(Merge::Update, |c| c.merge);
+                if merge == Merge::Update {
+                    continue;
+                }
+                let Some((_, old)) = t
+                    .target_values
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&a.name))
+                else {
+                    continue;
+                };
+                let ci = merge == Merge::MergeCaseInsensitive;
+                let mut values: Vec<Value> = Vec::new();
+                for x in old.values().iter().chain(a.value.values()) {
+                    if !crate::resolve::is_nothing(x)
+                        && !values.iter().any(|y| crate::resolve::same(x, y, ci))
+                    {
+                        values.push(x.clone());
+                    }
+                }
+                a.value = Value::Multi(values);
+            }
+        }
         attributes.shrink_to_fit();
         let dn = attributes
             .iter()
@@ -1118,10 +1214,60 @@ fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> 
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// `each` over every metaverse object (mutably), on every core.
+fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync) {
+    let n = threads();
+    if n <= 1 || metaverse.len() < 2048 {
+        metaverse.iter_mut().for_each(&each);
+        return;
+    }
+    let chunk = metaverse.len().div_ceil(n);
+    let each = &each;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = metaverse
+            .chunks_mut(chunk)
+            .map(|c| s.spawn(move || c.iter_mut().for_each(each)))
+            .collect();
+        for h in handles {
+            if let Err(panic) = h.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
+/// `each` over every metaverse object, on every core, the results in the objects' order.
+fn export_all<T: Send>(metaverse: &[MvObject], each: impl Fn(&MvObject) -> T + Sync) -> Vec<T> {
+    let n = threads();
+    if n <= 1 || metaverse.len() < 2048 {
+        return metaverse.iter().map(&each).collect();
+    }
+    let chunk = metaverse.len().div_ceil(n);
+    let each = &each;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = metaverse
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(each).collect::<Vec<T>>()))
+            .collect();
+        let mut out = Vec::with_capacity(metaverse.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
     })
 }
 
@@ -1190,8 +1336,13 @@ fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
         FlowKind::Direct(src) => Ok(env.object.get(src).cloned().unwrap_or(Value::Null)),
         FlowKind::Constant(v) => Ok(v.clone()),
         FlowKind::Expression(c) => c.eval(env).map_err(|e| match e.kind {
+            // The message is data (it is built from attribute values): back-quoted, as every
+            // value in a message is, so that `--redact` can replace it.
             EvalErrorKind::Raised => {
-                format!("sync-rule-error-function-triggered: {}", e.message)
+                format!(
+                    "sync-rule-error-function-triggered: `{}`",
+                    e.message.replace('`', "'")
+                )
             }
             _ => e.to_string(),
         }),
@@ -1225,7 +1376,11 @@ impl Simulation {
                         .iter()
                         .map(|r| format!("`{}`", self.rules[*r as usize].name))
                         .collect();
-                    format!(" ({attr} = `{}` set by {})", a.value, rules.join(", "))
+                    format!(
+                        " ({attr} = `{}` set by {})",
+                        a.value.to_string().replace('`', "'"),
+                        rules.join(", ")
+                    )
                 });
                 Some(format!("{text}{}", provenance.unwrap_or_default()))
             })

@@ -161,7 +161,8 @@ pub fn is_nothing(v: &Value) -> bool {
     }
 }
 
-fn same(a: &Value, b: &Value, case_insensitive: bool) -> bool {
+/// Two values are the same value of a Merge (MergeCaseInsensitive: text without case).
+pub(crate) fn same(a: &Value, b: &Value, case_insensitive: bool) -> bool {
     match (a, b) {
         (Value::Str(x) | Value::Ref(x), Value::Str(y) | Value::Ref(y)) if case_insensitive => {
             crate::scope::eq_ci(x, y)

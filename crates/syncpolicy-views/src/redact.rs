@@ -129,29 +129,60 @@ impl Redactor {
         }
     }
 
-    /// A message: every back-quoted part that is not a known name becomes a placeholder.
+    /// A message: every back-quoted part that is not a known name becomes a placeholder, and
+    /// so does every double-quoted part (expression errors quote the value they could not use,
+    /// `found the string "..."`): from the first double quote to the last one, so that a value
+    /// holding a double quote is replaced whole.
     pub fn text(&mut self, message: &str) -> String {
         if !self.enabled {
             return message.to_owned();
         }
         let mut out = String::with_capacity(message.len());
         let mut rest = message;
-        while let Some(start) = rest.find('`') {
+        while let Some(start) = rest.find(['`', '"']) {
+            let quote = if rest.as_bytes()[start] == b'`' {
+                '`'
+            } else {
+                '"'
+            };
             let after = &rest[start + 1..];
-            let Some(end) = after.find('`') else { break };
+            let end = if quote == '`' {
+                after.find('`')
+            } else {
+                after.rfind('"')
+            };
+            let Some(end) = end else {
+                // An unpaired quote: what follows it may be data; nothing of it is kept.
+                out.push_str(&rest[..=start]);
+                if !after.is_empty() {
+                    let p = self.placeholder(after);
+                    out.push_str(&p);
+                }
+                return out;
+            };
             let inner = &after[..end];
             out.push_str(&rest[..=start]);
-            if self.allowed.contains(inner) {
+            if quote == '`' && self.allowed.contains(inner) {
                 out.push_str(inner);
             } else {
                 let p = self.placeholder(inner);
                 out.push_str(&p);
             }
-            out.push('`');
+            out.push(quote);
             rest = &after[end + 1..];
         }
         out.push_str(rest);
         out
+    }
+
+    /// A file path given on the command line (paths name people: `/home/jdoe/...`): under
+    /// `--redact`, `objects-file-N` by its position; otherwise the path.
+    pub fn path(&self, n: usize, path: &str) -> String {
+        if self.enabled {
+            format!("objects-file-{n}")
+        } else {
+            path.to_owned()
+        }
     }
 }
 
@@ -169,4 +200,30 @@ pub fn printable(text: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Redactor;
+
+    #[test]
+    fn messages_keep_names_and_lose_quoted_data() {
+        let mut r = Redactor::new(true);
+        r.allowed.insert("Custom".to_owned());
+        assert_eq!(
+            r.text("sync-rule-error-function-triggered: `Rejected: Jo \"Bo\" Doe` (rule `Custom`)"),
+            "sync-rule-error-function-triggered: `redacted-1` (rule `Custom`)"
+        );
+        // Double quotes: first to last, so a value holding a quote goes whole.
+        assert_eq!(
+            r.text("a number is needed, found the string \"12\"34\" (rule `Custom`)"),
+            "a number is needed, found the string \"redacted-2\" (rule `Custom`)"
+        );
+        // An unpaired quote: nothing after it is kept.
+        assert_eq!(r.text("entry `CN=Jo Doe"), "entry `redacted-3");
+        // Same text, same placeholder.
+        assert_eq!(r.text("`Rejected: Jo \"Bo\" Doe`"), "`redacted-1`");
+        assert_eq!(Redactor::new(false).text("`x` \"y\""), "`x` \"y\"");
+        assert_eq!(r.path(2, "/home/jdoe/x.ldif"), "objects-file-2");
+    }
 }

@@ -3,7 +3,9 @@
 //! NEW's deletion threshold, the synchronization runs the change needs, and per object the
 //! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
 
-use crate::commands::simulate::{clock, directories_for, emit, parse_specs, stream_objects};
+use crate::commands::simulate::{
+    clock, directories_for, emit, parse_specs, shown_source, stream_objects,
+};
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::source;
@@ -83,34 +85,53 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     if old_sim.needs_groups() || new_sim.needs_groups() {
         progress.phase("reading group members");
         let (wa, wb) = (old_sim.group_dns(), new_sim.group_dns());
-        stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
-            for input in &batch {
-                old_sim.collect_groups(&wa, &mut old_groups, input);
-                new_sim.collect_groups(&wb, &mut new_groups, input);
-            }
-            Ok(())
-        })?;
+        stream_objects(
+            &specs,
+            &old_dirs,
+            args.entra.as_ref(),
+            args.redact,
+            |batch| {
+                for input in &batch {
+                    old_sim.collect_groups(&wa, &mut old_groups, input);
+                    new_sim.collect_groups(&wb, &mut new_groups, input);
+                }
+                Ok(())
+            },
+        )?;
     }
     let (mut old_staged, mut new_staged) = (Vec::new(), Vec::new());
     progress.phase("reading and staging");
-    let report = stream_objects(&specs, &old_dirs, args.entra.as_ref(), |batch| {
-        progress.inc(batch.len() as u64);
-        // The same objects for NEW, each in NEW's directory of its file (files are numbered
-        // in the order of the specs; `--entra` objects stay Entra's).
-        let mut for_new = batch.clone();
-        for input in for_new.iter_mut() {
-            if let Some(d) = new_dirs.get(input.origin.file as usize) {
-                input.directory = *d;
+    let report = stream_objects(
+        &specs,
+        &old_dirs,
+        args.entra.as_ref(),
+        args.redact,
+        |batch| {
+            progress.inc(batch.len() as u64);
+            // The same objects for NEW, each in NEW's directory of its file (files are numbered
+            // in the order of the specs; `--entra` objects stay Entra's).
+            let mut for_new = batch.clone();
+            for input in for_new.iter_mut() {
+                if let Some(d) = new_dirs.get(input.origin.file as usize) {
+                    input.directory = *d;
+                }
             }
-        }
-        old_staged.extend(old_sim.stage_batch(batch, &old_groups));
-        new_staged.extend(new_sim.stage_batch(for_new, &new_groups));
-        Ok(())
-    })?;
+            old_staged.extend(old_sim.stage_batch(batch, &old_groups));
+            new_staged.extend(new_sim.stage_batch(for_new, &new_groups));
+            Ok(())
+        },
+    )?;
     let objects = report.objects;
     progress.phase("joining, projecting and comparing");
-    let a = old_sim.finish(old_staged);
-    let b = new_sim.finish(new_staged);
+    // The two sides are independent: joined and exported at the same time.
+    let (a, b) = std::thread::scope(|s| {
+        let old = s.spawn(|| old_sim.finish(old_staged));
+        let b = new_sim.finish(new_staged);
+        match old.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
     drop(progress);
     let mut redactor = Redactor::new(args.redact);
@@ -119,8 +140,8 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         redactor.allow_configuration(&new.config);
     }
     let mut v = ImpactView {
-        old: old.label.clone(),
-        new: new.label.clone(),
+        old: shown_source(&old.label, "OLD", args.redact),
+        new: shown_source(&new.label, "NEW", args.redact),
         impact: &result,
         objects,
         bad_objects: report.bad.len(),
@@ -140,7 +161,9 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     for b in &report.bad {
         ctx.status(&format!(
             "warning: {}:{}: {} (object skipped)",
-            b.file, b.line, b.message
+            b.file,
+            b.line,
+            v.redactor.text(&b.message)
         ));
     }
     Ok(ExitCode::from(if result.is_empty() {

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use syncpolicy_expr::time::DateTime;
 use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_sync::{Options, Origin, Simulator, SourceInput};
+use syncpolicy_views::redact::Redactor;
 use syncpolicy_views::simulate::{self as view, BadObject, SimulateView};
 
 /// Output format of `syncpolicy simulate`.
@@ -155,11 +156,14 @@ const BATCH: usize = 4096;
 
 /// Streams every object file: a reader thread parses, `each` receives batches of objects with
 /// their directory (by `dirs`, per spec; `--entra` objects as Entra). Bad objects are
-/// collected; a file that cannot be read stops with an error.
+/// collected; a file that cannot be read stops with an error. With `redact`, files are named
+/// `objects-file-N` in what this returns and in its errors, and the errors' quoted values are
+/// placeholders.
 pub(crate) fn stream_objects(
     specs: &[ObjectSpec],
     dirs: &[DirectoryRef],
     entra: Option<&PathBuf>,
+    redact: bool,
     mut each: impl FnMut(Vec<SourceInput>) -> anyhow::Result<()>,
 ) -> anyhow::Result<ReadReport> {
     let mut paths: Vec<(DirectoryRef, PathBuf)> = specs
@@ -176,10 +180,12 @@ pub(crate) fn stream_objects(
         let mut bad = Vec::new();
         for (directory, path) in paths {
             let file_no = files.len() as u32;
-            let shown = path.display().to_string();
+            let mut redactor = Redactor::new(redact);
+            let shown = redactor.path(files.len() + 1, &path.display().to_string());
             let file = match std::fs::File::open(&path) {
                 Ok(f) => f,
                 Err(e) => {
+                    let e = redactor.text(&e.to_string());
                     let _ = tx.send(Err(anyhow::anyhow!(
                         "cannot open the object file {shown}: {e}\nhint: give an LDIF or JSON Lines file exported from the directory"
                     )));
@@ -212,7 +218,7 @@ pub(crate) fn stream_objects(
                         let _ = tx.send(Err(anyhow::anyhow!(
                             "{shown}:{}: {}\nhint: the file must be LDIF (ldifde -f, ldapsearch -LLL) or JSON Lines, one object per line",
                             e.line,
-                            e.message
+                            redactor.text(&e.message)
                         )));
                         return (files, bad);
                     }
@@ -266,13 +272,14 @@ pub(crate) fn stage_files(
     specs: &[ObjectSpec],
     dirs: &[DirectoryRef],
     entra: Option<&PathBuf>,
+    redact: bool,
     progress: &crate::progress::Progress,
 ) -> anyhow::Result<(Vec<syncpolicy_sync::ObjectResult>, ReadReport)> {
     let mut groups = syncpolicy_sync::scope::Groups::new();
     if simulator.needs_groups() {
         progress.phase("reading group members");
         let wanted = simulator.group_dns();
-        stream_objects(specs, dirs, entra, |batch| {
+        stream_objects(specs, dirs, entra, redact, |batch| {
             for input in &batch {
                 simulator.collect_groups(&wanted, &mut groups, input);
             }
@@ -281,12 +288,22 @@ pub(crate) fn stage_files(
     }
     progress.phase("reading and staging");
     let mut staged = Vec::new();
-    let report = stream_objects(specs, dirs, entra, |batch| {
+    let report = stream_objects(specs, dirs, entra, redact, |batch| {
         progress.inc(batch.len() as u64);
         staged.extend(simulator.stage_batch(batch, &groups));
         Ok(())
     })?;
     Ok((staged, report))
+}
+
+/// A configuration source as the reports name it: under `--redact`, a deployment snapshot
+/// (`@latest`, `@~1`) keeps its name and a path becomes `what` (paths name people).
+pub(crate) fn shown_source(label: &str, what: &str, redact: bool) -> String {
+    if redact && !label.starts_with('@') {
+        what.to_owned()
+    } else {
+        label.to_owned()
+    }
 }
 
 /// The run's clock: `--now` or the current time.
@@ -339,14 +356,21 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
         },
     );
     let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
-    let (staged, report) = stage_files(&simulator, &specs, &dirs, args.entra.as_ref(), &progress)?;
+    let (staged, report) = stage_files(
+        &simulator,
+        &specs,
+        &dirs,
+        args.entra.as_ref(),
+        args.redact,
+        &progress,
+    )?;
     progress.phase("joining and projecting");
     let sim = simulator.finish(staged);
     drop(progress);
     let v = SimulateView {
         config,
         sim: &sim,
-        source: loaded_config.label.clone(),
+        source: shown_source(&loaded_config.label, "configuration", args.redact),
         files: report.files,
         bad_objects: report.bad,
         explain: args.explain.clone(),
@@ -355,9 +379,13 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     };
     let unknown = v.unknown_explain();
     if !unknown.is_empty() {
+        let dn = if args.redact {
+            "(redacted)".to_owned()
+        } else {
+            format!("{:?}", unknown[0])
+        };
         bail!(
-            "--explain {:?}: no object has this DN\nhint: give the DN exactly as in the object file",
-            unknown[0]
+            "--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file"
         );
     }
     let write = |out: &mut dyn Write| -> std::io::Result<()> {

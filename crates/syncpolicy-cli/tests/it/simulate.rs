@@ -438,3 +438,224 @@ fn entra_objects_join_and_the_writeback_rules_run() {
     );
     assert_eq!(john["entra"]["attributes"]["usageLocation"], "US");
 }
+
+/// A configuration whose rules raise `Error(...)` with attribute values in the message and
+/// quote values in expression errors, for the `--redact` test.
+fn with_value_errors(dir: &Path) -> PathBuf {
+    use syncpolicy_model::enums::{Direction, FlowType, LinkType, ScopeOperator};
+    use syncpolicy_model::rule::{AttributeMapping, ScopeCondition, SyncRule};
+    let bytes = std::fs::read(sample("express-single-forest")).expect("sample");
+    let mut config = syncpolicy_json::read_settings(&bytes, "sample").expect("sample reads");
+    for (i, (dept, expression)) in [
+        (
+            "Finance",
+            "Error(\"Rejected: \" & [displayName] & \" <\" & [mail] & \">\")",
+        ),
+        ("Legal", "CDate([displayName])"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        config.onpremises_directories[0]
+            .custom_rules
+            .push(SyncRule {
+                name: Some(format!("Value errors {dept}")),
+                internal_identifier: format!("e0000000-0000-4000-8000-00000000000{i}"),
+                unique_identifier: Some(format!("e0000000-0000-4000-8000-00000000000{i}")),
+                source_object_type: Some("user".into()),
+                target_object_type: Some("person".into()),
+                link_type: Some(LinkType::Join),
+                direction: Some(Direction::Inbound),
+                precedence: 10 + i as i32,
+                scope_groups: vec![vec![ScopeCondition {
+                    attribute: Some("department".into()),
+                    operator: Some(ScopeOperator::Equal),
+                    value: dept.into(),
+                    ..ScopeCondition::default()
+                }]],
+                mappings: vec![AttributeMapping {
+                    flow_type: Some(FlowType::Expression),
+                    destination: Some("extensionAttribute9".into()),
+                    expression: expression.into(),
+                    ..AttributeMapping::default()
+                }],
+                ..SyncRule::default()
+            });
+    }
+    let path = dir.join("value-errors.json");
+    std::fs::write(&path, syncpolicy_json::write_settings(&config)).expect("writes");
+    path
+}
+
+/// Every attribute value and DN of an object file, as the reports could show it (text, and
+/// binary also as base64), except object classes (type names, which reports keep), values
+/// the configuration itself names (scope constants, the domain) and values of fewer than six
+/// characters (flags and numbers such as `512`, which a count could equal).
+fn values_of(objects: &Path, config_text: &str) -> Vec<String> {
+    use syncpolicy_expr::value::Value;
+    let bytes = std::fs::read(objects).expect("reads the objects");
+    let mut out = std::collections::BTreeSet::new();
+    for item in syncpolicy_objects::read_objects(&bytes[..]) {
+        let Ok(o) = item else { continue };
+        out.insert(o.dn.clone());
+        for name in o.object.names() {
+            if name.eq_ignore_ascii_case("objectClass") {
+                continue;
+            }
+            let Some(value) = o.object.get(name) else {
+                continue;
+            };
+            for v in value.values() {
+                out.insert(v.to_string());
+                if let Value::Bin(_) = v {
+                    let json = syncpolicy_expr::object::value_to_json(v);
+                    out.extend(json["base64"].as_str().map(str::to_owned));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .filter(|v| v.chars().count() >= 6 && !config_text.contains(v.as_str()))
+        .collect()
+}
+
+#[test]
+fn redact_hides_every_input_value_error_text_and_path_in_every_output() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let dir = root.path().join("jdoe-private-exports");
+    std::fs::create_dir(&dir).expect("creates the folder");
+    let objects = dir.join("contoso-users.ldif");
+    let o = run(&[
+        "generate",
+        "objects",
+        "--domain",
+        "contoso.com",
+        "--users",
+        "80",
+        "--groups",
+        "8",
+        "--members",
+        "6",
+        "--contacts",
+        "8",
+        "--computers",
+        "8",
+        "--seed",
+        "5",
+        "-o",
+        s(&objects),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A bad object (its DN and bad base64 quoted by the reader) at the end, as exports hold.
+    let mut text = std::fs::read_to_string(&objects).expect("reads");
+    text.push_str("dn: CN=Quentin Secretperson,OU=Users,DC=contoso,DC=com\nchangetype: add\nobjectClass: user\nobjectGUID:: not*base64*Quentin\n\n");
+    std::fs::write(&objects, &text).expect("writes");
+    let config = with_value_errors(&dir);
+    let config_text = std::fs::read_to_string(&config).expect("reads");
+    let mut secrets = values_of(&objects, &config_text);
+    secrets.push("Quentin Secretperson".to_owned());
+    secrets.push("not*base64*Quentin".to_owned());
+    secrets.push("jdoe-private-exports".to_owned());
+    secrets.push(s(root.path()).to_owned());
+    assert!(secrets.len() > 300, "{} values", secrets.len());
+    let changed_path = dir.join("changed.json");
+    let mut c = syncpolicy_json::read_settings(config_text.as_bytes(), "c").expect("reads");
+    c.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Legal".into();
+    std::fs::write(&changed_path, syncpolicy_json::write_settings(&c)).expect("writes");
+    // One DN with an error to explain: a Finance user's.
+    let lf = text.replace("\r\n", "\n");
+    let finance = lf
+        .split("\n\n")
+        .find(|e| e.contains("\ndepartment: Finance\n") && e.contains("objectClass: user"))
+        .and_then(|e| e.lines().next())
+        .and_then(|l| l.strip_prefix("dn: "))
+        .expect("a Finance user")
+        .to_owned();
+    let (c, n, f) = (s(&config), s(&changed_path), s(&objects));
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "simulate",
+            c,
+            "--objects",
+            f,
+            "--now",
+            NOW,
+            "--explain",
+            &finance,
+        ],
+        vec![
+            "simulate",
+            c,
+            "--objects",
+            f,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+        vec![
+            "simulate",
+            c,
+            "--objects",
+            f,
+            "--format",
+            "json",
+            "--summary",
+        ],
+        vec!["impact", c, n, "--objects", f, "--now", NOW],
+        vec!["impact", c, n, "--objects", f, "--format", "json"],
+        vec!["impact", c, n, "--objects", f, "--format", "markdown"],
+        vec!["impact", c, n, "--objects", f, "--format", "html"],
+    ];
+    let mut saw_error_text = false;
+    for args in runs {
+        let mut args = args.clone();
+        args.push("--redact");
+        let o = run(&args);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let (out, err) = (stdout(&o), stderr(&o));
+        for secret in &secrets {
+            assert!(
+                !out.contains(secret.as_str()),
+                "{args:?}: {secret:?} appears\n{out}"
+            );
+            assert!(
+                !err.contains(secret.as_str()),
+                "{args:?}: {secret:?} in stderr\n{err}"
+            );
+        }
+        saw_error_text |= out.contains("sync-rule-error-function-triggered: `redacted-");
+    }
+    assert!(
+        saw_error_text,
+        "the Error() messages are reported, redacted"
+    );
+    // Unredacted, the same runs show the values: the test looks where they would be.
+    let o = run(&[
+        "simulate",
+        c,
+        "--objects",
+        f,
+        "--now",
+        NOW,
+        "--explain",
+        &finance,
+    ]);
+    assert!(stdout(&o).contains("sync-rule-error-function-triggered: `Rejected: "));
+    assert!(stdout(&o).contains("jdoe-private-exports"));
+    // A malformed file stops with an error that names neither its path nor its text.
+    let bad = dir.join("broken.ldif");
+    std::fs::write(&bad, "dn CN=Quentin Secretperson\r\n").expect("writes");
+    let o = run(&["simulate", c, "--objects", s(&bad), "--redact"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("objects-file-1"), "{err}");
+    assert!(
+        !err.contains("Quentin") && !err.contains("jdoe-private"),
+        "{err}"
+    );
+}

@@ -501,7 +501,7 @@ fn error_function_is_an_object_error_and_stops_the_object() {
     c.azure_directory.standard_rules.push(o);
     let sim = run(&c, vec![u()]);
     let r = result(&sim, U);
-    assert_eq!(r.errors, vec!["sync-rule-error-function-triggered: AccountName is not present (rule `Custom error`, attribute `userPrincipalName`)".to_owned()]);
+    assert_eq!(r.errors, vec!["sync-rule-error-function-triggered: `AccountName is not present` (rule `Custom error`, attribute `userPrincipalName`)".to_owned()]);
     assert!(r.metaverse.is_none());
     assert_eq!(
         sim.not_provisioned_reason(r).as_deref(),

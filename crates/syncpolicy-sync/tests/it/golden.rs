@@ -1,0 +1,200 @@
+//! Golden results: the engine's complete JSON output (every object's trace, the summary, and
+//! impact) on the shipped sample objects and on a generated forest under the benchmark's
+//! rules, recorded before the engine was reworked for speed, so that a faster engine must give
+//! exactly the same results. The summary is kept readable in `golden/*.json`; the full
+//! documents (hundreds of kilobytes each) are kept as a 64-bit FNV-1a digest beside it. When a
+//! result changes on purpose, run with `GOLDEN_UPDATE=1` and review the summary diff.
+
+use crate::bench_config::configuration;
+use syncpolicy_model::config::{Configuration, DirectoryRef};
+use syncpolicy_objects::generate::{write_generated, GenerateOptions};
+use syncpolicy_objects::ObjectFormat;
+use syncpolicy_sync::{impact, Options, Origin, Simulation, Simulator, SourceInput};
+use syncpolicy_views::impact::{render_json, ImpactView};
+use syncpolicy_views::redact::Redactor;
+use syncpolicy_views::simulate::{write_json, write_summary_json, SimulateView};
+
+const CONTOSO: &[u8] = include_bytes!("../../../../samples/objects/contoso.ldif");
+const FABRIKAM: &[u8] = include_bytes!("../../../../samples/objects/fabrikam.jsonl");
+const NOW: &str = "2026-01-01T00:00:00Z";
+
+fn inputs(files: &[(usize, &[u8])]) -> Vec<SourceInput> {
+    let mut out = Vec::new();
+    for (file, (directory, bytes)) in files.iter().enumerate() {
+        for item in syncpolicy_objects::read_objects(*bytes) {
+            let o = item.expect("the sample objects read");
+            out.push(SourceInput {
+                directory: DirectoryRef::OnPremises(*directory),
+                dn: o.dn,
+                object: o.object,
+                origin: Origin {
+                    file: file as u32,
+                    line: o.line,
+                },
+            });
+        }
+    }
+    out
+}
+
+fn options() -> Options {
+    Options {
+        now: Some(syncpolicy_expr::time::DateTime::parse(NOW).expect("a time")),
+        writeback: false,
+    }
+}
+
+fn simulate(config: &Configuration, objects: Vec<SourceInput>) -> Simulation {
+    Simulator::new(config, options()).run(objects)
+}
+
+fn fnv(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The summary JSON, the digest of the full simulate JSON, and (with a second configuration)
+/// the digest of the impact JSON.
+fn record(
+    config: &Configuration,
+    sim: &Simulation,
+    changed: Option<(&Configuration, &Simulation)>,
+) -> serde_json::Value {
+    let view = SimulateView {
+        config,
+        sim,
+        source: "golden".into(),
+        files: vec!["objects".into()],
+        bad_objects: Vec::new(),
+        explain: Vec::new(),
+        now: Some(NOW.into()),
+        redact: false,
+    };
+    let mut summary = Vec::new();
+    write_summary_json(&view, &mut summary).expect("to memory");
+    let mut full = Vec::new();
+    write_json(&view, &mut full).expect("to memory");
+    let mut doc = serde_json::json!({
+        "summary": serde_json::from_slice::<serde_json::Value>(&summary).expect("JSON"),
+        "simulateJsonDigest": fnv(&full),
+        "simulateJsonBytes": full.len(),
+    });
+    if let Some((c2, s2)) = changed {
+        let i = impact(config, sim, c2, s2);
+        let mut v = ImpactView {
+            old: "old".into(),
+            new: "new".into(),
+            impact: &i,
+            objects: sim.objects.len(),
+            bad_objects: 0,
+            redactor: Redactor::new(false),
+        };
+        let text = serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON");
+        doc["impactChanges"] = i.changes.len().into();
+        doc["impactJsonDigest"] = fnv(&text).into();
+    }
+    doc
+}
+
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the golden files are read and, on request, rewritten by the test"
+)]
+fn check(name: &str, actual: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/golden")
+        .join(format!("{name}.json"));
+    let text = format!("{}\n", serde_json::to_string_pretty(actual).expect("JSON"));
+    if std::env::var_os("GOLDEN_UPDATE").is_some() {
+        std::fs::write(&path, &text).expect("writes the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).expect("the golden file exists");
+    assert_eq!(
+        expected.replace("\r\n", "\n"),
+        text,
+        "{name}: the results changed (GOLDEN_UPDATE=1 to accept an intended change)"
+    );
+}
+
+#[test]
+fn express_sample_on_the_shipped_objects() {
+    let config = syncpolicy_samples::samples::express_single_forest();
+    let sim = simulate(&config, inputs(&[(0, CONTOSO)]));
+    let mut changed = config.clone();
+    changed.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push("OU=Sales,OU=Users,OU=CORP,DC=contoso,DC=com".to_owned());
+    let sim2 = simulate(&changed, inputs(&[(0, CONTOSO)]));
+    check(
+        "express-contoso",
+        &record(&config, &sim, Some((&changed, &sim2))),
+    );
+}
+
+#[test]
+fn multi_forest_sample_on_the_shipped_objects() {
+    let config = syncpolicy_samples::samples::multi_forest_custom();
+    let files: &[(usize, &[u8])] = &[(0, CONTOSO), (1, FABRIKAM)];
+    let sim = simulate(&config, inputs(files));
+    check(
+        "multi-forest-contoso-fabrikam",
+        &record(&config, &sim, None),
+    );
+}
+
+#[test]
+fn benchmark_rules_on_a_generated_forest() {
+    let generate = GenerateOptions {
+        seed: 17,
+        users: 800,
+        groups: 80,
+        members: 20,
+        contacts: 40,
+        computers: 80,
+        ..GenerateOptions::default()
+    };
+    let mut ldif = Vec::new();
+    write_generated(&generate, ObjectFormat::Ldif, &mut ldif).expect("to memory");
+    let config = configuration();
+    let mut changed = config.clone();
+    changed.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Marketing".into();
+    let sim = simulate(&config, inputs(&[(0, &ldif)]));
+    let sim2 = simulate(&changed, inputs(&[(0, &ldif)]));
+    check(
+        "benchmark-generated",
+        &record(&config, &sim, Some((&changed, &sim2))),
+    );
+}
+
+/// Above 2,048 metaverse objects the resolution and the exports run on every core in chunks:
+/// each result must stay with its own object.
+#[test]
+fn results_stay_with_their_objects_when_the_work_is_split() {
+    use crate::support::{config, entra_attr, minimal, mv_attr, user};
+    let mut c = config();
+    minimal(&mut c);
+    let objects: Vec<SourceInput> = (0..5_000)
+        .map(|i| {
+            user(
+                &format!("CN=u{i:05},OU=Users,DC=contoso,DC=com"),
+                &[
+                    ("cn", &format!("u{i:05}")),
+                    ("objectSid", &format!("S-1-5-{i}")),
+                ],
+            )
+        })
+        .collect();
+    let sim = Simulator::new(&c, Options::default()).run(objects);
+    assert_eq!(sim.metaverse.len(), 5_000);
+    for i in (0..5_000).step_by(7) {
+        let dn = format!("CN=u{i:05},OU=Users,DC=contoso,DC=com");
+        let cn = format!("u{i:05}");
+        assert_eq!(mv_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
+        assert_eq!(entra_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
+    }
+}
