@@ -292,6 +292,17 @@ const INVOCATIONS: &[(&str, &[&str])] = &[
         "rule delete",
         &["rule", "delete", "In from AD - User Common (Fabrikam)"],
     ),
+    (
+        "rule accept",
+        &[
+            "rule",
+            "accept",
+            "In from AD - User Cost Center",
+            "SP011",
+            "--reason",
+            "kept on purpose",
+        ],
+    ),
     ("expr check", &["expr", "check", "Trim([givenName])"]),
     (
         "expr eval",

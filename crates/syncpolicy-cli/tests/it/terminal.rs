@@ -42,9 +42,10 @@ fn progress_is_shown_on_a_terminal_only() {
     // The findings are still printed in full after the spinner is cleared.
     assert!(shown.contains("duplicate-custom-precedence"), "{shown:?}");
 
-    // --quiet on a terminal: no progress.
+    // --quiet on a terminal: no progress, only the summary line.
     let quiet = on_terminal(&["--quiet", "validate", WITH_ERRORS], &[]);
-    assert!(quiet.contains("duplicate-custom-precedence"), "{quiet:?}");
+    assert!(quiet.contains("validated 1 source: 1 error"), "{quiet:?}");
+    assert!(!quiet.contains("duplicate-custom-precedence"), "{quiet:?}");
     assert!(!quiet.contains("reading "), "{quiet:?}");
     assert!(!quiet.contains("validating "), "{quiet:?}");
 
@@ -65,8 +66,8 @@ fn progress_is_shown_on_a_terminal_only() {
 
 #[test]
 fn colour_only_when_wanted() {
-    // A terminal colours by default...
-    let auto = on_terminal(&["--quiet", "validate", WITH_ERRORS], &[]);
+    // A terminal colours by default (an expression check has no progress display)...
+    let auto = on_terminal(&["expr", "check", "Lefft([a],2)"], &[]);
     assert!(auto.contains("\u{1b}["), "{auto:?}");
     // ...but not with --color never or NO_COLOR (and --quiet: no spinner either), so the
     // output has no escape code at all.
@@ -79,6 +80,7 @@ fn colour_only_when_wanted() {
             vec!["--quiet", "validate", WITH_ERRORS],
             vec![("NO_COLOR", "1")],
         ),
+        (vec!["expr", "check", "Lefft([a],2)"], vec![("NO_COLOR", "1")]),
         (
             vec![
                 "--quiet",
