@@ -13,6 +13,7 @@
 //! `docs/rules.md` are produced from it.
 
 mod context;
+pub mod incremental;
 mod known;
 mod locate;
 pub mod registry;
@@ -21,6 +22,7 @@ mod rules;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
 
+pub use incremental::{check_since, same_for_check};
 pub use registry::{registry, Category, RuleInfo};
 
 /// Runs every rule that applies to a configuration and returns all findings, in rule order.
