@@ -36,22 +36,27 @@ pub fn write_settings_to(config: &Configuration, out: &mut Vec<u8>) {
 /// Writes a configuration as a settings file, byte for byte as [`write_settings`] does, reusing
 /// from `cache` the text of every rule equal to the rule at the same place of `previous` and
 /// the digest of every section whose text did not change, and recording what it wrote for
-/// the next write. `previous` must be the configuration `cache` was last written from (its
-/// state after that write, unchanged), or `None` (then nothing is reused).
+/// the next write (the text itself, shared, and where each rule and section is in it: a first
+/// write costs no more than [`write_settings`]). `previous` must be the configuration `cache`
+/// was last written from (its state after that write, unchanged), or `None` (then nothing is
+/// reused).
 pub fn write_settings_reusing(
     config: &Configuration,
     previous: Option<&Configuration>,
     cache: &mut WriteCache,
-) -> Vec<u8> {
+) -> std::sync::Arc<Vec<u8>> {
     let mut w = Writer::new(Vec::with_capacity(64 * 1024));
     cache.begin(config, previous);
     w.cache = Some(std::mem::take(cache));
     write_body(&mut w, config);
-    if let Some(mut used) = w.cache.take() {
-        used.finish();
-        *cache = used;
+    match w.cache.take() {
+        Some(mut used) => {
+            let out = used.finish(w.out);
+            *cache = used;
+            out
+        }
+        None => std::sync::Arc::new(w.out),
     }
-    w.out
 }
 
 /// Appends a configuration as a settings file to `out`; returns the digest it recorded.
@@ -228,7 +233,7 @@ impl Writer {
     fn digest_section(&mut self, digest: &mut DigestBuilder, name: &str, start: usize) {
         match self.cache.as_mut() {
             Some(cache) => {
-                let hex = cache.section_digest(name, &self.out[start..]);
+                let hex = cache.section_digest(name, &self.out, start);
                 digest.section_hex(name, hex);
             }
             None => digest.section(name, &self.out[start..]),

@@ -1162,11 +1162,8 @@ impl Deployment {
                 // Only the rules and sections the change touched are written again (byte
                 // for byte what writing all of it gives).
                 // `written` was last written from `before` (the cached configuration).
-                let bytes = std::sync::Arc::new(syncpolicy_json::write_settings_reusing(
-                    &after,
-                    Some(&before),
-                    &mut written,
-                ));
+                let bytes =
+                    syncpolicy_json::write_settings_reusing(&after, Some(&before), &mut written);
                 export = Some(path.clone());
                 let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
                 let writing = s.spawn(move || write_export(target, &shared));
