@@ -223,7 +223,7 @@ pub(crate) fn refuse_during_import(ctx: &Context) -> Result<(), EditError> {
 }
 
 /// Name of the marker file, in the home folder, of an open import session.
-pub(crate) const IMPORT_SESSION_FILE: &str = "import-session";
+pub(crate) const IMPORT_SESSION_FILE: &str = syncpolicy_store::home::IMPORT_SESSION_FILE;
 
 /// True while an import session is open: `install --import` creates the marker,
 /// a passing `verify` removes it.

@@ -25,6 +25,11 @@ impl DigestBuilder {
             .push((name.to_owned(), hex::encode(Sha256::digest(bytes))));
     }
 
+    /// Records a section whose digest (hex) the caller has.
+    pub(crate) fn section_hex(&mut self, name: &str, hex: String) {
+        self.sections.push((name.to_owned(), hex));
+    }
+
     /// Records a section hashed by the caller.
     pub(crate) fn section_hash(&mut self, name: &str, hasher: Sha256) {
         self.sections

@@ -5,6 +5,7 @@
 use crate::digest::{DigestBuilder, DIGEST_ALGORITHM};
 use crate::keys;
 use crate::raw;
+use crate::reuse::WriteCache;
 use syncpolicy_model::config::{
     AttributeBinding, AzureDirectory, Configuration, DeploymentMetadata,
     DirectoryExtensionAttribute, ExchangeFeatures, ExportedAttributeFilter, IdentityMapping,
@@ -32,9 +33,42 @@ pub fn write_settings_to(config: &Configuration, out: &mut Vec<u8>) {
     write_with_digest(config, out);
 }
 
+/// Writes a configuration as a settings file, byte for byte as [`write_settings`] does, reusing
+/// from `cache` the text of every rule equal to the rule at the same place of `previous` and
+/// the digest of every section whose text did not change, and recording what it wrote for
+/// the next write (the text itself, shared, and where each rule and section is in it: a first
+/// write costs no more than [`write_settings`]). `previous` must be the configuration `cache`
+/// was last written from (its state after that write, unchanged), or `None` (then nothing is
+/// reused).
+pub fn write_settings_reusing(
+    config: &Configuration,
+    previous: Option<&Configuration>,
+    cache: &mut WriteCache,
+) -> std::sync::Arc<Vec<u8>> {
+    let mut w = Writer::new(Vec::with_capacity(64 * 1024));
+    cache.begin(config, previous);
+    w.cache = Some(std::mem::take(cache));
+    write_body(&mut w, config);
+    match w.cache.take() {
+        Some(mut used) => {
+            let out = used.finish(w.out);
+            *cache = used;
+            out
+        }
+        None => std::sync::Arc::new(w.out),
+    }
+}
+
 /// Appends a configuration as a settings file to `out`; returns the digest it recorded.
 pub(crate) fn write_with_digest(config: &Configuration, out: &mut Vec<u8>) -> RecordedDigest {
     let mut w = Writer::new(std::mem::take(out));
+    let digest = write_body(&mut w, config);
+    *out = w.out;
+    digest
+}
+
+/// Writes the whole settings file into `w`; returns the digest it recorded.
+fn write_body(w: &mut Writer, config: &Configuration) -> RecordedDigest {
     let mut digest = DigestBuilder::new();
     w.begin(b'{');
     let p = &config.preserved;
@@ -42,16 +76,15 @@ pub(crate) fn write_with_digest(config: &Configuration, out: &mut Vec<u8>) -> Re
         w.preserved_before(p, i);
         w.key(key);
         let start = w.out.len();
-        section(&mut w, config, i);
-        digest.section(key, &w.out[start..]);
+        section(w, config, i);
+        w.digest_section(&mut digest, key, start);
     }
     w.preserved_before(p, keys::TOP.len() - 1);
     w.key(keys::EXTENSION);
-    extension(&mut w, config, &mut digest);
+    extension(w, config, &mut digest);
     w.preserved_trailing(p, keys::TOP.len());
     w.end(b'}');
     w.out.push(b'\n');
-    *out = w.out;
     digest.finish()
 }
 
@@ -182,6 +215,8 @@ pub(crate) struct Writer {
     pub(crate) out: Vec<u8>,
     /// One entry per open container: true once it has an item.
     open: Vec<bool>,
+    /// What an earlier write left to reuse ([`write_settings_reusing`]).
+    cache: Option<WriteCache>,
 }
 
 impl Writer {
@@ -189,6 +224,19 @@ impl Writer {
         Writer {
             out,
             open: Vec::with_capacity(16),
+            cache: None,
+        }
+    }
+
+    /// Records the digest of the section written from `start` (from the cache when the
+    /// section's text is what it was last time).
+    fn digest_section(&mut self, digest: &mut DigestBuilder, name: &str, start: usize) {
+        match self.cache.as_mut() {
+            Some(cache) => {
+                let hex = cache.section_digest(name, &self.out, start);
+                digest.section_hex(name, hex);
+            }
+            None => digest.section(name, &self.out[start..]),
         }
     }
 
@@ -483,6 +531,23 @@ fn partition(w: &mut Writer, v: &Partition) {
 }
 
 fn rule(w: &mut Writer, v: &SyncRule) {
+    let Some(mut cache) = w.cache.take() else {
+        return rule_text(w, v);
+    };
+    // A rule's text depends only on the rule and the depth it is written at: the writer
+    // state it starts from is that depth (the item's comma and newline are written before).
+    let depth = w.open.len();
+    let mut out = std::mem::take(&mut w.out);
+    cache.rule(&mut out, depth, |out| {
+        w.out = std::mem::take(out);
+        rule_text(w, v);
+        *out = std::mem::take(&mut w.out);
+    });
+    w.out = out;
+    w.cache = Some(cache);
+}
+
+fn rule_text(w: &mut Writer, v: &SyncRule) {
     w.object(&keys::RULE, &v.preserved, |w, i| match i {
         0 => w.opt_str(v.name.as_deref()),
         1 => w.opt_str(v.unique_identifier.as_deref()),
@@ -552,7 +617,7 @@ fn extension(w: &mut Writer, config: &Configuration, digest: &mut DigestBuilder)
         if i == keys::EXT.len() - 1 {
             // The digest covers everything before it, so it comes last.
             w.preserved_trailing(p, keys::EXT.len());
-            digest.section(keys::EXTENSION, &w.out[start..]);
+            w.digest_section(digest, keys::EXTENSION, start);
             w.key(key);
             digest_object(w, digest);
             break;

@@ -14,6 +14,7 @@
 
 pub mod accept;
 mod context;
+pub mod incremental;
 mod known;
 mod locate;
 pub mod registry;
@@ -23,6 +24,7 @@ pub mod select;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
 
+pub use incremental::{check_since, same_for_check};
 pub use registry::{registry, Category, RuleInfo};
 pub use syncpolicy_json::digest::SectionSpans;
 

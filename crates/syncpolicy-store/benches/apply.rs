@@ -109,6 +109,7 @@ fn main() {
                 meta: ChangeMeta::new("bench", "install"),
                 summary: "benchmark".to_owned(),
                 secrets: Secrets::default(),
+                import_session: None,
             },
             &config,
         )

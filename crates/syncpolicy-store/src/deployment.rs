@@ -73,12 +73,22 @@ pub struct InstallOptions {
     pub summary: String,
     /// Credentials chosen at install, kept in the home's secrets file (mode 0600).
     pub secrets: Secrets,
+    /// For an import (`install --import`, `--migrate`): the source's name, which opens the
+    /// import session. Its marker is written before `deployment.json`, so a crash at any
+    /// point leaves either no deployment or one whose session is open.
+    pub import_session: Option<String>,
 }
 
 struct Cache {
     generation: i64,
     config: Configuration,
     parts: Parts,
+    /// The text of each rule and the digest of each section as last written (a change writes
+    /// again only what it changed).
+    written: syncpolicy_json::WriteCache,
+    /// Every finding of the default validation on `config`, once a change computed them (the
+    /// next change re-checks only when it touches what the rules read).
+    findings: Option<Vec<Diagnostic>>,
 }
 
 /// An open deployment.
@@ -88,6 +98,9 @@ pub struct Deployment {
     store: Box<dyn Store>,
     cache: Option<Cache>,
     validator: fn(&Configuration) -> Vec<Diagnostic>,
+    /// True while `validator` is `syncpolicy_lint::check` (then a change validates
+    /// incrementally with `syncpolicy_lint::check_since`).
+    default_validator: bool,
     /// Things a person should be told (repairs made on open, warnings), drained by
     /// [`Deployment::take_notices`].
     notices: Vec<String>,
@@ -219,7 +232,8 @@ fn sqlite_files(path: &Path) -> [PathBuf; 3] {
 }
 
 /// Test hook: `SYNCPOLICY_TEST_PAUSE_AT=<point>:<ms>` sleeps at a named point of install
-/// (`install-marker`, `install-commit`, `install-record`) so a test can kill it there.
+/// (`install-marker`, `install-commit`, `install-record`, `install-done`: after
+/// `deployment.json`) so a test can kill it there.
 pub const PAUSE_AT_ENV: &str = "SYNCPOLICY_TEST_PAUSE_AT";
 
 fn pause_at(point: &str) {
@@ -332,6 +346,8 @@ struct Done {
     after_copy: Configuration,
     rows: usize,
     summary: String,
+    written: syncpolicy_json::WriteCache,
+    findings: Option<Vec<Diagnostic>>,
 }
 
 /// Writes the export inside the open transaction; a failure aborts it.
@@ -432,6 +448,7 @@ impl Deployment {
             store,
             cache: None,
             validator: syncpolicy_lint::check,
+            default_validator: true,
             notices: Vec::new(),
             lock_wait: default_lock_wait(),
             schema,
@@ -700,6 +717,13 @@ impl Deployment {
             ));
         }
         let _ = fs::remove_file(home.pending_install_file());
+        if home.import_session_file().exists() {
+            let _ = fs::remove_file(home.import_session_file());
+            found.push(format!(
+                "the import-session marker {}",
+                home.import_session_file().display()
+            ));
+        }
         if !found.is_empty() {
             notices.push(format!(
                 "found the leftover of an install that did not complete: {}; it was removed and the install starts again",
@@ -811,6 +835,14 @@ impl Deployment {
             pid: std::process::id(),
         })?;
         pause_at("install-marker");
+        if let Some(source) = &opts.import_session {
+            // Before deployment.json: a deployment never exists without its import session.
+            let marker = home.import_session_file();
+            created.push(marker.clone());
+            let label: String = source.chars().filter(|c| !c.is_control()).collect();
+            syncpolicy_files::atomic::write_atomic(&marker, format!("{label}\n").as_bytes())
+                .map_err(|e| StoreError::io("write", &marker, e))?;
+        }
         if secrets != Secrets::default() {
             created.push(home.secrets_file());
             home.write_secrets(&secrets)?;
@@ -840,6 +872,7 @@ impl Deployment {
         *committed = true;
         pause_at("install-record");
         home.write_record(&record)?;
+        pause_at("install-done");
         let _ = fs::remove_file(home.pending_install_file());
         let rows = prepared.parts.len();
         let mut entry = prepared.entry;
@@ -860,8 +893,11 @@ impl Deployment {
                 generation: 1,
                 config: after,
                 parts: prepared.parts,
+                written: syncpolicy_json::WriteCache::default(),
+                findings: None,
             }),
             validator: syncpolicy_lint::check,
+            default_validator: true,
             notices,
             lock_wait: default_lock_wait(),
             schema: SCHEMA_VERSION,
@@ -888,6 +924,7 @@ impl Deployment {
     /// error-level findings refuse a change).
     pub fn set_validator(&mut self, validator: fn(&Configuration) -> Vec<Diagnostic>) {
         self.validator = validator;
+        self.default_validator = false;
     }
 
     /// Loads the stored configuration into the cache when another process changed it.
@@ -960,6 +997,8 @@ impl Deployment {
             generation,
             config,
             parts,
+            written: syncpolicy_json::WriteCache::default(),
+            findings: None,
         })
     }
 
@@ -973,6 +1012,8 @@ impl Deployment {
             generation,
             config,
             parts,
+            written: syncpolicy_json::WriteCache::default(),
+            findings: None,
         })
     }
 
@@ -1056,6 +1097,7 @@ impl Deployment {
         let mut export: Option<PathBuf> = None;
         let exports = self.home.exports();
         let validator = self.validator;
+        let default_validator = self.default_validator;
         let mut store = std::mem::replace(&mut self.store, Box::new(NoStore));
         let run = store.transaction(&mut |tx| {
             self.refresh(Some(tx))?;
@@ -1066,6 +1108,12 @@ impl Deployment {
             };
             let before = cache.config;
             let generation = cache.generation;
+            let mut written = cache.written;
+            let prior_findings = if default_validator {
+                cache.findings
+            } else {
+                None
+            };
             let Some(edit) = edit.take() else {
                 return Err(StoreError::Corrupt {
                     what: "the transaction was retried".to_owned(),
@@ -1078,6 +1126,8 @@ impl Deployment {
                         generation,
                         config: before,
                         parts: cache.parts,
+                        written,
+                        findings: prior_findings,
                     });
                     return Err(e);
                 }
@@ -1088,6 +1138,8 @@ impl Deployment {
                     generation,
                     config: before,
                     parts: cache.parts,
+                    written,
+                    findings: prior_findings,
                 });
                 return Err(StoreError::Unchanged { summary });
             }
@@ -1100,17 +1152,31 @@ impl Deployment {
             // for history and writing the changed rows (this thread, while the export waits
             // for the disk). The export is complete before the commit; it is removed again
             // when validation refuses the change or the commit fails.
-            let (parts, rows, after_copy, replaced) = std::thread::scope(|s| {
-                let check = s.spawn(|| errors_of(validator, &after));
-                let bytes = std::sync::Arc::new(syncpolicy_json::write_settings(&after));
+            let (parts, rows, after_copy, replaced, findings) = std::thread::scope(|s| {
+                // Only what the change touched is checked again (the same findings as
+                // checking all: `syncpolicy_lint::check_since`).
+                let check = s.spawn(|| match &prior_findings {
+                    Some(prior) => syncpolicy_lint::check_since(&before, prior, &after),
+                    None => validator(&after),
+                });
+                // Only the rules and sections the change touched are written again (byte
+                // for byte what writing all of it gives).
+                // `written` was last written from `before` (the cached configuration).
+                let bytes =
+                    syncpolicy_json::write_settings_reusing(&after, Some(&before), &mut written);
                 export = Some(path.clone());
                 let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
                 let writing = s.spawn(move || write_export(target, &shared));
                 let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
                 entry.digest = syncpolicy_json::digest::sha256_hex(&bytes);
-                let errors = check.join().map_err(|_| StoreError::Corrupt {
+                let findings = check.join().map_err(|_| StoreError::Corrupt {
                     what: "the validation of the change stopped unexpectedly".to_owned(),
                 })?;
+                let errors: Vec<Diagnostic> = findings
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .cloned()
+                    .collect();
                 if !errors.is_empty() {
                     return Err(StoreError::Invalid(errors));
                 }
@@ -1121,7 +1187,7 @@ impl Deployment {
                 writing.join().map_err(|_| StoreError::Corrupt {
                     what: "the export of the change stopped unexpectedly".to_owned(),
                 })??;
-                Ok((parts, rows, after_copy, replaced))
+                Ok((parts, rows, after_copy, replaced, findings))
             })?;
             entry.id = tx.add_history(&entry)?;
             tx.add_deltas(entry.id, &replaced)?;
@@ -1137,6 +1203,8 @@ impl Deployment {
                 after_copy,
                 rows,
                 summary,
+                written: std::mem::take(&mut written),
+                findings: default_validator.then_some(findings),
             });
             Ok(())
         });
@@ -1162,6 +1230,8 @@ impl Deployment {
             generation: new_generation,
             config: done.after_copy,
             parts: done.parts,
+            written: done.written,
+            findings: done.findings,
         });
         Ok(ChangeOutcome {
             summary: done.summary,

@@ -24,6 +24,10 @@ pub const QUARANTINE_DIR: &str = "quarantine";
 /// Marker of an installation in progress: written first, removed after `deployment.json`
 /// (the completion marker, written last).
 pub const PENDING_INSTALL_FILE: &str = "install.pending";
+/// Marker of an open import session (directories cannot be added or removed between
+/// `install --import` and a passing `verify`); holds the imported source's name. Written by
+/// the install before `deployment.json`, so no deployment exists without it.
+pub const IMPORT_SESSION_FILE: &str = "import-session";
 /// How long a change waits for the lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -369,6 +373,11 @@ impl Home {
     /// `install.pending`.
     pub fn pending_install_file(&self) -> PathBuf {
         self.root.join(PENDING_INSTALL_FILE)
+    }
+
+    /// `import-session`.
+    pub fn import_session_file(&self) -> PathBuf {
+        self.root.join(IMPORT_SESSION_FILE)
     }
 
     /// The pending-install marker, when an install started here and did not finish (or

@@ -820,6 +820,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             meta: ChangeMeta::new(crate::deployment::author(args.author.as_deref()), command),
             summary: summary.clone(),
             secrets,
+            // The import session opens with the deployment (its marker is written before
+            // deployment.json): a passing `verify` closes it.
+            import_session: importing.then(|| label.clone()),
         },
         &config,
     );
@@ -835,11 +838,6 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     ));
     ctx.status(&format!("export {}", outcome.snapshot.display()));
     if importing {
-        // The import session stays open (directories cannot be added or removed) until a
-        // passing `verify` closes it.
-        let marker = home.join(crate::change::IMPORT_SESSION_FILE);
-        syncpolicy_files::atomic::write_atomic(&marker, format!("{label}\n").as_bytes())
-            .with_context(|| format!("cannot write {}", marker.display()))?;
         ctx.status(&format!(
             "check it with: syncpolicy verify {}",
             args.import

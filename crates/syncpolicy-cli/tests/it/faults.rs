@@ -312,6 +312,10 @@ fn killed_installs_leave_no_deployment_or_a_complete_one(db: Db) {
         if dep.home().join("deployment.json").exists() {
             let h = dep.history();
             assert_eq!(h.len(), 1, "{context}: a complete deployment");
+            assert!(
+                dep.home().join("import-session").exists(),
+                "{context}: an imported deployment has its import session"
+            );
             dep.assert_consistent(&context);
         } else {
             let show = dep.run(&["show"]);
@@ -371,6 +375,82 @@ fn an_install_killed_at(db: Db, point: &str) {
 fn installs_killed_at_each_step_are_replaced(db: Db) {
     for point in ["install-marker", "install-commit", "install-record"] {
         an_install_killed_at(db, point);
+    }
+}
+
+/// Killed at each step of `install --import`, including right after `deployment.json` is
+/// written: there is either no deployment (and the next install replaces the leftover) or a
+/// deployment whose import session is open, so directories cannot be added or removed.
+fn imports_killed_at_each_step_never_leave_a_deployment_without_its_session(db: Db) {
+    let file = sample("multi-forest-custom");
+    let args = ["install", "--import", file.to_str().unwrap(), "--yes"];
+    for point in [
+        "install-marker",
+        "install-commit",
+        "install-record",
+        "install-done",
+    ] {
+        let dep = Dep::new(db);
+        let mut child = dep
+            .command(&args)
+            .env("SYNCPOLICY_TEST_PAUSE_AT", format!("{point}:600000"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let reached = |dep: &Dep| match point {
+            "install-marker" => dep.home().join("install.pending").exists(),
+            "install-done" => dep.home().join("deployment.json").exists(),
+            _ => !dep.exports().is_empty(),
+        };
+        while !reached(&dep) {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{point}: the install ended early"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let session = dep.home().join("import-session");
+        if dep.home().join("deployment.json").exists() {
+            assert_eq!(point, "install-done");
+            assert!(
+                session.exists(),
+                "{point}: the deployment exists, so its import session must too"
+            );
+            let o = dep.run(&["directory", "remove", "fabrikam.com", "--yes"]);
+            assert_eq!(o.status.code(), Some(2), "{point}: {}", stderr(&o));
+            assert!(
+                stderr(&o)
+                    .contains("directories cannot be added or removed during an import session"),
+                "{point}: {}",
+                stderr(&o)
+            );
+            dep.assert_consistent(point);
+        } else {
+            let show = dep.run(&["show"]);
+            assert_eq!(show.status.code(), Some(2), "{point}: {}", stderr(&show));
+            // An express install over the leftover must not inherit its session.
+            let again = dep.run(&[
+                "install",
+                "--forest",
+                "contoso.com",
+                "--account",
+                "CONTOSO\\svc-sync",
+                "--tenant",
+                "contoso.onmicrosoft.com",
+                "--admin",
+                "admin@contoso.onmicrosoft.com",
+                "--yes",
+            ]);
+            assert!(again.status.success(), "{point}: {}", stderr(&again));
+            assert!(
+                !session.exists(),
+                "{point}: the leftover's import-session marker is removed with it"
+            );
+            dep.assert_consistent(point);
+        }
     }
 }
 
@@ -551,6 +631,18 @@ fn install_killed_at_each_step_sqlite() {
 #[test]
 fn install_killed_at_each_step_postgres() {
     installs_killed_at_each_step_are_replaced(Db::Postgres);
+}
+
+#[cfg(unix)]
+#[test]
+fn import_killed_at_each_step_keeps_its_session_sqlite() {
+    imports_killed_at_each_step_never_leave_a_deployment_without_its_session(Db::Sqlite);
+}
+
+#[cfg(unix)]
+#[test]
+fn import_killed_at_each_step_keeps_its_session_postgres() {
+    imports_killed_at_each_step_never_leave_a_deployment_without_its_session(Db::Postgres);
 }
 
 #[test]

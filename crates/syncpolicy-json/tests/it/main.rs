@@ -3,6 +3,7 @@
 mod digest_spans;
 mod errors;
 mod hostile;
+mod reuse;
 mod roundtrip;
 
 use syncpolicy_model::config::Configuration;

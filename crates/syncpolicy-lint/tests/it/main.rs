@@ -8,5 +8,6 @@
 mod corrupt;
 mod docs;
 mod fixtures;
+mod incremental;
 mod samples;
 mod support;

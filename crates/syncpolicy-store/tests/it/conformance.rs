@@ -168,6 +168,85 @@ pub(crate) fn a_change_with_validation_errors_is_refused(db: Db) {
     assert_eq!(exports(&f).len(), 1);
 }
 
+/// Successive changes in one open deployment write only what they touched and validate only
+/// what they touched: every export is byte for byte the full write of its configuration, a
+/// change that breaks a rule is refused after changes that kept the earlier findings, and a
+/// deployment opened afresh (nothing cached) gives the same bytes.
+pub(crate) fn incremental_changes_export_what_a_full_write_gives(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    let check_export = |d: &mut Deployment, o: &syncpolicy_store::ChangeOutcome, what: &str| {
+        let file = std::fs::read(&o.snapshot).unwrap();
+        let full = syncpolicy_json::write_settings(&o.after);
+        assert!(
+            file == full,
+            "{what}: the export is the full write of the configuration"
+        );
+        assert!(
+            file == d.current_bytes().unwrap(),
+            "{what}: and of the current one"
+        );
+        assert_eq!(
+            syncpolicy_json::digest::sha256_hex(&file),
+            o.entry.digest,
+            "{what}: history records its digest"
+        );
+    };
+    for i in 0..4 {
+        let o = d
+            .change(
+                &meta("feature deletion-threshold"),
+                |c: &mut Configuration| {
+                    c.azure_directory.export_deletion_limit = format!("{}", 600 + i);
+                    Ok::<_, StoreError>(format!("threshold {}", 600 + i))
+                },
+            )
+            .unwrap();
+        check_export(&mut d, &o, &format!("threshold {i}"));
+    }
+    let o = d
+        .change(&meta("rule edit"), |c: &mut Configuration| {
+            c.onpremises_directories[1].custom_rules[0].description =
+                "edited \"quoted\"".to_owned();
+            Ok::<_, StoreError>("rule edited".to_owned())
+        })
+        .unwrap();
+    check_export(&mut d, &o, "rule edit");
+    let o = d
+        .change(&meta("rule delete"), |c: &mut Configuration| {
+            c.onpremises_directories[0].custom_rules.remove(0);
+            Ok::<_, StoreError>("rule removed".to_owned())
+        })
+        .unwrap();
+    check_export(&mut d, &o, "rule delete");
+    // An error after changes that kept the earlier findings: still refused.
+    let err = d
+        .change(&meta("precedence"), |c: &mut Configuration| {
+            let dir = &mut c.onpremises_directories[1];
+            let mut clone = dir.custom_rules[0].clone();
+            clone.name = Some("Duplicate precedence".to_owned());
+            clone.unique_identifier = Some("0f5d2a34-7c1e-4a8b-9d3f-1e2a3b4c5d6e".to_owned());
+            dir.custom_rules.push(clone);
+            Ok::<_, StoreError>("added a rule".to_owned())
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    let o = d
+        .change(&meta("staging on"), |c: &mut Configuration| {
+            c.extension.staging_mode = Some(!c.extension.staging_mode.unwrap_or(false));
+            Ok::<_, StoreError>("staging".to_owned())
+        })
+        .unwrap();
+    check_export(&mut d, &o, "after the refusal");
+    let bytes = d.current_bytes().unwrap();
+    drop(d);
+    assert!(
+        f.open().current_bytes().unwrap() == bytes,
+        "a fresh open gives the same bytes"
+    );
+    assert_eq!(f.open().history().unwrap().len(), 8);
+}
+
 pub(crate) fn an_export_that_cannot_be_written_rolls_the_change_back(db: Db) {
     let f = fixture(db);
     let mut d = f.install(&sample("express-single-forest"));
@@ -288,6 +367,7 @@ pub(crate) fn a_second_install_is_refused(db: Db) {
             meta: meta("install"),
             summary: "again".to_owned(),
             secrets: Secrets::default(),
+            import_session: None,
         },
         &sample("express-single-forest"),
     );
@@ -302,6 +382,7 @@ pub(crate) fn a_second_install_is_refused(db: Db) {
             meta: meta("install"),
             summary: "again".to_owned(),
             secrets: Secrets::default(),
+            import_session: None,
         },
         &sample("express-single-forest"),
     );
@@ -579,6 +660,7 @@ conformance!(
     one_rule_edit_writes_one_rule_row,
     a_refused_edit_changes_nothing,
     a_change_with_validation_errors_is_refused,
+    incremental_changes_export_what_a_full_write_gives,
     an_export_that_cannot_be_written_rolls_the_change_back,
     concurrent_changes_are_serialised_and_none_is_lost,
     references_resolve_to_history_entries,

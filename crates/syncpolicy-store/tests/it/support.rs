@@ -36,6 +36,7 @@ impl Fixture {
                 meta: ChangeMeta::new("tester", "install"),
                 summary: "installed for a test".to_owned(),
                 secrets,
+                import_session: None,
             },
             config,
         )
