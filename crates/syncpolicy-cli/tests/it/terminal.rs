@@ -80,7 +80,10 @@ fn colour_only_when_wanted() {
             vec!["--quiet", "validate", WITH_ERRORS],
             vec![("NO_COLOR", "1")],
         ),
-        (vec!["expr", "check", "Lefft([a],2)"], vec![("NO_COLOR", "1")]),
+        (
+            vec!["expr", "check", "Lefft([a],2)"],
+            vec![("NO_COLOR", "1")],
+        ),
         (
             vec![
                 "--quiet",
