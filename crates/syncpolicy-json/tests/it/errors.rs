@@ -92,12 +92,12 @@ fn wrong_type_points_at_the_value_in_product_words() {
         (
             r#"{"onpremisesDirectoryPolicy": {"friendlyName": "a"}}"#,
             ":1:31: wrong value: an object where",
-            "here (see docs/settings-format.md)",
+            "here (`syncpolicy validate --explain SP904` says more)",
         ),
         (
             r#"{"azureDirectoryPolicy": {"customSynchronizationRules": "none"}}"#,
             ":1:57: wrong value: the text \"none\" where",
-            "here (see docs/settings-format.md)",
+            "here (`syncpolicy validate --explain SP904` says more)",
         ),
     ];
     for (input, message, hint) in cases {
