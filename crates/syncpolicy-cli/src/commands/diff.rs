@@ -132,8 +132,7 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             (DIFF_PAGE, render_html(&report)),
         ] {
             let path = folder.join(name);
-            syncpolicy_files::atomic::write_atomic(&path, page.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::output::write_file(&path, page.as_bytes())?;
         }
         ctx.status(&format!(
             "{} ({} and {} in {})",
@@ -157,12 +156,7 @@ pub(crate) fn run(args: &DiffArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(path) => {
-            syncpolicy_files::atomic::write_atomic(path, out.as_bytes()).with_context(|| {
-                format!(
-                    "cannot write {}\nhint: check that the folder exists and is writable",
-                    path.display()
-                )
-            })?;
+            crate::output::write_file(path, out.as_bytes())?;
             ctx.status(&format!("{} ({})", summary_line(&report), path.display()));
         }
         None => crate::output::print_stdout(&out)?,

@@ -95,7 +95,13 @@ must be redone by hand (such as a rule that could not be attached to a directory
 the install stops with exit code 1 and writes nothing, unless they are accepted: with \
 --accept-manual-items, or by answering yes on a terminal. Accepted items are recorded in the \
 install's history entry, and `verify FOLDER` fails while a rule of the folder is missing \
-from the deployment.";
+from the deployment.
+
+Questions: on a terminal (standard input and error both), what no flag answered is asked; \
+a wrong choice, anything but yes or no, and an empty password are asked again. The install \
+ends with a summary of the answers (never a password) and \"Proceed with the installation?\": \
+no writes nothing and exits with code 2. Without a terminal nothing is asked: missing \
+answers are listed as the flags to give; --yes never asks, on a terminal too.";
 
 /// Arguments of `syncpolicy install`.
 #[derive(Debug, clap::Args)]

@@ -4,7 +4,6 @@
 use crate::context::Context;
 use crate::exit;
 use crate::output::{OutputFormat, Style};
-use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use syncpolicy_files::legacy::load_legacy_folder;
@@ -62,8 +61,7 @@ pub(crate) fn run(args: &MigrateArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         None => unique_snapshot_path(Path::new("."), MIGRATED_PREFIX, UtcMillis::now()).0,
     };
     let bytes = syncpolicy_json::write_settings(&config);
-    syncpolicy_files::atomic::write_atomic(&out, &bytes)
-        .with_context(|| format!("cannot write {}\nhint: check that the folder exists and is writable, or choose another file with -o", out.display()))?;
+    crate::output::write_file(&out, &bytes)?;
     let data = ReportJson::new(
         args.folder.display().to_string(),
         out.display().to_string(),
@@ -71,11 +69,10 @@ pub(crate) fn run(args: &MigrateArgs, ctx: &Context) -> anyhow::Result<ExitCode>
     );
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&data)? + "\n";
-        syncpolicy_files::atomic::write_atomic(path, json.as_bytes()).with_context(|| {
-            format!(
-                "the settings file {} was written, but the report cannot be written to {}\nhint: check that the folder exists and is writable",
-                out.display(),
-                path.display()
+        crate::output::write_file(path, json.as_bytes()).map_err(|e| {
+            anyhow::anyhow!(
+                "the settings file {} was written, but not the report: {e}",
+                out.display()
             )
         })?;
     }

@@ -77,12 +77,7 @@ pub(crate) fn run(args: &PlanArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 bytes.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
             }
             bytes.extend_from_slice(out.as_bytes());
-            syncpolicy_files::atomic::write_atomic(path, &bytes).with_context(|| {
-                format!(
-                    "cannot write {}\nhint: check that the folder exists and is writable",
-                    path.display()
-                )
-            })?;
+            crate::output::write_file(path, &bytes)?;
             ctx.status(&format!(
                 "{}, {}, {} ({})",
                 syncpolicy_model::words::count(plan.steps.len(), "step", "steps"),

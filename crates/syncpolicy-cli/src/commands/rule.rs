@@ -745,12 +745,7 @@ fn export(
         Some(path) => {
             let mut bytes = vec![0xEF, 0xBB, 0xBF];
             bytes.extend_from_slice(text.as_bytes());
-            syncpolicy_files::atomic::write_atomic(path, &bytes).with_context(|| {
-                format!(
-                    "cannot write {}\nhint: check that the folder exists and is writable",
-                    path.display()
-                )
-            })?;
+            crate::output::write_file(path, &bytes)?;
             ctx.status(&format!(
                 "wrote {} to {}",
                 syncpolicy_model::words::count(items.len(), "rule", "rules"),

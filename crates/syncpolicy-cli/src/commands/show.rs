@@ -7,7 +7,6 @@ use crate::context::{Context, DeploymentArgs};
 use crate::exit;
 use crate::output::Style;
 use crate::source;
-use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,12 +78,7 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(path) => {
-            syncpolicy_files::atomic::write_atomic(path, out.as_bytes()).with_context(|| {
-                format!(
-                    "cannot write {}\nhint: check that the folder exists and is writable",
-                    path.display()
-                )
-            })?;
+            crate::output::write_file(path, out.as_bytes())?;
             ctx.status(&format!("wrote {}", path.display()));
         }
         None => crate::output::print_stdout(&out)?,

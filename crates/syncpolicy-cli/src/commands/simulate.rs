@@ -325,12 +325,7 @@ pub(crate) fn clock(now: Option<&str>) -> anyhow::Result<DateTime> {
 /// Writes to `-o FILE` atomically or to stdout.
 pub(crate) fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(path) => syncpolicy_files::atomic::write_atomic(path, bytes).with_context(|| {
-            format!(
-                "cannot write {}\nhint: check that the folder exists and is writable",
-                path.display()
-            )
-        }),
+        Some(path) => crate::output::write_file(path, bytes),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(bytes).and_then(|()| out.flush()) {
