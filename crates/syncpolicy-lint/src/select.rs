@@ -19,7 +19,7 @@ pub struct UnknownSelector {
     pub given: String,
     /// `select` or `ignore`.
     pub option: &'static str,
-    /// The nearest known codes, closest first (at most five).
+    /// The nearest known codes, closest first.
     pub nearest: Vec<String>,
 }
 
@@ -121,30 +121,15 @@ impl Selection {
     }
 }
 
-/// The known codes or names nearest to `given`, closest first, at most five (by edit
-/// distance ignoring case, also to their beginnings, so that a mistyped prefix finds codes).
+/// The known codes or names `given` may have meant, nearest first: the one "did you mean" of
+/// the tool (`syncpolicy_model::suggest`), so that a misspelt code gets the same suggestions
+/// in `--select`, `--ignore`, `--explain` and `rule accept`.
 pub fn nearest_names(given: &str, known: &[&str]) -> Vec<String> {
-    let given = given.to_ascii_uppercase();
-    let given = given.as_str();
-    let mut scored: Vec<(usize, &str)> = known
-        .iter()
-        .map(|k| {
-            let upper = k.to_ascii_uppercase();
-            let head: String = upper.chars().take(given.chars().count()).collect();
-            let distance =
-                strsim::levenshtein(given, &upper).min(strsim::levenshtein(given, &head) + 1);
-            (distance, *k)
-        })
-        .collect();
-    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    let best = scored.first().map_or(0, |s| s.0);
-    scored
-        .into_iter()
-        .filter(|(d, _)| *d <= best + 1 && *d <= given.len().max(3))
-        .take(5)
-        .map(|(_, k)| k.to_owned())
-        .collect()
+    use syncpolicy_model::suggest::{suggest, Suggestion};
+    match suggest(given, known.iter().copied()) {
+        Suggestion::Prefix(names) | Suggestion::Near(names) => names,
+        Suggestion::Nothing => Vec::new(),
+    }
 }
 
 #[cfg(test)]

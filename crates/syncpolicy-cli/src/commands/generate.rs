@@ -81,8 +81,14 @@ pub(crate) struct ObjectsArgs {
     /// msExchMasterAccountSid, so the two join.
     #[arg(long, value_name = "SEED")]
     pub(crate) account_forest_seed: Option<u64>,
-    /// Output format.
-    #[arg(long = "output-format", value_enum, default_value_t = ObjectsFormat::Ldif)]
+    /// Format of the written objects: LDIF (as ldifde writes it) or JSON Lines. `--format`, as
+    /// on every command; `--output-format` is still accepted.
+    #[arg(
+        long = "format",
+        alias = "output-format",
+        value_enum,
+        default_value_t = ObjectsFormat::Ldif
+    )]
     pub(crate) output_format: ObjectsFormat,
     /// Where to write the objects (written atomically); standard output when omitted.
     #[arg(long = "output", short = 'o', alias = "out", value_name = "FILE")]

@@ -34,7 +34,7 @@ fn objects_as_ldif_and_json_lines() {
     assert_eq!(stdout(&again), written);
     // JSON Lines: one object per line, each with a DN.
     let mut jsonl = args.to_vec();
-    jsonl.extend(["--output-format", "jsonl", "--domain", "fabrikam.com"]);
+    jsonl.extend(["--format", "jsonl", "--domain", "fabrikam.com"]);
     let j = run(&jsonl);
     assert_eq!(j.status.code(), Some(0), "{}", stderr(&j));
     let text = stdout(&j);
