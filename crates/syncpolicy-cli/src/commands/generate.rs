@@ -86,6 +86,7 @@ pub(crate) struct ObjectsArgs {
     #[arg(
         long = "format",
         alias = "output-format",
+        value_name = "FORMAT",
         value_enum,
         default_value_t = ObjectsFormat::Ldif
     )]
