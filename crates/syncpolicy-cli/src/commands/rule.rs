@@ -7,7 +7,7 @@ use crate::exit;
 use crate::output::{print_stdout, OutputFormat, Style};
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use syncpolicy_edit::precedence::Placement;
 use syncpolicy_edit::rules::{self, RuleEdit};
@@ -347,6 +347,12 @@ pub(crate) enum RuleAction {
         /// Why the finding is accepted (recorded with it, shown in the report).
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Record the acceptance in this settings file instead of the deployment: the file is
+        /// read, the entry added, and the file written again by syncpolicy (atomically, with a
+        /// new digest, so that the edit is not reported as a hand edit, SP070). Text output
+        /// only; --dry-run writes nothing.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
         #[command(flatten)]
         change: ChangeArgs,
     },
@@ -566,6 +572,7 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             which,
             code,
             reason,
+            file,
             change,
         } => {
             let codes = crate::codes::all();
@@ -580,6 +587,12 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             };
             let by = crate::deployment::author(change.author.as_deref());
             let when = syncpolicy_files::timestamp::UtcMillis::now().iso();
+            if let Some(path) = file {
+                return accept_in_file(ctx, path, change, |c| {
+                    let at = select::rule(c, &which.selector())?;
+                    rules::accept_finding(c, at, code, reason, Some(by), Some(when))
+                });
+            }
             change::apply(ctx, change, "rule accept", |c| {
                 let at = select::rule(c, &which.selector())?;
                 rules::accept_finding(c, at, code, reason, Some(by), Some(when))
@@ -789,4 +802,34 @@ fn rule_of_document(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         }
         _ => std::borrow::Cow::Borrowed(bytes),
     }
+}
+
+/// `rule accept --file FILE`: the acceptance recorded in a settings file, written again by
+/// syncpolicy (atomically, with the digest of its new content); `--dry-run` writes nothing.
+fn accept_in_file(
+    ctx: &Context,
+    path: &Path,
+    change: &ChangeArgs,
+    edit: impl FnOnce(&mut Configuration) -> syncpolicy_edit::error::EditResult,
+) -> anyhow::Result<ExitCode> {
+    if change.format == OutputFormat::Json {
+        anyhow::bail!(
+            "--format json describes a change of the deployment; with --file the settings file itself is the result\nhint: leave out --format json, or record the acceptance in the deployment (without --file)"
+        );
+    }
+    let mut config = crate::source::load_file(path, ctx)?.config;
+    let summary = edit(&mut config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if change.dry_run {
+        crate::output::print_stdout(&format!(
+            "{} (dry run: {} not written)\n",
+            syncpolicy_views::escape::text(&summary),
+            path.display()
+        ))?;
+        return Ok(ExitCode::from(exit::OK));
+    }
+    config.extension.recorded_digest = None;
+    crate::output::write_file(path, &syncpolicy_json::write_settings(&config))?;
+    crate::output::print_stdout(&format!("{}\n", syncpolicy_views::escape::text(&summary)))?;
+    ctx.status(&format!("  wrote {}", path.display()));
+    Ok(ExitCode::from(exit::OK))
 }

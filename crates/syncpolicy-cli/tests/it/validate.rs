@@ -726,3 +726,80 @@ fn rule_accept_records_an_accepted_finding_in_the_deployment() {
     assert_eq!(j["accepted"].as_array().unwrap().len(), 1);
     assert_eq!(j["accepted"][0]["reason"], "still on purpose");
 }
+
+#[test]
+fn rule_accept_records_an_accepted_finding_in_a_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.json");
+    std::fs::copy(workspace().join(SAMPLES[1]), &file).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let path = file.to_str().unwrap();
+    let rule = "In from AD - User Legacy Title";
+    let accept = |extra: &[&str]| {
+        let mut args = vec![
+            "rule",
+            "accept",
+            rule,
+            "SP046",
+            "--reason",
+            "disabled on purpose",
+            "--file",
+            path,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+
+    // A dry run and a JSON request write nothing.
+    let dry = accept(&["--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("dry run"), "{}", stdout(&dry));
+    let json = accept(&["--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    // Recorded: the finding is accepted with its reason, and the file is syncpolicy's own
+    // again (a new digest: no hand-edit warning, SP070).
+    let o = accept(&["--author", "alice"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = run(&["validate", path, "--deny-warnings", "--format", "json"]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    assert!(!stderr(&v).contains("changed after syncpolicy wrote it"));
+    let doc: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(doc["summary"]["accepted"], 1, "{doc}");
+    assert_eq!(doc["accepted"][0]["code"], "SP046");
+    assert_eq!(doc["accepted"][0]["reason"], "disabled on purpose");
+    assert_eq!(doc["accepted"][0]["acceptedBy"], "alice");
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        !codes.contains(&"SP046") && !codes.contains(&"SP070"),
+        "{codes:?}"
+    );
+
+    // Everything else of the file is kept: read back, only the accepted findings differ.
+    let original = syncpolicy_json::read_settings(&before, "before").unwrap();
+    let mut after =
+        syncpolicy_json::read_settings(&std::fs::read(&file).unwrap(), "after").unwrap();
+    assert_eq!(after.extension.accepted_findings.len(), 1);
+    after.extension.accepted_findings.clear();
+    after.extension.recorded_digest = original.extension.recorded_digest.clone();
+    assert_eq!(after, original);
+
+    // A rule that is not there: an error naming it, the file unchanged.
+    let written = std::fs::read(&file).unwrap();
+    let missing = run(&[
+        "rule", "accept", "Nope", "SP046", "--reason", "r", "--file", path,
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("\"Nope\""),
+        "{}",
+        stderr(&missing)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+}
