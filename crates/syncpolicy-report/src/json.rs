@@ -84,37 +84,9 @@ struct SummaryJson {
     errors: usize,
     warnings: usize,
     infos: usize,
-}
-
-#[derive(Serialize)]
-struct DocJson<'a> {
-    schema: &'static str,
-    summary: SummaryJson,
-    diagnostics: Vec<DiagnosticJson<'a>>,
-}
-
-/// The diagnostics as one JSON document (keys in this order):
-/// `{"schema": "syncpolicy-validate/2", "summary": {"errors", "warnings", "infos"},
-/// "diagnostics": [...]}`.
-pub fn to_json(diags: &[Diagnostic]) -> impl Serialize + '_ {
-    let c = Counts::of(diags);
-    DocJson {
-        schema: JSON_SCHEMA,
-        summary: SummaryJson {
-            errors: c.errors,
-            warnings: c.warnings,
-            infos: c.infos,
-        },
-        diagnostics: diags.iter().map(of).collect(),
-    }
-}
-
-#[derive(Serialize)]
-struct SummaryAcceptedJson {
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-    accepted: usize,
+    /// Only in the document with accepted findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -129,11 +101,48 @@ struct AcceptedJson<'a> {
 }
 
 #[derive(Serialize)]
-struct DocAcceptedJson<'a> {
+struct DocJson<'a> {
     schema: &'static str,
-    summary: SummaryAcceptedJson,
+    summary: SummaryJson,
     diagnostics: Vec<DiagnosticJson<'a>>,
-    accepted: Vec<AcceptedJson<'a>>,
+    /// Only in the document with accepted findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<Vec<AcceptedJson<'a>>>,
+}
+
+fn doc<'a>(
+    diags: &'a [Diagnostic],
+    accepted: Option<&'a [(&'a Diagnostic, &'a AcceptedFinding)]>,
+) -> DocJson<'a> {
+    let c = Counts::of(diags);
+    DocJson {
+        schema: JSON_SCHEMA,
+        summary: SummaryJson {
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+            accepted: accepted.map(<[_]>::len),
+        },
+        diagnostics: diags.iter().map(of).collect(),
+        accepted: accepted.map(|list| {
+            list.iter()
+                .map(|(d, a)| AcceptedJson {
+                    diagnostic: of(d),
+                    reason: &a.reason,
+                    rule: &a.rule,
+                    accepted_by: &a.accepted_by,
+                    accepted_at: &a.accepted_at,
+                })
+                .collect()
+        }),
+    }
+}
+
+/// The diagnostics as one JSON document (keys in this order):
+/// `{"schema": "syncpolicy-validate/2", "summary": {"errors", "warnings", "infos"},
+/// "diagnostics": [...]}`.
+pub fn to_json(diags: &[Diagnostic]) -> impl Serialize + '_ {
+    doc(diags, None)
 }
 
 /// [`to_json`] with the accepted findings: `summary.accepted` counts them and `accepted`
@@ -143,25 +152,5 @@ pub fn to_json_accepted<'a>(
     diags: &'a [Diagnostic],
     accepted: &'a [(&'a Diagnostic, &'a AcceptedFinding)],
 ) -> impl Serialize + 'a {
-    let c = Counts::of(diags);
-    DocAcceptedJson {
-        schema: JSON_SCHEMA,
-        summary: SummaryAcceptedJson {
-            errors: c.errors,
-            warnings: c.warnings,
-            infos: c.infos,
-            accepted: accepted.len(),
-        },
-        diagnostics: diags.iter().map(of).collect(),
-        accepted: accepted
-            .iter()
-            .map(|(d, a)| AcceptedJson {
-                diagnostic: of(d),
-                reason: &a.reason,
-                rule: &a.rule,
-                accepted_by: &a.accepted_by,
-                accepted_at: &a.accepted_at,
-            })
-            .collect(),
-    }
+    doc(diags, Some(accepted))
 }

@@ -578,11 +578,12 @@ pub(crate) fn run(args: &RuleArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let codes = crate::codes::all();
             let known = crate::codes::validation_codes(&codes);
             let Some(code) = known.iter().find(|k| k.eq_ignore_ascii_case(code.trim())) else {
-                let nearest = syncpolicy_lint::select::nearest_names(code, &known);
+                let near = syncpolicy_model::suggest::hint(code, known.iter().copied(), "codes")
+                    .map(|h| format!("\nhint: {h}"))
+                    .unwrap_or_default();
                 anyhow::bail!(
-                    "{:?} is not a code of `syncpolicy validate`\nhint: the nearest codes are {}\nhint: `syncpolicy validate --explain all` lists every code",
-                    code.trim(),
-                    nearest.join(", ")
+                    "{:?} is not a code of `syncpolicy validate`{near}\nhint: `syncpolicy validate --explain all` lists every code",
+                    code.trim()
                 );
             };
             let by = crate::deployment::author(change.author.as_deref());

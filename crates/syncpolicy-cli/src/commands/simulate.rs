@@ -326,13 +326,7 @@ pub(crate) fn clock(now: Option<&str>) -> anyhow::Result<DateTime> {
 pub(crate) fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => crate::output::write_file(path, bytes),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => Ok(other?),
-            }
-        }
+        None => crate::output::print_bytes(bytes),
     }
 }
 
