@@ -641,12 +641,25 @@ where
     A: MapAccess<'de>,
     De<T>: Deserialize<'de>,
 {
-    Ok(map
-        .next_value::<Option<Vec<De<T>>>>()?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| d.0)
-        .collect())
+    Ok(exact(
+        map.next_value::<Option<Vec<De<T>>>>()?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.0)
+            .collect(),
+    ))
+}
+
+/// `v` in an allocation of its length. serde grows a sequence's vector by doubling, and the
+/// slack (up to half of it: a directory's rules, a rule's mappings) would stay in the model
+/// for as long as it lives; a small slack is not worth the copy.
+fn exact<T>(v: Vec<T>) -> Vec<T> {
+    if (v.capacity() - v.len()) * std::mem::size_of::<T>() < 256 {
+        return v;
+    }
+    let mut out = Vec::with_capacity(v.len());
+    out.extend(v);
+    out
 }
 
 fn groups<'de, A, T>(map: &mut A) -> Result<Vec<Vec<T>>, A::Error>
@@ -658,7 +671,7 @@ where
         .next_value::<Option<Vec<Option<Vec<De<T>>>>>>()?
         .unwrap_or_default()
         .into_iter()
-        .map(|g| g.unwrap_or_default().into_iter().map(|d| d.0).collect())
+        .map(|g| exact(g.unwrap_or_default().into_iter().map(|d| d.0).collect()))
         .collect())
 }
 
@@ -1505,4 +1518,69 @@ fn attach_rules(config: &mut Configuration, entries: Vec<ExtRule>) {
         }
     }
     config.extension.orphaned_rule_entries = orphans;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A grown vector is moved into an allocation of its length, with the same elements in
+    /// the same order; a small slack is left alone.
+    #[test]
+    fn exact_drops_the_slack_of_grown_vectors() {
+        let mut grown: Vec<String> = Vec::new();
+        for i in 0..1_025 {
+            grown.push(i.to_string());
+        }
+        assert!(grown.capacity() > grown.len());
+        let want = grown.clone();
+        let got = exact(grown);
+        assert_eq!(got.capacity(), got.len());
+        assert_eq!(got, want);
+        let mut small: Vec<u8> = Vec::with_capacity(64);
+        small.push(1);
+        assert_eq!(
+            exact(small).capacity(),
+            64,
+            "63 bytes of slack are not worth a copy"
+        );
+    }
+
+    /// The lists of a read model hold no slack worth a copy (the directories' rules and the
+    /// rules' mappings are the bulk of a large file's model).
+    #[test]
+    fn read_lists_are_exact() {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 2,
+                custom_rules_per_forest: 150,
+                ous_per_domain: 2,
+                seed: 3,
+            },
+        );
+        let text = String::from_utf8(crate::write_settings(&config)).expect("UTF-8");
+        let read = read_settings_str(&text, "f.json").expect("reads");
+        assert_eq!(read.rule_count(), config.rule_count());
+        let slack = |cap: usize, len: usize, size: usize| (cap - len) * size;
+        for d in &read.onpremises_directories {
+            for rules in [&d.standard_rules, &d.custom_rules] {
+                assert!(
+                    slack(
+                        rules.capacity(),
+                        rules.len(),
+                        std::mem::size_of::<SyncRule>()
+                    ) < 256
+                );
+                for r in rules {
+                    assert!(
+                        slack(
+                            r.mappings.capacity(),
+                            r.mappings.len(),
+                            std::mem::size_of::<AttributeMapping>()
+                        ) < 256
+                    );
+                }
+            }
+        }
+    }
 }

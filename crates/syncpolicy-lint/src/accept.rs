@@ -23,50 +23,71 @@ pub fn split_accepted(
     config: &Configuration,
     diags: Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Vec<Accepted>) {
-    let entries = &config.extension.accepted_findings;
-    if entries.is_empty() {
-        return (diags, Vec::new());
-    }
-    // The JSON paths of the rules each entry names (none for a file-wide entry).
-    let scopes: Vec<Option<Vec<String>>> = entries
-        .iter()
-        .map(|e| {
-            e.rule.as_ref().map(|wanted| {
-                config
-                    .rules()
-                    .filter(|(_, r)| {
-                        r.name
-                            .as_deref()
-                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
-                    })
-                    .map(|(at, _)| syncpolicy_json::paths::rule(at))
-                    .collect()
+    Acceptances::of(config).split(diags)
+}
+
+/// What [`split_accepted`] needs of a configuration, taken out of it: its `acceptedFindings`
+/// entries and the JSON paths of the rules each names. `validate` takes it before it frees the
+/// configuration (before placing and printing the findings), then splits the placed findings.
+#[derive(Debug, Clone, Default)]
+pub struct Acceptances {
+    entries: Vec<AcceptedFinding>,
+    /// The JSON paths of the rules each entry names (none for a file-wide entry).
+    scopes: Vec<Option<Vec<String>>>,
+}
+
+impl Acceptances {
+    /// The acceptances a configuration records.
+    pub fn of(config: &Configuration) -> Self {
+        let entries = config.extension.accepted_findings.clone();
+        let scopes = entries
+            .iter()
+            .map(|e| {
+                e.rule.as_ref().map(|wanted| {
+                    config
+                        .rules()
+                        .filter(|(_, r)| {
+                            r.name
+                                .as_deref()
+                                .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+                        })
+                        .map(|(at, _)| syncpolicy_json::paths::rule(at))
+                        .collect()
+                })
             })
-        })
-        .collect();
-    let mut kept = Vec::with_capacity(diags.len());
-    let mut accepted = Vec::new();
-    for d in diags {
-        let by = entries.iter().zip(&scopes).find(|(e, scope)| {
-            e.code.trim().eq_ignore_ascii_case(&d.code)
-                && match scope {
-                    None => true,
-                    Some(paths) => d
-                        .location
-                        .json_path
-                        .as_deref()
-                        .is_some_and(|p| paths.iter().any(|r| inside(p, r))),
-                }
-        });
-        match by {
-            Some((e, _)) => accepted.push(Accepted {
-                diagnostic: d,
-                acceptance: e.clone(),
-            }),
-            None => kept.push(d),
-        }
+            .collect();
+        Acceptances { entries, scopes }
     }
-    (kept, accepted)
+
+    /// [`split_accepted`] with these acceptances.
+    pub fn split(&self, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Accepted>) {
+        if self.entries.is_empty() {
+            return (diags, Vec::new());
+        }
+        let mut kept = Vec::with_capacity(diags.len());
+        let mut accepted = Vec::new();
+        for d in diags {
+            let by = self.entries.iter().zip(&self.scopes).find(|(e, scope)| {
+                e.code.trim().eq_ignore_ascii_case(&d.code)
+                    && match scope {
+                        None => true,
+                        Some(paths) => d
+                            .location
+                            .json_path
+                            .as_deref()
+                            .is_some_and(|p| paths.iter().any(|r| inside(p, r))),
+                    }
+            });
+            match by {
+                Some((e, _)) => accepted.push(Accepted {
+                    diagnostic: d,
+                    acceptance: e.clone(),
+                }),
+                None => kept.push(d),
+            }
+        }
+        (kept, accepted)
+    }
 }
 
 /// True when `path` is `prefix` or a path below it.

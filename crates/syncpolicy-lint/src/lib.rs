@@ -24,6 +24,7 @@ pub mod select;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
 
+pub use accept::Acceptances;
 pub use incremental::{check_since, same_for_check};
 pub use registry::{registry, Category, RuleInfo};
 pub use syncpolicy_json::digest::SectionSpans;
@@ -60,15 +61,51 @@ pub fn check_file_spans(
     spans: &SectionSpans,
     file: &str,
 ) -> Vec<Diagnostic> {
-    let mut groups = context::run_where(config, Some((text, spans)), |_| true);
-    locate::place(&mut groups, text, file);
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(groups.iter().map(|(_, g)| g.len()).sum());
-    for (_, group) in groups {
-        out.extend(group.into_iter().map(|f| f.diagnostic));
+    check_file_unplaced(config, text, spans).place(text, file)
+}
+
+/// The first half of [`check_file_spans`]: every rule run, their findings not yet placed in
+/// the file. The configuration is not needed for the second half ([`Unplaced::place`]), so a
+/// caller that is done with it can free it first (the findings carry what they need).
+pub fn check_file_unplaced(config: &Configuration, text: &str, spans: &SectionSpans) -> Unplaced {
+    Unplaced {
+        groups: context::run_where(config, Some((text, spans)), |_| true),
     }
-    // Stable: findings at one place keep registry order.
-    out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
-    out
+}
+
+/// Findings of every rule of [`check_file_unplaced`], in registry order, before their places
+/// in the file are known.
+#[derive(Debug)]
+pub struct Unplaced {
+    groups: Vec<(usize, Vec<context::Finding>)>,
+}
+
+impl Unplaced {
+    /// How many findings there are.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|(_, g)| g.len()).sum()
+    }
+
+    /// True when no rule found anything.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Fills in `file`, line and column of every finding from `text` (the text the
+    /// configuration was read from) in one scan, and sorts them by place (ties in registry
+    /// order): exactly what [`check_file_spans`] returns.
+    pub fn place(self, text: &str, file: &str) -> Vec<Diagnostic> {
+        let mut groups = self.groups;
+        locate::place(&mut groups, text, file);
+        let mut out: Vec<Diagnostic> =
+            Vec::with_capacity(groups.iter().map(|(_, g)| g.len()).sum());
+        for (_, group) in groups {
+            out.extend(group.into_iter().map(|f| f.diagnostic));
+        }
+        // Stable: findings at one place keep registry order.
+        out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
+        out
+    }
 }
 
 #[cfg(test)]

@@ -47,10 +47,13 @@ pub(crate) struct ShowArgs {
 
 pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let reference = args.source.as_deref().unwrap_or("@latest");
-    let loaded = source::load(reference, ctx)?;
+    let mut loaded = source::load(reference, ctx)?;
     let to_file = args.output.is_some();
     let out = match args.format {
         ShowFormat::Text | ShowFormat::Json => {
+            // The summary needs the model only: the file's text is freed before it is built
+            // (its memory serves the summary and its rendering; docs/performance.md).
+            drop(loaded.text.take());
             let mut summary = summarize(&loaded.config, &loaded.label);
             if reference.starts_with('@') {
                 mark_credentials(&mut summary, ctx)?;

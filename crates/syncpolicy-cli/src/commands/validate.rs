@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use std::collections::HashMap;
 use std::process::ExitCode;
 use syncpolicy_files::settings::LoadError;
-use syncpolicy_lint::accept::Accepted;
+use syncpolicy_lint::accept::{Acceptances, Accepted};
 use syncpolicy_lint::select::Selection;
 use syncpolicy_model::codes::CodeInfo;
 use syncpolicy_model::diagnostic::{Diagnostic, Severity};
@@ -118,18 +118,23 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                         syncpolicy_views::escape::text(&loaded.label)
                     ),
                 );
-                let found = match (loaded.text.take(), &loaded.path) {
+                let (found, acceptances) = match (loaded.text.take(), &loaded.path) {
                     (Some(text), Some(path)) => {
                         let name = path.display().to_string();
-                        let found = syncpolicy_lint::check_file_spans(
+                        let unplaced = syncpolicy_lint::check_file_unplaced(
                             &loaded.config,
                             &text,
                             &loaded.spans,
-                            &name,
                         );
+                        let acceptances = Acceptances::of(&loaded.config);
+                        // The model is done with: freed now, its memory serves the placing
+                        // and the report (the peak is then the model or the findings, not
+                        // both).
+                        drop(std::mem::take(&mut loaded.config));
+                        let found = unplaced.place(&text, &name);
                         // The text moves into the excerpts' table (no copy of the file).
                         texts.insert(name, text);
-                        found
+                        (found, acceptances)
                     }
                     _ => {
                         let mut found = syncpolicy_lint::check(&loaded.config);
@@ -139,11 +144,11 @@ pub(crate) fn run(args: &ValidateArgs, ctx: &Context) -> anyhow::Result<ExitCode
                                 l.location.file = Some(loaded.label.clone());
                             }
                         }
-                        found
+                        (found, Acceptances::of(&loaded.config))
                     }
                 };
                 drop(progress);
-                let (kept, ok) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
+                let (kept, ok) = acceptances.split(found);
                 diags.extend(kept);
                 accepted.extend(ok);
             }
