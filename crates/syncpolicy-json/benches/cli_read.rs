@@ -94,20 +94,27 @@ fn main() {
     );
 }
 
-/// Prints best/median wall, best CPU and peak memory; returns (best wall, median wall, best CPU).
+/// Prints best/median wall, best CPU and peak memory (highest and median); returns (best wall,
+/// median wall, best CPU).
 fn summary(name: &str, runs: &[Run], size: u64) -> (f64, f64, f64) {
     let mut wall: Vec<f64> = runs.iter().map(|r| r.wall).collect();
     wall.sort_by(f64::total_cmp);
     let mut cpu: Vec<f64> = runs.iter().map(|r| r.cpu).collect();
     cpu.sort_by(f64::total_cmp);
-    let peak = runs.iter().map(|r| r.peak).max().unwrap_or(0);
+    let mut peaks: Vec<u64> = runs.iter().map(|r| r.peak).collect();
+    peaks.sort_unstable();
+    let peak = peaks.last().copied().unwrap_or(0);
+    let median_peak = peaks.get(peaks.len() / 2).copied().unwrap_or(0);
     let best = wall[0];
     let median = wall[wall.len() / 2];
+    // The highest peak of the runs, and their median (the peak varies with how the threads
+    // were scheduled).
     let memory = if peak > 0 {
         format!(
-            ", peak memory {:.0} MB ({:.2}x the file)",
+            ", peak memory {:.0} MB ({:.2}x the file; median of the runs {:.2}x)",
             peak as f64 / 1e6,
-            peak as f64 / size as f64
+            peak as f64 / size as f64,
+            median_peak as f64 / size as f64
         )
     } else {
         String::new()

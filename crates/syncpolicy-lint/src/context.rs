@@ -10,9 +10,10 @@ use std::sync::{Mutex, OnceLock};
 use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::diagnostic::ExprDiagnostic;
 use syncpolicy_json::digest::SectionSpans;
-use syncpolicy_model::config::Configuration;
+use syncpolicy_model::config::{Configuration, RuleLocation};
 use syncpolicy_model::diagnostic::{Diagnostic, Label, Location};
 use syncpolicy_model::enums::FlowType;
+use syncpolicy_model::values::PrecedenceClash;
 
 /// What a rule looks at.
 pub(crate) struct Context<'a> {
@@ -22,6 +23,7 @@ pub(crate) struct Context<'a> {
     pub(crate) file: Option<(&'a str, &'a SectionSpans)>,
     known: OnceLock<KnownAttributes>,
     expressions: OnceLock<HashMap<&'a str, Vec<ExprDiagnostic>>>,
+    clashes: OnceLock<Vec<(RuleLocation, RuleLocation, PrecedenceClash)>>,
 }
 
 impl<'a> Context<'a> {
@@ -34,7 +36,16 @@ impl<'a> Context<'a> {
             file,
             known: OnceLock::new(),
             expressions: OnceLock::new(),
+            clashes: OnceLock::new(),
         }
+    }
+
+    /// Every precedence clash of the configuration
+    /// ([`syncpolicy_model::values::precedence_clashes`]), found once for the three rules that
+    /// report one kind each.
+    pub(crate) fn precedence_clashes(&self) -> &[(RuleLocation, RuleLocation, PrecedenceClash)] {
+        self.clashes
+            .get_or_init(|| syncpolicy_model::values::precedence_clashes(self.config))
     }
 
     /// The expression checker's findings for an expression of the configuration (parsed and

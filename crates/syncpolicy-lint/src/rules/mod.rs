@@ -178,8 +178,9 @@ pub(crate) fn connectors(
 }
 
 /// Reports every clash of `kind` that [`syncpolicy_model::values::precedence_clashes`] finds
-/// (the one definition of a precedence clash, which the change commands use too): the later
-/// rule, with the earlier one that holds the same precedence as a label.
+/// (the one definition of a precedence clash, which the change commands use too; found once
+/// per run for the three rules, see `Context::precedence_clashes`): the later rule, with the
+/// earlier one that holds the same precedence as a label.
 pub(crate) fn report_shared_precedence(
     cx: &crate::context::Context<'_>,
     out: &mut crate::context::Sink,
@@ -187,7 +188,7 @@ pub(crate) fn report_shared_precedence(
     kind: syncpolicy_model::values::PrecedenceClash,
 ) {
     let config = cx.config;
-    for (at, earlier, clash) in syncpolicy_model::values::precedence_clashes(config) {
+    for &(at, earlier, clash) in cx.precedence_clashes() {
         if clash != kind {
             continue;
         }
