@@ -277,28 +277,98 @@ pub fn precedence_taken_by(
 pub fn precedence_clashes(
     config: &Configuration,
 ) -> Vec<(RuleLocation, RuleLocation, PrecedenceClash)> {
-    use std::collections::HashMap;
-    let mut by_precedence: HashMap<i32, Vec<(RuleLocation, &SyncRule)>> = HashMap::new();
-    let mut out = Vec::new();
-    for (at, rule) in config.rules() {
-        let earlier = by_precedence.entry(rule.precedence).or_default();
-        let mut seen: Vec<PrecedenceClash> = Vec::new();
-        for &(loc, other) in earlier.iter() {
-            if let Some(kind) = precedence_clash((at, rule), (loc, other)) {
-                if !seen.contains(&kind) {
-                    seen.push(kind);
-                    out.push((at, loc, kind));
+    // The rules grouped by precedence with one sort of their indices (a map holding a list per
+    // precedence cost several MB for a large configuration); within a group, in rule order.
+    let rules: Vec<(RuleLocation, &SyncRule)> = config.rules().collect();
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_unstable_by_key(|&i| (rules[i].1.precedence, i));
+    // (later rule, earlier rule, kind), by index.
+    let mut found: Vec<(usize, usize, PrecedenceClash)> = Vec::new();
+    for group in order.chunk_by(|&a, &b| rules[a].1.precedence == rules[b].1.precedence) {
+        for (n, &later) in group.iter().enumerate() {
+            let mut seen: Vec<PrecedenceClash> = Vec::new();
+            for &earlier in &group[..n] {
+                if let Some(kind) = precedence_clash(rules[later], rules[earlier]) {
+                    if !seen.contains(&kind) {
+                        seen.push(kind);
+                        found.push((later, earlier, kind));
+                    }
                 }
             }
         }
-        earlier.push((at, rule));
     }
-    out
+    // Rule order of the later rule, then of the earlier one.
+    found.sort_unstable_by_key(|&(later, earlier, _)| (later, earlier));
+    found
+        .into_iter()
+        .map(|(later, earlier, kind)| (rules[later].0, rules[earlier].0, kind))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The clashes of one sort of the rules are those of comparing every rule with every
+    /// earlier rule of the same precedence: same pairs, same order, once per kind.
+    #[test]
+    fn precedence_clashes_are_those_of_every_earlier_rule() {
+        use crate::config::{Configuration, OnPremisesDirectory};
+        use crate::enums::Direction;
+        fn naive(config: &Configuration) -> Vec<(RuleLocation, RuleLocation, PrecedenceClash)> {
+            let rules: Vec<(RuleLocation, &SyncRule)> = config.rules().collect();
+            let mut out = Vec::new();
+            for (n, &later) in rules.iter().enumerate() {
+                let mut seen = Vec::new();
+                for &earlier in &rules[..n] {
+                    if let Some(kind) = precedence_clash(later, earlier) {
+                        if !seen.contains(&kind) {
+                            seen.push(kind);
+                            out.push((later.0, earlier.0, kind));
+                        }
+                    }
+                }
+            }
+            out
+        }
+        let mut config = Configuration::default();
+        let mut state = 7u32;
+        let mut next = |m: u32| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) % m
+        };
+        let rule = |next: &mut dyn FnMut(u32) -> u32| SyncRule {
+            precedence: next(6) as i32,
+            immutable_tag: (next(3) == 0).then(|| "Microsoft.InfromADUserJoin.001".to_owned()),
+            direction: match next(3) {
+                0 => None,
+                1 => Some(Direction::Inbound),
+                _ => Some(Direction::Outbound),
+            },
+            ..SyncRule::default()
+        };
+        for _ in 0..4 {
+            let mut d = OnPremisesDirectory::default();
+            for _ in 0..12 {
+                d.standard_rules.push(rule(&mut next));
+                d.custom_rules.push(rule(&mut next));
+            }
+            config.onpremises_directories.push(d);
+        }
+        for _ in 0..10 {
+            config.azure_directory.custom_rules.push(rule(&mut next));
+        }
+        let want = naive(&config);
+        assert!(want.len() > 50, "the sample has clashes of every kind");
+        for kind in [
+            PrecedenceClash::Custom,
+            PrecedenceClash::Standard,
+            PrecedenceClash::CustomWithStandard,
+        ] {
+            assert!(want.iter().any(|c| c.2 == kind), "{kind:?}");
+        }
+        assert_eq!(precedence_clashes(&config), want);
+    }
 
     #[test]
     fn attribute_names_follow_the_schema_syntax() {
