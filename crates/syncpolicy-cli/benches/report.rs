@@ -14,11 +14,19 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 use syncpolicy_samples::generate::{generate, GenerateOptions};
 
+/// The binary's allocator, so that the in-process phases cost what they cost in the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 3;
 const BIN: &str = env!("CARGO_BIN_EXE_syncpolicy");
 
 fn main() {
-    let dir = std::env::temp_dir().join("syncpolicy-bench-report");
+    // REPORT_BENCH_KEEP=DIR keeps the generated settings files in DIR (for profiling).
+    let keep = std::env::var_os("REPORT_BENCH_KEEP").map(std::path::PathBuf::from);
+    let dir = keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("syncpolicy-bench-report"));
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let cases = [
         (
@@ -95,9 +103,13 @@ fn main() {
             md_size / size
         );
         phases(&bytes, f);
-        let _ = std::fs::remove_file(&file);
+        if keep.is_none() {
+            let _ = std::fs::remove_file(&file);
+        }
     }
-    let _ = std::fs::remove_dir_all(Path::new(&dir));
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(Path::new(&dir));
+    }
 }
 
 /// Where the report's time goes, in this process, one run each: reading, validating (which
@@ -117,18 +129,21 @@ fn phases(bytes: &[u8], name: &str) {
     syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
     let build = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let html = syncpolicy_views::document_html::render_html(&doc);
+    // As the command renders: in parts on every core, written one after the other.
+    let html = syncpolicy_views::document_html::render_html_parts(&doc);
     let render_html = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let md = syncpolicy_views::document::render_markdown(&doc);
+    let md = syncpolicy_views::document::render_markdown_parts(&doc);
     let render_md = t.elapsed().as_secs_f64();
+    let size = |parts: &[String]| parts.iter().map(String::len).sum::<usize>();
     println!(
         "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
         findings.len(),
-        html.len(),
-        md.len()
+        size(&html),
+        size(&md)
     );
-    std::mem::forget((config, doc));
+    std::mem::forget((html, md, doc));
+    std::mem::forget(config);
 }
 
 /// Best wall-clock time of running the binary with `args` (output discarded).

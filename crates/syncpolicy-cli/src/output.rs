@@ -62,7 +62,12 @@ pub(crate) fn write_or_print(
 /// Writes a user's output file atomically; an error names the file, what the operating system
 /// said and what to do (`hint:`).
 pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    syncpolicy_files::atomic::write_atomic(path, bytes).map_err(|e| {
+    write_file_parts(path, &[bytes])
+}
+
+/// [`write_file`] of content given in parts (written in order, as if joined).
+pub(crate) fn write_file_parts(path: &std::path::Path, parts: &[&[u8]]) -> anyhow::Result<()> {
+    syncpolicy_files::atomic::write_atomic_parts(path, parts).map_err(|e| {
         anyhow::anyhow!(
             "cannot write {}: {e}{}",
             path.display(),

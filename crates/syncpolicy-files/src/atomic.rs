@@ -13,6 +13,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Like [`write_atomic`], and on Unix gives the file `mode` (e.g. `0o600` for secrets).
 pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    write_parts_with_mode(path, &[bytes], mode)
+}
+
+/// [`write_atomic`] of content given in parts (written in order, as if joined), for a large
+/// output rendered in pieces that is never held as one buffer.
+pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+    write_parts_with_mode(path, parts, None)
+}
+
+fn write_parts_with_mode(path: &Path, parts: &[&[u8]], mode: Option<u32>) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -23,7 +33,9 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> i
     let tmp = temp_path(dir, &name.to_string_lossy());
     let result = (|| {
         let mut file = open_new(&tmp, mode)?;
-        file.write_all(bytes)?;
+        for bytes in parts {
+            file.write_all(bytes)?;
+        }
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)?;
@@ -80,6 +92,16 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn parts_are_written_in_order_as_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic_parts(&path, &[b"<p>", b"", b"one", b"</p>\n"]).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"<p>one</p>\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

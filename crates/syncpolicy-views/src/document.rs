@@ -8,6 +8,7 @@ use crate::escape;
 use crate::expression;
 use crate::flows::{self, AttributeFlows};
 use crate::summary::{summarize, Summary};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use syncpolicy_model::config::{
@@ -22,16 +23,16 @@ use syncpolicy_model::rule::SyncRule;
 /// catalogue (`modified-standard-rule`): a rule it reports is marked modified.
 pub const MODIFIED_STANDARD_RULE: &str = "SP030";
 
-/// The whole report.
+/// The whole report. The rules and flows borrow their text from the configuration.
 #[derive(Debug)]
-pub struct Document {
+pub struct Document<'a> {
     /// Where the configuration was read from.
     pub source: String,
     /// The summary of `show` (metadata, sign-in, identity, features, Entra, directories).
     pub summary: Summary,
     pub directories: Vec<DirectoryDoc>,
-    pub rule_groups: Vec<RuleGroup>,
-    pub metaverse: Vec<AttributeFlows>,
+    pub rule_groups: Vec<RuleGroup<'a>>,
+    pub metaverse: Vec<AttributeFlows<'a>>,
     pub findings: Vec<FindingDoc>,
 }
 
@@ -81,45 +82,45 @@ pub struct OuNode {
 
 /// The rules of one directory in one direction, by precedence.
 #[derive(Debug)]
-pub struct RuleGroup {
+pub struct RuleGroup<'a> {
     pub anchor: String,
     pub directory: String,
     pub direction: String,
-    pub rules: Vec<RuleDoc>,
+    pub rules: Vec<RuleDoc<'a>>,
 }
 
 /// One rule in full.
 #[derive(Debug)]
-pub struct RuleDoc {
+pub struct RuleDoc<'a> {
     pub anchor: String,
     pub location: RuleLocation,
-    pub name: String,
+    pub name: &'a str,
     pub precedence: i32,
     pub standard: bool,
     pub disabled: bool,
     /// A standard rule that differs from the out-of-box catalogue.
     pub modified: bool,
-    pub link_type: String,
-    pub source_type: String,
-    pub target_type: String,
-    pub description: String,
-    pub immutable_tag: Option<String>,
+    pub link_type: &'a str,
+    pub source_type: &'a str,
+    pub target_type: &'a str,
+    pub description: &'a str,
+    pub immutable_tag: Option<&'a str>,
     /// Scope groups (OR-ed), each its clauses AND-ed.
     pub scope: Vec<String>,
     /// Join groups, tried in order.
     pub joins: Vec<String>,
-    pub mappings: Vec<MappingDoc>,
+    pub mappings: Vec<MappingDoc<'a>>,
     /// Indexes into [`Document::findings`].
     pub findings: Vec<usize>,
 }
 
 /// One attribute flow of a rule.
 #[derive(Debug)]
-pub struct MappingDoc {
-    pub destination: String,
-    pub flow_type: String,
+pub struct MappingDoc<'a> {
+    pub destination: &'a str,
+    pub flow_type: &'a str,
     /// Source attribute(s), laid-out expression, or quoted constant.
-    pub body: String,
+    pub body: Cow<'a, str>,
     /// Merge type when not Update, `once` when applied only on creation.
     pub flags: Vec<String>,
 }
@@ -173,7 +174,7 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 /// Builds the report of a configuration with the findings of `validate` for it.
-pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Document {
+pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]) -> Document<'a> {
     let mut doc = build_without_findings(config, label);
     attach_findings(&mut doc, config, findings);
     doc
@@ -181,7 +182,7 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
 
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
-pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[Diagnostic]) {
+pub fn attach_findings(doc: &mut Document<'_>, config: &Configuration, findings: &[Diagnostic]) {
     let anchors = rule_anchors(config);
     let mut places: HashMap<String, (usize, usize)> = HashMap::new();
     for (g, group) in doc.rule_groups.iter().enumerate() {
@@ -209,7 +210,7 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
             if d.code == MODIFIED_STANDARD_RULE && doc_rule.standard {
                 doc_rule.modified = true;
             }
-            rule = Some((doc_rule.anchor.clone(), doc_rule.name.clone()));
+            rule = Some((doc_rule.anchor.clone(), doc_rule.name.to_owned()));
         }
         doc.findings.push(FindingDoc {
             anchor: format!("finding-{}", i + 1),
@@ -227,7 +228,7 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
 
 /// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
 /// of the findings given to [`attach_findings`], the entry that accepts it.
-pub fn mark_accepted(doc: &mut Document, accepted: &[(usize, &AcceptedFinding)]) {
+pub fn mark_accepted(doc: &mut Document<'_>, accepted: &[(usize, &AcceptedFinding)]) {
     for (i, a) in accepted {
         if let Some(f) = doc.findings.get_mut(*i) {
             let mut text = a.reason.trim().to_owned();
@@ -248,7 +249,7 @@ pub fn mark_accepted(doc: &mut Document, accepted: &[(usize, &AcceptedFinding)])
 
 /// Builds the report without findings (see [`attach_findings`]), so that the validation can
 /// run at the same time.
-pub fn build_without_findings(config: &Configuration, label: &str) -> Document {
+pub fn build_without_findings<'a>(config: &'a Configuration, label: &str) -> Document<'a> {
     let mut rule_groups = Vec::new();
     let mut dirs: Vec<DirectoryRef> = (0..config.onpremises_directories.len())
         .map(DirectoryRef::OnPremises)
@@ -324,24 +325,20 @@ pub fn build_without_findings(config: &Configuration, label: &str) -> Document {
     }
 }
 
-fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
+fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
     RuleDoc {
         anchor: rule_anchor(at),
         location: at,
-        name: r.name().to_owned(),
+        name: r.name(),
         precedence: r.precedence,
         standard: r.is_standard(),
         disabled: r.disabled,
         modified: false,
-        link_type: r
-            .link_type
-            .as_ref()
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_default(),
-        source_type: r.source_object_type.clone().unwrap_or_default(),
-        target_type: r.target_object_type.clone().unwrap_or_default(),
-        description: r.description.clone(),
-        immutable_tag: r.immutable_tag.clone().filter(|t| !t.is_empty()),
+        link_type: r.link_type.as_ref().map(|l| l.as_str()).unwrap_or_default(),
+        source_type: r.source_object_type.as_deref().unwrap_or_default(),
+        target_type: r.target_object_type.as_deref().unwrap_or_default(),
+        description: &r.description,
+        immutable_tag: r.immutable_tag.as_deref().filter(|t| !t.is_empty()),
         scope: r
             .scope_groups
             .iter()
@@ -386,15 +383,11 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
             .mappings
             .iter()
             .map(|m| {
-                let flow_type = m
-                    .flow_type
-                    .as_ref()
-                    .map(|f| f.as_str().to_owned())
-                    .unwrap_or_default();
+                let flow_type = m.flow_type.as_ref().map(|f| f.as_str()).unwrap_or_default();
                 let body = match m.flow_type {
-                    Some(FlowType::Constant) => format!("\"{}\"", m.value),
-                    Some(FlowType::Expression) => expression::layout(&m.expression),
-                    _ => m.source.clone(),
+                    Some(FlowType::Constant) => Cow::Owned(format!("\"{}\"", m.value)),
+                    Some(FlowType::Expression) => Cow::Owned(expression::layout(&m.expression)),
+                    _ => Cow::Borrowed(m.source.as_str()),
                 };
                 let mut flags = Vec::new();
                 if m.merge_type != MergeType::Update {
@@ -404,7 +397,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
                     flags.push("once".to_owned());
                 }
                 MappingDoc {
-                    destination: m.destination.clone().unwrap_or_default(),
+                    destination: m.destination.as_deref().unwrap_or_default(),
                     flow_type,
                     body,
                     flags,
@@ -607,13 +600,13 @@ fn table(o: &mut String, rows: &[(&str, String)]) {
     o.push('\n');
 }
 
-fn list_or_none(items: &[String]) -> String {
+fn list_or_none<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {
         "none".to_owned()
     } else {
         items
             .iter()
-            .map(|s| md_code(s))
+            .map(|s| md_code(s.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -632,7 +625,23 @@ pub fn rule_badges(r: &RuleDoc) -> Vec<&'static str> {
 }
 
 /// The report as Markdown.
-pub fn render_markdown(doc: &Document) -> String {
+pub fn render_markdown(doc: &Document<'_>) -> String {
+    let parts = render_markdown_parts(doc);
+    let mut o = String::with_capacity(parts.iter().map(String::len).sum());
+    for p in &parts {
+        o.push_str(p);
+    }
+    o
+}
+
+/// [`render_markdown`] in parts that, joined in order, are the report: a large report is
+/// written part by part and never held as one buffer.
+pub fn render_markdown_parts(doc: &Document<'_>) -> Vec<String> {
+    markdown_parts_on(doc, cores())
+}
+
+/// [`render_markdown_parts`] on at most `threads` threads.
+fn markdown_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
     let s = &doc.summary;
     let mut o = String::new();
     let _ = writeln!(o, "# Configuration report\n");
@@ -795,84 +804,191 @@ pub fn render_markdown(doc: &Document) -> String {
         o,
         "<a id=\"rules\"></a>\n## Synchronization rules ({total})\n"
     );
+    // The rules, flows and findings: one part each, rendered on every core in contiguous
+    // runs, joined in order into the one buffer.
+    let mut parts: Vec<MdPart<'_, '_>> = Vec::with_capacity(
+        total + doc.rule_groups.len() + doc.metaverse.len() + doc.findings.len() + 2,
+    );
     for g in &doc.rule_groups {
-        let _ = writeln!(
-            o,
-            "<a id=\"{}\"></a>\n### {}, {} ({})\n",
-            g.anchor,
-            md(&g.directory),
-            g.direction.to_ascii_lowercase(),
-            g.rules.len()
-        );
-        let _ = writeln!(
-            o,
-            "| Precedence | Rule | Kind | Link | Objects |\n| ---: | --- | --- | --- | --- |"
-        );
-        for r in &g.rules {
-            let _ = writeln!(
-                o,
-                "| {} | [{}](#{}) | {} | {} | {} → {} |",
-                r.precedence,
-                md(&r.name),
-                r.anchor,
-                rule_badges(r).join(", "),
-                md(&r.link_type),
-                md(&r.source_type),
-                md(&r.target_type)
-            );
-        }
-        o.push('\n');
-        for r in &g.rules {
-            markdown_rule(&mut o, r, doc);
-        }
+        parts.push(MdPart::Group(g));
+        parts.extend(g.rules.iter().map(MdPart::Rule));
     }
-
+    let mut text = String::new();
     let _ = writeln!(
-        o,
+        text,
         "<a id=\"metaverse\"></a>\n## Metaverse attributes and end-to-end flows ({})\n",
         doc.metaverse.len()
     );
     let _ = writeln!(
-        o,
+        text,
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
-    for a in &doc.metaverse {
-        markdown_attribute(&mut o, a);
-    }
-
+    parts.push(MdPart::Text(text));
+    parts.extend(doc.metaverse.iter().map(MdPart::Attribute));
+    let mut text = String::new();
     let _ = writeln!(
-        o,
+        text,
         "<a id=\"findings\"></a>\n## Findings ({})\n",
         doc.findings.len()
     );
     if doc.findings.is_empty() {
-        let _ = writeln!(o, "`validate` finds nothing.\n");
+        let _ = writeln!(text, "`validate` finds nothing.\n");
     }
-    for f in &doc.findings {
+    parts.push(MdPart::Text(text));
+    parts.extend(doc.findings.iter().map(MdPart::Finding));
+    let mut runs = in_runs(&parts, threads, |p, o| match p {
+        MdPart::Group(g) => markdown_group_head(o, g),
+        MdPart::Rule(r) => markdown_rule(o, r, doc),
+        MdPart::Text(t) => o.push_str(t),
+        MdPart::Attribute(a) => markdown_attribute(o, a),
+        MdPart::Finding(f) => markdown_finding(o, f),
+    });
+    runs.insert(0, o);
+    trim_final_breaks(&mut runs);
+    runs
+}
+
+/// One part of the Markdown report's large sections, in page order.
+enum MdPart<'d, 'a> {
+    /// A rule group's heading and table of rules (its rules follow).
+    Group(&'d RuleGroup<'a>),
+    Rule(&'d RuleDoc<'a>),
+    Text(String),
+    Attribute(&'d AttributeFlows<'a>),
+    Finding(&'d FindingDoc),
+}
+
+/// Items in a run below this many are rendered on the calling thread alone.
+const ITEMS_PER_THREAD: usize = 256;
+
+/// Size of one block of a rendered run: a run is written into blocks of this size (a block is
+/// never grown and copied), so the large report's memory is touched once.
+const BLOCK: usize = 4 << 20;
+
+/// How many threads a report is rendered on: the available cores, at most 8.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Renders `items` with `render` in contiguous runs, one per thread (at most `threads`, one
+/// for a few items), each into blocks of about [`BLOCK`] bytes: joined in order, the blocks
+/// are what one pass over the items writes.
+pub(crate) fn in_runs<T: Sync>(
+    items: &[T],
+    threads: usize,
+    render: impl Fn(&T, &mut String) + Sync,
+) -> Vec<String> {
+    let threads = threads
+        .max(1)
+        .min(items.len().div_ceil(ITEMS_PER_THREAD).max(1));
+    let render = &render;
+    // Room for the item that crosses the block's size, so that it rarely grows the block.
+    let capacity = BLOCK + BLOCK / 16;
+    let run = move |slice: &[T]| {
+        let mut blocks = Vec::new();
+        let mut out = String::with_capacity(slice.len().saturating_mul(2048).min(capacity));
+        for item in slice {
+            render(item, &mut out);
+            if out.len() >= BLOCK {
+                blocks.push(std::mem::replace(&mut out, String::with_capacity(capacity)));
+            }
+        }
+        if !out.is_empty() {
+            blocks.push(out);
+        }
+        blocks
+    };
+    if threads == 1 {
+        return run(items);
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|slice| s.spawn(move || run(slice)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Removes line breaks at the end of the text that `parts` make when joined, down to one
+/// (as `while text.ends_with("\n\n") { text.pop(); }` on the joined text).
+fn trim_final_breaks(parts: &mut Vec<String>) {
+    let mut breaks = 0;
+    for p in parts.iter().rev() {
+        let n = p.len() - p.trim_end_matches('\n').len();
+        breaks += n;
+        if n < p.len() {
+            break;
+        }
+    }
+    let mut extra = breaks.saturating_sub(1);
+    while extra > 0 {
+        let Some(last) = parts.last_mut() else { break };
+        let n = extra.min(last.len());
+        last.truncate(last.len() - n);
+        extra -= n;
+        if last.is_empty() {
+            parts.pop();
+        }
+    }
+}
+
+fn markdown_group_head(o: &mut String, g: &RuleGroup<'_>) {
+    let _ = writeln!(
+        o,
+        "<a id=\"{}\"></a>\n### {}, {} ({})\n",
+        g.anchor,
+        md(&g.directory),
+        g.direction.to_ascii_lowercase(),
+        g.rules.len()
+    );
+    let _ = writeln!(
+        o,
+        "| Precedence | Rule | Kind | Link | Objects |\n| ---: | --- | --- | --- | --- |"
+    );
+    for r in &g.rules {
         let _ = writeln!(
             o,
-            "- <a id=\"{}\"></a>**{}** {} {}: {}",
-            f.anchor,
-            md(&f.severity),
-            md(&f.code),
-            md(&f.name),
-            md(&f.message)
+            "| {} | [{}](#{}) | {} | {} | {} → {} |",
+            r.precedence,
+            md(r.name),
+            r.anchor,
+            rule_badges(r).join(", "),
+            md(r.link_type),
+            md(r.source_type),
+            md(r.target_type)
         );
-        if let Some((anchor, name)) = &f.rule {
-            let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
-        }
-        if let Some(reason) = &f.accepted {
-            let _ = writeln!(o, "  - **accepted**: {}", md(reason));
-        }
-        let _ = writeln!(o, "  - at {}", md_code(&f.place));
-        if let Some(h) = &f.help {
-            let _ = writeln!(o, "  - hint: {}", md(h));
-        }
     }
-    while o.ends_with("\n\n") {
-        o.pop();
+    o.push('\n');
+}
+
+fn markdown_finding(o: &mut String, f: &FindingDoc) {
+    let _ = writeln!(
+        o,
+        "- <a id=\"{}\"></a>**{}** {} {}: {}",
+        f.anchor,
+        md(&f.severity),
+        md(&f.code),
+        md(&f.name),
+        md(&f.message)
+    );
+    if let Some((anchor, name)) = &f.rule {
+        let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
     }
-    o
+    if let Some(reason) = &f.accepted {
+        let _ = writeln!(o, "  - **accepted**: {}", md(reason));
+    }
+    let _ = writeln!(o, "  - at {}", md_code(&f.place));
+    if let Some(h) = &f.help {
+        let _ = writeln!(o, "  - hint: {}", md(h));
+    }
 }
 
 fn markdown_tree(o: &mut String, nodes: &[OuNode], depth: usize) {
@@ -969,19 +1085,19 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
         "<a id=\"{}\"></a>\n#### {} {}\n",
         r.anchor,
         r.precedence,
-        md(&r.name)
+        md(r.name)
     );
     let mut facts = vec![
         rule_badges(r).join(", "),
-        format!("link {}", md(&r.link_type)),
-        format!("{} → {}", md(&r.source_type), md(&r.target_type)),
+        format!("link {}", md(r.link_type)),
+        format!("{} → {}", md(r.source_type), md(r.target_type)),
     ];
     if let Some(t) = &r.immutable_tag {
         facts.push(format!("tag {}", md_code(t)));
     }
     let _ = writeln!(o, "{}\n", facts.join(" · "));
     if !r.description.trim().is_empty() {
-        let _ = writeln!(o, "> {}\n", md(&r.description));
+        let _ = writeln!(o, "> {}\n", md(r.description));
     }
     let _ = writeln!(
         o,
@@ -1013,7 +1129,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
         );
         let mut long = Vec::new();
         for m in &r.mappings {
-            let mut flow = md(&m.flow_type);
+            let mut flow = md(m.flow_type);
             if !m.flags.is_empty() {
                 let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
             }
@@ -1023,7 +1139,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             } else {
                 md_code(&m.body)
             };
-            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(&m.destination));
+            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(m.destination));
         }
         o.push('\n');
         for m in long {
@@ -1032,7 +1148,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             } else {
                 "```"
             };
-            let _ = writeln!(o, "{}:\n\n{fence}", md_code(&m.destination));
+            let _ = writeln!(o, "{}:\n\n{fence}", md_code(m.destination));
             for line in escape::lines(&m.body) {
                 let _ = writeln!(o, "{line}");
             }
@@ -1051,7 +1167,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
 }
 
 fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
-    let _ = writeln!(o, "### {}.{}\n", md(&a.object_type), md(&a.attribute));
+    let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
     if a.inbound.is_empty() {
         let _ = writeln!(o, "No inbound rule writes it.\n");
     } else {
@@ -1070,10 +1186,10 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
                 } else {
                     list_or_none(&l.attributes)
                 },
-                md(&l.rule_name),
+                md(l.rule_name),
                 rule_anchor(l.rule),
                 if l.disabled { " (disabled)" } else { "" },
-                md(&l.flow_type)
+                md(l.flow_type)
             );
         }
         o.push('\n');
@@ -1090,14 +1206,92 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
                 o,
                 "| {} | [{}](#{}){} | {} | {} | {} |",
                 l.precedence,
-                md(&l.rule_name),
+                md(l.rule_name),
                 rule_anchor(l.rule),
                 if l.disabled { " (disabled)" } else { "" },
                 md(&l.directory),
                 list_or_none(&l.attributes),
-                md(&l.flow_type)
+                md(l.flow_type)
             );
         }
         o.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `while text.ends_with("\n\n") { text.pop(); }` leaves of the joined parts.
+    fn trimmed_whole(parts: &[&str]) -> String {
+        let mut text = parts.concat();
+        while text.ends_with("\n\n") {
+            text.pop();
+        }
+        text
+    }
+
+    #[test]
+    fn final_breaks_are_trimmed_across_parts_as_in_the_joined_text() {
+        let cases: &[&[&str]] = &[
+            &["a\n\n"],
+            &["a\n", "\n", "", "\n\n"],
+            &["a", "\n"],
+            &["a\n\n\n", ""],
+            &["", ""],
+            &["\n\n"],
+            &["a\nb", "c\n\n", "\n"],
+            &[],
+        ];
+        for parts in cases {
+            let mut owned: Vec<String> = parts.iter().map(|s| (*s).to_owned()).collect();
+            trim_final_breaks(&mut owned);
+            assert_eq!(owned.concat(), trimmed_whole(parts), "{parts:?}");
+        }
+    }
+
+    #[test]
+    fn runs_on_several_threads_join_to_one_pass() {
+        let items: Vec<String> = (0..5_000)
+            .map(|i| format!("item {i} {}\n", "x".repeat(i % 700)))
+            .collect();
+        let one = in_runs(&items, 1, |s, o| o.push_str(s)).concat();
+        assert_eq!(one, items.concat());
+        for threads in [2, 3, 8] {
+            let blocks = in_runs(&items, threads, |s, o| o.push_str(s));
+            assert!(blocks.len() >= threads);
+            assert!(
+                blocks.iter().all(|b| b.len() < BLOCK + 1024),
+                "no block grows far beyond its size"
+            );
+            assert_eq!(blocks.concat(), one, "{threads} threads");
+        }
+        // A run longer than one block is cut into several.
+        let big: Vec<String> = (0..3_000).map(|_| "y".repeat(4096)).collect();
+        let blocks = in_runs(&big, 1, |s, o| o.push_str(s));
+        assert!(blocks.len() >= 2);
+        assert_eq!(blocks.concat(), big.concat());
+    }
+
+    /// The report of a configuration large enough to be rendered on several threads is the
+    /// same Markdown as rendered on one.
+    #[test]
+    fn markdown_on_several_threads_is_what_one_thread_writes() {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 3,
+                custom_rules_per_forest: 40,
+                ous_per_domain: 3,
+                seed: 7,
+            },
+        );
+        let doc = build_without_findings(&config, "big.json");
+        let one = markdown_parts_on(&doc, 1);
+        assert_eq!(one.len(), 2, "the head and one run");
+        for threads in [2, 5] {
+            let parts = markdown_parts_on(&doc, threads);
+            assert!(parts.len() > 2);
+            assert_eq!(parts.concat(), one.concat(), "{threads} threads");
+        }
     }
 }

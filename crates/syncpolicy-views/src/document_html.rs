@@ -3,7 +3,7 @@
 //! by default, and client-side filters (hide standard rules, only custom or modified rules,
 //! search by attribute name).
 
-use crate::document::{rule_anchor, rule_badges, Document, OuMark, OuNode, RuleDoc};
+use crate::document::{rule_anchor, rule_badges, Document, FindingDoc, OuMark, OuNode, RuleDoc};
 use crate::flows::AttributeFlows;
 use maud::{html, Markup};
 
@@ -99,12 +99,12 @@ fn on_off(b: bool) -> &'static str {
     }
 }
 
-fn codes(items: &[String]) -> Markup {
+fn codes<S: AsRef<str>>(items: &[S]) -> Markup {
     html! {
         @if items.is_empty() { span.absent { "none" } }
         @for (i, s) in items.iter().enumerate() {
             @if i > 0 { ", " }
-            code { (s) }
+            code { (s.as_ref()) }
         }
     }
 }
@@ -245,7 +245,23 @@ fn attribute(a: &AttributeFlows) -> Markup {
 }
 
 /// The report as one self-contained HTML page.
-pub fn render_html(doc: &Document) -> String {
+pub fn render_html(doc: &Document<'_>) -> String {
+    let parts = render_html_parts(doc);
+    let mut page = String::with_capacity(parts.iter().map(String::len).sum());
+    for p in &parts {
+        page.push_str(p);
+    }
+    page
+}
+
+/// [`render_html`] in parts that, joined in order, are the page: a large report is written
+/// part by part and never held as one buffer.
+pub fn render_html_parts(doc: &Document<'_>) -> Vec<String> {
+    html_parts_on(doc, crate::document::cores())
+}
+
+/// [`render_html_parts`] on at most `threads` threads.
+fn html_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
     let s = &doc.summary;
     let m = &s.metadata;
     let f = &s.features;
@@ -378,71 +394,106 @@ pub fn render_html(doc: &Document) -> String {
                 }
             }
     };
-    let findings = html! {
+    // The page's parts in order: the large sections are split into one part per rule, flow
+    // and finding, rendered on every core in contiguous runs, then joined into one buffer of
+    // the exact size.
+    let mut parts: Vec<Part<'_, '_>> = Vec::with_capacity(
+        total + doc.rule_groups.len() * 2 + doc.metaverse.len() + doc.findings.len() + 16,
+    );
+    parts.push(Part::Markup(top.0));
+    parts.push(Part::Static("<main>"));
+    parts.push(Part::Markup(main_head.0));
+    parts.push(Part::Open(
+        html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
+        CLOSE_DETAILS,
+    ));
+    for g in &doc.rule_groups {
+        parts.push(Part::Open(rule_group_head(g), CLOSE_GROUP));
+        parts.extend(g.rules.iter().map(Part::Rule));
+        parts.push(Part::Static(CLOSE_GROUP));
+    }
+    parts.push(Part::Static(CLOSE_DETAILS));
+    parts.push(Part::Open(
+        html! {
+            details.section #metaverse {
+                summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
+                p {
+                    "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
+                    "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
+                    "Every inbound flow reaches every outbound flow of the same attribute."
+                }
+            }
+        },
+        CLOSE_DETAILS,
+    ));
+    parts.extend(doc.metaverse.iter().map(Part::Attribute));
+    parts.push(Part::Static(CLOSE_DETAILS));
+    parts.push(Part::Open(
+        html! {
             details.section #findings {
                 summary { h2 { "Findings (" (doc.findings.len()) ")" } }
                 @if doc.findings.is_empty() { p.absent { "validate finds nothing." } }
-                ul {
-                    @for f in &doc.findings {
-                        li id=(f.anchor) {
-                            span class=(format!("badge {}", f.severity)) { (f.severity) } " "
-                            @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
-                            strong { (f.code) " " (f.name) } ": " (f.message)
-                            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
-                            br;
-                            code { (f.place) }
-                            @if let Some(h) = &f.help { br; "hint: " (h) }
-                            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
-                        }
-                    }
-                }
+                ul {}
             }
-    };
-    crate::html::page(
+        },
+        CLOSE_FINDINGS,
+    ));
+    parts.extend(doc.findings.iter().map(Part::Finding));
+    parts.push(Part::Static(CLOSE_FINDINGS));
+    parts.push(Part::Static("</main>"));
+    let runs = crate::document::in_runs(&parts, threads, |p, out| p.render_to(out, doc));
+    crate::html::page_parts(
         &format!("syncpolicy report: {}", doc.source),
         header,
-        |out| {
-            // The large sections are written piece by piece into the one page buffer.
-            out.push_str(&top.0);
-            out.push_str("<main>");
-            out.push_str(&main_head.0);
-            open(
-                out,
-                html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
-                CLOSE_DETAILS,
-            );
-            for g in &doc.rule_groups {
-                open(out, rule_group_head(g), CLOSE_GROUP);
-                for r in &g.rules {
-                    out.push_str(&rule(r, doc).0);
-                }
-                out.push_str(CLOSE_GROUP);
-            }
-            out.push_str(CLOSE_DETAILS);
-            open(
-                out,
-                html! {
-                    details.section #metaverse {
-                        summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
-                        p {
-                            "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
-                            "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
-                            "Every inbound flow reaches every outbound flow of the same attribute."
-                        }
-                    }
-                },
-                CLOSE_DETAILS,
-            );
-            for a in &doc.metaverse {
-                out.push_str(&attribute(a).0);
-            }
-            out.push_str(CLOSE_DETAILS);
-            out.push_str(&findings.0);
-            out.push_str("</main>");
-        },
+        runs,
         SCRIPT,
     )
 }
+
+/// One part of the page body, in page order.
+enum Part<'d, 'a> {
+    /// Fixed markup (closing tags).
+    Static(&'static str),
+    /// Markup rendered already.
+    Markup(String),
+    /// An element whose last children are the parts after it: written without its closing
+    /// tags (see [`open`]).
+    Open(Markup, &'static str),
+    Rule(&'d RuleDoc<'a>),
+    Attribute(&'d AttributeFlows<'a>),
+    Finding(&'d FindingDoc),
+}
+
+impl Part<'_, '_> {
+    fn render_to(&self, out: &mut String, doc: &Document<'_>) {
+        match self {
+            Part::Static(s) => out.push_str(s),
+            Part::Markup(s) => out.push_str(s),
+            Part::Open(m, close) => open(out, m, close),
+            Part::Rule(r) => out.push_str(&rule(r, doc).0),
+            Part::Attribute(a) => out.push_str(&attribute(a).0),
+            Part::Finding(f) => out.push_str(&finding(f).0),
+        }
+    }
+}
+
+fn finding(f: &FindingDoc) -> Markup {
+    html! {
+        li id=(f.anchor) {
+            span class=(format!("badge {}", f.severity)) { (f.severity) } " "
+            @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
+            strong { (f.code) " " (f.name) } ": " (f.message)
+            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
+            br;
+            code { (f.place) }
+            @if let Some(h) = &f.help { br; "hint: " (h) }
+            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
+        }
+    }
+}
+
+/// Ends the findings section opened with [`open`]: its list and the section.
+const CLOSE_FINDINGS: &str = "</ul></details>";
 
 /// Ends a section `details` opened with [`open`].
 const CLOSE_DETAILS: &str = "</details>";
@@ -452,13 +503,13 @@ const CLOSE_GROUP: &str = "</div></details>";
 /// Appends an element whose last children come later: the markup without its closing tags
 /// `close`, which the caller writes after those children (the templates stay balanced and
 /// escaped; only the split is by hand, so that a large page is written into one buffer).
-fn open(out: &mut String, m: Markup, close: &str) {
-    let s = m.0;
+fn open(out: &mut String, m: &Markup, close: &str) {
+    let s = &m.0;
     match s.strip_suffix(close) {
         Some(head) => out.push_str(head),
         None => {
             // A template always ends with its own closing tags; keep the page balanced anyway.
-            out.push_str(&s);
+            out.push_str(s);
             out.push_str("<div>");
         }
     }
@@ -486,5 +537,32 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page of a configuration large enough to be rendered on several threads is the same
+    /// HTML as rendered on one.
+    #[test]
+    fn html_on_several_threads_is_what_one_thread_writes() {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 3,
+                custom_rules_per_forest: 40,
+                ous_per_domain: 3,
+                seed: 7,
+            },
+        );
+        let doc = crate::document::build_without_findings(&config, "big.json");
+        let one = html_parts_on(&doc, 1).concat();
+        for threads in [2, 5] {
+            let parts = html_parts_on(&doc, threads);
+            assert!(parts.len() > 3);
+            assert_eq!(parts.concat(), one, "{threads} threads");
+        }
+        assert_eq!(render_html(&doc), one);
     }
 }
