@@ -182,12 +182,13 @@ pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]
 
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
-pub fn attach_findings(doc: &mut Document<'_>, config: &Configuration, findings: &[Diagnostic]) {
-    let anchors = rule_anchors(config);
-    let mut places: HashMap<String, (usize, usize)> = HashMap::new();
+pub fn attach_findings(doc: &mut Document<'_>, _config: &Configuration, findings: &[Diagnostic]) {
+    // Each rule of the report by its JSON path (the rules are the configuration's, each once).
+    let mut places: HashMap<String, (usize, usize)> =
+        HashMap::with_capacity(doc.rule_groups.iter().map(|g| g.rules.len()).sum());
     for (g, group) in doc.rule_groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
-            places.insert(rule.anchor.clone(), (g, r));
+            places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
         }
     }
     doc.findings.clear();
@@ -201,8 +202,7 @@ pub fn attach_findings(doc: &mut Document<'_>, config: &Configuration, findings:
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
-            .and_then(|p| anchors.get(p))
-            .and_then(|a| places.get(a).copied());
+            .and_then(|p| places.get(p).copied());
         let mut rule = None;
         if let Some((g, r)) = place {
             let doc_rule = &mut doc.rule_groups[g].rules[r];

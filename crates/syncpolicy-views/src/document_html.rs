@@ -62,6 +62,30 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
+/// Text escaped for HTML as maud escapes it (`&`, `<`, `>`, `"`), in one pass that copies the
+/// runs between those characters whole (maud pushes byte by byte): for the large sections.
+struct Text<'a>(&'a str);
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, out: &mut String) {
+        let s = self.0;
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escaped = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => continue,
+            };
+            out.push_str(&s[start..i]);
+            out.push_str(escaped);
+            start = i + 1;
+        }
+        out.push_str(&s[start..]);
+    }
+}
+
 /// Lower-cased attribute names a rule writes or reads, for the search filter.
 fn rule_attributes(r: &RuleDoc) -> String {
     let mut names: Vec<String> = Vec::new();
@@ -104,7 +128,7 @@ fn codes<S: AsRef<str>>(items: &[S]) -> Markup {
         @if items.is_empty() { span.absent { "none" } }
         @for (i, s) in items.iter().enumerate() {
             @if i > 0 { ", " }
-            code { (s.as_ref()) }
+            code { (Text(s.as_ref())) }
         }
     }
 }
@@ -142,7 +166,7 @@ fn tree(nodes: &[OuNode]) -> Markup {
 fn badges(r: &RuleDoc) -> Markup {
     html! {
         @for b in rule_badges(r) {
-            span class=(format!("badge {b}")) { (b) }
+            span class=(format!("badge {b}")) { (Text(b)) }
         }
     }
 }
@@ -152,21 +176,21 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
         details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
             data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(r)) {
             summary {
-                h4 { (r.precedence) " " (r.name) }
+                h4 { (r.precedence) " " (Text(r.name)) }
                 (badges(r))
             }
             div.body {
                 p {
-                    "link " code { (r.link_type) } " · " code { (r.source_type) } " → " code { (r.target_type) }
-                    @if let Some(t) = &r.immutable_tag { " · tag " code { (t) } }
+                    "link " code { (Text(r.link_type)) } " · " code { (Text(r.source_type)) } " → " code { (Text(r.target_type)) }
+                    @if let Some(t) = &r.immutable_tag { " · tag " code { (Text(t)) } }
                 }
-                @if !r.description.trim().is_empty() { p { (r.description) } }
+                @if !r.description.trim().is_empty() { p { (Text(r.description)) } }
                 p { "Scope (" (r.scope.len()) " groups, OR):" }
                 @if r.scope.is_empty() { p.absent { "every object" } }
-                ol { @for g in &r.scope { li { code { (g) } } } }
+                ol { @for g in &r.scope { li { code { (Text(g)) } } } }
                 @if !r.joins.is_empty() {
                     p { "Join (" (r.joins.len()) " groups, in order):" }
-                    ol { @for g in &r.joins { li { code { (g) } } } }
+                    ol { @for g in &r.joins { li { code { (Text(g)) } } } }
                 }
                 @if !r.mappings.is_empty() {
                     table {
@@ -174,9 +198,9 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         tbody {
                             @for m in &r.mappings {
                                 tr {
-                                    td.field { (m.destination) }
-                                    td { (m.flow_type) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
-                                    td { pre { (m.body) } }
+                                    td.field { (Text(m.destination)) }
+                                    td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
+                                    td { pre { (Text(&m.body)) } }
                                 }
                             }
                         }
@@ -187,7 +211,7 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         "Findings: "
                         @for &i in &r.findings {
                             @if let Some(f) = doc.findings.get(i) {
-                                a href=(format!("#{}", f.anchor)) { (f.code) " " (f.name) } " "
+                                a href=(format!("#{}", f.anchor)) { (Text(&f.code)) " " (Text(&f.name)) } " "
                             }
                         }
                     }
@@ -201,7 +225,7 @@ fn attribute(a: &AttributeFlows) -> Markup {
     html! {
         details.mv data-attrs=(flow_attributes(a)) {
             summary {
-                h4 { (a.object_type) "." (a.attribute) }
+                h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
                 span.badge { (a.inbound.len()) " in" }
                 span.badge { (a.outbound.len()) " out" }
             }
@@ -213,16 +237,16 @@ fn attribute(a: &AttributeFlows) -> Markup {
                             @for l in &a.inbound {
                                 tr {
                                     td.num { (l.precedence) }
-                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
                                     td { (codes(&l.attributes)) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (l.flow_type) }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (Text(l.flow_type)) }
                                 }
                             }
                         }
                     }
                 }
-                p { "→ metaverse " code { (a.object_type) "." (a.attribute) } " →" }
+                p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
                 @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
                     table {
                         thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
@@ -230,10 +254,10 @@ fn attribute(a: &AttributeFlows) -> Markup {
                             @for l in &a.outbound {
                                 tr {
                                     td.num { (l.precedence) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
                                     td { (codes(&l.attributes)) }
-                                    td { (l.flow_type) }
+                                    td { (Text(l.flow_type)) }
                                 }
                             }
                         }
@@ -480,12 +504,12 @@ impl Part<'_, '_> {
 fn finding(f: &FindingDoc) -> Markup {
     html! {
         li id=(f.anchor) {
-            span class=(format!("badge {}", f.severity)) { (f.severity) } " "
+            span class=(format!("badge {}", f.severity)) { (Text(&f.severity)) } " "
             @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
-            strong { (f.code) " " (f.name) } ": " (f.message)
-            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
+            strong { (Text(&f.code)) " " (Text(&f.name)) } ": " (Text(&f.message))
+            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (Text(name)) } }
             br;
-            code { (f.place) }
+            code { (Text(&f.place)) }
             @if let Some(h) = &f.help { br; "hint: " (h) }
             @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
         }
@@ -519,7 +543,7 @@ fn open(out: &mut String, m: &Markup, close: &str) {
 fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
     html! {
         details.group id=(g.anchor) {
-            summary { h3 { (g.directory) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
+            summary { h3 { (Text(&g.directory)) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
             div.body {
                 table {
                     thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
@@ -527,10 +551,10 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
                         @for r in &g.rules {
                             tr id=(format!("row-{}", r.anchor)) {
                                 td.num { (r.precedence) }
-                                td { a href=(format!("#{}", r.anchor)) { (r.name) } }
+                                td { a href=(format!("#{}", r.anchor)) { (Text(r.name)) } }
                                 td { (badges(r)) }
-                                td { (r.link_type) }
-                                td { (r.source_type) " → " (r.target_type) }
+                                td { (Text(r.link_type)) }
+                                td { (Text(r.source_type)) " → " (Text(r.target_type)) }
                             }
                         }
                     }
@@ -543,6 +567,24 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_escaped_as_maud_escapes() {
+        for s in [
+            "",
+            "plain",
+            "<script>alert(\"x\")</script> & co",
+            "&&<<>>\"\"'",
+            "Ünïcode <ä> \u{1b}[2J & ☃",
+            "end<",
+        ] {
+            assert_eq!(
+                html! { (Text(s)) }.into_string(),
+                html! { (s) }.into_string(),
+                "{s:?}"
+            );
+        }
+    }
 
     /// The page of a configuration large enough to be rendered on several threads is the same
     /// HTML as rendered on one.
