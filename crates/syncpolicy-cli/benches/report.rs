@@ -129,21 +129,36 @@ fn phases(bytes: &[u8], name: &str) {
     syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
     let build = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    // As the command renders: in parts on every core, written one after the other.
-    let html = syncpolicy_views::document_html::render_html_parts(&doc);
+    // As the command renders: on every core, each chunk written as it is done (here to a
+    // sink that only counts, so this is the rendering without the file's writing).
+    let mut html = Counter(0);
+    syncpolicy_views::document_html::write_html(&doc, &mut html).expect("renders");
     let render_html = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let md = syncpolicy_views::document::render_markdown_parts(&doc);
+    let mut md = Counter(0);
+    syncpolicy_views::document::write_markdown(&doc, &mut md).expect("renders");
     let render_md = t.elapsed().as_secs_f64();
-    let size = |parts: &[String]| parts.iter().map(String::len).sum::<usize>();
     println!(
         "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
         findings.len(),
-        size(&html),
-        size(&md)
+        html.0,
+        md.0
     );
-    std::mem::forget((html, md, doc));
+    std::mem::forget(doc);
     std::mem::forget(config);
+}
+
+/// A writer that only counts the bytes written to it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Best wall-clock time of running the binary with `args` (output discarded).

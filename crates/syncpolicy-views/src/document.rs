@@ -7,6 +7,7 @@
 use crate::escape;
 use crate::expression;
 use crate::flows::{self, AttributeFlows};
+use crate::stream;
 use crate::summary::{summarize, Summary};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -626,22 +627,28 @@ pub fn rule_badges(r: &RuleDoc) -> Vec<&'static str> {
 
 /// The report as Markdown.
 pub fn render_markdown(doc: &Document<'_>) -> String {
-    let parts = render_markdown_parts(doc);
-    let mut o = String::with_capacity(parts.iter().map(String::len).sum());
-    for p in &parts {
-        o.push_str(p);
-    }
+    let mut o = String::new();
+    let _ = markdown_to(doc, stream::cores(), &mut |s: &str| {
+        o.push_str(s);
+        Ok(())
+    });
     o
 }
 
-/// [`render_markdown`] in parts that, joined in order, are the report: a large report is
-/// written part by part and never held as one buffer.
-pub fn render_markdown_parts(doc: &Document<'_>) -> Vec<String> {
-    markdown_parts_on(doc, cores())
+/// Writes [`render_markdown`] to `out` as it is rendered (a large report is never held
+/// whole).
+pub fn write_markdown(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    markdown_to(doc, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
 }
 
-/// [`render_markdown_parts`] on at most `threads` threads.
-fn markdown_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
+/// The Markdown report handed to `sink` in order, rendered on at most `threads` threads.
+fn markdown_to(
+    doc: &Document<'_>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
     let s = &doc.summary;
     let mut o = String::new();
     let _ = writeln!(o, "# Configuration report\n");
@@ -836,16 +843,23 @@ fn markdown_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
     }
     parts.push(MdPart::Text(text));
     parts.extend(doc.findings.iter().map(MdPart::Finding));
-    let mut runs = in_runs(&parts, threads, |p, o| match p {
-        MdPart::Group(g) => markdown_group_head(o, g),
-        MdPart::Rule(r) => markdown_rule(o, r, doc),
-        MdPart::Text(t) => o.push_str(t),
-        MdPart::Attribute(a) => markdown_attribute(o, a),
-        MdPart::Finding(f) => markdown_finding(o, f),
-    });
-    runs.insert(0, o);
-    trim_final_breaks(&mut runs);
-    runs
+    // The report ends in one line break however many its last part has.
+    let mut out = stream::FinalBreaks::new(sink);
+    out.write(&o)?;
+    drop(o);
+    stream::stream(
+        &parts,
+        threads,
+        |p, o| match p {
+            MdPart::Group(g) => markdown_group_head(o, g),
+            MdPart::Rule(r) => markdown_rule(o, r, doc),
+            MdPart::Text(t) => o.push_str(t),
+            MdPart::Attribute(a) => markdown_attribute(o, a),
+            MdPart::Finding(f) => markdown_finding(o, f),
+        },
+        &mut |s: &str| out.write(s),
+    )?;
+    out.finish()
 }
 
 /// One part of the Markdown report's large sections, in page order.
@@ -856,88 +870,6 @@ enum MdPart<'d, 'a> {
     Text(String),
     Attribute(&'d AttributeFlows<'a>),
     Finding(&'d FindingDoc),
-}
-
-/// Items in a run below this many are rendered on the calling thread alone.
-const ITEMS_PER_THREAD: usize = 256;
-
-/// Size of one block of a rendered run: a run is written into blocks of this size (a block is
-/// never grown and copied), so the large report's memory is touched once.
-const BLOCK: usize = 4 << 20;
-
-/// How many threads a report is rendered on: the available cores, at most 8.
-pub(crate) fn cores() -> usize {
-    std::thread::available_parallelism()
-        .map(std::num::NonZeroUsize::get)
-        .unwrap_or(1)
-        .clamp(1, 8)
-}
-
-/// Renders `items` with `render` in contiguous runs, one per thread (at most `threads`, one
-/// for a few items), each into blocks of about [`BLOCK`] bytes: joined in order, the blocks
-/// are what one pass over the items writes.
-pub(crate) fn in_runs<T: Sync>(
-    items: &[T],
-    threads: usize,
-    render: impl Fn(&T, &mut String) + Sync,
-) -> Vec<String> {
-    let threads = threads
-        .max(1)
-        .min(items.len().div_ceil(ITEMS_PER_THREAD).max(1));
-    let render = &render;
-    // Room for the item that crosses the block's size, so that it rarely grows the block.
-    let capacity = BLOCK + BLOCK / 16;
-    let run = move |slice: &[T]| {
-        let mut blocks = Vec::new();
-        let mut out = String::with_capacity(slice.len().saturating_mul(2048).min(capacity));
-        for item in slice {
-            render(item, &mut out);
-            if out.len() >= BLOCK {
-                blocks.push(std::mem::replace(&mut out, String::with_capacity(capacity)));
-            }
-        }
-        if !out.is_empty() {
-            blocks.push(out);
-        }
-        blocks
-    };
-    if threads == 1 {
-        return run(items);
-    }
-    let per = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(per)
-            .map(|slice| s.spawn(move || run(slice)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
-/// Removes line breaks at the end of the text that `parts` make when joined, down to one
-/// (as `while text.ends_with("\n\n") { text.pop(); }` on the joined text).
-fn trim_final_breaks(parts: &mut Vec<String>) {
-    let mut breaks = 0;
-    for p in parts.iter().rev() {
-        let n = p.len() - p.trim_end_matches('\n').len();
-        breaks += n;
-        if n < p.len() {
-            break;
-        }
-    }
-    let mut extra = breaks.saturating_sub(1);
-    while extra > 0 {
-        let Some(last) = parts.last_mut() else { break };
-        let n = extra.min(last.len());
-        last.truncate(last.len() - n);
-        extra -= n;
-        if last.is_empty() {
-            parts.pop();
-        }
-    }
 }
 
 fn markdown_group_head(o: &mut String, g: &RuleGroup<'_>) {
@@ -1222,57 +1154,6 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
 mod tests {
     use super::*;
 
-    /// What `while text.ends_with("\n\n") { text.pop(); }` leaves of the joined parts.
-    fn trimmed_whole(parts: &[&str]) -> String {
-        let mut text = parts.concat();
-        while text.ends_with("\n\n") {
-            text.pop();
-        }
-        text
-    }
-
-    #[test]
-    fn final_breaks_are_trimmed_across_parts_as_in_the_joined_text() {
-        let cases: &[&[&str]] = &[
-            &["a\n\n"],
-            &["a\n", "\n", "", "\n\n"],
-            &["a", "\n"],
-            &["a\n\n\n", ""],
-            &["", ""],
-            &["\n\n"],
-            &["a\nb", "c\n\n", "\n"],
-            &[],
-        ];
-        for parts in cases {
-            let mut owned: Vec<String> = parts.iter().map(|s| (*s).to_owned()).collect();
-            trim_final_breaks(&mut owned);
-            assert_eq!(owned.concat(), trimmed_whole(parts), "{parts:?}");
-        }
-    }
-
-    #[test]
-    fn runs_on_several_threads_join_to_one_pass() {
-        let items: Vec<String> = (0..5_000)
-            .map(|i| format!("item {i} {}\n", "x".repeat(i % 700)))
-            .collect();
-        let one = in_runs(&items, 1, |s, o| o.push_str(s)).concat();
-        assert_eq!(one, items.concat());
-        for threads in [2, 3, 8] {
-            let blocks = in_runs(&items, threads, |s, o| o.push_str(s));
-            assert!(blocks.len() >= threads);
-            assert!(
-                blocks.iter().all(|b| b.len() < BLOCK + 1024),
-                "no block grows far beyond its size"
-            );
-            assert_eq!(blocks.concat(), one, "{threads} threads");
-        }
-        // A run longer than one block is cut into several.
-        let big: Vec<String> = (0..3_000).map(|_| "y".repeat(4096)).collect();
-        let blocks = in_runs(&big, 1, |s, o| o.push_str(s));
-        assert!(blocks.len() >= 2);
-        assert_eq!(blocks.concat(), big.concat());
-    }
-
     /// The report of a configuration large enough to be rendered on several threads is the
     /// same Markdown as rendered on one.
     #[test]
@@ -1280,18 +1161,30 @@ mod tests {
         let config = syncpolicy_samples::generate::generate(
             &syncpolicy_samples::generate::GenerateOptions {
                 forests: 3,
-                custom_rules_per_forest: 40,
+                custom_rules_per_forest: 200,
                 ous_per_domain: 3,
                 seed: 7,
             },
         );
         let doc = build_without_findings(&config, "big.json");
-        let one = markdown_parts_on(&doc, 1);
-        assert_eq!(one.len(), 2, "the head and one run");
+        assert!(config.rule_count() > 500, "several chunks on each thread");
+        let on = |threads: usize| {
+            let mut o = String::new();
+            markdown_to(&doc, threads, &mut |s: &str| {
+                o.push_str(s);
+                Ok(())
+            })
+            .expect("a string sink does not fail");
+            o
+        };
+        let one = on(1);
+        assert!(one.ends_with("\n") && !one.ends_with("\n\n"));
         for threads in [2, 5] {
-            let parts = markdown_parts_on(&doc, threads);
-            assert!(parts.len() > 2);
-            assert_eq!(parts.concat(), one.concat(), "{threads} threads");
+            assert_eq!(on(threads), one, "{threads} threads");
         }
+        let mut bytes = Vec::new();
+        write_markdown(&doc, &mut bytes).expect("writes");
+        assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);
+        assert_eq!(render_markdown(&doc), one);
     }
 }

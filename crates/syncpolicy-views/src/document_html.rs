@@ -5,6 +5,7 @@
 
 use crate::document::{rule_anchor, rule_badges, Document, FindingDoc, OuMark, OuNode, RuleDoc};
 use crate::flows::AttributeFlows;
+use crate::stream;
 use maud::{html, Markup};
 
 /// The page script: filters, the shown count, and opening the sections a link points into.
@@ -270,22 +271,24 @@ fn attribute(a: &AttributeFlows) -> Markup {
 
 /// The report as one self-contained HTML page.
 pub fn render_html(doc: &Document<'_>) -> String {
-    let parts = render_html_parts(doc);
-    let mut page = String::with_capacity(parts.iter().map(String::len).sum());
-    for p in &parts {
-        page.push_str(p);
-    }
+    let mut page = String::new();
+    let _ = html_to(doc, stream::cores(), &mut |s: &str| {
+        page.push_str(s);
+        Ok(())
+    });
     page
 }
 
-/// [`render_html`] in parts that, joined in order, are the page: a large report is written
-/// part by part and never held as one buffer.
-pub fn render_html_parts(doc: &Document<'_>) -> Vec<String> {
-    html_parts_on(doc, crate::document::cores())
+/// Writes [`render_html`] to `out` as it is rendered (a large page is never held whole).
+pub fn write_html(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    html_to(doc, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
 }
 
-/// [`render_html_parts`] on at most `threads` threads.
-fn html_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
+/// The page handed to `sink` in order, its large sections rendered on at most `threads`
+/// threads.
+fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> std::io::Result<()> {
     let s = &doc.summary;
     let m = &s.metadata;
     let f = &s.features;
@@ -465,13 +468,14 @@ fn html_parts_on(doc: &Document<'_>, threads: usize) -> Vec<String> {
     parts.extend(doc.findings.iter().map(Part::Finding));
     parts.push(Part::Static(CLOSE_FINDINGS));
     parts.push(Part::Static("</main>"));
-    let runs = crate::document::in_runs(&parts, threads, |p, out| p.render_to(out, doc));
-    crate::html::page_parts(
+    let (head, tail) = crate::html::page_frame(
         &format!("syncpolicy report: {}", doc.source),
         header,
-        runs,
         SCRIPT,
-    )
+    );
+    sink(&head)?;
+    stream::stream(&parts, threads, |p, out| p.render_to(out, doc), sink)?;
+    sink(&tail)
 }
 
 /// One part of the page body, in page order.
@@ -593,18 +597,29 @@ mod tests {
         let config = syncpolicy_samples::generate::generate(
             &syncpolicy_samples::generate::GenerateOptions {
                 forests: 3,
-                custom_rules_per_forest: 40,
+                custom_rules_per_forest: 200,
                 ous_per_domain: 3,
                 seed: 7,
             },
         );
         let doc = crate::document::build_without_findings(&config, "big.json");
-        let one = html_parts_on(&doc, 1).concat();
+        assert!(config.rule_count() > 500, "several chunks on each thread");
+        let on = |threads: usize| {
+            let mut o = String::new();
+            html_to(&doc, threads, &mut |s: &str| {
+                o.push_str(s);
+                Ok(())
+            })
+            .expect("a string sink does not fail");
+            o
+        };
+        let one = on(1);
         for threads in [2, 5] {
-            let parts = html_parts_on(&doc, threads);
-            assert!(parts.len() > 3);
-            assert_eq!(parts.concat(), one, "{threads} threads");
+            assert_eq!(on(threads), one, "{threads} threads");
         }
+        let mut bytes = Vec::new();
+        write_html(&doc, &mut bytes).expect("writes");
+        assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);
         assert_eq!(render_html(&doc), one);
     }
 }

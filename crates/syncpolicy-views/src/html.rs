@@ -95,18 +95,14 @@ pub fn page(title: &str, header: Markup, body: impl FnOnce(&mut String), script:
     out
 }
 
-/// [`page`] in parts that, joined in order, are the page: the frame's head, the parts of
-/// `body`, the frame's end (for a large page written part by part, never held whole).
-pub fn page_parts(title: &str, header: Markup, body: Vec<String>, script: &str) -> Vec<String> {
+/// The frame of [`page`] around a body written in between: the page up to the end of
+/// `header`, and the page's script and end (for a large page written as it is rendered).
+pub fn page_frame(title: &str, header: Markup, script: &str) -> (String, String) {
     let mut head = String::with_capacity(16 * 1024);
     frame_head(&mut head, title, header);
     let mut tail = String::with_capacity(script.len() + 64);
     frame_tail(&mut tail, script);
-    let mut parts = Vec::with_capacity(body.len() + 2);
-    parts.push(head);
-    parts.extend(body);
-    parts.push(tail);
-    parts
+    (head, tail)
 }
 
 /// The page up to the end of `header`.
@@ -164,12 +160,7 @@ mod tests {
             }
         };
         assert_eq!(page, whole.into_string() + "\n");
-        let parts = super::page_parts(
-            "a <b>",
-            maud::html! { h1 { "x" } },
-            vec!["<main>".to_owned(), String::new(), "</main>".to_owned()],
-            "1;",
-        );
-        assert_eq!(parts.concat(), page);
+        let (head, tail) = super::page_frame("a <b>", maud::html! { h1 { "x" } }, "1;");
+        assert_eq!(head + "<main></main>" + &tail, page);
     }
 }

@@ -76,33 +76,33 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit::OK))
 }
 
-/// Writes the documentation report of a loaded source, part by part as it was rendered (a
-/// large report is never held as one buffer).
+/// Writes the documentation report of a loaded source as it is rendered (a large report is
+/// never held whole).
 fn write_report(
     args: &ShowArgs,
     ctx: &Context,
     loaded: source::Loaded,
 ) -> anyhow::Result<ExitCode> {
     let doc = document(&loaded)?;
-    let mut parts = if args.format == ShowFormat::Html {
-        syncpolicy_views::document_html::render_html_parts(&doc)
-    } else {
-        syncpolicy_views::document::render_markdown_parts(&doc)
+    let html = args.format == ShowFormat::Html;
+    let write = |out: &mut dyn std::io::Write| {
+        if html {
+            syncpolicy_views::document_html::write_html(&doc, out)
+        } else {
+            syncpolicy_views::document::write_markdown(&doc, out)?;
+            out.write_all(b"\n")
+        }
     };
-    if args.format == ShowFormat::Markdown {
-        parts.push("\n".to_owned());
-    }
-    let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
     match &args.output {
         Some(path) => {
-            crate::output::write_file_parts(path, &bytes)?;
+            crate::output::write_file_with(path, write)?;
             ctx.status(&format!("wrote {}", path.display()));
         }
-        None => crate::output::write_stdout(|out| bytes.iter().try_for_each(|b| out.write_all(b)))?,
+        None => crate::output::write_stdout(write)?,
     }
     // The command ends here: freeing the report's many small strings (and the model and the
     // file's text) one by one costs more than the process's exit reclaiming them at once.
-    std::mem::forget((parts, doc));
+    std::mem::forget(doc);
     std::mem::forget(loaded);
     Ok(ExitCode::from(exit::OK))
 }
