@@ -14,11 +14,19 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 use syncpolicy_samples::generate::{generate, GenerateOptions};
 
+/// The binary's allocator, so that the in-process phases cost what they cost in the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 3;
 const BIN: &str = env!("CARGO_BIN_EXE_syncpolicy");
 
 fn main() {
-    let dir = std::env::temp_dir().join("syncpolicy-bench-report");
+    // REPORT_BENCH_KEEP=DIR keeps the generated settings files in DIR (for profiling).
+    let keep = std::env::var_os("REPORT_BENCH_KEEP").map(std::path::PathBuf::from);
+    let dir = keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("syncpolicy-bench-report"));
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let cases = [
         (
@@ -95,9 +103,13 @@ fn main() {
             md_size / size
         );
         phases(&bytes, f);
-        let _ = std::fs::remove_file(&file);
+        if keep.is_none() {
+            let _ = std::fs::remove_file(&file);
+        }
     }
-    let _ = std::fs::remove_dir_all(Path::new(&dir));
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(Path::new(&dir));
+    }
 }
 
 /// Where the report's time goes, in this process, one run each: reading, validating (which
@@ -117,18 +129,36 @@ fn phases(bytes: &[u8], name: &str) {
     syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
     let build = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let html = syncpolicy_views::document_html::render_html(&doc);
+    // As the command renders: on every core, each chunk written as it is done (here to a
+    // sink that only counts, so this is the rendering without the file's writing).
+    let mut html = Counter(0);
+    syncpolicy_views::document_html::write_html(&doc, &mut html).expect("renders");
     let render_html = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let md = syncpolicy_views::document::render_markdown(&doc);
+    let mut md = Counter(0);
+    syncpolicy_views::document::write_markdown(&doc, &mut md).expect("renders");
     let render_md = t.elapsed().as_secs_f64();
     println!(
         "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
         findings.len(),
-        html.len(),
-        md.len()
+        html.0,
+        md.0
     );
-    std::mem::forget((config, doc));
+    std::mem::forget(doc);
+    std::mem::forget(config);
+}
+
+/// A writer that only counts the bytes written to it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Best wall-clock time of running the binary with `args` (output discarded).

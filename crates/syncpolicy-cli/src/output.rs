@@ -62,7 +62,15 @@ pub(crate) fn write_or_print(
 /// Writes a user's output file atomically; an error names the file, what the operating system
 /// said and what to do (`hint:`).
 pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    syncpolicy_files::atomic::write_atomic(path, bytes).map_err(|e| {
+    write_file_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_file`] of content that `write` writes as it is made.
+pub(crate) fn write_file_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    syncpolicy_files::atomic::write_atomic_with(path, write).map_err(|e| {
         anyhow::anyhow!(
             "cannot write {}: {e}{}",
             path.display(),

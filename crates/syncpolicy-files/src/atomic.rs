@@ -13,6 +13,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Like [`write_atomic`], and on Unix gives the file `mode` (e.g. `0o600` for secrets).
 pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    write_with_mode(path, |file| file.write_all(bytes), mode)
+}
+
+/// [`write_atomic`] of content that `write` writes as it is made (for a large output that is
+/// never held as one buffer); an error of `write` leaves the old file as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_with_mode(path, write, None)
+}
+
+fn write_with_mode(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    mode: Option<u32>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -23,7 +40,7 @@ pub fn write_atomic_with_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> i
     let tmp = temp_path(dir, &name.to_string_lossy());
     let result = (|| {
         let mut file = open_new(&tmp, mode)?;
-        file.write_all(bytes)?;
+        write(&mut file)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)?;
@@ -80,6 +97,28 @@ mod tests {
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn content_written_as_it_is_made_replaces_the_file_and_an_error_keeps_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic_with(&path, |w| {
+            for part in [&b"<p>"[..], b"", b"one", b"</p>\n"] {
+                w.write_all(part)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"<p>one</p>\n");
+        let failed = write_atomic_with(&path, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("rendering stopped"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"<p>one</p>\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -7,7 +7,9 @@
 use crate::escape;
 use crate::expression;
 use crate::flows::{self, AttributeFlows};
+use crate::stream;
 use crate::summary::{summarize, Summary};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use syncpolicy_model::config::{
@@ -22,16 +24,16 @@ use syncpolicy_model::rule::SyncRule;
 /// catalogue (`modified-standard-rule`): a rule it reports is marked modified.
 pub const MODIFIED_STANDARD_RULE: &str = "SP030";
 
-/// The whole report.
+/// The whole report. The rules and flows borrow their text from the configuration.
 #[derive(Debug)]
-pub struct Document {
+pub struct Document<'a> {
     /// Where the configuration was read from.
     pub source: String,
     /// The summary of `show` (metadata, sign-in, identity, features, Entra, directories).
     pub summary: Summary,
     pub directories: Vec<DirectoryDoc>,
-    pub rule_groups: Vec<RuleGroup>,
-    pub metaverse: Vec<AttributeFlows>,
+    pub rule_groups: Vec<RuleGroup<'a>>,
+    pub metaverse: Vec<AttributeFlows<'a>>,
     pub findings: Vec<FindingDoc>,
 }
 
@@ -81,45 +83,45 @@ pub struct OuNode {
 
 /// The rules of one directory in one direction, by precedence.
 #[derive(Debug)]
-pub struct RuleGroup {
+pub struct RuleGroup<'a> {
     pub anchor: String,
     pub directory: String,
     pub direction: String,
-    pub rules: Vec<RuleDoc>,
+    pub rules: Vec<RuleDoc<'a>>,
 }
 
 /// One rule in full.
 #[derive(Debug)]
-pub struct RuleDoc {
+pub struct RuleDoc<'a> {
     pub anchor: String,
     pub location: RuleLocation,
-    pub name: String,
+    pub name: &'a str,
     pub precedence: i32,
     pub standard: bool,
     pub disabled: bool,
     /// A standard rule that differs from the out-of-box catalogue.
     pub modified: bool,
-    pub link_type: String,
-    pub source_type: String,
-    pub target_type: String,
-    pub description: String,
-    pub immutable_tag: Option<String>,
+    pub link_type: &'a str,
+    pub source_type: &'a str,
+    pub target_type: &'a str,
+    pub description: &'a str,
+    pub immutable_tag: Option<&'a str>,
     /// Scope groups (OR-ed), each its clauses AND-ed.
     pub scope: Vec<String>,
     /// Join groups, tried in order.
     pub joins: Vec<String>,
-    pub mappings: Vec<MappingDoc>,
+    pub mappings: Vec<MappingDoc<'a>>,
     /// Indexes into [`Document::findings`].
     pub findings: Vec<usize>,
 }
 
 /// One attribute flow of a rule.
 #[derive(Debug)]
-pub struct MappingDoc {
-    pub destination: String,
-    pub flow_type: String,
+pub struct MappingDoc<'a> {
+    pub destination: &'a str,
+    pub flow_type: &'a str,
     /// Source attribute(s), laid-out expression, or quoted constant.
-    pub body: String,
+    pub body: Cow<'a, str>,
     /// Merge type when not Update, `once` when applied only on creation.
     pub flags: Vec<String>,
 }
@@ -173,7 +175,7 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 /// Builds the report of a configuration with the findings of `validate` for it.
-pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Document {
+pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]) -> Document<'a> {
     let mut doc = build_without_findings(config, label);
     attach_findings(&mut doc, config, findings);
     doc
@@ -181,12 +183,13 @@ pub fn build(config: &Configuration, label: &str, findings: &[Diagnostic]) -> Do
 
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
-pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[Diagnostic]) {
-    let anchors = rule_anchors(config);
-    let mut places: HashMap<String, (usize, usize)> = HashMap::new();
+pub fn attach_findings(doc: &mut Document<'_>, _config: &Configuration, findings: &[Diagnostic]) {
+    // Each rule of the report by its JSON path (the rules are the configuration's, each once).
+    let mut places: HashMap<String, (usize, usize)> =
+        HashMap::with_capacity(doc.rule_groups.iter().map(|g| g.rules.len()).sum());
     for (g, group) in doc.rule_groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
-            places.insert(rule.anchor.clone(), (g, r));
+            places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
         }
     }
     doc.findings.clear();
@@ -200,8 +203,7 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
-            .and_then(|p| anchors.get(p))
-            .and_then(|a| places.get(a).copied());
+            .and_then(|p| places.get(p).copied());
         let mut rule = None;
         if let Some((g, r)) = place {
             let doc_rule = &mut doc.rule_groups[g].rules[r];
@@ -209,7 +211,7 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
             if d.code == MODIFIED_STANDARD_RULE && doc_rule.standard {
                 doc_rule.modified = true;
             }
-            rule = Some((doc_rule.anchor.clone(), doc_rule.name.clone()));
+            rule = Some((doc_rule.anchor.clone(), doc_rule.name.to_owned()));
         }
         doc.findings.push(FindingDoc {
             anchor: format!("finding-{}", i + 1),
@@ -227,7 +229,7 @@ pub fn attach_findings(doc: &mut Document, config: &Configuration, findings: &[D
 
 /// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
 /// of the findings given to [`attach_findings`], the entry that accepts it.
-pub fn mark_accepted(doc: &mut Document, accepted: &[(usize, &AcceptedFinding)]) {
+pub fn mark_accepted(doc: &mut Document<'_>, accepted: &[(usize, &AcceptedFinding)]) {
     for (i, a) in accepted {
         if let Some(f) = doc.findings.get_mut(*i) {
             let mut text = a.reason.trim().to_owned();
@@ -248,7 +250,7 @@ pub fn mark_accepted(doc: &mut Document, accepted: &[(usize, &AcceptedFinding)])
 
 /// Builds the report without findings (see [`attach_findings`]), so that the validation can
 /// run at the same time.
-pub fn build_without_findings(config: &Configuration, label: &str) -> Document {
+pub fn build_without_findings<'a>(config: &'a Configuration, label: &str) -> Document<'a> {
     let mut rule_groups = Vec::new();
     let mut dirs: Vec<DirectoryRef> = (0..config.onpremises_directories.len())
         .map(DirectoryRef::OnPremises)
@@ -324,24 +326,20 @@ pub fn build_without_findings(config: &Configuration, label: &str) -> Document {
     }
 }
 
-fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
+fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
     RuleDoc {
         anchor: rule_anchor(at),
         location: at,
-        name: r.name().to_owned(),
+        name: r.name(),
         precedence: r.precedence,
         standard: r.is_standard(),
         disabled: r.disabled,
         modified: false,
-        link_type: r
-            .link_type
-            .as_ref()
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_default(),
-        source_type: r.source_object_type.clone().unwrap_or_default(),
-        target_type: r.target_object_type.clone().unwrap_or_default(),
-        description: r.description.clone(),
-        immutable_tag: r.immutable_tag.clone().filter(|t| !t.is_empty()),
+        link_type: r.link_type.as_ref().map(|l| l.as_str()).unwrap_or_default(),
+        source_type: r.source_object_type.as_deref().unwrap_or_default(),
+        target_type: r.target_object_type.as_deref().unwrap_or_default(),
+        description: &r.description,
+        immutable_tag: r.immutable_tag.as_deref().filter(|t| !t.is_empty()),
         scope: r
             .scope_groups
             .iter()
@@ -386,15 +384,11 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
             .mappings
             .iter()
             .map(|m| {
-                let flow_type = m
-                    .flow_type
-                    .as_ref()
-                    .map(|f| f.as_str().to_owned())
-                    .unwrap_or_default();
+                let flow_type = m.flow_type.as_ref().map(|f| f.as_str()).unwrap_or_default();
                 let body = match m.flow_type {
-                    Some(FlowType::Constant) => format!("\"{}\"", m.value),
-                    Some(FlowType::Expression) => expression::layout(&m.expression),
-                    _ => m.source.clone(),
+                    Some(FlowType::Constant) => Cow::Owned(format!("\"{}\"", m.value)),
+                    Some(FlowType::Expression) => Cow::Owned(expression::layout(&m.expression)),
+                    _ => Cow::Borrowed(m.source.as_str()),
                 };
                 let mut flags = Vec::new();
                 if m.merge_type != MergeType::Update {
@@ -404,7 +398,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc {
                     flags.push("once".to_owned());
                 }
                 MappingDoc {
-                    destination: m.destination.clone().unwrap_or_default(),
+                    destination: m.destination.as_deref().unwrap_or_default(),
                     flow_type,
                     body,
                     flags,
@@ -607,13 +601,13 @@ fn table(o: &mut String, rows: &[(&str, String)]) {
     o.push('\n');
 }
 
-fn list_or_none(items: &[String]) -> String {
+fn list_or_none<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {
         "none".to_owned()
     } else {
         items
             .iter()
-            .map(|s| md_code(s))
+            .map(|s| md_code(s.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -632,7 +626,29 @@ pub fn rule_badges(r: &RuleDoc) -> Vec<&'static str> {
 }
 
 /// The report as Markdown.
-pub fn render_markdown(doc: &Document) -> String {
+pub fn render_markdown(doc: &Document<'_>) -> String {
+    let mut o = String::new();
+    let _ = markdown_to(doc, stream::cores(), &mut |s: &str| {
+        o.push_str(s);
+        Ok(())
+    });
+    o
+}
+
+/// Writes [`render_markdown`] to `out` as it is rendered (a large report is never held
+/// whole).
+pub fn write_markdown(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    markdown_to(doc, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
+/// The Markdown report handed to `sink` in order, rendered on at most `threads` threads.
+fn markdown_to(
+    doc: &Document<'_>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
     let s = &doc.summary;
     let mut o = String::new();
     let _ = writeln!(o, "# Configuration report\n");
@@ -795,84 +811,116 @@ pub fn render_markdown(doc: &Document) -> String {
         o,
         "<a id=\"rules\"></a>\n## Synchronization rules ({total})\n"
     );
+    // The rules, flows and findings: one part each, rendered on every core in contiguous
+    // runs, joined in order into the one buffer.
+    let mut parts: Vec<MdPart<'_, '_>> = Vec::with_capacity(
+        total + doc.rule_groups.len() + doc.metaverse.len() + doc.findings.len() + 2,
+    );
     for g in &doc.rule_groups {
-        let _ = writeln!(
-            o,
-            "<a id=\"{}\"></a>\n### {}, {} ({})\n",
-            g.anchor,
-            md(&g.directory),
-            g.direction.to_ascii_lowercase(),
-            g.rules.len()
-        );
-        let _ = writeln!(
-            o,
-            "| Precedence | Rule | Kind | Link | Objects |\n| ---: | --- | --- | --- | --- |"
-        );
-        for r in &g.rules {
-            let _ = writeln!(
-                o,
-                "| {} | [{}](#{}) | {} | {} | {} → {} |",
-                r.precedence,
-                md(&r.name),
-                r.anchor,
-                rule_badges(r).join(", "),
-                md(&r.link_type),
-                md(&r.source_type),
-                md(&r.target_type)
-            );
-        }
-        o.push('\n');
-        for r in &g.rules {
-            markdown_rule(&mut o, r, doc);
-        }
+        parts.push(MdPart::Group(g));
+        parts.extend(g.rules.iter().map(MdPart::Rule));
     }
-
+    let mut text = String::new();
     let _ = writeln!(
-        o,
+        text,
         "<a id=\"metaverse\"></a>\n## Metaverse attributes and end-to-end flows ({})\n",
         doc.metaverse.len()
     );
     let _ = writeln!(
-        o,
+        text,
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
-    for a in &doc.metaverse {
-        markdown_attribute(&mut o, a);
-    }
-
+    parts.push(MdPart::Text(text));
+    parts.extend(doc.metaverse.iter().map(MdPart::Attribute));
+    let mut text = String::new();
     let _ = writeln!(
-        o,
+        text,
         "<a id=\"findings\"></a>\n## Findings ({})\n",
         doc.findings.len()
     );
     if doc.findings.is_empty() {
-        let _ = writeln!(o, "`validate` finds nothing.\n");
+        let _ = writeln!(text, "`validate` finds nothing.\n");
     }
-    for f in &doc.findings {
+    parts.push(MdPart::Text(text));
+    parts.extend(doc.findings.iter().map(MdPart::Finding));
+    // The report ends in one line break however many its last part has.
+    let mut out = stream::FinalBreaks::new(sink);
+    out.write(&o)?;
+    drop(o);
+    stream::stream(
+        &parts,
+        threads,
+        |p, o| match p {
+            MdPart::Group(g) => markdown_group_head(o, g),
+            MdPart::Rule(r) => markdown_rule(o, r, doc),
+            MdPart::Text(t) => o.push_str(t),
+            MdPart::Attribute(a) => markdown_attribute(o, a),
+            MdPart::Finding(f) => markdown_finding(o, f),
+        },
+        &mut |s: &str| out.write(s),
+    )?;
+    out.finish()
+}
+
+/// One part of the Markdown report's large sections, in page order.
+enum MdPart<'d, 'a> {
+    /// A rule group's heading and table of rules (its rules follow).
+    Group(&'d RuleGroup<'a>),
+    Rule(&'d RuleDoc<'a>),
+    Text(String),
+    Attribute(&'d AttributeFlows<'a>),
+    Finding(&'d FindingDoc),
+}
+
+fn markdown_group_head(o: &mut String, g: &RuleGroup<'_>) {
+    let _ = writeln!(
+        o,
+        "<a id=\"{}\"></a>\n### {}, {} ({})\n",
+        g.anchor,
+        md(&g.directory),
+        g.direction.to_ascii_lowercase(),
+        g.rules.len()
+    );
+    let _ = writeln!(
+        o,
+        "| Precedence | Rule | Kind | Link | Objects |\n| ---: | --- | --- | --- | --- |"
+    );
+    for r in &g.rules {
         let _ = writeln!(
             o,
-            "- <a id=\"{}\"></a>**{}** {} {}: {}",
-            f.anchor,
-            md(&f.severity),
-            md(&f.code),
-            md(&f.name),
-            md(&f.message)
+            "| {} | [{}](#{}) | {} | {} | {} → {} |",
+            r.precedence,
+            md(r.name),
+            r.anchor,
+            rule_badges(r).join(", "),
+            md(r.link_type),
+            md(r.source_type),
+            md(r.target_type)
         );
-        if let Some((anchor, name)) = &f.rule {
-            let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
-        }
-        if let Some(reason) = &f.accepted {
-            let _ = writeln!(o, "  - **accepted**: {}", md(reason));
-        }
-        let _ = writeln!(o, "  - at {}", md_code(&f.place));
-        if let Some(h) = &f.help {
-            let _ = writeln!(o, "  - hint: {}", md(h));
-        }
     }
-    while o.ends_with("\n\n") {
-        o.pop();
+    o.push('\n');
+}
+
+fn markdown_finding(o: &mut String, f: &FindingDoc) {
+    let _ = writeln!(
+        o,
+        "- <a id=\"{}\"></a>**{}** {} {}: {}",
+        f.anchor,
+        md(&f.severity),
+        md(&f.code),
+        md(&f.name),
+        md(&f.message)
+    );
+    if let Some((anchor, name)) = &f.rule {
+        let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
     }
-    o
+    if let Some(reason) = &f.accepted {
+        let _ = writeln!(o, "  - **accepted**: {}", md(reason));
+    }
+    let _ = writeln!(o, "  - at {}", md_code(&f.place));
+    if let Some(h) = &f.help {
+        let _ = writeln!(o, "  - hint: {}", md(h));
+    }
 }
 
 fn markdown_tree(o: &mut String, nodes: &[OuNode], depth: usize) {
@@ -969,19 +1017,19 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
         "<a id=\"{}\"></a>\n#### {} {}\n",
         r.anchor,
         r.precedence,
-        md(&r.name)
+        md(r.name)
     );
     let mut facts = vec![
         rule_badges(r).join(", "),
-        format!("link {}", md(&r.link_type)),
-        format!("{} → {}", md(&r.source_type), md(&r.target_type)),
+        format!("link {}", md(r.link_type)),
+        format!("{} → {}", md(r.source_type), md(r.target_type)),
     ];
     if let Some(t) = &r.immutable_tag {
         facts.push(format!("tag {}", md_code(t)));
     }
     let _ = writeln!(o, "{}\n", facts.join(" · "));
     if !r.description.trim().is_empty() {
-        let _ = writeln!(o, "> {}\n", md(&r.description));
+        let _ = writeln!(o, "> {}\n", md(r.description));
     }
     let _ = writeln!(
         o,
@@ -1013,7 +1061,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
         );
         let mut long = Vec::new();
         for m in &r.mappings {
-            let mut flow = md(&m.flow_type);
+            let mut flow = md(m.flow_type);
             if !m.flags.is_empty() {
                 let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
             }
@@ -1023,7 +1071,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             } else {
                 md_code(&m.body)
             };
-            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(&m.destination));
+            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(m.destination));
         }
         o.push('\n');
         for m in long {
@@ -1032,7 +1080,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             } else {
                 "```"
             };
-            let _ = writeln!(o, "{}:\n\n{fence}", md_code(&m.destination));
+            let _ = writeln!(o, "{}:\n\n{fence}", md_code(m.destination));
             for line in escape::lines(&m.body) {
                 let _ = writeln!(o, "{line}");
             }
@@ -1051,7 +1099,7 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
 }
 
 fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
-    let _ = writeln!(o, "### {}.{}\n", md(&a.object_type), md(&a.attribute));
+    let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
     if a.inbound.is_empty() {
         let _ = writeln!(o, "No inbound rule writes it.\n");
     } else {
@@ -1070,10 +1118,10 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
                 } else {
                     list_or_none(&l.attributes)
                 },
-                md(&l.rule_name),
+                md(l.rule_name),
                 rule_anchor(l.rule),
                 if l.disabled { " (disabled)" } else { "" },
-                md(&l.flow_type)
+                md(l.flow_type)
             );
         }
         o.push('\n');
@@ -1090,14 +1138,53 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
                 o,
                 "| {} | [{}](#{}){} | {} | {} | {} |",
                 l.precedence,
-                md(&l.rule_name),
+                md(l.rule_name),
                 rule_anchor(l.rule),
                 if l.disabled { " (disabled)" } else { "" },
                 md(&l.directory),
                 list_or_none(&l.attributes),
-                md(&l.flow_type)
+                md(l.flow_type)
             );
         }
         o.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report of a configuration large enough to be rendered on several threads is the
+    /// same Markdown as rendered on one.
+    #[test]
+    fn markdown_on_several_threads_is_what_one_thread_writes() {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 3,
+                custom_rules_per_forest: 200,
+                ous_per_domain: 3,
+                seed: 7,
+            },
+        );
+        let doc = build_without_findings(&config, "big.json");
+        assert!(config.rule_count() > 500, "several chunks on each thread");
+        let on = |threads: usize| {
+            let mut o = String::new();
+            markdown_to(&doc, threads, &mut |s: &str| {
+                o.push_str(s);
+                Ok(())
+            })
+            .expect("a string sink does not fail");
+            o
+        };
+        let one = on(1);
+        assert!(one.ends_with("\n") && !one.ends_with("\n\n"));
+        for threads in [2, 5] {
+            assert_eq!(on(threads), one, "{threads} threads");
+        }
+        let mut bytes = Vec::new();
+        write_markdown(&doc, &mut bytes).expect("writes");
+        assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);
+        assert_eq!(render_markdown(&doc), one);
     }
 }

@@ -3,8 +3,9 @@
 //! by default, and client-side filters (hide standard rules, only custom or modified rules,
 //! search by attribute name).
 
-use crate::document::{rule_anchor, rule_badges, Document, OuMark, OuNode, RuleDoc};
+use crate::document::{rule_anchor, rule_badges, Document, FindingDoc, OuMark, OuNode, RuleDoc};
 use crate::flows::AttributeFlows;
+use crate::stream;
 use maud::{html, Markup};
 
 /// The page script: filters, the shown count, and opening the sections a link points into.
@@ -62,6 +63,30 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
+/// Text escaped for HTML as maud escapes it (`&`, `<`, `>`, `"`), in one pass that copies the
+/// runs between those characters whole (maud pushes byte by byte): for the large sections.
+struct Text<'a>(&'a str);
+
+impl maud::Render for Text<'_> {
+    fn render_to(&self, out: &mut String) {
+        let s = self.0;
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escaped = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => continue,
+            };
+            out.push_str(&s[start..i]);
+            out.push_str(escaped);
+            start = i + 1;
+        }
+        out.push_str(&s[start..]);
+    }
+}
+
 /// Lower-cased attribute names a rule writes or reads, for the search filter.
 fn rule_attributes(r: &RuleDoc) -> String {
     let mut names: Vec<String> = Vec::new();
@@ -99,12 +124,12 @@ fn on_off(b: bool) -> &'static str {
     }
 }
 
-fn codes(items: &[String]) -> Markup {
+fn codes<S: AsRef<str>>(items: &[S]) -> Markup {
     html! {
         @if items.is_empty() { span.absent { "none" } }
         @for (i, s) in items.iter().enumerate() {
             @if i > 0 { ", " }
-            code { (s) }
+            code { (Text(s.as_ref())) }
         }
     }
 }
@@ -142,7 +167,7 @@ fn tree(nodes: &[OuNode]) -> Markup {
 fn badges(r: &RuleDoc) -> Markup {
     html! {
         @for b in rule_badges(r) {
-            span class=(format!("badge {b}")) { (b) }
+            span class=(format!("badge {b}")) { (Text(b)) }
         }
     }
 }
@@ -152,21 +177,21 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
         details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
             data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(r)) {
             summary {
-                h4 { (r.precedence) " " (r.name) }
+                h4 { (r.precedence) " " (Text(r.name)) }
                 (badges(r))
             }
             div.body {
                 p {
-                    "link " code { (r.link_type) } " · " code { (r.source_type) } " → " code { (r.target_type) }
-                    @if let Some(t) = &r.immutable_tag { " · tag " code { (t) } }
+                    "link " code { (Text(r.link_type)) } " · " code { (Text(r.source_type)) } " → " code { (Text(r.target_type)) }
+                    @if let Some(t) = &r.immutable_tag { " · tag " code { (Text(t)) } }
                 }
-                @if !r.description.trim().is_empty() { p { (r.description) } }
+                @if !r.description.trim().is_empty() { p { (Text(r.description)) } }
                 p { "Scope (" (r.scope.len()) " groups, OR):" }
                 @if r.scope.is_empty() { p.absent { "every object" } }
-                ol { @for g in &r.scope { li { code { (g) } } } }
+                ol { @for g in &r.scope { li { code { (Text(g)) } } } }
                 @if !r.joins.is_empty() {
                     p { "Join (" (r.joins.len()) " groups, in order):" }
-                    ol { @for g in &r.joins { li { code { (g) } } } }
+                    ol { @for g in &r.joins { li { code { (Text(g)) } } } }
                 }
                 @if !r.mappings.is_empty() {
                     table {
@@ -174,9 +199,9 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         tbody {
                             @for m in &r.mappings {
                                 tr {
-                                    td.field { (m.destination) }
-                                    td { (m.flow_type) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
-                                    td { pre { (m.body) } }
+                                    td.field { (Text(m.destination)) }
+                                    td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
+                                    td { pre { (Text(&m.body)) } }
                                 }
                             }
                         }
@@ -187,7 +212,7 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         "Findings: "
                         @for &i in &r.findings {
                             @if let Some(f) = doc.findings.get(i) {
-                                a href=(format!("#{}", f.anchor)) { (f.code) " " (f.name) } " "
+                                a href=(format!("#{}", f.anchor)) { (Text(&f.code)) " " (Text(&f.name)) } " "
                             }
                         }
                     }
@@ -201,7 +226,7 @@ fn attribute(a: &AttributeFlows) -> Markup {
     html! {
         details.mv data-attrs=(flow_attributes(a)) {
             summary {
-                h4 { (a.object_type) "." (a.attribute) }
+                h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
                 span.badge { (a.inbound.len()) " in" }
                 span.badge { (a.outbound.len()) " out" }
             }
@@ -213,16 +238,16 @@ fn attribute(a: &AttributeFlows) -> Markup {
                             @for l in &a.inbound {
                                 tr {
                                     td.num { (l.precedence) }
-                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
                                     td { (codes(&l.attributes)) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (l.flow_type) }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (Text(l.flow_type)) }
                                 }
                             }
                         }
                     }
                 }
-                p { "→ metaverse " code { (a.object_type) "." (a.attribute) } " →" }
+                p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
                 @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
                     table {
                         thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
@@ -230,10 +255,10 @@ fn attribute(a: &AttributeFlows) -> Markup {
                             @for l in &a.outbound {
                                 tr {
                                     td.num { (l.precedence) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (l.rule_name) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (l.directory) " " code { (l.object_type) } }
+                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
                                     td { (codes(&l.attributes)) }
-                                    td { (l.flow_type) }
+                                    td { (Text(l.flow_type)) }
                                 }
                             }
                         }
@@ -245,7 +270,25 @@ fn attribute(a: &AttributeFlows) -> Markup {
 }
 
 /// The report as one self-contained HTML page.
-pub fn render_html(doc: &Document) -> String {
+pub fn render_html(doc: &Document<'_>) -> String {
+    let mut page = String::new();
+    let _ = html_to(doc, stream::cores(), &mut |s: &str| {
+        page.push_str(s);
+        Ok(())
+    });
+    page
+}
+
+/// Writes [`render_html`] to `out` as it is rendered (a large page is never held whole).
+pub fn write_html(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    html_to(doc, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
+/// The page handed to `sink` in order, its large sections rendered on at most `threads`
+/// threads.
+fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> std::io::Result<()> {
     let s = &doc.summary;
     let m = &s.metadata;
     let f = &s.features;
@@ -378,71 +421,107 @@ pub fn render_html(doc: &Document) -> String {
                 }
             }
     };
-    let findings = html! {
+    // The page's parts in order: the large sections are split into one part per rule, flow
+    // and finding, rendered on every core in contiguous runs, then joined into one buffer of
+    // the exact size.
+    let mut parts: Vec<Part<'_, '_>> = Vec::with_capacity(
+        total + doc.rule_groups.len() * 2 + doc.metaverse.len() + doc.findings.len() + 16,
+    );
+    parts.push(Part::Markup(top.0));
+    parts.push(Part::Static("<main>"));
+    parts.push(Part::Markup(main_head.0));
+    parts.push(Part::Open(
+        html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
+        CLOSE_DETAILS,
+    ));
+    for g in &doc.rule_groups {
+        parts.push(Part::Open(rule_group_head(g), CLOSE_GROUP));
+        parts.extend(g.rules.iter().map(Part::Rule));
+        parts.push(Part::Static(CLOSE_GROUP));
+    }
+    parts.push(Part::Static(CLOSE_DETAILS));
+    parts.push(Part::Open(
+        html! {
+            details.section #metaverse {
+                summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
+                p {
+                    "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
+                    "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
+                    "Every inbound flow reaches every outbound flow of the same attribute."
+                }
+            }
+        },
+        CLOSE_DETAILS,
+    ));
+    parts.extend(doc.metaverse.iter().map(Part::Attribute));
+    parts.push(Part::Static(CLOSE_DETAILS));
+    parts.push(Part::Open(
+        html! {
             details.section #findings {
                 summary { h2 { "Findings (" (doc.findings.len()) ")" } }
                 @if doc.findings.is_empty() { p.absent { "validate finds nothing." } }
-                ul {
-                    @for f in &doc.findings {
-                        li id=(f.anchor) {
-                            span class=(format!("badge {}", f.severity)) { (f.severity) } " "
-                            @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
-                            strong { (f.code) " " (f.name) } ": " (f.message)
-                            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (name) } }
-                            br;
-                            code { (f.place) }
-                            @if let Some(h) = &f.help { br; "hint: " (h) }
-                            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
-                        }
-                    }
-                }
+                ul {}
             }
-    };
-    crate::html::page(
+        },
+        CLOSE_FINDINGS,
+    ));
+    parts.extend(doc.findings.iter().map(Part::Finding));
+    parts.push(Part::Static(CLOSE_FINDINGS));
+    parts.push(Part::Static("</main>"));
+    let (head, tail) = crate::html::page_frame(
         &format!("syncpolicy report: {}", doc.source),
         header,
-        |out| {
-            // The large sections are written piece by piece into the one page buffer.
-            out.push_str(&top.0);
-            out.push_str("<main>");
-            out.push_str(&main_head.0);
-            open(
-                out,
-                html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
-                CLOSE_DETAILS,
-            );
-            for g in &doc.rule_groups {
-                open(out, rule_group_head(g), CLOSE_GROUP);
-                for r in &g.rules {
-                    out.push_str(&rule(r, doc).0);
-                }
-                out.push_str(CLOSE_GROUP);
-            }
-            out.push_str(CLOSE_DETAILS);
-            open(
-                out,
-                html! {
-                    details.section #metaverse {
-                        summary { h2 { "Metaverse attributes and end-to-end flows (" (doc.metaverse.len()) ")" } }
-                        p {
-                            "Each attribute: the inbound flows that write it (source directory and attributes, inbound rule), "
-                            "then the outbound flows that carry it on (outbound rule, target directory and attribute), each in precedence order. "
-                            "Every inbound flow reaches every outbound flow of the same attribute."
-                        }
-                    }
-                },
-                CLOSE_DETAILS,
-            );
-            for a in &doc.metaverse {
-                out.push_str(&attribute(a).0);
-            }
-            out.push_str(CLOSE_DETAILS);
-            out.push_str(&findings.0);
-            out.push_str("</main>");
-        },
         SCRIPT,
-    )
+    );
+    sink(&head)?;
+    stream::stream(&parts, threads, |p, out| p.render_to(out, doc), sink)?;
+    sink(&tail)
 }
+
+/// One part of the page body, in page order.
+enum Part<'d, 'a> {
+    /// Fixed markup (closing tags).
+    Static(&'static str),
+    /// Markup rendered already.
+    Markup(String),
+    /// An element whose last children are the parts after it: written without its closing
+    /// tags (see [`open`]).
+    Open(Markup, &'static str),
+    Rule(&'d RuleDoc<'a>),
+    Attribute(&'d AttributeFlows<'a>),
+    Finding(&'d FindingDoc),
+}
+
+impl Part<'_, '_> {
+    fn render_to(&self, out: &mut String, doc: &Document<'_>) {
+        match self {
+            Part::Static(s) => out.push_str(s),
+            Part::Markup(s) => out.push_str(s),
+            Part::Open(m, close) => open(out, m, close),
+            Part::Rule(r) => out.push_str(&rule(r, doc).0),
+            Part::Attribute(a) => out.push_str(&attribute(a).0),
+            Part::Finding(f) => out.push_str(&finding(f).0),
+        }
+    }
+}
+
+fn finding(f: &FindingDoc) -> Markup {
+    html! {
+        li id=(f.anchor) {
+            span class=(format!("badge {}", f.severity)) { (Text(&f.severity)) } " "
+            @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
+            strong { (Text(&f.code)) " " (Text(&f.name)) } ": " (Text(&f.message))
+            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (Text(name)) } }
+            br;
+            code { (Text(&f.place)) }
+            @if let Some(h) = &f.help { br; "hint: " (h) }
+            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
+        }
+    }
+}
+
+/// Ends the findings section opened with [`open`]: its list and the section.
+const CLOSE_FINDINGS: &str = "</ul></details>";
 
 /// Ends a section `details` opened with [`open`].
 const CLOSE_DETAILS: &str = "</details>";
@@ -452,13 +531,13 @@ const CLOSE_GROUP: &str = "</div></details>";
 /// Appends an element whose last children come later: the markup without its closing tags
 /// `close`, which the caller writes after those children (the templates stay balanced and
 /// escaped; only the split is by hand, so that a large page is written into one buffer).
-fn open(out: &mut String, m: Markup, close: &str) {
-    let s = m.0;
+fn open(out: &mut String, m: &Markup, close: &str) {
+    let s = &m.0;
     match s.strip_suffix(close) {
         Some(head) => out.push_str(head),
         None => {
             // A template always ends with its own closing tags; keep the page balanced anyway.
-            out.push_str(&s);
+            out.push_str(s);
             out.push_str("<div>");
         }
     }
@@ -468,7 +547,7 @@ fn open(out: &mut String, m: Markup, close: &str) {
 fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
     html! {
         details.group id=(g.anchor) {
-            summary { h3 { (g.directory) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
+            summary { h3 { (Text(&g.directory)) ", " (g.direction.to_ascii_lowercase()) " (" (g.rules.len()) ")" } }
             div.body {
                 table {
                     thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
@@ -476,15 +555,71 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
                         @for r in &g.rules {
                             tr id=(format!("row-{}", r.anchor)) {
                                 td.num { (r.precedence) }
-                                td { a href=(format!("#{}", r.anchor)) { (r.name) } }
+                                td { a href=(format!("#{}", r.anchor)) { (Text(r.name)) } }
                                 td { (badges(r)) }
-                                td { (r.link_type) }
-                                td { (r.source_type) " → " (r.target_type) }
+                                td { (Text(r.link_type)) }
+                                td { (Text(r.source_type)) " → " (Text(r.target_type)) }
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_as_maud_escapes() {
+        for s in [
+            "",
+            "plain",
+            "<script>alert(\"x\")</script> & co",
+            "&&<<>>\"\"'",
+            "Ünïcode <ä> \u{1b}[2J & ☃",
+            "end<",
+        ] {
+            assert_eq!(
+                html! { (Text(s)) }.into_string(),
+                html! { (s) }.into_string(),
+                "{s:?}"
+            );
+        }
+    }
+
+    /// The page of a configuration large enough to be rendered on several threads is the same
+    /// HTML as rendered on one.
+    #[test]
+    fn html_on_several_threads_is_what_one_thread_writes() {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 3,
+                custom_rules_per_forest: 200,
+                ous_per_domain: 3,
+                seed: 7,
+            },
+        );
+        let doc = crate::document::build_without_findings(&config, "big.json");
+        assert!(config.rule_count() > 500, "several chunks on each thread");
+        let on = |threads: usize| {
+            let mut o = String::new();
+            html_to(&doc, threads, &mut |s: &str| {
+                o.push_str(s);
+                Ok(())
+            })
+            .expect("a string sink does not fail");
+            o
+        };
+        let one = on(1);
+        for threads in [2, 5] {
+            assert_eq!(on(threads), one, "{threads} threads");
+        }
+        let mut bytes = Vec::new();
+        write_html(&doc, &mut bytes).expect("writes");
+        assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);
+        assert_eq!(render_html(&doc), one);
     }
 }

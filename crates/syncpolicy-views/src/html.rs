@@ -89,6 +89,24 @@ window.addEventListener('error', function (e) {
 /// frame's fixed tags are written around them so that a large body goes into one buffer.
 pub fn page(title: &str, header: Markup, body: impl FnOnce(&mut String), script: &str) -> String {
     let mut out = String::with_capacity(64 * 1024);
+    frame_head(&mut out, title, header);
+    body(&mut out);
+    frame_tail(&mut out, script);
+    out
+}
+
+/// The frame of [`page`] around a body written in between: the page up to the end of
+/// `header`, and the page's script and end (for a large page written as it is rendered).
+pub fn page_frame(title: &str, header: Markup, script: &str) -> (String, String) {
+    let mut head = String::with_capacity(16 * 1024);
+    frame_head(&mut head, title, header);
+    let mut tail = String::with_capacity(script.len() + 64);
+    frame_tail(&mut tail, script);
+    (head, tail)
+}
+
+/// The page up to the end of `header`.
+fn frame_head(out: &mut String, title: &str, header: Markup) {
     out.push_str("<!DOCTYPE html><html lang=\"en\"><head>");
     let head = html! {
         meta charset="utf-8";
@@ -106,10 +124,12 @@ pub fn page(title: &str, header: Markup, body: impl FnOnce(&mut String), script:
         }
     };
     out.push_str(&header.0);
-    body(&mut out);
+}
+
+/// The page's script and end.
+fn frame_tail(out: &mut String, script: &str) {
     out.push_str(&html! { script { (PreEscaped(script)) } }.0);
     out.push_str("</body></html>\n");
-    out
 }
 
 #[cfg(test)]
@@ -140,5 +160,7 @@ mod tests {
             }
         };
         assert_eq!(page, whole.into_string() + "\n");
+        let (head, tail) = super::page_frame("a <b>", maud::html! { h1 { "x" } }, "1;");
+        assert_eq!(head + "<main></main>" + &tail, page);
     }
 }

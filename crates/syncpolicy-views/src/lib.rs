@@ -22,6 +22,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod simulate;
+mod stream;
 pub mod style;
 pub mod summary;
 pub mod validation;

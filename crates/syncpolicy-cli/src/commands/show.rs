@@ -64,20 +64,7 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 render_text(&summary, &Style::new(ctx.color_stdout && !to_file))
             }
         }
-        ShowFormat::Markdown | ShowFormat::Html => {
-            let doc = document(&loaded)?;
-            let out = if args.format == ShowFormat::Html {
-                syncpolicy_views::document_html::render_html(&doc)
-            } else {
-                let mut md = syncpolicy_views::document::render_markdown(&doc);
-                md.push('\n');
-                md
-            };
-            // The command ends right after writing: freeing the report's many small strings
-            // one by one costs more than the process's exit reclaiming them at once.
-            std::mem::forget(doc);
-            out
-        }
+        ShowFormat::Markdown | ShowFormat::Html => return write_report(args, ctx, loaded),
     };
     match &args.output {
         Some(path) => {
@@ -92,8 +79,39 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit::OK))
 }
 
+/// Writes the documentation report of a loaded source as it is rendered (a large report is
+/// never held whole).
+fn write_report(
+    args: &ShowArgs,
+    ctx: &Context,
+    loaded: source::Loaded,
+) -> anyhow::Result<ExitCode> {
+    let doc = document(&loaded)?;
+    let html = args.format == ShowFormat::Html;
+    let write = |out: &mut dyn std::io::Write| {
+        if html {
+            syncpolicy_views::document_html::write_html(&doc, out)
+        } else {
+            syncpolicy_views::document::write_markdown(&doc, out)?;
+            out.write_all(b"\n")
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            crate::output::write_file_with(path, write)?;
+            ctx.status(&format!("wrote {}", path.display()));
+        }
+        None => crate::output::write_stdout(write)?,
+    }
+    // The command ends here: freeing the report's many small strings (and the model and the
+    // file's text) one by one costs more than the process's exit reclaiming them at once.
+    std::mem::forget(doc);
+    std::mem::forget(loaded);
+    Ok(ExitCode::from(exit::OK))
+}
+
 /// The documentation report of a loaded source; `validate` runs on a second thread meanwhile.
-pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document> {
+pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> {
     std::thread::scope(|s| {
         let lint = s.spawn(|| findings(loaded));
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);

@@ -28,7 +28,7 @@ fn modified_and_disabled_rules_are_flagged_and_findings_linked() {
     let modified: Vec<&str> = rules
         .iter()
         .filter(|r| r.modified)
-        .map(|r| r.name.as_str())
+        .map(|r| r.name)
         .collect();
     assert_eq!(modified, ["In from AD - User Join"]);
     let join = rules

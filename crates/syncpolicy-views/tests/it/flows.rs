@@ -5,7 +5,7 @@
 use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_views::flows::{flows, AttributeFlows};
 
-fn attribute<'a>(all: &'a [AttributeFlows], name: &str) -> &'a AttributeFlows {
+fn attribute<'l, 'a>(all: &'l [AttributeFlows<'a>], name: &str) -> &'l AttributeFlows<'a> {
     all.iter()
         .find(|f| f.object_type == "person" && f.attribute == name)
         .unwrap_or_else(|| panic!("person.{name} has flows"))
@@ -23,7 +23,7 @@ fn assert_path(
     let f = attribute(all, mv);
     let found = f.end_to_end().find(|p| {
         p.inbound.rule_name == inbound
-            && p.inbound.attributes.iter().any(|a| a == source)
+            && p.inbound.attributes.contains(&source)
             && p.outbound.rule_name == outbound
             && p.outbound.attributes == [target]
     });

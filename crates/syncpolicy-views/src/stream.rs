@@ -1,0 +1,198 @@
+//! Writing a large report as it is rendered: its items (rules, flows, findings) are rendered in
+//! small chunks on every core and handed to one sink in page order, each chunk's buffer used
+//! again once written, so that a report of any size is never held whole (its memory is a few
+//! chunks per thread, not the page).
+
+use std::io;
+use std::sync::mpsc;
+
+/// Items per chunk: about 100 to 300 KB of a report's markup.
+const CHUNK: usize = 64;
+
+/// Chunks below this many are rendered on the calling thread alone.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// A sink of text written in page order.
+pub(crate) type Sink<'s> = dyn FnMut(&str) -> io::Result<()> + 's;
+
+/// How many threads a report is rendered on: the available cores, at most 8.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Renders `items` with `render` and hands the text to `sink` in their order, as one pass
+/// over them would write it: chunk `k` of [`CHUNK`] items is rendered on thread `k % threads`
+/// (at most `threads`, one for a few chunks) while the calling thread writes the chunks before
+/// it. A sink's error stops the rendering and is returned.
+pub(crate) fn stream<T: Sync>(
+    items: &[T],
+    threads: usize,
+    render: impl Fn(&T, &mut String) + Sync,
+    sink: &mut Sink<'_>,
+) -> io::Result<()> {
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let threads = threads
+        .max(1)
+        .min(chunks.len().div_ceil(CHUNKS_PER_THREAD).max(1));
+    if threads == 1 {
+        let mut buf = String::new();
+        for chunk in chunks {
+            buf.clear();
+            for item in chunk {
+                render(item, &mut buf);
+            }
+            sink(&buf)?;
+        }
+        return Ok(());
+    }
+    let render = &render;
+    std::thread::scope(|s| {
+        let mut filled = Vec::with_capacity(threads);
+        let mut spare = Vec::with_capacity(threads);
+        for t in 0..threads {
+            // At most two rendered chunks wait per thread; written buffers come back.
+            let (tx, rx) = mpsc::sync_channel::<String>(2);
+            let (back_tx, back_rx) = mpsc::channel::<String>();
+            let mine: Vec<&[T]> = chunks.iter().skip(t).step_by(threads).copied().collect();
+            s.spawn(move || {
+                for chunk in mine {
+                    let mut buf = back_rx.try_recv().unwrap_or_default();
+                    buf.clear();
+                    for item in chunk {
+                        render(item, &mut buf);
+                    }
+                    if tx.send(buf).is_err() {
+                        // The writer stopped (a sink error): nothing more is wanted.
+                        return;
+                    }
+                }
+            });
+            filled.push(rx);
+            spare.push(back_tx);
+        }
+        for k in 0..chunks.len() {
+            let t = k % threads;
+            // A thread that stopped early panicked: the scope re-raises its panic on return.
+            let Ok(buf) = filled[t].recv() else {
+                return Ok(());
+            };
+            sink(&buf)?;
+            let _ = spare[t].send(buf);
+        }
+        Ok(())
+    })
+}
+
+/// A sink that holds back the line breaks at the end of what it was given, and at the end
+/// writes one if there were any: the text `while text.ends_with("\n\n") { text.pop(); }`
+/// leaves of everything written, without holding it.
+pub(crate) struct FinalBreaks<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    held: usize,
+}
+
+impl<'a, 's> FinalBreaks<'a, 's> {
+    pub(crate) fn new(sink: &'a mut Sink<'s>) -> Self {
+        FinalBreaks { sink, held: 0 }
+    }
+
+    pub(crate) fn write(&mut self, text: &str) -> io::Result<()> {
+        let body = text.trim_end_matches('\n');
+        if !body.is_empty() {
+            if self.held > 0 {
+                (self.sink)(&"\n".repeat(self.held))?;
+            }
+            (self.sink)(body)?;
+            self.held = 0;
+        }
+        self.held += text.len() - body.len();
+        Ok(())
+    }
+
+    /// Writes the one final line break, if any were held.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        if self.held > 0 {
+            (self.sink)("\n")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(f: impl FnOnce(&mut Sink<'_>) -> io::Result<()>) -> String {
+        let mut out = String::new();
+        f(&mut |s: &str| {
+            out.push_str(s);
+            Ok(())
+        })
+        .expect("a string sink does not fail");
+        out
+    }
+
+    #[test]
+    fn chunks_on_several_threads_arrive_in_order() {
+        let items: Vec<String> = (0..5_000)
+            .map(|i| format!("item {i} {}\n", "x".repeat(i % 700)))
+            .collect();
+        let whole = items.concat();
+        for threads in [1, 2, 3, 8] {
+            let got = collect(|sink| stream(&items, threads, |s, o| o.push_str(s), sink));
+            assert_eq!(got, whole, "{threads} threads");
+        }
+        assert_eq!(
+            collect(|sink| stream(&[] as &[String], 4, |s, o| o.push_str(s), sink)),
+            ""
+        );
+    }
+
+    #[test]
+    fn a_sink_error_stops_the_stream_and_is_returned() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let mut calls = 0;
+        let got = stream(&items, 4, |i, o| o.push_str(&i.to_string()), &mut |_| {
+            calls += 1;
+            if calls == 3 {
+                Err(io::Error::other("disk full"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(got.map_err(|e| e.to_string()), Err("disk full".to_owned()));
+        assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn final_breaks_are_what_trimming_the_whole_text_leaves() {
+        let cases: &[&[&str]] = &[
+            &["a\n\n"],
+            &["a\n", "\n", "", "\n\n"],
+            &["a", "\n"],
+            &["a\n\n\n", ""],
+            &["", ""],
+            &["\n\n"],
+            &["a\nb", "c\n\n", "\n", "d\n\n\n"],
+            &["a\n\n", "b"],
+            &[],
+        ];
+        for parts in cases {
+            let mut whole = parts.concat();
+            while whole.ends_with("\n\n") {
+                whole.pop();
+            }
+            let got = collect(|sink| {
+                let mut w = FinalBreaks::new(sink);
+                for p in *parts {
+                    w.write(p)?;
+                }
+                w.finish()
+            });
+            assert_eq!(got, whole, "{parts:?}");
+        }
+    }
+}
