@@ -98,10 +98,13 @@ fn same_configuration(target: &mut Configuration, current: &Configuration) -> bo
 }
 
 pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let t = syncpolicy_store::timing::phase("open deployment");
     let mut d = crate::deployment::open(ctx)?;
+    // One change, then the command exits: the result need not be kept for another change.
+    d.set_keep_cache(false);
+    drop(t);
     // 1. The source.
     let mut rollback: Option<HistoryEntry> = None;
-    let mut read_current = None;
     let (source, text, label) = if let Some(reference) = args.source.strip_prefix('@') {
         let entry = d.resolve(reference)?;
         let snapshot = d.snapshot(&entry)?;
@@ -113,11 +116,16 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         // The file and the current configuration are read at the same time (two large
         // parses that do not depend on each other).
         let (loaded, current) = std::thread::scope(|s| {
-            let reading = s.spawn(|| crate::source::load(&args.source, ctx));
-            let current = d.current();
+            let reading = s.spawn(|| {
+                let _t = syncpolicy_store::timing::phase("read source");
+                crate::source::load(&args.source, ctx)
+            });
+            let _t = syncpolicy_store::timing::phase("current");
+            // Loaded into the deployment's cache, read below without a copy.
+            let current = d.current_ref().map(drop);
             (reading.join(), current)
         });
-        read_current = Some(current?);
+        current?;
         let loaded = loaded
             .map_err(|_| anyhow::anyhow!("reading {} stopped unexpectedly", args.source))??;
         (loaded.config, loaded.text, loaded.label)
@@ -130,14 +138,13 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             unsupported.join("\n  ")
         );
     }
-    let current = match read_current {
-        Some(c) => c,
-        None => d.current()?,
-    };
-    let mut target = target_of(source, &current);
+    let current = d.current_ref()?;
+    let t = syncpolicy_store::timing::phase("target");
+    let mut target = target_of(source, current);
+    drop(t);
     if crate::change::import_session_open(ctx) {
-        let added = missing_in(&target, &current);
-        let removed = missing_in(&current, &target);
+        let added = missing_in(&target, current);
+        let removed = missing_in(current, &target);
         if !added.is_empty() || !removed.is_empty() {
             let mut what = Vec::new();
             if !added.is_empty() {
@@ -177,9 +184,14 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     // 4. The plan.
-    let diff = syncpolicy_diff::diff(&current, &target, &DiffOptions::default())
+    let t = syncpolicy_store::timing::phase("diff");
+    let diff = syncpolicy_diff::diff(current, &target, &DiffOptions::default())
         .filtered(&Filter::default());
-    if same_configuration(&mut target, &current) {
+    drop(t);
+    let t = syncpolicy_store::timing::phase("same configuration");
+    let same = same_configuration(&mut target, current);
+    drop(t);
+    if same {
         let what = format!("{label} is what the deployment holds");
         match args.format {
             OutputFormat::Json => print_stdout(&to_json(&ApplyDoc::new(
@@ -245,7 +257,9 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         .filter(|t| secrets.directory(&t.unique_identifier).is_none())
         .map(|t| t.name.clone())
         .collect();
+    let t = syncpolicy_store::timing::phase("change");
     let outcome = d.change_to(&ChangeMeta::new(author, command), target, summary)?;
+    drop(t);
     crate::deployment::tell(&mut d);
     for name in &uncredentialed {
         ctx.status(&format!(
@@ -284,8 +298,21 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // configurations at exit faster than freeing them piece by piece (a tenth of the time of
     // an apply of a 50 MB configuration).
     std::mem::forget(outcome);
-    std::mem::forget(current);
     std::mem::forget(diff);
     d.forget_cache();
+    print_timings();
     Ok(ExitCode::from(exit::FINDINGS))
+}
+
+/// The phase timings (`SYNCPOLICY_TIMINGS=1`) on stderr.
+fn print_timings() {
+    for p in syncpolicy_store::timing::take() {
+        eprintln!(
+            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
+            p.end - p.start,
+            p.start,
+            p.end,
+            p.name
+        );
+    }
 }
