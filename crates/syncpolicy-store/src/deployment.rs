@@ -88,6 +88,10 @@ struct Cache {
     written: syncpolicy_json::WriteCache,
     /// The length of the settings text of `config` (to size the next write).
     text_len: usize,
+    /// A buffer the next write may write into (the newest export as it was read, when the
+    /// change's result is not kept: its memory is already in use, so a large write into it
+    /// costs no fresh pages).
+    spare: Vec<u8>,
     /// Every finding of the default validation on `config`, once a change computed them (the
     /// next change re-checks only when it touches what the rules read).
     findings: Option<Vec<Diagnostic>>,
@@ -262,8 +266,7 @@ fn pause_in_change() {
 
 /// What a change from `old` to `new` replaces: each part written or deleted, as it was
 /// before (`None` when the change creates it).
-fn replaced_parts(old: &Parts, new: &Parts) -> Vec<crate::backend::Replaced> {
-    let d = parts::delta(old, new);
+fn replaced_parts(old: &Parts, d: &parts::Delta<'_>) -> Vec<crate::backend::Replaced> {
     d.upserts
         .iter()
         .map(|(kind, part)| (*kind, part.key.clone(), old.get(*kind, &part.key).cloned()))
@@ -285,8 +288,7 @@ fn changed_after_export(path: &Path, entry: &HistoryEntry) -> String {
 }
 
 /// Writes the rows that differ, returns how many.
-fn write_delta(tx: &mut dyn StoreTx, old: &Parts, new: &Parts) -> Result<usize> {
-    let d = parts::delta(old, new);
+fn write_delta(tx: &mut dyn StoreTx, d: &parts::Delta<'_>) -> Result<usize> {
     for (kind, key) in &d.deletes {
         tx.delete(*kind, key)?;
     }
@@ -353,6 +355,21 @@ struct Done {
     written: syncpolicy_json::WriteCache,
     text_len: usize,
     findings: Option<Vec<Diagnostic>>,
+}
+
+/// A file's bytes; with `margin`, in a buffer with room for a somewhat larger text (it is
+/// written into again).
+fn read_with_margin(path: &Path, margin: bool) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !margin {
+        return fs::read(path).ok();
+    }
+    let mut file = fs::File::open(path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len + len / 8 + 64 * 1024).ok()?;
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Writes the export inside the open transaction; a failure aborts it.
@@ -868,7 +885,7 @@ impl Deployment {
             }
             tx.create_deployment(&prepared.entry.at)?;
             tx.set_install_token(&token)?;
-            write_delta(tx, &Parts::default(), &prepared.parts)?;
+            write_delta(tx, &parts::delta(&Parts::default(), &prepared.parts))?;
             id = tx.add_history(&prepared.entry)?;
             tx.set_generation(1)?;
             write_export(&prepared.path, &prepared.bytes)?;
@@ -901,6 +918,7 @@ impl Deployment {
                 parts: prepared.parts,
                 written: syncpolicy_json::WriteCache::default(),
                 text_len: prepared.bytes.len(),
+                spare: Vec::new(),
                 findings: None,
             }),
             validator: syncpolicy_lint::check,
@@ -978,12 +996,13 @@ impl Deployment {
         let newest = self.store.newest_history().ok().flatten();
         let generation_of_newest = self.store.generation().ok().flatten();
         let export = newest.map(|e| (self.snapshot_path(&e), e.digest));
+        let keep_cache = self.keep_cache;
         let store = &mut self.store;
         let (loaded, parsed) = std::thread::scope(|s| {
             let parsing = s.spawn(move || {
                 let (path, digest) = export?;
                 let t = crate::timing::phase("read + digest newest export");
-                let bytes = fs::read(path).ok()?;
+                let bytes = read_with_margin(&path, !keep_cache)?;
                 if syncpolicy_json::digest::sha256_hex(&bytes) != digest {
                     return None;
                 }
@@ -993,7 +1012,8 @@ impl Deployment {
                     .map_err(|e| StoreError::Corrupt {
                         what: e.to_string(),
                     });
-                Some((config, bytes.len()))
+                let len = bytes.len();
+                Some((config, len, if keep_cache { Vec::new() } else { bytes }))
             });
             let t = crate::timing::phase("load rows");
             let mut loaded = None;
@@ -1011,12 +1031,13 @@ impl Deployment {
             });
         };
         match parsed {
-            Some((config, len)) if generation_of_newest == Some(g) => Ok(Cache {
+            Some((config, len, spare)) if generation_of_newest == Some(g) => Ok(Cache {
                 generation: g,
                 config: config?,
                 parts,
                 written: syncpolicy_json::WriteCache::default(),
                 text_len: len,
+                spare,
                 findings: None,
             }),
             _ => Self::cache_from(g, parts),
@@ -1035,6 +1056,7 @@ impl Deployment {
             parts,
             written: syncpolicy_json::WriteCache::default(),
             text_len: text.len(),
+            spare: Vec::new(),
             findings: None,
         })
     }
@@ -1113,10 +1135,40 @@ impl Deployment {
         self.change_with(meta, move |_| Ok((target, summary)))
     }
 
+    /// [`Deployment::change_to`] with work of the caller's done beside the change:
+    /// `beside(before, after)` runs on the validation's thread once validation is done,
+    /// while the settings text is written, cut into rows and exported, and gives the change's
+    /// summary (for history and the outcome). `after` is the configuration as it will be
+    /// committed (author and time of the change stamped). `summary` is said when `target` is
+    /// what the deployment holds (nothing is changed then, and `beside` is not run).
+    pub fn change_to_beside(
+        &mut self,
+        meta: &ChangeMeta,
+        target: Configuration,
+        summary: String,
+        beside: impl FnOnce(&Configuration, &Configuration) -> String + Send,
+    ) -> Result<ChangeOutcome> {
+        let mut beside = Some(beside);
+        self.change_with_beside(
+            meta,
+            move |_| Ok((target, summary)),
+            |before, after| beside.take().map(|b| b(before, after)),
+        )
+    }
+
     fn change_with(
         &mut self,
         meta: &ChangeMeta,
         make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
+    ) -> Result<ChangeOutcome> {
+        self.change_with_beside(meta, make, |_, _| None)
+    }
+
+    fn change_with_beside(
+        &mut self,
+        meta: &ChangeMeta,
+        make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
+        mut beside: impl FnMut(&Configuration, &Configuration) -> Option<String> + Send,
     ) -> Result<ChangeOutcome> {
         let edit = make;
         let mut wait = self.lock_wait.clone();
@@ -1148,6 +1200,7 @@ impl Deployment {
             let before = cache.config;
             let generation = cache.generation;
             let text_len = cache.text_len;
+            let mut spare = cache.spare;
             let mut written = cache.written;
             let prior_findings = if default_validator {
                 cache.findings
@@ -1159,7 +1212,7 @@ impl Deployment {
                     what: "the transaction was retried".to_owned(),
                 });
             };
-            let (mut after, summary) = match edit(&before) {
+            let (mut after, mut summary) = match edit(&before) {
                 Ok(made) => made,
                 Err(e) => {
                     self.cache = Some(Cache {
@@ -1168,6 +1221,7 @@ impl Deployment {
                         parts: cache.parts,
                         written,
                         text_len,
+                        spare,
                         findings: prior_findings,
                     });
                     return Err(e);
@@ -1181,6 +1235,7 @@ impl Deployment {
                     parts: cache.parts,
                     written,
                     text_len,
+                    spare,
                     findings: prior_findings,
                 });
                 return Err(StoreError::Unchanged { summary });
@@ -1198,12 +1253,16 @@ impl Deployment {
                 std::thread::scope(|s| {
                     // Only what the change touched is checked again (the same findings as
                     // checking all: `syncpolicy_lint::check_since`).
-                    let check = s.spawn(|| {
-                        let _t = crate::timing::phase("validate");
-                        match &prior_findings {
-                            Some(prior) => syncpolicy_lint::check_since(&before, prior, &after),
-                            None => validator(&after),
-                        }
+                    let (b, a, prior, beside) = (&before, &after, &prior_findings, &mut beside);
+                    let check = s.spawn(move || {
+                        let t = crate::timing::phase("validate");
+                        let findings = match prior {
+                            Some(prior) => syncpolicy_lint::check_since(b, prior, a),
+                            None => validator(a),
+                        };
+                        drop(t);
+                        let _t = crate::timing::phase("beside");
+                        (findings, beside(b, a))
                     });
                     // Only the rules and sections the change touched are written again (byte
                     // for byte what writing all of it gives).
@@ -1214,7 +1273,9 @@ impl Deployment {
                     } else {
                         // Nothing is kept for the next write: the text written at once into a
                         // buffer of about its size (the current text's length and a margin).
-                        let mut out = Vec::with_capacity(text_len + text_len / 8 + 64 * 1024);
+                        let mut out = std::mem::take(&mut spare);
+                        out.clear();
+                        out.reserve(text_len + text_len / 8 + 64 * 1024);
                         syncpolicy_json::write_settings_to(&after, &mut out);
                         std::sync::Arc::new(out)
                     };
@@ -1225,16 +1286,26 @@ impl Deployment {
                         let _t = crate::timing::phase("export write + fsync");
                         write_export(target, &shared)
                     });
+                    // The history digest on its own thread while the text is cut into rows.
+                    let hashed = std::sync::Arc::clone(&bytes);
+                    let digesting = s.spawn(move || {
+                        let _t = crate::timing::phase("history digest");
+                        syncpolicy_json::digest::sha256_hex(&hashed)
+                    });
                     let t = crate::timing::phase("split rows");
                     let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
                     drop(t);
-                    let t = crate::timing::phase("history digest");
-                    entry.digest = syncpolicy_json::digest::sha256_hex(&bytes);
-                    drop(t);
+                    entry.digest = digesting.join().map_err(|_| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
+                    })?;
                     let t = crate::timing::phase("wait validate");
-                    let findings = check.join().map_err(|_| StoreError::Corrupt {
+                    let (findings, said) = check.join().map_err(|_| StoreError::Corrupt {
                         what: "the validation of the change stopped unexpectedly".to_owned(),
                     })?;
+                    if let Some(said) = said {
+                        entry.summary.clone_from(&said);
+                        summary = said;
+                    }
                     let errors: Vec<Diagnostic> = findings
                         .iter()
                         .filter(|d| d.severity == Severity::Error)
@@ -1245,8 +1316,9 @@ impl Deployment {
                     }
                     drop(t);
                     let t = crate::timing::phase("write rows");
-                    let replaced = replaced_parts(&cache.parts, &parts);
-                    let rows = write_delta(tx, &cache.parts, &parts)?;
+                    let delta = parts::delta(&cache.parts, &parts);
+                    let replaced = replaced_parts(&cache.parts, &delta);
+                    let rows = write_delta(tx, &delta)?;
                     drop(t);
                     // The copy kept in the cache is made while the export is being synced.
                     let t = crate::timing::phase("clone after");
@@ -1304,6 +1376,7 @@ impl Deployment {
                 parts: done.parts,
                 written: done.written,
                 text_len: done.text_len,
+                spare: Vec::new(),
                 findings: done.findings,
             }),
             None => None,

@@ -78,8 +78,22 @@ fn every_sample_applies_onto_express_and_rolls_back(db: Db) {
         );
         let o = dep.run(&["apply", &file]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        // The apply shows the plan the dry run showed (made beside the change, from the
+        // result with the change's author and time stamped) and the same summary.
+        let planned = stdout(&plan);
+        let (first, planned_changes) = planned.split_once('\n').unwrap();
+        let summary = first
+            .strip_prefix("dry run, nothing was changed; apply would make: ")
+            .unwrap();
+        let made = stdout(&o);
+        assert_eq!(
+            made,
+            format!("{planned_changes}{summary}\n"),
+            "{name}: the plan shown by the apply is the dry run's"
+        );
         let h = dep.history();
         assert_eq!(h.len(), count + 1, "{name}: one history entry");
+        assert_eq!(h[0]["summary"], summary, "{name}: history has the summary");
         assert_eq!(
             h[0]["command"],
             format!("apply {file}"),
@@ -104,9 +118,21 @@ fn every_sample_applies_onto_express_and_rolls_back(db: Db) {
             stdout(&again)
         );
         assert_eq!(dep.history().len(), count + 1, "no history entry");
-        // And back.
-        let back = dep.run(&["apply", "@~1"]);
+        // And back; the plan as data is the dry run's too.
+        let dry = dep.run(&["apply", "@~1", "--dry-run", "--format", "json"]);
+        assert_eq!(dry.status.code(), Some(1), "{name}: {}", stderr(&dry));
+        let back = dep.run(&["apply", "@~1", "--format", "json"]);
         assert_eq!(back.status.code(), Some(1), "{name}: {}", stderr(&back));
+        let (dry, back): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(&stdout(&dry)).unwrap(),
+            serde_json::from_str(&stdout(&back)).unwrap(),
+        );
+        assert!(
+            back["changes"].as_array().is_some_and(|c| !c.is_empty()),
+            "{back}"
+        );
+        assert_eq!(back["changes"], dry["changes"], "{name}: the same plan");
+        assert_eq!(back["summary"], dry["summary"], "{name}: the same summary");
         let h = dep.history();
         assert!(
             h[0]["summary"]
