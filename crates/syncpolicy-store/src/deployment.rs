@@ -989,12 +989,14 @@ impl Deployment {
 
     /// Loads the committed configuration: the rows, and at the same time (second thread) the
     /// newest export read and parsed when its SHA-256 is the digest the history entry of the
-    /// same generation records (no commit came between: the generation read before that
-    /// entry is the one read with the rows). Reading that copy gives the same configuration
-    /// as assembling the rows, faster; otherwise the rows are assembled.
+    /// same generation records. No commit may come between reading that entry and reading
+    /// the rows: the generation read before the entry must be the one read with the rows
+    /// (generations only grow). Reading that copy gives the same configuration as assembling
+    /// the rows, faster; otherwise the rows are assembled.
     fn load_current(&mut self) -> Result<Cache> {
+        let generation_before_entry = self.store.generation().ok().flatten();
         let newest = self.store.newest_history().ok().flatten();
-        let generation_of_newest = self.store.generation().ok().flatten();
+        pause_at("load-entry");
         let export = newest.map(|e| (self.snapshot_path(&e), e.digest));
         let keep_cache = self.keep_cache;
         let store = &mut self.store;
@@ -1031,7 +1033,7 @@ impl Deployment {
             });
         };
         match parsed {
-            Some((config, len, spare)) if generation_of_newest == Some(g) => Ok(Cache {
+            Some((config, len, spare)) if generation_before_entry == Some(g) => Ok(Cache {
                 generation: g,
                 config: config?,
                 parts,

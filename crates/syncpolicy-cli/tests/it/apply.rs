@@ -181,6 +181,47 @@ fn an_edited_export_applies_as_one_change(db: Db) {
     dep.assert_consistent("after the edited export");
 }
 
+/// A change committed while `apply` loads the current configuration (after it read the
+/// newest history entry, before the rows): the apply must not take the export of the older
+/// entry for the configuration of the newer rows (then a rule the change edited and the
+/// applied file gives back would keep the edited row).
+fn a_change_while_apply_loads_is_not_mixed_in(db: Db) {
+    let dep = express(db);
+    let rule = "In from AD - User Common";
+    let file = dep.dir.path().join("before.json");
+    std::fs::write(&file, newest_export(&dep)).unwrap();
+    let file = file.display().to_string();
+    let apply = dep
+        .command(&["apply", &file])
+        .env("SYNCPOLICY_TEST_PAUSE_AT", "load-entry:4000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The apply opens the deployment and reaches the pause well within this (the test checks
+    // a right result whenever the change lands: it only tests the race when it lands there).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    dep.ok(&["rule", "disable", rule]);
+    let o = apply.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let h = dep.history();
+    assert_eq!(h.len(), 3, "install, the rule change, the apply");
+    assert!(
+        h[0]["command"].as_str().unwrap().starts_with("apply "),
+        "the apply committed last: {h:?}"
+    );
+    dep.assert_consistent("after the interleaved change");
+    // The configuration rebuilt from the rows is the file (the rule enabled again).
+    let d = dep.run(&["diff", "@latest", &file]);
+    assert_eq!(
+        d.status.code(),
+        Some(0),
+        "the rows hold what was applied:\n{}{}",
+        stdout(&d),
+        stderr(&d)
+    );
+}
+
 fn a_rollback_over_ten_changes_gives_back_the_same_export(db: Db) {
     let dep = Dep::imported(db, "multi-forest-custom");
     let first = newest_export(&dep);
@@ -312,6 +353,16 @@ fn edited_export_sqlite() {
 #[test]
 fn edited_export_postgres() {
     an_edited_export_applies_as_one_change(Db::Postgres);
+}
+
+#[test]
+fn change_while_apply_loads_sqlite() {
+    a_change_while_apply_loads_is_not_mixed_in(Db::Sqlite);
+}
+
+#[test]
+fn change_while_apply_loads_postgres() {
+    a_change_while_apply_loads_is_not_mixed_in(Db::Postgres);
 }
 
 #[test]
