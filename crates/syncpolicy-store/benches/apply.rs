@@ -90,16 +90,23 @@ fn main() {
         return;
     };
     let bin = Path::new(&bin);
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    // APPLY_BENCH_DIR keeps the files and the home there (for profiling by hand).
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let kept = std::env::var_os("APPLY_BENCH_DIR").map(std::path::PathBuf::from);
+    if let Some(k) = &kept {
+        let _ = std::fs::remove_dir_all(k);
+        std::fs::create_dir_all(k).expect("APPLY_BENCH_DIR created");
+    }
+    let dir = kept.as_deref().unwrap_or(temp.path());
     let config = config_of_50_mb();
     let original = syncpolicy_json::write_settings(&config);
     let (edited_config, changed) = one_percent_changed(&config);
     let edited = syncpolicy_json::write_settings(&edited_config);
-    let a = dir.path().join("original.json");
-    let b = dir.path().join("edited.json");
+    let a = dir.join("original.json");
+    let b = dir.join("edited.json");
     std::fs::write(&a, &original).expect("written");
     std::fs::write(&b, &edited).expect("written");
-    let home = dir.path().join("home");
+    let home = dir.join("home");
     let started = Instant::now();
     drop(
         Deployment::install(

@@ -86,6 +86,12 @@ struct Cache {
     /// The text of each rule and the digest of each section as last written (a change writes
     /// again only what it changed).
     written: syncpolicy_json::WriteCache,
+    /// The length of the settings text of `config` (to size the next write).
+    text_len: usize,
+    /// A buffer the next write may write into (the newest export as it was read, when the
+    /// change's result is not kept: its memory is already in use, so a large write into it
+    /// costs no fresh pages).
+    spare: Vec<u8>,
     /// Every finding of the default validation on `config`, once a change computed them (the
     /// next change re-checks only when it touches what the rules read).
     findings: Option<Vec<Diagnostic>>,
@@ -109,6 +115,8 @@ pub struct Deployment {
     /// The database's schema version (older than [`SCHEMA_VERSION`] only when opened for
     /// reading a database this build could not migrate).
     schema: u32,
+    /// Whether a change keeps its result in `cache` ([`Deployment::set_keep_cache`]).
+    keep_cache: bool,
 }
 
 /// A committed configuration read back.
@@ -258,8 +266,7 @@ fn pause_in_change() {
 
 /// What a change from `old` to `new` replaces: each part written or deleted, as it was
 /// before (`None` when the change creates it).
-fn replaced_parts(old: &Parts, new: &Parts) -> Vec<crate::backend::Replaced> {
-    let d = parts::delta(old, new);
+fn replaced_parts(old: &Parts, d: &parts::Delta<'_>) -> Vec<crate::backend::Replaced> {
     d.upserts
         .iter()
         .map(|(kind, part)| (*kind, part.key.clone(), old.get(*kind, &part.key).cloned()))
@@ -281,8 +288,7 @@ fn changed_after_export(path: &Path, entry: &HistoryEntry) -> String {
 }
 
 /// Writes the rows that differ, returns how many.
-fn write_delta(tx: &mut dyn StoreTx, old: &Parts, new: &Parts) -> Result<usize> {
-    let d = parts::delta(old, new);
+fn write_delta(tx: &mut dyn StoreTx, d: &parts::Delta<'_>) -> Result<usize> {
     for (kind, key) in &d.deletes {
         tx.delete(*kind, key)?;
     }
@@ -343,11 +349,27 @@ struct Done {
     path: PathBuf,
     before: Configuration,
     after: Configuration,
-    after_copy: Configuration,
+    after_copy: Option<Configuration>,
     rows: usize,
     summary: String,
     written: syncpolicy_json::WriteCache,
+    text_len: usize,
     findings: Option<Vec<Diagnostic>>,
+}
+
+/// A file's bytes; with `margin`, in a buffer with room for a somewhat larger text (it is
+/// written into again).
+fn read_with_margin(path: &Path, margin: bool) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !margin {
+        return fs::read(path).ok();
+    }
+    let mut file = fs::File::open(path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len + len / 8 + 64 * 1024).ok()?;
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Writes the export inside the open transaction; a failure aborts it.
@@ -452,6 +474,7 @@ impl Deployment {
             notices: Vec::new(),
             lock_wait: default_lock_wait(),
             schema,
+            keep_cache: true,
         };
         d.notices.extend(d.home.repair_secrets_mode());
         if let Some(mut lock) = d.home.try_lock() {
@@ -862,7 +885,7 @@ impl Deployment {
             }
             tx.create_deployment(&prepared.entry.at)?;
             tx.set_install_token(&token)?;
-            write_delta(tx, &Parts::default(), &prepared.parts)?;
+            write_delta(tx, &parts::delta(&Parts::default(), &prepared.parts))?;
             id = tx.add_history(&prepared.entry)?;
             tx.set_generation(1)?;
             write_export(&prepared.path, &prepared.bytes)?;
@@ -894,6 +917,8 @@ impl Deployment {
                 config: after,
                 parts: prepared.parts,
                 written: syncpolicy_json::WriteCache::default(),
+                text_len: prepared.bytes.len(),
+                spare: Vec::new(),
                 findings: None,
             }),
             validator: syncpolicy_lint::check,
@@ -901,6 +926,7 @@ impl Deployment {
             notices,
             lock_wait: default_lock_wait(),
             schema: SCHEMA_VERSION,
+            keep_cache: true,
         };
         Ok((deployment, outcome))
     }
@@ -950,19 +976,7 @@ impl Deployment {
                         home: self.home.root().to_path_buf(),
                     })?;
                 if self.cache.as_ref().map(|c| c.generation) != Some(g) {
-                    let mut loaded = None;
-                    self.store.read(&mut |tx| {
-                        let g = tx.read_generation()?.unwrap_or(0);
-                        loaded = Some((g, tx.load_parts()?));
-                        Ok(())
-                    })?;
-                    if let Some((g, parts)) = loaded {
-                        let verified = self.verified_newest_export(g);
-                        self.cache = Some(match verified {
-                            Some(bytes) => Self::cache_from_export(g, parts, &bytes)?,
-                            None => Self::cache_from(g, parts)?,
-                        });
-                    }
+                    self.cache = Some(self.load_current()?);
                 }
                 g
             }
@@ -973,33 +987,63 @@ impl Deployment {
         })
     }
 
-    /// The newest export's bytes when they are what the database committed at generation
-    /// `g`: the history entry of that generation records their SHA-256. (No commit may come
-    /// between: the generation is read again after the entry.) Reading this copy gives the
-    /// same configuration as assembling the rows, faster.
-    fn verified_newest_export(&mut self, g: i64) -> Option<Vec<u8>> {
-        let newest = self.store.newest_history().ok()??;
-        if self.store.generation().ok()? != Some(g) {
-            return None;
-        }
-        let bytes = fs::read(self.snapshot_path(&newest)).ok()?;
-        (syncpolicy_json::digest::sha256_hex(&bytes) == newest.digest).then_some(bytes)
-    }
-
-    fn cache_from_export(generation: i64, parts: Parts, bytes: &[u8]) -> Result<Cache> {
-        let config =
-            syncpolicy_json::read_settings(bytes, "the stored configuration").map_err(|e| {
-                StoreError::Corrupt {
-                    what: e.to_string(),
+    /// Loads the committed configuration: the rows, and at the same time (second thread) the
+    /// newest export read and parsed when its SHA-256 is the digest the history entry of the
+    /// same generation records. No commit may come between reading that entry and reading
+    /// the rows: the generation read before the entry must be the one read with the rows
+    /// (generations only grow). Reading that copy gives the same configuration as assembling
+    /// the rows, faster; otherwise the rows are assembled.
+    fn load_current(&mut self) -> Result<Cache> {
+        let generation_before_entry = self.store.generation().ok().flatten();
+        let newest = self.store.newest_history().ok().flatten();
+        pause_at("load-entry");
+        let export = newest.map(|e| (self.snapshot_path(&e), e.digest));
+        let keep_cache = self.keep_cache;
+        let store = &mut self.store;
+        let (loaded, parsed) = std::thread::scope(|s| {
+            let parsing = s.spawn(move || {
+                let (path, digest) = export?;
+                let t = crate::timing::phase("read + digest newest export");
+                let bytes = read_with_margin(&path, !keep_cache)?;
+                if syncpolicy_json::digest::sha256_hex(&bytes) != digest {
+                    return None;
                 }
-            })?;
-        Ok(Cache {
-            generation,
-            config,
-            parts,
-            written: syncpolicy_json::WriteCache::default(),
-            findings: None,
-        })
+                drop(t);
+                let _t = crate::timing::phase("parse current");
+                let config = syncpolicy_json::read_settings(&bytes, "the stored configuration")
+                    .map_err(|e| StoreError::Corrupt {
+                        what: e.to_string(),
+                    });
+                let len = bytes.len();
+                Some((config, len, if keep_cache { Vec::new() } else { bytes }))
+            });
+            let t = crate::timing::phase("load rows");
+            let mut loaded = None;
+            let read = store.read(&mut |tx| {
+                let g = tx.read_generation()?.unwrap_or(0);
+                loaded = Some((g, tx.load_parts()?));
+                Ok(())
+            });
+            drop(t);
+            (read.map(|()| loaded), parsing.join().ok().flatten())
+        });
+        let Some((g, parts)) = loaded? else {
+            return Err(StoreError::Corrupt {
+                what: "the configuration could not be loaded".to_owned(),
+            });
+        };
+        match parsed {
+            Some((config, len, spare)) if generation_before_entry == Some(g) => Ok(Cache {
+                generation: g,
+                config: config?,
+                parts,
+                written: syncpolicy_json::WriteCache::default(),
+                text_len: len,
+                spare,
+                findings: None,
+            }),
+            _ => Self::cache_from(g, parts),
+        }
     }
 
     fn cache_from(generation: i64, parts: Parts) -> Result<Cache> {
@@ -1013,6 +1057,8 @@ impl Deployment {
             config,
             parts,
             written: syncpolicy_json::WriteCache::default(),
+            text_len: text.len(),
+            spare: Vec::new(),
             findings: None,
         })
     }
@@ -1020,6 +1066,19 @@ impl Deployment {
     /// The current configuration.
     pub fn current(&mut self) -> Result<Configuration> {
         Ok(self.refresh(None)?.config.clone())
+    }
+
+    /// The current configuration, without a copy (for reading it before a change).
+    pub fn current_ref(&mut self) -> Result<&Configuration> {
+        Ok(&self.refresh(None)?.config)
+    }
+
+    /// Whether a change keeps its result as the cached configuration for the next change
+    /// (the default). A command that makes one change and exits turns it off: the change
+    /// then makes no copy of the result and writes its settings text without recording
+    /// places for reuse.
+    pub fn set_keep_cache(&mut self, keep: bool) {
+        self.keep_cache = keep;
     }
 
     /// The current configuration as the settings file an export would write.
@@ -1078,18 +1137,50 @@ impl Deployment {
         self.change_with(meta, move |_| Ok((target, summary)))
     }
 
+    /// [`Deployment::change_to`] with work of the caller's done beside the change:
+    /// `beside(before, after)` runs on the validation's thread once validation is done,
+    /// while the settings text is written, cut into rows and exported, and gives the change's
+    /// summary (for history and the outcome). `after` is the configuration as it will be
+    /// committed (author and time of the change stamped). `summary` is said when `target` is
+    /// what the deployment holds (nothing is changed then, and `beside` is not run).
+    pub fn change_to_beside(
+        &mut self,
+        meta: &ChangeMeta,
+        target: Configuration,
+        summary: String,
+        beside: impl FnOnce(&Configuration, &Configuration) -> String + Send,
+    ) -> Result<ChangeOutcome> {
+        let mut beside = Some(beside);
+        self.change_with_beside(
+            meta,
+            move |_| Ok((target, summary)),
+            |before, after| beside.take().map(|b| b(before, after)),
+        )
+    }
+
     fn change_with(
         &mut self,
         meta: &ChangeMeta,
         make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
     ) -> Result<ChangeOutcome> {
+        self.change_with_beside(meta, make, |_, _| None)
+    }
+
+    fn change_with_beside(
+        &mut self,
+        meta: &ChangeMeta,
+        make: impl FnOnce(&Configuration) -> Result<(Configuration, String)>,
+        mut beside: impl FnMut(&Configuration, &Configuration) -> Option<String> + Send,
+    ) -> Result<ChangeOutcome> {
         let edit = make;
         let mut wait = self.lock_wait.clone();
         wait.command.clone_from(&meta.command);
+        let t = crate::timing::phase("lock + reconcile");
         let mut lock = self.home.lock_with(&wait)?;
         // Settled when the folder is in line with history before this change; then so it is
         // after it, once the export of this change committed or was removed again.
         let settled = self.reconcile_with(false, !lock.settled_before())?;
+        drop(t);
         let mut edit = Some(edit);
         let mut new_generation = 0;
         let mut result: Option<Done> = None;
@@ -1098,7 +1189,9 @@ impl Deployment {
         let exports = self.home.exports();
         let validator = self.validator;
         let default_validator = self.default_validator;
+        let keep_cache = self.keep_cache;
         let mut store = std::mem::replace(&mut self.store, Box::new(NoStore));
+        let commit_timer = crate::timing::phase("transaction");
         let run = store.transaction(&mut |tx| {
             self.refresh(Some(tx))?;
             let Some(cache) = self.cache.take() else {
@@ -1108,6 +1201,8 @@ impl Deployment {
             };
             let before = cache.config;
             let generation = cache.generation;
+            let text_len = cache.text_len;
+            let mut spare = cache.spare;
             let mut written = cache.written;
             let prior_findings = if default_validator {
                 cache.findings
@@ -1119,7 +1214,7 @@ impl Deployment {
                     what: "the transaction was retried".to_owned(),
                 });
             };
-            let (mut after, summary) = match edit(&before) {
+            let (mut after, mut summary) = match edit(&before) {
                 Ok(made) => made,
                 Err(e) => {
                     self.cache = Some(Cache {
@@ -1127,6 +1222,8 @@ impl Deployment {
                         config: before,
                         parts: cache.parts,
                         written,
+                        text_len,
+                        spare,
                         findings: prior_findings,
                     });
                     return Err(e);
@@ -1139,6 +1236,8 @@ impl Deployment {
                     config: before,
                     parts: cache.parts,
                     written,
+                    text_len,
+                    spare,
                     findings: prior_findings,
                 });
                 return Err(StoreError::Unchanged { summary });
@@ -1152,43 +1251,87 @@ impl Deployment {
             // for history and writing the changed rows (this thread, while the export waits
             // for the disk). The export is complete before the commit; it is removed again
             // when validation refuses the change or the commit fails.
-            let (parts, rows, after_copy, replaced, findings) = std::thread::scope(|s| {
-                // Only what the change touched is checked again (the same findings as
-                // checking all: `syncpolicy_lint::check_since`).
-                let check = s.spawn(|| match &prior_findings {
-                    Some(prior) => syncpolicy_lint::check_since(&before, prior, &after),
-                    None => validator(&after),
-                });
-                // Only the rules and sections the change touched are written again (byte
-                // for byte what writing all of it gives).
-                // `written` was last written from `before` (the cached configuration).
-                let bytes =
-                    syncpolicy_json::write_settings_reusing(&after, Some(&before), &mut written);
-                export = Some(path.clone());
-                let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
-                let writing = s.spawn(move || write_export(target, &shared));
-                let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
-                entry.digest = syncpolicy_json::digest::sha256_hex(&bytes);
-                let findings = check.join().map_err(|_| StoreError::Corrupt {
-                    what: "the validation of the change stopped unexpectedly".to_owned(),
+            let (parts, rows, after_copy, replaced, findings, written_len) =
+                std::thread::scope(|s| {
+                    // Only what the change touched is checked again (the same findings as
+                    // checking all: `syncpolicy_lint::check_since`).
+                    let (b, a, prior, beside) = (&before, &after, &prior_findings, &mut beside);
+                    let check = s.spawn(move || {
+                        let t = crate::timing::phase("validate");
+                        let findings = match prior {
+                            Some(prior) => syncpolicy_lint::check_since(b, prior, a),
+                            None => validator(a),
+                        };
+                        drop(t);
+                        let _t = crate::timing::phase("beside");
+                        (findings, beside(b, a))
+                    });
+                    // Only the rules and sections the change touched are written again (byte
+                    // for byte what writing all of it gives).
+                    // `written` was last written from `before` (the cached configuration).
+                    let t = crate::timing::phase("write settings");
+                    let bytes = if keep_cache {
+                        syncpolicy_json::write_settings_reusing(&after, Some(&before), &mut written)
+                    } else {
+                        // Nothing is kept for the next write: the text written at once into a
+                        // buffer of about its size (the current text's length and a margin).
+                        let mut out = std::mem::take(&mut spare);
+                        out.clear();
+                        out.reserve(text_len + text_len / 8 + 64 * 1024);
+                        syncpolicy_json::write_settings_to(&after, &mut out);
+                        std::sync::Arc::new(out)
+                    };
+                    drop(t);
+                    export = Some(path.clone());
+                    let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
+                    let writing = s.spawn(move || {
+                        let _t = crate::timing::phase("export write + fsync");
+                        write_export(target, &shared)
+                    });
+                    // The history digest on its own thread while the text is cut into rows.
+                    let hashed = std::sync::Arc::clone(&bytes);
+                    let digesting = s.spawn(move || {
+                        let _t = crate::timing::phase("history digest");
+                        syncpolicy_json::digest::sha256_hex(&hashed)
+                    });
+                    let t = crate::timing::phase("split rows");
+                    let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
+                    drop(t);
+                    entry.digest = digesting.join().map_err(|_| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
+                    })?;
+                    let t = crate::timing::phase("wait validate");
+                    let (findings, said) = check.join().map_err(|_| StoreError::Corrupt {
+                        what: "the validation of the change stopped unexpectedly".to_owned(),
+                    })?;
+                    if let Some(said) = said {
+                        entry.summary.clone_from(&said);
+                        summary = said;
+                    }
+                    let errors: Vec<Diagnostic> = findings
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .cloned()
+                        .collect();
+                    if !errors.is_empty() {
+                        return Err(StoreError::Invalid(errors));
+                    }
+                    drop(t);
+                    let t = crate::timing::phase("write rows");
+                    let delta = parts::delta(&cache.parts, &parts);
+                    let replaced = replaced_parts(&cache.parts, &delta);
+                    let rows = write_delta(tx, &delta)?;
+                    drop(t);
+                    // The copy kept in the cache is made while the export is being synced.
+                    let t = crate::timing::phase("clone after");
+                    let after_copy = keep_cache.then(|| after.clone());
+                    drop(t);
+                    let _t = crate::timing::phase("wait export");
+                    writing.join().map_err(|_| StoreError::Corrupt {
+                        what: "the export of the change stopped unexpectedly".to_owned(),
+                    })??;
+                    Ok((parts, rows, after_copy, replaced, findings, bytes.len()))
                 })?;
-                let errors: Vec<Diagnostic> = findings
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .cloned()
-                    .collect();
-                if !errors.is_empty() {
-                    return Err(StoreError::Invalid(errors));
-                }
-                let replaced = replaced_parts(&cache.parts, &parts);
-                let rows = write_delta(tx, &cache.parts, &parts)?;
-                // The copy kept in the cache is made while the export is being synced.
-                let after_copy = after.clone();
-                writing.join().map_err(|_| StoreError::Corrupt {
-                    what: "the export of the change stopped unexpectedly".to_owned(),
-                })??;
-                Ok((parts, rows, after_copy, replaced, findings))
-            })?;
             entry.id = tx.add_history(&entry)?;
             tx.add_deltas(entry.id, &replaced)?;
             tx.set_generation(generation + 1)?;
@@ -1204,10 +1347,12 @@ impl Deployment {
                 rows,
                 summary,
                 written: std::mem::take(&mut written),
+                text_len: written_len,
                 findings: default_validator.then_some(findings),
             });
             Ok(())
         });
+        drop(commit_timer);
         self.store = store;
         if let Err(e) = run {
             // The export of a change that did not commit must go too.
@@ -1226,13 +1371,18 @@ impl Deployment {
         let done = result.ok_or_else(|| StoreError::Corrupt {
             what: "the change produced no result".to_owned(),
         })?;
-        self.cache = Some(Cache {
-            generation: new_generation,
-            config: done.after_copy,
-            parts: done.parts,
-            written: done.written,
-            findings: done.findings,
-        });
+        self.cache = match done.after_copy {
+            Some(config) => Some(Cache {
+                generation: new_generation,
+                config,
+                parts: done.parts,
+                written: done.written,
+                text_len: done.text_len,
+                spare: Vec::new(),
+                findings: done.findings,
+            }),
+            None => None,
+        };
         Ok(ChangeOutcome {
             summary: done.summary,
             entry: done.entry,

@@ -18,6 +18,7 @@ pub mod postgres;
 mod rows;
 mod scan;
 pub mod sqlite;
+pub mod timing;
 
 pub use backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 pub use deployment::{

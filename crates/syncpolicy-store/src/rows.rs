@@ -18,6 +18,8 @@ pub(crate) trait ColumnRow {
     fn bigint(&self, idx: usize) -> Result<i64, Self::Error>;
     /// A `TEXT` column.
     fn text(&self, idx: usize) -> Result<String, Self::Error>;
+    /// A `TEXT` column as shared text, copied once from the row (a part's body).
+    fn shared_text(&self, idx: usize) -> Result<std::sync::Arc<str>, Self::Error>;
 }
 
 /// SQLite rows: a read that fails (wrong type, NULL) is an error.
@@ -35,6 +37,12 @@ impl ColumnRow for rusqlite::Row<'_> {
     fn text(&self, idx: usize) -> Result<String, rusqlite::Error> {
         self.get(idx)
     }
+
+    fn shared_text(&self, idx: usize) -> Result<std::sync::Arc<str>, rusqlite::Error> {
+        self.get_ref(idx)?.as_str().map(Into::into).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
+        })
+    }
 }
 
 /// PostgreSQL rows: a read that fails (wrong type, NULL) is an error too, not a panic.
@@ -51,6 +59,10 @@ impl ColumnRow for postgres::Row {
 
     fn text(&self, idx: usize) -> Result<String, postgres::Error> {
         self.try_get(idx)
+    }
+
+    fn shared_text(&self, idx: usize) -> Result<std::sync::Arc<str>, postgres::Error> {
+        self.try_get::<_, &str>(idx).map(Into::into)
     }
 }
 
@@ -75,7 +87,7 @@ pub(crate) fn read_part<R: ColumnRow>(r: &R) -> Result<Part, R::Error> {
         parent: r.text(1)?,
         ordinal: r.integer(2)?,
         label: r.text(3)?,
-        body: r.text(4)?.into(),
+        body: r.shared_text(4)?,
     })
 }
 

@@ -97,11 +97,95 @@ fn same_configuration(target: &mut Configuration, current: &Configuration) -> bo
     same
 }
 
+/// The plan: the diff of the current configuration to the result, as shown.
+fn plan(current: &Configuration, target: &Configuration) -> syncpolicy_diff::Diff {
+    let _t = syncpolicy_store::timing::phase("diff");
+    syncpolicy_diff::diff(current, target, &DiffOptions::default()).filtered(&Filter::default())
+}
+
+/// The change's one-line summary (history and output).
+fn summary_of(
+    rollback: Option<&HistoryEntry>,
+    label: &str,
+    diff: &syncpolicy_diff::Diff,
+) -> String {
+    let counts = diff.counts();
+    match rollback {
+        Some(e) => format!(
+            "rollback to change {} ({}, {}): {} change{}",
+            e.id,
+            e.summary,
+            e.at,
+            counts.total,
+            if counts.total == 1 { "" } else { "s" }
+        ),
+        None => format!(
+            "applied {label}: {} change{} ({} added, {} removed, {} modified)",
+            counts.total,
+            if counts.total == 1 { "" } else { "s" },
+            counts.added,
+            counts.removed,
+            counts.modified
+        ),
+    }
+}
+
+/// The output of an apply that changes nothing: the source is what the deployment holds
+/// (`same`, exit 0), or a dry run (the plan, exit 1).
+fn dry_run_or_nothing(
+    args: &ApplyArgs,
+    ctx: &Context,
+    same: bool,
+    rollback: Option<&HistoryEntry>,
+    label: &str,
+    diff: &syncpolicy_diff::Diff,
+) -> anyhow::Result<ExitCode> {
+    if same {
+        let what = format!("{label} is what the deployment holds");
+        match args.format {
+            OutputFormat::Json => print_stdout(&to_json(&ApplyDoc::new(
+                &args.source,
+                args.dry_run,
+                None,
+                None,
+                None,
+                &diff.changes,
+            ))?)?,
+            OutputFormat::Text => {
+                print_stdout(&format!("{}\n", syncpolicy_store::unchanged_message(&what)))?;
+            }
+        }
+        return Ok(ExitCode::from(exit::OK));
+    }
+    let summary = summary_of(rollback, label, diff);
+    let style = Style::new(ctx.color_stdout);
+    let out = match args.format {
+        OutputFormat::Json => to_json(&ApplyDoc::new(
+            &args.source,
+            true,
+            rollback.map(|e| e.id),
+            Some(&summary),
+            None,
+            &diff.changes,
+        ))?,
+        OutputFormat::Text => {
+            let mut o = format!("dry run, nothing was changed; apply would make: {summary}\n");
+            o.push_str(&crate::commands::diff::render_changes_text(diff, &style));
+            o
+        }
+    };
+    print_stdout(&out)?;
+    Ok(ExitCode::from(exit::FINDINGS))
+}
+
 pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let t = syncpolicy_store::timing::phase("open deployment");
     let mut d = crate::deployment::open(ctx)?;
+    // One change, then the command exits: the result need not be kept for another change.
+    d.set_keep_cache(false);
+    drop(t);
     // 1. The source.
     let mut rollback: Option<HistoryEntry> = None;
-    let mut read_current = None;
     let (source, text, label) = if let Some(reference) = args.source.strip_prefix('@') {
         let entry = d.resolve(reference)?;
         let snapshot = d.snapshot(&entry)?;
@@ -113,11 +197,16 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         // The file and the current configuration are read at the same time (two large
         // parses that do not depend on each other).
         let (loaded, current) = std::thread::scope(|s| {
-            let reading = s.spawn(|| crate::source::load(&args.source, ctx));
-            let current = d.current();
+            let reading = s.spawn(|| {
+                let _t = syncpolicy_store::timing::phase("read source");
+                crate::source::load(&args.source, ctx)
+            });
+            let _t = syncpolicy_store::timing::phase("current");
+            // Loaded into the deployment's cache, read below without a copy.
+            let current = d.current_ref().map(drop);
             (reading.join(), current)
         });
-        read_current = Some(current?);
+        current?;
         let loaded = loaded
             .map_err(|_| anyhow::anyhow!("reading {} stopped unexpectedly", args.source))??;
         (loaded.config, loaded.text, loaded.label)
@@ -130,14 +219,13 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             unsupported.join("\n  ")
         );
     }
-    let current = match read_current {
-        Some(c) => c,
-        None => d.current()?,
-    };
-    let mut target = target_of(source, &current);
+    let current = d.current_ref()?;
+    let t = syncpolicy_store::timing::phase("target");
+    let mut target = target_of(source, current);
+    drop(t);
     if crate::change::import_session_open(ctx) {
-        let added = missing_in(&target, &current);
-        let removed = missing_in(&current, &target);
+        let added = missing_in(&target, current);
+        let removed = missing_in(current, &target);
         if !added.is_empty() || !removed.is_empty() {
             let mut what = Vec::new();
             if !added.is_empty() {
@@ -177,81 +265,51 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     // 4. The plan.
-    let diff = syncpolicy_diff::diff(&current, &target, &DiffOptions::default())
-        .filtered(&Filter::default());
-    if same_configuration(&mut target, &current) {
-        let what = format!("{label} is what the deployment holds");
-        match args.format {
-            OutputFormat::Json => print_stdout(&to_json(&ApplyDoc::new(
-                &args.source,
-                args.dry_run,
-                None,
-                None,
-                None,
-                &diff.changes,
-            ))?)?,
-            OutputFormat::Text => {
-                print_stdout(&format!("{}\n", syncpolicy_store::unchanged_message(&what)))?;
-            }
-        }
-        return Ok(ExitCode::from(exit::OK));
+    let t = syncpolicy_store::timing::phase("same configuration");
+    let same = same_configuration(&mut target, current);
+    drop(t);
+    if same || args.dry_run {
+        let diff = plan(current, &target);
+        return dry_run_or_nothing(args, ctx, same, rollback.as_ref(), &label, &diff);
     }
-    let counts = diff.counts();
-    let summary = match &rollback {
-        Some(e) => format!(
-            "rollback to change {} ({}, {}): {} change{}",
-            e.id,
-            e.summary,
-            e.at,
-            counts.total,
-            if counts.total == 1 { "" } else { "s" }
-        ),
-        None => format!(
-            "applied {label}: {} change{} ({} added, {} removed, {} modified)",
-            counts.total,
-            if counts.total == 1 { "" } else { "s" },
-            counts.added,
-            counts.removed,
-            counts.modified
-        ),
-    };
-    let style = Style::new(ctx.color_stdout);
-    if args.dry_run {
-        let out = match args.format {
-            OutputFormat::Json => to_json(&ApplyDoc::new(
-                &args.source,
-                true,
-                rollback.as_ref().map(|e| e.id),
-                Some(&summary),
-                None,
-                &diff.changes,
-            ))?,
-            OutputFormat::Text => {
-                let mut o = format!("dry run, nothing was changed; apply would make: {summary}\n");
-                o.push_str(&crate::commands::diff::render_changes_text(&diff, &style));
-                o
-            }
-        };
-        print_stdout(&out)?;
-        return Ok(ExitCode::from(exit::FINDINGS));
-    }
-    // 5. One change.
+    // 5. One change; its plan (the diff) is made beside it, on the validation's thread, once
+    // validation is done, while the store writes the text, the rows and the export.
     let author = crate::deployment::author(args.author.as_deref());
     let command = format!("apply {}", args.source);
-    let secrets = d.home().secrets()?;
-    let uncredentialed: Vec<String> = target
-        .onpremises_directories
-        .iter()
-        .filter(|t| secrets.directory(&t.unique_identifier).is_none())
-        .map(|t| t.name.clone())
-        .collect();
-    let outcome = d.change_to(&ChangeMeta::new(author, command), target, summary)?;
+    let uncredentialed: Vec<String> = {
+        let secrets = d.home().secrets()?;
+        target
+            .onpremises_directories
+            .iter()
+            .filter(|t| secrets.directory(&t.unique_identifier).is_none())
+            .map(|t| t.name.clone())
+            .collect()
+    };
+    // The plan is made from the result as it is committed: with the author and time of the
+    // change stamped into its policy metadata, which the plan does not show (metadata is
+    // hidden by the default filter), so it is the plan a dry run shows.
+    let mut planned: Option<syncpolicy_diff::Diff> = None;
+    let t = syncpolicy_store::timing::phase("change");
+    let outcome = d.change_to_beside(
+        &ChangeMeta::new(author, command),
+        target,
+        String::new(),
+        |before, after| {
+            let diff = plan(before, after);
+            let said = summary_of(rollback.as_ref(), &label, &diff);
+            planned = Some(diff);
+            said
+        },
+    )?;
+    drop(t);
+    let diff = planned.unwrap_or_default();
     crate::deployment::tell(&mut d);
     for name in &uncredentialed {
         ctx.status(&format!(
             "note: directory {name} has no credential set in this deployment; its connector cannot sign in until one is given"
         ));
     }
+    let style = Style::new(ctx.color_stdout);
     let out = match args.format {
         OutputFormat::Json => {
             let entry = crate::deployment::entry_view(&outcome.entry);
@@ -284,8 +342,21 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // configurations at exit faster than freeing them piece by piece (a tenth of the time of
     // an apply of a 50 MB configuration).
     std::mem::forget(outcome);
-    std::mem::forget(current);
     std::mem::forget(diff);
     d.forget_cache();
+    print_timings();
     Ok(ExitCode::from(exit::FINDINGS))
+}
+
+/// The phase timings (`SYNCPOLICY_TIMINGS=1`) on stderr.
+fn print_timings() {
+    for p in syncpolicy_store::timing::take() {
+        eprintln!(
+            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
+            p.end - p.start,
+            p.start,
+            p.end,
+            p.name
+        );
+    }
 }

@@ -78,8 +78,22 @@ fn every_sample_applies_onto_express_and_rolls_back(db: Db) {
         );
         let o = dep.run(&["apply", &file]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        // The apply shows the plan the dry run showed (made beside the change, from the
+        // result with the change's author and time stamped) and the same summary.
+        let planned = stdout(&plan);
+        let (first, planned_changes) = planned.split_once('\n').unwrap();
+        let summary = first
+            .strip_prefix("dry run, nothing was changed; apply would make: ")
+            .unwrap();
+        let made = stdout(&o);
+        assert_eq!(
+            made,
+            format!("{planned_changes}{summary}\n"),
+            "{name}: the plan shown by the apply is the dry run's"
+        );
         let h = dep.history();
         assert_eq!(h.len(), count + 1, "{name}: one history entry");
+        assert_eq!(h[0]["summary"], summary, "{name}: history has the summary");
         assert_eq!(
             h[0]["command"],
             format!("apply {file}"),
@@ -104,9 +118,21 @@ fn every_sample_applies_onto_express_and_rolls_back(db: Db) {
             stdout(&again)
         );
         assert_eq!(dep.history().len(), count + 1, "no history entry");
-        // And back.
-        let back = dep.run(&["apply", "@~1"]);
+        // And back; the plan as data is the dry run's too.
+        let dry = dep.run(&["apply", "@~1", "--dry-run", "--format", "json"]);
+        assert_eq!(dry.status.code(), Some(1), "{name}: {}", stderr(&dry));
+        let back = dep.run(&["apply", "@~1", "--format", "json"]);
         assert_eq!(back.status.code(), Some(1), "{name}: {}", stderr(&back));
+        let (dry, back): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(&stdout(&dry)).unwrap(),
+            serde_json::from_str(&stdout(&back)).unwrap(),
+        );
+        assert!(
+            back["changes"].as_array().is_some_and(|c| !c.is_empty()),
+            "{back}"
+        );
+        assert_eq!(back["changes"], dry["changes"], "{name}: the same plan");
+        assert_eq!(back["summary"], dry["summary"], "{name}: the same summary");
         let h = dep.history();
         assert!(
             h[0]["summary"]
@@ -153,6 +179,47 @@ fn an_edited_export_applies_as_one_change(db: Db) {
     assert_eq!(dep.history().len(), 2);
     assert!(newest_export(&dep).contains("\"syncInterval\": \"00:50:00\""));
     dep.assert_consistent("after the edited export");
+}
+
+/// A change committed while `apply` loads the current configuration (after it read the
+/// newest history entry, before the rows): the apply must not take the export of the older
+/// entry for the configuration of the newer rows (then a rule the change edited and the
+/// applied file gives back would keep the edited row).
+fn a_change_while_apply_loads_is_not_mixed_in(db: Db) {
+    let dep = express(db);
+    let rule = "In from AD - User Common";
+    let file = dep.dir.path().join("before.json");
+    std::fs::write(&file, newest_export(&dep)).unwrap();
+    let file = file.display().to_string();
+    let apply = dep
+        .command(&["apply", &file])
+        .env("SYNCPOLICY_TEST_PAUSE_AT", "load-entry:4000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The apply opens the deployment and reaches the pause well within this (the test checks
+    // a right result whenever the change lands: it only tests the race when it lands there).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    dep.ok(&["rule", "disable", rule]);
+    let o = apply.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let h = dep.history();
+    assert_eq!(h.len(), 3, "install, the rule change, the apply");
+    assert!(
+        h[0]["command"].as_str().unwrap().starts_with("apply "),
+        "the apply committed last: {h:?}"
+    );
+    dep.assert_consistent("after the interleaved change");
+    // The configuration rebuilt from the rows is the file (the rule enabled again).
+    let d = dep.run(&["diff", "@latest", &file]);
+    assert_eq!(
+        d.status.code(),
+        Some(0),
+        "the rows hold what was applied:\n{}{}",
+        stdout(&d),
+        stderr(&d)
+    );
 }
 
 fn a_rollback_over_ten_changes_gives_back_the_same_export(db: Db) {
@@ -286,6 +353,16 @@ fn edited_export_sqlite() {
 #[test]
 fn edited_export_postgres() {
     an_edited_export_applies_as_one_change(Db::Postgres);
+}
+
+#[test]
+fn change_while_apply_loads_sqlite() {
+    a_change_while_apply_loads_is_not_mixed_in(Db::Sqlite);
+}
+
+#[test]
+fn change_while_apply_loads_postgres() {
+    a_change_while_apply_loads_is_not_mixed_in(Db::Postgres);
 }
 
 #[test]
