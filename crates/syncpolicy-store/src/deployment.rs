@@ -241,8 +241,13 @@ fn sqlite_files(path: &Path) -> [PathBuf; 3] {
 
 /// Test hook: `SYNCPOLICY_TEST_PAUSE_AT=<point>:<ms>` sleeps at a named point of install
 /// (`install-marker`, `install-commit`, `install-record`, `install-done`: after
-/// `deployment.json`) so a test can kill it there.
+/// `deployment.json`) or of loading a deployment (`load-entry`) so a test can kill it or
+/// interleave a change there. With [`PAUSE_MARK_ENV`] set to a path, the file is written
+/// when the pause begins, so the test knows the point was reached.
 pub const PAUSE_AT_ENV: &str = "SYNCPOLICY_TEST_PAUSE_AT";
+
+/// Test hook: the file [`PAUSE_AT_ENV`]'s pause writes as it begins.
+pub const PAUSE_MARK_ENV: &str = "SYNCPOLICY_TEST_PAUSE_MARK";
 
 fn pause_at(point: &str) {
     if let Some(ms) = std::env::var(PAUSE_AT_ENV).ok().and_then(|v| {
@@ -251,6 +256,10 @@ fn pause_at(point: &str) {
             .then(|| ms.trim().parse::<u64>().ok())
             .flatten()
     }) {
+        if let Some(mark) = std::env::var_os(PAUSE_MARK_ENV) {
+            // A test hook: a failed write only means the test waits in vain and says so.
+            let _ = std::fs::write(mark, point);
+        }
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }

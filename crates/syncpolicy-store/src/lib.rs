@@ -23,7 +23,7 @@ pub mod timing;
 pub use backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 pub use deployment::{
     resolve_in, ChangeMeta, ChangeOutcome, Deployment, InstallOptions, PruneOutcome, PruneRule,
-    Snapshot, PAUSE_AT_ENV, PAUSE_ENV,
+    Snapshot, PAUSE_AT_ENV, PAUSE_ENV, PAUSE_MARK_ENV,
 };
 pub use error::{unchanged_message, StoreError};
 pub use home::{default_home, DirectoryCredential, Home, LockWait, Secrets, DEFAULT_LOCK_TIMEOUT};

@@ -191,16 +191,25 @@ fn a_change_while_apply_loads_is_not_mixed_in(db: Db) {
     let file = dep.dir.path().join("before.json");
     std::fs::write(&file, newest_export(&dep)).unwrap();
     let file = file.display().to_string();
+    let mark = dep.dir.path().join("paused");
     let apply = dep
         .command(&["apply", &file])
         .env("SYNCPOLICY_TEST_PAUSE_AT", "load-entry:4000")
+        .env("SYNCPOLICY_TEST_PAUSE_MARK", &mark)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The apply opens the deployment and reaches the pause well within this (the test checks
-    // a right result whenever the change lands: it only tests the race when it lands there).
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // The change lands while the apply sits between reading the generation and the history
+    // entry: the pause writes its mark as it begins.
+    let waited = std::time::Instant::now();
+    while !mark.exists() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(120),
+            "apply never reached its load-entry pause"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     dep.ok(&["rule", "disable", rule]);
     let o = apply.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
