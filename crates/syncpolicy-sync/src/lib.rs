@@ -24,9 +24,11 @@ pub mod impact;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
+pub mod stream;
 
 pub use engine::{
     Export, ExportOutcome, FilterReason, JoinOutcome, MvObject, ObjectResult, Options, Origin,
     Simulation, Simulator, SourceInput, Summary,
 };
-pub use impact::{impact, Impact};
+pub use impact::{impact, Impact, ImpactStream};
+pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};
