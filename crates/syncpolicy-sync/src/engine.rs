@@ -248,13 +248,19 @@ pub struct Simulator<'c> {
     /// case-sensitive condition uses them (then exact keys are indexed too).
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
-    inclusions: Vec<Option<HashSet<String>>>,
+    inclusions: Vec<Option<NameSet>>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
     /// Scope clause texts per rule, per group (for reasons).
     clauses: Vec<Vec<Vec<String>>>,
+    /// Per flow target id (`Prepared::targets`): whether a join condition reads it.
+    join_targets: Vec<bool>,
 }
+
+/// A set of attribute names, hashed for short names (the connector's attribute inclusion list,
+/// looked up for every attribute of every object).
+type NameSet = HashSet<String, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -309,7 +315,7 @@ impl<'c> Simulator<'c> {
                 )
             });
         }
-        let inclusions: Vec<Option<HashSet<String>>> = config
+        let inclusions: Vec<Option<NameSet>> = config
             .onpremises_directories
             .iter()
             .map(|d| {
@@ -366,7 +372,16 @@ impl<'c> Simulator<'c> {
                     .collect()
             })
             .collect();
+        let mut join_targets = vec![false; prepared.targets];
+        for r in &prepared.rules {
+            for f in &r.flows {
+                if join_attrs.contains_key(&*f.dest) {
+                    join_targets[f.dest_id as usize] = true;
+                }
+            }
+        }
         Simulator {
+            join_targets,
             config,
             prepared,
             options,
@@ -436,7 +451,7 @@ impl<'c> Simulator<'c> {
     /// Runs every object through the pipeline.
     pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
         let groups = self.group_index(&inputs);
-        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups, false);
         self.finish(objects)
     }
 
@@ -564,11 +579,23 @@ impl<'c> Simulator<'c> {
     /// Stages a batch of objects (on every core). Staging an object looks at nothing but the
     /// object (and the group membership), so batches may come in any order and size.
     pub fn stage_batch(&self, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
-        stage_all(self, inputs, groups)
+        stage_all(self, inputs, groups, false)
+    }
+
+    /// Stages a batch for a join plan (pass 1 of [`crate::stream`]): as
+    /// [`Simulator::stage_batch`], but flows that cannot fail (Direct, Constant) into attributes
+    /// no join condition reads are not evaluated, and only the flows into join attributes are
+    /// kept. Errors, the link rule and the join keys are those of a full staging.
+    pub(crate) fn stage_batch_for_plan(
+        &self,
+        inputs: Vec<SourceInput>,
+        groups: &Groups,
+    ) -> Vec<ObjectResult> {
+        stage_all(self, inputs, groups, true)
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
-    fn stage(&self, input: SourceInput, groups: &Groups) -> ObjectResult {
+    fn stage(&self, input: SourceInput, groups: &Groups, plan: bool) -> ObjectResult {
         let SourceInput {
             directory,
             dn,
@@ -635,7 +662,7 @@ impl<'c> Simulator<'c> {
                                 inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
                             });
                         }
-                        if self.options.writeback {
+                        if self.options.writeback && !plan {
                             for name in &self.writeback_merge[i] {
                                 if let Some(v) = object.get(name) {
                                     result.target_values.push((name.clone(), v.clone()));
@@ -735,7 +762,8 @@ impl<'c> Simulator<'c> {
         // already decided it (a later flow of the same object can never win: the rules are in
         // precedence order). NULL and IgnoreThisFlow results are not kept: with no metaverse
         // object before the run, "cleared" and "unchanged" are the same absence.
-        let mut seen: Vec<(&str, Merge, bool)> = Vec::new();
+        // Indexed by the flow's target id (`Prepared::targets`).
+        let mut seen: Vec<Option<(Merge, bool)>> = vec![None; self.prepared.targets];
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
@@ -743,9 +771,10 @@ impl<'c> Simulator<'c> {
                     continue;
                 }
                 let merge = Merge::of(&flow.merge);
-                let slot = match seen.iter().position(|(d, _, _)| **d == *flow.dest) {
-                    Some(i) => {
-                        if (seen[i].1 == Merge::Update) != (merge == Merge::Update) {
+                let slot = flow.dest_id as usize;
+                match seen[slot] {
+                    Some((first, _)) => {
+                        if (first == Merge::Update) != (merge == Merge::Update) {
                             let e = format!(
                                 "rules in scope use different merge types for attribute `{}`",
                                 flow.dest
@@ -754,13 +783,13 @@ impl<'c> Simulator<'c> {
                                 result.errors.push(e);
                             }
                         }
-                        i
                     }
-                    None => {
-                        seen.push((&*flow.dest, merge, false));
-                        seen.len() - 1
-                    }
-                };
+                    None => seen[slot] = Some((merge, false)),
+                }
+                let kept = !plan || self.join_targets[slot];
+                if !kept && matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)) {
+                    continue;
+                }
                 let value = match eval_flow(&flow.kind, &env) {
                     Ok(v) => v,
                     Err(e) => {
@@ -771,14 +800,19 @@ impl<'c> Simulator<'c> {
                         continue;
                     }
                 };
-                if matches!(value, Value::IgnoreThisFlow) || crate::resolve::is_nothing(&value) {
+                if !kept
+                    || matches!(value, Value::IgnoreThisFlow)
+                    || crate::resolve::is_nothing(&value)
+                {
                     continue;
                 }
                 if merge == Merge::Update {
-                    if seen[slot].2 {
-                        continue;
+                    if let Some((_, decided)) = &mut seen[slot] {
+                        if *decided {
+                            continue;
+                        }
+                        *decided = true;
                     }
-                    seen[slot].2 = true;
                 }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
@@ -1310,10 +1344,18 @@ fn threads() -> usize {
 }
 
 /// Stages every object, on every core: staging an object looks at nothing but the object.
-fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
+fn stage_all(
+    sim: &Simulator<'_>,
+    inputs: Vec<SourceInput>,
+    groups: &Groups,
+    plan: bool,
+) -> Vec<ObjectResult> {
     let n = threads();
-    if n <= 1 || inputs.len() < 2048 {
-        return inputs.into_iter().map(|i| sim.stage(i, groups)).collect();
+    if n <= 1 || inputs.len() < 256 {
+        return inputs
+            .into_iter()
+            .map(|i| sim.stage(i, groups, plan))
+            .collect();
     }
     let chunk = inputs.len().div_ceil(n);
     let mut chunks: Vec<Vec<SourceInput>> = Vec::new();
@@ -1331,7 +1373,7 @@ fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> 
             .map(|c| {
                 s.spawn(move || {
                     c.into_iter()
-                        .map(|i| sim.stage(i, groups))
+                        .map(|i| sim.stage(i, groups, plan))
                         .collect::<Vec<_>>()
                 })
             })

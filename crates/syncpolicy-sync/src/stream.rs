@@ -30,6 +30,8 @@ struct Planned {
     errors: Vec<String>,
     /// A duplicate DN: its link rule is dropped.
     duplicate: bool,
+    /// A digest of its DN, so that pass 2 notices other objects than pass 1 saw.
+    dn_digest: u64,
 }
 
 /// The join plan of a run: what pass 1 decided for every object, by input sequence number
@@ -87,7 +89,7 @@ impl Simulator<'_> {
         inputs: Vec<crate::engine::SourceInput>,
         groups: &crate::scope::Groups,
     ) -> Vec<ObjectResult> {
-        let mut staged = self.stage_batch(inputs, groups);
+        let mut staged = self.stage_batch_for_plan(inputs, groups);
         for o in &mut staged {
             self.strip_for_plan(o);
         }
@@ -108,6 +110,7 @@ impl Simulator<'_> {
             same_dn_first[s as usize] = *first.entry(o.dn.to_ascii_lowercase()).or_insert(s);
             planned[s as usize] = Some(Planned {
                 rank: rank as u32,
+                dn_digest: digest(&o.dn),
                 duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
                 join: o.join,
                 metaverse: o.metaverse,
@@ -144,6 +147,8 @@ pub struct Streamer<'s, 'c> {
     next: u32,
     /// Metaverse objects waiting for members: the members seen so far, by member position.
     pending: HashMap<u32, Vec<Option<ObjectResult>>>,
+    /// Pass 2 gave an object pass 1 did not see at that place.
+    mismatch: bool,
 }
 
 impl<'s, 'c> Streamer<'s, 'c> {
@@ -153,6 +158,7 @@ impl<'s, 'c> Streamer<'s, 'c> {
             plan,
             next: 0,
             pending: HashMap::new(),
+            mismatch: false,
         }
     }
 
@@ -168,10 +174,16 @@ impl<'s, 'c> Streamer<'s, 'c> {
         for mut o in staged {
             let seq = self.next;
             self.next += 1;
-            let Some(p) = self.plan.objects.get(seq as usize) else {
-                // More objects than planned: the caller broke the contract; staged alone.
-                out(Streamed::Alone { seq, object: o });
-                continue;
+            let p = match self.plan.objects.get(seq as usize) {
+                Some(p) if p.dn_digest == digest(&o.dn) => p,
+                _ => {
+                    // Not the object pass 1 saw here: the caller broke the contract
+                    // ([`Streamer::is_done`] says so); staged alone.
+                    self.mismatch = true;
+                    o.contributions = Vec::new();
+                    out(Streamed::Alone { seq, object: o });
+                    continue;
+                }
             };
             o.errors.extend(p.errors.iter().cloned());
             if p.duplicate {
@@ -217,9 +229,11 @@ impl<'s, 'c> Streamer<'s, 'c> {
         }
     }
 
-    /// True when every planned object was fed and every metaverse object completed.
+    /// True when every planned object was fed, each where pass 1 saw it, and every metaverse
+    /// object completed. False means the two passes read different objects (the files
+    /// changed between them): the results are not to be used.
     pub fn is_done(&self) -> bool {
-        self.next as usize == self.plan.objects.len() && self.pending.is_empty()
+        !self.mismatch && self.next as usize == self.plan.objects.len() && self.pending.is_empty()
     }
 }
 
@@ -359,4 +373,14 @@ impl Plan {
     pub(crate) fn same_dn_first(&self, seq: u32) -> u32 {
         self.same_dn_first.get(seq as usize).copied().unwrap_or(seq)
     }
+}
+
+/// FNV-1a of a DN: what pass 2 checks each object against.
+fn digest(dn: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dn.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

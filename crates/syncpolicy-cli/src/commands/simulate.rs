@@ -152,7 +152,7 @@ pub(crate) fn directories_for(
 }
 
 /// Objects per batch handed from the reader to the engine.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// Streams every object file: a reader thread parses, `each` receives batches of objects with
 /// their directory (by `dirs`, per spec; `--entra` objects as Entra). Bad objects are

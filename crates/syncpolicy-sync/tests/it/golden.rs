@@ -330,3 +330,29 @@ fn results_stay_with_their_objects_when_the_work_is_split() {
         assert_eq!(entra_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
     }
 }
+
+/// Pass 2 over other objects than pass 1 planned (files changed between the passes) is not
+/// done: the caller must not use the results.
+#[test]
+fn a_second_pass_over_other_objects_is_not_done() {
+    let config = syncpolicy_samples::samples::express_single_forest();
+    let simulator = Simulator::new(&config, options());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let objects = inputs(&[(0, CONTOSO)]);
+    let plan = || simulator.plan(simulator.plan_batch(objects.clone(), &groups));
+    // The same objects: done.
+    let mut same = Streamer::new(&simulator, plan());
+    same.feed(simulator.stage_batch(objects.clone(), &groups), |_| ());
+    assert!(same.is_done());
+    // One object fewer, one more, or two swapped: not done.
+    let fewer = objects[..objects.len() - 1].to_vec();
+    let mut more = objects.clone();
+    more.push(objects[0].clone());
+    let mut swapped = objects.clone();
+    swapped.swap(0, 1);
+    for other in [fewer, more, swapped] {
+        let mut s = Streamer::new(&simulator, plan());
+        s.feed(simulator.stage_batch(other, &groups), |_| ());
+        assert!(!s.is_done());
+    }
+}
