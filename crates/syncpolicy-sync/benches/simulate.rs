@@ -3,8 +3,9 @@
 //! rules. Measures, in one run: reading and parsing the LDIF alone (the floor), `simulate` end
 //! to end as `simulate --format json --summary` runs it (streamed: pass 1 parses and plans the
 //! joins, pass 2 parses again, stages, completes, exports and counts each metaverse object;
-//! then the JSON summary), and `impact` of two configurations that differ in one rule (both
-//! sides streamed over the same objects, compared as they complete). The parser runs on its
+//! then the JSON summary), and `impact` of two configurations that differ in one rule (pass 1
+//! once per side, then both sides streamed over the same objects in one pass 2, compared as
+//! they complete). The parser runs on its
 //! own thread, handing batches over, as in the CLI. Writes the LDIF and the configuration for
 //! `scripts/bench-simulate`'s peak-memory run of the CLI.
 #![allow(
@@ -125,12 +126,13 @@ fn main() {
     let t = Instant::now();
     let a = Simulator::new(&config, Options::default());
     let b = Simulator::new(&changed, Options::default());
-    let (mut sa, mut sb) = (Vec::new(), Vec::new());
-    parse_all(&ldif, |batch| {
-        sb.extend(b.plan_batch(batch.clone(), &groups));
-        sa.extend(a.plan_batch(batch, &groups));
-    });
-    let (pa, pb) = (a.plan(sa), b.plan(sb));
+    // Pass 1 once per side (as the CLI does: one side's staged objects held at a time).
+    let plan = |sim: &Simulator<'_>| {
+        let mut staged = Vec::new();
+        parse_all(&ldif, |batch| staged.extend(sim.plan_batch(batch, &groups)));
+        sim.plan(staged)
+    };
+    let (pa, pb) = (plan(&a), plan(&b));
     let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
     let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
     parse_all(&ldif, |batch| {

@@ -10,6 +10,7 @@ use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
@@ -830,7 +831,7 @@ impl<'c> Simulator<'c> {
     /// Puts staged objects in the run's fixed order (connector creation order, Entra objects
     /// last, then DN, then origin), marks duplicate DNs and sets the tie-break ranks. Returns,
     /// per position, the object's index before ordering.
-    pub(crate) fn order(&self, objects: &mut Vec<ObjectResult>) -> Vec<u32> {
+    pub(crate) fn order(&self, objects: &mut [ObjectResult]) -> Vec<u32> {
         let dir_order = |d: DirectoryRef| self.dir_order(d);
         let mut keys: Vec<(usize, String, Origin, u32)> = objects
             .iter()
@@ -846,9 +847,7 @@ impl<'c> Simulator<'c> {
             .collect();
         keys.sort_unstable();
         let seq: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
-        let mut slots: Vec<Option<ObjectResult>> =
-            std::mem::take(objects).into_iter().map(Some).collect();
-        objects.extend(seq.iter().filter_map(|i| slots[*i as usize].take()));
+        permute(objects, &seq);
         // Duplicate DNs within one directory: the first (by origin) stands.
         for i in 1..objects.len() {
             let (a, b) = objects.split_at_mut(i);
@@ -1333,15 +1332,9 @@ impl<'c> Simulator<'c> {
 /// Attributes every connector imports whatever its inclusion list says.
 const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 
-#[allow(
-    clippy::disallowed_methods,
-    reason = "std::thread::available_parallelism is not I/O; the core-crate list refuses fs/env/net only"
-)]
-fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8)
-}
+/// Objects per task when work is split across cores (rayon's pool, whose threads live for the
+/// whole run, so that each thread's allocator heap is reused from batch to batch).
+const MIN_PER_TASK: usize = 32;
 
 /// Stages every object, on every core: staging an object looks at nothing but the object.
 fn stage_all(
@@ -1350,125 +1343,65 @@ fn stage_all(
     groups: &Groups,
     plan: bool,
 ) -> Vec<ObjectResult> {
-    let n = threads();
-    if n <= 1 || inputs.len() < 256 {
-        return inputs
-            .into_iter()
-            .map(|i| sim.stage(i, groups, plan))
-            .collect();
-    }
-    let chunk = inputs.len().div_ceil(n);
-    let mut chunks: Vec<Vec<SourceInput>> = Vec::new();
-    let mut it = inputs.into_iter();
-    loop {
-        let c: Vec<SourceInput> = it.by_ref().take(chunk).collect();
-        if c.is_empty() {
-            break;
-        }
-        chunks.push(c);
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| {
-                s.spawn(move || {
-                    c.into_iter()
-                        .map(|i| sim.stage(i, groups, plan))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+    inputs
+        .into_par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(|i| sim.stage(i, groups, plan))
+        .collect()
 }
 
 /// `each` over every metaverse object (mutably), on every core.
-fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync) {
-    let n = threads();
-    if n <= 1 || metaverse.len() < 2048 {
-        metaverse.iter_mut().for_each(&each);
-        return;
-    }
-    let chunk = metaverse.len().div_ceil(n);
-    let each = &each;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = metaverse
-            .chunks_mut(chunk)
-            .map(|c| s.spawn(move || c.iter_mut().for_each(each)))
-            .collect();
-        for h in handles {
-            if let Err(panic) = h.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
-    });
+fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync + Send) {
+    metaverse
+        .par_iter_mut()
+        .with_min_len(MIN_PER_TASK)
+        .for_each(each);
 }
 
 /// `each` over every metaverse object, on every core, the results in the objects' order.
-fn export_all<T: Send>(metaverse: &[MvObject], each: impl Fn(&MvObject) -> T + Sync) -> Vec<T> {
-    let n = threads();
-    if n <= 1 || metaverse.len() < 2048 {
-        return metaverse.iter().map(&each).collect();
-    }
-    let chunk = metaverse.len().div_ceil(n);
-    let each = &each;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = metaverse
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(each).collect::<Vec<T>>()))
-            .collect();
-        let mut out = Vec::with_capacity(metaverse.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+fn export_all<T: Send>(
+    metaverse: &[MvObject],
+    each: impl Fn(&MvObject) -> T + Sync + Send,
+) -> Vec<T> {
+    metaverse
+        .par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(each)
+        .collect()
+}
+
+/// Reorders `items` in place so that position `i` holds the item that was at `from[i]` (a
+/// permutation), without a second copy of the items.
+fn permute<T>(items: &mut [T], from: &[u32]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
         }
-        out
-    })
+        // Follow the cycle: position `at` takes the item at `from[at]`.
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let next = from[at] as usize;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
 }
 
 /// `each` over owned items, on every core, the results in the items' order.
 pub(crate) fn export_all_of<I: Send, T: Send>(
     items: Vec<I>,
-    each: impl Fn(I) -> T + Sync,
+    each: impl Fn(I) -> T + Sync + Send,
 ) -> Vec<T> {
-    let n = threads();
-    if n <= 1 || items.len() < 256 {
-        return items.into_iter().map(&each).collect();
-    }
-    let chunk = items.len().div_ceil(n);
-    let mut chunks: Vec<Vec<I>> = Vec::new();
-    let mut it = items.into_iter();
-    loop {
-        let c: Vec<I> = it.by_ref().take(chunk).collect();
-        if c.is_empty() {
-            break;
-        }
-        chunks.push(c);
-    }
-    let each = &each;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| s.spawn(move || c.into_iter().map(each).collect::<Vec<T>>()))
-            .collect();
-        let mut out = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+    items
+        .into_par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(each)
+        .collect()
 }
 
 fn is_reference(attr: &str) -> bool {

@@ -102,12 +102,10 @@ impl Simulator<'_> {
         let seq = self.order(&mut objects);
         let metaverse = self.join_phase(&mut objects);
         let mut planned: Vec<Option<Planned>> = vec![None; objects.len()];
-        let mut same_dn_first = vec![0u32; objects.len()];
-        let mut first: HashMap<String, u32> = HashMap::with_capacity(objects.len());
+        let same_dn_first = same_dn_first(&objects, &seq);
         for (rank, o) in objects.into_iter().enumerate() {
             let s = seq[rank];
             let errors = o.errors[staged_errors[s as usize]..].to_vec();
-            same_dn_first[s as usize] = *first.entry(o.dn.to_ascii_lowercase()).or_insert(s);
             planned[s as usize] = Some(Planned {
                 rank: rank as u32,
                 dn_digest: digest(&o.dn),
@@ -373,6 +371,39 @@ impl Plan {
     pub(crate) fn same_dn_first(&self, seq: u32) -> u32 {
         self.same_dn_first.get(seq as usize).copied().unwrap_or(seq)
     }
+}
+
+/// Per object (by input sequence number), the first object in the run's order (`objects` is in
+/// that order, `seq` gives each one's sequence number) whose DN is the same, ASCII case aside.
+/// Indexed by a digest of the DN; DNs whose digests collide are told apart by their text.
+fn same_dn_first(objects: &[ObjectResult], seq: &[u32]) -> Vec<u32> {
+    let mut out = vec![0u32; objects.len()];
+    let mut by_digest: HashMap<u64, usize> = HashMap::with_capacity(objects.len());
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for (rank, o) in objects.iter().enumerate() {
+        let first = match by_digest.entry(digest_ascii_lower(&o.dn)) {
+            std::collections::hash_map::Entry::Vacant(v) => *v.insert(rank),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let f = *e.get();
+                if objects[f].dn.eq_ignore_ascii_case(&o.dn) {
+                    f
+                } else {
+                    *by_text.entry(o.dn.to_ascii_lowercase()).or_insert(rank)
+                }
+            }
+        };
+        out[seq[rank] as usize] = seq[first];
+    }
+    out
+}
+
+fn digest_ascii_lower(dn: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dn.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// FNV-1a of a DN: what pass 2 checks each object against.

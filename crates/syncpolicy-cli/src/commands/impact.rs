@@ -90,31 +90,37 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     let (old_groups, new_groups) = (&groups[0], &groups[1]);
     // The same objects for NEW, each in NEW's directory of its file (files are numbered in the
     // order of the specs; `--entra` objects stay Entra's).
-    let for_new = |batch: &[SourceInput]| {
-        let mut copy = batch.to_vec();
-        for input in copy.iter_mut() {
+    let to_new = |batch: &mut [SourceInput]| {
+        for input in batch.iter_mut() {
             if let Some(d) = new_dirs.get(input.origin.file as usize) {
                 input.directory = *d;
             }
         }
-        copy
     };
-    // Pass 1: both sides plan their joins (only what joining needs is kept per object).
+    // Pass 1, once per side (so that only one side's staged objects are held at a time): each
+    // side plans its joins, keeping per object only what joining needs.
     progress.phase("planning joins");
-    let (mut old_staged, mut new_staged) = (Vec::new(), Vec::new());
-    stream_objects(
-        &specs,
-        &old_dirs,
-        args.entra.as_ref(),
-        args.redact,
-        |batch| {
-            progress.inc(batch.len() as u64);
-            new_staged.extend(new_sim.plan_batch(for_new(&batch), new_groups));
-            old_staged.extend(old_sim.plan_batch(batch, old_groups));
-            Ok(())
-        },
-    )?;
-    let (old_plan, new_plan) = (old_sim.plan(old_staged), new_sim.plan(new_staged));
+    let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool| {
+        let mut staged = Vec::new();
+        stream_objects(
+            &specs,
+            &old_dirs,
+            args.entra.as_ref(),
+            args.redact,
+            |batch| {
+                progress.inc(batch.len() as u64);
+                let mut batch = batch;
+                if for_new_side {
+                    to_new(&mut batch);
+                }
+                staged.extend(sim.plan_batch(batch, groups));
+                Ok(())
+            },
+        )
+        .map(|_| sim.plan(staged))
+    };
+    let old_plan = plan_side(&old_sim, old_groups, false)?;
+    let new_plan = plan_side(&new_sim, new_groups, true)?;
     // Pass 2: both sides over each object again, compared as their Entra objects complete.
     progress.phase("staging, joining, exporting and comparing");
     let mut compare = ImpactStream::new(
@@ -134,7 +140,8 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         args.redact,
         |batch| {
             progress.inc(batch.len() as u64);
-            let copy = for_new(&batch);
+            let mut copy = batch.clone();
+            to_new(&mut copy);
             old_stream.feed(old_sim.stage_batch(batch, old_groups), |x| {
                 compare.add_old(&x)
             });
