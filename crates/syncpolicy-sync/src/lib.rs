@@ -10,6 +10,9 @@
 //!    order ([`engine`]);
 //! 4. outbound rules to Entra (and, with Entra objects given, to the on-premises directories).
 //!
+//! [`stream`] runs the same pipeline in two passes for callers that need counts or comparisons
+//! only, holding the join plan instead of every object's result.
+//!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
 //! let config = syncpolicy_model::config::Configuration::default();

@@ -58,7 +58,7 @@ impl Plan {
         self.objects.is_empty()
     }
 
-    /// The object that projected the metaverse object of `seq`, when `seq` is that object.
+    /// True when `seq` projected its metaverse object (is its first member).
     fn projects(&self, seq: u32) -> bool {
         self.objects[seq as usize]
             .metaverse
