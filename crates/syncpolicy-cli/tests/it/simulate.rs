@@ -437,6 +437,24 @@ fn entra_objects_join_and_the_writeback_rules_run() {
         Some(2)
     );
     assert_eq!(john["entra"]["attributes"]["usageLocation"], "US");
+    // Streamed (--summary), the Entra object a member of John's metaverse object: the same
+    // summary.
+    let streamed = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--entra",
+        s(&entra),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--summary",
+    ]);
+    assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
+    let streamed: serde_json::Value = serde_json::from_slice(&streamed.stdout).expect("JSON");
+    assert_eq!(streamed["summary"], doc["summary"]);
 }
 
 /// A configuration whose rules raise `Error(...)` with attribute values in the message and
