@@ -1,9 +1,13 @@
 //! Benchmark of issue 17: a generated forest (200,000 users, 20,000 groups of 20 members on
 //! average, 10,000 contacts, 20,000 computers) as LDIF, the out-of-box rules plus 20 custom
 //! rules. Measures, in one run: reading and parsing the LDIF alone (the floor), `simulate` end
-//! to end (LDIF -> staged in batches as read -> metaverse -> Entra -> JSON summary), and
-//! `impact` of two configurations that differ in one rule. Writes the LDIF and the
-//! configuration for `scripts/bench-simulate`'s peak-memory run of the CLI.
+//! to end as `simulate --format json --summary` runs it (streamed: pass 1 parses and plans the
+//! joins, pass 2 parses again, stages, completes, exports and counts each metaverse object;
+//! then the JSON summary), and `impact` of two configurations that differ in one rule (pass 1
+//! once per side, then both sides streamed over the same objects in one pass 2, compared as
+//! they complete). The parser runs on its
+//! own thread, handing batches over, as in the CLI. Writes the LDIF and the configuration for
+//! `scripts/bench-simulate`'s peak-memory run of the CLI.
 #![allow(
     clippy::disallowed_methods,
     reason = "a benchmark writes its inputs for the CLI run and reads the environment for its size"
@@ -13,7 +17,9 @@ use std::time::Instant;
 use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
-use syncpolicy_sync::{Options, Origin, Simulator, SourceInput};
+use syncpolicy_sync::{
+    ImpactStream, Options, Origin, RunSummary, Simulator, SourceInput, Streamer,
+};
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
 #[global_allocator]
@@ -23,9 +29,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bench_config;
 use bench_config::configuration;
 
-fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
+fn batch_of(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     let mut n = 0;
-    let mut batch = Vec::with_capacity(4096);
+    let mut batch = Vec::with_capacity(1024);
     for item in syncpolicy_objects::read_objects(ldif) {
         let Ok(o) = item else { continue };
         n += 1;
@@ -38,14 +44,30 @@ fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
                 line: o.line,
             },
         });
-        if batch.len() == 4096 {
-            each(std::mem::replace(&mut batch, Vec::with_capacity(4096)));
+        if batch.len() == 1024 {
+            each(std::mem::replace(&mut batch, Vec::with_capacity(1024)));
         }
     }
     if !batch.is_empty() {
         each(batch);
     }
     n
+}
+
+/// Parses on a reader thread and hands batches to `each`, as the CLI's `stream_objects` does.
+fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SourceInput>>(2);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            batch_of(ldif, |b| {
+                let _ = tx.send(b);
+            })
+        });
+        for b in rx {
+            each(b);
+        }
+        reader.join().expect("the reader finishes")
+    })
 }
 
 fn main() {
@@ -76,45 +98,50 @@ fn main() {
     });
     let floor = t.elapsed().as_secs_f64();
 
-    // simulate: parse, stage as read, join, export, summary JSON.
+    // simulate: pass 1 (parse, plan the joins), pass 2 (parse, stage, complete, export,
+    // count), the summary JSON.
     let t = Instant::now();
     let simulator = Simulator::new(&config, Options::default());
     let groups = syncpolicy_sync::scope::Groups::new();
     let mut staged = Vec::new();
-    parse_all(&ldif, |b| staged.extend(simulator.stage_batch(b, &groups)));
-    let sim = simulator.finish(staged);
-    let view = syncpolicy_views::simulate::SimulateView {
-        config: &config,
-        sim: &sim,
-        source: "bench".into(),
-        files: vec!["bench.ldif".into()],
-        bad_objects: Vec::new(),
-        explain: Vec::new(),
+    parse_all(&ldif, |b| staged.extend(simulator.plan_batch(b, &groups)));
+    let mut streamer = Streamer::new(&simulator, simulator.plan(staged));
+    let mut run = RunSummary::new(simulator.run_facts());
+    parse_all(&ldif, |b| {
+        streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
+    });
+    assert!(streamer.is_done(), "every object completes");
+    let header = syncpolicy_views::simulate::SummaryHeader {
+        source: "bench",
         now: None,
-        redact: false,
+        bad_objects: 0,
     };
     let mut summary = Vec::new();
-    syncpolicy_views::simulate::write_summary_json(&view, &mut summary).expect("to memory");
+    syncpolicy_views::simulate::write_run_summary_json(&config, &run, header, false, &mut summary)
+        .expect("to memory");
     let simulate = t.elapsed().as_secs_f64();
-    let s = sim.summary();
-    drop(sim);
+    let s = run.summary;
 
-    // impact: both configurations over the same objects, compared.
+    // impact: both configurations over the same objects, streamed, compared.
     let t = Instant::now();
     let a = Simulator::new(&config, Options::default());
     let b = Simulator::new(&changed, Options::default());
-    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    // Pass 1 once per side (as the CLI does: one side's staged objects held at a time).
+    let plan = |sim: &Simulator<'_>| {
+        let mut staged = Vec::new();
+        parse_all(&ldif, |batch| staged.extend(sim.plan_batch(batch, &groups)));
+        sim.plan(staged)
+    };
+    let (pa, pb) = (plan(&a), plan(&b));
+    let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
+    let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
     parse_all(&ldif, |batch| {
         let copy = batch.clone();
-        sa.extend(a.stage_batch(batch, &groups));
-        sb.extend(b.stage_batch(copy, &groups));
+        qa.feed(a.stage_batch(batch, &groups), |x| compare.add_old(&x));
+        qb.feed(b.stage_batch(copy, &groups), |x| compare.add_new(&x));
     });
-    let (ra, rb) = std::thread::scope(|s| {
-        let ra = s.spawn(|| a.finish(sa));
-        let rb = b.finish(sb);
-        (ra.join().expect("finishes"), rb)
-    });
-    let result = syncpolicy_sync::impact(&config, &ra, &changed, &rb);
+    assert!(qa.is_done() && qb.is_done(), "every object completes");
+    let result = compare.finish();
     let impact = t.elapsed().as_secs_f64();
 
     let rate = |secs: f64| objects as f64 / secs;

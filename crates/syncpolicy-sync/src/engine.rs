@@ -10,6 +10,7 @@ use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
@@ -91,16 +92,16 @@ pub struct ObjectResult {
     pub errors: Vec<String>,
     /// Choices of ours (where Microsoft documents nothing) that this result rests on.
     pub engine_dependent: Vec<&'static str>,
-    contributions: Vec<Contribution>,
+    pub(crate) contributions: Vec<Contribution>,
     /// For the link rule: per join group, per condition, the value keys.
     /// (join group, condition, key): the key is the metaverse attribute's index id (two
     /// bytes) followed by the value key.
-    join_keys: Vec<(u16, u16, Box<[u8]>)>,
-    link_rule: Option<RuleId>,
+    pub(crate) join_keys: Vec<(u16, u16, Box<[u8]>)>,
+    pub(crate) link_rule: Option<RuleId>,
     /// With writeback: the object's own values of the attributes that outbound Merge flows to
     /// its directory target (an export merges with them, as the sync engine merges with the
     /// connector space object).
-    target_values: Vec<(Arc<str>, Value)>,
+    pub(crate) target_values: Vec<(Arc<str>, Value)>,
 }
 
 /// A metaverse object.
@@ -117,6 +118,17 @@ pub struct MvObject {
 }
 
 impl MvObject {
+    pub(crate) fn new(object_type: String, members: Vec<u32>) -> MvObject {
+        MvObject {
+            object_type,
+            members,
+            attributes: Vec::new(),
+            errors: Vec::new(),
+            engine_dependent: Vec::new(),
+            index_keys: Vec::new(),
+        }
+    }
+
     /// An attribute's value.
     pub fn get(&self, name: &str) -> Option<&Resolved> {
         self.attributes
@@ -160,6 +172,29 @@ pub struct Summary {
     pub entra_by_type: BTreeMap<String, usize>,
     pub not_provisioned: usize,
     pub objects_with_errors: usize,
+}
+
+impl Summary {
+    /// Counts one source object, given its metaverse object's Entra outcome.
+    pub fn add_object<'r>(
+        &mut self,
+        o: &ObjectResult,
+        entra: Option<&ExportOutcome>,
+        rule_name: impl Fn(RuleId) -> &'r str,
+    ) {
+        crate::stream::count_object(self, o, entra, rule_name);
+    }
+
+    /// Counts one metaverse object and its Entra outcome.
+    pub fn add_metaverse(&mut self, m: &MvObject, entra: &ExportOutcome) {
+        *self
+            .metaverse_by_type
+            .entry(m.object_type.clone())
+            .or_default() += 1;
+        if let ExportOutcome::Exported(x) = entra {
+            *self.entra_by_type.entry(x.object_type.clone()).or_default() += 1;
+        }
+    }
 }
 
 /// Counts of one directory.
@@ -214,11 +249,19 @@ pub struct Simulator<'c> {
     /// case-sensitive condition uses them (then exact keys are indexed too).
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
-    inclusions: Vec<Option<HashSet<String>>>,
+    inclusions: Vec<Option<NameSet>>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
+    /// Scope clause texts per rule, per group (for reasons).
+    clauses: Vec<Vec<Vec<String>>>,
+    /// Per flow target id (`Prepared::targets`): whether a join condition reads it.
+    join_targets: Vec<bool>,
 }
+
+/// A set of attribute names, hashed for short names (the connector's attribute inclusion list,
+/// looked up for every attribute of every object).
+type NameSet = HashSet<String, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -273,7 +316,7 @@ impl<'c> Simulator<'c> {
                 )
             });
         }
-        let inclusions: Vec<Option<HashSet<String>>> = config
+        let inclusions: Vec<Option<NameSet>> = config
             .onpremises_directories
             .iter()
             .map(|d| {
@@ -320,7 +363,26 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
+        let clauses = prepared
+            .rules
+            .iter()
+            .map(|r| {
+                r.scope
+                    .iter()
+                    .map(|g| g.iter().map(clause_text).collect())
+                    .collect()
+            })
+            .collect();
+        let mut join_targets = vec![false; prepared.targets];
+        for r in &prepared.rules {
+            for f in &r.flows {
+                if join_attrs.contains_key(&*f.dest) {
+                    join_targets[f.dest_id as usize] = true;
+                }
+            }
+        }
         Simulator {
+            join_targets,
             config,
             prepared,
             options,
@@ -330,7 +392,52 @@ impl<'c> Simulator<'c> {
             join_attrs,
             inclusions,
             writeback_merge,
+            clauses,
         }
+    }
+
+    /// What pass 1 of a streamed run keeps of a staged object: what the join phase reads.
+    pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult) {
+        o.contributions
+            .retain(|c| self.join_attrs.contains_key(&*c.dest));
+        o.contributions.shrink_to_fit();
+        o.applied = Vec::new();
+        o.out_of_scope = Vec::new();
+        o.disabled = Vec::new();
+        o.engine_dependent = Vec::new();
+        o.target_values = Vec::new();
+        if let Some(f) = &mut o.filter {
+            f.reason = String::new();
+        }
+    }
+
+    /// The rules as results name them.
+    pub(crate) fn rule_infos(&self) -> Vec<RuleInfo> {
+        self.prepared
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                name: r.name.clone(),
+                directory: r.directory,
+                precedence: r.precedence,
+                inbound: r.inbound,
+            })
+            .collect()
+    }
+
+    /// Outbound rules to on-premises directories that a run without Entra objects does not run.
+    pub(crate) fn not_simulated(&self) -> Vec<RuleId> {
+        let mut out = Vec::new();
+        for (ri, r) in self.prepared.rules.iter().enumerate() {
+            if !r.inbound
+                && !r.disabled
+                && matches!(r.directory, DirectoryRef::OnPremises(_))
+                && !self.options.writeback
+            {
+                out.push(ri as RuleId);
+            }
+        }
+        out
     }
 
     /// The prepared rules.
@@ -345,96 +452,40 @@ impl<'c> Simulator<'c> {
     /// Runs every object through the pipeline.
     pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
         let groups = self.group_index(&inputs);
-        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups);
+        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups, false);
         self.finish(objects)
     }
 
     /// Joins, projects and exports staged objects (every object of the run, staged by
     /// [`Simulator::stage_batch`]).
     pub fn finish(&self, mut objects: Vec<ObjectResult>) -> Simulation {
-        // A fixed order: connector creation order (Entra objects last), then DN, then origin.
-        let dir_order = |d: DirectoryRef| match d {
-            DirectoryRef::OnPremises(i) => self
-                .prepared
-                .directory_order
-                .iter()
-                .position(|x| *x == i)
-                .unwrap_or(usize::MAX - 1),
-            DirectoryRef::Azure => usize::MAX,
-        };
-        objects.sort_by_cached_key(|o| (dir_order(o.directory), o.dn.to_lowercase(), o.origin));
-        // Duplicate DNs within one directory: the first (by origin) stands.
-        for i in 1..objects.len() {
-            let (a, b) = objects.split_at_mut(i);
-            let prev = &a[i - 1];
-            let this = &mut b[0];
-            if prev.directory == this.directory && prev.dn.eq_ignore_ascii_case(&this.dn) {
-                this.errors.push(format!(
-                    "duplicate DN: the object is also given at line {} of input file {}",
-                    prev.origin.line,
-                    prev.origin.file + 1
-                ));
-                this.link_rule = None;
-                this.join = JoinOutcome::NotRun;
-            }
-        }
-        // DN ranks as tie-breaks between contributions.
-        for (rank, o) in objects.iter_mut().enumerate() {
-            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
-            for c in &mut o.contributions {
-                c.tie = (order, rank as u32);
-            }
-            o.contributions.shrink_to_fit();
-            o.applied.shrink_to_fit();
-        }
-        let metaverse = self.join_phase(&mut objects);
+        self.order(&mut objects);
+        let mut metaverse = self.join_phase(&mut objects);
+        self.resolve_phase(&mut metaverse, &mut objects);
         // The metaverse holds the resolved values now; the flow values are not needed again.
         for o in &mut objects {
             o.contributions = Vec::new();
             o.join_keys = Vec::new();
         }
         let mut sim = Simulation {
-            rules: self
-                .prepared
-                .rules
-                .iter()
-                .map(|r| RuleInfo {
-                    name: r.name.clone(),
-                    directory: r.directory,
-                    precedence: r.precedence,
-                    inbound: r.inbound,
-                })
-                .collect(),
+            rules: self.rule_infos(),
             objects,
             metaverse,
             entra: Vec::new(),
             writeback: Vec::new(),
             warnings: self.prepared.warnings.clone(),
-            not_simulated: Vec::new(),
-            clauses: self
-                .prepared
-                .rules
-                .iter()
-                .map(|r| {
-                    r.scope
-                        .iter()
-                        .map(|g| g.iter().map(clause_text).collect())
-                        .collect()
-                })
-                .collect(),
+            not_simulated: self.not_simulated(),
+            clauses: self.clauses.clone(),
         };
-        for (ri, r) in self.prepared.rules.iter().enumerate() {
-            if !r.inbound
-                && !r.disabled
-                && matches!(r.directory, DirectoryRef::OnPremises(_))
-                && !self.options.writeback
-            {
-                sim.not_simulated.push(ri as RuleId);
-            }
-        }
         // Exports look at one metaverse object each: on every core, in chunks, in order.
+        let member_in = |mv: &MvObject, to: DirectoryRef| {
+            mv.members
+                .iter()
+                .map(|i| &sim.objects[*i as usize])
+                .find(|o| o.directory == to)
+        };
         let outcomes = export_all(&sim.metaverse, |mv| {
-            let entra = self.export(&sim, mv, DirectoryRef::Azure);
+            let entra = self.export(mv, DirectoryRef::Azure, member_in(mv, DirectoryRef::Azure));
             let writeback = if self.options.writeback {
                 (0..self.config.onpremises_directories.len())
                     .filter(|i| {
@@ -443,7 +494,10 @@ impl<'c> Simulator<'c> {
                             mv.object_type.to_ascii_lowercase(),
                         ))
                     })
-                    .map(|i| self.export(&sim, mv, DirectoryRef::OnPremises(i)))
+                    .map(|i| {
+                        let to = DirectoryRef::OnPremises(i);
+                        self.export(mv, to, member_in(mv, to))
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -526,11 +580,23 @@ impl<'c> Simulator<'c> {
     /// Stages a batch of objects (on every core). Staging an object looks at nothing but the
     /// object (and the group membership), so batches may come in any order and size.
     pub fn stage_batch(&self, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
-        stage_all(self, inputs, groups)
+        stage_all(self, inputs, groups, false)
+    }
+
+    /// Stages a batch for a join plan (pass 1 of [`crate::stream`]): as
+    /// [`Simulator::stage_batch`], but flows that cannot fail (Direct, Constant) into attributes
+    /// no join condition reads are not evaluated, and only the flows into join attributes are
+    /// kept. Errors, the link rule and the join keys are those of a full staging.
+    pub(crate) fn stage_batch_for_plan(
+        &self,
+        inputs: Vec<SourceInput>,
+        groups: &Groups,
+    ) -> Vec<ObjectResult> {
+        stage_all(self, inputs, groups, true)
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
-    fn stage(&self, input: SourceInput, groups: &Groups) -> ObjectResult {
+    fn stage(&self, input: SourceInput, groups: &Groups, plan: bool) -> ObjectResult {
         let SourceInput {
             directory,
             dn,
@@ -597,7 +663,7 @@ impl<'c> Simulator<'c> {
                                 inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
                             });
                         }
-                        if self.options.writeback {
+                        if self.options.writeback && !plan {
                             for name in &self.writeback_merge[i] {
                                 if let Some(v) = object.get(name) {
                                     result.target_values.push((name.clone(), v.clone()));
@@ -697,7 +763,8 @@ impl<'c> Simulator<'c> {
         // already decided it (a later flow of the same object can never win: the rules are in
         // precedence order). NULL and IgnoreThisFlow results are not kept: with no metaverse
         // object before the run, "cleared" and "unchanged" are the same absence.
-        let mut seen: Vec<(&str, Merge, bool)> = Vec::new();
+        // Indexed by the flow's target id (`Prepared::targets`).
+        let mut seen: Vec<Option<(Merge, bool)>> = vec![None; self.prepared.targets];
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
@@ -705,9 +772,10 @@ impl<'c> Simulator<'c> {
                     continue;
                 }
                 let merge = Merge::of(&flow.merge);
-                let slot = match seen.iter().position(|(d, _, _)| **d == *flow.dest) {
-                    Some(i) => {
-                        if (seen[i].1 == Merge::Update) != (merge == Merge::Update) {
+                let slot = flow.dest_id as usize;
+                match seen[slot] {
+                    Some((first, _)) => {
+                        if (first == Merge::Update) != (merge == Merge::Update) {
                             let e = format!(
                                 "rules in scope use different merge types for attribute `{}`",
                                 flow.dest
@@ -716,13 +784,13 @@ impl<'c> Simulator<'c> {
                                 result.errors.push(e);
                             }
                         }
-                        i
                     }
-                    None => {
-                        seen.push((&*flow.dest, merge, false));
-                        seen.len() - 1
-                    }
-                };
+                    None => seen[slot] = Some((merge, false)),
+                }
+                let kept = !plan || self.join_targets[slot];
+                if !kept && matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)) {
+                    continue;
+                }
                 let value = match eval_flow(&flow.kind, &env) {
                     Ok(v) => v,
                     Err(e) => {
@@ -733,14 +801,19 @@ impl<'c> Simulator<'c> {
                         continue;
                     }
                 };
-                if matches!(value, Value::IgnoreThisFlow) || crate::resolve::is_nothing(&value) {
+                if !kept
+                    || matches!(value, Value::IgnoreThisFlow)
+                    || crate::resolve::is_nothing(&value)
+                {
                     continue;
                 }
                 if merge == Merge::Update {
-                    if seen[slot].2 {
-                        continue;
+                    if let Some((_, decided)) = &mut seen[slot] {
+                        if *decided {
+                            continue;
+                        }
+                        *decided = true;
                     }
-                    seen[slot].2 = true;
                 }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
@@ -755,9 +828,69 @@ impl<'c> Simulator<'c> {
         result
     }
 
+    /// Puts staged objects in the run's fixed order (connector creation order, Entra objects
+    /// last, then DN, then origin), marks duplicate DNs and sets the tie-break ranks. Returns,
+    /// per position, the object's index before ordering.
+    pub(crate) fn order(&self, objects: &mut [ObjectResult]) -> Vec<u32> {
+        let dir_order = |d: DirectoryRef| self.dir_order(d);
+        let mut keys: Vec<(usize, String, Origin, u32)> = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                (
+                    dir_order(o.directory),
+                    o.dn.to_lowercase(),
+                    o.origin,
+                    i as u32,
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        let seq: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
+        permute(objects, &seq);
+        // Duplicate DNs within one directory: the first (by origin) stands.
+        for i in 1..objects.len() {
+            let (a, b) = objects.split_at_mut(i);
+            let prev = &a[i - 1];
+            let this = &mut b[0];
+            if prev.directory == this.directory && prev.dn.eq_ignore_ascii_case(&this.dn) {
+                this.errors.push(format!(
+                    "duplicate DN: the object is also given at line {} of input file {}",
+                    prev.origin.line,
+                    prev.origin.file + 1
+                ));
+                this.link_rule = None;
+                this.join = JoinOutcome::NotRun;
+            }
+        }
+        // DN ranks as tie-breaks between contributions.
+        for (rank, o) in objects.iter_mut().enumerate() {
+            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
+            for c in &mut o.contributions {
+                c.tie = (order, rank as u32);
+            }
+            o.contributions.shrink_to_fit();
+            o.applied.shrink_to_fit();
+        }
+        seq
+    }
+
+    /// A directory's place in the run's order: connector creation order, Entra last.
+    pub(crate) fn dir_order(&self, d: DirectoryRef) -> usize {
+        match d {
+            DirectoryRef::OnPremises(i) => self
+                .prepared
+                .directory_order
+                .iter()
+                .position(|x| *x == i)
+                .unwrap_or(usize::MAX - 1),
+            DirectoryRef::Azure => usize::MAX,
+        }
+    }
+
     /// Joins and projects every staged object, in a fixed order: objects whose link rule
     /// provisions first (connector order, DN), then those that may only join.
-    fn join_phase(&self, objects: &mut [ObjectResult]) -> Vec<MvObject> {
+    pub(crate) fn join_phase(&self, objects: &mut [ObjectResult]) -> Vec<MvObject> {
         let mut order: Vec<(u8, usize)> = objects
             .iter()
             .enumerate()
@@ -888,10 +1021,27 @@ impl<'c> Simulator<'c> {
             }
             target.index_keys = keys;
         }
+        mv
+    }
+
+    /// Resolves one metaverse object whose members (`mv.members` indexes `members`) are
+    /// staged, and gives its errors and notes to them.
+    pub(crate) fn resolve_members(&self, mv: &mut MvObject, members: &mut [ObjectResult]) {
+        self.resolve_mv(mv, members);
+        self.resolve_phase_notes(std::slice::from_ref(mv), members);
+    }
+
+    /// Resolves every metaverse object (on every core) and gives its errors and notes to its
+    /// members.
+    fn resolve_phase(&self, mv: &mut [MvObject], objects: &mut [ObjectResult]) {
         let shared: &[ObjectResult] = objects;
-        resolve_each(&mut mv, |target| self.resolve_mv(target, shared));
-        // Errors of the metaverse object concern every member.
-        for m in &mv {
+        resolve_each(mv, |target| self.resolve_mv(target, shared));
+        self.resolve_phase_notes(mv, objects);
+    }
+
+    /// Errors of a metaverse object concern every member, and so do its notes.
+    fn resolve_phase_notes(&self, mv: &[MvObject], objects: &mut [ObjectResult]) {
+        for m in mv.iter() {
             if !m.errors.is_empty() {
                 for i in &m.members {
                     objects[*i as usize].errors.extend(m.errors.iter().cloned());
@@ -906,7 +1056,6 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
-        mv
     }
 
     /// The join index keys of a metaverse object: its join attributes resolved from its
@@ -978,7 +1127,13 @@ impl<'c> Simulator<'c> {
     }
 
     /// The outbound rules of `to` for one metaverse object.
-    fn export(&self, sim: &Simulation, mv: &MvObject, to: DirectoryRef) -> ExportOutcome {
+    /// `target` is the object of `to` joined to the metaverse object, if any.
+    pub(crate) fn export(
+        &self,
+        mv: &MvObject,
+        to: DirectoryRef,
+        target: Option<&ObjectResult>,
+    ) -> ExportOutcome {
         let key = (to, mv.object_type.to_ascii_lowercase());
         let to_name = self.config.directory_name(to);
         let Some(rules) = self.outbound.get(&key) else {
@@ -991,12 +1146,6 @@ impl<'c> Simulator<'c> {
         for a in &mv.attributes {
             object.insert(a.name.to_string(), a.value.clone());
         }
-        // The object of `to` joined to this metaverse object, if any.
-        let target = mv
-            .members
-            .iter()
-            .map(|i| &sim.objects[*i as usize])
-            .find(|o| o.directory == to);
         let existing = target.is_some();
         let parameters = match to {
             DirectoryRef::Azure => &self.prepared.entra_parameters,
@@ -1063,7 +1212,13 @@ impl<'c> Simulator<'c> {
                         format!(
                             "`{}`: {}",
                             self.rule(*id).name,
-                            sim.scope_reason_with_provenance(*id, f, Some(mv))
+                            scope_reason_text(
+                                &self.clauses,
+                                |r| &self.prepared.rules[r as usize].name,
+                                *id,
+                                f,
+                                Some(mv)
+                            )
                         )
                     })
                     .collect();
@@ -1177,98 +1332,76 @@ impl<'c> Simulator<'c> {
 /// Attributes every connector imports whatever its inclusion list says.
 const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 
-#[allow(
-    clippy::disallowed_methods,
-    reason = "std::thread::available_parallelism is not I/O; the core-crate list refuses fs/env/net only"
-)]
-fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8)
-}
+/// Objects per task when work is split across cores (rayon's pool, whose threads live for the
+/// whole run, so that each thread's allocator heap is reused from batch to batch).
+const MIN_PER_TASK: usize = 32;
 
 /// Stages every object, on every core: staging an object looks at nothing but the object.
-fn stage_all(sim: &Simulator<'_>, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
-    let n = threads();
-    if n <= 1 || inputs.len() < 2048 {
-        return inputs.into_iter().map(|i| sim.stage(i, groups)).collect();
-    }
-    let chunk = inputs.len().div_ceil(n);
-    let mut chunks: Vec<Vec<SourceInput>> = Vec::new();
-    let mut it = inputs.into_iter();
-    loop {
-        let c: Vec<SourceInput> = it.by_ref().take(chunk).collect();
-        if c.is_empty() {
-            break;
-        }
-        chunks.push(c);
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| {
-                s.spawn(move || {
-                    c.into_iter()
-                        .map(|i| sim.stage(i, groups))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+fn stage_all(
+    sim: &Simulator<'_>,
+    inputs: Vec<SourceInput>,
+    groups: &Groups,
+    plan: bool,
+) -> Vec<ObjectResult> {
+    inputs
+        .into_par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(|i| sim.stage(i, groups, plan))
+        .collect()
 }
 
 /// `each` over every metaverse object (mutably), on every core.
-fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync) {
-    let n = threads();
-    if n <= 1 || metaverse.len() < 2048 {
-        metaverse.iter_mut().for_each(&each);
-        return;
-    }
-    let chunk = metaverse.len().div_ceil(n);
-    let each = &each;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = metaverse
-            .chunks_mut(chunk)
-            .map(|c| s.spawn(move || c.iter_mut().for_each(each)))
-            .collect();
-        for h in handles {
-            if let Err(panic) = h.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
-    });
+fn resolve_each(metaverse: &mut [MvObject], each: impl Fn(&mut MvObject) + Sync + Send) {
+    metaverse
+        .par_iter_mut()
+        .with_min_len(MIN_PER_TASK)
+        .for_each(each);
 }
 
 /// `each` over every metaverse object, on every core, the results in the objects' order.
-fn export_all<T: Send>(metaverse: &[MvObject], each: impl Fn(&MvObject) -> T + Sync) -> Vec<T> {
-    let n = threads();
-    if n <= 1 || metaverse.len() < 2048 {
-        return metaverse.iter().map(&each).collect();
-    }
-    let chunk = metaverse.len().div_ceil(n);
-    let each = &each;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = metaverse
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(each).collect::<Vec<T>>()))
-            .collect();
-        let mut out = Vec::with_capacity(metaverse.len());
-        for h in handles {
-            match h.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+fn export_all<T: Send>(
+    metaverse: &[MvObject],
+    each: impl Fn(&MvObject) -> T + Sync + Send,
+) -> Vec<T> {
+    metaverse
+        .par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(each)
+        .collect()
+}
+
+/// Reorders `items` in place so that position `i` holds the item that was at `from[i]` (a
+/// permutation), without a second copy of the items.
+fn permute<T>(items: &mut [T], from: &[u32]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
         }
-        out
-    })
+        // Follow the cycle: position `at` takes the item at `from[at]`.
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let next = from[at] as usize;
+            if next == start {
+                break;
+            }
+            items.swap(at, next);
+            at = next;
+        }
+    }
+}
+
+/// `each` over owned items, on every core, the results in the items' order.
+pub(crate) fn export_all_of<I: Send, T: Send>(
+    items: Vec<I>,
+    each: impl Fn(I) -> T + Sync + Send,
+) -> Vec<T> {
+    items
+        .into_par_iter()
+        .with_min_len(MIN_PER_TASK)
+        .map(each)
+        .collect()
 }
 
 fn is_reference(attr: &str) -> bool {
@@ -1350,6 +1483,71 @@ fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
     }
 }
 
+/// The reason a rule was out of scope, each failing clause on an attribute `mv` holds with the
+/// rule that set it.
+pub(crate) fn scope_reason_text<'r>(
+    clauses: &[Vec<Vec<String>>],
+    rule_name: impl Fn(RuleId) -> &'r str,
+    rule: RuleId,
+    failed: &[Failed],
+    mv: Option<&MvObject>,
+) -> String {
+    let clauses = &clauses[rule as usize];
+    let texts: Vec<String> = failed
+        .iter()
+        .filter_map(|(g, c)| {
+            let text = clauses.get(*g as usize)?.get(*c as usize)?.clone();
+            let attr = text.trim_start_matches('[').split(' ').next().unwrap_or("");
+            let provenance = mv.and_then(|m| m.get(attr)).map(|a| {
+                let rules: Vec<String> = a
+                    .rules
+                    .iter()
+                    .map(|r| format!("`{}`", rule_name(*r)))
+                    .collect();
+                format!(
+                    " ({attr} = `{}` set by {})",
+                    a.value.to_string().replace('`', "'"),
+                    rules.join(", ")
+                )
+            });
+            Some(format!("{text}{}", provenance.unwrap_or_default()))
+        })
+        .collect();
+    format!("Scope conditions not satisfied: {}", texts.join(", "))
+}
+
+/// Why an in-scope object has no Entra object (`None` when it has one, or is filtered), given
+/// its Entra outcome.
+pub(crate) fn not_provisioned<'r>(
+    object: &ObjectResult,
+    entra: Option<&ExportOutcome>,
+    rule_name: impl Fn(RuleId) -> &'r str,
+) -> Option<String> {
+    if object.filter.is_some() {
+        return None;
+    }
+    if !object.errors.is_empty() && object.metaverse.is_none() {
+        return Some("object error".to_owned());
+    }
+    match &object.join {
+        JoinOutcome::NotRun => return Some("object error".to_owned()),
+        JoinOutcome::NoLinkRule => return Some(
+            "no inbound rule that joins or projects is in scope: the object stays a disconnector"
+                .to_owned(),
+        ),
+        JoinOutcome::NotJoined { rule, reason } => {
+            return Some(format!("`{}`: {reason}", rule_name(*rule)))
+        }
+        _ => {}
+    }
+    match entra {
+        Some(ExportOutcome::Exported(_)) => None,
+        Some(ExportOutcome::NotProvisioned(r)) => Some(r.clone()),
+        Some(ExportOutcome::Error(e)) => Some(format!("export error: {}", e.join("; "))),
+        None => Some("no metaverse object".to_owned()),
+    }
+}
+
 impl Simulation {
     /// The reason a rule was out of scope: `Scope conditions not satisfied: [a OP v], ...`.
     pub fn scope_reason(&self, rule: RuleId, failed: &[Failed]) -> String {
@@ -1364,28 +1562,13 @@ impl Simulation {
         failed: &[Failed],
         mv: Option<&MvObject>,
     ) -> String {
-        let clauses = &self.clauses[rule as usize];
-        let texts: Vec<String> = failed
-            .iter()
-            .filter_map(|(g, c)| {
-                let text = clauses.get(*g as usize)?.get(*c as usize)?.clone();
-                let attr = text.trim_start_matches('[').split(' ').next().unwrap_or("");
-                let provenance = mv.and_then(|m| m.get(attr)).map(|a| {
-                    let rules: Vec<String> = a
-                        .rules
-                        .iter()
-                        .map(|r| format!("`{}`", self.rules[*r as usize].name))
-                        .collect();
-                    format!(
-                        " ({attr} = `{}` set by {})",
-                        a.value.to_string().replace('`', "'"),
-                        rules.join(", ")
-                    )
-                });
-                Some(format!("{text}{}", provenance.unwrap_or_default()))
-            })
-            .collect();
-        format!("Scope conditions not satisfied: {}", texts.join(", "))
+        scope_reason_text(
+            &self.clauses,
+            |r| &self.rules[r as usize].name,
+            rule,
+            failed,
+            mv,
+        )
     }
 
     /// The out-of-scope inbound rules of an object with their reasons, disabled rules included
@@ -1419,31 +1602,9 @@ impl Simulation {
 
     /// Why an in-scope object has no Entra object (`None` when it has one, or is filtered).
     pub fn not_provisioned_reason(&self, object: &ObjectResult) -> Option<String> {
-        if object.filter.is_some() {
-            return None;
-        }
-        if !object.errors.is_empty() && object.metaverse.is_none() {
-            return Some("object error".to_owned());
-        }
-        match &object.join {
-            JoinOutcome::NotRun => return Some("object error".to_owned()),
-            JoinOutcome::NoLinkRule => {
-                return Some(
-                    "no inbound rule that joins or projects is in scope: the object stays a disconnector"
-                        .to_owned(),
-                )
-            }
-            JoinOutcome::NotJoined { rule, reason } => {
-                return Some(format!("`{}`: {reason}", self.rules[*rule as usize].name))
-            }
-            _ => {}
-        }
-        match self.entra_of(object) {
-            Some(ExportOutcome::Exported(_)) => None,
-            Some(ExportOutcome::NotProvisioned(r)) => Some(r.clone()),
-            Some(ExportOutcome::Error(e)) => Some(format!("export error: {}", e.join("; "))),
-            None => Some("no metaverse object".to_owned()),
-        }
+        not_provisioned(object, self.entra_of(object), |r| {
+            &self.rules[r as usize].name
+        })
     }
 
     /// All errors of an object: its own and those of its export to Entra.
@@ -1463,36 +1624,31 @@ impl Simulation {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for o in &self.objects {
-            let key = match o.directory {
-                DirectoryRef::OnPremises(i) => i,
-                DirectoryRef::Azure => usize::MAX,
-            };
-            let d = s.directories.entry(key).or_default();
-            d.read += 1;
-            match &o.filter {
-                Some(f) => *d.filtered.entry(f.kind).or_default() += 1,
-                None => d.in_scope += 1,
-            }
-            let has_errors = !self.errors_of(o).is_empty();
-            if has_errors {
-                d.errors += 1;
-                s.objects_with_errors += 1;
-            }
-            if o.filter.is_none() && self.not_provisioned_reason(o).is_some() {
-                s.not_provisioned += 1;
-            }
+            s.add_object(o, self.entra_of(o), |r| &self.rules[r as usize].name);
         }
-        for m in &self.metaverse {
-            *s.metaverse_by_type
-                .entry(m.object_type.clone())
-                .or_default() += 1;
-        }
-        for e in &self.entra {
-            if let ExportOutcome::Exported(x) = e {
-                *s.entra_by_type.entry(x.object_type.clone()).or_default() += 1;
-            }
+        for (m, e) in self.metaverse.iter().zip(&self.entra) {
+            s.add_metaverse(m, e);
         }
         s
+    }
+
+    /// The summary with the facts its report names.
+    pub fn run_summary(&self) -> crate::stream::RunSummary {
+        let mut names = std::collections::BTreeSet::new();
+        for m in &self.metaverse {
+            names.insert(m.object_type.clone());
+            names.extend(m.attributes.iter().map(|a| a.name.to_string()));
+        }
+        crate::stream::RunSummary {
+            summary: self.summary(),
+            objects: self.objects.len(),
+            facts: crate::stream::RunFacts {
+                rules: self.rules.clone(),
+                warnings: self.warnings.clone(),
+                not_simulated: self.not_simulated.clone(),
+            },
+            metaverse_names: names,
+        }
     }
 
     /// The rule's name.

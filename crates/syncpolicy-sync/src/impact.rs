@@ -3,10 +3,13 @@
 //! responsible rules), the deletions against NEW's export deletion threshold, and the
 //! synchronization runs the change needs per connector (`sync-engine.md` A.3).
 
-use crate::engine::{ExportOutcome, Simulation};
+use crate::engine::{Export, ExportOutcome, MvObject, ObjectResult, Simulation, Simulator};
+use crate::prepare::RuleId;
 use crate::resolve::Resolved;
-use std::collections::BTreeMap;
+use crate::stream::{delete_reason, Plan, Streamed};
+use std::collections::{BTreeMap, HashMap};
 use syncpolicy_expr::value::Value;
+use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_model::config::{Configuration, OnPremisesDirectory};
 use syncpolicy_model::rule::SyncRule;
 
@@ -94,17 +97,59 @@ impl Impact {
     }
 }
 
-struct Exported<'a> {
-    object_type: &'a str,
-    attributes: &'a [Resolved],
-    sim: &'a Simulation,
-    mv: &'a crate::engine::MvObject,
+/// An Entra object as the comparison sees it: the DN of the source object that projected it,
+/// its type, and its attributes, each with the rules responsible (the inbound rules that set
+/// the metaverse attribute of the same name, then the outbound rules that exported it).
+#[derive(Debug, Clone)]
+struct Entry {
+    dn: String,
+    object_type: String,
+    attributes: Vec<Resolved>,
 }
 
-fn exported(
-    sim: &Simulation,
-    dir_name: impl Fn(usize) -> String,
-) -> BTreeMap<(String, String), (String, Exported<'_>)> {
+impl Entry {
+    fn new(dn: &str, mv: &MvObject, e: &Export) -> Entry {
+        Entry {
+            dn: dn.to_owned(),
+            object_type: e.object_type.clone(),
+            attributes: e
+                .attributes
+                .iter()
+                .map(|a| {
+                    let inbound = mv.get(&a.name).map(|m| m.rules.as_slice()).unwrap_or(&[]);
+                    Resolved {
+                        name: a.name.clone(),
+                        value: a.value.clone(),
+                        rules: inbound.iter().chain(a.rules.iter()).copied().collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The comparison key of an Entra object: its projector's directory name and DN, lower-cased.
+type Key = (String, String);
+
+fn directory_label(config: &Configuration, d: DirectoryRef) -> String {
+    match d {
+        DirectoryRef::OnPremises(i) => config
+            .onpremises_directories
+            .get(i)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        DirectoryRef::Azure => "Entra ID".to_owned(),
+    }
+}
+
+fn key_of(config: &Configuration, o: &ObjectResult) -> Key {
+    (
+        directory_label(config, o.directory).to_lowercase(),
+        o.dn.to_lowercase(),
+    )
+}
+
+fn exported(sim: &Simulation, config: &Configuration) -> BTreeMap<Key, Entry> {
     let mut out = BTreeMap::new();
     for (m, mv) in sim.metaverse.iter().enumerate() {
         let Some(ExportOutcome::Exported(e)) = sim.entra.get(m) else {
@@ -114,111 +159,80 @@ fn exported(
             continue;
         };
         let o = &sim.objects[*first as usize];
-        let dir = match o.directory {
-            syncpolicy_model::config::DirectoryRef::OnPremises(i) => dir_name(i),
-            syncpolicy_model::config::DirectoryRef::Azure => "Entra ID".to_owned(),
-        };
-        out.insert(
-            (dir.to_lowercase(), o.dn.to_lowercase()),
-            (
-                o.dn.clone(),
-                Exported {
-                    object_type: &e.object_type,
-                    attributes: &e.attributes,
-                    sim,
-                    mv,
-                },
-            ),
-        );
+        out.insert(key_of(config, o), Entry::new(&o.dn, mv, e));
     }
     out
 }
 
-/// Compares OLD's and NEW's simulations of the same objects.
-pub fn impact(
+fn display_dir(key: &str, cfg: &Configuration) -> String {
+    cfg.onpremises_directories
+        .iter()
+        .find(|d| d.name.to_lowercase() == key)
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// The changes of one key, given OLD's and NEW's rule names.
+struct Sides<'a> {
+    old_config: &'a Configuration,
+    new_config: &'a Configuration,
+    /// Rule names by rule id.
+    old_names: &'a [String],
+    new_names: &'a [String],
+}
+
+impl Sides<'_> {
+    fn delete(&self, key: &Key, x: &Entry, reason: Option<String>) -> Change {
+        Change {
+            directory: display_dir(&key.0, self.old_config),
+            dn: x.dn.clone(),
+            object_type: x.object_type.clone(),
+            action: Action::Delete,
+            attributes: diff_attributes(Some((x, self.old_names)), None),
+            reason,
+        }
+    }
+
+    fn add(&self, key: &Key, y: &Entry) -> Change {
+        Change {
+            directory: display_dir(&key.0, self.new_config),
+            dn: y.dn.clone(),
+            object_type: y.object_type.clone(),
+            action: Action::Add,
+            attributes: diff_attributes(None, Some((y, self.new_names))),
+            reason: None,
+        }
+    }
+
+    /// `dn` is OLD's spelling (the key matched).
+    fn update(&self, key: &Key, x: &Entry, y: &Entry) -> Option<Change> {
+        let attributes = diff_attributes(Some((x, self.old_names)), Some((y, self.new_names)));
+        (!attributes.is_empty() || x.object_type != y.object_type).then(|| Change {
+            directory: display_dir(&key.0, self.new_config),
+            dn: x.dn.clone(),
+            object_type: y.object_type.clone(),
+            action: Action::Update,
+            attributes,
+            reason: None,
+        })
+    }
+}
+
+fn count(by_type: &mut BTreeMap<String, [usize; 3]>, c: &Change) {
+    let i = match c.action {
+        Action::Add => 0,
+        Action::Delete => 1,
+        Action::Update => 2,
+    };
+    by_type.entry(c.object_type.clone()).or_default()[i] += 1;
+}
+
+fn finish_impact(
     old_config: &Configuration,
-    old: &Simulation,
     new_config: &Configuration,
-    new: &Simulation,
+    mut changes: Vec<Change>,
+    by_type: BTreeMap<String, [usize; 3]>,
 ) -> Impact {
-    let old_name = |i: usize| {
-        old_config
-            .onpremises_directories
-            .get(i)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
-    let new_name = |i: usize| {
-        new_config
-            .onpremises_directories
-            .get(i)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
-    let a = exported(old, old_name);
-    let b = exported(new, new_name);
-    let mut changes = Vec::new();
-    let mut by_type: BTreeMap<String, [usize; 3]> = BTreeMap::new();
-    let display_dir = |key: &str, cfg: &Configuration| {
-        cfg.onpremises_directories
-            .iter()
-            .find(|d| d.name.to_lowercase() == key)
-            .map(|d| d.name.clone())
-            .unwrap_or_else(|| key.to_owned())
-    };
-    for (key, (dn, x)) in &a {
-        match b.get(key) {
-            None => {
-                by_type.entry(x.object_type.to_owned()).or_default()[1] += 1;
-                let reason = new
-                    .objects
-                    .iter()
-                    .find(|o| o.dn.eq_ignore_ascii_case(dn))
-                    .map(|o| {
-                        o.filter
-                            .as_ref()
-                            .map(|f| format!("{}: {}", f.kind.as_str(), f.reason))
-                            .or_else(|| new.not_provisioned_reason(o))
-                            .unwrap_or_default()
-                    });
-                changes.push(Change {
-                    directory: display_dir(&key.0, old_config),
-                    dn: dn.clone(),
-                    object_type: x.object_type.to_owned(),
-                    action: Action::Delete,
-                    attributes: diff_attributes(Some(x), None),
-                    reason,
-                });
-            }
-            Some((_, y)) => {
-                let attributes = diff_attributes(Some(x), Some(y));
-                if !attributes.is_empty() || x.object_type != y.object_type {
-                    by_type.entry(y.object_type.to_owned()).or_default()[2] += 1;
-                    changes.push(Change {
-                        directory: display_dir(&key.0, new_config),
-                        dn: dn.clone(),
-                        object_type: y.object_type.to_owned(),
-                        action: Action::Update,
-                        attributes,
-                        reason: None,
-                    });
-                }
-            }
-        }
-    }
-    for (key, (dn, y)) in &b {
-        if !a.contains_key(key) {
-            by_type.entry(y.object_type.to_owned()).or_default()[0] += 1;
-            changes.push(Change {
-                directory: display_dir(&key.0, new_config),
-                dn: dn.clone(),
-                object_type: y.object_type.to_owned(),
-                action: Action::Add,
-                attributes: diff_attributes(None, Some(y)),
-                reason: None,
-            });
-        }
-    }
     changes.sort_by(|p, q| {
         (p.directory.to_lowercase(), p.dn.to_lowercase())
             .cmp(&(q.directory.to_lowercase(), q.dn.to_lowercase()))
@@ -236,42 +250,256 @@ pub fn impact(
     }
 }
 
-/// The rules behind an exported value: the inbound rules that set the metaverse attribute of
-/// the same name (where there is one), then the outbound rules that exported it.
-fn rule_names(x: &Exported<'_>, a: &Resolved) -> Vec<String> {
-    let inbound = x.mv.get(&a.name).map(|m| m.rules.as_slice()).unwrap_or(&[]);
-    let mut names: Vec<String> = Vec::new();
-    for r in inbound.iter().chain(a.rules.iter()) {
-        let n = x.sim.rule_name(*r).to_owned();
-        if !names.contains(&n) {
-            names.push(n);
+/// Compares OLD's and NEW's simulations of the same objects.
+pub fn impact(
+    old_config: &Configuration,
+    old: &Simulation,
+    new_config: &Configuration,
+    new: &Simulation,
+) -> Impact {
+    let a = exported(old, old_config);
+    let b = exported(new, new_config);
+    let names =
+        |s: &Simulation| -> Vec<String> { s.rules.iter().map(|r| r.name.clone()).collect() };
+    let (old_names, new_names) = (names(old), names(new));
+    let sides = Sides {
+        old_config,
+        new_config,
+        old_names: &old_names,
+        new_names: &new_names,
+    };
+    let mut changes = Vec::new();
+    let mut by_type: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (key, x) in &a {
+        let change = match b.get(key) {
+            None => {
+                let reason = new
+                    .objects
+                    .iter()
+                    .find(|o| o.dn.eq_ignore_ascii_case(&x.dn))
+                    .map(|o| delete_reason(o, new.entra_of(o), |r| new.rule_name(r)));
+                Some(sides.delete(key, x, reason))
+            }
+            Some(y) => sides.update(key, x, y),
+        };
+        if let Some(c) = change {
+            count(&mut by_type, &c);
+            changes.push(c);
         }
     }
-    names
+    for (key, y) in &b {
+        if !a.contains_key(key) {
+            let c = sides.add(key, y);
+            count(&mut by_type, &c);
+            changes.push(c);
+        }
+    }
+    finish_impact(old_config, new_config, changes, by_type)
 }
 
-fn diff_attributes(old: Option<&Exported<'_>>, new: Option<&Exported<'_>>) -> Vec<AttributeChange> {
+/// `impact` over two streamed runs of the same objects ([`crate::stream`]): each side's
+/// results are given as pass 2 completes them ([`ImpactStream::add_old`],
+/// [`ImpactStream::add_new`]); an Entra object is compared as soon as both sides have it and
+/// forgotten unless it changes.
+pub struct ImpactStream<'a> {
+    old_config: &'a Configuration,
+    new_config: &'a Configuration,
+    old_rules: Vec<String>,
+    new_rules: Vec<String>,
+    /// Entra objects of one side whose key the other side has not given (yet).
+    old_waiting: HashMap<Key, (u32, Entry)>,
+    new_waiting: HashMap<Key, Entry>,
+    /// NEW's objects whose result names a deletion's reason, and those reasons.
+    reasons_needed: Vec<bool>,
+    reasons: HashMap<u32, String>,
+    new_same_dn_first: Vec<u32>,
+    changes: Vec<Change>,
+    by_type: BTreeMap<String, [usize; 3]>,
+}
+
+impl<'a> ImpactStream<'a> {
+    /// Both plans of pass 1, over the same objects.
+    pub fn new(
+        old_config: &'a Configuration,
+        old: &Simulator<'_>,
+        old_plan: &Plan,
+        new_config: &'a Configuration,
+        new: &Simulator<'_>,
+        new_plan: &Plan,
+    ) -> ImpactStream<'a> {
+        let names = |s: &Simulator<'_>| s.prepared().rules.iter().map(|r| r.name.clone()).collect();
+        ImpactStream {
+            old_config,
+            new_config,
+            old_rules: names(old),
+            new_rules: names(new),
+            old_waiting: HashMap::new(),
+            new_waiting: HashMap::new(),
+            reasons_needed: new_plan.reasons_needed(old_plan),
+            reasons: HashMap::new(),
+            new_same_dn_first: (0..new_plan.len() as u32)
+                .map(|s| new_plan.same_dn_first(s))
+                .collect(),
+            changes: Vec::new(),
+            by_type: BTreeMap::new(),
+        }
+    }
+
+    fn sides(&self) -> Sides<'_> {
+        Sides {
+            old_config: self.old_config,
+            new_config: self.new_config,
+            old_names: &self.old_rules,
+            new_names: &self.new_rules,
+        }
+    }
+
+    /// One result of OLD's pass 2.
+    pub fn add_old(&mut self, streamed: &Streamed) {
+        let Streamed::Metaverse {
+            mv,
+            members,
+            entra: ExportOutcome::Exported(e),
+        } = streamed
+        else {
+            return;
+        };
+        let (Some(o), Some(seq)) = (members.first(), mv.members.first()) else {
+            return;
+        };
+        let key = key_of(self.old_config, o);
+        let x = Entry::new(&o.dn, mv, e);
+        match self.new_waiting.remove(&key) {
+            Some(y) => {
+                let change = self.sides().update(&key, &x, &y);
+                self.push(change);
+            }
+            None => {
+                self.old_waiting.insert(key, (*seq, x));
+            }
+        }
+    }
+
+    /// One result of NEW's pass 2.
+    pub fn add_new(&mut self, streamed: &Streamed) {
+        let rules = &self.new_rules;
+        let name = |r: RuleId| rules[r as usize].as_str();
+        match streamed {
+            Streamed::Alone { seq, object } => {
+                if self.reasons_needed.get(*seq as usize) == Some(&true) {
+                    let why = delete_reason(object, None, name);
+                    self.reasons.insert(*seq, why);
+                }
+            }
+            Streamed::Metaverse { mv, members, entra } => {
+                for (seq, o) in mv.members.iter().zip(members) {
+                    if self.reasons_needed.get(*seq as usize) == Some(&true) {
+                        let why = delete_reason(o, Some(entra), name);
+                        self.reasons.insert(*seq, why);
+                    }
+                }
+                let (ExportOutcome::Exported(e), Some(o)) = (entra, members.first()) else {
+                    return;
+                };
+                let key = key_of(self.new_config, o);
+                let y = Entry::new(&o.dn, mv, e);
+                match self.old_waiting.remove(&key) {
+                    Some((_, x)) => {
+                        let change = self.sides().update(&key, &x, &y);
+                        self.push(change);
+                    }
+                    None => {
+                        self.new_waiting.insert(key, y);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, change: Option<Change>) {
+        if let Some(c) = change {
+            count(&mut self.by_type, &c);
+            self.changes.push(c);
+        }
+    }
+
+    /// After every object of both sides: what only OLD exports is deleted, what only NEW
+    /// exports is added.
+    pub fn finish(mut self) -> Impact {
+        let old: Vec<(Key, (u32, Entry))> =
+            std::mem::take(&mut self.old_waiting).into_iter().collect();
+        let new: Vec<(Key, Entry)> = std::mem::take(&mut self.new_waiting).into_iter().collect();
+        let mut changes = Vec::new();
+        {
+            let sides = self.sides();
+            for (key, (seq, x)) in &old {
+                let first = self
+                    .new_same_dn_first
+                    .get(*seq as usize)
+                    .copied()
+                    .unwrap_or(*seq);
+                let reason = self.reasons.get(&first).cloned();
+                changes.push(sides.delete(key, x, reason));
+            }
+            for (key, y) in &new {
+                changes.push(sides.add(key, y));
+            }
+        }
+        for c in changes {
+            self.push(Some(c));
+        }
+        finish_impact(self.old_config, self.new_config, self.changes, self.by_type)
+    }
+}
+
+fn diff_attributes(
+    old: Option<(&Entry, &[String])>,
+    new: Option<(&Entry, &[String])>,
+) -> Vec<AttributeChange> {
     let mut names: Vec<&str> = Vec::new();
-    for x in old.iter().chain(new.iter()) {
+    if let Some((x, _)) = old {
+        names.extend(x.attributes.iter().map(|a| &*a.name));
+    }
+    if let Some((x, _)) = new {
         names.extend(x.attributes.iter().map(|a| &*a.name));
     }
     names.sort_unstable();
     names.dedup();
-    let find = |x: Option<&Exported<'_>>, n: &str| -> Option<(Value, Vec<String>)> {
-        let x = x?;
+    fn find<'e>(x: &'e Entry, rule_names: &[String], n: &str) -> Option<(&'e Value, Vec<String>)> {
         let a = x.attributes.iter().find(|a| &*a.name == n)?;
-        Some((a.value.clone(), rule_names(x, a)))
-    };
+        let mut names: Vec<String> = Vec::new();
+        for r in &a.rules {
+            let n = rule_names.get(*r as usize).map_or("", String::as_str);
+            if !names.iter().any(|x| x == n) {
+                names.push(n.to_owned());
+            }
+        }
+        Some((&a.value, names))
+    }
     names
         .into_iter()
         .filter_map(|n| {
-            let o = find(old, n);
-            let w = find(new, n);
-            if o.as_ref().map(|p| &p.0) == w.as_ref().map(|p| &p.0) {
+            let o = old.and_then(|(x, f)| {
+                x.attributes
+                    .iter()
+                    .find(|a| &*a.name == n)
+                    .map(|a| (&a.value, x, f))
+            });
+            let w = new.and_then(|(x, f)| {
+                x.attributes
+                    .iter()
+                    .find(|a| &*a.name == n)
+                    .map(|a| (&a.value, x, f))
+            });
+            if o.map(|p| p.0) == w.map(|p| p.0) {
                 return None;
             }
-            let (old_v, old_rules) = o.map_or((None, Vec::new()), |(v, r)| (Some(v), r));
-            let (new_v, new_rules) = w.map_or((None, Vec::new()), |(v, r)| (Some(v), r));
+            let (old_v, old_rules) = o
+                .and_then(|(_, x, f)| find(x, f, n))
+                .map_or((None, Vec::new()), |(v, r)| (Some(v.clone()), r));
+            let (new_v, new_rules) = w
+                .and_then(|(_, x, f)| find(x, f, n))
+                .map_or((None, Vec::new()), |(v, r)| (Some(v.clone()), r));
             Some(AttributeChange {
                 name: n.to_owned(),
                 old: old_v,

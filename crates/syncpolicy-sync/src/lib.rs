@@ -10,6 +10,9 @@
 //!    order ([`engine`]);
 //! 4. outbound rules to Entra (and, with Entra objects given, to the on-premises directories).
 //!
+//! [`stream`] runs the same pipeline in two passes for callers that need counts or comparisons
+//! only, holding the join plan instead of every object's result.
+//!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
 //! let config = syncpolicy_model::config::Configuration::default();
@@ -24,9 +27,11 @@ pub mod impact;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
+pub mod stream;
 
 pub use engine::{
     Export, ExportOutcome, FilterReason, JoinOutcome, MvObject, ObjectResult, Options, Origin,
     Simulation, Simulator, SourceInput, Summary,
 };
-pub use impact::{impact, Impact};
+pub use impact::{impact, Impact, ImpactStream};
+pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};

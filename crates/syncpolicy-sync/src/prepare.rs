@@ -143,6 +143,9 @@ pub struct PJoin {
 pub struct PFlow {
     /// Shared by every contribution and resolved attribute of this flow (no copies).
     pub dest: Arc<str>,
+    /// The index of `dest` among the distinct target names of the configuration
+    /// ([`Prepared::targets`]).
+    pub dest_id: u32,
     pub kind: FlowKind,
     pub merge: MergeType,
     pub execute_once: bool,
@@ -174,6 +177,8 @@ pub struct Prepared {
     pub directory_parameters: Vec<Parameters>,
     /// On-premises directory indexes in connector creation order.
     pub directory_order: Vec<usize>,
+    /// The number of distinct target attribute names (exact spelling) of every flow.
+    pub targets: usize,
 }
 
 /// The NetBIOS name the engine would see, derived from an FQDN: its first label, upper-cased.
@@ -248,6 +253,25 @@ impl Prepared {
                 &mut warnings,
             ));
         }
+        // One shared name per target attribute (exact spelling): staging compares them by
+        // address.
+        let mut names: std::collections::HashMap<Arc<str>, u32> = std::collections::HashMap::new();
+        for r in &mut rules {
+            for f in &mut r.flows {
+                match names.get_key_value(&f.dest) {
+                    Some((shared, id)) => {
+                        f.dest = shared.clone();
+                        f.dest_id = *id;
+                    }
+                    None => {
+                        let id = names.len() as u32;
+                        f.dest_id = id;
+                        names.insert(f.dest.clone(), id);
+                    }
+                }
+            }
+        }
+        let targets = names.len();
         let mut entra_parameters = Parameters::new();
         if let Some(id) = &config.azure_directory.connector_id {
             entra_parameters.insert("Connector.ID", id.clone());
@@ -289,6 +313,7 @@ impl Prepared {
             partition_parameters,
             directory_parameters,
             directory_order,
+            targets,
         }
     }
 }
@@ -403,6 +428,7 @@ fn prepare_rule(
             };
             Some(PFlow {
                 dest: Arc::from(dest.as_str()),
+                dest_id: 0,
                 kind,
                 merge: m.merge_type.clone(),
                 execute_once: m.execute_once,

@@ -36,6 +36,24 @@ impl Redactor {
         r
     }
 
+    /// A redactor that knows the names of a configuration and of a run's summary (the same
+    /// names as [`Redactor::for_simulation`] of the same run).
+    pub fn for_run(
+        enabled: bool,
+        config: &Configuration,
+        run: &syncpolicy_sync::RunSummary,
+    ) -> Redactor {
+        let mut r = Redactor::new(enabled);
+        if enabled {
+            r.allow_configuration(config);
+            for rule in &run.facts.rules {
+                r.allowed.insert(rule.name.clone());
+            }
+            r.allowed.extend(run.metaverse_names.iter().cloned());
+        }
+        r
+    }
+
     pub fn new(enabled: bool) -> Redactor {
         Redactor {
             enabled,

@@ -9,7 +9,7 @@ use std::io::Write;
 use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_sync::filter::FilterKind;
 use syncpolicy_sync::resolve::Resolved;
-use syncpolicy_sync::{ExportOutcome, JoinOutcome, ObjectResult, Simulation};
+use syncpolicy_sync::{ExportOutcome, JoinOutcome, ObjectResult, RunSummary, Simulation};
 
 /// Version of the JSON document.
 pub const SCHEMA: &str = crate::schema::SIMULATE;
@@ -98,8 +98,8 @@ pub struct DirectoryJson {
 }
 
 #[derive(serde::Serialize)]
-pub struct NotSimulatedJson<'a> {
-    rule: &'a str,
+pub struct NotSimulatedJson {
+    rule: String,
     directory: String,
 }
 
@@ -117,12 +117,42 @@ pub struct SummaryJson<'a> {
     not_provisioned: usize,
     object_errors: usize,
     warnings: Vec<String>,
-    not_simulated: Vec<NotSimulatedJson<'a>>,
+    not_simulated: Vec<NotSimulatedJson>,
 }
 
 /// The summary as JSON.
 pub fn summary_json<'v>(view: &'v SimulateView<'_>, r: &mut Redactor) -> SummaryJson<'v> {
-    let s = view.sim.summary();
+    summary_json_of(
+        view.config,
+        &view.sim.run_summary(),
+        SummaryHeader {
+            source: &view.source,
+            now: view.now.as_deref(),
+            bad_objects: view.bad_objects.len(),
+        },
+        r,
+    )
+}
+
+/// What a summary shows besides the run's counts.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryHeader<'a> {
+    /// The configuration source as the user named it.
+    pub source: &'a str,
+    /// The run's clock, as text.
+    pub now: Option<&'a str>,
+    pub bad_objects: usize,
+}
+
+/// The summary as JSON, from a run's summary (a streamed run's, or a simulation's).
+pub fn summary_json_of<'v>(
+    config: &Configuration,
+    run: &RunSummary,
+    header: SummaryHeader<'v>,
+    r: &mut Redactor,
+) -> SummaryJson<'v> {
+    let s = &run.summary;
+    let directory_name = |d: DirectoryRef| config.directory_name(d);
     let count = |d: &syncpolicy_sync::engine::DirectorySummary, k: FilterKind| {
         d.filtered.get(&k).copied().unwrap_or(0)
     };
@@ -131,9 +161,9 @@ pub fn summary_json<'v>(view: &'v SimulateView<'_>, r: &mut Redactor) -> Summary
         .iter()
         .map(|(i, d)| DirectoryJson {
             directory: if *i == usize::MAX {
-                view.directory_name(DirectoryRef::Azure)
+                directory_name(DirectoryRef::Azure)
             } else {
-                view.directory_name(DirectoryRef::OnPremises(*i))
+                directory_name(DirectoryRef::OnPremises(*i))
             },
             read: d.read,
             filtered: FilteredJson {
@@ -146,31 +176,69 @@ pub fn summary_json<'v>(view: &'v SimulateView<'_>, r: &mut Redactor) -> Summary
             object_errors: d.errors,
         })
         .collect();
-    let not_simulated: Vec<NotSimulatedJson<'v>> = view
-        .sim
+    let not_simulated: Vec<NotSimulatedJson> = run
+        .facts
         .not_simulated
         .iter()
         .map(|id| {
-            let rule = &view.sim.rules[*id as usize];
+            let rule = &run.facts.rules[*id as usize];
             NotSimulatedJson {
-                rule: &rule.name,
-                directory: view.directory_name(rule.directory),
+                rule: rule.name.clone(),
+                directory: directory_name(rule.directory),
             }
         })
         .collect();
     SummaryJson {
-        source: &view.source,
-        now: view.now.as_deref(),
-        objects_read: view.sim.objects.len(),
-        bad_objects: view.bad_objects.len(),
+        source: header.source,
+        now: header.now,
+        objects_read: run.objects,
+        bad_objects: header.bad_objects,
         directories,
-        metaverse: s.metaverse_by_type,
-        entra: s.entra_by_type,
+        metaverse: s.metaverse_by_type.clone(),
+        entra: s.entra_by_type.clone(),
         not_provisioned: s.not_provisioned,
         object_errors: s.objects_with_errors,
-        warnings: view.sim.warnings.iter().map(|w| r.text(w)).collect(),
+        warnings: run.facts.warnings.iter().map(|w| r.text(w)).collect(),
         not_simulated,
     }
+}
+
+/// Writes only the summary as JSON (`--summary`) of a streamed run (`syncpolicy_sync::stream`):
+/// the same document as [`write_summary_json`] of the simulation of the same objects.
+pub fn write_run_summary_json(
+    config: &Configuration,
+    run: &RunSummary,
+    header: SummaryHeader<'_>,
+    redact: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut r = Redactor::for_run(redact, config, run);
+    write_summary_doc(
+        summary_json_of(config, run, header, &mut r),
+        header.bad_objects,
+        out,
+    )
+}
+
+fn write_summary_doc(
+    summary: SummaryJson<'_>,
+    bad_objects: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SummaryDoc<'v> {
+        schema: &'static str,
+        summary: SummaryJson<'v>,
+        bad_objects: usize,
+    }
+    let doc = SummaryDoc {
+        schema: SCHEMA,
+        summary,
+        bad_objects,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
 }
 
 fn attributes_json(attrs: &[Resolved], sim: &Simulation, r: &mut Redactor) -> (Json, Json) {
@@ -298,20 +366,7 @@ pub fn write_json(view: &SimulateView<'_>, out: &mut dyn Write) -> std::io::Resu
 /// Writes only the summary as JSON (`--summary`).
 pub fn write_summary_json(view: &SimulateView<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let mut r = Redactor::for_simulation(view.redact, view.config, view.sim);
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct SummaryDoc<'v> {
-        schema: &'static str,
-        summary: SummaryJson<'v>,
-        bad_objects: usize,
-    }
-    let doc = SummaryDoc {
-        schema: SCHEMA,
-        summary: summary_json(view, &mut r),
-        bad_objects: view.bad_objects.len(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write_summary_doc(summary_json(view, &mut r), view.bad_objects.len(), out)
 }
 
 /// The text report: summary first, then object errors, bad objects, warnings, and the traces.

@@ -4,7 +4,7 @@
 //! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
 
 use crate::commands::simulate::{
-    clock, directories_for, emit, parse_specs, shown_source, stream_objects,
+    clock, directories_for, emit, parse_specs, read_groups, shown_source, stream_objects,
 };
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{Options, Simulator};
+use syncpolicy_sync::{ImpactStream, Options, Simulator, SourceInput, Streamer};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -79,28 +79,60 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
     let old_sim = Simulator::new(&old.config, options.clone());
     let new_sim = Simulator::new(&new.config, options);
-    // Group membership, when either side's rules or group filtering need it.
-    let mut old_groups = syncpolicy_sync::scope::Groups::new();
-    let mut new_groups = syncpolicy_sync::scope::Groups::new();
-    if old_sim.needs_groups() || new_sim.needs_groups() {
-        progress.phase("reading group members");
-        let (wa, wb) = (old_sim.group_dns(), new_sim.group_dns());
+    let groups = read_groups(
+        &[&old_sim, &new_sim],
+        &specs,
+        &old_dirs,
+        args.entra.as_ref(),
+        args.redact,
+        &progress,
+    )?;
+    let (old_groups, new_groups) = (&groups[0], &groups[1]);
+    // The same objects for NEW, each in NEW's directory of its file (files are numbered in the
+    // order of the specs; `--entra` objects stay Entra's).
+    let to_new = |batch: &mut [SourceInput]| {
+        for input in batch.iter_mut() {
+            if let Some(d) = new_dirs.get(input.origin.file as usize) {
+                input.directory = *d;
+            }
+        }
+    };
+    // Pass 1, once per side (so that only one side's staged objects are held at a time): each
+    // side plans its joins, keeping per object only what joining needs.
+    progress.phase("planning joins");
+    let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool| {
+        let mut staged = Vec::new();
         stream_objects(
             &specs,
             &old_dirs,
             args.entra.as_ref(),
             args.redact,
             |batch| {
-                for input in &batch {
-                    old_sim.collect_groups(&wa, &mut old_groups, input);
-                    new_sim.collect_groups(&wb, &mut new_groups, input);
+                progress.inc(batch.len() as u64);
+                let mut batch = batch;
+                if for_new_side {
+                    to_new(&mut batch);
                 }
+                staged.extend(sim.plan_batch(batch, groups));
                 Ok(())
             },
-        )?;
-    }
-    let (mut old_staged, mut new_staged) = (Vec::new(), Vec::new());
-    progress.phase("reading and staging");
+        )
+        .map(|_| sim.plan(staged))
+    };
+    let old_plan = plan_side(&old_sim, old_groups, false)?;
+    let new_plan = plan_side(&new_sim, new_groups, true)?;
+    // Pass 2: both sides over each object again, compared as their Entra objects complete.
+    progress.phase("staging, joining, exporting and comparing");
+    let mut compare = ImpactStream::new(
+        &old.config,
+        &old_sim,
+        &old_plan,
+        &new.config,
+        &new_sim,
+        &new_plan,
+    );
+    let mut old_stream = Streamer::new(&old_sim, old_plan);
+    let mut new_stream = Streamer::new(&new_sim, new_plan);
     let report = stream_objects(
         &specs,
         &old_dirs,
@@ -108,31 +140,22 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         args.redact,
         |batch| {
             progress.inc(batch.len() as u64);
-            // The same objects for NEW, each in NEW's directory of its file (files are numbered
-            // in the order of the specs; `--entra` objects stay Entra's).
-            let mut for_new = batch.clone();
-            for input in for_new.iter_mut() {
-                if let Some(d) = new_dirs.get(input.origin.file as usize) {
-                    input.directory = *d;
-                }
-            }
-            old_staged.extend(old_sim.stage_batch(batch, &old_groups));
-            new_staged.extend(new_sim.stage_batch(for_new, &new_groups));
+            let mut copy = batch.clone();
+            to_new(&mut copy);
+            old_stream.feed(old_sim.stage_batch(batch, old_groups), |x| {
+                compare.add_old(&x)
+            });
+            new_stream.feed(new_sim.stage_batch(copy, new_groups), |x| {
+                compare.add_new(&x)
+            });
             Ok(())
         },
     )?;
+    if !old_stream.is_done() || !new_stream.is_done() {
+        anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+    }
     let objects = report.objects;
-    progress.phase("joining, projecting and comparing");
-    // The two sides are independent: joined and exported at the same time.
-    let (a, b) = std::thread::scope(|s| {
-        let old = s.spawn(|| old_sim.finish(old_staged));
-        let b = new_sim.finish(new_staged);
-        match old.join() {
-            Ok(a) => (a, b),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    let result = syncpolicy_sync::impact(&old.config, &a, &new.config, &b);
+    let result = compare.finish();
     drop(progress);
     let mut redactor = Redactor::new(args.redact);
     if args.redact {

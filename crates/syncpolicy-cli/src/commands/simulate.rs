@@ -152,7 +152,7 @@ pub(crate) fn directories_for(
 }
 
 /// Objects per batch handed from the reader to the engine.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// Streams every object file: a reader thread parses, `each` receives batches of objects with
 /// their directory (by `dirs`, per spec; `--entra` objects as Entra). Bad objects are
@@ -344,6 +344,18 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
             writeback: args.entra.is_some(),
         },
     );
+    if args.format == SimulateFormat::Json && args.summary {
+        return run_summary(
+            args,
+            config,
+            &loaded_config.label,
+            now,
+            &simulator,
+            &specs,
+            &dirs,
+            ctx,
+        );
+    }
     let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
     let (staged, report) = stage_files(
         &simulator,
@@ -405,4 +417,105 @@ pub(crate) fn run(args: &SimulateArgs, ctx: &Context) -> anyhow::Result<ExitCode
     } else {
         exit::OK
     }))
+}
+
+/// Group membership, when the simulator's rules or group filtering need it (one pass over the
+/// files).
+pub(crate) fn read_groups(
+    simulators: &[&Simulator<'_>],
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    entra: Option<&PathBuf>,
+    redact: bool,
+    progress: &crate::progress::Progress,
+) -> anyhow::Result<Vec<syncpolicy_sync::scope::Groups>> {
+    let mut groups: Vec<syncpolicy_sync::scope::Groups> =
+        simulators.iter().map(|_| Default::default()).collect();
+    if simulators.iter().any(|s| s.needs_groups()) {
+        progress.phase("reading group members");
+        let wanted: Vec<_> = simulators.iter().map(|s| s.group_dns()).collect();
+        stream_objects(specs, dirs, entra, redact, |batch| {
+            for input in &batch {
+                for ((s, w), g) in simulators.iter().zip(&wanted).zip(groups.iter_mut()) {
+                    s.collect_groups(w, g, input);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(groups)
+}
+
+/// `simulate --format json --summary`, streamed: pass 1 over the files plans the joins (only
+/// what joining needs is kept per object), pass 2 reads them again and counts each object as
+/// its metaverse object completes; no object's result is held longer than that.
+#[allow(clippy::too_many_arguments)]
+fn run_summary(
+    args: &SimulateArgs,
+    config: &Configuration,
+    label: &str,
+    now: DateTime,
+    simulator: &Simulator<'_>,
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    ctx: &Context,
+) -> anyhow::Result<ExitCode> {
+    let progress = crate::progress::Progress::counter(ctx, "planning joins", "objects");
+    let entra = args.entra.as_ref();
+    let groups = read_groups(&[simulator], specs, dirs, entra, args.redact, &progress)?
+        .pop()
+        .unwrap_or_default();
+    progress.phase("planning joins");
+    let mut staged = Vec::new();
+    let mut explained = vec![false; args.explain.len()];
+    stream_objects(specs, dirs, entra, args.redact, |batch| {
+        progress.inc(batch.len() as u64);
+        for input in &batch {
+            for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
+                *seen |= input.dn.eq_ignore_ascii_case(dn);
+            }
+        }
+        staged.extend(simulator.plan_batch(batch, &groups));
+        Ok(())
+    })?;
+    if let Some(i) = explained.iter().position(|seen| !seen) {
+        let dn = if args.redact {
+            "(redacted)".to_owned()
+        } else {
+            format!("{:?}", args.explain[i])
+        };
+        bail!(
+            "--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file"
+        );
+    }
+    let plan = simulator.plan(staged);
+    progress.phase("staging, joining and exporting");
+    let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan);
+    let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
+    let report = stream_objects(specs, dirs, entra, args.redact, |batch| {
+        progress.inc(batch.len() as u64);
+        streamer.feed(simulator.stage_batch(batch, &groups), |x| run.add(&x));
+        Ok(())
+    })?;
+    if !streamer.is_done() {
+        bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+    }
+    drop(progress);
+    let source = shown_source(label, "configuration", args.redact);
+    let now = now.to_string();
+    let header = view::SummaryHeader {
+        source: &source,
+        now: Some(&now),
+        bad_objects: report.bad.len(),
+    };
+    let mut out: Vec<u8> = Vec::new();
+    view::write_run_summary_json(config, &run, header, args.redact, &mut out)?;
+    emit(args.output.as_ref(), &out)?;
+    Ok(ExitCode::from(
+        if !report.bad.is_empty() || run.summary.objects_with_errors > 0 {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        },
+    ))
 }

@@ -437,6 +437,24 @@ fn entra_objects_join_and_the_writeback_rules_run() {
         Some(2)
     );
     assert_eq!(john["entra"]["attributes"]["usageLocation"], "US");
+    // Streamed (--summary), the Entra object a member of John's metaverse object: the same
+    // summary.
+    let streamed = run(&[
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&users),
+        "--entra",
+        s(&entra),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--summary",
+    ]);
+    assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
+    let streamed: serde_json::Value = serde_json::from_slice(&streamed.stdout).expect("JSON");
+    assert_eq!(streamed["summary"], doc["summary"]);
 }
 
 /// A configuration whose rules raise `Error(...)` with attribute values in the message and
@@ -658,4 +676,59 @@ fn redact_hides_every_input_value_error_text_and_path_in_every_output() {
         !err.contains("Quentin") && !err.contains("jdoe-private"),
         "{err}"
     );
+}
+
+/// `--summary` streams the objects twice (join plan, then each object completed and
+/// forgotten): its summary must be the full document's, on both forests of the shipped sample
+/// (metaverse objects of members of both), with a bad object in the input, and under --redact.
+#[test]
+fn summary_of_the_streamed_run_is_the_full_runs_summary() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let config = sample("multi-forest-custom");
+    let objects = crate::support::workspace().join("samples/objects");
+    let contoso = std::fs::read_to_string(objects.join("contoso.ldif")).expect("sample");
+    let contoso = file(
+        dir.path(),
+        "contoso.ldif",
+        &format!("{contoso}\ndn: CN=Bad,DC=contoso,DC=com\nobjectGUID:: ***\n\n"),
+    );
+    let a = format!("contoso.com={}", s(&contoso));
+    let b = format!("fabrikam.com={}", objects.join("fabrikam.jsonl").display());
+    for redact in [false, true] {
+        let mut args = vec![
+            "simulate",
+            s(&config),
+            "--objects",
+            &a,
+            "--objects",
+            &b,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ];
+        if redact {
+            args.push("--redact");
+        }
+        let full = run(&args);
+        args.push("--summary");
+        let streamed = run(&args);
+        assert_eq!(
+            full.status.code(),
+            streamed.status.code(),
+            "{}",
+            stderr(&streamed)
+        );
+        let full: serde_json::Value = serde_json::from_slice(&full.stdout).expect("JSON");
+        let streamed: serde_json::Value = serde_json::from_slice(&streamed.stdout).expect("JSON");
+        assert_eq!(streamed["schema"], "syncpolicy-simulate/1");
+        assert_eq!(streamed["summary"], full["summary"], "redact: {redact}");
+        assert_eq!(streamed["badObjects"], 1);
+        assert!(
+            streamed["summary"]["metaverse"]["person"]
+                .as_u64()
+                .unwrap_or(0)
+                > 0
+        );
+    }
 }

@@ -9,10 +9,15 @@ use crate::bench_config::configuration;
 use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
-use syncpolicy_sync::{impact, Options, Origin, Simulation, Simulator, SourceInput};
+use syncpolicy_sync::{
+    impact, ImpactStream, Options, Origin, Plan, RunSummary, Simulation, Simulator, SourceInput,
+    Streamed, Streamer,
+};
 use syncpolicy_views::impact::{render_json, ImpactView};
 use syncpolicy_views::redact::Redactor;
-use syncpolicy_views::simulate::{write_json, write_summary_json, SimulateView};
+use syncpolicy_views::simulate::{
+    write_json, write_run_summary_json, write_summary_json, SimulateView, SummaryHeader,
+};
 
 const CONTOSO: &[u8] = include_bytes!("../../../../samples/objects/contoso.ldif");
 const FABRIKAM: &[u8] = include_bytes!("../../../../samples/objects/fabrikam.jsonl");
@@ -55,6 +60,128 @@ fn fnv(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// Runs the two passes of a streamed run over `objects` in batches of `batch`, as the CLI
+/// does (pass 1 plans, pass 2 stages again and completes metaverse objects as they fill).
+fn streamed<T>(
+    simulators: &[&Simulator<'_>],
+    objects: &[SourceInput],
+    batch: usize,
+    mut each: impl FnMut(usize, &Streamed),
+    done: impl FnOnce(&[Plan]) -> T,
+) -> T {
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let plans: Vec<Plan> = simulators
+        .iter()
+        .map(|s| {
+            let mut staged = Vec::new();
+            for chunk in objects.chunks(batch) {
+                staged.extend(s.plan_batch(chunk.to_vec(), &groups));
+            }
+            s.plan(staged)
+        })
+        .collect();
+    let mut streamers: Vec<Streamer<'_, '_>> = simulators
+        .iter()
+        .zip(plans.iter().cloned())
+        .map(|(s, p)| Streamer::new(s, p))
+        .collect();
+    for chunk in objects.chunks(batch) {
+        for (side, (s, st)) in simulators.iter().zip(streamers.iter_mut()).enumerate() {
+            st.feed(s.stage_batch(chunk.to_vec(), &groups), |x| each(side, &x));
+        }
+    }
+    assert!(
+        streamers.iter().all(Streamer::is_done),
+        "every object completes"
+    );
+    done(&plans)
+}
+
+/// The streamed run's summary JSON (`simulate --format json --summary`).
+fn streamed_summary(config: &Configuration, objects: &[SourceInput], batch: usize) -> Vec<u8> {
+    let simulator = Simulator::new(config, options());
+    let mut run = RunSummary::new(simulator.run_facts());
+    streamed(&[&simulator], objects, batch, |_, x| run.add(x), |_| ());
+    let mut out = Vec::new();
+    let header = SummaryHeader {
+        source: "golden",
+        now: Some(NOW),
+        bad_objects: 0,
+    };
+    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    out
+}
+
+/// The streamed impact's JSON digest.
+fn streamed_impact(
+    old: &Configuration,
+    new: &Configuration,
+    objects: &[SourceInput],
+    batch: usize,
+) -> String {
+    let (a, b) = (
+        Simulator::new(old, options()),
+        Simulator::new(new, options()),
+    );
+    // The comparer needs both plans: pass 1 of both sides first, then pass 2 into it.
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let plan = |s: &Simulator<'_>| {
+        let mut staged = Vec::new();
+        for chunk in objects.chunks(batch) {
+            staged.extend(s.plan_batch(chunk.to_vec(), &groups));
+        }
+        s.plan(staged)
+    };
+    let (pa, pb) = (plan(&a), plan(&b));
+    let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
+    let (mut sa, mut sb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
+    for chunk in objects.chunks(batch) {
+        sa.feed(a.stage_batch(chunk.to_vec(), &groups), |x| {
+            stream.add_old(&x)
+        });
+        sb.feed(b.stage_batch(chunk.to_vec(), &groups), |x| {
+            stream.add_new(&x)
+        });
+    }
+    assert!(sa.is_done() && sb.is_done());
+    let i = stream.finish();
+    let mut v = ImpactView {
+        old: "old".into(),
+        new: "new".into(),
+        impact: &i,
+        objects: objects.len(),
+        bad_objects: 0,
+        redactor: Redactor::new(false),
+    };
+    fnv(&serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON"))
+}
+
+/// The streamed runs give the documents of the full runs, whatever the batch size.
+fn check_streamed(
+    config: &Configuration,
+    changed: Option<&Configuration>,
+    objects: &[SourceInput],
+    recorded: &serde_json::Value,
+) {
+    let view_summary = serde_json::to_string_pretty(&recorded["summary"]).expect("JSON");
+    for batch in [1, 7, 4096] {
+        let s = streamed_summary(config, objects, batch);
+        let s: serde_json::Value = serde_json::from_slice(&s).expect("JSON");
+        assert_eq!(
+            serde_json::to_string_pretty(&s).expect("JSON"),
+            view_summary,
+            "streamed summary, batches of {batch}"
+        );
+        if let Some(c2) = changed {
+            assert_eq!(
+                serde_json::Value::from(streamed_impact(config, c2, objects, batch)),
+                recorded["impactJsonDigest"],
+                "streamed impact, batches of {batch}"
+            );
+        }
+    }
 }
 
 /// The summary JSON, the digest of the full simulate JSON, and (with a second configuration)
@@ -130,10 +257,9 @@ fn express_sample_on_the_shipped_objects() {
         .exclusions
         .push("OU=Sales,OU=Users,OU=CORP,DC=contoso,DC=com".to_owned());
     let sim2 = simulate(&changed, inputs(&[(0, CONTOSO)]));
-    check(
-        "express-contoso",
-        &record(&config, &sim, Some((&changed, &sim2))),
-    );
+    let recorded = record(&config, &sim, Some((&changed, &sim2)));
+    check("express-contoso", &recorded);
+    check_streamed(&config, Some(&changed), &inputs(&[(0, CONTOSO)]), &recorded);
 }
 
 #[test]
@@ -141,10 +267,17 @@ fn multi_forest_sample_on_the_shipped_objects() {
     let config = syncpolicy_samples::samples::multi_forest_custom();
     let files: &[(usize, &[u8])] = &[(0, CONTOSO), (1, FABRIKAM)];
     let sim = simulate(&config, inputs(files));
-    check(
-        "multi-forest-contoso-fabrikam",
-        &record(&config, &sim, None),
-    );
+    let recorded = record(&config, &sim, None);
+    check("multi-forest-contoso-fabrikam", &recorded);
+    check_streamed(&config, None, &inputs(files), &recorded);
+    // Across the forests, and against itself: a metaverse object of members of both.
+    let mut changed = config.clone();
+    changed.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push("OU=Sales,OU=Users,OU=CORP,DC=contoso,DC=com".to_owned());
+    let sim2 = simulate(&changed, inputs(files));
+    let with_impact = record(&config, &sim, Some((&changed, &sim2)));
+    check_streamed(&config, Some(&changed), &inputs(files), &with_impact);
 }
 
 #[test]
@@ -165,10 +298,9 @@ fn benchmark_rules_on_a_generated_forest() {
     changed.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Marketing".into();
     let sim = simulate(&config, inputs(&[(0, &ldif)]));
     let sim2 = simulate(&changed, inputs(&[(0, &ldif)]));
-    check(
-        "benchmark-generated",
-        &record(&config, &sim, Some((&changed, &sim2))),
-    );
+    let recorded = record(&config, &sim, Some((&changed, &sim2)));
+    check("benchmark-generated", &recorded);
+    check_streamed(&config, Some(&changed), &inputs(&[(0, &ldif)]), &recorded);
 }
 
 /// Above 2,048 metaverse objects the resolution and the exports run on every core in chunks:
@@ -196,5 +328,31 @@ fn results_stay_with_their_objects_when_the_work_is_split() {
         let cn = format!("u{i:05}");
         assert_eq!(mv_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
         assert_eq!(entra_attr(&sim, &dn, "displayName").as_deref(), Some(&*cn));
+    }
+}
+
+/// Pass 2 over other objects than pass 1 planned (files changed between the passes) is not
+/// done: the caller must not use the results.
+#[test]
+fn a_second_pass_over_other_objects_is_not_done() {
+    let config = syncpolicy_samples::samples::express_single_forest();
+    let simulator = Simulator::new(&config, options());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let objects = inputs(&[(0, CONTOSO)]);
+    let plan = || simulator.plan(simulator.plan_batch(objects.clone(), &groups));
+    // The same objects: done.
+    let mut same = Streamer::new(&simulator, plan());
+    same.feed(simulator.stage_batch(objects.clone(), &groups), |_| ());
+    assert!(same.is_done());
+    // One object fewer, one more, or two swapped: not done.
+    let fewer = objects[..objects.len() - 1].to_vec();
+    let mut more = objects.clone();
+    more.push(objects[0].clone());
+    let mut swapped = objects.clone();
+    swapped.swap(0, 1);
+    for other in [fewer, more, swapped] {
+        let mut s = Streamer::new(&simulator, plan());
+        s.feed(simulator.stage_batch(other, &groups), |_| ());
+        assert!(!s.is_done());
     }
 }

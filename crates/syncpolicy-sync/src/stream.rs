@@ -1,0 +1,417 @@
+//! Streaming runs, for callers that need counts and comparisons but not every object's result
+//! at once (`simulate --summary`, `impact`): two passes over the same objects in the same
+//! order, so that memory is the join plan plus what is still waiting for its metaverse object.
+//!
+//! Pass 1 ([`Simulator::plan_batch`], then [`Simulator::plan`]) stages every object but keeps
+//! only what joining needs (link rule, join keys, the flows into join attributes, errors) and
+//! runs the join phase exactly as [`Simulator::finish`] does: the plan says, per object, its
+//! join outcome and its metaverse object. Pass 2 ([`Streamer::feed`]) stages the objects again
+//! (staging is deterministic), completes each metaverse object as soon as its last member is
+//! seen (single-member objects at once), resolves and exports it, and hands the results to the
+//! caller, who keeps what it needs and drops the rest. Results are those of
+//! [`Simulator::finish`]: same ranks, same tie-breaks, same errors.
+
+use crate::engine::{
+    not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult, RuleInfo, Simulator,
+    Summary,
+};
+use crate::prepare::RuleId;
+use std::collections::{BTreeSet, HashMap};
+use syncpolicy_model::config::DirectoryRef;
+
+/// Pass 1's decisions for one object.
+#[derive(Debug, Clone)]
+struct Planned {
+    /// Its position in the run's fixed order.
+    rank: u32,
+    join: JoinOutcome,
+    metaverse: Option<u32>,
+    /// Errors the ordering and the join phase added (duplicate DN, ambiguous join).
+    errors: Vec<String>,
+    /// A duplicate DN: its link rule is dropped.
+    duplicate: bool,
+    /// A digest of its DN, so that pass 2 notices other objects than pass 1 saw.
+    dn_digest: u64,
+}
+
+/// The join plan of a run: what pass 1 decided for every object, by input sequence number
+/// (the position of the object in the stream of pass 1; pass 2 must give the same objects in
+/// the same order).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    objects: Vec<Planned>,
+    /// Per metaverse object: its type and members (input sequence numbers), projector first.
+    metaverse: Vec<(String, Vec<u32>)>,
+    /// Per object, the first object (by the run's order) whose DN is the same, ASCII case
+    /// aside (the object `impact` names a deletion's reason after).
+    same_dn_first: Vec<u32>,
+}
+
+impl Plan {
+    /// The number of objects planned.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True when no object was planned.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// True when `seq` projected its metaverse object (is its first member).
+    fn projects(&self, seq: u32) -> bool {
+        self.objects[seq as usize]
+            .metaverse
+            .is_some_and(|m| self.metaverse[m as usize].1.first() == Some(&seq))
+    }
+}
+
+/// What pass 2 gives back, in the order objects complete.
+#[derive(Debug)]
+pub enum Streamed {
+    /// An object without a metaverse object (filtered, a disconnector, not joined, an error).
+    Alone { seq: u32, object: ObjectResult },
+    /// A metaverse object whose members have all been seen: resolved and exported.
+    Metaverse {
+        /// Its attributes resolved; `members` holds input sequence numbers.
+        mv: MvObject,
+        /// The members' results (projector first), their errors complete.
+        members: Vec<ObjectResult>,
+        entra: ExportOutcome,
+    },
+}
+
+impl Simulator<'_> {
+    /// Pass 1: stages a batch (on every core) and keeps of each object only what the join
+    /// phase needs. Give every object of the run, in the order pass 2 will give them.
+    pub fn plan_batch(
+        &self,
+        inputs: Vec<crate::engine::SourceInput>,
+        groups: &crate::scope::Groups,
+    ) -> Vec<ObjectResult> {
+        let mut staged = self.stage_batch_for_plan(inputs, groups);
+        for o in &mut staged {
+            self.strip_for_plan(o);
+        }
+        staged
+    }
+
+    /// Pass 1, end: orders the objects and joins them, as [`Simulator::finish`] does.
+    pub fn plan(&self, mut objects: Vec<ObjectResult>) -> Plan {
+        let staged_errors: Vec<usize> = objects.iter().map(|o| o.errors.len()).collect();
+        let seq = self.order(&mut objects);
+        let metaverse = self.join_phase(&mut objects);
+        let mut planned: Vec<Option<Planned>> = vec![None; objects.len()];
+        let same_dn_first = same_dn_first(&objects, &seq);
+        for (rank, o) in objects.into_iter().enumerate() {
+            let s = seq[rank];
+            let errors = o.errors[staged_errors[s as usize]..].to_vec();
+            planned[s as usize] = Some(Planned {
+                rank: rank as u32,
+                dn_digest: digest(&o.dn),
+                duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
+                join: o.join,
+                metaverse: o.metaverse,
+                errors,
+            });
+        }
+        Plan {
+            objects: planned.into_iter().flatten().collect(),
+            metaverse: metaverse
+                .into_iter()
+                .map(|m| {
+                    let members = m.members.iter().map(|r| seq[*r as usize]).collect();
+                    (m.object_type, members)
+                })
+                .collect(),
+            same_dn_first,
+        }
+    }
+
+    /// The rules and facts a streamed run's summary names.
+    pub fn run_facts(&self) -> RunFacts {
+        RunFacts {
+            rules: self.rule_infos(),
+            warnings: self.prepared().warnings.clone(),
+            not_simulated: self.not_simulated(),
+        }
+    }
+}
+
+/// Pass 2 of a streamed run.
+pub struct Streamer<'s, 'c> {
+    sim: &'s Simulator<'c>,
+    plan: Plan,
+    next: u32,
+    /// Metaverse objects waiting for members: the members seen so far, by member position.
+    pending: HashMap<u32, Vec<Option<ObjectResult>>>,
+    /// Pass 2 gave an object pass 1 did not see at that place.
+    mismatch: bool,
+}
+
+impl<'s, 'c> Streamer<'s, 'c> {
+    pub fn new(sim: &'s Simulator<'c>, plan: Plan) -> Streamer<'s, 'c> {
+        Streamer {
+            sim,
+            plan,
+            next: 0,
+            pending: HashMap::new(),
+            mismatch: false,
+        }
+    }
+
+    /// The plan of pass 1.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Takes the next objects of the run, staged by [`Simulator::stage_batch`] in the order of
+    /// pass 1, and gives every object and metaverse object that is complete now to `out`.
+    pub fn feed(&mut self, staged: Vec<ObjectResult>, mut out: impl FnMut(Streamed)) {
+        let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
+        for mut o in staged {
+            let seq = self.next;
+            self.next += 1;
+            let p = match self.plan.objects.get(seq as usize) {
+                Some(p) if p.dn_digest == digest(&o.dn) => p,
+                _ => {
+                    // Not the object pass 1 saw here: the caller broke the contract
+                    // ([`Streamer::is_done`] says so); staged alone.
+                    self.mismatch = true;
+                    o.contributions = Vec::new();
+                    out(Streamed::Alone { seq, object: o });
+                    continue;
+                }
+            };
+            o.errors.extend(p.errors.iter().cloned());
+            if p.duplicate {
+                o.link_rule = None;
+            }
+            o.join = p.join.clone();
+            o.metaverse = p.metaverse;
+            o.join_keys = Vec::new();
+            let Some(m) = p.metaverse else {
+                o.contributions = Vec::new();
+                out(Streamed::Alone { seq, object: o });
+                continue;
+            };
+            let order = self.sim.dir_order(o.directory).min(u32::MAX as usize) as u32;
+            for c in &mut o.contributions {
+                c.tie = (order, p.rank);
+            }
+            let members = &self.plan.metaverse[m as usize].1;
+            if members.len() == 1 {
+                complete.push((m, vec![o]));
+                continue;
+            }
+            let slot = self
+                .pending
+                .entry(m)
+                .or_insert_with(|| (0..members.len()).map(|_| None).collect());
+            if let Some(at) = members.iter().position(|x| *x == seq) {
+                slot[at] = Some(o);
+            }
+            if slot.iter().all(Option::is_some) {
+                let done = self.pending.remove(&m).unwrap_or_default();
+                complete.push((m, done.into_iter().flatten().collect()));
+            }
+        }
+        let sim = self.sim;
+        let plan = &self.plan;
+        let results = crate::engine::export_all_of(complete, |(m, members)| {
+            let (object_type, seqs) = &plan.metaverse[m as usize];
+            sim.complete(object_type, seqs, members)
+        });
+        for r in results {
+            out(r);
+        }
+    }
+
+    /// True when every planned object was fed, each where pass 1 saw it, and every metaverse
+    /// object completed. False means the two passes read different objects (the files
+    /// changed between them): the results are not to be used.
+    pub fn is_done(&self) -> bool {
+        !self.mismatch && self.next as usize == self.plan.objects.len() && self.pending.is_empty()
+    }
+}
+
+impl Simulator<'_> {
+    /// A metaverse object whose members are all staged: resolved, its errors given to its
+    /// members, exported to Entra.
+    fn complete(
+        &self,
+        object_type: &str,
+        seqs: &[u32],
+        mut members: Vec<ObjectResult>,
+    ) -> Streamed {
+        let mut mv = MvObject::new(object_type.to_owned(), (0..members.len() as u32).collect());
+        self.resolve_members(&mut mv, &mut members);
+        let target = members.iter().find(|o| o.directory == DirectoryRef::Azure);
+        let entra = self.export(&mv, DirectoryRef::Azure, target);
+        for o in &mut members {
+            o.contributions = Vec::new();
+        }
+        mv.members = seqs.to_vec();
+        Streamed::Metaverse { mv, members, entra }
+    }
+}
+
+/// The configuration facts of a run that its summary shows.
+#[derive(Debug, Clone, Default)]
+pub struct RunFacts {
+    pub rules: Vec<RuleInfo>,
+    pub warnings: Vec<String>,
+    /// Outbound rules to on-premises directories that were not run.
+    pub not_simulated: Vec<RuleId>,
+}
+
+/// A run's summary with what its report names: counts, objects read, the metaverse types and
+/// attribute names (which `--redact` keeps).
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub summary: Summary,
+    pub objects: usize,
+    pub facts: RunFacts,
+    /// Metaverse object types and attribute names.
+    pub metaverse_names: BTreeSet<String>,
+}
+
+impl RunSummary {
+    /// The summary of a streamed run, so far.
+    pub fn new(facts: RunFacts) -> RunSummary {
+        RunSummary {
+            facts,
+            ..RunSummary::default()
+        }
+    }
+
+    /// Counts what pass 2 gave.
+    pub fn add(&mut self, streamed: &Streamed) {
+        let facts = &self.facts;
+        let name = |r: RuleId| facts.rules[r as usize].name.as_str();
+        match streamed {
+            Streamed::Alone { object, .. } => {
+                self.objects += 1;
+                self.summary.add_object(object, None, name);
+            }
+            Streamed::Metaverse { mv, members, entra } => {
+                for o in members {
+                    self.objects += 1;
+                    self.summary.add_object(o, Some(entra), name);
+                }
+                self.summary.add_metaverse(mv, entra);
+                if !self.metaverse_names.contains(&mv.object_type) {
+                    self.metaverse_names.insert(mv.object_type.clone());
+                }
+                for a in &mv.attributes {
+                    if !self.metaverse_names.contains(&*a.name) {
+                        self.metaverse_names.insert(a.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Counts one object into a summary (as [`crate::Simulation::summary`] does).
+pub(crate) fn count_object<'r>(
+    s: &mut Summary,
+    o: &ObjectResult,
+    entra: Option<&ExportOutcome>,
+    rule_name: impl Fn(RuleId) -> &'r str,
+) {
+    let key = match o.directory {
+        DirectoryRef::OnPremises(i) => i,
+        DirectoryRef::Azure => usize::MAX,
+    };
+    let d = s.directories.entry(key).or_default();
+    d.read += 1;
+    match &o.filter {
+        Some(f) => *d.filtered.entry(f.kind).or_default() += 1,
+        None => d.in_scope += 1,
+    }
+    let export_errors = matches!(entra, Some(ExportOutcome::Error(e)) if !e.is_empty());
+    if !o.errors.is_empty() || export_errors {
+        d.errors += 1;
+        s.objects_with_errors += 1;
+    }
+    if o.filter.is_none() && not_provisioned(o, entra, rule_name).is_some() {
+        s.not_provisioned += 1;
+    }
+}
+
+/// Why a deleted Entra object is not in NEW, from NEW's result of the object: the filter that
+/// excluded it, or why it is not provisioned (empty when neither).
+pub(crate) fn delete_reason<'r>(
+    o: &ObjectResult,
+    entra: Option<&ExportOutcome>,
+    rule_name: impl Fn(RuleId) -> &'r str,
+) -> String {
+    o.filter
+        .as_ref()
+        .map(|f| format!("{}: {}", f.kind.as_str(), f.reason))
+        .or_else(|| not_provisioned(o, entra, rule_name))
+        .unwrap_or_default()
+}
+
+impl Plan {
+    /// For `impact`: per object of this (NEW) plan, whether its result names the reason of a
+    /// deletion, i.e. it is the first object with the DN of an object that projects in `old`.
+    pub(crate) fn reasons_needed(&self, old: &Plan) -> Vec<bool> {
+        let mut need = vec![false; self.objects.len()];
+        for seq in 0..old.objects.len().min(self.objects.len()) {
+            if old.projects(seq as u32) {
+                need[self.same_dn_first[seq] as usize] = true;
+            }
+        }
+        need
+    }
+
+    /// The first object with the same DN as `seq` (by this plan's order).
+    pub(crate) fn same_dn_first(&self, seq: u32) -> u32 {
+        self.same_dn_first.get(seq as usize).copied().unwrap_or(seq)
+    }
+}
+
+/// Per object (by input sequence number), the first object in the run's order (`objects` is in
+/// that order, `seq` gives each one's sequence number) whose DN is the same, ASCII case aside.
+/// Indexed by a digest of the DN; DNs whose digests collide are told apart by their text.
+fn same_dn_first(objects: &[ObjectResult], seq: &[u32]) -> Vec<u32> {
+    let mut out = vec![0u32; objects.len()];
+    let mut by_digest: HashMap<u64, usize> = HashMap::with_capacity(objects.len());
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    for (rank, o) in objects.iter().enumerate() {
+        let first = match by_digest.entry(digest_ascii_lower(&o.dn)) {
+            std::collections::hash_map::Entry::Vacant(v) => *v.insert(rank),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let f = *e.get();
+                if objects[f].dn.eq_ignore_ascii_case(&o.dn) {
+                    f
+                } else {
+                    *by_text.entry(o.dn.to_ascii_lowercase()).or_insert(rank)
+                }
+            }
+        };
+        out[seq[rank] as usize] = seq[first];
+    }
+    out
+}
+
+fn digest_ascii_lower(dn: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dn.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// FNV-1a of a DN: what pass 2 checks each object against.
+fn digest(dn: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dn.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
