@@ -126,7 +126,7 @@ fn phases(bytes: &[u8], name: &str) {
     let lint = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut doc = syncpolicy_views::document::build_without_findings(&config, name);
-    syncpolicy_views::document::attach_findings(&mut doc, &config, &findings);
+    syncpolicy_views::document::attach_findings(&mut doc, &findings);
     let build = t.elapsed().as_secs_f64();
     let t = Instant::now();
     // As the command renders: on every core, each chunk written as it is done (here to a

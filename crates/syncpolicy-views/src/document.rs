@@ -177,13 +177,13 @@ fn non_empty(s: &str) -> Option<String> {
 /// Builds the report of a configuration with the findings of `validate` for it.
 pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]) -> Document<'a> {
     let mut doc = build_without_findings(config, label);
-    attach_findings(&mut doc, config, findings);
+    attach_findings(&mut doc, findings);
     doc
 }
 
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
-pub fn attach_findings(doc: &mut Document<'_>, _config: &Configuration, findings: &[Diagnostic]) {
+pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
     // Each rule of the report by its JSON path (the rules are the configuration's, each once).
     let mut places: HashMap<String, (usize, usize)> =
         HashMap::with_capacity(doc.rule_groups.iter().map(|g| g.rules.len()).sum());

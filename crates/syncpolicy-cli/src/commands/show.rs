@@ -122,7 +122,7 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> 
         let (mut found, accepted) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
         let first_accepted = found.len();
         found.extend(accepted.iter().map(|a| a.diagnostic.clone()));
-        document::attach_findings(&mut doc, &loaded.config, &found);
+        document::attach_findings(&mut doc, &found);
         let marks: Vec<(usize, &syncpolicy_model::extension::AcceptedFinding)> = accepted
             .iter()
             .enumerate()
