@@ -594,29 +594,11 @@ mod tests {
     /// HTML as rendered on one.
     #[test]
     fn html_on_several_threads_is_what_one_thread_writes() {
-        let config = syncpolicy_samples::generate::generate(
-            &syncpolicy_samples::generate::GenerateOptions {
-                forests: 3,
-                custom_rules_per_forest: 200,
-                ous_per_domain: 3,
-                seed: 7,
-            },
-        );
+        let config = crate::stream::test_support::several_chunks_config();
         let doc = crate::document::build_without_findings(&config, "big.json");
-        assert!(config.rule_count() > 500, "several chunks on each thread");
-        let on = |threads: usize| {
-            let mut o = String::new();
-            html_to(&doc, threads, &mut |s: &str| {
-                o.push_str(s);
-                Ok(())
-            })
-            .expect("a string sink does not fail");
-            o
-        };
-        let one = on(1);
-        for threads in [2, 5] {
-            assert_eq!(on(threads), one, "{threads} threads");
-        }
+        let one = crate::stream::test_support::same_on_any_threads(|threads, sink| {
+            html_to(&doc, threads, sink)
+        });
         let mut bytes = Vec::new();
         write_html(&doc, &mut bytes).expect("writes");
         assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);

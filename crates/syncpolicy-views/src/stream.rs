@@ -121,6 +121,49 @@ impl<'a, 's> FinalBreaks<'a, 's> {
     }
 }
 
+/// What the report tests share: a configuration that renders in several chunks per thread,
+/// and the check that a rendering is the same on any number of threads.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Sink;
+    use std::io;
+
+    /// A configuration of more than 500 rules: several chunks on each of a few threads.
+    pub(crate) fn several_chunks_config() -> syncpolicy_model::config::Configuration {
+        let config = syncpolicy_samples::generate::generate(
+            &syncpolicy_samples::generate::GenerateOptions {
+                forests: 3,
+                custom_rules_per_forest: 200,
+                ous_per_domain: 3,
+                seed: 7,
+            },
+        );
+        assert!(config.rule_count() > 500, "several chunks on each thread");
+        config
+    }
+
+    /// What `to` hands its sink on one thread, after checking that 2 and 5 threads hand the
+    /// same text.
+    pub(crate) fn same_on_any_threads(
+        to: impl Fn(usize, &mut Sink<'_>) -> io::Result<()>,
+    ) -> String {
+        let on = |threads: usize| {
+            let mut o = String::new();
+            to(threads, &mut |s: &str| {
+                o.push_str(s);
+                Ok(())
+            })
+            .expect("a string sink does not fail");
+            o
+        };
+        let one = on(1);
+        for threads in [2, 5] {
+            assert_eq!(on(threads), one, "{threads} threads");
+        }
+        one
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
