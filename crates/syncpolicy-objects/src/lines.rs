@@ -74,6 +74,13 @@ impl<R: BufRead> Lines<R> {
                 Err(e) => return Err(e),
             };
             if available.is_empty() {
+                if self.odd.take().is_some() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "the file ends in the middle of a UTF-16 character (an odd number of \
+                         bytes): it is truncated; export it again",
+                    ));
+                }
                 if !any {
                     return Ok(None);
                 }

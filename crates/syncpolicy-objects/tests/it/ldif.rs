@@ -221,6 +221,40 @@ fn byte_order_marks_and_utf16() {
     }
 }
 
+/// A UTF-16 file cut in the middle of a character (an odd number of bytes) is truncated: the
+/// objects before the cut are read, then a fatal error says so, in both byte orders, for LDIF
+/// and JSON Lines, and even when nothing but the byte order mark and one byte are left.
+#[test]
+fn utf16_cut_in_a_character_is_a_fatal_error() {
+    let ldif = "dn: CN=Jörg,DC=contoso,DC=com\r\ncn: Jörg\r\n\r\ndn: CN=Ann,DC=contoso,DC=com\r\n";
+    let jsonl = "{\"dn\":\"CN=Jörg,DC=contoso,DC=com\",\"objectClass\":\"user\"}\n{\"dn\":";
+    for text in [ldif, jsonl] {
+        for le in [true, false] {
+            let mut bytes = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            bytes.extend(text.encode_utf16().flat_map(|u| {
+                if le {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            }));
+            bytes.push(0x41);
+            let (objects, errors) = split(read_objects(&bytes[..]));
+            assert_eq!(objects.len(), 1, "{text:?} le={le}: {errors:?}");
+            let last = errors.last().expect("an error");
+            assert!(last.fatal, "{last:?}");
+            assert!(last.message.contains("truncated"), "{}", last.message);
+        }
+    }
+    let (objects, errors) = split(read_objects(&[0xFF, 0xFE, 0x00][..]));
+    assert!(objects.is_empty());
+    assert!(errors.len() == 1 && errors[0].fatal, "{errors:?}");
+}
+
 /// Bad objects are reported with their line and skipped; the run goes on.
 #[test]
 fn bad_objects_do_not_stop_the_run() {
