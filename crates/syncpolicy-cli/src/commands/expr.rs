@@ -126,12 +126,26 @@ fn run_check(args: &CheckArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }))
 }
 
+/// Reads the object of `--object`: UTF-8 with or without a byte order mark, or UTF-16 with
+/// its byte order mark (as `ldifde -u` writes LDIF), sniffed as settings files are.
 fn read_object(path: &PathBuf) -> anyhow::Result<ObjectInput> {
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read the object from stdin")?
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("cannot read the object from stdin")?;
+        bytes
     } else {
-        std::fs::read_to_string(path)
+        std::fs::read(path)
             .with_context(|| format!("cannot read the object file {}", path.display()))?
+    };
+    let text = match syncpolicy_json::encoding::decode_owned(bytes) {
+        Ok((text, _)) => text,
+        Err(e) => bail!(
+            "{}: {} (byte offset {})\nhint: save the object as UTF-8, or as UTF-16 with a byte order mark",
+            path.display(),
+            e.message,
+            e.offset
+        ),
     };
     parse_object(&text).map_err(|e| {
         let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();

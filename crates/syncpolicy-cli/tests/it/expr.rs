@@ -151,3 +151,34 @@ fn eval_reads_an_ldifde_entry() {
         stdout(&o)
     );
 }
+
+/// `ldifde -u` writes UTF-16 with a byte order mark, CRLF line ends: `--object` reads it (and
+/// a UTF-8 file with a byte order mark); a UTF-16 file cut in a character is an error that says
+/// so, with the file named.
+#[test]
+fn eval_reads_utf16_and_bom_objects_and_refuses_a_cut_one() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let text = "dn: CN=Jörg,DC=contoso,DC=com\r\ncn: Jörg\r\n\r\n";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    for (name, bytes) in [("le.ldif", &le), ("be.ldif", &be), ("bom.ldif", &bom)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("writes the object file");
+        let o = run(&["expr", "eval", "[cn]", "--object", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "type: string\nvalue: \"Jörg\"\n", "{name}");
+    }
+    let cut = dir.path().join("cut.ldif");
+    std::fs::write(&cut, &le[..le.len() - 1]).expect("writes the object file");
+    let o = run(&["expr", "eval", "[cn]", "--object", cut.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cut.ldif") && stderr(&o).contains("odd number of bytes"),
+        "{}",
+        stderr(&o)
+    );
+}
