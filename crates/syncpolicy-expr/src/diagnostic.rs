@@ -48,107 +48,64 @@ impl Severity {
     }
 }
 
-/// The stable kind of a diagnostic. [`ExprDiagnosticKind::code`] gives its kebab-case name,
-/// which does not change between releases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ExprDiagnosticKind {
-    // Lexer.
-    UnexpectedCharacter,
-    UnterminatedString,
-    UnterminatedAttribute,
-    EmptyAttributeName,
-    UnterminatedParameter,
-    EmptyParameterName,
-    EmptyVariableName,
-    InvalidNumber,
-    // Parser.
-    EmptyExpression,
-    ExpectedExpression,
-    ExpectedOperator,
-    UnclosedParenthesis,
-    UnexpectedClosingParenthesis,
-    ChainedComparison,
-    MixedArithmetic,
-    TooComplex,
-    // Checker.
-    UnknownFunction,
-    WrongArgumentCount,
-    TypeMismatch,
-    UnknownParameter,
-    UnknownIdentifier,
-    UnboundVariable,
-    ExpectedVariable,
-    ExpectedAttributeName,
-    UnpairedSwitch,
-}
-
-impl ExprDiagnosticKind {
-    /// The stable kebab-case name of this kind.
-    pub fn code(self) -> &'static str {
-        use ExprDiagnosticKind::*;
-        match self {
-            UnexpectedCharacter => "unexpected-character",
-            UnterminatedString => "unterminated-string",
-            UnterminatedAttribute => "unterminated-attribute",
-            EmptyAttributeName => "empty-attribute-name",
-            UnterminatedParameter => "unterminated-parameter",
-            EmptyParameterName => "empty-parameter-name",
-            EmptyVariableName => "empty-variable-name",
-            InvalidNumber => "invalid-number",
-            EmptyExpression => "empty-expression",
-            ExpectedExpression => "expected-expression",
-            ExpectedOperator => "expected-operator",
-            UnclosedParenthesis => "unclosed-parenthesis",
-            UnexpectedClosingParenthesis => "unexpected-closing-parenthesis",
-            ChainedComparison => "chained-comparison",
-            MixedArithmetic => "mixed-arithmetic",
-            TooComplex => "too-complex",
-            UnknownFunction => "unknown-function",
-            WrongArgumentCount => "wrong-argument-count",
-            TypeMismatch => "type-mismatch",
-            UnknownParameter => "unknown-parameter",
-            UnknownIdentifier => "unknown-identifier",
-            UnboundVariable => "unbound-variable",
-            ExpectedVariable => "expected-variable",
-            ExpectedAttributeName => "expected-attribute-name",
-            UnpairedSwitch => "unpaired-switch",
+/// Defines [`ExprDiagnosticKind`], its stable names and [`ExprDiagnosticKind::ALL`] from one
+/// list, so that a kind cannot be added to one of them and forgotten in another.
+macro_rules! diagnostic_kinds {
+    ($($variant:ident => $code:literal,)*) => {
+        /// The stable kind of a diagnostic. [`ExprDiagnosticKind::code`] gives its kebab-case
+        /// name, which does not change between releases.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ExprDiagnosticKind {
+            $($variant,)*
         }
-    }
+
+        impl ExprDiagnosticKind {
+            /// Every kind, in the order of [`ExprDiagnosticKind`].
+            pub const ALL: [ExprDiagnosticKind; [$($code),*].len()] =
+                [$(ExprDiagnosticKind::$variant),*];
+
+            /// The stable kebab-case name of this kind.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(ExprDiagnosticKind::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+diagnostic_kinds! {
+    // Lexer.
+    UnexpectedCharacter => "unexpected-character",
+    UnterminatedString => "unterminated-string",
+    UnterminatedAttribute => "unterminated-attribute",
+    EmptyAttributeName => "empty-attribute-name",
+    UnterminatedParameter => "unterminated-parameter",
+    EmptyParameterName => "empty-parameter-name",
+    EmptyVariableName => "empty-variable-name",
+    InvalidNumber => "invalid-number",
+    // Parser.
+    EmptyExpression => "empty-expression",
+    ExpectedExpression => "expected-expression",
+    ExpectedOperator => "expected-operator",
+    UnclosedParenthesis => "unclosed-parenthesis",
+    UnexpectedClosingParenthesis => "unexpected-closing-parenthesis",
+    ChainedComparison => "chained-comparison",
+    MixedArithmetic => "mixed-arithmetic",
+    TooComplex => "too-complex",
+    // Checker.
+    UnknownFunction => "unknown-function",
+    WrongArgumentCount => "wrong-argument-count",
+    TypeMismatch => "type-mismatch",
+    UnknownParameter => "unknown-parameter",
+    UnknownIdentifier => "unknown-identifier",
+    UnboundVariable => "unbound-variable",
+    ExpectedVariable => "expected-variable",
+    ExpectedAttributeName => "expected-attribute-name",
+    UnpairedSwitch => "unpaired-switch",
 }
 
 impl ExprDiagnosticKind {
-    /// Every kind, in the order of [`ExprDiagnosticKind`].
-    pub const ALL: [ExprDiagnosticKind; 25] = {
-        use ExprDiagnosticKind::*;
-        [
-            UnexpectedCharacter,
-            UnterminatedString,
-            UnterminatedAttribute,
-            EmptyAttributeName,
-            UnterminatedParameter,
-            EmptyParameterName,
-            EmptyVariableName,
-            InvalidNumber,
-            EmptyExpression,
-            ExpectedExpression,
-            ExpectedOperator,
-            UnclosedParenthesis,
-            UnexpectedClosingParenthesis,
-            ChainedComparison,
-            MixedArithmetic,
-            TooComplex,
-            UnknownFunction,
-            WrongArgumentCount,
-            TypeMismatch,
-            UnknownParameter,
-            UnknownIdentifier,
-            UnboundVariable,
-            ExpectedVariable,
-            ExpectedAttributeName,
-            UnpairedSwitch,
-        ]
-    };
-
     /// Severity of diagnostics of this kind.
     pub fn severity(self) -> Severity {
         match self {
