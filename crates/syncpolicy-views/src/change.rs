@@ -46,10 +46,7 @@ impl<'a> ChangeDoc<'a> {
         committed: Option<(Snapshot<'a>, &'a Entry)>,
         changes: &'a [Change],
     ) -> Self {
-        let (snapshot, history) = match committed {
-            Some((s, h)) => (Some(s), Some(h)),
-            None => (None, None),
-        };
+        let (snapshot, history) = committed.unzip();
         ChangeDoc {
             schema: schema::CHANGE,
             command,
@@ -112,10 +109,7 @@ impl<'a> ApplyDoc<'a> {
         committed: Option<(Snapshot<'a>, &'a Entry)>,
         changes: &'a [Change],
     ) -> Self {
-        let (snapshot, history) = match committed {
-            Some((s, h)) => (Some(s), Some(h)),
-            None => (None, None),
-        };
+        let (snapshot, history) = committed.unzip();
         ApplyDoc {
             schema: schema::APPLY,
             source,
