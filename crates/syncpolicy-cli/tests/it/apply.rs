@@ -8,18 +8,7 @@ use crate::support::{sample, stderr, stdout};
 
 fn express(db: Db) -> Dep {
     let dep = Dep::new(db);
-    dep.ok(&[
-        "install",
-        "--forest",
-        "contoso.com",
-        "--account",
-        "CONTOSO\\svc-sync",
-        "--tenant",
-        "contoso.onmicrosoft.com",
-        "--admin",
-        "admin@contoso.onmicrosoft.com",
-        "--yes",
-    ]);
+    dep.ok(crate::support::EXPRESS_INSTALL);
     dep
 }
 

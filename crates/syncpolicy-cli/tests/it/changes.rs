@@ -741,18 +741,7 @@ fn scenario_from_express_install_to_a_verified_reimport() {
         dir: tempfile::tempdir().expect("a temporary folder"),
         database: None,
     };
-    dep.ok(&[
-        "install",
-        "--forest",
-        "contoso.com",
-        "--account",
-        "CONTOSO\\svc-sync",
-        "--tenant",
-        "contoso.onmicrosoft.com",
-        "--admin",
-        "admin@contoso.onmicrosoft.com",
-        "--yes",
-    ]);
+    dep.ok(crate::support::EXPRESS_INSTALL);
     dep.ok(&[
         "directory",
         "add",

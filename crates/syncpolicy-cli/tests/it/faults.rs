@@ -432,18 +432,7 @@ fn imports_killed_at_each_step_never_leave_a_deployment_without_its_session(db: 
             let show = dep.run(&["show"]);
             assert_eq!(show.status.code(), Some(2), "{point}: {}", stderr(&show));
             // An express install over the leftover must not inherit its session.
-            let again = dep.run(&[
-                "install",
-                "--forest",
-                "contoso.com",
-                "--account",
-                "CONTOSO\\svc-sync",
-                "--tenant",
-                "contoso.onmicrosoft.com",
-                "--admin",
-                "admin@contoso.onmicrosoft.com",
-                "--yes",
-            ]);
+            let again = dep.run(crate::support::EXPRESS_INSTALL);
             assert!(again.status.success(), "{point}: {}", stderr(&again));
             assert!(
                 !session.exists(),

@@ -40,3 +40,18 @@ pub(crate) fn stdout(o: &Output) -> String {
 pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The arguments of an express install (one forest, its account, the tenant and its admin, no
+/// questions), for tests that need a deployment to start from.
+pub(crate) const EXPRESS_INSTALL: &[&str] = &[
+    "install",
+    "--forest",
+    "contoso.com",
+    "--account",
+    "CONTOSO\\svc-sync",
+    "--tenant",
+    "contoso.onmicrosoft.com",
+    "--admin",
+    "admin@contoso.onmicrosoft.com",
+    "--yes",
+];
