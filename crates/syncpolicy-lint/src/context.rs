@@ -11,7 +11,7 @@ use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::diagnostic::ExprDiagnostic;
 use syncpolicy_json::digest::SectionSpans;
 use syncpolicy_model::config::{Configuration, RuleLocation};
-use syncpolicy_model::diagnostic::{Diagnostic, Label, Location};
+use syncpolicy_model::diagnostic::{Diagnostic, Label, Location, Severity};
 use syncpolicy_model::enums::FlowType;
 use syncpolicy_model::values::PrecedenceClash;
 
@@ -74,10 +74,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A finding plus what is needed to place it precisely in the file.
+/// A finding as a rule reports it, plus what is needed to place it precisely in the file.
+/// It holds only what is the finding's own (its message, JSON paths and any help line of its
+/// own): the rule's code, name, severity and help line are borrowed from the registry until
+/// the finding becomes a [`Diagnostic`] ([`Finding::into_diagnostic`], when it is placed), so
+/// that the findings of a large file take less memory while the rules run beside the model.
 #[derive(Debug, Clone)]
 pub(crate) struct Finding {
-    pub(crate) diagnostic: Diagnostic,
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    rule_help: &'static str,
+    message: String,
+    json_path: String,
+    /// Secondary places: their JSON path and message.
+    labels: Vec<(String, String)>,
+    /// A help line more specific than the rule's.
+    help: Option<String>,
     /// For findings inside a string value (an expression): the character offset in the
     /// decoded string, so the column can point at the exact character.
     pub(crate) string_offset: Option<usize>,
@@ -86,7 +99,7 @@ pub(crate) struct Finding {
 impl Finding {
     /// Replaces the help line.
     pub(crate) fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.diagnostic.help = Some(help.into());
+        self.help = Some(help.into());
         self
     }
 
@@ -96,10 +109,7 @@ impl Finding {
         json_path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Self {
-        self.diagnostic.labels.push(Label {
-            location: Location::default().with_json_path(json_path),
-            message: message.into(),
-        });
+        self.labels.push((json_path.into(), message.into()));
         self
     }
 
@@ -107,6 +117,34 @@ impl Finding {
     pub(crate) fn at_char(&mut self, offset: usize) -> &mut Self {
         self.string_offset = Some(offset);
         self
+    }
+
+    /// The JSON paths of its places: its own, then its labels'.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.json_path.as_str()).chain(self.labels.iter().map(|(p, _)| p.as_str()))
+    }
+
+    /// The finding as a diagnostic; `place` gives the location of each of its places (its
+    /// own first, then its labels') from its JSON path.
+    pub(crate) fn into_diagnostic(self, mut place: impl FnMut(Location) -> Location) -> Diagnostic {
+        let location = place(Location::default().with_json_path(self.json_path));
+        let labels = self
+            .labels
+            .into_iter()
+            .map(|(path, message)| Label {
+                location: place(Location::default().with_json_path(path)),
+                message,
+            })
+            .collect();
+        Diagnostic {
+            code: self.code.to_owned(),
+            name: self.name.to_owned(),
+            severity: self.severity,
+            message: self.message,
+            location,
+            labels,
+            help: Some(self.help.unwrap_or_else(|| self.rule_help.to_owned())),
+        }
     }
 }
 
@@ -124,16 +162,15 @@ impl Sink {
         json_path: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let diagnostic = Diagnostic::new(
-            rule.code,
-            rule.name,
-            rule.severity,
-            message,
-            Location::default().with_json_path(json_path),
-        )
-        .with_help(rule.help);
         self.findings.push(Finding {
-            diagnostic,
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            rule_help: rule.help,
+            message: message.into(),
+            json_path: json_path.into(),
+            labels: Vec::new(),
+            help: None,
             string_offset: None,
         });
         let last = self.findings.len() - 1;

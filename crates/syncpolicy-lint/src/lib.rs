@@ -35,7 +35,7 @@ pub use syncpolicy_json::digest::SectionSpans;
 pub fn check(config: &Configuration) -> Vec<Diagnostic> {
     context::run(config, false)
         .into_iter()
-        .map(|f| f.diagnostic)
+        .map(|f| f.into_diagnostic(|l| l))
         .collect()
 }
 
@@ -95,13 +95,7 @@ impl Unplaced {
     /// configuration was read from) in one scan, and sorts them by place (ties in registry
     /// order): exactly what [`check_file_spans`] returns.
     pub fn place(self, text: &str, file: &str) -> Vec<Diagnostic> {
-        let mut groups = self.groups;
-        locate::place(&mut groups, text, file);
-        let mut out: Vec<Diagnostic> =
-            Vec::with_capacity(groups.iter().map(|(_, g)| g.len()).sum());
-        for (_, group) in groups {
-            out.extend(group.into_iter().map(|f| f.diagnostic));
-        }
+        let mut out = locate::place(self.groups, text, file);
         // Stable: findings at one place keep registry order.
         out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
         out

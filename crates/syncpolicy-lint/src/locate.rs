@@ -7,7 +7,7 @@
 
 use crate::context::Finding;
 use std::collections::HashMap;
-use syncpolicy_model::diagnostic::{Diagnostic, Location};
+use syncpolicy_model::diagnostic::Diagnostic;
 
 use syncpolicy_json::locate::{locate_paths, Position};
 
@@ -23,29 +23,24 @@ fn parent(path: &str) -> Option<&str> {
 /// Fills in the places of findings, keeping their order.
 #[cfg(test)]
 pub(crate) fn place_in_order(findings: Vec<Finding>, text: &str, file: &str) -> Vec<Diagnostic> {
-    let mut groups = [(0, findings)];
-    place(&mut groups, text, file);
-    let [(_, findings)] = groups;
-    findings.into_iter().map(|f| f.diagnostic).collect()
+    place(vec![(0, findings)], text, file)
 }
 
-/// Fills in file, line and column of the findings of every group, in place.
-pub(crate) fn place(groups: &mut [(usize, Vec<Finding>)], text: &str, file: &str) {
+/// The findings of every group as diagnostics with file, line and column filled in, in the
+/// order of the groups.
+pub(crate) fn place(groups: Vec<(usize, Vec<Finding>)>, text: &str, file: &str) -> Vec<Diagnostic> {
     // Every distinct path, once; and for each finding the path index of each of its places
-    // (its location, then its labels), `u32::MAX` for a place without a path.
+    // (its location, then its labels).
     let mut slots: Vec<u32> = Vec::new();
     let found = {
         let mut index: HashMap<&str, u32> = HashMap::new();
         let mut paths: Vec<&str> = Vec::new();
         for f in groups.iter().flat_map(|(_, g)| g) {
-            for loc in locations(&f.diagnostic) {
-                let slot = match loc.json_path.as_deref() {
-                    Some(p) => *index.entry(p).or_insert_with(|| {
-                        paths.push(p);
-                        (paths.len() - 1) as u32
-                    }),
-                    None => u32::MAX,
-                };
+            for p in f.paths() {
+                let slot = *index.entry(p).or_insert_with(|| {
+                    paths.push(p);
+                    (paths.len() - 1) as u32
+                });
                 slots.push(slot);
             }
         }
@@ -53,23 +48,29 @@ pub(crate) fn place(groups: &mut [(usize, Vec<Finding>)], text: &str, file: &str
     };
     let position = |slot: u32| found.get(slot as usize).copied().flatten();
     let mut slots = slots.into_iter();
-    for f in groups.iter_mut().flat_map(|(_, g)| g.iter_mut()) {
+    let mut out = Vec::with_capacity(groups.iter().map(|(_, g)| g.len()).sum());
+    for f in groups.into_iter().flat_map(|(_, g)| g) {
         let string_offset = f.string_offset;
-        let d = &mut f.diagnostic;
-        if let Some(pos) = slots.next().and_then(position) {
-            let column = string_offset
-                .and_then(|o| column_in_string(text, pos, o))
-                .unwrap_or(pos.column);
-            d.location = std::mem::take(&mut d.location).with_position(pos.line, column);
-        }
-        d.location.file = Some(file.to_owned());
-        for l in &mut d.labels {
+        // The finding's own place points at the exact character of a string; its labels'
+        // at their value.
+        let mut own = true;
+        out.push(f.into_diagnostic(|mut location| {
             if let Some(pos) = slots.next().and_then(position) {
-                l.location = std::mem::take(&mut l.location).with_position(pos.line, pos.column);
+                let column = if own {
+                    string_offset
+                        .and_then(|o| column_in_string(text, pos, o))
+                        .unwrap_or(pos.column)
+                } else {
+                    pos.column
+                };
+                location = location.with_position(pos.line, column);
             }
-            l.location.file = Some(file.to_owned());
-        }
+            own = false;
+            location.file = Some(file.to_owned());
+            location
+        }));
     }
+    out
 }
 
 /// Positions of `paths` in `text`; a path not in the file gets the position of its nearest
@@ -104,10 +105,6 @@ fn positions(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
         }
     }
     found
-}
-
-fn locations(d: &Diagnostic) -> impl Iterator<Item = &Location> {
-    std::iter::once(&d.location).chain(d.labels.iter().map(|l| &l.location))
 }
 
 /// The column of the `offset`-th decoded character of the JSON string whose opening quote is

@@ -40,8 +40,9 @@ pub fn render_text_accepted(
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// [`render_text_accepted`] written to `w` part by part as it is rendered (the findings'
-/// text is never held at once; `syncpolicy_report::write_text` renders it on the cores).
+/// [`render_text_accepted`] written to `w` part by part as it is rendered: the findings are
+/// rendered in chunks on the cores and written in order ([`crate::stream`]), so their text is
+/// never held at once.
 pub fn write_text_accepted(
     w: &mut dyn std::io::Write,
     diags: &[Diagnostic],
@@ -53,7 +54,16 @@ pub fn write_text_accepted(
 ) -> std::io::Result<()> {
     let mut written = false;
     if !quiet && !diags.is_empty() {
-        syncpolicy_report::write_text(w, diags, texts, color)?;
+        let renderer = syncpolicy_report::text::TextRenderer::new(diags, texts, color);
+        // The first finding is the one at the start of the list (a plain reference, so the
+        // renderer can be shared by the threads).
+        let first = &diags[0];
+        crate::stream::stream(
+            diags,
+            crate::stream::cores(),
+            |d, out| renderer.render(d, std::ptr::eq(d, first), out),
+            &mut |s: &str| w.write_all(s.as_bytes()),
+        )?;
         written = true;
     }
     if !quiet && !accepted.is_empty() {
@@ -311,4 +321,49 @@ pub fn render_json(diags: &[Diagnostic]) -> serde_json::Result<String> {
 /// The findings as SARIF 2.1.0 with the given rule table.
 pub fn render_sarif(diags: &[Diagnostic], rules: &[SarifRule]) -> serde_json::Result<String> {
     Ok(serde_json::to_string_pretty(&syncpolicy_report::to_sarif(diags, rules))? + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syncpolicy_model::diagnostic::{Location, Severity};
+
+    /// Findings rendered in chunks on the cores read exactly as one rendering of them all, in
+    /// order (excerpts, labels, colours, the empty line between findings).
+    #[test]
+    fn streamed_findings_read_as_one_rendering() {
+        let text: String = (0..900).map(|i| format!("{{\"k{i}\": \"v\"}}\n")).collect();
+        let diags: Vec<Diagnostic> = (0..700u32)
+            .map(|i| {
+                let at = |line: u32, column: u32| {
+                    Location::file("f.json")
+                        .with_json_path(format!("k{line}"))
+                        .with_position(line, column)
+                };
+                let mut d = Diagnostic::new(
+                    "SP001",
+                    "some-finding",
+                    Severity::Warning,
+                    format!("finding {i}"),
+                    at(i + 1, 3),
+                )
+                .with_help("do something");
+                if i % 7 == 0 {
+                    d = d.with_label(at(i + 2, 2), "see also");
+                }
+                d
+            })
+            .collect();
+        let texts = HashMap::from([("f.json".to_owned(), text)]);
+        for color in [false, true] {
+            let got = render_text(&diags, &texts, color, 1, false);
+            let want = format!(
+                "{}\n{}",
+                syncpolicy_report::render_text(&diags, &texts, color),
+                summary_line_accepted(&diags, 0, 1)
+            );
+            assert_eq!(got, want, "color {color}");
+            assert!(got.contains("finding 699"));
+        }
+    }
 }
