@@ -61,33 +61,73 @@ impl Acceptances {
 
     /// [`split_accepted`] with these acceptances.
     pub fn split(&self, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Accepted>) {
+        let (kept, accepted, _) = self.split_with_unused(diags);
+        (kept, accepted)
+    }
+
+    /// [`Acceptances::split`], and the entries that accepted none of the findings (in the
+    /// order of the file): stale entries, whose finding no longer occurs, and entries whose
+    /// rule is not in the configuration. An entry that repeats an earlier one is unused too
+    /// (the first entry that matches a finding accepts it).
+    pub fn split_with_unused(
+        &self,
+        diags: Vec<Diagnostic>,
+    ) -> (Vec<Diagnostic>, Vec<Accepted>, Vec<Unused>) {
         if self.entries.is_empty() {
-            return (diags, Vec::new());
+            return (diags, Vec::new(), Vec::new());
         }
+        let mut used = vec![false; self.entries.len()];
         let mut kept = Vec::with_capacity(diags.len());
         let mut accepted = Vec::new();
         for d in diags {
-            let by = self.entries.iter().zip(&self.scopes).find(|(e, scope)| {
-                e.code.trim().eq_ignore_ascii_case(&d.code)
-                    && match scope {
-                        None => true,
-                        Some(paths) => d
-                            .location
-                            .json_path
-                            .as_deref()
-                            .is_some_and(|p| paths.iter().any(|r| inside(p, r))),
-                    }
-            });
+            let by = self
+                .entries
+                .iter()
+                .zip(&self.scopes)
+                .position(|(e, scope)| {
+                    e.code.trim().eq_ignore_ascii_case(&d.code)
+                        && match scope {
+                            None => true,
+                            Some(paths) => d
+                                .location
+                                .json_path
+                                .as_deref()
+                                .is_some_and(|p| paths.iter().any(|r| inside(p, r))),
+                        }
+                });
             match by {
-                Some((e, _)) => accepted.push(Accepted {
-                    diagnostic: d,
-                    acceptance: e.clone(),
-                }),
+                Some(i) => {
+                    used[i] = true;
+                    accepted.push(Accepted {
+                        diagnostic: d,
+                        acceptance: self.entries[i].clone(),
+                    });
+                }
                 None => kept.push(d),
             }
         }
-        (kept, accepted)
+        let unused = self
+            .entries
+            .iter()
+            .zip(&self.scopes)
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|((entry, scope), _)| Unused {
+                entry: entry.clone(),
+                no_such_rule: scope.as_ref().is_some_and(Vec::is_empty),
+            })
+            .collect();
+        (kept, accepted, unused)
     }
+}
+
+/// An entry of `acceptedFindings` that accepts no finding of its configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unused {
+    pub entry: AcceptedFinding,
+    /// True when the entry names a rule that the configuration does not have (renamed or
+    /// deleted); false when the rule is there but no longer has a finding of the code.
+    pub no_such_rule: bool,
 }
 
 /// True when `path` is `prefix` or a path below it.
@@ -158,6 +198,56 @@ mod tests {
         assert_eq!((kept.len(), accepted.len()), (found.len(), 0));
         let (kept, _) = split_accepted(&config_with(vec![entry("SP010", None)]), found.clone());
         assert_eq!(kept, found, "another code accepts nothing");
+    }
+
+    #[test]
+    fn entries_that_accept_nothing_are_named() {
+        let config = config_with(Vec::new());
+        let found = crate::check(&config);
+        let rule_name = {
+            let path = found
+                .iter()
+                .find(|d| d.code == "SP011")
+                .and_then(|d| d.location.json_path.clone())
+                .expect("an SP011 finding with a path");
+            config
+                .rules()
+                .find(|(at, _)| inside(&path, &syncpolicy_json::paths::rule(*at)))
+                .and_then(|(_, r)| r.name.clone())
+                .expect("the finding's rule")
+        };
+        let entries = vec![
+            entry("SP011", Some(&rule_name)),
+            entry("SP011", None),
+            entry("SP010", None),
+            entry("SP011", Some("No Such Rule")),
+        ];
+        let (_, accepted, unused) =
+            Acceptances::of(&config_with(entries.clone())).split_with_unused(found.clone());
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(
+            accepted[0].acceptance, entries[0],
+            "the first entry accepts it"
+        );
+        assert_eq!(
+            unused,
+            vec![
+                Unused {
+                    entry: entries[1].clone(),
+                    no_such_rule: false
+                },
+                Unused {
+                    entry: entries[2].clone(),
+                    no_such_rule: false
+                },
+                Unused {
+                    entry: entries[3].clone(),
+                    no_such_rule: true
+                },
+            ]
+        );
+        let (_, _, none) = Acceptances::of(&config).split_with_unused(found);
+        assert!(none.is_empty());
     }
 
     #[test]

@@ -218,10 +218,22 @@ fn errors_of(
     validator: fn(&Configuration) -> Vec<Diagnostic>,
     config: &Configuration,
 ) -> Vec<Diagnostic> {
-    validator(config)
-        .into_iter()
+    refusing(config, &validator(config))
+}
+
+/// The findings that refuse a change to `config`: its errors, except those its
+/// `acceptedFindings` accept (as `validate`, `install --import` and `apply --dry-run` count
+/// them), so that a change is refused exactly when `validate` of its result would fail.
+fn refusing(config: &Configuration, findings: &[Diagnostic]) -> Vec<Diagnostic> {
+    let errors: Vec<Diagnostic> = findings
+        .iter()
         .filter(|d| d.severity == Severity::Error)
-        .collect()
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return errors;
+    }
+    syncpolicy_lint::accept::split_accepted(config, errors).0
 }
 
 fn stamp(config: &mut Configuration, author: &str, at: UtcMillis) {
@@ -1317,11 +1329,7 @@ impl Deployment {
                         entry.summary.clone_from(&said);
                         summary = said;
                     }
-                    let errors: Vec<Diagnostic> = findings
-                        .iter()
-                        .filter(|d| d.severity == Severity::Error)
-                        .cloned()
-                        .collect();
+                    let errors = refusing(&after, &findings);
                     if !errors.is_empty() {
                         return Err(StoreError::Invalid(errors));
                     }

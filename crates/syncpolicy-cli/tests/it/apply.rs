@@ -392,3 +392,52 @@ fn prune_sqlite() {
 fn prune_postgres() {
     prune_keeps_the_newest_and_what_the_rule_says(Db::Postgres);
 }
+
+/// A file whose error its own `acceptedFindings` accept: `validate` passes it, and so do the
+/// dry run and the apply (the dry run used to pass what the apply then refused); without the
+/// acceptance both refuse it.
+fn an_accepted_error_is_applied_as_the_dry_run_says(db: Db) {
+    let dep = Dep::imported(db, "multi-forest-custom");
+    let text = std::fs::read_to_string(sample("multi-forest-custom")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Two custom rules of contoso.com with one precedence: SP010, an error.
+    doc["onpremisesDirectoryPolicy"][0]["customSynchronizationRules"][2]["precedence"] =
+        serde_json::json!(51);
+    let refused = dep.dir.path().join("duplicate.json");
+    std::fs::write(&refused, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    doc["x-syncpolicy"]["acceptedFindings"] = serde_json::json!([
+        {"code": "SP010", "rule": "In from AD - User Legacy Title", "reason": "on purpose"}
+    ]);
+    let accepted = dep.dir.path().join("accepted.json");
+    std::fs::write(&accepted, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let count = dep.history().len();
+    for args in [&["apply", "--dry-run"][..], &["apply"]] {
+        let mut a = args.to_vec();
+        a.push(refused.to_str().unwrap());
+        let o = dep.run(&a);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("SP010"), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(dep.history().len(), count, "nothing was applied");
+    let v = dep.run(&["validate", accepted.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let plan = dep.run(&["apply", "--dry-run", accepted.to_str().unwrap()]);
+    assert_eq!(plan.status.code(), Some(1), "{}", stderr(&plan));
+    let o = dep.run(&["apply", accepted.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(dep.history().len(), count + 1);
+    let v = dep.run(&["validate", "@latest", "--format", "json"]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(j["accepted"][0]["code"], "SP010", "{j}");
+}
+
+#[test]
+fn accepted_error_applies_sqlite() {
+    an_accepted_error_is_applied_as_the_dry_run_says(Db::Sqlite);
+}
+
+#[test]
+fn accepted_error_applies_postgres() {
+    an_accepted_error_is_applied_as_the_dry_run_says(Db::Postgres);
+}

@@ -168,6 +168,74 @@ pub(crate) fn a_change_with_validation_errors_is_refused(db: Db) {
     assert_eq!(exports(&f).len(), 1);
 }
 
+/// An error that the resulting configuration's `acceptedFindings` accepts does not refuse a
+/// change (as `validate` does not count it); an acceptance limited to another rule, or of
+/// another code, still refuses it. `preview` (the dry runs) and `change` agree.
+pub(crate) fn an_accepted_error_does_not_refuse_a_change(db: Db) {
+    let f = fixture(db);
+    let mut d = f.install(&sample("multi-forest-custom"));
+    fn duplicate(
+        accept: Option<(&'static str, Option<&'static str>)>,
+    ) -> impl FnOnce(&mut Configuration) -> Result<String, StoreError> {
+        move |c: &mut Configuration| {
+            let dir = &mut c.onpremises_directories[0];
+            let mut clone = dir.custom_rules[0].clone();
+            clone.name = Some("Duplicate precedence".to_owned());
+            clone.unique_identifier = Some("0f5d2a34-7c1e-4a8b-9d3f-1e2a3b4c5d6e".to_owned());
+            dir.custom_rules.push(clone);
+            if let Some((code, rule)) = accept {
+                c.extension
+                    .accepted_findings
+                    .push(syncpolicy_model::extension::AcceptedFinding {
+                        code: code.to_owned(),
+                        rule: rule.map(str::to_owned),
+                        reason: "kept on purpose".to_owned(),
+                        ..Default::default()
+                    });
+            }
+            Ok("added a rule".to_owned())
+        }
+    }
+    for refused in [
+        Some(("SP011", None)),
+        Some(("SP010", Some("In from AD - User Fabrikam Department"))),
+    ] {
+        let err = d.preview(duplicate(refused)).unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{refused:?}: {err}");
+        let err = d
+            .change(&meta("precedence"), duplicate(refused))
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{refused:?}: {err}");
+    }
+    assert_eq!(f.open().history().unwrap().len(), 1);
+    for (i, accepted) in [("sp010", Some("duplicate PRECEDENCE ")), ("SP010", None)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut fresh = f.open();
+        // Each accepted change starts from the installed configuration again.
+        if i > 0 {
+            fresh
+                .change(&meta("undo"), |c: &mut Configuration| {
+                    c.onpremises_directories[0].custom_rules.pop();
+                    c.extension.accepted_findings.clear();
+                    Ok::<_, StoreError>("undone".to_owned())
+                })
+                .unwrap();
+        }
+        fresh.preview(duplicate(Some(accepted))).unwrap();
+        let o = fresh
+            .change(&meta("precedence"), duplicate(Some(accepted)))
+            .unwrap();
+        assert_eq!(
+            o.after.extension.accepted_findings.len(),
+            1,
+            "{accepted:?}: the acceptance is committed with the rule"
+        );
+    }
+    assert_eq!(f.open().history().unwrap().len(), 4);
+}
+
 /// Successive changes in one open deployment write only what they touched and validate only
 /// what they touched: every export is byte for byte the full write of its configuration, a
 /// change that breaks a rule is refused after changes that kept the earlier findings, and a
@@ -660,6 +728,7 @@ conformance!(
     one_rule_edit_writes_one_rule_row,
     a_refused_edit_changes_nothing,
     a_change_with_validation_errors_is_refused,
+    an_accepted_error_does_not_refuse_a_change,
     incremental_changes_export_what_a_full_write_gives,
     an_export_that_cannot_be_written_rolls_the_change_back,
     concurrent_changes_are_serialised_and_none_is_lost,
