@@ -61,73 +61,54 @@ impl Acceptances {
 
     /// [`split_accepted`] with these acceptances.
     pub fn split(&self, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Accepted>) {
-        let (kept, accepted, _) = self.split_with_unused(diags);
-        (kept, accepted)
-    }
-
-    /// [`Acceptances::split`], and the entries that accepted none of the findings (in the
-    /// order of the file): stale entries, whose finding no longer occurs, and entries whose
-    /// rule is not in the configuration. An entry that repeats an earlier one is unused too
-    /// (the first entry that matches a finding accepts it).
-    pub fn split_with_unused(
-        &self,
-        diags: Vec<Diagnostic>,
-    ) -> (Vec<Diagnostic>, Vec<Accepted>, Vec<Unused>) {
         if self.entries.is_empty() {
-            return (diags, Vec::new(), Vec::new());
+            return (diags, Vec::new());
         }
-        let mut used = vec![false; self.entries.len()];
         let mut kept = Vec::with_capacity(diags.len());
         let mut accepted = Vec::new();
         for d in diags {
-            let by = self
-                .entries
-                .iter()
-                .zip(&self.scopes)
-                .position(|(e, scope)| {
-                    e.code.trim().eq_ignore_ascii_case(&d.code)
-                        && match scope {
-                            None => true,
-                            Some(paths) => d
-                                .location
-                                .json_path
-                                .as_deref()
-                                .is_some_and(|p| paths.iter().any(|r| inside(p, r))),
-                        }
-                });
-            match by {
-                Some(i) => {
-                    used[i] = true;
-                    accepted.push(Accepted {
-                        diagnostic: d,
-                        acceptance: self.entries[i].clone(),
-                    });
-                }
+            match self.accepting(&d.code, d.location.json_path.as_deref()) {
+                Some(i) => accepted.push(Accepted {
+                    diagnostic: d,
+                    acceptance: self.entries[i].clone(),
+                }),
                 None => kept.push(d),
             }
         }
-        let unused = self
-            .entries
+        (kept, accepted)
+    }
+
+    /// For each entry, in order: whether it accepts one of `findings` (their code and JSON
+    /// path), and whether it names a rule the configuration does not have.
+    pub fn used_by<'f>(
+        &self,
+        findings: impl Iterator<Item = (&'f str, Option<&'f str>)>,
+    ) -> Vec<(bool, bool)> {
+        let mut used = vec![false; self.entries.len()];
+        for (code, path) in findings {
+            if let Some(i) = self.accepting(code, path) {
+                used[i] = true;
+            }
+        }
+        used.into_iter()
+            .zip(&self.scopes)
+            .map(|(used, scope)| (used, scope.as_ref().is_some_and(Vec::is_empty)))
+            .collect()
+    }
+
+    /// The first entry that accepts a finding of `code` at `path`.
+    fn accepting(&self, code: &str, path: Option<&str>) -> Option<usize> {
+        self.entries
             .iter()
             .zip(&self.scopes)
-            .zip(used)
-            .filter(|(_, used)| !used)
-            .map(|((entry, scope), _)| Unused {
-                entry: entry.clone(),
-                no_such_rule: scope.as_ref().is_some_and(Vec::is_empty),
+            .position(|(e, scope)| {
+                e.code.trim().eq_ignore_ascii_case(code)
+                    && match scope {
+                        None => true,
+                        Some(paths) => path.is_some_and(|p| paths.iter().any(|r| inside(p, r))),
+                    }
             })
-            .collect();
-        (kept, accepted, unused)
     }
-}
-
-/// An entry of `acceptedFindings` that accepts no finding of its configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unused {
-    pub entry: AcceptedFinding,
-    /// True when the entry names a rule that the configuration does not have (renamed or
-    /// deleted); false when the rule is there but no longer has a finding of the code.
-    pub no_such_rule: bool,
 }
 
 /// True when `path` is `prefix` or a path below it.
@@ -201,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn entries_that_accept_nothing_are_named() {
+    fn entries_that_accept_nothing_are_found() {
         let config = config_with(Vec::new());
         let found = crate::check(&config);
         let rule_name = {
@@ -222,32 +203,18 @@ mod tests {
             entry("SP010", None),
             entry("SP011", Some("No Such Rule")),
         ];
-        let (_, accepted, unused) =
-            Acceptances::of(&config_with(entries.clone())).split_with_unused(found.clone());
-        assert_eq!(accepted.len(), 1);
+        let findings = || {
+            found
+                .iter()
+                .map(|d| (d.code.as_str(), d.location.json_path.as_deref()))
+        };
+        let used = Acceptances::of(&config_with(entries)).used_by(findings());
         assert_eq!(
-            accepted[0].acceptance, entries[0],
-            "the first entry accepts it"
+            used,
+            vec![(true, false), (false, false), (false, false), (false, true)],
+            "the first entry that matches accepts the finding"
         );
-        assert_eq!(
-            unused,
-            vec![
-                Unused {
-                    entry: entries[1].clone(),
-                    no_such_rule: false
-                },
-                Unused {
-                    entry: entries[2].clone(),
-                    no_such_rule: false
-                },
-                Unused {
-                    entry: entries[3].clone(),
-                    no_such_rule: true
-                },
-            ]
-        );
-        let (_, _, none) = Acceptances::of(&config).split_with_unused(found);
-        assert!(none.is_empty());
+        assert!(Acceptances::of(&config).used_by(findings()).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::known::KnownAttributes;
 use crate::registry::{registry, Category, RuleInfo};
+use crate::rules::unused_acceptance;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -119,6 +120,16 @@ impl Finding {
         self
     }
 
+    /// The code of the rule that reported it.
+    pub(crate) fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The JSON path of its own place.
+    pub(crate) fn json_path(&self) -> &str {
+        &self.json_path
+    }
+
     /// The JSON paths of its places: its own, then its labels'.
     pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.json_path.as_str()).chain(self.labels.iter().map(|(p, _)| p.as_str()))
@@ -206,6 +217,8 @@ pub(crate) fn run_where<'a>(
     wanted: impl Fn(&RuleInfo) -> bool,
 ) -> Vec<(usize, Vec<Finding>)> {
     let cx = Context::new(config, file);
+    // Whether the file-only rules run (their codes' acceptances can be judged only then).
+    let file_rules_run = registry().iter().filter(|r| r.file_only).all(&wanted);
     let mut queue: Vec<(usize, &RuleInfo)> = registry()
         .iter()
         .enumerate()
@@ -242,5 +255,22 @@ pub(crate) fn run_where<'a>(
     }
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
+    // The accepted findings are judged against every other rule's findings.
+    if let Some((index, _)) = results
+        .iter_mut()
+        .find(|(i, _)| registry()[*i].code == unused_acceptance::RULE.code)
+    {
+        let index = *index;
+        let mut sink = Sink::default();
+        unused_acceptance::after(
+            &cx,
+            results.iter().flat_map(|(_, f)| f),
+            file_rules_run,
+            &mut sink,
+        );
+        if let Some((_, found)) = results.iter_mut().find(|(i, _)| *i == index) {
+            *found = sink.findings;
+        }
+    }
     results
 }

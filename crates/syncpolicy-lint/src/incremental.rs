@@ -3,7 +3,8 @@
 //! section's extensions, filters and connector, sign-in, identity mapping, the metaverse,
 //! missing sections). A change that leaves all of those as they were (a new author and time,
 //! the deletion threshold, staging mode, the scheduler, Exchange, password writeback, the
-//! deployment metadata, the extension part) has the findings it had before, by construction.
+//! deployment metadata, the extension part but its accepted findings) has the findings it had
+//! before, by construction.
 
 use crate::check;
 use syncpolicy_model::config::{AzureDirectory, Configuration};
@@ -34,6 +35,8 @@ pub fn same_for_check(a: &Configuration, b: &Configuration) -> bool {
         && *missing_sections == b.missing_sections
         && same_azure_for_check(azure_directory, &b.azure_directory)
         && *onpremises_directories == b.onpremises_directories
+        // Of the extension part, only the accepted findings (SP071 judges them).
+        && a.extension.accepted_findings == b.extension.accepted_findings
 }
 
 fn same_azure_for_check(a: &AzureDirectory, b: &AzureDirectory) -> bool {

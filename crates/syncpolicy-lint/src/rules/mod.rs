@@ -42,6 +42,7 @@ mod unknown_enum_value;
 mod unknown_standard_tag;
 mod unknown_user_matching_option;
 mod unsupported_connector_type;
+pub(crate) mod unused_acceptance;
 
 /// The registry table: every rule, in code order.
 pub(crate) static ALL: &[RuleInfo] = &[
@@ -80,6 +81,7 @@ pub(crate) static ALL: &[RuleInfo] = &[
     unknown_attribute::RULE,
     undeclared_directory_extension::RULE,
     digest_mismatch::RULE,
+    unused_acceptance::RULE,
 ];
 
 /// Key spellings the rules point at, taken from `syncpolicy_json::keys` (the only place that
@@ -115,6 +117,9 @@ pub(crate) mod k {
     pub(crate) const EXT_RUN_PROFILES: &str = keys::EXT_CONNECTOR[5];
     pub(crate) const EXT_HIERARCHY: &str = keys::EXT_CONNECTOR[6];
     pub(crate) const EXT_DIGEST: &str = keys::EXT[keys::EXT.len() - 1];
+    pub(crate) const EXT_ACCEPTED_FINDINGS: &str = keys::EXT[keys::EXT.len() - 2];
+    pub(crate) const ACCEPTED_CODE: &str = keys::EXT_ACCEPTED[0];
+    pub(crate) const ACCEPTED_RULE: &str = keys::EXT_ACCEPTED[1];
     pub(crate) const AUTHENTICATION_POLICY: &str = keys::TOP[2];
 }
 

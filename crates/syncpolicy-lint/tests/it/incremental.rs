@@ -1,7 +1,8 @@
 //! Incremental validation (`check_since`: the prior findings kept when a change touched
 //! nothing the rules read) against checking everything, over random sequences of edits of
 //! parts the rules read (rules, identity mapping, metaverse, directories, Entra filters) and
-//! of parts they do not (metadata, deletion threshold, staging, Exchange, writeback).
+//! of parts they do not (metadata, deletion threshold, staging, Exchange, writeback), and of
+//! the accepted findings (which SP071 judges against the other findings).
 
 use proptest::prelude::*;
 use syncpolicy_lint::{check, check_since, same_for_check};
@@ -20,7 +21,7 @@ fn start() -> Configuration {
 /// Applies edit `kind` at positions chosen by `a`, `b`.
 fn edit(c: &mut Configuration, kind: u8, a: usize, b: usize) {
     let dirs = c.onpremises_directories.len();
-    match kind % 14 {
+    match kind % 15 {
         // What the rules do not read.
         0 => c.azure_directory.export_deletion_limit = format!("{}", a % 5000),
         1 => c.policy_metadata.author = Some(format!("author {a}")),
@@ -74,6 +75,21 @@ fn edit(c: &mut Configuration, kind: u8, a: usize, b: usize) {
             if let Some(r) = d.standard_rules.get_mut(b % n) {
                 r.disabled = !r.disabled;
                 r.description = format!("edited {b}");
+            }
+        }
+        // Accepted findings: SP071 reports those that accept nothing.
+        13 => {
+            if a % 3 == 0 {
+                c.extension.accepted_findings.clear();
+            } else {
+                c.extension
+                    .accepted_findings
+                    .push(syncpolicy_model::extension::AcceptedFinding {
+                        code: ["SP010", "SP011", "SP008", "SP999"][b % 4].to_owned(),
+                        rule: (a % 2 == 0).then(|| format!("r{b}")),
+                        reason: "r".to_owned(),
+                        ..Default::default()
+                    });
             }
         }
         _ => {
