@@ -725,6 +725,19 @@ fn rule_accept_records_an_accepted_finding_in_the_deployment() {
     let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(j["accepted"].as_array().unwrap().len(), 1);
     assert_eq!(j["accepted"][0]["reason"], "still on purpose");
+    // The rule enabled again: the acceptance accepts nothing any more (SP071, a warning).
+    let o = sp(&["rule", "enable", rule]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = sp(&["validate", "@latest"]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let text = stdout(&v);
+    assert!(
+        text.contains("warning[SP071] unused-acceptance: acceptedFindings[0] accepts SP046 findings of rule \"In from AD - User Legacy Title\", but there is no such finding any more"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 errors, 1 warning, 5 infos\n"), "{text}");
+    let strict = sp(&["validate", "@latest", "--deny-warnings"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
 }
 
 #[test]
