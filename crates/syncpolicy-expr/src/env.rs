@@ -215,10 +215,11 @@ impl SourceObject {
 
     /// Sets an attribute. Null and empty collections remove it; a one-element collection stays
     /// multi-valued.
-    pub fn insert(&mut self, name: impl Into<String>, value: Value) {
-        let name = name.into();
-        let hash = name_hash(&name);
-        let found = self.position(&name, hash);
+    /// (The name is borrowed: a short one is stored inline, so no allocation is made for it.)
+    pub fn insert(&mut self, name: impl AsRef<str>, value: Value) {
+        let name = name.as_ref();
+        let hash = name_hash(name);
+        let found = self.position(name, hash);
         let remove = match &value {
             v if v.is_null() => true,
             Value::Multi(values) => values.is_empty(),
@@ -246,7 +247,7 @@ impl SourceObject {
                 }
                 self.summary |= summary_bit(hash);
                 self.entries.push(Entry {
-                    name: Name::new(&name),
+                    name: Name::new(name),
                     value,
                 });
             }
@@ -266,6 +267,12 @@ impl SourceObject {
 
     fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries.iter().map(|e| (e.name.as_str(), &e.value))
+    }
+
+    /// The values, in insertion order (for a caller that lent them for an evaluation and takes
+    /// them back).
+    pub fn into_values(self) -> impl Iterator<Item = Value> {
+        self.entries.into_iter().map(|e| e.value)
     }
 
     /// Attribute names, sorted.
