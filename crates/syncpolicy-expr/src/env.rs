@@ -269,6 +269,11 @@ impl SourceObject {
         self.entries.iter().map(|e| (e.name.as_str(), &e.value))
     }
 
+    /// The position of an attribute among the values [`SourceObject::into_values`] gives.
+    pub fn position_of(&self, name: &str) -> Option<usize> {
+        self.position(name, name_hash(name))
+    }
+
     /// The values, in insertion order (for a caller that lent them for an evaluation and takes
     /// them back).
     pub fn into_values(self) -> impl Iterator<Item = Value> {

@@ -808,6 +808,10 @@ impl<'c> Simulator<'c> {
         // object before the run, "cleared" and "unchanged" are the same absence.
         // Indexed by the flow's target id (`Prepared::targets`).
         let mut seen: Vec<Option<(Merge, bool)>> = vec![None; self.prepared.targets];
+        // Direct flows' contributions wait for their value (by contribution, the source
+        // attribute's position in the object): the values are moved out of the object once
+        // every flow has read it, instead of copied.
+        let mut direct: Vec<(usize, usize)> = Vec::new();
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
@@ -836,19 +840,35 @@ impl<'c> Simulator<'c> {
                 {
                     continue;
                 }
-                let value = match eval_flow(&flow.kind, &env) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        result.errors.push(format!(
-                            "{e} (rule `{}`, attribute `{}`)",
-                            rule.name, flow.dest
-                        ));
-                        continue;
+                let mut source = None;
+                let value = if let FlowKind::Direct(src) = &flow.kind {
+                    // As `eval_flow` (the source value, or NULL), without the copy.
+                    match object.position_of(src).zip(object.get(src)) {
+                        Some((at, v))
+                            if !matches!(v, Value::IgnoreThisFlow)
+                                && !crate::resolve::is_nothing(v) =>
+                        {
+                            source = Some(at);
+                            Value::Null
+                        }
+                        _ => continue,
+                    }
+                } else {
+                    match eval_flow(&flow.kind, &env) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            result.errors.push(format!(
+                                "{e} (rule `{}`, attribute `{}`)",
+                                rule.name, flow.dest
+                            ));
+                            continue;
+                        }
                     }
                 };
                 if !kept
-                    || matches!(value, Value::IgnoreThisFlow)
-                    || crate::resolve::is_nothing(&value)
+                    || (source.is_none()
+                        && (matches!(value, Value::IgnoreThisFlow)
+                            || crate::resolve::is_nothing(&value)))
                 {
                     continue;
                 }
@@ -860,14 +880,33 @@ impl<'c> Simulator<'c> {
                         *decided = true;
                     }
                 }
+                if let Some(at) = source {
+                    direct.push((result.contributions.len(), at));
+                }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
+                    dest_id: flow.dest_id,
                     rule: id,
                     precedence: rule.precedence,
                     tie: (0, 0),
                     merge,
                     value,
                 });
+            }
+        }
+        if !direct.is_empty() {
+            let mut values: Vec<Value> = object.into_values().collect();
+            for (i, &(c, at)) in direct.iter().enumerate() {
+                // Moved by its last reader, copied for the others.
+                let last = !direct[i + 1..].iter().any(|(_, a)| *a == at);
+                let value = match values.get_mut(at) {
+                    Some(v) if last => std::mem::replace(v, Value::Null),
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                };
+                if let Some(slot) = result.contributions.get_mut(c) {
+                    slot.value = value;
+                }
             }
         }
         result
@@ -1362,6 +1401,7 @@ impl<'c> Simulator<'c> {
                 match value {
                     Ok(value) => contributions.push(Contribution {
                         dest: flow.dest.clone(),
+                        dest_id: flow.dest_id,
                         rule: id,
                         precedence: rule.precedence,
                         tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),

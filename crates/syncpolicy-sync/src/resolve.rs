@@ -11,6 +11,9 @@ use syncpolicy_model::enums::MergeType;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
     pub dest: Arc<str>,
+    /// `dest`'s id ([`crate::prepare::PFlow::dest_id`]): ids are in the order of the names,
+    /// one per spelling.
+    pub dest_id: u32,
     pub rule: RuleId,
     pub precedence: i32,
     /// Connector creation order of the rule's directory, then the source object's rank by
@@ -179,15 +182,17 @@ pub fn resolve_all(
     errors: &mut Vec<String>,
 ) -> Vec<(Arc<str>, Outcome)> {
     let mut by_name: Vec<&Contribution> = contributions.to_vec();
-    by_name.sort_by(|a, b| a.dest.cmp(&b.dest));
+    // By name: the ids are in the order of the names.
+    by_name.sort_by_key(|c| c.dest_id);
     let mut out = Vec::new();
     let mut i = 0;
     while i < by_name.len() {
-        let name = by_name[i].dest.clone();
+        let id = by_name[i].dest_id;
         let mut j = i;
-        while j < by_name.len() && by_name[j].dest == name {
+        while j < by_name.len() && by_name[j].dest_id == id {
             j += 1;
         }
+        let name = by_name[i].dest.clone();
         let group = &mut by_name[i..j];
         match resolve_one(group, notes) {
             Ok(o) => out.push((name, o)),
