@@ -162,9 +162,9 @@ fn main() {
         let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
         let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
         parse_all(&ldif, |batch| {
-            let copy = batch.clone();
-            qa.feed(a.stage_batch(batch, &groups), |x| compare.add_old(&x));
-            qb.feed(b.stage_batch(copy, &groups), |x| compare.add_new(&x));
+            let (sa, sb) = a.stage_batch_with(&groups, &b, &groups, batch, |_| ());
+            qa.feed(sa, |x| compare.add_old(&x));
+            qb.feed(sb, |x| compare.add_new(&x));
         });
         let again = [
             qa.needs_full_plan() && !full[0],

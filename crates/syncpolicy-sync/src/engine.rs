@@ -614,6 +614,33 @@ impl<'c> Simulator<'c> {
         stage_all(self, inputs, groups, Stage::All)
     }
 
+    /// Stages a batch for two simulators at once (`impact`'s pass 2, both configurations over
+    /// the same objects), on every core: each object is copied for `other` within the parallel
+    /// work, and `for_other` adjusts the copy (its directory in the other configuration).
+    /// Gives this simulator's results and the other's, each as [`Simulator::stage_batch`]
+    /// would.
+    pub fn stage_batch_with(
+        &self,
+        groups: &Groups,
+        other: &Simulator<'_>,
+        other_groups: &Groups,
+        inputs: Vec<SourceInput>,
+        for_other: impl Fn(&mut SourceInput) + Sync + Send,
+    ) -> (Vec<ObjectResult>, Vec<ObjectResult>) {
+        inputs
+            .into_par_iter()
+            .with_min_len(MIN_PER_TASK)
+            .map(|input| {
+                let mut copy = input.clone();
+                for_other(&mut copy);
+                (
+                    self.stage(input, groups, Stage::All),
+                    other.stage(copy, other_groups, Stage::All),
+                )
+            })
+            .unzip()
+    }
+
     /// Stages a batch for a join plan (pass 1 of [`crate::stream`]): as
     /// [`Simulator::stage_batch`], but only the flows into attributes a join condition reads
     /// are evaluated and kept, and none for an object without a link rule (it joins nothing).
@@ -1110,8 +1137,9 @@ impl<'c> Simulator<'c> {
 
     /// Resolves one metaverse object whose members (`mv.members` indexes `members`) are
     /// staged, and gives its errors and notes to them.
+    /// Their flow values are moved into it (the members' contributions are emptied).
     pub(crate) fn resolve_members(&self, mv: &mut MvObject, members: &mut [ObjectResult]) {
-        self.resolve_mv(mv, members);
+        self.resolve_mv_owned(mv, members);
         self.resolve_phase_notes(std::slice::from_ref(mv), members);
     }
 
@@ -1196,18 +1224,39 @@ impl<'c> Simulator<'c> {
             }
         }
         let resolved = resolve_all(&contributions, &mut notes, &mut errors);
-        target.attributes = resolved
-            .into_iter()
-            .filter_map(|(name, o)| match o {
-                Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
-                Outcome::Clear(_) | Outcome::Unchanged => None,
-            })
-            .collect();
-        // Collected in place: give back the capacity of the dropped and larger entries.
-        target.attributes.shrink_to_fit();
-        target.errors = errors;
-        notes.dedup();
-        target.engine_dependent = notes;
+        set_resolved(target, resolved, notes, errors);
+    }
+
+    /// [`Simulator::resolve_mv`] of a metaverse object whose members (`target.members` indexes
+    /// `members`) are not needed afterwards with their flow values: the values are moved into
+    /// the metaverse object instead of copied, and the members' contributions are emptied.
+    fn resolve_mv_owned(&self, target: &mut MvObject, members: &mut [ObjectResult]) {
+        let mut contributions: Vec<Contribution> = Vec::new();
+        for i in &target.members {
+            if let Some(o) = members.get_mut(*i as usize) {
+                let taken = std::mem::take(&mut o.contributions);
+                contributions.extend(
+                    taken
+                        .into_iter()
+                        .filter(|c| self.rule(c.rule).targets(&target.object_type)),
+                );
+            }
+        }
+        let mut notes = Vec::new();
+        let mut errors = Vec::new();
+        if target.members.len() > 1 {
+            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
+            for c in &contributions {
+                let order = self.rule(c.rule).directory_order;
+                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
+                if *e != order && !notes.contains(&TIE_NOTE) {
+                    notes.push(TIE_NOTE);
+                }
+            }
+        }
+        let resolved =
+            crate::resolve::resolve_all_owned(&mut contributions, &mut notes, &mut errors);
+        set_resolved(target, resolved, notes, errors);
     }
 
     /// The outbound rules of `to` for one metaverse object.
@@ -1474,6 +1523,27 @@ impl<'c> Simulator<'c> {
             existing,
         })
     }
+}
+
+/// A metaverse object's attributes from its resolution, with its errors and notes.
+fn set_resolved(
+    target: &mut MvObject,
+    resolved: Vec<(Arc<str>, Outcome)>,
+    mut notes: Vec<&'static str>,
+    errors: Vec<String>,
+) {
+    target.attributes = resolved
+        .into_iter()
+        .filter_map(|(name, o)| match o {
+            Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
+            Outcome::Clear(_) | Outcome::Unchanged => None,
+        })
+        .collect();
+    // Collected in place: give back the capacity of the dropped and larger entries.
+    target.attributes.shrink_to_fit();
+    target.errors = errors;
+    notes.dedup();
+    target.engine_dependent = notes;
 }
 
 /// Attributes every connector imports whatever its inclusion list says.

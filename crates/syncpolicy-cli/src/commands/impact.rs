@@ -149,14 +149,15 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             args.redact,
             |batch| {
                 progress.inc(batch.len() as u64);
-                let mut copy = batch.clone();
-                to_new(&mut copy);
-                old_stream.feed(old_sim.stage_batch(batch, old_groups), |x| {
-                    compare.add_old(&x)
-                });
-                new_stream.feed(new_sim.stage_batch(copy, new_groups), |x| {
-                    compare.add_new(&x)
-                });
+                // Both sides staged together on every core (NEW's copy made there).
+                let (old_staged, new_staged) =
+                    old_sim.stage_batch_with(old_groups, &new_sim, new_groups, batch, |input| {
+                        if let Some(d) = new_dirs.get(input.origin.file as usize) {
+                            input.directory = *d;
+                        }
+                    });
+                old_stream.feed(old_staged, |x| compare.add_old(&x));
+                new_stream.feed(new_staged, |x| compare.add_new(&x));
                 Ok(())
             },
         )?;
