@@ -289,7 +289,12 @@ impl SourceObject {
 
     /// Keeps only the attributes whose name `keep` accepts, in one pass (the engine drops the
     /// attributes a connector does not import this way).
+    /// `keep` is asked once per attribute, in insertion order.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        // Usually every attribute stays: find the first that goes before allocating anything.
+        let Some(first) = self.entries.iter().position(|e| !keep(e.name.as_str())) else {
+            return;
+        };
         let n = self.entries.len();
         let hashes: Vec<u32> = self.head[..n.min(HEAD)]
             .iter()
@@ -299,16 +304,18 @@ impl SourceObject {
         let mut kept_hashes = Vec::with_capacity(n);
         let mut i = 0;
         self.entries.retain(|e| {
-            let k = keep(e.name.as_str());
+            let k = match i.cmp(&first) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => false,
+                std::cmp::Ordering::Greater => keep(e.name.as_str()),
+            };
             if k {
                 kept_hashes.push(hashes[i]);
             }
             i += 1;
             k
         });
-        if kept_hashes.len() != n {
-            self.set_hashes(kept_hashes);
-        }
+        self.set_hashes(kept_hashes);
     }
 
     pub fn len(&self) -> usize {
