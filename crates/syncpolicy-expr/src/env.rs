@@ -215,10 +215,11 @@ impl SourceObject {
 
     /// Sets an attribute. Null and empty collections remove it; a one-element collection stays
     /// multi-valued.
-    pub fn insert(&mut self, name: impl Into<String>, value: Value) {
-        let name = name.into();
-        let hash = name_hash(&name);
-        let found = self.position(&name, hash);
+    /// (The name is borrowed: a short one is stored inline, so no allocation is made for it.)
+    pub fn insert(&mut self, name: impl AsRef<str>, value: Value) {
+        let name = name.as_ref();
+        let hash = name_hash(name);
+        let found = self.position(name, hash);
         let remove = match &value {
             v if v.is_null() => true,
             Value::Multi(values) => values.is_empty(),
@@ -246,7 +247,7 @@ impl SourceObject {
                 }
                 self.summary |= summary_bit(hash);
                 self.entries.push(Entry {
-                    name: Name::new(&name),
+                    name: Name::new(name),
                     value,
                 });
             }
@@ -268,6 +269,17 @@ impl SourceObject {
         self.entries.iter().map(|e| (e.name.as_str(), &e.value))
     }
 
+    /// The position of an attribute among the values [`SourceObject::into_values`] gives.
+    pub fn position_of(&self, name: &str) -> Option<usize> {
+        self.position(name, name_hash(name))
+    }
+
+    /// The values, in insertion order (for a caller that lent them for an evaluation and takes
+    /// them back).
+    pub fn into_values(self) -> impl Iterator<Item = Value> {
+        self.entries.into_iter().map(|e| e.value)
+    }
+
     /// Attribute names, sorted.
     pub fn names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.iter().map(|(n, _)| n).collect();
@@ -277,7 +289,12 @@ impl SourceObject {
 
     /// Keeps only the attributes whose name `keep` accepts, in one pass (the engine drops the
     /// attributes a connector does not import this way).
+    /// `keep` is asked once per attribute, in insertion order.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        // Usually every attribute stays: find the first that goes before allocating anything.
+        let Some(first) = self.entries.iter().position(|e| !keep(e.name.as_str())) else {
+            return;
+        };
         let n = self.entries.len();
         let hashes: Vec<u32> = self.head[..n.min(HEAD)]
             .iter()
@@ -287,16 +304,18 @@ impl SourceObject {
         let mut kept_hashes = Vec::with_capacity(n);
         let mut i = 0;
         self.entries.retain(|e| {
-            let k = keep(e.name.as_str());
+            let k = match i.cmp(&first) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => false,
+                std::cmp::Ordering::Greater => keep(e.name.as_str()),
+            };
             if k {
                 kept_hashes.push(hashes[i]);
             }
             i += 1;
             k
         });
-        if kept_hashes.len() != n {
-            self.set_hashes(kept_hashes);
-        }
+        self.set_hashes(kept_hashes);
     }
 
     pub fn len(&self) -> usize {

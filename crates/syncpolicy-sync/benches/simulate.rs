@@ -103,14 +103,31 @@ fn main() {
     let t = Instant::now();
     let simulator = Simulator::new(&config, Options::default());
     let groups = syncpolicy_sync::scope::Groups::new();
-    let mut staged = Vec::new();
-    parse_all(&ldif, |b| staged.extend(simulator.plan_batch(b, &groups)));
-    let mut streamer = Streamer::new(&simulator, simulator.plan(staged));
-    let mut run = RunSummary::new(simulator.run_facts());
-    parse_all(&ldif, |b| {
-        streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
-    });
-    assert!(streamer.is_done(), "every object completes");
+    // Pass 1 light; both passes again with a full pass 1 if pass 2 finds an error the light
+    // plan did not evaluate in an object that joined (as the CLI does).
+    let mut full_plans = 0;
+    let run = loop {
+        let full = full_plans > 0;
+        let mut staged = Vec::new();
+        parse_all(&ldif, |b| {
+            staged.extend(if full {
+                simulator.plan_batch_full(b, &groups)
+            } else {
+                simulator.plan_batch(b, &groups)
+            })
+        });
+        let mut streamer = Streamer::new(&simulator, simulator.plan(staged)).outcomes_only();
+        let mut run = RunSummary::new(simulator.run_facts());
+        parse_all(&ldif, |b| {
+            streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
+        });
+        if streamer.needs_full_plan() && !full {
+            full_plans += 1;
+            continue;
+        }
+        assert!(streamer.is_done(), "every object completes");
+        break run;
+    };
     let header = syncpolicy_views::simulate::SummaryHeader {
         source: "bench",
         now: None,
@@ -126,22 +143,41 @@ fn main() {
     let t = Instant::now();
     let a = Simulator::new(&config, Options::default());
     let b = Simulator::new(&changed, Options::default());
-    // Pass 1 once per side (as the CLI does: one side's staged objects held at a time).
-    let plan = |sim: &Simulator<'_>| {
+    // Pass 1 once per side (as the CLI does: one side's staged objects held at a time), light
+    // unless a light plan of that side proved wrong.
+    let plan = |sim: &Simulator<'_>, full: bool| {
         let mut staged = Vec::new();
-        parse_all(&ldif, |batch| staged.extend(sim.plan_batch(batch, &groups)));
+        parse_all(&ldif, |batch| {
+            staged.extend(if full {
+                sim.plan_batch_full(batch, &groups)
+            } else {
+                sim.plan_batch(batch, &groups)
+            })
+        });
         sim.plan(staged)
     };
-    let (pa, pb) = (plan(&a), plan(&b));
-    let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
-    let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
-    parse_all(&ldif, |batch| {
-        let copy = batch.clone();
-        qa.feed(a.stage_batch(batch, &groups), |x| compare.add_old(&x));
-        qb.feed(b.stage_batch(copy, &groups), |x| compare.add_new(&x));
-    });
-    assert!(qa.is_done() && qb.is_done(), "every object completes");
-    let result = compare.finish();
+    let mut full = [false, false];
+    let result = loop {
+        let (pa, pb) = (plan(&a, full[0]), plan(&b, full[1]));
+        let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
+        let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
+        parse_all(&ldif, |batch| {
+            let (sa, sb) = a.stage_batch_with(&groups, &b, &groups, batch, |_| ());
+            qa.feed(sa, |x| compare.add_old(&x));
+            qb.feed(sb, |x| compare.add_new(&x));
+        });
+        let again = [
+            qa.needs_full_plan() && !full[0],
+            qb.needs_full_plan() && !full[1],
+        ];
+        if again.contains(&true) {
+            full_plans += 1;
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        assert!(qa.is_done() && qb.is_done(), "every object completes");
+        break compare.finish();
+    };
     let impact = t.elapsed().as_secs_f64();
 
     let rate = |secs: f64| objects as f64 / secs;
@@ -151,6 +187,7 @@ fn main() {
         s.metaverse_by_type, s.entra_by_type
     );
     println!("impact: {} changes", result.changes.len());
+    println!("runs made again with a full pass 1: {full_plans}");
     println!(
         "read+parse (floor): {floor:.2} s, {:.0} objects/s",
         rate(floor)

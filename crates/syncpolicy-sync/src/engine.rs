@@ -102,6 +102,8 @@ pub struct ObjectResult {
     /// its directory target (an export merges with them, as the sync engine merges with the
     /// connector space object).
     pub(crate) target_values: Vec<(Arc<str>, Value)>,
+    /// Staged for a plan with every flow that can fail evaluated ([`Simulator::plan_batch_full`]).
+    pub(crate) planned_full: bool,
 }
 
 /// A metaverse object.
@@ -240,11 +242,11 @@ pub struct Simulator<'c> {
     prepared: Prepared,
     options: Options,
     /// Enabled inbound rules per (directory, lower-cased source type), by precedence.
-    inbound: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    inbound: RuleMap,
     /// Disabled inbound rules per (directory, type).
-    inbound_disabled: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    inbound_disabled: RuleMap,
     /// Enabled outbound rules per (target directory, lower-cased metaverse type).
-    outbound: HashMap<(DirectoryRef, String), Vec<RuleId>>,
+    outbound: RuleMap,
     /// Metaverse attributes used by join conditions: their index id, and whether a
     /// case-sensitive condition uses them (then exact keys are indexed too).
     join_attrs: HashMap<String, (u16, bool)>,
@@ -257,6 +259,35 @@ pub struct Simulator<'c> {
     clauses: Vec<Vec<Vec<String>>>,
     /// Per flow target id (`Prepared::targets`): whether a join condition reads it.
     join_targets: Vec<bool>,
+}
+
+/// Rules per directory and lower-cased object type (looked up for every object without a
+/// key to build).
+#[derive(Debug, Default)]
+struct RuleMap(HashMap<DirectoryRef, HashMap<String, Vec<RuleId>>>);
+
+impl RuleMap {
+    fn entry(&mut self, directory: DirectoryRef, object_type: String) -> &mut Vec<RuleId> {
+        self.0
+            .entry(directory)
+            .or_default()
+            .entry(object_type)
+            .or_default()
+    }
+
+    /// The rules of `directory` for `object_type`, ASCII case aside.
+    fn get(&self, directory: DirectoryRef, object_type: &str) -> Option<&Vec<RuleId>> {
+        let by_type = self.0.get(&directory)?;
+        if object_type.bytes().any(|b| b.is_ascii_uppercase()) {
+            by_type.get(&object_type.to_ascii_lowercase())
+        } else {
+            by_type.get(object_type)
+        }
+    }
+
+    fn lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<RuleId>> {
+        self.0.values_mut().flat_map(HashMap::values_mut)
+    }
 }
 
 /// A set of attribute names, hashed for short names (the connector's attribute inclusion list,
@@ -279,16 +310,16 @@ const TIE_NOTE: &str = "rules of equal precedence: connector creation order deci
 impl<'c> Simulator<'c> {
     pub fn new(config: &'c Configuration, options: Options) -> Simulator<'c> {
         let mut prepared = Prepared::new(config);
-        let mut inbound: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
-        let mut inbound_disabled: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
-        let mut outbound: HashMap<(DirectoryRef, String), Vec<RuleId>> = HashMap::new();
+        let mut inbound = RuleMap::default();
+        let mut inbound_disabled = RuleMap::default();
+        let mut outbound = RuleMap::default();
         let mut join_attrs = HashMap::new();
         for (id, r) in prepared.rules.iter().enumerate() {
-            let key = (r.directory, r.source_type.clone());
+            let (d, t) = (r.directory, r.source_type.clone());
             let list = match (r.inbound, r.disabled) {
-                (true, false) => inbound.entry(key).or_default(),
-                (true, true) => inbound_disabled.entry(key).or_default(),
-                (false, false) => outbound.entry(key).or_default(),
+                (true, false) => inbound.entry(d, t),
+                (true, true) => inbound_disabled.entry(d, t),
+                (false, false) => outbound.entry(d, t),
                 (false, true) => continue,
             };
             list.push(id as RuleId);
@@ -304,9 +335,9 @@ impl<'c> Simulator<'c> {
         }
         let rules = &prepared.rules;
         for list in inbound
-            .values_mut()
-            .chain(inbound_disabled.values_mut())
-            .chain(outbound.values_mut())
+            .lists_mut()
+            .chain(inbound_disabled.lists_mut())
+            .chain(outbound.lists_mut())
         {
             list.sort_by_key(|id| {
                 (
@@ -397,7 +428,8 @@ impl<'c> Simulator<'c> {
     }
 
     /// What pass 1 of a streamed run keeps of a staged object: what the join phase reads.
-    pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult) {
+    pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult, full: bool) {
+        o.planned_full = full;
         o.contributions
             .retain(|c| self.join_attrs.contains_key(&*c.dest));
         o.contributions.shrink_to_fit();
@@ -452,7 +484,7 @@ impl<'c> Simulator<'c> {
     /// Runs every object through the pipeline.
     pub fn run(&self, inputs: Vec<SourceInput>) -> Simulation {
         let groups = self.group_index(&inputs);
-        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups, false);
+        let objects: Vec<ObjectResult> = stage_all(self, inputs, &groups, Stage::All);
         self.finish(objects)
     }
 
@@ -489,10 +521,9 @@ impl<'c> Simulator<'c> {
             let writeback = if self.options.writeback {
                 (0..self.config.onpremises_directories.len())
                     .filter(|i| {
-                        self.outbound.contains_key(&(
-                            DirectoryRef::OnPremises(*i),
-                            mv.object_type.to_ascii_lowercase(),
-                        ))
+                        self.outbound
+                            .get(DirectoryRef::OnPremises(*i), &mv.object_type)
+                            .is_some()
                     })
                     .map(|i| {
                         let to = DirectoryRef::OnPremises(i);
@@ -580,23 +611,59 @@ impl<'c> Simulator<'c> {
     /// Stages a batch of objects (on every core). Staging an object looks at nothing but the
     /// object (and the group membership), so batches may come in any order and size.
     pub fn stage_batch(&self, inputs: Vec<SourceInput>, groups: &Groups) -> Vec<ObjectResult> {
-        stage_all(self, inputs, groups, false)
+        stage_all(self, inputs, groups, Stage::All)
+    }
+
+    /// Stages a batch for two simulators at once (`impact`'s pass 2, both configurations over
+    /// the same objects), on every core: each object is copied for `other` within the parallel
+    /// work, and `for_other` adjusts the copy (its directory in the other configuration).
+    /// Gives this simulator's results and the other's, each as [`Simulator::stage_batch`]
+    /// would.
+    pub fn stage_batch_with(
+        &self,
+        groups: &Groups,
+        other: &Simulator<'_>,
+        other_groups: &Groups,
+        inputs: Vec<SourceInput>,
+        for_other: impl Fn(&mut SourceInput) + Sync + Send,
+    ) -> (Vec<ObjectResult>, Vec<ObjectResult>) {
+        inputs
+            .into_par_iter()
+            .with_min_len(MIN_PER_TASK)
+            .map(|input| {
+                let mut copy = input.clone();
+                for_other(&mut copy);
+                (
+                    self.stage(input, groups, Stage::All),
+                    other.stage(copy, other_groups, Stage::All),
+                )
+            })
+            .unzip()
     }
 
     /// Stages a batch for a join plan (pass 1 of [`crate::stream`]): as
-    /// [`Simulator::stage_batch`], but flows that cannot fail (Direct, Constant) into attributes
-    /// no join condition reads are not evaluated, and only the flows into join attributes are
-    /// kept. Errors, the link rule and the join keys are those of a full staging.
+    /// [`Simulator::stage_batch`], but only the flows into attributes a join condition reads
+    /// are evaluated and kept, and none for an object without a link rule (it joins nothing).
+    /// With `full`, every flow that can fail (an expression) is evaluated too, so that the
+    /// errors are those of a full staging; without, an object error from another flow is found
+    /// by pass 2 ([`crate::stream::Streamer::needs_full_plan`]).
     pub(crate) fn stage_batch_for_plan(
         &self,
         inputs: Vec<SourceInput>,
         groups: &Groups,
+        full: bool,
     ) -> Vec<ObjectResult> {
-        stage_all(self, inputs, groups, true)
+        stage_all(
+            self,
+            inputs,
+            groups,
+            if full { Stage::FullPlan } else { Stage::Plan },
+        )
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
-    fn stage(&self, input: SourceInput, groups: &Groups, plan: bool) -> ObjectResult {
+    fn stage(&self, input: SourceInput, groups: &Groups, mode: Stage) -> ObjectResult {
+        let plan = mode != Stage::All;
         let SourceInput {
             directory,
             dn,
@@ -624,6 +691,7 @@ impl<'c> Simulator<'c> {
             join_keys: Vec::new(),
             link_rule: None,
             target_values: Vec::new(),
+            planned_full: false,
         };
         let empty = Parameters::new();
         let parameters: &Parameters = match directory {
@@ -680,11 +748,10 @@ impl<'c> Simulator<'c> {
             }
             DirectoryRef::Azure => &self.prepared.entra_parameters,
         };
-        let key = (directory, result.object_type.to_ascii_lowercase());
-        if let Some(d) = self.inbound_disabled.get(&key) {
+        if let Some(d) = self.inbound_disabled.get(directory, &result.object_type) {
             result.disabled = d.clone();
         }
-        let Some(rules) = self.inbound.get(&key) else {
+        let Some(rules) = self.inbound.get(directory, &result.object_type) else {
             result.join = JoinOutcome::NoLinkRule;
             return result;
         };
@@ -735,6 +802,9 @@ impl<'c> Simulator<'c> {
             result.join = JoinOutcome::NoLinkRule;
             return result;
         };
+        // A plan without errors from other flows: those of the flows into join attributes
+        // only, and none for an object without a link rule (above: it joins nothing).
+        let light = mode == Stage::Plan;
         for (gi, g) in self.rule(link).joins.iter().enumerate() {
             for (ci, j) in g.iter().enumerate() {
                 let (Some(v), Some((attr, _))) = (object.get(&j.cs), self.join_attrs.get(&j.mv))
@@ -765,6 +835,10 @@ impl<'c> Simulator<'c> {
         // object before the run, "cleared" and "unchanged" are the same absence.
         // Indexed by the flow's target id (`Prepared::targets`).
         let mut seen: Vec<Option<(Merge, bool)>> = vec![None; self.prepared.targets];
+        // Direct flows' contributions wait for their value (by contribution, the source
+        // attribute's position in the object): the values are moved out of the object once
+        // every flow has read it, instead of copied.
+        let mut direct: Vec<(usize, usize)> = Vec::new();
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
@@ -788,22 +862,40 @@ impl<'c> Simulator<'c> {
                     None => seen[slot] = Some((merge, false)),
                 }
                 let kept = !plan || self.join_targets[slot];
-                if !kept && matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)) {
+                if !kept
+                    && (light || matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)))
+                {
                     continue;
                 }
-                let value = match eval_flow(&flow.kind, &env) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        result.errors.push(format!(
-                            "{e} (rule `{}`, attribute `{}`)",
-                            rule.name, flow.dest
-                        ));
-                        continue;
+                let mut source = None;
+                let value = if let FlowKind::Direct(src) = &flow.kind {
+                    // As `eval_flow` (the source value, or NULL), without the copy.
+                    match object.position_of(src).zip(object.get(src)) {
+                        Some((at, v))
+                            if !matches!(v, Value::IgnoreThisFlow)
+                                && !crate::resolve::is_nothing(v) =>
+                        {
+                            source = Some(at);
+                            Value::Null
+                        }
+                        _ => continue,
+                    }
+                } else {
+                    match eval_flow(&flow.kind, &env) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            result.errors.push(format!(
+                                "{e} (rule `{}`, attribute `{}`)",
+                                rule.name, flow.dest
+                            ));
+                            continue;
+                        }
                     }
                 };
                 if !kept
-                    || matches!(value, Value::IgnoreThisFlow)
-                    || crate::resolve::is_nothing(&value)
+                    || (source.is_none()
+                        && (matches!(value, Value::IgnoreThisFlow)
+                            || crate::resolve::is_nothing(&value)))
                 {
                     continue;
                 }
@@ -815,14 +907,33 @@ impl<'c> Simulator<'c> {
                         *decided = true;
                     }
                 }
+                if let Some(at) = source {
+                    direct.push((result.contributions.len(), at));
+                }
                 result.contributions.push(Contribution {
                     dest: flow.dest.clone(),
+                    dest_id: flow.dest_id,
                     rule: id,
                     precedence: rule.precedence,
                     tie: (0, 0),
                     merge,
                     value,
                 });
+            }
+        }
+        if !direct.is_empty() {
+            let mut values: Vec<Value> = object.into_values().collect();
+            for (i, &(c, at)) in direct.iter().enumerate() {
+                // Moved by its last reader, copied for the others.
+                let last = !direct[i + 1..].iter().any(|(_, a)| *a == at);
+                let value = match values.get_mut(at) {
+                    Some(v) if last => std::mem::replace(v, Value::Null),
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                };
+                if let Some(slot) = result.contributions.get_mut(c) {
+                    slot.value = value;
+                }
             }
         }
         result
@@ -1026,8 +1137,9 @@ impl<'c> Simulator<'c> {
 
     /// Resolves one metaverse object whose members (`mv.members` indexes `members`) are
     /// staged, and gives its errors and notes to them.
+    /// Their flow values are moved into it (the members' contributions are emptied).
     pub(crate) fn resolve_members(&self, mv: &mut MvObject, members: &mut [ObjectResult]) {
-        self.resolve_mv(mv, members);
+        self.resolve_mv_owned(mv, members);
         self.resolve_phase_notes(std::slice::from_ref(mv), members);
     }
 
@@ -1112,18 +1224,39 @@ impl<'c> Simulator<'c> {
             }
         }
         let resolved = resolve_all(&contributions, &mut notes, &mut errors);
-        target.attributes = resolved
-            .into_iter()
-            .filter_map(|(name, o)| match o {
-                Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
-                Outcome::Clear(_) | Outcome::Unchanged => None,
-            })
-            .collect();
-        // Collected in place: give back the capacity of the dropped and larger entries.
-        target.attributes.shrink_to_fit();
-        target.errors = errors;
-        notes.dedup();
-        target.engine_dependent = notes;
+        set_resolved(target, resolved, notes, errors);
+    }
+
+    /// [`Simulator::resolve_mv`] of a metaverse object whose members (`target.members` indexes
+    /// `members`) are not needed afterwards with their flow values: the values are moved into
+    /// the metaverse object instead of copied, and the members' contributions are emptied.
+    fn resolve_mv_owned(&self, target: &mut MvObject, members: &mut [ObjectResult]) {
+        let mut contributions: Vec<Contribution> = Vec::new();
+        for i in &target.members {
+            if let Some(o) = members.get_mut(*i as usize) {
+                let taken = std::mem::take(&mut o.contributions);
+                contributions.extend(
+                    taken
+                        .into_iter()
+                        .filter(|c| self.rule(c.rule).targets(&target.object_type)),
+                );
+            }
+        }
+        let mut notes = Vec::new();
+        let mut errors = Vec::new();
+        if target.members.len() > 1 {
+            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
+            for c in &contributions {
+                let order = self.rule(c.rule).directory_order;
+                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
+                if *e != order && !notes.contains(&TIE_NOTE) {
+                    notes.push(TIE_NOTE);
+                }
+            }
+        }
+        let resolved =
+            crate::resolve::resolve_all_owned(&mut contributions, &mut notes, &mut errors);
+        set_resolved(target, resolved, notes, errors);
     }
 
     /// The outbound rules of `to` for one metaverse object.
@@ -1134,18 +1267,68 @@ impl<'c> Simulator<'c> {
         to: DirectoryRef,
         target: Option<&ObjectResult>,
     ) -> ExportOutcome {
-        let key = (to, mv.object_type.to_ascii_lowercase());
-        let to_name = self.config.directory_name(to);
-        let Some(rules) = self.outbound.get(&key) else {
+        if self.outbound.get(to, &mv.object_type).is_none() {
+            return self.export_from(mv, &SourceObject::new(), to, target, true);
+        }
+        let mut object = SourceObject::new();
+        for a in &mv.attributes {
+            object.insert(&*a.name, a.value.clone());
+        }
+        self.export_from(mv, &object, to, target, true)
+    }
+
+    /// [`Simulator::export`] of a metaverse object held mutably: its values are lent to the
+    /// outbound rules' evaluation instead of copied, then given back. Without `values`, the
+    /// export's attributes are left empty (the caller counts outcomes only): flows that cannot
+    /// fail (Direct, Constant) are not evaluated, and what the others give is dropped; the
+    /// outcome, link rule, object type and errors are those of a full export.
+    pub(crate) fn export_owned(
+        &self,
+        mv: &mut MvObject,
+        to: DirectoryRef,
+        target: Option<&ObjectResult>,
+        values: bool,
+    ) -> ExportOutcome {
+        // The object keeps every value but a null or an empty list (and the names are
+        // distinct): with one of those, copy as `export` does.
+        let kept = |v: &Value| !v.is_null() && !matches!(v, Value::Multi(x) if x.is_empty());
+        if !mv.attributes.iter().all(|a| kept(&a.value)) {
+            let mut object = SourceObject::new();
+            for a in &mv.attributes {
+                object.insert(&*a.name, a.value.clone());
+            }
+            return self.export_from(mv, &object, to, target, values);
+        }
+        let mut object = SourceObject::new();
+        for a in &mut mv.attributes {
+            object.insert(&*a.name, std::mem::replace(&mut a.value, Value::Null));
+        }
+        // The attributes are sorted by name with one entry per name, so the object holds one
+        // entry per attribute, in the same order: the values go back by position.
+        let outcome = self.export_from(mv, &object, to, target, values);
+        for (a, v) in mv.attributes.iter_mut().zip(object.into_values()) {
+            a.value = v;
+        }
+        outcome
+    }
+
+    /// The outbound rules of `to` for `mv`, whose attributes `object` holds; without `values`,
+    /// as [`Simulator::export_owned`] says.
+    fn export_from(
+        &self,
+        mv: &MvObject,
+        object: &SourceObject,
+        to: DirectoryRef,
+        target: Option<&ObjectResult>,
+        values: bool,
+    ) -> ExportOutcome {
+        let Some(rules) = self.outbound.get(to, &mv.object_type) else {
             return ExportOutcome::NotProvisioned(format!(
-                "no enabled outbound rule to {to_name} for metaverse type `{}`",
+                "no enabled outbound rule to {} for metaverse type `{}`",
+                self.config.directory_name(to),
                 mv.object_type
             ));
         };
-        let mut object = SourceObject::new();
-        for a in &mv.attributes {
-            object.insert(a.name.to_string(), a.value.clone());
-        }
         let existing = target.is_some();
         let parameters = match to {
             DirectoryRef::Azure => &self.prepared.entra_parameters,
@@ -1153,7 +1336,7 @@ impl<'c> Simulator<'c> {
         };
         let groups = Groups::new();
         let scope_input = ScopeInput {
-            object: &object,
+            object,
             dn_lower: "",
             parameters,
             groups: &groups,
@@ -1200,8 +1383,9 @@ impl<'c> Simulator<'c> {
             }
             Some(l) => {
                 return ExportOutcome::NotProvisioned(format!(
-                    "`{}` may only join and there is no existing {to_name} object to join",
-                    self.rule(l).name
+                    "`{}` may only join and there is no existing {} object to join",
+                    self.rule(l).name,
+                    self.config.directory_name(to)
                 ))
             }
             None => {
@@ -1217,14 +1401,15 @@ impl<'c> Simulator<'c> {
                                 |r| &self.prepared.rules[r as usize].name,
                                 *id,
                                 f,
-                                Some(mv)
+                                Some((mv, Some(object)))
                             )
                         )
                     })
                     .collect();
                 return ExportOutcome::NotProvisioned(if reasons.is_empty() {
                     format!(
-                        "no outbound rule to {to_name} that provisions metaverse type `{}` is in scope",
+                        "no outbound rule to {} that provisions metaverse type `{}` is in scope",
+                        self.config.directory_name(to),
                         mv.object_type
                     )
                 } else {
@@ -1235,7 +1420,7 @@ impl<'c> Simulator<'c> {
         let link_rule = self.rule(link);
         let no_flow = link_rule.link == LinkType::JoinNoFlow;
         let env = Env {
-            object: &object,
+            object,
             parameters,
             imported: None,
             now: self.options.now,
@@ -1252,9 +1437,20 @@ impl<'c> Simulator<'c> {
                 if (existing && flow.execute_once) || (no_flow && !is_reference(&flow.dest)) {
                     continue;
                 }
-                match eval_flow(&flow.kind, &env) {
+                let value = if values {
+                    eval_flow(&flow.kind, &env)
+                } else {
+                    // Only whether it fails, and its merge type (resolution checks that the
+                    // merge types agree), count.
+                    match &flow.kind {
+                        FlowKind::Direct(_) | FlowKind::Constant(_) => Ok(Value::Null),
+                        kind => eval_flow(kind, &env).map(|_| Value::Null),
+                    }
+                };
+                match value {
                     Ok(value) => contributions.push(Contribution {
                         dest: flow.dest.clone(),
+                        dest_id: flow.dest_id,
                         rule: id,
                         precedence: rule.precedence,
                         tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),
@@ -1329,6 +1525,27 @@ impl<'c> Simulator<'c> {
     }
 }
 
+/// A metaverse object's attributes from its resolution, with its errors and notes.
+fn set_resolved(
+    target: &mut MvObject,
+    resolved: Vec<(Arc<str>, Outcome)>,
+    mut notes: Vec<&'static str>,
+    errors: Vec<String>,
+) {
+    target.attributes = resolved
+        .into_iter()
+        .filter_map(|(name, o)| match o {
+            Outcome::Set(value, rules) => Some(Resolved { name, value, rules }),
+            Outcome::Clear(_) | Outcome::Unchanged => None,
+        })
+        .collect();
+    // Collected in place: give back the capacity of the dropped and larger entries.
+    target.attributes.shrink_to_fit();
+    target.errors = errors;
+    notes.dedup();
+    target.engine_dependent = notes;
+}
+
 /// Attributes every connector imports whatever its inclusion list says.
 const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 
@@ -1336,17 +1553,28 @@ const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 /// whole run, so that each thread's allocator heap is reused from batch to batch).
 const MIN_PER_TASK: usize = 32;
 
+/// What staging evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Everything (a full run, pass 2).
+    All,
+    /// A join plan: the flows into join attributes, of objects with a link rule.
+    Plan,
+    /// A join plan whose errors are those of a full staging: every flow that can fail too.
+    FullPlan,
+}
+
 /// Stages every object, on every core: staging an object looks at nothing but the object.
 fn stage_all(
     sim: &Simulator<'_>,
     inputs: Vec<SourceInput>,
     groups: &Groups,
-    plan: bool,
+    mode: Stage,
 ) -> Vec<ObjectResult> {
     inputs
         .into_par_iter()
         .with_min_len(MIN_PER_TASK)
-        .map(|i| sim.stage(i, groups, plan))
+        .map(|i| sim.stage(i, groups, mode))
         .collect()
 }
 
@@ -1490,7 +1718,7 @@ pub(crate) fn scope_reason_text<'r>(
     rule_name: impl Fn(RuleId) -> &'r str,
     rule: RuleId,
     failed: &[Failed],
-    mv: Option<&MvObject>,
+    mv: Option<(&MvObject, Option<&SourceObject>)>,
 ) -> String {
     let clauses = &clauses[rule as usize];
     let texts: Vec<String> = failed
@@ -1498,7 +1726,13 @@ pub(crate) fn scope_reason_text<'r>(
         .filter_map(|(g, c)| {
             let text = clauses.get(*g as usize)?.get(*c as usize)?.clone();
             let attr = text.trim_start_matches('[').split(' ').next().unwrap_or("");
-            let provenance = mv.and_then(|m| m.get(attr)).map(|a| {
+            // The value from the object the rules read (the metaverse object may have lent
+            // its values to it), the rules from the metaverse object.
+            let provenance = mv.and_then(|(m, values)| {
+                let a = m.get(attr)?;
+                Some((a, values.map_or(Some(&a.value), |o| o.get(attr))?))
+            });
+            let provenance = provenance.map(|(a, value)| {
                 let rules: Vec<String> = a
                     .rules
                     .iter()
@@ -1506,7 +1740,7 @@ pub(crate) fn scope_reason_text<'r>(
                     .collect();
                 format!(
                     " ({attr} = `{}` set by {})",
-                    a.value.to_string().replace('`', "'"),
+                    value.to_string().replace('`', "'"),
                     rules.join(", ")
                 )
             });
@@ -1567,7 +1801,7 @@ impl Simulation {
             |r| &self.rules[r as usize].name,
             rule,
             failed,
-            mv,
+            mv.map(|m| (m, None)),
         )
     }
 

@@ -144,7 +144,7 @@ pub struct PFlow {
     /// Shared by every contribution and resolved attribute of this flow (no copies).
     pub dest: Arc<str>,
     /// The index of `dest` among the distinct target names of the configuration
-    /// ([`Prepared::targets`]).
+    /// ([`Prepared::targets`]), in the order of the names.
     pub dest_id: u32,
     pub kind: FlowKind,
     pub merge: MergeType,
@@ -271,7 +271,20 @@ impl Prepared {
                 }
             }
         }
-        let targets = names.len();
+        // Ids in the order of the names, so that resolution sorts and groups contributions by
+        // id instead of comparing the names' text (the same order: one id per spelling).
+        let mut sorted: Vec<(Arc<str>, u32)> = names.into_iter().collect();
+        sorted.sort_unstable();
+        let mut rank = vec![0u32; sorted.len()];
+        for (r, (_, id)) in sorted.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        for r in &mut rules {
+            for f in &mut r.flows {
+                f.dest_id = rank[f.dest_id as usize];
+            }
+        }
+        let targets = sorted.len();
         let mut entra_parameters = Parameters::new();
         if let Some(id) = &config.azure_directory.connector_id {
             entra_parameters.insert("Connector.ID", id.clone());

@@ -11,6 +11,9 @@ use syncpolicy_model::enums::MergeType;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
     pub dest: Arc<str>,
+    /// `dest`'s id ([`crate::prepare::PFlow::dest_id`]): ids are in the order of the names,
+    /// one per spelling.
+    pub dest_id: u32,
     pub rule: RuleId,
     pub precedence: i32,
     /// Connector creation order of the rule's directory, then the source object's rank by
@@ -179,15 +182,17 @@ pub fn resolve_all(
     errors: &mut Vec<String>,
 ) -> Vec<(Arc<str>, Outcome)> {
     let mut by_name: Vec<&Contribution> = contributions.to_vec();
-    by_name.sort_by(|a, b| a.dest.cmp(&b.dest));
+    // By name: the ids are in the order of the names.
+    by_name.sort_by_key(|c| c.dest_id);
     let mut out = Vec::new();
     let mut i = 0;
     while i < by_name.len() {
-        let name = by_name[i].dest.clone();
+        let id = by_name[i].dest_id;
         let mut j = i;
-        while j < by_name.len() && by_name[j].dest == name {
+        while j < by_name.len() && by_name[j].dest_id == id {
             j += 1;
         }
+        let name = by_name[i].dest.clone();
         let group = &mut by_name[i..j];
         match resolve_one(group, notes) {
             Ok(o) => out.push((name, o)),
@@ -196,6 +201,68 @@ pub fn resolve_all(
             )),
         }
         i = j;
+    }
+    out
+}
+
+/// [`resolve_all`] of contributions whose values the caller does not need afterwards: the value
+/// an Update attribute resolves to is moved out of its contribution instead of copied (Merge
+/// attributes copy, as [`resolve_all`] does). Sorts `contributions` (stably, by name and then
+/// as [`resolve_one`] orders them, so the outcomes are those of [`resolve_all`]).
+pub(crate) fn resolve_all_owned(
+    contributions: &mut [Contribution],
+    notes: &mut Vec<&'static str>,
+    errors: &mut Vec<String>,
+) -> Vec<(Arc<str>, Outcome)> {
+    contributions.sort_by_key(|c| c.dest_id);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < contributions.len() {
+        let id = contributions[i].dest_id;
+        let mut j = i;
+        while j < contributions.len() && contributions[j].dest_id == id {
+            j += 1;
+        }
+        let group = &mut contributions[i..j];
+        i = j;
+        let name = group[0].dest.clone();
+        if group.iter().any(|c| c.merge != Merge::Update) {
+            let mut refs: Vec<&Contribution> = group.iter().collect();
+            match resolve_one(&mut refs, notes) {
+                Ok(o) => out.push((name, o)),
+                Err(ResolveError::MixedMerge { attribute }) => errors.push(format!(
+                    "rules in scope use different merge types for attribute `{attribute}`"
+                )),
+            }
+            continue;
+        }
+        // Update: as `resolve_one`, the first value by precedence wins.
+        group.sort_by_key(|c| (c.precedence, c.tie, c.rule));
+        let mut outcome = None;
+        let mut saw_null = false;
+        for c in group.iter_mut() {
+            match &c.value {
+                Value::IgnoreThisFlow => continue,
+                Value::AuthoritativeNull => {
+                    outcome = Some(Outcome::Clear(Some(c.rule)));
+                    break;
+                }
+                v if is_nothing(v) => saw_null = true,
+                _ => {
+                    let v = std::mem::replace(&mut c.value, Value::Null);
+                    outcome = Some(Outcome::Set(v, vec![c.rule]));
+                    break;
+                }
+            }
+        }
+        out.push((
+            name,
+            outcome.unwrap_or(if saw_null {
+                Outcome::Clear(None)
+            } else {
+                Outcome::Unchanged
+            }),
+        ));
     }
     out
 }

@@ -2,10 +2,15 @@
 //! at once (`simulate --summary`, `impact`): two passes over the same objects in the same
 //! order, so that memory is the join plan plus what is still waiting for its metaverse object.
 //!
-//! Pass 1 ([`Simulator::plan_batch`], then [`Simulator::plan`]) stages every object but keeps
-//! only what joining needs (link rule, join keys, the flows into join attributes, errors) and
-//! runs the join phase exactly as [`Simulator::finish`] does: the plan says, per object, its
-//! join outcome and its metaverse object. Pass 2 ([`Streamer::feed`]) stages the objects again
+//! Pass 1 ([`Simulator::plan_batch`], then [`Simulator::plan`]) stages every object lightly,
+//! evaluating only what joining needs (link rule, join keys, the flows into join attributes),
+//! and runs the join phase exactly as [`Simulator::finish`] does: the plan says, per object,
+//! its join outcome and its metaverse object. An object with an error joins nothing, and pass 1
+//! does not evaluate the flows into other attributes: when pass 2 finds an error there in an
+//! object that the plan joined or projected, the plan is wrong, and
+//! [`Streamer::needs_full_plan`] says so; the caller then runs both passes again with
+//! [`Simulator::plan_batch_full`], which evaluates every flow that can fail (rare: a
+//! configuration whose flows fail for joining objects). Pass 2 ([`Streamer::feed`]) stages the objects again
 //! (staging is deterministic), completes each metaverse object as soon as its last member is
 //! seen (single-member objects at once), resolves and exports it, and hands the results to the
 //! caller, who keeps what it needs and drops the rest. Results are those of
@@ -32,6 +37,9 @@ struct Planned {
     duplicate: bool,
     /// A digest of its DN, so that pass 2 notices other objects than pass 1 saw.
     dn_digest: u64,
+    /// It took part in the join phase (a link rule and no error): an error that pass 2 finds
+    /// in it would have changed the plan.
+    joining: bool,
 }
 
 /// The join plan of a run: what pass 1 decided for every object, by input sequence number
@@ -45,6 +53,8 @@ pub struct Plan {
     /// Per object, the first object (by the run's order) whose DN is the same, ASCII case
     /// aside (the object `impact` names a deletion's reason after).
     same_dn_first: Vec<u32>,
+    /// Pass 1 evaluated every flow that can fail ([`Simulator::plan_batch_full`]).
+    full: bool,
 }
 
 impl Plan {
@@ -84,22 +94,51 @@ pub enum Streamed {
 impl Simulator<'_> {
     /// Pass 1: stages a batch (on every core) and keeps of each object only what the join
     /// phase needs. Give every object of the run, in the order pass 2 will give them.
+    /// Only the flows into join attributes are evaluated (see the module's text for what
+    /// happens when another flow of a joining object fails).
     pub fn plan_batch(
         &self,
         inputs: Vec<crate::engine::SourceInput>,
         groups: &crate::scope::Groups,
     ) -> Vec<ObjectResult> {
-        let mut staged = self.stage_batch_for_plan(inputs, groups);
+        self.plan_batch_mode(inputs, groups, false)
+    }
+
+    /// Pass 1 as [`Simulator::plan_batch`], evaluating every flow that can fail as well, so
+    /// that every object error is known to the plan: what a run does again when
+    /// [`Streamer::needs_full_plan`] says so. Give all objects of the run to one or the other.
+    pub fn plan_batch_full(
+        &self,
+        inputs: Vec<crate::engine::SourceInput>,
+        groups: &crate::scope::Groups,
+    ) -> Vec<ObjectResult> {
+        self.plan_batch_mode(inputs, groups, true)
+    }
+
+    fn plan_batch_mode(
+        &self,
+        inputs: Vec<crate::engine::SourceInput>,
+        groups: &crate::scope::Groups,
+        full: bool,
+    ) -> Vec<ObjectResult> {
+        let mut staged = self.stage_batch_for_plan(inputs, groups, full);
         for o in &mut staged {
-            self.strip_for_plan(o);
+            self.strip_for_plan(o, full);
         }
         staged
     }
 
     /// Pass 1, end: orders the objects and joins them, as [`Simulator::finish`] does.
     pub fn plan(&self, mut objects: Vec<ObjectResult>) -> Plan {
+        let full = objects.first().is_none_or(|o| o.planned_full);
         let staged_errors: Vec<usize> = objects.iter().map(|o| o.errors.len()).collect();
+        // Whether each object takes part in the join phase (as it decides: no error, a link
+        // rule; duplicates are marked by the ordering).
+        let mut joining = vec![false; objects.len()];
         let seq = self.order(&mut objects);
+        for (rank, o) in objects.iter().enumerate() {
+            joining[seq[rank] as usize] = o.errors.is_empty() && o.link_rule.is_some();
+        }
         let metaverse = self.join_phase(&mut objects);
         let mut planned: Vec<Option<Planned>> = vec![None; objects.len()];
         let same_dn_first = same_dn_first(&objects, &seq);
@@ -110,6 +149,7 @@ impl Simulator<'_> {
                 rank: rank as u32,
                 dn_digest: digest(&o.dn),
                 duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
+                joining: joining[s as usize],
                 join: o.join,
                 metaverse: o.metaverse,
                 errors,
@@ -125,6 +165,7 @@ impl Simulator<'_> {
                 })
                 .collect(),
             same_dn_first,
+            full,
         }
     }
 
@@ -147,6 +188,10 @@ pub struct Streamer<'s, 'c> {
     pending: HashMap<u32, Vec<Option<ObjectResult>>>,
     /// Pass 2 gave an object pass 1 did not see at that place.
     mismatch: bool,
+    /// Pass 2 found an error in an object that the (light) plan joined or projected.
+    unforeseen: bool,
+    /// The exports' attributes are computed (see [`Streamer::outcomes_only`]).
+    export_values: bool,
 }
 
 impl<'s, 'c> Streamer<'s, 'c> {
@@ -157,7 +202,18 @@ impl<'s, 'c> Streamer<'s, 'c> {
             next: 0,
             pending: HashMap::new(),
             mismatch: false,
+            unforeseen: false,
+            export_values: true,
         }
+    }
+
+    /// For a caller that counts outcomes only ([`RunSummary`]): the exports to Entra are
+    /// given without attributes (their outcome, object type, link rule and errors are those of
+    /// a full export), so that the flows that cannot fail are not evaluated and no value is
+    /// copied for them.
+    pub fn outcomes_only(mut self) -> Self {
+        self.export_values = false;
+        self
     }
 
     /// The plan of pass 1.
@@ -183,6 +239,15 @@ impl<'s, 'c> Streamer<'s, 'c> {
                     continue;
                 }
             };
+            if p.joining && !o.errors.is_empty() {
+                // The plan joined an object with an error, which joins nothing: a light plan
+                // did not evaluate the failing flow (a full plan did: the files changed).
+                if self.plan.full {
+                    self.mismatch = true;
+                } else {
+                    self.unforeseen = true;
+                }
+            }
             o.errors.extend(p.errors.iter().cloned());
             if p.duplicate {
                 o.link_rule = None;
@@ -218,9 +283,10 @@ impl<'s, 'c> Streamer<'s, 'c> {
         }
         let sim = self.sim;
         let plan = &self.plan;
+        let values = self.export_values;
         let results = crate::engine::export_all_of(complete, |(m, members)| {
             let (object_type, seqs) = &plan.metaverse[m as usize];
-            sim.complete(object_type, seqs, members)
+            sim.complete(object_type, seqs, members, values)
         });
         for r in results {
             out(r);
@@ -231,7 +297,18 @@ impl<'s, 'c> Streamer<'s, 'c> {
     /// object completed. False means the two passes read different objects (the files
     /// changed between them): the results are not to be used.
     pub fn is_done(&self) -> bool {
-        !self.mismatch && self.next as usize == self.plan.objects.len() && self.pending.is_empty()
+        !self.mismatch
+            && !self.unforeseen
+            && self.next as usize == self.plan.objects.len()
+            && self.pending.is_empty()
+    }
+
+    /// True when pass 2 found an object error that pass 1 did not evaluate, in an object the
+    /// plan joined or projected (an object with an error joins nothing, so the plan is wrong):
+    /// the results are not to be used, and the run must be made again, pass 1 with
+    /// [`Simulator::plan_batch_full`]. Ask before [`Streamer::is_done`].
+    pub fn needs_full_plan(&self) -> bool {
+        self.unforeseen && !self.mismatch
     }
 }
 
@@ -243,11 +320,12 @@ impl Simulator<'_> {
         object_type: &str,
         seqs: &[u32],
         mut members: Vec<ObjectResult>,
+        values: bool,
     ) -> Streamed {
         let mut mv = MvObject::new(object_type.to_owned(), (0..members.len() as u32).collect());
         self.resolve_members(&mut mv, &mut members);
         let target = members.iter().find(|o| o.directory == DirectoryRef::Azure);
-        let entra = self.export(&mv, DirectoryRef::Azure, target);
+        let entra = self.export_owned(&mut mv, DirectoryRef::Azure, target, values);
         for o in &mut members {
             o.contributions = Vec::new();
         }

@@ -100,7 +100,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     // Pass 1, once per side (so that only one side's staged objects are held at a time): each
     // side plans its joins, keeping per object only what joining needs.
     progress.phase("planning joins");
-    let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool| {
+    let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool, full: bool| {
         let mut staged = Vec::new();
         stream_objects(
             &specs,
@@ -113,49 +113,68 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
                 if for_new_side {
                     to_new(&mut batch);
                 }
-                staged.extend(sim.plan_batch(batch, groups));
+                staged.extend(if full {
+                    sim.plan_batch_full(batch, groups)
+                } else {
+                    sim.plan_batch(batch, groups)
+                });
                 Ok(())
             },
         )
         .map(|_| sim.plan(staged))
     };
-    let old_plan = plan_side(&old_sim, old_groups, false)?;
-    let new_plan = plan_side(&new_sim, new_groups, true)?;
-    // Pass 2: both sides over each object again, compared as their Entra objects complete.
-    progress.phase("staging, joining, exporting and comparing");
-    let mut compare = ImpactStream::new(
-        &old.config,
-        &old_sim,
-        &old_plan,
-        &new.config,
-        &new_sim,
-        &new_plan,
-    );
-    let mut old_stream = Streamer::new(&old_sim, old_plan);
-    let mut new_stream = Streamer::new(&new_sim, new_plan);
-    let report = stream_objects(
-        &specs,
-        &old_dirs,
-        args.entra.as_ref(),
-        args.redact,
-        |batch| {
-            progress.inc(batch.len() as u64);
-            let mut copy = batch.clone();
-            to_new(&mut copy);
-            old_stream.feed(old_sim.stage_batch(batch, old_groups), |x| {
-                compare.add_old(&x)
-            });
-            new_stream.feed(new_sim.stage_batch(copy, new_groups), |x| {
-                compare.add_new(&x)
-            });
-            Ok(())
-        },
-    )?;
-    if !old_stream.is_done() || !new_stream.is_done() {
-        anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
-    }
+    // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
+    // evaluate in an object that joined, both passes run again with every flow that can fail
+    // evaluated in pass 1 (`Streamer::needs_full_plan`), for that side.
+    let mut full = [false, false];
+    let (result, report) = loop {
+        let old_plan = plan_side(&old_sim, old_groups, false, full[0])?;
+        let new_plan = plan_side(&new_sim, new_groups, true, full[1])?;
+        // Pass 2: both sides over each object again, compared as their Entra objects complete.
+        progress.phase("staging, joining, exporting and comparing");
+        let mut compare = ImpactStream::new(
+            &old.config,
+            &old_sim,
+            &old_plan,
+            &new.config,
+            &new_sim,
+            &new_plan,
+        );
+        let mut old_stream = Streamer::new(&old_sim, old_plan);
+        let mut new_stream = Streamer::new(&new_sim, new_plan);
+        let report = stream_objects(
+            &specs,
+            &old_dirs,
+            args.entra.as_ref(),
+            args.redact,
+            |batch| {
+                progress.inc(batch.len() as u64);
+                // Both sides staged together on every core (NEW's copy made there).
+                let (old_staged, new_staged) =
+                    old_sim.stage_batch_with(old_groups, &new_sim, new_groups, batch, |input| {
+                        if let Some(d) = new_dirs.get(input.origin.file as usize) {
+                            input.directory = *d;
+                        }
+                    });
+                old_stream.feed(old_staged, |x| compare.add_old(&x));
+                new_stream.feed(new_staged, |x| compare.add_new(&x));
+                Ok(())
+            },
+        )?;
+        let again = [
+            old_stream.needs_full_plan() && !full[0],
+            new_stream.needs_full_plan() && !full[1],
+        ];
+        if again.contains(&true) {
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        if !old_stream.is_done() || !new_stream.is_done() {
+            anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+        }
+        break (compare.finish(), report);
+    };
     let objects = report.objects;
-    let result = compare.finish();
     drop(progress);
     let mut redactor = Redactor::new(args.redact);
     if args.redact {

@@ -465,41 +465,57 @@ fn run_summary(
     let groups = read_groups(&[simulator], specs, dirs, entra, args.redact, &progress)?
         .pop()
         .unwrap_or_default();
-    progress.phase("planning joins");
-    let mut staged = Vec::new();
-    let mut explained = vec![false; args.explain.len()];
-    stream_objects(specs, dirs, entra, args.redact, |batch| {
-        progress.inc(batch.len() as u64);
-        for input in &batch {
-            for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
-                *seen |= input.dn.eq_ignore_ascii_case(dn);
+    // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
+    // evaluate in an object that joined, both passes run again with every flow that can fail
+    // evaluated in pass 1 (`Streamer::needs_full_plan`).
+    let mut full = false;
+    let (run, report) = loop {
+        progress.phase("planning joins");
+        let mut staged = Vec::new();
+        let mut explained = vec![false; args.explain.len()];
+        stream_objects(specs, dirs, entra, args.redact, |batch| {
+            progress.inc(batch.len() as u64);
+            for input in &batch {
+                for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
+                    *seen |= input.dn.eq_ignore_ascii_case(dn);
+                }
             }
-        }
-        staged.extend(simulator.plan_batch(batch, &groups));
-        Ok(())
-    })?;
-    if let Some(i) = explained.iter().position(|seen| !seen) {
-        let dn = if args.redact {
-            "(redacted)".to_owned()
-        } else {
-            format!("{:?}", args.explain[i])
-        };
-        bail!(
+            staged.extend(if full {
+                simulator.plan_batch_full(batch, &groups)
+            } else {
+                simulator.plan_batch(batch, &groups)
+            });
+            Ok(())
+        })?;
+        if let Some(i) = explained.iter().position(|seen| !seen) {
+            let dn = if args.redact {
+                "(redacted)".to_owned()
+            } else {
+                format!("{:?}", args.explain[i])
+            };
+            bail!(
             "--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file"
         );
-    }
-    let plan = simulator.plan(staged);
-    progress.phase("staging, joining and exporting");
-    let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan);
-    let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
-    let report = stream_objects(specs, dirs, entra, args.redact, |batch| {
-        progress.inc(batch.len() as u64);
-        streamer.feed(simulator.stage_batch(batch, &groups), |x| run.add(&x));
-        Ok(())
-    })?;
-    if !streamer.is_done() {
-        bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
-    }
+        }
+        let plan = simulator.plan(staged);
+        progress.phase("staging, joining and exporting");
+        // The summary counts outcomes: the exports' attributes are not computed.
+        let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
+        let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
+        let report = stream_objects(specs, dirs, entra, args.redact, |batch| {
+            progress.inc(batch.len() as u64);
+            streamer.feed(simulator.stage_batch(batch, &groups), |x| run.add(&x));
+            Ok(())
+        })?;
+        if streamer.needs_full_plan() && !full {
+            full = true;
+            continue;
+        }
+        if !streamer.is_done() {
+            bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+        }
+        break (run, report);
+    };
     drop(progress);
     let source = shown_source(label, "configuration", args.redact);
     let now = now.to_string();

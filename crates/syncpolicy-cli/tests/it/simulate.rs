@@ -732,3 +732,48 @@ fn summary_of_the_streamed_run_is_the_full_runs_summary() {
         );
     }
 }
+
+/// The streamed runs plan the joins from the flows into join attributes only; an `Error(...)`
+/// flow into another attribute of users that join (the Finance users here) is found by the
+/// second pass, and the run is made again with every failing flow known to the plan: the
+/// summary is the full run's, and the configuration against itself has no impact.
+#[test]
+fn an_error_flow_in_joining_users_gives_the_full_runs_results_streamed() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let config = with_value_errors(dir.path());
+    let objects = crate::support::workspace().join("samples/objects/contoso.ldif");
+    let mut args = vec![
+        "simulate",
+        s(&config),
+        "--objects",
+        s(&objects),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ];
+    let full = run(&args);
+    args.push("--summary");
+    let streamed = run(&args);
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    assert_eq!(streamed.status.code(), Some(1), "{}", stderr(&streamed));
+    let full: serde_json::Value = serde_json::from_slice(&full.stdout).expect("JSON");
+    let streamed: serde_json::Value = serde_json::from_slice(&streamed.stdout).expect("JSON");
+    assert_eq!(streamed["summary"], full["summary"]);
+    let errors = full["summary"]["objectErrors"].as_u64().unwrap_or(0);
+    assert!(errors > 0, "{}", full["summary"]);
+    let itself = run(&[
+        "impact",
+        s(&config),
+        s(&config),
+        "--objects",
+        s(&objects),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(itself.status.code(), Some(0), "{}", stderr(&itself));
+    let doc: serde_json::Value = serde_json::from_slice(&itself.stdout).expect("JSON");
+    assert_eq!(doc["changes"], serde_json::json!([]));
+}

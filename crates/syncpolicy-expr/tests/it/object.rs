@@ -181,3 +181,38 @@ proptest::proptest! {
         }
     }
 }
+
+/// `retain` asks once per attribute, in order, keeps what it is told (also past the first
+/// sixteen attributes, whose name hashes are kept apart), and lookups work after it; the
+/// values can be taken back in order, each at the position `position_of` gives.
+#[test]
+fn retain_position_of_and_into_values() {
+    use syncpolicy_expr::env::SourceObject;
+    let mut o = SourceObject::new();
+    for i in 0..20 {
+        o.insert(format!("a{i}"), Value::Num(i));
+    }
+    let mut asked = Vec::new();
+    o.retain(|name| {
+        asked.push(name.to_owned());
+        true
+    });
+    assert_eq!(asked.len(), 20);
+    assert_eq!(o.len(), 20, "nothing goes when everything is kept");
+    let mut asked = Vec::new();
+    o.retain(|name| {
+        asked.push(name.to_owned());
+        !matches!(name, "a3" | "a17")
+    });
+    let expected: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
+    assert_eq!(asked, expected, "once per attribute, in order");
+    assert_eq!(o.len(), 18);
+    assert_eq!(o.get("a3"), None);
+    assert_eq!(o.get("a17"), None);
+    assert_eq!(o.get("a18"), Some(&Value::Num(18)));
+    assert_eq!(o.get("a2"), Some(&Value::Num(2)));
+    let at = o.position_of("a18").expect("present");
+    let values: Vec<Value> = o.into_values().collect();
+    assert_eq!(values[at], Value::Num(18));
+    assert_eq!(values.len(), 18);
+}

@@ -62,8 +62,25 @@ fn fnv(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-/// Runs the two passes of a streamed run over `objects` in batches of `batch`, as the CLI
-/// does (pass 1 plans, pass 2 stages again and completes metaverse objects as they fill).
+/// Pass 1 of one side over `objects` in batches of `batch`: light, or (after a light plan
+/// proved wrong) full.
+fn plan_of(s: &Simulator<'_>, objects: &[SourceInput], batch: usize, full: bool) -> Plan {
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut staged = Vec::new();
+    for chunk in objects.chunks(batch) {
+        staged.extend(if full {
+            s.plan_batch_full(chunk.to_vec(), &groups)
+        } else {
+            s.plan_batch(chunk.to_vec(), &groups)
+        });
+    }
+    s.plan(staged)
+}
+
+/// Runs the two passes of a streamed run over `objects` in batches of `batch`, as the CLI's
+/// `simulate --summary` does (exports' outcomes only; pass 1 plans, pass 2 stages again and completes metaverse objects as they fill; both
+/// again with a full pass 1 for a side whose light plan proved wrong). `each` sees the results
+/// of the last attempt only.
 fn streamed<T>(
     simulators: &[&Simulator<'_>],
     objects: &[SourceInput],
@@ -72,31 +89,46 @@ fn streamed<T>(
     done: impl FnOnce(&[Plan]) -> T,
 ) -> T {
     let groups = syncpolicy_sync::scope::Groups::new();
-    let plans: Vec<Plan> = simulators
-        .iter()
-        .map(|s| {
-            let mut staged = Vec::new();
-            for chunk in objects.chunks(batch) {
-                staged.extend(s.plan_batch(chunk.to_vec(), &groups));
+    let mut full = vec![false; simulators.len()];
+    loop {
+        let plans: Vec<Plan> = simulators
+            .iter()
+            .zip(&full)
+            .map(|(s, f)| plan_of(s, objects, batch, *f))
+            .collect();
+        let mut streamers: Vec<Streamer<'_, '_>> = simulators
+            .iter()
+            .zip(plans.iter().cloned())
+            .map(|(s, p)| Streamer::new(s, p).outcomes_only())
+            .collect();
+        let mut results = Vec::new();
+        for chunk in objects.chunks(batch) {
+            for (side, (s, st)) in simulators.iter().zip(streamers.iter_mut()).enumerate() {
+                st.feed(s.stage_batch(chunk.to_vec(), &groups), |x| {
+                    results.push((side, x))
+                });
             }
-            s.plan(staged)
-        })
-        .collect();
-    let mut streamers: Vec<Streamer<'_, '_>> = simulators
-        .iter()
-        .zip(plans.iter().cloned())
-        .map(|(s, p)| Streamer::new(s, p))
-        .collect();
-    for chunk in objects.chunks(batch) {
-        for (side, (s, st)) in simulators.iter().zip(streamers.iter_mut()).enumerate() {
-            st.feed(s.stage_batch(chunk.to_vec(), &groups), |x| each(side, &x));
         }
+        let again: Vec<bool> = streamers.iter().map(Streamer::needs_full_plan).collect();
+        if again.contains(&true) {
+            assert!(
+                !full.iter().zip(&again).any(|(f, a)| *f && *a),
+                "a full plan is never wrong"
+            );
+            for (f, a) in full.iter_mut().zip(again) {
+                *f |= a;
+            }
+            continue;
+        }
+        assert!(
+            streamers.iter().all(Streamer::is_done),
+            "every object completes"
+        );
+        for (side, x) in &results {
+            each(*side, x);
+        }
+        return done(&plans);
     }
-    assert!(
-        streamers.iter().all(Streamer::is_done),
-        "every object completes"
-    );
-    done(&plans)
 }
 
 /// The streamed run's summary JSON (`simulate --format json --summary`).
@@ -125,28 +157,35 @@ fn streamed_impact(
         Simulator::new(old, options()),
         Simulator::new(new, options()),
     );
-    // The comparer needs both plans: pass 1 of both sides first, then pass 2 into it.
+    // The comparer needs both plans: pass 1 of both sides first, then pass 2 into it (again
+    // with a full pass 1 for a side whose light plan proved wrong).
     let groups = syncpolicy_sync::scope::Groups::new();
-    let plan = |s: &Simulator<'_>| {
-        let mut staged = Vec::new();
+    let mut full = [false, false];
+    let i = loop {
+        let (pa, pb) = (
+            plan_of(&a, objects, batch, full[0]),
+            plan_of(&b, objects, batch, full[1]),
+        );
+        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
+        let (mut sa, mut sb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
         for chunk in objects.chunks(batch) {
-            staged.extend(s.plan_batch(chunk.to_vec(), &groups));
+            sa.feed(a.stage_batch(chunk.to_vec(), &groups), |x| {
+                stream.add_old(&x)
+            });
+            sb.feed(b.stage_batch(chunk.to_vec(), &groups), |x| {
+                stream.add_new(&x)
+            });
         }
-        s.plan(staged)
+        let again = [sa.needs_full_plan(), sb.needs_full_plan()];
+        if again.contains(&true) {
+            let wrong_full = (full[0] && again[0]) || (full[1] && again[1]);
+            assert!(!wrong_full, "a full plan is never wrong");
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        assert!(sa.is_done() && sb.is_done());
+        break stream.finish();
     };
-    let (pa, pb) = (plan(&a), plan(&b));
-    let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
-    let (mut sa, mut sb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
-    for chunk in objects.chunks(batch) {
-        sa.feed(a.stage_batch(chunk.to_vec(), &groups), |x| {
-            stream.add_old(&x)
-        });
-        sb.feed(b.stage_batch(chunk.to_vec(), &groups), |x| {
-            stream.add_new(&x)
-        });
-    }
-    assert!(sa.is_done() && sb.is_done());
-    let i = stream.finish();
     let mut v = ImpactView {
         old: "old".into(),
         new: "new".into(),
@@ -354,5 +393,105 @@ fn a_second_pass_over_other_objects_is_not_done() {
         let mut s = Streamer::new(&simulator, plan());
         s.feed(simulator.stage_batch(other, &groups), |_| ());
         assert!(!s.is_done());
+    }
+}
+
+/// Pass 1 evaluates only what joining needs. An object whose other flow fails (an `Error(...)`
+/// flow into an attribute no join reads) joins nothing, but a light plan cannot know it: pass
+/// 2 finds the error, says the plan must be made again with every flow that can fail, and
+/// the results of that run are the full run's. Here the failing object is a join candidate
+/// that, by the light plan, projects first and makes the next object's join ambiguous.
+#[test]
+fn an_error_the_light_plan_did_not_see_makes_a_full_plan() {
+    use crate::support::{config, expression, minimal, rule, ROOT};
+    use syncpolicy_model::enums::LinkType;
+    let mut c = config();
+    minimal(&mut c);
+    let mut e = rule("Custom error", true, "user", "person", LinkType::Join, 50);
+    e.mappings = vec![expression(
+        "userPrincipalName",
+        "IIF(IsPresent([userPrincipalName]), [userPrincipalName], Error(\"AccountName is not present\"))",
+    )];
+    c.onpremises_directories[0].custom_rules.push(e);
+    let a = format!("CN=a,{ROOT}");
+    let b = format!("CN=b,{ROOT}");
+    let objects = vec![
+        crate::support::user(
+            &b,
+            &[
+                ("cn", "b"),
+                ("objectSid", "S-1-5-7"),
+                ("userPrincipalName", "b@contoso.com"),
+            ],
+        ),
+        crate::support::user(&a, &[("cn", "a"), ("objectSid", "S-1-5-7")]),
+    ];
+    let simulator = Simulator::new(&c, options());
+    let full = simulator.run(objects.clone());
+    let (ra, rb) = (
+        crate::support::result(&full, &a),
+        crate::support::result(&full, &b),
+    );
+    assert!(ra.errors[0].contains("AccountName is not present"));
+    assert!(ra.metaverse.is_none());
+    assert!(rb.errors.is_empty() && rb.metaverse.is_some(), "{rb:?}");
+
+    // The light plan lets `a` project (it sorts first), so `b` would be an ambiguous join.
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let light = simulator.plan(simulator.plan_batch(objects.clone(), &groups));
+    let mut s = Streamer::new(&simulator, light);
+    s.feed(simulator.stage_batch(objects.clone(), &groups), |_| ());
+    assert!(s.needs_full_plan());
+    assert!(!s.is_done(), "the light plan's results are not to be used");
+
+    // The full plan knows the error: done, no second fallback.
+    let plan = simulator.plan(simulator.plan_batch_full(objects.clone(), &groups));
+    let mut s = Streamer::new(&simulator, plan);
+    let mut errors = Vec::new();
+    let mut metaverse = 0;
+    s.feed(
+        simulator.stage_batch(objects.clone(), &groups),
+        |x| match x {
+            Streamed::Alone { object, .. } => {
+                errors.push((object.dn.clone(), object.errors.clone()))
+            }
+            Streamed::Metaverse { members, .. } => {
+                metaverse += 1;
+                for m in members {
+                    errors.push((m.dn.clone(), m.errors.clone()));
+                }
+            }
+        },
+    );
+    assert!(!s.needs_full_plan());
+    assert!(s.is_done());
+    assert_eq!(metaverse, full.metaverse.len());
+    errors.sort();
+    let mut expected: Vec<(String, Vec<String>)> = full
+        .objects
+        .iter()
+        .map(|o| (o.dn.clone(), o.errors.clone()))
+        .collect();
+    expected.sort();
+    assert_eq!(errors, expected);
+
+    // The streamed summary (with its fallback) is the full run's, in any batch size.
+    let view = SimulateView {
+        config: &c,
+        sim: &full,
+        source: "golden".into(),
+        files: vec!["objects".into()],
+        bad_objects: Vec::new(),
+        explain: Vec::new(),
+        now: Some(NOW.into()),
+        redact: false,
+    };
+    let mut summary = Vec::new();
+    write_summary_json(&view, &mut summary).expect("to memory");
+    let summary: serde_json::Value = serde_json::from_slice(&summary).expect("JSON");
+    for batch in [1, 2] {
+        let s: serde_json::Value =
+            serde_json::from_slice(&streamed_summary(&c, &objects, batch)).expect("JSON");
+        assert_eq!(s, summary, "batches of {batch}");
     }
 }
