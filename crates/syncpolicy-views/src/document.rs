@@ -106,11 +106,10 @@ pub struct RuleDoc<'a> {
     pub target_type: &'a str,
     pub description: &'a str,
     pub immutable_tag: Option<&'a str>,
-    /// Scope groups (OR-ed), each its clauses AND-ed.
-    pub scope: Vec<String>,
-    /// Join groups, tried in order.
-    pub joins: Vec<String>,
-    pub mappings: Vec<MappingDoc<'a>>,
+    /// The rule itself: its scope, join groups and flows are laid out when the report is
+    /// rendered ([`RuleDoc::scope`], [`RuleDoc::joins`], [`RuleDoc::mappings`]), on the
+    /// rendering threads, and are never held for every rule at once.
+    pub rule: &'a SyncRule,
     /// Indexes into [`Document::findings`].
     pub findings: Vec<usize>,
 }
@@ -340,47 +339,71 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
         target_type: r.target_object_type.as_deref().unwrap_or_default(),
         description: &r.description,
         immutable_tag: r.immutable_tag.as_deref().filter(|t| !t.is_empty()),
-        scope: r
+        rule: r,
+        findings: Vec::new(),
+    }
+}
+
+impl<'a> RuleDoc<'a> {
+    /// Scope groups (OR-ed), each its clauses AND-ed.
+    pub fn scope(&self) -> Vec<String> {
+        self.rule
             .scope_groups
             .iter()
             .map(|g| {
-                g.iter()
-                    .map(|c| {
-                        format!(
-                            "{} {} {}",
-                            c.attribute.as_deref().unwrap_or("?"),
-                            c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
-                            c.value
-                        )
-                        .trim_end()
-                        .to_owned()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
+                let mut o = String::new();
+                for (i, c) in g.iter().enumerate() {
+                    if i > 0 {
+                        o.push_str(" AND ");
+                    }
+                    let from = o.len();
+                    let _ = write!(
+                        o,
+                        "{} {} {}",
+                        c.attribute.as_deref().unwrap_or("?"),
+                        c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
+                        c.value
+                    );
+                    // Each clause without its trailing blanks (an empty value leaves one).
+                    let kept = from + o[from..].trim_end().len();
+                    o.truncate(kept);
+                }
+                o
             })
-            .collect(),
-        joins: r
+            .collect()
+    }
+
+    /// Join groups, tried in order.
+    pub fn joins(&self) -> Vec<String> {
+        self.rule
             .join_groups
             .iter()
             .map(|g| {
-                g.iter()
-                    .map(|c| {
-                        format!(
-                            "cs.{} = mv.{}{}",
-                            c.source.as_deref().unwrap_or("?"),
-                            c.destination.as_deref().unwrap_or("?"),
-                            if c.case_sensitive {
-                                " (case-sensitive)"
-                            } else {
-                                ""
-                            }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
+                let mut o = String::new();
+                for (i, c) in g.iter().enumerate() {
+                    if i > 0 {
+                        o.push_str(" AND ");
+                    }
+                    let _ = write!(
+                        o,
+                        "cs.{} = mv.{}{}",
+                        c.source.as_deref().unwrap_or("?"),
+                        c.destination.as_deref().unwrap_or("?"),
+                        if c.case_sensitive {
+                            " (case-sensitive)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                o
             })
-            .collect(),
-        mappings: r
+            .collect()
+    }
+
+    /// The attribute flows, expressions laid out.
+    pub fn mappings(&self) -> Vec<MappingDoc<'a>> {
+        self.rule
             .mappings
             .iter()
             .map(|m| {
@@ -404,8 +427,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
                     flags,
                 }
             })
-            .collect(),
-        findings: Vec::new(),
+            .collect()
     }
 }
 
@@ -1012,6 +1034,7 @@ fn markdown_directory(o: &mut String, d: &DirectoryDoc) {
 }
 
 fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
+    let scope = r.scope();
     let _ = writeln!(
         o,
         "<a id=\"{}\"></a>\n#### {} {}\n",
@@ -1034,33 +1057,35 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     let _ = writeln!(
         o,
         "Scope ({}, OR):\n",
-        syncpolicy_model::words::count(r.scope.len(), "group", "groups")
+        syncpolicy_model::words::count(scope.len(), "group", "groups")
     );
-    if r.scope.is_empty() {
+    if scope.is_empty() {
         let _ = writeln!(o, "- every object");
     }
-    for (i, g) in r.scope.iter().enumerate() {
+    for (i, g) in scope.iter().enumerate() {
         let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
     }
     o.push('\n');
-    if !r.joins.is_empty() {
+    let joins = r.joins();
+    if !joins.is_empty() {
         let _ = writeln!(
             o,
             "Join ({}, in order):\n",
-            syncpolicy_model::words::count(r.joins.len(), "group", "groups")
+            syncpolicy_model::words::count(joins.len(), "group", "groups")
         );
-        for (i, g) in r.joins.iter().enumerate() {
+        for (i, g) in joins.iter().enumerate() {
             let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
         }
         o.push('\n');
     }
-    if !r.mappings.is_empty() {
+    let mappings = r.mappings();
+    if !mappings.is_empty() {
         let _ = writeln!(
             o,
             "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
         );
         let mut long = Vec::new();
-        for m in &r.mappings {
+        for m in &mappings {
             let mut flow = md(m.flow_type);
             if !m.flags.is_empty() {
                 let _ = write!(flow, " ({})", md(&m.flags.join(", ")));

@@ -3,7 +3,9 @@
 //! by default, and client-side filters (hide standard rules, only custom or modified rules,
 //! search by attribute name).
 
-use crate::document::{rule_anchor, rule_badges, Document, FindingDoc, OuMark, OuNode, RuleDoc};
+use crate::document::{
+    rule_anchor, rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleDoc,
+};
 use crate::flows::AttributeFlows;
 use crate::stream;
 use maud::{html, Markup};
@@ -88,9 +90,9 @@ impl maud::Render for Text<'_> {
 }
 
 /// Lower-cased attribute names a rule writes or reads, for the search filter.
-fn rule_attributes(r: &RuleDoc) -> String {
+fn rule_attributes(mappings: &[MappingDoc]) -> String {
     let mut names: Vec<String> = Vec::new();
-    for m in &r.mappings {
+    for m in mappings {
         names.push(m.destination.to_ascii_lowercase());
         if m.flow_type != "Expression" && m.flow_type != "Constant" {
             names.extend(m.body.split(',').map(|s| s.trim().to_ascii_lowercase()));
@@ -173,9 +175,12 @@ fn badges(r: &RuleDoc) -> Markup {
 }
 
 fn rule(r: &RuleDoc, doc: &Document) -> Markup {
+    let scope = r.scope();
+    let joins = r.joins();
+    let mappings = r.mappings();
     html! {
         details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
-            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(r)) {
+            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(&mappings)) {
             summary {
                 h4 { (r.precedence) " " (Text(r.name)) }
                 (badges(r))
@@ -186,18 +191,18 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                     @if let Some(t) = &r.immutable_tag { " · tag " code { (Text(t)) } }
                 }
                 @if !r.description.trim().is_empty() { p { (Text(r.description)) } }
-                p { "Scope (" (r.scope.len()) " groups, OR):" }
-                @if r.scope.is_empty() { p.absent { "every object" } }
-                ol { @for g in &r.scope { li { code { (Text(g)) } } } }
-                @if !r.joins.is_empty() {
-                    p { "Join (" (r.joins.len()) " groups, in order):" }
-                    ol { @for g in &r.joins { li { code { (Text(g)) } } } }
+                p { "Scope (" (scope.len()) " groups, OR):" }
+                @if scope.is_empty() { p.absent { "every object" } }
+                ol { @for g in &scope { li { code { (Text(g)) } } } }
+                @if !joins.is_empty() {
+                    p { "Join (" (joins.len()) " groups, in order):" }
+                    ol { @for g in &joins { li { code { (Text(g)) } } } }
                 }
-                @if !r.mappings.is_empty() {
+                @if !mappings.is_empty() {
                     table {
                         thead { tr { th { "target attribute" } th { "flow" } th { "source or expression" } } }
                         tbody {
-                            @for m in &r.mappings {
+                            @for m in &mappings {
                                 tr {
                                     td.field { (Text(m.destination)) }
                                     td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
