@@ -329,7 +329,9 @@ mod tests {
             legs += f.inbound.len() + f.outbound.len();
         }
         let mut expected = 0;
-        each_leg(&config, &directory_names(&config), |_, _, _, _| expected += 1);
+        each_leg(&config, &directory_names(&config), |_, _, _, _| {
+            expected += 1
+        });
         assert_eq!(legs, expected);
     }
 }
