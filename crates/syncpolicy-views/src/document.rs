@@ -6,7 +6,7 @@
 
 use crate::escape;
 use crate::expression;
-use crate::flows::{self, AttributeFlows};
+use crate::flows::{self, AttributeFlows, Leg};
 use crate::stream;
 use crate::summary::{summarize, Summary};
 use std::borrow::Cow;
@@ -35,6 +35,9 @@ pub struct Document<'a> {
     pub rule_groups: Vec<RuleGroup<'a>>,
     pub metaverse: Vec<AttributeFlows<'a>>,
     pub findings: Vec<FindingDoc>,
+    /// Each rule of the report by its JSON path (the rules are the configuration's, each
+    /// once), for linking findings: built with the report, before the findings are known.
+    rule_places: HashMap<String, (usize, usize)>,
 }
 
 /// One on-premises directory in detail.
@@ -183,26 +186,24 @@ pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
 pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
-    // Each rule of the report by its JSON path (the rules are the configuration's, each once).
-    let mut places: HashMap<String, (usize, usize)> =
-        HashMap::with_capacity(doc.rule_groups.iter().map(|g| g.rules.len()).sum());
-    for (g, group) in doc.rule_groups.iter().enumerate() {
-        for (r, rule) in group.rules.iter().enumerate() {
-            places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
-        }
-    }
+    attach_diagnostics(doc, findings.to_vec());
+}
+
+/// [`attach_findings`] taking the findings: their texts move into the report (no copy).
+pub fn attach_diagnostics(doc: &mut Document<'_>, findings: Vec<Diagnostic>) {
     doc.findings.clear();
     for rule in doc.rule_groups.iter_mut().flat_map(|g| &mut g.rules) {
         rule.findings.clear();
         rule.modified = false;
     }
-    for (i, d) in findings.iter().enumerate() {
+    doc.findings.reserve_exact(findings.len());
+    for (i, d) in findings.into_iter().enumerate() {
         let place = d
             .location
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
-            .and_then(|p| places.get(p).copied());
+            .and_then(|p| doc.rule_places.get(p).copied());
         let mut rule = None;
         if let Some((g, r)) = place {
             let doc_rule = &mut doc.rule_groups[g].rules[r];
@@ -212,14 +213,15 @@ pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
             }
             rule = Some((doc_rule.anchor.clone(), doc_rule.name.to_owned()));
         }
+        let place = d.location.to_string();
         doc.findings.push(FindingDoc {
             anchor: format!("finding-{}", i + 1),
-            code: d.code.clone(),
-            name: d.name.clone(),
             severity: d.severity.as_str().to_owned(),
-            message: d.message.clone(),
-            place: d.location.to_string(),
-            help: d.help.clone(),
+            code: d.code,
+            name: d.name,
+            message: d.message,
+            place,
+            help: d.help,
             rule,
             accepted: None,
         });
@@ -310,7 +312,14 @@ pub fn build_without_findings<'a>(config: &'a Configuration, label: &str) -> Doc
         });
     }
 
+    let mut rule_places = HashMap::with_capacity(rule_groups.iter().map(|g| g.rules.len()).sum());
+    for (g, group) in rule_groups.iter().enumerate() {
+        for (r, rule) in group.rules.iter().enumerate() {
+            rule_places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
+        }
+    }
     Document {
+        rule_places,
         source: label.to_owned(),
         summary: summarize(config, label),
         directories: config
@@ -836,7 +845,18 @@ fn markdown_to(
     // The rules, flows and findings: one part each, rendered on every core in contiguous
     // runs, joined in order into the one buffer.
     let mut parts: Vec<MdPart<'_, '_>> = Vec::with_capacity(
-        total + doc.rule_groups.len() + doc.metaverse.len() + doc.findings.len() + 2,
+        total
+            + doc.rule_groups.len()
+            + doc
+                .metaverse
+                .iter()
+                .map(|a| {
+                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
+                        + a.outbound.len().div_ceil(LEGS_PER_PART)
+                })
+                .sum::<usize>()
+            + doc.findings.len()
+            + 2,
     );
     for g in &doc.rule_groups {
         parts.push(MdPart::Group(g));
@@ -853,7 +873,9 @@ fn markdown_to(
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
     parts.push(MdPart::Text(text));
-    parts.extend(doc.metaverse.iter().map(MdPart::Attribute));
+    for a in &doc.metaverse {
+        markdown_attribute_parts(a, &mut parts);
+    }
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -872,16 +894,25 @@ fn markdown_to(
     stream::stream(
         &parts,
         threads,
-        |p, o| match p {
-            MdPart::Group(g) => markdown_group_head(o, g),
-            MdPart::Rule(r) => markdown_rule(o, r, doc),
-            MdPart::Text(t) => o.push_str(t),
-            MdPart::Attribute(a) => markdown_attribute(o, a),
-            MdPart::Finding(f) => markdown_finding(o, f),
-        },
+        |p, o| render_part(o, p, doc),
         &mut |s: &str| out.write(s),
     )?;
     out.finish()
+}
+
+/// Appends one part of the Markdown report's large sections.
+fn render_part(o: &mut String, p: &MdPart<'_, '_>, doc: &Document<'_>) {
+    match p {
+        MdPart::Group(g) => markdown_group_head(o, g),
+        MdPart::Rule(r) => markdown_rule(o, r, doc),
+        MdPart::Text(t) => o.push_str(t),
+        MdPart::AttributeHead(a) => markdown_attribute_head(o, a),
+        MdPart::Inbound(legs) => legs.iter().for_each(|l| markdown_inbound_row(o, l)),
+        MdPart::AttributeMiddle(a) => markdown_attribute_middle(o, a),
+        MdPart::Outbound(legs) => legs.iter().for_each(|l| markdown_outbound_row(o, l)),
+        MdPart::AttributeEnd(a) => markdown_attribute_end(o, a),
+        MdPart::Finding(f) => markdown_finding(o, f),
+    }
 }
 
 /// One part of the Markdown report's large sections, in page order.
@@ -890,7 +921,11 @@ enum MdPart<'d, 'a> {
     Group(&'d RuleGroup<'a>),
     Rule(&'d RuleDoc<'a>),
     Text(String),
-    Attribute(&'d AttributeFlows<'a>),
+    AttributeHead(&'d AttributeFlows<'a>),
+    Inbound(&'d [Leg<'a>]),
+    AttributeMiddle(&'d AttributeFlows<'a>),
+    Outbound(&'d [Leg<'a>]),
+    AttributeEnd(&'d AttributeFlows<'a>),
     Finding(&'d FindingDoc),
 }
 
@@ -1123,7 +1158,22 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     }
 }
 
-fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
+/// Legs per part of the Markdown report: an attribute's tables are written in runs of this
+/// many rows (one attribute may have thousands), so that every chunk is of about one size.
+const LEGS_PER_PART: usize = 16;
+
+/// The parts of one metaverse attribute, in page order: its head (up to the inbound rows),
+/// the inbound rows in runs, the middle (up to the outbound rows), the outbound rows in runs,
+/// and its end.
+fn markdown_attribute_parts<'d, 'a>(a: &'d AttributeFlows<'a>, parts: &mut Vec<MdPart<'d, 'a>>) {
+    parts.push(MdPart::AttributeHead(a));
+    parts.extend(a.inbound.chunks(LEGS_PER_PART).map(MdPart::Inbound));
+    parts.push(MdPart::AttributeMiddle(a));
+    parts.extend(a.outbound.chunks(LEGS_PER_PART).map(MdPart::Outbound));
+    parts.push(MdPart::AttributeEnd(a));
+}
+
+fn markdown_attribute_head(o: &mut String, a: &AttributeFlows) {
     let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
     if a.inbound.is_empty() {
         let _ = writeln!(o, "No inbound rule writes it.\n");
@@ -1132,23 +1182,29 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
             o,
             "| In: precedence | Directory | Source attributes | Inbound rule | Flow |\n| ---: | --- | --- | --- | --- |"
         );
-        for l in &a.inbound {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | [{}](#{}){} | {} |",
-                l.precedence,
-                md(&l.directory),
-                if l.attributes.is_empty() {
-                    "(none)".to_owned()
-                } else {
-                    list_or_none(&l.attributes)
-                },
-                md(l.rule_name),
-                rule_anchor(l.rule),
-                if l.disabled { " (disabled)" } else { "" },
-                md(l.flow_type)
-            );
-        }
+    }
+}
+
+fn markdown_inbound_row(o: &mut String, l: &Leg) {
+    let _ = writeln!(
+        o,
+        "| {} | {} | {} | [{}](#{}){} | {} |",
+        l.precedence,
+        md(&l.directory),
+        if l.attributes.is_empty() {
+            "(none)".to_owned()
+        } else {
+            list_or_none(&l.attributes)
+        },
+        md(l.rule_name),
+        rule_anchor(l.rule),
+        if l.disabled { " (disabled)" } else { "" },
+        md(l.flow_type)
+    );
+}
+
+fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
+    if !a.inbound.is_empty() {
         o.push('\n');
     }
     if a.outbound.is_empty() {
@@ -1158,19 +1214,25 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
             o,
             "| Out: precedence | Outbound rule | Directory | Target attribute | Flow |\n| ---: | --- | --- | --- | --- |"
         );
-        for l in &a.outbound {
-            let _ = writeln!(
-                o,
-                "| {} | [{}](#{}){} | {} | {} | {} |",
-                l.precedence,
-                md(l.rule_name),
-                rule_anchor(l.rule),
-                if l.disabled { " (disabled)" } else { "" },
-                md(&l.directory),
-                list_or_none(&l.attributes),
-                md(l.flow_type)
-            );
-        }
+    }
+}
+
+fn markdown_outbound_row(o: &mut String, l: &Leg) {
+    let _ = writeln!(
+        o,
+        "| {} | [{}](#{}){} | {} | {} | {} |",
+        l.precedence,
+        md(l.rule_name),
+        rule_anchor(l.rule),
+        if l.disabled { " (disabled)" } else { "" },
+        md(&l.directory),
+        list_or_none(&l.attributes),
+        md(l.flow_type)
+    );
+}
+
+fn markdown_attribute_end(o: &mut String, a: &AttributeFlows) {
+    if !a.outbound.is_empty() {
         o.push('\n');
     }
 }
@@ -1178,6 +1240,81 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One attribute written whole (how the report wrote it before its tables were split into
+    /// runs of rows): the parts must give exactly this.
+    fn whole_attribute(o: &mut String, a: &AttributeFlows) {
+        let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
+        if a.inbound.is_empty() {
+            let _ = writeln!(o, "No inbound rule writes it.\n");
+        } else {
+            let _ = writeln!(
+            o,
+            "| In: precedence | Directory | Source attributes | Inbound rule | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+            for l in &a.inbound {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | [{}](#{}){} | {} |",
+                    l.precedence,
+                    md(&l.directory),
+                    if l.attributes.is_empty() {
+                        "(none)".to_owned()
+                    } else {
+                        list_or_none(&l.attributes)
+                    },
+                    md(l.rule_name),
+                    rule_anchor(l.rule),
+                    if l.disabled { " (disabled)" } else { "" },
+                    md(l.flow_type)
+                );
+            }
+            o.push('\n');
+        }
+        if a.outbound.is_empty() {
+            let _ = writeln!(o, "No outbound rule reads it.\n");
+        } else {
+            let _ = writeln!(
+            o,
+            "| Out: precedence | Outbound rule | Directory | Target attribute | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+            for l in &a.outbound {
+                let _ = writeln!(
+                    o,
+                    "| {} | [{}](#{}){} | {} | {} | {} |",
+                    l.precedence,
+                    md(l.rule_name),
+                    rule_anchor(l.rule),
+                    if l.disabled { " (disabled)" } else { "" },
+                    md(&l.directory),
+                    list_or_none(&l.attributes),
+                    md(l.flow_type)
+                );
+            }
+            o.push('\n');
+        }
+    }
+
+    #[test]
+    fn an_attribute_in_parts_is_the_whole_attribute() {
+        let config = stream::test_support::several_chunks_config();
+        let doc = build_without_findings(&config, "f.json");
+        for a in &doc.metaverse {
+            let mut parts = Vec::new();
+            markdown_attribute_parts(a, &mut parts);
+            let mut got = String::new();
+            for p in &parts {
+                render_part(&mut got, p, &doc);
+            }
+            let mut whole = String::new();
+            whole_attribute(&mut whole, a);
+            assert_eq!(got, whole, "{}", a.attribute);
+        }
+        assert!(doc
+            .metaverse
+            .iter()
+            .any(|a| a.inbound.len() > LEGS_PER_PART));
+    }
 
     /// The report of a configuration large enough to be rendered on several threads is the
     /// same Markdown as rendered on one.

@@ -6,7 +6,7 @@
 use crate::document::{
     rule_anchor, rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleDoc,
 };
-use crate::flows::AttributeFlows;
+use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
 use maud::{html, Markup};
 
@@ -227,8 +227,30 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
     }
 }
 
-fn attribute(a: &AttributeFlows) -> Markup {
-    html! {
+/// Legs per part of the page: an attribute's tables are rendered in runs of this many rows
+/// (one attribute may have thousands), so that every chunk of the page is of about one size.
+const LEGS_PER_PART: usize = 16;
+
+/// Ends the inbound or outbound table of an attribute opened by [`attribute_head`] or
+/// [`attribute_middle`].
+const CLOSE_TABLE: &str = "</tbody></table>";
+/// Ends an attribute's body and its `details`.
+const CLOSE_ATTRIBUTE: &str = "</div></details>";
+
+/// The parts of one metaverse attribute, in page order: its head (up to the inbound rows),
+/// the inbound rows in runs, the middle (up to the outbound rows), the outbound rows in runs,
+/// and its end; together the markup of one template of the attribute with its rows.
+fn attribute_parts<'d, 'a>(a: &'d AttributeFlows<'a>, parts: &mut Vec<Part<'d, 'a>>) {
+    parts.push(Part::AttributeHead(a));
+    parts.extend(a.inbound.chunks(LEGS_PER_PART).map(Part::Inbound));
+    parts.push(Part::AttributeMiddle(a));
+    parts.extend(a.outbound.chunks(LEGS_PER_PART).map(Part::Outbound));
+    parts.push(Part::AttributeEnd(a));
+}
+
+/// An attribute's summary and the head of its inbound table (its rows follow).
+fn attribute_head(out: &mut String, a: &AttributeFlows) {
+    let m = html! {
         details.mv data-attrs=(flow_attributes(a)) {
             summary {
                 h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
@@ -239,39 +261,72 @@ fn attribute(a: &AttributeFlows) -> Markup {
                 @if a.inbound.is_empty() { p.absent { "No inbound rule writes it." } } @else {
                     table {
                         thead { tr { th.num { "precedence" } th { "source directory" } th { "source attributes" } th { "inbound rule" } th { "flow" } } }
-                        tbody {
-                            @for l in &a.inbound {
-                                tr {
-                                    td.num { (l.precedence) }
-                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
-                                    td { (codes(&l.attributes)) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (Text(l.flow_type)) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
-                @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
-                    table {
-                        thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
-                        tbody {
-                            @for l in &a.outbound {
-                                tr {
-                                    td.num { (l.precedence) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
-                                    td { (codes(&l.attributes)) }
-                                    td { (Text(l.flow_type)) }
-                                }
-                            }
-                        }
+                        tbody {}
                     }
                 }
             }
         }
+    };
+    if a.inbound.is_empty() {
+        open(out, &m, CLOSE_ATTRIBUTE);
+    } else {
+        open(out, &m, &[CLOSE_TABLE, CLOSE_ATTRIBUTE].concat());
     }
+}
+
+fn inbound_row(out: &mut String, l: &Leg) {
+    let m = html! {
+        tr {
+            td.num { (l.precedence) }
+            td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+            td { (codes(&l.attributes)) }
+            td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { (Text(l.flow_type)) }
+        }
+    };
+    out.push_str(&m.0);
+}
+
+/// The end of an attribute's inbound table, the metaverse line and the head of its outbound
+/// table (its rows follow).
+fn attribute_middle(out: &mut String, a: &AttributeFlows) {
+    if !a.inbound.is_empty() {
+        out.push_str(CLOSE_TABLE);
+    }
+    let m = html! {
+        p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
+        @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
+            table {
+                thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
+                tbody {}
+            }
+        }
+    };
+    if a.outbound.is_empty() {
+        out.push_str(&m.0);
+    } else {
+        open(out, &m, CLOSE_TABLE);
+    }
+}
+
+fn outbound_row(out: &mut String, l: &Leg) {
+    let m = html! {
+        tr {
+            td.num { (l.precedence) }
+            td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+            td { (codes(&l.attributes)) }
+            td { (Text(l.flow_type)) }
+        }
+    };
+    out.push_str(&m.0);
+}
+
+fn attribute_end(out: &mut String, a: &AttributeFlows) {
+    if !a.outbound.is_empty() {
+        out.push_str(CLOSE_TABLE);
+    }
+    out.push_str(CLOSE_ATTRIBUTE);
 }
 
 /// The report as one self-contained HTML page.
@@ -430,7 +485,18 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
     // and finding, rendered on every core in contiguous runs, then joined into one buffer of
     // the exact size.
     let mut parts: Vec<Part<'_, '_>> = Vec::with_capacity(
-        total + doc.rule_groups.len() * 2 + doc.metaverse.len() + doc.findings.len() + 16,
+        total
+            + doc.rule_groups.len() * 2
+            + doc
+                .metaverse
+                .iter()
+                .map(|a| {
+                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
+                        + a.outbound.len().div_ceil(LEGS_PER_PART)
+                })
+                .sum::<usize>()
+            + doc.findings.len()
+            + 16,
     );
     parts.push(Part::Markup(top.0));
     parts.push(Part::Static("<main>"));
@@ -458,7 +524,9 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
         },
         CLOSE_DETAILS,
     ));
-    parts.extend(doc.metaverse.iter().map(Part::Attribute));
+    for a in &doc.metaverse {
+        attribute_parts(a, &mut parts);
+    }
     parts.push(Part::Static(CLOSE_DETAILS));
     parts.push(Part::Open(
         html! {
@@ -493,7 +561,11 @@ enum Part<'d, 'a> {
     /// tags (see [`open`]).
     Open(Markup, &'static str),
     Rule(&'d RuleDoc<'a>),
-    Attribute(&'d AttributeFlows<'a>),
+    AttributeHead(&'d AttributeFlows<'a>),
+    Inbound(&'d [Leg<'a>]),
+    AttributeMiddle(&'d AttributeFlows<'a>),
+    Outbound(&'d [Leg<'a>]),
+    AttributeEnd(&'d AttributeFlows<'a>),
     Finding(&'d FindingDoc),
 }
 
@@ -504,7 +576,11 @@ impl Part<'_, '_> {
             Part::Markup(s) => out.push_str(s),
             Part::Open(m, close) => open(out, m, close),
             Part::Rule(r) => out.push_str(&rule(r, doc).0),
-            Part::Attribute(a) => out.push_str(&attribute(a).0),
+            Part::AttributeHead(a) => attribute_head(out, a),
+            Part::Inbound(legs) => legs.iter().for_each(|l| inbound_row(out, l)),
+            Part::AttributeMiddle(a) => attribute_middle(out, a),
+            Part::Outbound(legs) => legs.iter().for_each(|l| outbound_row(out, l)),
+            Part::AttributeEnd(a) => attribute_end(out, a),
             Part::Finding(f) => out.push_str(&finding(f).0),
         }
     }
@@ -576,6 +652,78 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One attribute as one template (how the page wrote it before its tables were split into
+    /// runs of rows): the parts must give exactly this.
+    fn whole_attribute(a: &AttributeFlows) -> Markup {
+        html! {
+            details.mv data-attrs=(flow_attributes(a)) {
+                summary {
+                    h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
+                    span.badge { (a.inbound.len()) " in" }
+                    span.badge { (a.outbound.len()) " out" }
+                }
+                div.body {
+                    @if a.inbound.is_empty() { p.absent { "No inbound rule writes it." } } @else {
+                        table {
+                            thead { tr { th.num { "precedence" } th { "source directory" } th { "source attributes" } th { "inbound rule" } th { "flow" } } }
+                            tbody {
+                                @for l in &a.inbound {
+                                    tr {
+                                        td.num { (l.precedence) }
+                                        td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+                                        td { (codes(&l.attributes)) }
+                                        td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                        td { (Text(l.flow_type)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
+                    @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
+                        table {
+                            thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
+                            tbody {
+                                @for l in &a.outbound {
+                                    tr {
+                                        td.num { (l.precedence) }
+                                        td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                        td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+                                        td { (codes(&l.attributes)) }
+                                        td { (Text(l.flow_type)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_attribute_in_parts_is_its_whole_template() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let all = crate::flows::flows(&config);
+        let mut empty_side = 0;
+        let doc = crate::document::build_without_findings(&config, "f.json");
+        for a in &all {
+            let mut parts = Vec::new();
+            attribute_parts(a, &mut parts);
+            let mut out = String::new();
+            for p in &parts {
+                p.render_to(&mut out, &doc);
+            }
+            assert_eq!(out, whole_attribute(a).into_string(), "{}", a.attribute);
+            empty_side += usize::from(a.inbound.is_empty() || a.outbound.is_empty());
+        }
+        assert!(all.iter().any(|a| a.inbound.len() > LEGS_PER_PART));
+        assert!(
+            empty_side > 0,
+            "an attribute with one side empty is among them"
+        );
+    }
 
     #[test]
     fn text_is_escaped_as_maud_escapes() {
