@@ -146,15 +146,26 @@ pub struct FindingDoc {
 
 /// The anchor of a rule in the report (stable for one configuration).
 pub fn rule_anchor(at: RuleLocation) -> String {
-    let dir = match at.directory {
-        DirectoryRef::Azure => "entra".to_owned(),
-        DirectoryRef::OnPremises(i) => format!("d{i}"),
-    };
-    let set = match at.set {
-        RuleSet::Standard => "s",
-        RuleSet::Custom => "c",
-    };
-    format!("rule-{dir}-{set}{}", at.index)
+    RuleAnchor(at).to_string()
+}
+
+/// [`rule_anchor`] written where it is needed (no string of its own): `rule-d3-c12`,
+/// `rule-entra-s0`. Only ASCII letters, digits and `-`, so it needs no escaping anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleAnchor(pub RuleLocation);
+
+impl std::fmt::Display for RuleAnchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.0;
+        let set = match at.set {
+            RuleSet::Standard => "s",
+            RuleSet::Custom => "c",
+        };
+        match at.directory {
+            DirectoryRef::Azure => write!(f, "rule-entra-{set}{}", at.index),
+            DirectoryRef::OnPremises(i) => write!(f, "rule-d{i}-{set}{}", at.index),
+        }
+    }
 }
 
 /// The JSON path of a rule prefixing `json_path` (`...SynchronizationRules[N]`), if any.
@@ -1197,7 +1208,7 @@ fn markdown_inbound_row(o: &mut String, l: &Leg) {
             list_or_none(&l.attributes)
         },
         md(l.rule_name),
-        rule_anchor(l.rule),
+        RuleAnchor(l.rule),
         if l.disabled { " (disabled)" } else { "" },
         md(l.flow_type)
     );
@@ -1223,7 +1234,7 @@ fn markdown_outbound_row(o: &mut String, l: &Leg) {
         "| {} | [{}](#{}){} | {} | {} | {} |",
         l.precedence,
         md(l.rule_name),
-        rule_anchor(l.rule),
+        RuleAnchor(l.rule),
         if l.disabled { " (disabled)" } else { "" },
         md(&l.directory),
         list_or_none(&l.attributes),
@@ -1264,7 +1275,7 @@ mod tests {
                         list_or_none(&l.attributes)
                     },
                     md(l.rule_name),
-                    rule_anchor(l.rule),
+                    RuleAnchor(l.rule),
                     if l.disabled { " (disabled)" } else { "" },
                     md(l.flow_type)
                 );
@@ -1284,7 +1295,7 @@ mod tests {
                     "| {} | [{}](#{}){} | {} | {} | {} |",
                     l.precedence,
                     md(l.rule_name),
-                    rule_anchor(l.rule),
+                    RuleAnchor(l.rule),
                     if l.disabled { " (disabled)" } else { "" },
                     md(&l.directory),
                     list_or_none(&l.attributes),

@@ -4,7 +4,7 @@
 //! search by attribute name).
 
 use crate::document::{
-    rule_anchor, rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleDoc,
+    rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleAnchor, RuleDoc,
 };
 use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
@@ -86,6 +86,17 @@ impl maud::Render for Text<'_> {
             start = i + 1;
         }
         out.push_str(&s[start..]);
+    }
+}
+
+/// The link to a rule (`#` and its anchor), written straight into the page: the anchor holds
+/// only ASCII letters, digits and `-`, which escaping leaves as they are.
+struct Href(syncpolicy_model::config::RuleLocation);
+
+impl maud::Render for Href {
+    fn render_to(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "#{}", RuleAnchor(self.0));
     }
 }
 
@@ -280,7 +291,7 @@ fn inbound_row(out: &mut String, l: &Leg) {
             td.num { (l.precedence) }
             td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
             td { (codes(&l.attributes)) }
-            td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { a href=(Href(l.rule)) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
             td { (Text(l.flow_type)) }
         }
     };
@@ -313,7 +324,7 @@ fn outbound_row(out: &mut String, l: &Leg) {
     let m = html! {
         tr {
             td.num { (l.precedence) }
-            td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { a href=(Href(l.rule)) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
             td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
             td { (codes(&l.attributes)) }
             td { (Text(l.flow_type)) }
@@ -652,6 +663,7 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::rule_anchor;
 
     /// One attribute as one template (how the page wrote it before its tables were split into
     /// runs of rows): the parts must give exactly this.
@@ -723,6 +735,30 @@ mod tests {
             empty_side > 0,
             "an attribute with one side empty is among them"
         );
+    }
+
+    #[test]
+    fn a_rule_link_is_its_anchor_escaped() {
+        use syncpolicy_model::config::{DirectoryRef, RuleLocation, RuleSet};
+        for directory in [DirectoryRef::Azure, DirectoryRef::OnPremises(12)] {
+            for set in [RuleSet::Standard, RuleSet::Custom] {
+                let at = RuleLocation {
+                    directory,
+                    set,
+                    index: 305,
+                };
+                assert_eq!(
+                    html! { a href=(Href(at)) {} }.into_string(),
+                    html! { a href=(format!("#{}", rule_anchor(at))) {} }.into_string()
+                );
+            }
+        }
+        let at = RuleLocation {
+            directory: DirectoryRef::OnPremises(3),
+            set: RuleSet::Custom,
+            index: 7,
+        };
+        assert_eq!(rule_anchor(at), "rule-d3-c7");
     }
 
     #[test]
