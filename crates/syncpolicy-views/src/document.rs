@@ -606,6 +606,57 @@ pub fn md(s: &str) -> String {
     o
 }
 
+/// Appends `text` with each of `special` backslash-escaped ([`md`]'s and [`md_code`]'s
+/// second step), copying the runs between them whole.
+fn push_escaped(o: &mut String, text: &str, special: &[char]) {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if special.contains(&c) {
+            o.push_str(&text[start..i]);
+            o.push('\\');
+            start = i;
+        }
+    }
+    o.push_str(&text[start..]);
+}
+
+/// Appends [`md`] of `s` (no string of its own unless `s` holds control characters).
+pub fn push_md(o: &mut String, s: &str) {
+    const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
+    push_escaped(o, &escape::text(s), SPECIAL);
+}
+
+/// Appends [`md_code`] of `s` (no string of its own unless `s` holds control characters).
+pub fn push_md_code(o: &mut String, s: &str) {
+    let s = escape::text(s);
+    if s.is_empty() {
+        return;
+    }
+    let fence = if s.contains('`') { "``" } else { "`" };
+    o.push_str(fence);
+    if fence.len() == 2 {
+        o.push(' ');
+    }
+    push_escaped(o, &s, &['|']);
+    if fence.len() == 2 {
+        o.push(' ');
+    }
+    o.push_str(fence);
+}
+
+/// Appends [`list_or_none`] of `items`.
+fn push_list<S: AsRef<str>>(o: &mut String, items: &[S]) {
+    if items.is_empty() {
+        o.push_str("none");
+    }
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        push_md_code(o, s.as_ref());
+    }
+}
+
 /// An inline code span (control characters escaped; survives backticks; `|` escaped for
 /// tables).
 pub fn md_code(s: &str) -> String {
@@ -970,24 +1021,32 @@ fn markdown_group_head(o: &mut String, g: &RuleGroup<'_>) {
 }
 
 fn markdown_finding(o: &mut String, f: &FindingDoc) {
-    let _ = writeln!(
-        o,
-        "- <a id=\"{}\"></a>**{}** {} {}: {}",
-        f.anchor,
-        md(&f.severity),
-        md(&f.code),
-        md(&f.name),
-        md(&f.message)
-    );
+    let _ = write!(o, "- <a id=\"{}\"></a>**", f.anchor);
+    push_md(o, &f.severity);
+    o.push_str("** ");
+    push_md(o, &f.code);
+    o.push(' ');
+    push_md(o, &f.name);
+    o.push_str(": ");
+    push_md(o, &f.message);
+    o.push('\n');
     if let Some((anchor, name)) = &f.rule {
-        let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
+        o.push_str("  - rule: [");
+        push_md(o, name);
+        let _ = writeln!(o, "](#{anchor})");
     }
     if let Some(reason) = &f.accepted {
-        let _ = writeln!(o, "  - **accepted**: {}", md(reason));
+        o.push_str("  - **accepted**: ");
+        push_md(o, reason);
+        o.push('\n');
     }
-    let _ = writeln!(o, "  - at {}", md_code(&f.place));
+    o.push_str("  - at ");
+    push_md_code(o, &f.place);
+    o.push('\n');
     if let Some(h) = &f.help {
-        let _ = writeln!(o, "  - hint: {}", md(h));
+        o.push_str("  - hint: ");
+        push_md(o, h);
+        o.push('\n');
     }
 }
 
@@ -1197,21 +1256,24 @@ fn markdown_attribute_head(o: &mut String, a: &AttributeFlows) {
 }
 
 fn markdown_inbound_row(o: &mut String, l: &Leg) {
-    let _ = writeln!(
+    let _ = write!(o, "| {} | ", l.precedence);
+    push_md(o, &l.directory);
+    o.push_str(" | ");
+    if l.attributes.is_empty() {
+        o.push_str("(none)");
+    } else {
+        push_list(o, &l.attributes);
+    }
+    o.push_str(" | [");
+    push_md(o, l.rule_name);
+    let _ = write!(
         o,
-        "| {} | {} | {} | [{}](#{}){} | {} |",
-        l.precedence,
-        md(&l.directory),
-        if l.attributes.is_empty() {
-            "(none)".to_owned()
-        } else {
-            list_or_none(&l.attributes)
-        },
-        md(l.rule_name),
+        "](#{}){} | ",
         RuleAnchor(l.rule),
-        if l.disabled { " (disabled)" } else { "" },
-        md(l.flow_type)
+        if l.disabled { " (disabled)" } else { "" }
     );
+    push_md(o, l.flow_type);
+    o.push_str(" |\n");
 }
 
 fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
@@ -1229,17 +1291,20 @@ fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
 }
 
 fn markdown_outbound_row(o: &mut String, l: &Leg) {
-    let _ = writeln!(
+    let _ = write!(o, "| {} | [", l.precedence);
+    push_md(o, l.rule_name);
+    let _ = write!(
         o,
-        "| {} | [{}](#{}){} | {} | {} | {} |",
-        l.precedence,
-        md(l.rule_name),
+        "](#{}){} | ",
         RuleAnchor(l.rule),
-        if l.disabled { " (disabled)" } else { "" },
-        md(&l.directory),
-        list_or_none(&l.attributes),
-        md(l.flow_type)
+        if l.disabled { " (disabled)" } else { "" }
     );
+    push_md(o, &l.directory);
+    o.push_str(" | ");
+    push_list(o, &l.attributes);
+    o.push_str(" | ");
+    push_md(o, l.flow_type);
+    o.push_str(" |\n");
 }
 
 fn markdown_attribute_end(o: &mut String, a: &AttributeFlows) {
@@ -1303,6 +1368,34 @@ mod tests {
                 );
             }
             o.push('\n');
+        }
+    }
+
+    /// The escapes written in place are the escapes that return strings.
+    #[test]
+    fn escapes_in_place_are_the_escapes() {
+        for s in [
+            "",
+            "plain",
+            "a|b",
+            "`tick` and ``two``",
+            "*_[]<>|#~\\ all",
+            "line\nbreak\u{1b}[2J and \t tab",
+            "Ünïcode ☃ | `x`",
+            "|",
+            "`",
+        ] {
+            let mut o = String::from("x");
+            push_md(&mut o, s);
+            assert_eq!(o, format!("x{}", md(s)), "{s:?}");
+            let mut o = String::from("x");
+            push_md_code(&mut o, s);
+            assert_eq!(o, format!("x{}", md_code(s)), "{s:?}");
+        }
+        for items in [&[][..], &["a"][..], &["a|b", "", "`c`"][..]] {
+            let mut o = String::new();
+            push_list(&mut o, items);
+            assert_eq!(o, list_or_none(items), "{items:?}");
         }
     }
 
