@@ -606,12 +606,13 @@ pub fn md(s: &str) -> String {
     o
 }
 
-/// Appends `text` with each of `special` backslash-escaped ([`md`]'s and [`md_code`]'s
-/// second step), copying the runs between them whole.
-fn push_escaped(o: &mut String, text: &str, special: &[char]) {
+/// Appends `text` with each byte that `special` names backslash-escaped ([`md`]'s and
+/// [`md_code`]'s second step; every such character is ASCII, so no byte of a longer UTF-8
+/// character is one), copying the runs between them whole.
+fn push_escaped(o: &mut String, text: &str, special: impl Fn(u8) -> bool) {
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if special.contains(&c) {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if special(b) {
             o.push_str(&text[start..i]);
             o.push('\\');
             start = i;
@@ -622,8 +623,12 @@ fn push_escaped(o: &mut String, text: &str, special: &[char]) {
 
 /// Appends [`md`] of `s` (no string of its own unless `s` holds control characters).
 pub fn push_md(o: &mut String, s: &str) {
-    const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
-    push_escaped(o, &escape::text(s), SPECIAL);
+    push_escaped(o, &escape::text(s), |b| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~'
+        )
+    });
 }
 
 /// Appends [`md_code`] of `s` (no string of its own unless `s` holds control characters).
@@ -637,7 +642,7 @@ pub fn push_md_code(o: &mut String, s: &str) {
     if fence.len() == 2 {
         o.push(' ');
     }
-    push_escaped(o, &s, &['|']);
+    push_escaped(o, &s, |b| b == b'|');
     if fence.len() == 2 {
         o.push(' ');
     }
