@@ -112,8 +112,9 @@ fn main() {
     }
 }
 
-/// Where the report's time goes, in this process, one run each: reading, validating (which
-/// the command runs on a second thread while it builds the report), building, rendering.
+/// Where the report's time goes, in this process, one run each: reading, validating and
+/// placing the findings in the file (which the command runs on a second thread while it
+/// builds the report), building, attaching the findings, rendering.
 fn phases(bytes: &[u8], name: &str) {
     let t = Instant::now();
     let text = String::from_utf8_lossy(bytes);
@@ -122,12 +123,20 @@ fn phases(bytes: &[u8], name: &str) {
         syncpolicy_json::read_settings_spans(&text, name).expect("read the settings");
     let read = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let findings = syncpolicy_lint::check_file_spans(&config, &text, &spans, name);
+    // `check_file_spans` in its two halves, as the command runs it.
+    let unplaced = syncpolicy_lint::check_file_unplaced(&config, &text, &spans);
+    let t_place = Instant::now();
+    let findings = unplaced.place(&text, name);
+    let place = t_place.elapsed().as_secs_f64();
     let lint = t.elapsed().as_secs_f64();
+    let found = findings.len();
     let t = Instant::now();
     let mut doc = syncpolicy_views::document::build_without_findings(&config, name);
-    syncpolicy_views::document::attach_findings(&mut doc, &findings);
     let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    // As the command attaches them: the findings move into the report.
+    syncpolicy_views::document::attach_diagnostics(&mut doc, findings);
+    let attach = t.elapsed().as_secs_f64();
     let t = Instant::now();
     // As the command renders: on every core, each chunk written as it is done (here to a
     // sink that only counts, so this is the rendering without the file's writing).
@@ -139,8 +148,7 @@ fn phases(bytes: &[u8], name: &str) {
     syncpolicy_views::document::write_markdown(&doc, &mut md).expect("renders");
     let render_md = t.elapsed().as_secs_f64();
     println!(
-        "  phases: read {read:.3} s, validate {lint:.3} s ({} findings), build {build:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
-        findings.len(),
+        "  phases: read {read:.3} s, validate {lint:.3} s ({found} findings; placing them {place:.3} s), build {build:.3} s, attach findings {attach:.3} s, render html {render_html:.3} s ({} bytes), render markdown {render_md:.3} s ({} bytes)",
         html.0,
         md.0
     );

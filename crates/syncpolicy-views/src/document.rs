@@ -6,7 +6,7 @@
 
 use crate::escape;
 use crate::expression;
-use crate::flows::{self, AttributeFlows};
+use crate::flows::{self, AttributeFlows, Leg};
 use crate::stream;
 use crate::summary::{summarize, Summary};
 use std::borrow::Cow;
@@ -35,6 +35,9 @@ pub struct Document<'a> {
     pub rule_groups: Vec<RuleGroup<'a>>,
     pub metaverse: Vec<AttributeFlows<'a>>,
     pub findings: Vec<FindingDoc>,
+    /// Each rule of the report by its JSON path (the rules are the configuration's, each
+    /// once), for linking findings: built with the report, before the findings are known.
+    rule_places: HashMap<String, (usize, usize)>,
 }
 
 /// One on-premises directory in detail.
@@ -106,11 +109,10 @@ pub struct RuleDoc<'a> {
     pub target_type: &'a str,
     pub description: &'a str,
     pub immutable_tag: Option<&'a str>,
-    /// Scope groups (OR-ed), each its clauses AND-ed.
-    pub scope: Vec<String>,
-    /// Join groups, tried in order.
-    pub joins: Vec<String>,
-    pub mappings: Vec<MappingDoc<'a>>,
+    /// The rule itself: its scope, join groups and flows are laid out when the report is
+    /// rendered ([`RuleDoc::scope`], [`RuleDoc::joins`], [`RuleDoc::mappings`]), on the
+    /// rendering threads, and are never held for every rule at once.
+    pub rule: &'a SyncRule,
     /// Indexes into [`Document::findings`].
     pub findings: Vec<usize>,
 }
@@ -144,15 +146,26 @@ pub struct FindingDoc {
 
 /// The anchor of a rule in the report (stable for one configuration).
 pub fn rule_anchor(at: RuleLocation) -> String {
-    let dir = match at.directory {
-        DirectoryRef::Azure => "entra".to_owned(),
-        DirectoryRef::OnPremises(i) => format!("d{i}"),
-    };
-    let set = match at.set {
-        RuleSet::Standard => "s",
-        RuleSet::Custom => "c",
-    };
-    format!("rule-{dir}-{set}{}", at.index)
+    RuleAnchor(at).to_string()
+}
+
+/// [`rule_anchor`] written where it is needed (no string of its own): `rule-d3-c12`,
+/// `rule-entra-s0`. Only ASCII letters, digits and `-`, so it needs no escaping anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleAnchor(pub RuleLocation);
+
+impl std::fmt::Display for RuleAnchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.0;
+        let set = match at.set {
+            RuleSet::Standard => "s",
+            RuleSet::Custom => "c",
+        };
+        match at.directory {
+            DirectoryRef::Azure => write!(f, "rule-entra-{set}{}", at.index),
+            DirectoryRef::OnPremises(i) => write!(f, "rule-d{i}-{set}{}", at.index),
+        }
+    }
 }
 
 /// The JSON path of a rule prefixing `json_path` (`...SynchronizationRules[N]`), if any.
@@ -184,26 +197,24 @@ pub fn build<'a>(config: &'a Configuration, label: &str, findings: &[Diagnostic]
 /// Links the findings of `validate` into a report built by [`build_without_findings`]: each
 /// finding to its rule, and standard rules with a modified-standard-rule finding marked.
 pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
-    // Each rule of the report by its JSON path (the rules are the configuration's, each once).
-    let mut places: HashMap<String, (usize, usize)> =
-        HashMap::with_capacity(doc.rule_groups.iter().map(|g| g.rules.len()).sum());
-    for (g, group) in doc.rule_groups.iter().enumerate() {
-        for (r, rule) in group.rules.iter().enumerate() {
-            places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
-        }
-    }
+    attach_diagnostics(doc, findings.to_vec());
+}
+
+/// [`attach_findings`] taking the findings: their texts move into the report (no copy).
+pub fn attach_diagnostics(doc: &mut Document<'_>, findings: Vec<Diagnostic>) {
     doc.findings.clear();
     for rule in doc.rule_groups.iter_mut().flat_map(|g| &mut g.rules) {
         rule.findings.clear();
         rule.modified = false;
     }
-    for (i, d) in findings.iter().enumerate() {
+    doc.findings.reserve_exact(findings.len());
+    for (i, d) in findings.into_iter().enumerate() {
         let place = d
             .location
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
-            .and_then(|p| places.get(p).copied());
+            .and_then(|p| doc.rule_places.get(p).copied());
         let mut rule = None;
         if let Some((g, r)) = place {
             let doc_rule = &mut doc.rule_groups[g].rules[r];
@@ -213,14 +224,15 @@ pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
             }
             rule = Some((doc_rule.anchor.clone(), doc_rule.name.to_owned()));
         }
+        let place = d.location.to_string();
         doc.findings.push(FindingDoc {
             anchor: format!("finding-{}", i + 1),
-            code: d.code.clone(),
-            name: d.name.clone(),
             severity: d.severity.as_str().to_owned(),
-            message: d.message.clone(),
-            place: d.location.to_string(),
-            help: d.help.clone(),
+            code: d.code,
+            name: d.name,
+            message: d.message,
+            place,
+            help: d.help,
             rule,
             accepted: None,
         });
@@ -311,7 +323,14 @@ pub fn build_without_findings<'a>(config: &'a Configuration, label: &str) -> Doc
         });
     }
 
+    let mut rule_places = HashMap::with_capacity(rule_groups.iter().map(|g| g.rules.len()).sum());
+    for (g, group) in rule_groups.iter().enumerate() {
+        for (r, rule) in group.rules.iter().enumerate() {
+            rule_places.insert(syncpolicy_json::paths::rule(rule.location), (g, r));
+        }
+    }
     Document {
+        rule_places,
         source: label.to_owned(),
         summary: summarize(config, label),
         directories: config
@@ -340,47 +359,71 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
         target_type: r.target_object_type.as_deref().unwrap_or_default(),
         description: &r.description,
         immutable_tag: r.immutable_tag.as_deref().filter(|t| !t.is_empty()),
-        scope: r
+        rule: r,
+        findings: Vec::new(),
+    }
+}
+
+impl<'a> RuleDoc<'a> {
+    /// Scope groups (OR-ed), each its clauses AND-ed.
+    pub fn scope(&self) -> Vec<String> {
+        self.rule
             .scope_groups
             .iter()
             .map(|g| {
-                g.iter()
-                    .map(|c| {
-                        format!(
-                            "{} {} {}",
-                            c.attribute.as_deref().unwrap_or("?"),
-                            c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
-                            c.value
-                        )
-                        .trim_end()
-                        .to_owned()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
+                let mut o = String::new();
+                for (i, c) in g.iter().enumerate() {
+                    if i > 0 {
+                        o.push_str(" AND ");
+                    }
+                    let from = o.len();
+                    let _ = write!(
+                        o,
+                        "{} {} {}",
+                        c.attribute.as_deref().unwrap_or("?"),
+                        c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
+                        c.value
+                    );
+                    // Each clause without its trailing blanks (an empty value leaves one).
+                    let kept = from + o[from..].trim_end().len();
+                    o.truncate(kept);
+                }
+                o
             })
-            .collect(),
-        joins: r
+            .collect()
+    }
+
+    /// Join groups, tried in order.
+    pub fn joins(&self) -> Vec<String> {
+        self.rule
             .join_groups
             .iter()
             .map(|g| {
-                g.iter()
-                    .map(|c| {
-                        format!(
-                            "cs.{} = mv.{}{}",
-                            c.source.as_deref().unwrap_or("?"),
-                            c.destination.as_deref().unwrap_or("?"),
-                            if c.case_sensitive {
-                                " (case-sensitive)"
-                            } else {
-                                ""
-                            }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" AND ")
+                let mut o = String::new();
+                for (i, c) in g.iter().enumerate() {
+                    if i > 0 {
+                        o.push_str(" AND ");
+                    }
+                    let _ = write!(
+                        o,
+                        "cs.{} = mv.{}{}",
+                        c.source.as_deref().unwrap_or("?"),
+                        c.destination.as_deref().unwrap_or("?"),
+                        if c.case_sensitive {
+                            " (case-sensitive)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                o
             })
-            .collect(),
-        mappings: r
+            .collect()
+    }
+
+    /// The attribute flows, expressions laid out.
+    pub fn mappings(&self) -> Vec<MappingDoc<'a>> {
+        self.rule
             .mappings
             .iter()
             .map(|m| {
@@ -404,8 +447,7 @@ fn rule_doc(at: RuleLocation, r: &SyncRule) -> RuleDoc<'_> {
                     flags,
                 }
             })
-            .collect(),
-        findings: Vec::new(),
+            .collect()
     }
 }
 
@@ -562,6 +604,62 @@ pub fn md(s: &str) -> String {
         o.push(c);
     }
     o
+}
+
+/// Appends `text` with each byte that `special` names backslash-escaped ([`md`]'s and
+/// [`md_code`]'s second step; every such character is ASCII, so no byte of a longer UTF-8
+/// character is one), copying the runs between them whole.
+fn push_escaped(o: &mut String, text: &str, special: impl Fn(u8) -> bool) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if special(b) {
+            o.push_str(&text[start..i]);
+            o.push('\\');
+            start = i;
+        }
+    }
+    o.push_str(&text[start..]);
+}
+
+/// Appends [`md`] of `s` (no string of its own unless `s` holds control characters).
+pub fn push_md(o: &mut String, s: &str) {
+    push_escaped(o, &escape::text(s), |b| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~'
+        )
+    });
+}
+
+/// Appends [`md_code`] of `s` (no string of its own unless `s` holds control characters).
+pub fn push_md_code(o: &mut String, s: &str) {
+    let s = escape::text(s);
+    if s.is_empty() {
+        return;
+    }
+    let fence = if s.contains('`') { "``" } else { "`" };
+    o.push_str(fence);
+    if fence.len() == 2 {
+        o.push(' ');
+    }
+    push_escaped(o, &s, |b| b == b'|');
+    if fence.len() == 2 {
+        o.push(' ');
+    }
+    o.push_str(fence);
+}
+
+/// Appends [`list_or_none`] of `items`.
+fn push_list<S: AsRef<str>>(o: &mut String, items: &[S]) {
+    if items.is_empty() {
+        o.push_str("none");
+    }
+    for (i, s) in items.iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        push_md_code(o, s.as_ref());
+    }
 }
 
 /// An inline code span (control characters escaped; survives backticks; `|` escaped for
@@ -814,7 +912,18 @@ fn markdown_to(
     // The rules, flows and findings: one part each, rendered on every core in contiguous
     // runs, joined in order into the one buffer.
     let mut parts: Vec<MdPart<'_, '_>> = Vec::with_capacity(
-        total + doc.rule_groups.len() + doc.metaverse.len() + doc.findings.len() + 2,
+        total
+            + doc.rule_groups.len()
+            + doc
+                .metaverse
+                .iter()
+                .map(|a| {
+                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
+                        + a.outbound.len().div_ceil(LEGS_PER_PART)
+                })
+                .sum::<usize>()
+            + doc.findings.len()
+            + 2,
     );
     for g in &doc.rule_groups {
         parts.push(MdPart::Group(g));
@@ -831,7 +940,9 @@ fn markdown_to(
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
     parts.push(MdPart::Text(text));
-    parts.extend(doc.metaverse.iter().map(MdPart::Attribute));
+    for a in &doc.metaverse {
+        markdown_attribute_parts(a, &mut parts);
+    }
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -850,16 +961,25 @@ fn markdown_to(
     stream::stream(
         &parts,
         threads,
-        |p, o| match p {
-            MdPart::Group(g) => markdown_group_head(o, g),
-            MdPart::Rule(r) => markdown_rule(o, r, doc),
-            MdPart::Text(t) => o.push_str(t),
-            MdPart::Attribute(a) => markdown_attribute(o, a),
-            MdPart::Finding(f) => markdown_finding(o, f),
-        },
+        |p, o| render_part(o, p, doc),
         &mut |s: &str| out.write(s),
     )?;
     out.finish()
+}
+
+/// Appends one part of the Markdown report's large sections.
+fn render_part(o: &mut String, p: &MdPart<'_, '_>, doc: &Document<'_>) {
+    match p {
+        MdPart::Group(g) => markdown_group_head(o, g),
+        MdPart::Rule(r) => markdown_rule(o, r, doc),
+        MdPart::Text(t) => o.push_str(t),
+        MdPart::AttributeHead(a) => markdown_attribute_head(o, a),
+        MdPart::Inbound(legs) => legs.iter().for_each(|l| markdown_inbound_row(o, l)),
+        MdPart::AttributeMiddle(a) => markdown_attribute_middle(o, a),
+        MdPart::Outbound(legs) => legs.iter().for_each(|l| markdown_outbound_row(o, l)),
+        MdPart::AttributeEnd(a) => markdown_attribute_end(o, a),
+        MdPart::Finding(f) => markdown_finding(o, f),
+    }
 }
 
 /// One part of the Markdown report's large sections, in page order.
@@ -868,7 +988,11 @@ enum MdPart<'d, 'a> {
     Group(&'d RuleGroup<'a>),
     Rule(&'d RuleDoc<'a>),
     Text(String),
-    Attribute(&'d AttributeFlows<'a>),
+    AttributeHead(&'d AttributeFlows<'a>),
+    Inbound(&'d [Leg<'a>]),
+    AttributeMiddle(&'d AttributeFlows<'a>),
+    Outbound(&'d [Leg<'a>]),
+    AttributeEnd(&'d AttributeFlows<'a>),
     Finding(&'d FindingDoc),
 }
 
@@ -902,24 +1026,32 @@ fn markdown_group_head(o: &mut String, g: &RuleGroup<'_>) {
 }
 
 fn markdown_finding(o: &mut String, f: &FindingDoc) {
-    let _ = writeln!(
-        o,
-        "- <a id=\"{}\"></a>**{}** {} {}: {}",
-        f.anchor,
-        md(&f.severity),
-        md(&f.code),
-        md(&f.name),
-        md(&f.message)
-    );
+    let _ = write!(o, "- <a id=\"{}\"></a>**", f.anchor);
+    push_md(o, &f.severity);
+    o.push_str("** ");
+    push_md(o, &f.code);
+    o.push(' ');
+    push_md(o, &f.name);
+    o.push_str(": ");
+    push_md(o, &f.message);
+    o.push('\n');
     if let Some((anchor, name)) = &f.rule {
-        let _ = writeln!(o, "  - rule: [{}](#{anchor})", md(name));
+        o.push_str("  - rule: [");
+        push_md(o, name);
+        let _ = writeln!(o, "](#{anchor})");
     }
     if let Some(reason) = &f.accepted {
-        let _ = writeln!(o, "  - **accepted**: {}", md(reason));
+        o.push_str("  - **accepted**: ");
+        push_md(o, reason);
+        o.push('\n');
     }
-    let _ = writeln!(o, "  - at {}", md_code(&f.place));
+    o.push_str("  - at ");
+    push_md_code(o, &f.place);
+    o.push('\n');
     if let Some(h) = &f.help {
-        let _ = writeln!(o, "  - hint: {}", md(h));
+        o.push_str("  - hint: ");
+        push_md(o, h);
+        o.push('\n');
     }
 }
 
@@ -1012,6 +1144,7 @@ fn markdown_directory(o: &mut String, d: &DirectoryDoc) {
 }
 
 fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
+    let scope = r.scope();
     let _ = writeln!(
         o,
         "<a id=\"{}\"></a>\n#### {} {}\n",
@@ -1034,33 +1167,35 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     let _ = writeln!(
         o,
         "Scope ({}, OR):\n",
-        syncpolicy_model::words::count(r.scope.len(), "group", "groups")
+        syncpolicy_model::words::count(scope.len(), "group", "groups")
     );
-    if r.scope.is_empty() {
+    if scope.is_empty() {
         let _ = writeln!(o, "- every object");
     }
-    for (i, g) in r.scope.iter().enumerate() {
+    for (i, g) in scope.iter().enumerate() {
         let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
     }
     o.push('\n');
-    if !r.joins.is_empty() {
+    let joins = r.joins();
+    if !joins.is_empty() {
         let _ = writeln!(
             o,
             "Join ({}, in order):\n",
-            syncpolicy_model::words::count(r.joins.len(), "group", "groups")
+            syncpolicy_model::words::count(joins.len(), "group", "groups")
         );
-        for (i, g) in r.joins.iter().enumerate() {
+        for (i, g) in joins.iter().enumerate() {
             let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
         }
         o.push('\n');
     }
-    if !r.mappings.is_empty() {
+    let mappings = r.mappings();
+    if !mappings.is_empty() {
         let _ = writeln!(
             o,
             "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
         );
         let mut long = Vec::new();
-        for m in &r.mappings {
+        for m in &mappings {
             let mut flow = md(m.flow_type);
             if !m.flags.is_empty() {
                 let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
@@ -1098,7 +1233,22 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     }
 }
 
-fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
+/// Legs per part of the Markdown report: an attribute's tables are written in runs of this
+/// many rows (one attribute may have thousands), so that every chunk is of about one size.
+const LEGS_PER_PART: usize = 16;
+
+/// The parts of one metaverse attribute, in page order: its head (up to the inbound rows),
+/// the inbound rows in runs, the middle (up to the outbound rows), the outbound rows in runs,
+/// and its end.
+fn markdown_attribute_parts<'d, 'a>(a: &'d AttributeFlows<'a>, parts: &mut Vec<MdPart<'d, 'a>>) {
+    parts.push(MdPart::AttributeHead(a));
+    parts.extend(a.inbound.chunks(LEGS_PER_PART).map(MdPart::Inbound));
+    parts.push(MdPart::AttributeMiddle(a));
+    parts.extend(a.outbound.chunks(LEGS_PER_PART).map(MdPart::Outbound));
+    parts.push(MdPart::AttributeEnd(a));
+}
+
+fn markdown_attribute_head(o: &mut String, a: &AttributeFlows) {
     let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
     if a.inbound.is_empty() {
         let _ = writeln!(o, "No inbound rule writes it.\n");
@@ -1107,23 +1257,32 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
             o,
             "| In: precedence | Directory | Source attributes | Inbound rule | Flow |\n| ---: | --- | --- | --- | --- |"
         );
-        for l in &a.inbound {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | [{}](#{}){} | {} |",
-                l.precedence,
-                md(&l.directory),
-                if l.attributes.is_empty() {
-                    "(none)".to_owned()
-                } else {
-                    list_or_none(&l.attributes)
-                },
-                md(l.rule_name),
-                rule_anchor(l.rule),
-                if l.disabled { " (disabled)" } else { "" },
-                md(l.flow_type)
-            );
-        }
+    }
+}
+
+fn markdown_inbound_row(o: &mut String, l: &Leg) {
+    let _ = write!(o, "| {} | ", l.precedence);
+    push_md(o, &l.directory);
+    o.push_str(" | ");
+    if l.attributes.is_empty() {
+        o.push_str("(none)");
+    } else {
+        push_list(o, &l.attributes);
+    }
+    o.push_str(" | [");
+    push_md(o, l.rule_name);
+    let _ = write!(
+        o,
+        "](#{}){} | ",
+        RuleAnchor(l.rule),
+        if l.disabled { " (disabled)" } else { "" }
+    );
+    push_md(o, l.flow_type);
+    o.push_str(" |\n");
+}
+
+fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
+    if !a.inbound.is_empty() {
         o.push('\n');
     }
     if a.outbound.is_empty() {
@@ -1133,19 +1292,28 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
             o,
             "| Out: precedence | Outbound rule | Directory | Target attribute | Flow |\n| ---: | --- | --- | --- | --- |"
         );
-        for l in &a.outbound {
-            let _ = writeln!(
-                o,
-                "| {} | [{}](#{}){} | {} | {} | {} |",
-                l.precedence,
-                md(l.rule_name),
-                rule_anchor(l.rule),
-                if l.disabled { " (disabled)" } else { "" },
-                md(&l.directory),
-                list_or_none(&l.attributes),
-                md(l.flow_type)
-            );
-        }
+    }
+}
+
+fn markdown_outbound_row(o: &mut String, l: &Leg) {
+    let _ = write!(o, "| {} | [", l.precedence);
+    push_md(o, l.rule_name);
+    let _ = write!(
+        o,
+        "](#{}){} | ",
+        RuleAnchor(l.rule),
+        if l.disabled { " (disabled)" } else { "" }
+    );
+    push_md(o, &l.directory);
+    o.push_str(" | ");
+    push_list(o, &l.attributes);
+    o.push_str(" | ");
+    push_md(o, l.flow_type);
+    o.push_str(" |\n");
+}
+
+fn markdown_attribute_end(o: &mut String, a: &AttributeFlows) {
+    if !a.outbound.is_empty() {
         o.push('\n');
     }
 }
@@ -1153,6 +1321,109 @@ fn markdown_attribute(o: &mut String, a: &AttributeFlows) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One attribute written whole (how the report wrote it before its tables were split into
+    /// runs of rows): the parts must give exactly this.
+    fn whole_attribute(o: &mut String, a: &AttributeFlows) {
+        let _ = writeln!(o, "### {}.{}\n", md(a.object_type), md(a.attribute));
+        if a.inbound.is_empty() {
+            let _ = writeln!(o, "No inbound rule writes it.\n");
+        } else {
+            let _ = writeln!(
+            o,
+            "| In: precedence | Directory | Source attributes | Inbound rule | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+            for l in &a.inbound {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | [{}](#{}){} | {} |",
+                    l.precedence,
+                    md(&l.directory),
+                    if l.attributes.is_empty() {
+                        "(none)".to_owned()
+                    } else {
+                        list_or_none(&l.attributes)
+                    },
+                    md(l.rule_name),
+                    RuleAnchor(l.rule),
+                    if l.disabled { " (disabled)" } else { "" },
+                    md(l.flow_type)
+                );
+            }
+            o.push('\n');
+        }
+        if a.outbound.is_empty() {
+            let _ = writeln!(o, "No outbound rule reads it.\n");
+        } else {
+            let _ = writeln!(
+            o,
+            "| Out: precedence | Outbound rule | Directory | Target attribute | Flow |\n| ---: | --- | --- | --- | --- |"
+        );
+            for l in &a.outbound {
+                let _ = writeln!(
+                    o,
+                    "| {} | [{}](#{}){} | {} | {} | {} |",
+                    l.precedence,
+                    md(l.rule_name),
+                    RuleAnchor(l.rule),
+                    if l.disabled { " (disabled)" } else { "" },
+                    md(&l.directory),
+                    list_or_none(&l.attributes),
+                    md(l.flow_type)
+                );
+            }
+            o.push('\n');
+        }
+    }
+
+    /// The escapes written in place are the escapes that return strings.
+    #[test]
+    fn escapes_in_place_are_the_escapes() {
+        for s in [
+            "",
+            "plain",
+            "a|b",
+            "`tick` and ``two``",
+            "*_[]<>|#~\\ all",
+            "line\nbreak\u{1b}[2J and \t tab",
+            "Ünïcode ☃ | `x`",
+            "|",
+            "`",
+        ] {
+            let mut o = String::from("x");
+            push_md(&mut o, s);
+            assert_eq!(o, format!("x{}", md(s)), "{s:?}");
+            let mut o = String::from("x");
+            push_md_code(&mut o, s);
+            assert_eq!(o, format!("x{}", md_code(s)), "{s:?}");
+        }
+        for items in [&[][..], &["a"][..], &["a|b", "", "`c`"][..]] {
+            let mut o = String::new();
+            push_list(&mut o, items);
+            assert_eq!(o, list_or_none(items), "{items:?}");
+        }
+    }
+
+    #[test]
+    fn an_attribute_in_parts_is_the_whole_attribute() {
+        let config = stream::test_support::several_chunks_config();
+        let doc = build_without_findings(&config, "f.json");
+        for a in &doc.metaverse {
+            let mut parts = Vec::new();
+            markdown_attribute_parts(a, &mut parts);
+            let mut got = String::new();
+            for p in &parts {
+                render_part(&mut got, p, &doc);
+            }
+            let mut whole = String::new();
+            whole_attribute(&mut whole, a);
+            assert_eq!(got, whole, "{}", a.attribute);
+        }
+        assert!(doc
+            .metaverse
+            .iter()
+            .any(|a| a.inbound.len() > LEGS_PER_PART));
+    }
 
     /// The report of a configuration large enough to be rendered on several threads is the
     /// same Markdown as rendered on one.

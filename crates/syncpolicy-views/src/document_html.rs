@@ -3,8 +3,10 @@
 //! by default, and client-side filters (hide standard rules, only custom or modified rules,
 //! search by attribute name).
 
-use crate::document::{rule_anchor, rule_badges, Document, FindingDoc, OuMark, OuNode, RuleDoc};
-use crate::flows::AttributeFlows;
+use crate::document::{
+    rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleAnchor, RuleDoc,
+};
+use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
 use maud::{html, Markup};
 
@@ -87,10 +89,21 @@ impl maud::Render for Text<'_> {
     }
 }
 
+/// The link to a rule (`#` and its anchor), written straight into the page: the anchor holds
+/// only ASCII letters, digits and `-`, which escaping leaves as they are.
+struct Href(syncpolicy_model::config::RuleLocation);
+
+impl maud::Render for Href {
+    fn render_to(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "#{}", RuleAnchor(self.0));
+    }
+}
+
 /// Lower-cased attribute names a rule writes or reads, for the search filter.
-fn rule_attributes(r: &RuleDoc) -> String {
+fn rule_attributes(mappings: &[MappingDoc]) -> String {
     let mut names: Vec<String> = Vec::new();
-    for m in &r.mappings {
+    for m in mappings {
         names.push(m.destination.to_ascii_lowercase());
         if m.flow_type != "Expression" && m.flow_type != "Constant" {
             names.extend(m.body.split(',').map(|s| s.trim().to_ascii_lowercase()));
@@ -173,9 +186,12 @@ fn badges(r: &RuleDoc) -> Markup {
 }
 
 fn rule(r: &RuleDoc, doc: &Document) -> Markup {
+    let scope = r.scope();
+    let joins = r.joins();
+    let mappings = r.mappings();
     html! {
         details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
-            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(r)) {
+            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(&mappings)) {
             summary {
                 h4 { (r.precedence) " " (Text(r.name)) }
                 (badges(r))
@@ -186,18 +202,18 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                     @if let Some(t) = &r.immutable_tag { " · tag " code { (Text(t)) } }
                 }
                 @if !r.description.trim().is_empty() { p { (Text(r.description)) } }
-                p { "Scope (" (r.scope.len()) " groups, OR):" }
-                @if r.scope.is_empty() { p.absent { "every object" } }
-                ol { @for g in &r.scope { li { code { (Text(g)) } } } }
-                @if !r.joins.is_empty() {
-                    p { "Join (" (r.joins.len()) " groups, in order):" }
-                    ol { @for g in &r.joins { li { code { (Text(g)) } } } }
+                p { "Scope (" (scope.len()) " groups, OR):" }
+                @if scope.is_empty() { p.absent { "every object" } }
+                ol { @for g in &scope { li { code { (Text(g)) } } } }
+                @if !joins.is_empty() {
+                    p { "Join (" (joins.len()) " groups, in order):" }
+                    ol { @for g in &joins { li { code { (Text(g)) } } } }
                 }
-                @if !r.mappings.is_empty() {
+                @if !mappings.is_empty() {
                     table {
                         thead { tr { th { "target attribute" } th { "flow" } th { "source or expression" } } }
                         tbody {
-                            @for m in &r.mappings {
+                            @for m in &mappings {
                                 tr {
                                     td.field { (Text(m.destination)) }
                                     td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
@@ -222,8 +238,30 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
     }
 }
 
-fn attribute(a: &AttributeFlows) -> Markup {
-    html! {
+/// Legs per part of the page: an attribute's tables are rendered in runs of this many rows
+/// (one attribute may have thousands), so that every chunk of the page is of about one size.
+const LEGS_PER_PART: usize = 16;
+
+/// Ends the inbound or outbound table of an attribute opened by [`attribute_head`] or
+/// [`attribute_middle`].
+const CLOSE_TABLE: &str = "</tbody></table>";
+/// Ends an attribute's body and its `details`.
+const CLOSE_ATTRIBUTE: &str = "</div></details>";
+
+/// The parts of one metaverse attribute, in page order: its head (up to the inbound rows),
+/// the inbound rows in runs, the middle (up to the outbound rows), the outbound rows in runs,
+/// and its end; together the markup of one template of the attribute with its rows.
+fn attribute_parts<'d, 'a>(a: &'d AttributeFlows<'a>, parts: &mut Vec<Part<'d, 'a>>) {
+    parts.push(Part::AttributeHead(a));
+    parts.extend(a.inbound.chunks(LEGS_PER_PART).map(Part::Inbound));
+    parts.push(Part::AttributeMiddle(a));
+    parts.extend(a.outbound.chunks(LEGS_PER_PART).map(Part::Outbound));
+    parts.push(Part::AttributeEnd(a));
+}
+
+/// An attribute's summary and the head of its inbound table (its rows follow).
+fn attribute_head(out: &mut String, a: &AttributeFlows) {
+    let m = html! {
         details.mv data-attrs=(flow_attributes(a)) {
             summary {
                 h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
@@ -234,39 +272,72 @@ fn attribute(a: &AttributeFlows) -> Markup {
                 @if a.inbound.is_empty() { p.absent { "No inbound rule writes it." } } @else {
                     table {
                         thead { tr { th.num { "precedence" } th { "source directory" } th { "source attributes" } th { "inbound rule" } th { "flow" } } }
-                        tbody {
-                            @for l in &a.inbound {
-                                tr {
-                                    td.num { (l.precedence) }
-                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
-                                    td { (codes(&l.attributes)) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (Text(l.flow_type)) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
-                @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
-                    table {
-                        thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
-                        tbody {
-                            @for l in &a.outbound {
-                                tr {
-                                    td.num { (l.precedence) }
-                                    td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
-                                    td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
-                                    td { (codes(&l.attributes)) }
-                                    td { (Text(l.flow_type)) }
-                                }
-                            }
-                        }
+                        tbody {}
                     }
                 }
             }
         }
+    };
+    if a.inbound.is_empty() {
+        open(out, &m, CLOSE_ATTRIBUTE);
+    } else {
+        open(out, &m, &[CLOSE_TABLE, CLOSE_ATTRIBUTE].concat());
     }
+}
+
+fn inbound_row(out: &mut String, l: &Leg) {
+    let m = html! {
+        tr {
+            td.num { (l.precedence) }
+            td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+            td { (codes(&l.attributes)) }
+            td { a href=(Href(l.rule)) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { (Text(l.flow_type)) }
+        }
+    };
+    out.push_str(&m.0);
+}
+
+/// The end of an attribute's inbound table, the metaverse line and the head of its outbound
+/// table (its rows follow).
+fn attribute_middle(out: &mut String, a: &AttributeFlows) {
+    if !a.inbound.is_empty() {
+        out.push_str(CLOSE_TABLE);
+    }
+    let m = html! {
+        p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
+        @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
+            table {
+                thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
+                tbody {}
+            }
+        }
+    };
+    if a.outbound.is_empty() {
+        out.push_str(&m.0);
+    } else {
+        open(out, &m, CLOSE_TABLE);
+    }
+}
+
+fn outbound_row(out: &mut String, l: &Leg) {
+    let m = html! {
+        tr {
+            td.num { (l.precedence) }
+            td { a href=(Href(l.rule)) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+            td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+            td { (codes(&l.attributes)) }
+            td { (Text(l.flow_type)) }
+        }
+    };
+    out.push_str(&m.0);
+}
+
+fn attribute_end(out: &mut String, a: &AttributeFlows) {
+    if !a.outbound.is_empty() {
+        out.push_str(CLOSE_TABLE);
+    }
+    out.push_str(CLOSE_ATTRIBUTE);
 }
 
 /// The report as one self-contained HTML page.
@@ -425,7 +496,18 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
     // and finding, rendered on every core in contiguous runs, then joined into one buffer of
     // the exact size.
     let mut parts: Vec<Part<'_, '_>> = Vec::with_capacity(
-        total + doc.rule_groups.len() * 2 + doc.metaverse.len() + doc.findings.len() + 16,
+        total
+            + doc.rule_groups.len() * 2
+            + doc
+                .metaverse
+                .iter()
+                .map(|a| {
+                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
+                        + a.outbound.len().div_ceil(LEGS_PER_PART)
+                })
+                .sum::<usize>()
+            + doc.findings.len()
+            + 16,
     );
     parts.push(Part::Markup(top.0));
     parts.push(Part::Static("<main>"));
@@ -453,7 +535,9 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
         },
         CLOSE_DETAILS,
     ));
-    parts.extend(doc.metaverse.iter().map(Part::Attribute));
+    for a in &doc.metaverse {
+        attribute_parts(a, &mut parts);
+    }
     parts.push(Part::Static(CLOSE_DETAILS));
     parts.push(Part::Open(
         html! {
@@ -488,7 +572,11 @@ enum Part<'d, 'a> {
     /// tags (see [`open`]).
     Open(Markup, &'static str),
     Rule(&'d RuleDoc<'a>),
-    Attribute(&'d AttributeFlows<'a>),
+    AttributeHead(&'d AttributeFlows<'a>),
+    Inbound(&'d [Leg<'a>]),
+    AttributeMiddle(&'d AttributeFlows<'a>),
+    Outbound(&'d [Leg<'a>]),
+    AttributeEnd(&'d AttributeFlows<'a>),
     Finding(&'d FindingDoc),
 }
 
@@ -499,7 +587,11 @@ impl Part<'_, '_> {
             Part::Markup(s) => out.push_str(s),
             Part::Open(m, close) => open(out, m, close),
             Part::Rule(r) => out.push_str(&rule(r, doc).0),
-            Part::Attribute(a) => out.push_str(&attribute(a).0),
+            Part::AttributeHead(a) => attribute_head(out, a),
+            Part::Inbound(legs) => legs.iter().for_each(|l| inbound_row(out, l)),
+            Part::AttributeMiddle(a) => attribute_middle(out, a),
+            Part::Outbound(legs) => legs.iter().for_each(|l| outbound_row(out, l)),
+            Part::AttributeEnd(a) => attribute_end(out, a),
             Part::Finding(f) => out.push_str(&finding(f).0),
         }
     }
@@ -571,6 +663,103 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::rule_anchor;
+
+    /// One attribute as one template (how the page wrote it before its tables were split into
+    /// runs of rows): the parts must give exactly this.
+    fn whole_attribute(a: &AttributeFlows) -> Markup {
+        html! {
+            details.mv data-attrs=(flow_attributes(a)) {
+                summary {
+                    h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
+                    span.badge { (a.inbound.len()) " in" }
+                    span.badge { (a.outbound.len()) " out" }
+                }
+                div.body {
+                    @if a.inbound.is_empty() { p.absent { "No inbound rule writes it." } } @else {
+                        table {
+                            thead { tr { th.num { "precedence" } th { "source directory" } th { "source attributes" } th { "inbound rule" } th { "flow" } } }
+                            tbody {
+                                @for l in &a.inbound {
+                                    tr {
+                                        td.num { (l.precedence) }
+                                        td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+                                        td { (codes(&l.attributes)) }
+                                        td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                        td { (Text(l.flow_type)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p { "→ metaverse " code { (Text(a.object_type)) "." (Text(a.attribute)) } " →" }
+                    @if a.outbound.is_empty() { p.absent { "No outbound rule reads it." } } @else {
+                        table {
+                            thead { tr { th.num { "precedence" } th { "outbound rule" } th { "target directory" } th { "target attribute" } th { "flow" } } }
+                            tbody {
+                                @for l in &a.outbound {
+                                    tr {
+                                        td.num { (l.precedence) }
+                                        td { a href=(format!("#{}", rule_anchor(l.rule))) { (Text(l.rule_name)) } @if l.disabled { span.badge.disabled { "disabled" } } }
+                                        td { (Text(&l.directory)) " " code { (Text(l.object_type)) } }
+                                        td { (codes(&l.attributes)) }
+                                        td { (Text(l.flow_type)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_attribute_in_parts_is_its_whole_template() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let all = crate::flows::flows(&config);
+        let mut empty_side = 0;
+        let doc = crate::document::build_without_findings(&config, "f.json");
+        for a in &all {
+            let mut parts = Vec::new();
+            attribute_parts(a, &mut parts);
+            let mut out = String::new();
+            for p in &parts {
+                p.render_to(&mut out, &doc);
+            }
+            assert_eq!(out, whole_attribute(a).into_string(), "{}", a.attribute);
+            empty_side += usize::from(a.inbound.is_empty() || a.outbound.is_empty());
+        }
+        assert!(all.iter().any(|a| a.inbound.len() > LEGS_PER_PART));
+        assert!(
+            empty_side > 0,
+            "an attribute with one side empty is among them"
+        );
+    }
+
+    #[test]
+    fn a_rule_link_is_its_anchor_escaped() {
+        use syncpolicy_model::config::{DirectoryRef, RuleLocation, RuleSet};
+        for directory in [DirectoryRef::Azure, DirectoryRef::OnPremises(12)] {
+            for set in [RuleSet::Standard, RuleSet::Custom] {
+                let at = RuleLocation {
+                    directory,
+                    set,
+                    index: 305,
+                };
+                assert_eq!(
+                    html! { a href=(Href(at)) {} }.into_string(),
+                    html! { a href=(format!("#{}", rule_anchor(at))) {} }.into_string()
+                );
+            }
+        }
+        let at = RuleLocation {
+            directory: DirectoryRef::OnPremises(3),
+            set: RuleSet::Custom,
+            index: 7,
+        };
+        assert_eq!(rule_anchor(at), "rule-d3-c7");
+    }
 
     #[test]
     fn text_is_escaped_as_maud_escapes() {

@@ -122,8 +122,8 @@ struct Attributes<'a> {
 }
 
 impl<'a> Attributes<'a> {
-    /// The flows of `object_type.attribute` (case-insensitive), added when new.
-    fn entry(&mut self, object_type: &'a str, attribute: &'a str) -> &mut AttributeFlows<'a> {
+    /// The index of the flows of `object_type.attribute` (case-insensitive), added when new.
+    fn index_of(&mut self, object_type: &'a str, attribute: &'a str) -> usize {
         self.key.clear();
         let _ = write!(self.key, "{}:", object_type.len());
         self.key.push_str(object_type);
@@ -147,16 +147,37 @@ impl<'a> Attributes<'a> {
                 i
             }
         };
-        &mut self.flows[i].2
+        i
     }
 }
 
-/// The flows of every metaverse attribute that a rule writes or reads, sorted by metaverse
-/// object type, then attribute name (case-insensitive). Every leg borrows its text from
-/// `config`; each attribute is found by a hash of its name (no scan of the others).
-pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
-    let names: Vec<Cow<'_, str>> = directory_names(config);
-    let mut all = Attributes::default();
+/// One leg before it is made: the rule, the connector-space object type, the mapping, and for
+/// an outbound leg its one target attribute.
+struct LegSource<'r, 'a> {
+    facts: &'r RuleFacts<'a>,
+    cs_type: &'a str,
+    mapping: &'a AttributeMapping,
+    /// `None` inbound (the legs' attributes are the mapping's sources).
+    target: Option<&'a str>,
+}
+
+impl<'a> LegSource<'_, 'a> {
+    fn leg(&self) -> Leg<'a> {
+        let attributes = match self.target {
+            Some(t) => vec![t],
+            None => self.mapping.sources(),
+        };
+        leg(self.facts, self.cs_type, self.mapping, attributes)
+    }
+}
+
+/// Calls `f` with every leg of every rule, in rule order, each with its metaverse object
+/// type and attribute and whether it is outbound.
+fn each_leg<'a>(
+    config: &'a Configuration,
+    names: &[Cow<'a, str>],
+    mut f: impl FnMut(&'a str, &'a str, bool, &LegSource<'_, 'a>),
+) {
     for (at, r) in config.rules() {
         let directory = match at.directory {
             DirectoryRef::Azure => names[names.len() - 1].clone(),
@@ -176,8 +197,13 @@ pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
                     else {
                         continue;
                     };
-                    let l = leg(&facts, cs_type, m, m.sources());
-                    all.entry(mv_type, dest.trim()).inbound.push(l);
+                    let source = LegSource {
+                        facts: &facts,
+                        cs_type,
+                        mapping: m,
+                        target: None,
+                    };
+                    f(mv_type, dest.trim(), false, &source);
                 }
             }
             Some(Direction::Outbound) => {
@@ -188,19 +214,65 @@ pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
                     else {
                         continue;
                     };
+                    let source = LegSource {
+                        facts: &facts,
+                        cs_type,
+                        mapping: m,
+                        target: Some(dest.trim()),
+                    };
                     let sources = m.sources();
                     for (k, s) in sources.iter().enumerate() {
                         if sources[..k].iter().any(|x| x.eq_ignore_ascii_case(s)) {
                             continue;
                         }
-                        let l = leg(&facts, cs_type, m, vec![dest.trim()]);
-                        all.entry(mv_type, s).outbound.push(l);
+                        f(mv_type, s, true, &source);
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The flows of every metaverse attribute that a rule writes or reads, sorted by metaverse
+/// object type, then attribute name (case-insensitive). Every leg borrows its text from
+/// `config`; each attribute is found by a hash of its name (no scan of the others). A first
+/// pass finds each leg's attribute and counts them, so that every attribute's legs are
+/// collected into a list of their exact length (no list grown by doubling).
+pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
+    let names: Vec<Cow<'_, str>> = directory_names(config);
+    let mut all = Attributes::default();
+    // Each leg's attribute, in the order of the second pass; and the legs of each attribute.
+    let mut slots: Vec<u32> = Vec::new();
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    each_leg(config, &names, |mv_type, attribute, outbound, _| {
+        let i = all.index_of(mv_type, attribute);
+        if i == counts.len() {
+            counts.push((0, 0));
+        }
+        if outbound {
+            counts[i].1 += 1;
+        } else {
+            counts[i].0 += 1;
+        }
+        slots.push(i as u32);
+    });
+    for ((_, _, f), &(inbound, outbound)) in all.flows.iter_mut().zip(&counts) {
+        f.inbound.reserve_exact(inbound as usize);
+        f.outbound.reserve_exact(outbound as usize);
+    }
+    let mut slots = slots.into_iter();
+    each_leg(config, &names, |_, _, outbound, source| {
+        let Some(i) = slots.next() else {
+            return;
+        };
+        let f = &mut all.flows[i as usize].2;
+        if outbound {
+            f.outbound.push(source.leg());
+        } else {
+            f.inbound.push(source.leg());
+        }
+    });
     let order = |a: &Leg<'_>, b: &Leg<'_>| {
         a.precedence
             .cmp(&b.precedence)
@@ -237,4 +309,29 @@ fn directory_names(config: &Configuration) -> Vec<Cow<'_, str>> {
         Cow::Owned(entra)
     });
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every attribute's legs are collected into lists of their exact length (counted first),
+    /// and the legs are those of one pass over the rules.
+    #[test]
+    fn legs_are_counted_before_they_are_collected() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let all = flows(&config);
+        assert!(all.len() > 10);
+        let mut legs = 0;
+        for f in &all {
+            assert_eq!(f.inbound.capacity(), f.inbound.len(), "{}", f.attribute);
+            assert_eq!(f.outbound.capacity(), f.outbound.len(), "{}", f.attribute);
+            legs += f.inbound.len() + f.outbound.len();
+        }
+        let mut expected = 0;
+        each_leg(&config, &directory_names(&config), |_, _, _, _| {
+            expected += 1
+        });
+        assert_eq!(legs, expected);
+    }
 }

@@ -9,6 +9,10 @@ use std::sync::mpsc;
 /// Items per chunk: about 100 to 300 KB of a report's markup.
 const CHUNK: usize = 64;
 
+/// Buffers each rendering thread uses: the two that may wait for the writer, the one being
+/// written and the one being rendered.
+const BUFFERS: usize = 4;
+
 /// Chunks below this many are rendered on the calling thread alone.
 const CHUNKS_PER_THREAD: usize = 4;
 
@@ -58,8 +62,24 @@ pub(crate) fn stream<T: Sync>(
             let (back_tx, back_rx) = mpsc::channel::<String>();
             let mine: Vec<&[T]> = chunks.iter().skip(t).step_by(threads).copied().collect();
             s.spawn(move || {
+                // At most `BUFFERS` buffers per thread, each used again once written: a
+                // thread that is ahead of the writer waits for one to come back instead of
+                // taking a new one (fresh memory, grown again by doubling, costs more than
+                // the rendering on some systems).
+                let mut made = 0;
                 for chunk in mine {
-                    let mut buf = back_rx.try_recv().unwrap_or_default();
+                    let mut buf = match back_rx.try_recv() {
+                        Ok(buf) => buf,
+                        Err(_) if made < BUFFERS => {
+                            made += 1;
+                            String::new()
+                        }
+                        Err(_) => match back_rx.recv() {
+                            Ok(buf) => buf,
+                            // The writer stopped (a sink error): nothing more is wanted.
+                            Err(_) => return,
+                        },
+                    };
                     buf.clear();
                     for item in chunk {
                         render(item, &mut buf);

@@ -47,7 +47,9 @@ pub(crate) struct ShowArgs {
 
 pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let reference = args.source.as_deref().unwrap_or("@latest");
+    let reading = syncpolicy_store::timing::phase("read source");
     let mut loaded = source::load(reference, ctx)?;
+    drop(reading);
     let to_file = args.output.is_some();
     let out = match args.format {
         ShowFormat::Text | ShowFormat::Json => {
@@ -88,6 +90,7 @@ fn write_report(
 ) -> anyhow::Result<ExitCode> {
     let doc = document(&loaded)?;
     let html = args.format == ShowFormat::Html;
+    let rendering = syncpolicy_store::timing::phase("render and write");
     let write = |out: &mut dyn std::io::Write| {
         if html {
             syncpolicy_views::document_html::write_html(&doc, out)
@@ -103,6 +106,8 @@ fn write_report(
         }
         None => crate::output::write_stdout(write)?,
     }
+    drop(rendering);
+    print_timings();
     // The command ends here: freeing the report's many small strings (and the model and the
     // file's text) one by one costs more than the process's exit reclaiming them at once.
     std::mem::forget(doc);
@@ -114,15 +119,18 @@ fn write_report(
 pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> {
     std::thread::scope(|s| {
         let lint = s.spawn(|| findings(loaded));
+        let building = syncpolicy_store::timing::phase("build report");
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
+        drop(building);
         let found = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
+        let _t = syncpolicy_store::timing::phase("attach findings");
         // Accepted findings come after the others, marked with their reason.
         let (mut found, accepted) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
         let first_accepted = found.len();
         found.extend(accepted.iter().map(|a| a.diagnostic.clone()));
-        document::attach_findings(&mut doc, &found);
+        document::attach_diagnostics(&mut doc, found);
         let marks: Vec<(usize, &syncpolicy_model::extension::AcceptedFinding)> = accepted
             .iter()
             .enumerate()
@@ -136,12 +144,15 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> 
 /// The findings of `validate` for a loaded source (with positions when it is a file).
 pub(crate) fn findings(loaded: &source::Loaded) -> Vec<Diagnostic> {
     match (&loaded.text, &loaded.path) {
-        (Some(text), Some(path)) => syncpolicy_lint::check_file_spans(
-            &loaded.config,
-            text,
-            &loaded.spans,
-            &path.display().to_string(),
-        ),
+        (Some(text), Some(path)) => {
+            // `check_file_spans` in its two halves, timed apart.
+            let t = syncpolicy_store::timing::phase("validate");
+            let unplaced =
+                syncpolicy_lint::check_file_unplaced(&loaded.config, text, &loaded.spans);
+            drop(t);
+            let _t = syncpolicy_store::timing::phase("place findings");
+            unplaced.place(text, &path.display().to_string())
+        }
         _ => syncpolicy_lint::check(&loaded.config),
     }
 }
@@ -158,4 +169,17 @@ fn mark_credentials(summary: &mut Summary, ctx: &Context) -> anyhow::Result<()> 
         };
     }
     Ok(())
+}
+
+/// The phase timings (`SYNCPOLICY_TIMINGS=1`) on stderr.
+fn print_timings() {
+    for p in syncpolicy_store::timing::take() {
+        eprintln!(
+            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
+            p.end - p.start,
+            p.start,
+            p.end,
+            p.name
+        );
+    }
 }

@@ -142,3 +142,38 @@ fn html_report_is_written_to_a_file_and_self_contained() {
     assert!(html.contains("<span class=\"badge disabled\">disabled</span>"));
     assert!(html.contains("<span class=\"badge custom\">custom</span>"));
 }
+
+/// Under `SYNCPOLICY_TIMINGS=1` the report's phases go to stderr, and the report is the same.
+#[test]
+fn report_phases_are_timed_on_request() {
+    let path = "samples/multi-forest-custom.json";
+    let plain = run(&["show", path, "--format", "markdown"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let timed = std::process::Command::new(env!("CARGO_BIN_EXE_syncpolicy"))
+        .args(["show", path, "--format", "markdown"])
+        .current_dir(workspace())
+        .env("NO_COLOR", "1")
+        .env_remove("SYNCPOLICY_HOME")
+        .env_remove("SYNCPOLICY_DATABASE")
+        .env("SYNCPOLICY_TIMINGS", "1")
+        .output()
+        .expect("the syncpolicy binary runs");
+    assert!(timed.status.success(), "{}", stderr(&timed));
+    assert_eq!(stdout(&timed), stdout(&plain));
+    let err = stderr(&timed);
+    for phase in [
+        "read source",
+        "build report",
+        "validate",
+        "place findings",
+        "attach findings",
+        "render and write",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("timing:") && l.ends_with(phase)),
+            "{phase} in {err}"
+        );
+    }
+    assert!(!stderr(&plain).contains("timing:"));
+}
