@@ -1335,24 +1335,32 @@ impl Deployment {
             let (before, parts, rows, replaced, findings, said, written_len) =
                 std::thread::scope(|s| {
                     let (send, receive) = std::sync::mpsc::channel::<parts::RulePatch>();
+                    let (send_text, receive_text) =
+                        std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
                     let (a, beside) = (&after, &mut beside);
+                    // This thread: validation, the configuration before drafted (the rules
+                    // copied from the result while the rows are compared), the history
+                    // digest of the text, then what the rows say differs put back and the
+                    // caller's work. It leaves the other core to the rows.
                     let check = s.spawn(move || {
                         let t = crate::timing::phase("validate");
                         let findings = validator(a);
                         drop(t);
-                        // The configuration before: the rules copied from the result while
-                        // the rows are compared, then what the rows say differs put back.
                         let t = crate::timing::phase("draft before");
                         let mut before = parts::draft_before(outline, a);
                         drop(t);
+                        let digest = receive_text.recv().ok().map(|text| {
+                            let _t = crate::timing::phase("history digest");
+                            syncpolicy_json::digest::sha256_hex(&text)
+                        });
                         // Nothing comes when the change stopped (unchanged, an error).
                         let Ok(patch) = receive.recv() else {
-                            return Ok((findings, None, None));
+                            return Ok((findings, None, None, digest));
                         };
                         patch.apply(&mut before)?;
                         let _t = crate::timing::phase("beside");
                         let said = beside.take().map(|b| b(&before, a));
-                        Ok((findings, said, Some(before)))
+                        Ok((findings, said, Some(before), digest))
                     });
                     let t = crate::timing::phase("write settings");
                     let mut out = spare;
@@ -1369,11 +1377,8 @@ impl Deployment {
                         let _t = crate::timing::phase("export write + fsync");
                         write_export(target, &shared)
                     });
-                    let hashed = std::sync::Arc::clone(&bytes);
-                    let digesting = s.spawn(move || {
-                        let _t = crate::timing::phase("history digest");
-                        syncpolicy_json::digest::sha256_hex(&hashed)
-                    });
+                    // A send fails only when the validation thread stopped: said at its join.
+                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
                     let t = crate::timing::phase("split rows");
                     let parts = parts::split_against(&bytes, &after, &old, texts.as_ref())?;
                     let delta = parts::delta(&old, &parts);
@@ -1400,12 +1405,12 @@ impl Deployment {
                     let rows = write_delta(tx, &delta)?;
                     drop(t);
                     drop(delta);
-                    entry.digest = digesting.join().map_err(|_| StoreError::Corrupt {
-                        what: "the digest of the change stopped unexpectedly".to_owned(),
-                    })?;
                     let t = crate::timing::phase("wait validate");
                     let (findings, said, before) = match check.join() {
-                        Ok(Ok((findings, said, Some(before)))) => (findings, said, before),
+                        Ok(Ok((findings, said, Some(before), Some(digest)))) => {
+                            entry.digest = digest;
+                            (findings, said, before)
+                        }
                         Ok(Err(e)) => return Err(e),
                         _ => {
                             return Err(StoreError::Corrupt {
