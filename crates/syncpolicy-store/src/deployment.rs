@@ -97,27 +97,12 @@ struct Cache {
     findings: Option<Vec<Diagnostic>>,
 }
 
-/// The committed configuration without its rules, with the rows that hold it (for a change
-/// that replaces the whole configuration, [`Deployment::replace_beside`]).
-struct Outline {
-    generation: i64,
-    parts: Parts,
-    /// The configuration with every rule list empty.
-    config: Configuration,
-    /// The text the rows were cut from (the newest export, its digest checked), when it is
-    /// known to be of the same generation.
-    texts: Option<parts::RuleTexts>,
-}
-
 /// An open deployment.
 pub struct Deployment {
     home: Home,
     record: Record,
     store: Box<dyn Store>,
     cache: Option<Cache>,
-    /// The rows and the configuration without rules, when a whole configuration is to replace
-    /// the committed one ([`Deployment::outline`]).
-    outline: Option<Outline>,
     validator: fn(&Configuration) -> Vec<Diagnostic>,
     /// True while `validator` is `syncpolicy_lint::check` (then a change validates
     /// incrementally with `syncpolicy_lint::check_since`).
@@ -132,9 +117,6 @@ pub struct Deployment {
     schema: u32,
     /// Whether a change keeps its result in `cache` ([`Deployment::set_keep_cache`]).
     keep_cache: bool,
-    /// Memory the next [`Deployment::replace_beside`] writes its settings text into, touched
-    /// once while [`Deployment::outline`] had nothing else to do (see there).
-    text_buffer: Vec<u8>,
 }
 
 /// A committed configuration read back.
@@ -496,14 +478,12 @@ impl Deployment {
             record,
             store,
             cache: None,
-            outline: None,
             validator: syncpolicy_lint::check,
             default_validator: true,
             notices: Vec::new(),
             lock_wait: default_lock_wait(),
             schema,
             keep_cache: true,
-            text_buffer: Vec::new(),
         };
         d.notices.extend(d.home.repair_secrets_mode());
         if let Some(mut lock) = d.home.try_lock() {
@@ -950,14 +930,12 @@ impl Deployment {
                 spare: Vec::new(),
                 findings: None,
             }),
-            outline: None,
             validator: syncpolicy_lint::check,
             default_validator: true,
             notices,
             lock_wait: default_lock_wait(),
             schema: SCHEMA_VERSION,
             keep_cache: true,
-            text_buffer: Vec::new(),
         };
         Ok((deployment, outcome))
     }
@@ -1189,280 +1167,6 @@ impl Deployment {
         )
     }
 
-    /// The committed configuration without its rules (every rule list empty; sections,
-    /// directories, partitions and extension lists as committed), read from the rows, which
-    /// are kept for [`Deployment::replace_beside`]: what a change that replaces the whole
-    /// configuration needs to know before it (installation choices, directories), without
-    /// reading every rule.
-    pub fn outline(&mut self) -> Result<&Configuration> {
-        let generation = self.store.generation()?;
-        if generation.is_none() || self.outline.as_ref().map(|o| o.generation) != generation {
-            // The newest export is the text the rows were cut from when no commit came
-            // between reading this generation and reading the rows (generations only grow).
-            let newest = self.store.newest_history().ok().flatten();
-            pause_at("load-entry");
-            let t = crate::timing::phase("load rows");
-            let mut loaded = None;
-            self.store.read(&mut |tx| {
-                let g = tx.read_generation()?.unwrap_or(0);
-                loaded = Some((g, tx.load_parts()?));
-                Ok(())
-            })?;
-            drop(t);
-            let (g, parts) = loaded.ok_or_else(|| StoreError::Corrupt {
-                what: "the configuration could not be loaded".to_owned(),
-            })?;
-            let mut outline = Self::outline_from(g, parts)?;
-            // That text, once its digest is the one history recorded: the change compares
-            // rules with it byte for byte (the typical caller reads its source meanwhile on
-            // another thread).
-            let t = crate::timing::phase("read + digest newest export");
-            let export = newest.filter(|_| generation == Some(g)).and_then(|e| {
-                let bytes = fs::read(self.snapshot_path(&e)).ok()?;
-                (syncpolicy_json::digest::sha256_hex(&bytes) == e.digest).then_some(bytes)
-            });
-            drop(t);
-            let size = export.as_ref().map_or(0, Vec::len);
-            if let Some(bytes) = export {
-                let _t = crate::timing::phase("rule texts");
-                outline.texts = parts::RuleTexts::of(bytes, &outline.parts).ok();
-            }
-            self.outline = Some(outline);
-            // The buffer the change will write its settings text into, of about the size of
-            // that text and touched now: a fresh page costs its first touch (the kernel
-            // clears it), which is then paid here instead of while the change writes.
-            let _t = crate::timing::phase("text buffer");
-            let mut buffer = std::mem::take(&mut self.text_buffer);
-            buffer.clear();
-            buffer.resize(size + size / 8 + 64 * 1024, 0);
-            buffer.clear();
-            self.text_buffer = buffer;
-        }
-        self.outline
-            .as_ref()
-            .map(|o| &o.config)
-            .ok_or_else(|| StoreError::Corrupt {
-                what: "the configuration could not be loaded".to_owned(),
-            })
-    }
-
-    fn outline_from(generation: i64, parts: Parts) -> Result<Outline> {
-        let _t = crate::timing::phase("outline");
-        let text = parts::assemble_outline(&parts)?;
-        let config = syncpolicy_json::read_settings_str(&text, "the stored configuration")
-            .map_err(|e| StoreError::Corrupt {
-                what: e.to_string(),
-            })?;
-        Ok(Outline {
-            generation,
-            parts,
-            config,
-            texts: None,
-        })
-    }
-
-    /// Makes the configuration `target` as one change, as [`Deployment::change_to_beside`]
-    /// does, without reading the committed configuration in full: the rows are compared with
-    /// the settings text of `target` (a rule whose text is its row's is not read again), and
-    /// the configuration before the change is `target`'s unchanged rules and the changed
-    /// rows read, on the outline ([`Deployment::outline`]). `beside(before, after)` runs on
-    /// the validation's thread once validation is done and the rows told what changed, and
-    /// gives the change's summary. When `target` differs from what the deployment holds only
-    /// in who changed it when (policy metadata) and its recorded digest, nothing is changed:
-    /// [`StoreError::Unchanged`] with `summary`.
-    pub fn replace_beside(
-        &mut self,
-        meta: &ChangeMeta,
-        target: Configuration,
-        summary: String,
-        beside: impl FnOnce(&Configuration, &Configuration) -> String + Send,
-    ) -> Result<ChangeOutcome> {
-        let mut wait = self.lock_wait.clone();
-        wait.command.clone_from(&meta.command);
-        let t = crate::timing::phase("lock + reconcile");
-        let mut lock = self.home.lock_with(&wait)?;
-        let settled = self.reconcile_with(false, !lock.settled_before())?;
-        drop(t);
-        let mut target = Some(target);
-        let mut beside = Some(beside);
-        let mut new_generation = 0;
-        let mut result: Option<Done> = None;
-        let mut export: Option<PathBuf> = None;
-        let exports = self.home.exports();
-        let validator = self.validator;
-        let default_validator = self.default_validator;
-        let keep_cache = self.keep_cache;
-        let mut store = std::mem::replace(&mut self.store, Box::new(NoStore));
-        let commit_timer = crate::timing::phase("transaction");
-        let run = store.transaction(&mut |tx| {
-            let generation = tx
-                .lock_generation()?
-                .ok_or_else(|| StoreError::NotInstalled {
-                    home: self.home.root().to_path_buf(),
-                })?;
-            if self.outline.as_ref().map(|o| o.generation) != Some(generation) {
-                // Another process changed it since the outline was read.
-                let t = crate::timing::phase("load rows");
-                let parts = tx.load_parts()?;
-                drop(t);
-                self.outline = Some(Self::outline_from(generation, parts)?);
-            }
-            let Some(Outline {
-                parts: old,
-                config: outline,
-                texts,
-                ..
-            }) = self.outline.take()
-            else {
-                return Err(StoreError::Corrupt {
-                    what: "the configuration could not be loaded".to_owned(),
-                });
-            };
-            let Some(mut after) = target.take() else {
-                return Err(StoreError::Corrupt {
-                    what: "the transaction was retried".to_owned(),
-                });
-            };
-            let now = UtcMillis::now();
-            stamp(&mut after, &meta.author, now);
-            let (path, at) = unique_snapshot_path(&exports, APPLIED_PREFIX, now);
-            let mut entry = history_entry(&path, at, meta, &summary);
-            // Side by side: validation, then (once the rows told what changed) the caller's
-            // work, on a second thread; the export (write, fsync) and the history digest on
-            // their own; here the text, the rows, the configuration before, the rows written.
-            let text_hint: usize = old.map.values().map(|p| p.body.len()).sum();
-            let spare = std::mem::take(&mut self.text_buffer);
-            let (before, parts, rows, replaced, findings, said, written_len) =
-                std::thread::scope(|s| {
-                    let (send, receive) = std::sync::mpsc::channel::<parts::RulePatch>();
-                    let (send_text, receive_text) =
-                        std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
-                    let (a, beside) = (&after, &mut beside);
-                    // This thread: validation, the configuration before drafted (the rules
-                    // copied from the result while the rows are compared), the history
-                    // digest of the text, then what the rows say differs put back and the
-                    // caller's work. It leaves the other core to the rows.
-                    let check = s.spawn(move || {
-                        let t = crate::timing::phase("validate");
-                        let findings = validator(a);
-                        drop(t);
-                        let t = crate::timing::phase("draft before");
-                        let mut before = parts::draft_before(outline, a);
-                        drop(t);
-                        let digest = receive_text.recv().ok().map(|text| {
-                            let _t = crate::timing::phase("history digest");
-                            syncpolicy_json::digest::sha256_hex(&text)
-                        });
-                        // Nothing comes when the change stopped (unchanged, an error).
-                        let Ok(patch) = receive.recv() else {
-                            return Ok((findings, None, None, digest));
-                        };
-                        patch.apply(&mut before)?;
-                        let _t = crate::timing::phase("beside");
-                        let said = beside.take().map(|b| b(&before, a));
-                        Ok((findings, said, Some(before), digest))
-                    });
-                    let t = crate::timing::phase("write settings");
-                    let mut out = spare;
-                    out.clear();
-                    if out.capacity() < text_hint {
-                        out.reserve(text_hint.saturating_mul(2) + 64 * 1024);
-                    }
-                    syncpolicy_json::write_settings_to(&after, &mut out);
-                    let bytes = std::sync::Arc::new(out);
-                    drop(t);
-                    export = Some(path.clone());
-                    let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
-                    let writing = s.spawn(move || {
-                        let _t = crate::timing::phase("export write + fsync");
-                        write_export(target, &shared)
-                    });
-                    // A send fails only when the validation thread stopped: said at its join.
-                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
-                    let t = crate::timing::phase("split rows");
-                    let parts = parts::split_against(&bytes, &after, &old, texts.as_ref())?;
-                    let delta = parts::delta(&old, &parts);
-                    drop(t);
-                    // Only the stamp of this change differs: nothing to do (the export being
-                    // written is removed again, as for any change that does not commit).
-                    let stamp_only = delta.deletes.is_empty()
-                        && delta.upserts.iter().all(|(kind, part)| {
-                            *kind == parts::PartKind::Setting
-                                && part.key == syncpolicy_json::keys::TOP[0]
-                        });
-                    if stamp_only {
-                        return Err(StoreError::Unchanged {
-                            summary: summary.clone(),
-                        });
-                    }
-                    let t = crate::timing::phase("rule patch");
-                    let patch = parts::rule_patch(&old, &parts)?;
-                    drop(t);
-                    // A send fails only when the validation thread stopped: said at its join.
-                    let _ = send.send(patch);
-                    let t = crate::timing::phase("write rows");
-                    let replaced = replaced_parts(&old, &delta);
-                    let rows = write_delta(tx, &delta)?;
-                    drop(t);
-                    drop(delta);
-                    let t = crate::timing::phase("wait validate");
-                    let (findings, said, before) = match check.join() {
-                        Ok(Ok((findings, said, Some(before), Some(digest)))) => {
-                            entry.digest = digest;
-                            (findings, said, before)
-                        }
-                        Ok(Err(e)) => return Err(e),
-                        _ => {
-                            return Err(StoreError::Corrupt {
-                                what: "the validation of the change stopped unexpectedly"
-                                    .to_owned(),
-                            })
-                        }
-                    };
-                    drop(t);
-                    let errors: Vec<Diagnostic> = findings
-                        .iter()
-                        .filter(|d| d.severity == Severity::Error)
-                        .cloned()
-                        .collect();
-                    if !errors.is_empty() {
-                        return Err(StoreError::Invalid(errors));
-                    }
-                    let _t = crate::timing::phase("wait export");
-                    writing.join().map_err(|_| StoreError::Corrupt {
-                        what: "the export of the change stopped unexpectedly".to_owned(),
-                    })??;
-                    Ok((before, parts, rows, replaced, findings, said, bytes.len()))
-                })?;
-            if let Some(said) = said {
-                entry.summary.clone_from(&said);
-            }
-            entry.id = tx.add_history(&entry)?;
-            tx.add_deltas(entry.id, &replaced)?;
-            tx.set_generation(generation + 1)?;
-            new_generation = generation + 1;
-            pause_in_change();
-            let after_copy = keep_cache.then(|| after.clone());
-            result = Some(Done {
-                parts,
-                summary: entry.summary.clone(),
-                entry,
-                path,
-                before,
-                after,
-                after_copy,
-                rows,
-                written: syncpolicy_json::WriteCache::default(),
-                text_len: written_len,
-                findings: default_validator.then_some(findings),
-            });
-            Ok(())
-        });
-        drop(commit_timer);
-        self.store = store;
-        self.finish_change(run, result, export, settled, &mut lock, new_generation)
-    }
-
     fn change_with(
         &mut self,
         meta: &ChangeMeta,
@@ -1561,6 +1265,11 @@ impl Deployment {
                     // Only what the change touched is checked again (the same findings as
                     // checking all: `syncpolicy_lint::check_since`).
                     let (b, a, prior, beside) = (&before, &after, &prior_findings, &mut beside);
+                    // Then, on the same thread, the history digest of the text once it is
+                    // written (this thread is done before the text is cut into rows, so the
+                    // cut keeps the other core to itself; `None` when no text came).
+                    let (send_text, receive_text) =
+                        std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
                     let check = s.spawn(move || {
                         let t = crate::timing::phase("validate");
                         let findings = match prior {
@@ -1568,8 +1277,14 @@ impl Deployment {
                             None => validator(a),
                         };
                         drop(t);
-                        let _t = crate::timing::phase("beside");
-                        (findings, beside(b, a))
+                        let t = crate::timing::phase("beside");
+                        let said = beside(b, a);
+                        drop(t);
+                        let digest = receive_text.recv().ok().map(|text| {
+                            let _t = crate::timing::phase("history digest");
+                            syncpolicy_json::digest::sha256_hex(&text)
+                        });
+                        (findings, said, digest)
                     });
                     // Only the rules and sections the change touched are written again (byte
                     // for byte what writing all of it gives).
@@ -1593,21 +1308,18 @@ impl Deployment {
                         let _t = crate::timing::phase("export write + fsync");
                         write_export(target, &shared)
                     });
-                    // The history digest on its own thread while the text is cut into rows.
-                    let hashed = std::sync::Arc::clone(&bytes);
-                    let digesting = s.spawn(move || {
-                        let _t = crate::timing::phase("history digest");
-                        syncpolicy_json::digest::sha256_hex(&hashed)
-                    });
+                    // A send fails only when the validation thread stopped: said at its join.
+                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
                     let t = crate::timing::phase("split rows");
                     let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
                     drop(t);
-                    entry.digest = digesting.join().map_err(|_| StoreError::Corrupt {
-                        what: "the digest of the change stopped unexpectedly".to_owned(),
-                    })?;
                     let t = crate::timing::phase("wait validate");
-                    let (findings, said) = check.join().map_err(|_| StoreError::Corrupt {
-                        what: "the validation of the change stopped unexpectedly".to_owned(),
+                    let (findings, said, digest) =
+                        check.join().map_err(|_| StoreError::Corrupt {
+                            what: "the validation of the change stopped unexpectedly".to_owned(),
+                        })?;
+                    entry.digest = digest.ok_or_else(|| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
                     })?;
                     if let Some(said) = said {
                         entry.summary.clone_from(&said);
@@ -1659,21 +1371,6 @@ impl Deployment {
         });
         drop(commit_timer);
         self.store = store;
-        self.finish_change(run, result, export, settled, &mut lock, new_generation)
-    }
-
-    /// After a change's transaction: on failure its export is removed again; the folder is
-    /// marked settled when it was before; the result becomes the cached configuration when
-    /// it is kept.
-    fn finish_change(
-        &mut self,
-        run: Result<()>,
-        result: Option<Done>,
-        export: Option<PathBuf>,
-        settled: bool,
-        lock: &mut crate::home::HomeLock,
-        new_generation: i64,
-    ) -> Result<ChangeOutcome> {
         if let Err(e) = run {
             // The export of a change that did not commit must go too.
             let removed = export.as_deref().is_none_or(|path| {

@@ -254,13 +254,13 @@ const EXT_DIGEST: usize = keys::EXT.len() - 1;
 /// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
 /// extension part's digest is left out: the writer computes it again on every export.
 pub fn split(settings: &[u8]) -> Result<Parts> {
-    split_inner(settings, None, None, None)
+    split_inner(settings, None, None)
 }
 
 /// [`split`] for the writer's output of `config`: rule and directory keys are taken from the
 /// model instead of parsing every rule again (falls back to parsing when the counts differ).
 pub fn split_with(settings: &[u8], config: &Configuration) -> Result<Parts> {
-    split_inner(settings, Some(config), None, None)
+    split_inner(settings, Some(config), None)
 }
 
 /// [`split_with`] after a change from `previous` (stored as `previous_parts`): a rule equal
@@ -274,96 +274,7 @@ pub fn split_since(
     previous: &Configuration,
     previous_parts: &Parts,
 ) -> Result<Parts> {
-    split_inner(
-        settings,
-        Some(config),
-        Some((previous, previous_parts)),
-        None,
-    )
-}
-
-/// [`split_with`] against the stored rows `stored` when the configuration they hold is not
-/// at hand (a whole configuration replacing the stored one): a rule whose text is, once
-/// compacted, the body of the stored row of the same key keeps that row's text (shared, so
-/// [`delta`] sees it unchanged at a pointer comparison); only the other rules are compacted.
-/// With `texts` (the text the rows were cut from), a rule written byte for byte as its row's
-/// rule there is found the same by one comparison of bytes. `settings` must be
-/// `syncpolicy_json::write_settings(config)` byte for byte.
-pub fn split_against(
-    settings: &[u8],
-    config: &Configuration,
-    stored: &Parts,
-    texts: Option<&RuleTexts>,
-) -> Result<Parts> {
-    split_inner(settings, Some(config), None, Some((stored, texts)))
-}
-
-/// Where each stored rule's text is in the settings text the rows were cut from (the
-/// writer's output, as the newest export holds it once its digest is checked): a rule of a
-/// new text that is byte for byte its stored rule's text there has that row's body, found
-/// with one comparison of bytes instead of comparing with the compact body.
-#[derive(Debug, Default)]
-pub struct RuleTexts {
-    text: Vec<u8>,
-    /// The rules' places in `text`, by the key of their list (the rows' parent), in order.
-    lists: HashMap<String, Vec<Span>>,
-}
-
-impl RuleTexts {
-    /// The places of the rules of `text`, which must be the writer's output of the
-    /// configuration the rows `stored` hold (its lists are matched to the rows' parents by
-    /// place: the Entra directory's, and the `i`-th directory's for the `i`-th directory row).
-    pub fn of(text: Vec<u8>, stored: &Parts) -> Result<RuleTexts> {
-        let mut lists = HashMap::new();
-        {
-            let s = std::str::from_utf8(&text).map_err(|e| StoreError::Corrupt {
-                what: format!("the settings text is not UTF-8: {e}"),
-            })?;
-            let doc = Doc::pretty(s);
-            let top = Members::scan(&doc, 0, "the settings file")?;
-            for (k, v) in &top.members {
-                let Some(v) = *v else { continue };
-                let key = top.key(*k);
-                if key == keys::TOP[7] {
-                    let mut azure = Members::scan(&doc, v.0, &key)?;
-                    for (set, index) in SETS {
-                        if let Some(items) = azure.take_array(keys::AZURE[index], AZURE_KEY)? {
-                            lists.insert(format!("{AZURE_KEY}/{set}"), items);
-                        }
-                    }
-                } else if key == keys::TOP[8] {
-                    let dirs = doc.array(v.0).map_err(|e| StoreError::Corrupt {
-                        what: format!("{} is not a JSON array: {e}", keys::TOP[8]),
-                    })?;
-                    let rows = stored.children(PartKind::Directory, "");
-                    if rows.len() != dirs.len() {
-                        return Err(StoreError::Corrupt {
-                            what: "the settings text has other directories than the rows"
-                                .to_owned(),
-                        });
-                    }
-                    for (d, row) in dirs.into_iter().zip(rows) {
-                        let mut obj = Members::scan(&doc, d.0, &row.key)?;
-                        for (set, index) in ONPREM_SETS {
-                            if let Some(items) = obj.take_array(keys::ONPREM[index], &row.key)? {
-                                lists.insert(format!("{}/{set}", row.key), items);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Ok(RuleTexts { text, lists })
-    }
-
-    /// The text of the stored rule `row`.
-    fn of_row(&self, row: &Part) -> Option<&[u8]> {
-        let (s, e) = *self
-            .lists
-            .get(&row.parent)?
-            .get(usize::try_from(row.ordinal).ok()?)?;
-        self.text.get(s..e)
-    }
+    split_inner(settings, Some(config), Some((previous, previous_parts)))
 }
 
 fn azure_lists(c: &Configuration) -> [&[SyncRule]; 2] {
@@ -383,8 +294,6 @@ fn dir_lists(d: &OnPremisesDirectory) -> [&[SyncRule]; 2] {
 struct Known<'a> {
     now: [&'a [SyncRule]; 2],
     before: Option<([&'a [SyncRule]; 2], &'a Parts)>,
-    /// The stored rows (and their text) to compare rule texts with ([`split_against`]).
-    stored: Option<(&'a Parts, Option<&'a RuleTexts>)>,
 }
 
 fn rule_id(rule: &SyncRule) -> Option<String> {
@@ -494,13 +403,12 @@ fn split_inner(
     settings: &[u8],
     config: Option<&Configuration>,
     previous: Option<(&Configuration, &Parts)>,
-    stored: Option<(&Parts, Option<&RuleTexts>)>,
 ) -> Result<Parts> {
     let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
         what: format!("the settings text is not UTF-8: {e}"),
     })?;
     // After a change the text is the writer's own output (see `Doc::pretty`).
-    let doc = if previous.is_some() || stored.is_some() {
+    let doc = if previous.is_some() {
         Doc::pretty(text)
     } else {
         Doc::new(text).map_err(|e| StoreError::Corrupt {
@@ -508,9 +416,7 @@ fn split_inner(
         })?
     };
     let top = Members::scan(&doc, 0, "the settings file")?;
-    let mut parts = Parts {
-        map: HashMap::with_capacity(stored.map_or(0, |(s, _)| s.len())),
-    };
+    let mut parts = Parts::default();
     let mut rule_keys = KeyRegistry(HashMap::new());
     for (ordinal, (k, v)) in top.members.iter().enumerate() {
         let key = top.key(*k).into_owned();
@@ -521,7 +427,6 @@ fn split_inner(
             let known = config.map(|c| Known {
                 now: lists(c),
                 before: previous.map(|(p, parts)| (lists(p), parts)),
-                stored,
             });
             split_rules(
                 &mut azure,
@@ -534,15 +439,7 @@ fn split_inner(
             )?;
             azure.to_text().into()
         } else if key == keys::TOP[8] {
-            split_directories(
-                &doc,
-                v,
-                config,
-                previous,
-                stored,
-                &mut parts,
-                &mut rule_keys,
-            )?;
+            split_directories(&doc, v, config, previous, &mut parts, &mut rule_keys)?;
             "[]".into()
         } else if key == keys::EXTENSION {
             let mut ext = Members::scan(&doc, v.0, &key)?;
@@ -632,16 +529,6 @@ fn split_rules(
                     .map(|p| p.body.clone()),
                 _ => None,
             };
-            // Or the stored text of the same key, when this rule's text is the text the row
-            // was cut from, or compacts to the row's body.
-            let kept = kept.or_else(|| {
-                let (rows, texts) = known?.stored?;
-                let row = rows.map.get(&key)?;
-                let now = &text.as_bytes()[rule.0..rule.1];
-                let same = texts.and_then(|t| t.of_row(row)) == Some(now)
-                    || scan::compact_eq(now, row.body.as_bytes());
-                same.then(|| row.body.clone())
-            });
             parts.insert(
                 PartKind::Rule,
                 Part {
@@ -662,7 +549,6 @@ fn split_directories(
     span: Span,
     config: Option<&Configuration>,
     previous: Option<(&Configuration, &Parts)>,
-    stored: Option<(&Parts, Option<&RuleTexts>)>,
     parts: &mut Parts,
     rule_keys: &mut KeyRegistry,
 ) -> Result<()> {
@@ -713,7 +599,6 @@ fn split_directories(
             now: lists(&m[i]),
             before: previous
                 .and_then(|(p, parts)| p.onpremises_directories.get(i).map(|d| (lists(d), parts))),
-            stored,
         });
         split_rules(
             &mut obj,
@@ -741,23 +626,11 @@ fn split_directories(
 /// Puts parts back together into settings text (compact JSON), readable with
 /// `syncpolicy_json::read_settings_str`.
 pub fn assemble(parts: &Parts) -> Result<String> {
-    assemble_inner(parts, true)
-}
-
-/// [`assemble`] without the rules: every rule list is empty (the text of a configuration's
-/// sections, directories, partitions and extension lists, a small part of a large one).
-pub fn assemble_outline(parts: &Parts) -> Result<String> {
-    assemble_inner(parts, false)
-}
-
-fn assemble_inner(parts: &Parts, rules: bool) -> Result<String> {
     let mut top = Obj(Vec::new());
     for section in parts.children(PartKind::Setting, "") {
         let value = if section.key == keys::TOP[7] {
             let mut azure = Obj::parse(&section.body, &section.key)?;
-            if rules {
-                put_rules(&mut azure, AZURE_KEY, &SETS, &keys::AZURE, parts)?;
-            }
+            put_rules(&mut azure, AZURE_KEY, &SETS, &keys::AZURE, parts)?;
             raw(azure.to_text(), &section.key)?
         } else if section.key == keys::TOP[8] {
             let mut dirs = Vec::new();
@@ -771,9 +644,7 @@ fn assemble_inner(parts: &Parts, rules: bool) -> Result<String> {
                 if obj.get(keys::ONPREM[8]).is_some() {
                     obj.set(keys::ONPREM[8], raw(list_text(&partitions), &d.key)?);
                 }
-                if rules {
-                    put_rules(&mut obj, &d.key, &ONPREM_SETS, &keys::ONPREM, parts)?;
-                }
+                put_rules(&mut obj, &d.key, &ONPREM_SETS, &keys::ONPREM, parts)?;
                 dirs.push(raw(obj.to_text(), &d.key)?);
             }
             raw(list_text(&dirs), &section.key)?
@@ -797,169 +668,6 @@ fn assemble_inner(parts: &Parts, rules: bool) -> Result<String> {
         top.0.push((section.key.clone(), value));
     }
     Ok(top.to_text())
-}
-
-/// The configuration `old` holds, from its outline (`old` assembled without rules, see
-/// [`assemble_outline`], and read) and the rules: a rule whose row `new` (the rows of
-/// `after`, cut with [`split_against`]) has with the same text at the same place is that
-/// rule of `after` (copied, not read again); only the others are read from their stored
-/// text. [`draft_before`], [`rule_patch`] and [`RulePatch::apply`] in one (the first and the
-/// last can run on another thread than the second).
-pub fn configuration_from(
-    outline: Configuration,
-    old: &Parts,
-    new: &Parts,
-    after: &Configuration,
-) -> Result<Configuration> {
-    let mut draft = draft_before(outline, after);
-    rule_patch(old, new)?.apply(&mut draft)?;
-    Ok(draft)
-}
-
-/// The rule lists in a fixed order: 0 and 1 the Entra directory's standard and custom
-/// rules, then `2 + 2i` and `3 + 2i` those of the `i`-th on-premises directory.
-fn rule_list_mut(config: &mut Configuration, n: usize) -> Option<&mut Vec<SyncRule>> {
-    match n {
-        0 => Some(&mut config.azure_directory.standard_rules),
-        1 => Some(&mut config.azure_directory.custom_rules),
-        _ => {
-            let d = config.onpremises_directories.get_mut((n - 2) / 2)?;
-            Some(if n % 2 == 0 {
-                &mut d.standard_rules
-            } else {
-                &mut d.custom_rules
-            })
-        }
-    }
-}
-
-/// The outline with each rule list a copy of `after`'s list at the same place (the Entra
-/// directory's, and the `i`-th directory's for the `i`-th): what the configuration before a
-/// change is, once [`rule_patch`] put back what differs.
-pub fn draft_before(mut outline: Configuration, after: &Configuration) -> Configuration {
-    outline.azure_directory.standard_rules = after.azure_directory.standard_rules.clone();
-    outline.azure_directory.custom_rules = after.azure_directory.custom_rules.clone();
-    for (d, a) in outline
-        .onpremises_directories
-        .iter_mut()
-        .zip(&after.onpremises_directories)
-    {
-        d.standard_rules = a.standard_rules.clone();
-        d.custom_rules = a.custom_rules.clone();
-    }
-    outline
-}
-
-/// What turns [`draft_before`] into the configuration the rows `old` hold: per rule list, its
-/// length and the rules (read from their rows) at the places where the draft's rule is not
-/// the stored one.
-#[derive(Debug, Default)]
-pub struct RulePatch {
-    lists: Vec<ListPatch>,
-}
-
-/// One rule list's part of a [`RulePatch`].
-#[derive(Debug)]
-struct ListPatch {
-    /// Which list (see [`rule_list_mut`]).
-    list: usize,
-    /// Its length.
-    len: usize,
-    /// The stored rules at the places where the draft's rule is not the stored one.
-    rules: Vec<(usize, SyncRule)>,
-}
-
-impl RulePatch {
-    /// Puts the stored rules into `draft`.
-    pub fn apply(self, draft: &mut Configuration) -> Result<()> {
-        for ListPatch {
-            list: n,
-            len,
-            rules,
-        } in self.lists
-        {
-            let Some(list) = rule_list_mut(draft, n) else {
-                return Err(StoreError::Corrupt {
-                    what: format!("the stored configuration has no rule list {n}"),
-                });
-            };
-            list.truncate(len);
-            list.reserve_exact(len - list.len());
-            for (at, rule) in rules {
-                if at < list.len() {
-                    list[at] = rule;
-                } else if at == list.len() {
-                    list.push(rule);
-                } else {
-                    return Err(StoreError::Corrupt {
-                        what: format!("the stored rule list {n} has a gap at {at}"),
-                    });
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The [`RulePatch`] from the rows `new` (cut from `after` with [`split_against`]) to the rows
-/// `old`: a stored rule is in the draft when the row of its key in `new` has its text, in the
-/// same list (same set, the directory at the same place) at the same position.
-pub fn rule_patch(old: &Parts, new: &Parts) -> Result<RulePatch> {
-    let set_of = |set: &str| SETS.iter().position(|(s, _)| *s == set);
-    // The list a row of `new` is in (the directory's place is its ordinal: `split` gives it).
-    let new_list = |row: &Part| -> Option<usize> {
-        let (owner, set) = row.parent.rsplit_once('/')?;
-        let set = set_of(set)?;
-        if owner == AZURE_KEY {
-            return Some(set);
-        }
-        let dir = usize::try_from(new.get(PartKind::Directory, owner)?.ordinal).ok()?;
-        Some(2 + 2 * dir + set)
-    };
-    let mut parents: Vec<(usize, String)> = SETS
-        .iter()
-        .enumerate()
-        .map(|(n, (set, _))| (n, format!("{AZURE_KEY}/{set}")))
-        .collect();
-    for (i, dir) in old
-        .children(PartKind::Directory, "")
-        .into_iter()
-        .enumerate()
-    {
-        for (n, (set, _)) in SETS.iter().enumerate() {
-            parents.push((2 + 2 * i + n, format!("{}/{set}", dir.key)));
-        }
-    }
-    let mut patch = RulePatch::default();
-    for (n, parent) in parents {
-        let rows = old.children(PartKind::Rule, &parent);
-        let mut rules = Vec::new();
-        for (at, row) in rows.iter().enumerate() {
-            let in_draft = new
-                .map
-                .get(&(PartKind::Rule, row.key.clone()))
-                .is_some_and(|r| {
-                    r.body == row.body
-                        && usize::try_from(r.ordinal).ok() == Some(at)
-                        && new_list(r) == Some(n)
-                });
-            if !in_draft {
-                let rule =
-                    syncpolicy_json::read_rule(row.body.as_bytes(), &row.key).map_err(|e| {
-                        StoreError::Corrupt {
-                            what: format!("the stored rule {}: {e}", row.key),
-                        }
-                    })?;
-                rules.push((at, rule));
-            }
-        }
-        patch.lists.push(ListPatch {
-            list: n,
-            len: rows.len(),
-            rules,
-        });
-    }
-    Ok(patch)
 }
 
 fn put_rules(
@@ -1355,74 +1063,6 @@ mod tests {
                 split(&bytes).unwrap(),
                 "{name}"
             );
-        }
-    }
-
-    /// The configuration the rows hold, read from their whole text.
-    fn read_rows(parts: &Parts) -> Configuration {
-        syncpolicy_json::read_settings_str(&assemble(parts).unwrap(), "rows").unwrap()
-    }
-
-    #[test]
-    fn split_against_the_rows_and_the_configuration_they_hold() {
-        type Edit = (&'static str, fn(&mut Configuration));
-        let edits: [Edit; 8] = [
-            ("nothing", |_| {}),
-            ("threshold", |c| {
-                c.azure_directory.export_deletion_limit = "7".to_owned()
-            }),
-            ("description", |c| {
-                c.onpremises_directories[0].custom_rules[0].description =
-                    "changed \"x\"".to_owned();
-            }),
-            ("azure rule", |c| {
-                c.azure_directory.standard_rules[1].description = "edited".to_owned();
-            }),
-            ("insert first", |c| {
-                let r = c.onpremises_directories[0].custom_rules[1].clone();
-                c.onpremises_directories[0].custom_rules.insert(0, r);
-            }),
-            ("remove directory", |c| {
-                c.onpremises_directories.remove(0);
-            }),
-            ("directories reversed", |c| {
-                c.onpremises_directories.reverse();
-            }),
-            ("move rule to azure", |c| {
-                let r = c.onpremises_directories[0].custom_rules.remove(0);
-                c.azure_directory.custom_rules.insert(0, r);
-            }),
-        ];
-        let generated = syncpolicy_samples::generate::generate(
-            &syncpolicy_samples::generate::GenerateOptions {
-                forests: 3,
-                custom_rules_per_forest: 20,
-                ous_per_domain: 4,
-                seed: 5,
-            },
-        );
-        for base in [
-            syncpolicy_samples::samples::multi_forest_custom(),
-            generated,
-        ] {
-            let stored = split(&syncpolicy_json::write_settings(&base)).unwrap();
-            let held = read_rows(&stored);
-            let outline =
-                syncpolicy_json::read_settings_str(&assemble_outline(&stored).unwrap(), "outline")
-                    .unwrap();
-            assert!(outline.azure_directory.standard_rules.is_empty());
-            for (name, edit) in edits {
-                let mut after = base.clone();
-                edit(&mut after);
-                let bytes = syncpolicy_json::write_settings(&after);
-                let new = split_against(&bytes, &after, &stored, None).unwrap();
-                assert_eq!(new, split(&bytes).unwrap(), "{name}");
-                let texts = RuleTexts::of(syncpolicy_json::write_settings(&base), &stored).unwrap();
-                let with_texts = split_against(&bytes, &after, &stored, Some(&texts)).unwrap();
-                assert_eq!(with_texts, new, "{name}, with the stored text");
-                let before = configuration_from(outline.clone(), &stored, &new, &after).unwrap();
-                assert_eq!(before, held, "{name}");
-            }
         }
     }
 

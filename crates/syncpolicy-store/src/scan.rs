@@ -264,35 +264,6 @@ pub(crate) fn compact_into(text: &str, out: &mut String) {
     }
 }
 
-/// True when `text` without whitespace outside strings is `compact` (what [`compact`] gives
-/// for it), found without making that text: strings are compared as slices, whitespace
-/// between them skipped. An unterminated string (not valid JSON) compares as unequal.
-pub(crate) fn compact_eq(text: &[u8], compact: &[u8]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while i < text.len() {
-        let b = text[i];
-        if b == b'"' {
-            let Ok(end) = skip_string(text, i) else {
-                return false;
-            };
-            if compact.get(j..j + (end - i)) != Some(&text[i..end]) {
-                return false;
-            }
-            j += end - i;
-            i = end;
-        } else if is_ws(b) {
-            i += 1;
-        } else {
-            if compact.get(j) != Some(&b) {
-                return false;
-            }
-            i += 1;
-            j += 1;
-        }
-    }
-    j == compact.len()
-}
-
 /// `text` without whitespace outside strings.
 pub(crate) fn compact(text: &str) -> String {
     let mut s = String::new();
@@ -303,30 +274,6 @@ pub(crate) fn compact(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn compact_eq_is_compact_then_equal() {
-        let texts = [
-            "{ \"a b\" : [ 1, \"x \\\" y\" ] }",
-            "{\n  \"k\": \"v w\",\n  \"n\": [\n    true\n  ]\n}",
-            "\"\\\\\"",
-            "[ ]",
-        ];
-        for t in texts {
-            let c = compact(t);
-            assert!(compact_eq(t.as_bytes(), c.as_bytes()), "{t}");
-            assert!(!compact_eq(t.as_bytes(), format!("{c} ").as_bytes()), "{t}");
-            assert!(
-                !compact_eq(t.as_bytes(), &c.as_bytes()[..c.len() - 1]),
-                "{t}"
-            );
-        }
-        assert!(!compact_eq(b"{\"unterminated: 1}", b"{\"unterminated: 1}"));
-        // Whitespace inside a string is not skipped.
-        assert!(!compact_eq(b"\"a b\"", b"\"ab\""));
-        assert!(!compact_eq(b"{\"a\": 1}", b"{\"a\":2}"));
-        assert!(compact_eq(b"", b""));
-    }
 
     #[test]
     fn compacts_around_strings_with_escapes() {

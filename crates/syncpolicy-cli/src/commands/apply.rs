@@ -194,9 +194,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         rollback = Some(entry);
         (snapshot.config, None, label)
     } else {
-        // The file and the current state are read at the same time: on a dry run the whole
-        // configuration (for the plan), else only the rows and the configuration without its
-        // rules (the change compares the rules with the rows).
+        // The file and the current configuration are read at the same time (two large
+        // parses that do not depend on each other).
         let (loaded, current) = std::thread::scope(|s| {
             let reading = s.spawn(|| {
                 let _t = syncpolicy_store::timing::phase("read source");
@@ -204,11 +203,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             });
             let _t = syncpolicy_store::timing::phase("current");
             // Loaded into the deployment's cache, read below without a copy.
-            let current = if args.dry_run {
-                d.current_ref().map(drop)
-            } else {
-                d.outline().map(drop)
-            };
+            let current = d.current_ref().map(drop);
             (reading.join(), current)
         });
         current?;
@@ -224,13 +219,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             unsupported.join("\n  ")
         );
     }
-    // What the target keeps of the deployment (installation choices, directories) is in the
-    // outline, the configuration without its rules; a dry run compares the whole.
-    let current = if args.dry_run {
-        d.current_ref()?
-    } else {
-        d.outline()?
-    };
+    let current = d.current_ref()?;
     let t = syncpolicy_store::timing::phase("target");
     let mut target = target_of(source, current);
     drop(t);
@@ -275,10 +264,11 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    // 4. The plan, on a dry run. A real apply finds out whether anything changes by
-    // comparing the rows (see 5).
-    if args.dry_run {
-        let same = same_configuration(&mut target, current);
+    // 4. The plan.
+    let t = syncpolicy_store::timing::phase("same configuration");
+    let same = same_configuration(&mut target, current);
+    drop(t);
+    if same || args.dry_run {
         let diff = plan(current, &target);
         return dry_run_or_nothing(args, ctx, same, rollback.as_ref(), &label, &diff);
     }
@@ -300,7 +290,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     // hidden by the default filter), so it is the plan a dry run shows.
     let mut planned: Option<syncpolicy_diff::Diff> = None;
     let t = syncpolicy_store::timing::phase("change");
-    let outcome = d.replace_beside(
+    let outcome = d.change_to_beside(
         &ChangeMeta::new(author, command),
         target,
         String::new(),
@@ -310,17 +300,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             planned = Some(diff);
             said
         },
-    );
+    )?;
     drop(t);
-    let outcome = match outcome {
-        // The same configuration apart from who changed it when: the plan is empty (the
-        // default filter hides metadata), nothing was written.
-        Err(syncpolicy_store::StoreError::Unchanged { .. }) => {
-            let diff = syncpolicy_diff::Diff::default();
-            return dry_run_or_nothing(args, ctx, true, rollback.as_ref(), &label, &diff);
-        }
-        other => other?,
-    };
     let diff = planned.unwrap_or_default();
     crate::deployment::tell(&mut d);
     for name in &uncredentialed {
