@@ -1277,6 +1277,11 @@ impl Deployment {
                     // Only what the change touched is checked again (the same findings as
                     // checking all: `syncpolicy_lint::check_since`).
                     let (b, a, prior, beside) = (&before, &after, &prior_findings, &mut beside);
+                    // Then, on the same thread, the history digest of the text once it is
+                    // written (this thread is done before the text is cut into rows, so the
+                    // cut keeps the other core to itself; `None` when no text came).
+                    let (send_text, receive_text) =
+                        std::sync::mpsc::channel::<std::sync::Arc<Vec<u8>>>();
                     let check = s.spawn(move || {
                         let t = crate::timing::phase("validate");
                         let findings = match prior {
@@ -1284,8 +1289,14 @@ impl Deployment {
                             None => validator(a),
                         };
                         drop(t);
-                        let _t = crate::timing::phase("beside");
-                        (findings, beside(b, a))
+                        let t = crate::timing::phase("beside");
+                        let said = beside(b, a);
+                        drop(t);
+                        let digest = receive_text.recv().ok().map(|text| {
+                            let _t = crate::timing::phase("history digest");
+                            syncpolicy_json::digest::sha256_hex(&text)
+                        });
+                        (findings, said, digest)
                     });
                     // Only the rules and sections the change touched are written again (byte
                     // for byte what writing all of it gives).
@@ -1309,21 +1320,18 @@ impl Deployment {
                         let _t = crate::timing::phase("export write + fsync");
                         write_export(target, &shared)
                     });
-                    // The history digest on its own thread while the text is cut into rows.
-                    let hashed = std::sync::Arc::clone(&bytes);
-                    let digesting = s.spawn(move || {
-                        let _t = crate::timing::phase("history digest");
-                        syncpolicy_json::digest::sha256_hex(&hashed)
-                    });
+                    // A send fails only when the validation thread stopped: said at its join.
+                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
                     let t = crate::timing::phase("split rows");
                     let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
                     drop(t);
-                    entry.digest = digesting.join().map_err(|_| StoreError::Corrupt {
-                        what: "the digest of the change stopped unexpectedly".to_owned(),
-                    })?;
                     let t = crate::timing::phase("wait validate");
-                    let (findings, said) = check.join().map_err(|_| StoreError::Corrupt {
-                        what: "the validation of the change stopped unexpectedly".to_owned(),
+                    let (findings, said, digest) =
+                        check.join().map_err(|_| StoreError::Corrupt {
+                            what: "the validation of the change stopped unexpectedly".to_owned(),
+                        })?;
+                    entry.digest = digest.ok_or_else(|| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
                     })?;
                     if let Some(said) = said {
                         entry.summary.clone_from(&said);

@@ -107,6 +107,9 @@ fn every_sample_applies_onto_express_and_rolls_back(db: Db) {
             stdout(&again)
         );
         assert_eq!(dep.history().len(), count + 1, "no history entry");
+        // Nor an export: the one the change began to write is gone again, none quarantined.
+        dep.assert_consistent(&format!("{name}: after an apply with nothing to do"));
+        assert!(!dep.home().join("quarantine").exists(), "{name}");
         // And back; the plan as data is the dry run's too.
         let dry = dep.run(&["apply", "@~1", "--dry-run", "--format", "json"]);
         assert_eq!(dry.status.code(), Some(1), "{name}: {}", stderr(&dry));
