@@ -78,3 +78,17 @@ pub(crate) fn write_file_with(
         )
     })
 }
+
+/// The phase timings recorded under `SYNCPOLICY_TIMINGS=1` (`syncpolicy_store::timing`), on
+/// stderr: each phase's length, start and end (milliseconds since the first phase) and name.
+pub(crate) fn print_timings() {
+    for p in syncpolicy_store::timing::take() {
+        eprintln!(
+            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
+            p.end - p.start,
+            p.start,
+            p.end,
+            p.name
+        );
+    }
+}

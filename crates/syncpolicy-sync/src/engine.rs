@@ -1203,6 +1203,26 @@ impl<'c> Simulator<'c> {
         keys
     }
 
+    /// The tie note, when members of several directories contribute one attribute at one
+    /// precedence (then the directory order decides).
+    fn tie_notes<'x>(
+        &self,
+        target: &MvObject,
+        contributions: impl Iterator<Item = &'x Contribution>,
+    ) -> Vec<&'static str> {
+        if target.members.len() > 1 {
+            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
+            for c in contributions {
+                let order = self.rule(c.rule).directory_order;
+                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
+                if *e != order {
+                    return vec![TIE_NOTE];
+                }
+            }
+        }
+        Vec::new()
+    }
+
     /// Resolves a metaverse object's attributes from its members' contributions.
     fn resolve_mv(&self, target: &mut MvObject, objects: &[ObjectResult]) {
         let contributions: Vec<&Contribution> = target
@@ -1211,18 +1231,8 @@ impl<'c> Simulator<'c> {
             .flat_map(|i| objects[*i as usize].contributions.iter())
             .filter(|c| self.rule(c.rule).targets(&target.object_type))
             .collect();
-        let mut notes = Vec::new();
+        let mut notes = self.tie_notes(target, contributions.iter().copied());
         let mut errors = Vec::new();
-        if target.members.len() > 1 {
-            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
-            for c in &contributions {
-                let order = self.rule(c.rule).directory_order;
-                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
-                if *e != order && !notes.contains(&TIE_NOTE) {
-                    notes.push(TIE_NOTE);
-                }
-            }
-        }
         let resolved = resolve_all(&contributions, &mut notes, &mut errors);
         set_resolved(target, resolved, notes, errors);
     }
@@ -1242,18 +1252,8 @@ impl<'c> Simulator<'c> {
                 );
             }
         }
-        let mut notes = Vec::new();
+        let mut notes = self.tie_notes(target, contributions.iter());
         let mut errors = Vec::new();
-        if target.members.len() > 1 {
-            let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
-            for c in &contributions {
-                let order = self.rule(c.rule).directory_order;
-                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
-                if *e != order && !notes.contains(&TIE_NOTE) {
-                    notes.push(TIE_NOTE);
-                }
-            }
-        }
         let resolved =
             crate::resolve::resolve_all_owned(&mut contributions, &mut notes, &mut errors);
         set_resolved(target, resolved, notes, errors);

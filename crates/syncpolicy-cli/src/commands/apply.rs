@@ -344,19 +344,6 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     std::mem::forget(outcome);
     std::mem::forget(diff);
     d.forget_cache();
-    print_timings();
+    crate::output::print_timings();
     Ok(ExitCode::from(exit::FINDINGS))
-}
-
-/// The phase timings (`SYNCPOLICY_TIMINGS=1`) on stderr.
-fn print_timings() {
-    for p in syncpolicy_store::timing::take() {
-        eprintln!(
-            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
-            p.end - p.start,
-            p.start,
-            p.end,
-            p.name
-        );
-    }
 }

@@ -107,7 +107,7 @@ fn write_report(
         None => crate::output::write_stdout(write)?,
     }
     drop(rendering);
-    print_timings();
+    crate::output::print_timings();
     // The command ends here: freeing the report's many small strings (and the model and the
     // file's text) one by one costs more than the process's exit reclaiming them at once.
     std::mem::forget(doc);
@@ -169,17 +169,4 @@ fn mark_credentials(summary: &mut Summary, ctx: &Context) -> anyhow::Result<()> 
         };
     }
     Ok(())
-}
-
-/// The phase timings (`SYNCPOLICY_TIMINGS=1`) on stderr.
-fn print_timings() {
-    for p in syncpolicy_store::timing::take() {
-        eprintln!(
-            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
-            p.end - p.start,
-            p.start,
-            p.end,
-            p.name
-        );
-    }
 }
