@@ -96,9 +96,26 @@ pub(crate) fn after<'f>(
         } else {
             format!("{entry_path}.{field}")
         };
+        // A rule name that is not there may be misspelt: the nearest names of the rules.
+        let near = match (&entry.rule, no_such_rule) {
+            (Some(name), true) => syncpolicy_model::suggest::hint(
+                name.trim(),
+                cx.config.rules().map(|(_, r)| r.name()),
+                "rule names",
+            ),
+            _ => None,
+        };
         let finding = out.report(&RULE, path, message);
-        if let Some(help) = help {
-            finding.help(help);
+        match (near, help) {
+            (Some(near), Some(_)) => {
+                finding.help(format!(
+                    "{near} correct the entry's rule name, or remove the entry"
+                ));
+            }
+            (None, Some(help)) => {
+                finding.help(help);
+            }
+            _ => {}
         }
     }
 }
