@@ -3,6 +3,7 @@
 //! whole file or for one synchronization rule. Accepted findings do not count for the exit
 //! code; they are listed as accepted with their reason.
 
+use std::collections::HashMap;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
 use syncpolicy_model::extension::AcceptedFinding;
@@ -27,36 +28,62 @@ pub fn split_accepted(
 }
 
 /// What [`split_accepted`] needs of a configuration, taken out of it: its `acceptedFindings`
-/// entries and the JSON paths of the rules each names. `validate` takes it before it frees the
-/// configuration (before placing and printing the findings), then splits the placed findings.
+/// entries and, indexed, the JSON paths of the rules each names. `validate` takes it before it
+/// frees the configuration (before placing and printing the findings), then splits the placed
+/// findings. Finding the entry that accepts a finding costs a few lookups, however many
+/// entries and rules there are.
 #[derive(Debug, Clone, Default)]
 pub struct Acceptances {
     entries: Vec<AcceptedFinding>,
-    /// The JSON paths of the rules each entry names (none for a file-wide entry).
-    scopes: Vec<Option<Vec<String>>>,
+    /// Per entry: true when it names a rule that the configuration does not have.
+    no_such_rule: Vec<bool>,
+    /// The first file-wide entry of each code (upper-case).
+    wide: HashMap<String, usize>,
+    /// The first entry of each code that names each rule, by `CODE`, NUL, the rule's JSON path.
+    scoped: HashMap<String, usize>,
 }
 
 impl Acceptances {
     /// The acceptances a configuration records.
     pub fn of(config: &Configuration) -> Self {
         let entries = config.extension.accepted_findings.clone();
-        let scopes = entries
-            .iter()
-            .map(|e| {
-                e.rule.as_ref().map(|wanted| {
-                    config
-                        .rules()
-                        .filter(|(_, r)| {
-                            r.name
-                                .as_deref()
-                                .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
-                        })
-                        .map(|(at, _)| syncpolicy_json::paths::rule(at))
-                        .collect()
-                })
-            })
-            .collect();
-        Acceptances { entries, scopes }
+        // The rules' JSON paths by name (trimmed, ASCII case ignored), when an entry names one.
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+        if entries.iter().any(|e| e.rule.is_some()) {
+            for (at, rule) in config.rules() {
+                if let Some(name) = rule.name.as_deref() {
+                    by_name
+                        .entry(name.trim().to_ascii_lowercase())
+                        .or_default()
+                        .push(syncpolicy_json::paths::rule(at));
+                }
+            }
+        }
+        let mut no_such_rule = vec![false; entries.len()];
+        let mut wide = HashMap::new();
+        let mut scoped = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let code = e.code.trim().to_ascii_uppercase();
+            match &e.rule {
+                None => {
+                    wide.entry(code).or_insert(i);
+                }
+                Some(name) => match by_name.get(&name.trim().to_ascii_lowercase()) {
+                    None => no_such_rule[i] = true,
+                    Some(paths) => {
+                        for path in paths {
+                            scoped.entry(scoped_key(&code, path)).or_insert(i);
+                        }
+                    }
+                },
+            }
+        }
+        Acceptances {
+            entries,
+            no_such_rule,
+            wide,
+            scoped,
+        }
     }
 
     /// [`split_accepted`] with these acceptances.
@@ -91,35 +118,113 @@ impl Acceptances {
             }
         }
         used.into_iter()
-            .zip(&self.scopes)
-            .map(|(used, scope)| (used, scope.as_ref().is_some_and(Vec::is_empty)))
+            .zip(self.no_such_rule.iter().copied())
             .collect()
     }
 
-    /// The first entry that accepts a finding of `code` at `path`.
+    /// The first entry that accepts a finding of `code` at `path`: the first file-wide entry
+    /// of the code, or the first that names a rule the path is inside of, whichever comes
+    /// first in the file.
     fn accepting(&self, code: &str, path: Option<&str>) -> Option<usize> {
-        self.entries
-            .iter()
-            .zip(&self.scopes)
-            .position(|(e, scope)| {
-                e.code.trim().eq_ignore_ascii_case(code)
-                    && match scope {
-                        None => true,
-                        Some(paths) => path.is_some_and(|p| paths.iter().any(|r| inside(p, r))),
+        let code = code.trim().to_ascii_uppercase();
+        let mut first = self.wide.get(&code).copied();
+        if let (Some(path), false) = (path, self.scoped.is_empty()) {
+            // A rule's path ends with `]`; the path is inside it when it goes on with `.` or
+            // `[`, or ends there.
+            let bytes = path.as_bytes();
+            for k in 1..=bytes.len() {
+                if bytes[k - 1] == b']' && matches!(bytes.get(k), None | Some(b'.' | b'[')) {
+                    if let Some(&i) = self.scoped.get(&scoped_key(&code, &path[..k])) {
+                        first = Some(first.map_or(i, |f| f.min(i)));
                     }
-            })
+                }
+            }
+        }
+        first
     }
 }
 
-/// True when `path` is `prefix` or a path below it.
-fn inside(path: &str, prefix: &str) -> bool {
-    path.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+/// The key of [`Acceptances::scoped`].
+fn scoped_key(code: &str, rule_path: &str) -> String {
+    format!("{code}\0{rule_path}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// True when `path` is `prefix` or a path below it (the meaning of "inside a rule").
+    fn inside(path: &str, prefix: &str) -> bool {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+    }
+
+    /// The first entry that accepts a finding, by reading every entry and every rule.
+    fn accepting_by_scan(config: &Configuration, code: &str, path: Option<&str>) -> Option<usize> {
+        config.extension.accepted_findings.iter().position(|e| {
+            e.code.trim().eq_ignore_ascii_case(code)
+                && match &e.rule {
+                    None => true,
+                    Some(wanted) => path.is_some_and(|p| {
+                        config.rules().any(|(at, r)| {
+                            r.name
+                                .as_deref()
+                                .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+                                && inside(p, &syncpolicy_json::paths::rule(at))
+                        })
+                    }),
+                }
+        })
+    }
+
+    #[test]
+    fn the_index_finds_what_a_scan_of_every_entry_finds() {
+        let plain = config_with(Vec::new());
+        let names: Vec<String> = plain.rules().map(|(_, r)| r.name().to_owned()).collect();
+        let paths: Vec<String> = plain
+            .rules()
+            .map(|(at, _)| syncpolicy_json::paths::rule(at))
+            .collect();
+        let mut entries = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let code = ["SP011", "sp046 ", "SP010"][i % 3];
+            let spelt = if i % 2 == 0 {
+                format!("  {}", name.to_uppercase())
+            } else {
+                name.clone()
+            };
+            entries.push(entry(code, Some(&spelt)));
+        }
+        entries.push(entry("SP010", None));
+        entries.push(entry("SP011", Some("No Such Rule")));
+        entries.push(entry("SP046", None));
+        let config = config_with(entries);
+        let index = Acceptances::of(&config);
+        let mut places: Vec<Option<String>> = vec![None, Some(String::new())];
+        for p in &paths {
+            places.push(Some(p.clone()));
+            places.push(Some(format!("{p}.precedence")));
+            places.push(Some(format!("{p}.attributeMappings[3].source")));
+            places.push(Some(format!("{p}0.name")));
+            places.push(Some(format!("{p}x")));
+        }
+        let mut accepted = 0;
+        for code in ["SP010", "SP011", "SP046", "sp046", "XX999"] {
+            for place in &places {
+                let found = index.accepting(code, place.as_deref());
+                assert_eq!(
+                    found,
+                    accepting_by_scan(&config, code, place.as_deref()),
+                    "{code} at {place:?}"
+                );
+                accepted += usize::from(found.is_some_and(|i| i < names.len()));
+            }
+        }
+        assert!(
+            paths.len() > 1 && accepted >= 3 * paths.len(),
+            "rule-scoped entries accept findings inside their rules ({accepted})"
+        );
+    }
     use syncpolicy_model::diagnostic::{Location, Severity};
 
     fn config_with(entries: Vec<AcceptedFinding>) -> Configuration {

@@ -7,6 +7,7 @@ use super::k;
 use crate::accept::Acceptances;
 use crate::context::{Context, Finding, Sink};
 use crate::registry::{registry, Category, RuleInfo};
+use std::collections::HashMap;
 use syncpolicy_json::paths;
 use syncpolicy_model::diagnostic::Severity;
 use syncpolicy_model::extension::AcceptedFinding;
@@ -44,6 +45,14 @@ pub(crate) fn after<'f>(
     }
     let acceptances = Acceptances::of(cx.config);
     let used = acceptances.used_by(findings.map(|f| (f.code(), Some(f.json_path()))));
+    // The first entry of each scope (code and rule name), to name what a repeated entry repeats.
+    let mut first_of: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        first_of.entry(scope_of(e)).or_insert(i);
+    }
+    // Nearest rule names are looked for only for the first few misspelt names (each look
+    // compares the name with every rule's): a file with thousands stays fast.
+    let mut suggestions_left = MAX_SUGGESTED;
     for (i, (entry, (used, no_such_rule))) in entries.iter().zip(used).enumerate() {
         let code = entry.code.trim();
         let rule = registry()
@@ -74,7 +83,7 @@ pub(crate) fn after<'f>(
                 ),
                 Some("if the rule was renamed, accept the finding again under its new name (`syncpolicy rule accept RULE CODE --reason TEXT`); otherwise remove the entry"),
             ),
-            (Some(_), false) => match entries[..i].iter().position(|e| same_scope(e, entry)) {
+            (Some(_), false) => match first_of.get(&scope_of(entry)).copied().filter(|j| *j < i) {
                 Some(j) => (
                     "",
                     format!(
@@ -98,11 +107,14 @@ pub(crate) fn after<'f>(
         };
         // A rule name that is not there may be misspelt: the nearest names of the rules.
         let near = match (&entry.rule, no_such_rule) {
-            (Some(name), true) => syncpolicy_model::suggest::hint(
-                name.trim(),
-                cx.config.rules().map(|(_, r)| r.name()),
-                "rule names",
-            ),
+            (Some(name), true) if rule.is_some() && suggestions_left > 0 => {
+                suggestions_left -= 1;
+                syncpolicy_model::suggest::hint(
+                    name.trim(),
+                    cx.config.rules().map(|(_, r)| r.name()),
+                    "rule names",
+                )
+            }
             _ => None,
         };
         let finding = out.report(&RULE, path, message);
@@ -120,8 +132,13 @@ pub(crate) fn after<'f>(
     }
 }
 
-/// True when two entries accept the same findings (the same code, the same rule or none).
-fn same_scope(a: &AcceptedFinding, b: &AcceptedFinding) -> bool {
-    let rule = |e: &AcceptedFinding| e.rule.as_deref().map(str::trim).map(str::to_lowercase);
-    a.code.trim().eq_ignore_ascii_case(b.code.trim()) && rule(a) == rule(b)
+/// What an entry accepts: its code (upper-case) and rule name (trimmed, ASCII case ignored).
+fn scope_of(e: &AcceptedFinding) -> (String, Option<String>) {
+    (
+        e.code.trim().to_ascii_uppercase(),
+        e.rule.as_deref().map(|r| r.trim().to_ascii_lowercase()),
+    )
 }
+
+/// How many misspelt rule names get the nearest rule names.
+const MAX_SUGGESTED: usize = 20;
