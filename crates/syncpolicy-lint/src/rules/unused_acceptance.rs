@@ -105,29 +105,27 @@ pub(crate) fn after<'f>(
         } else {
             format!("{entry_path}.{field}")
         };
-        // A rule name that is not there may be misspelt: the nearest names of the rules.
+        // A code or rule name that is not there may be misspelt: the nearest codes, or the
+        // nearest names of the rules.
         let near = match (&entry.rule, no_such_rule) {
-            (Some(name), true) if rule.is_some() && suggestions_left > 0 => {
+            _ if rule.is_none() => {
+                syncpolicy_model::suggest::hint(code, registry().iter().map(|r| r.code), "codes")
+                    .map(|near| format!("{near} correct the entry's code, or remove the entry"))
+            }
+            (Some(name), true) if suggestions_left > 0 => {
                 suggestions_left -= 1;
                 syncpolicy_model::suggest::hint(
                     name.trim(),
                     cx.config.rules().map(|(_, r)| r.name()),
                     "rule names",
                 )
+                .map(|near| format!("{near} correct the entry's rule name, or remove the entry"))
             }
             _ => None,
         };
         let finding = out.report(&RULE, path, message);
-        match (near, help) {
-            (Some(near), Some(_)) => {
-                finding.help(format!(
-                    "{near} correct the entry's rule name, or remove the entry"
-                ));
-            }
-            (None, Some(help)) => {
-                finding.help(help);
-            }
-            _ => {}
+        if let Some(help) = near.as_deref().or(help) {
+            finding.help(help);
         }
     }
 }
