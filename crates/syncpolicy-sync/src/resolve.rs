@@ -90,19 +90,12 @@ pub fn resolve_one(
         });
     }
     if !merge {
-        let mut saw_null = false;
-        for c in contributions.iter() {
-            match &c.value {
-                Value::IgnoreThisFlow => continue,
-                Value::AuthoritativeNull => return Ok(Outcome::Clear(Some(c.rule))),
-                v if is_nothing(v) => saw_null = true,
-                v => return Ok(Outcome::Set(v.clone(), vec![c.rule])),
+        return Ok(match update(contributions.iter().copied()) {
+            Update::Value(i) => {
+                let c = contributions[i];
+                Outcome::Set(c.value.clone(), vec![c.rule])
             }
-        }
-        return Ok(if saw_null {
-            Outcome::Clear(None)
-        } else {
-            Outcome::Unchanged
+            Update::Decided(outcome) => outcome,
         });
     }
     let case_insensitive = contributions
@@ -154,6 +147,57 @@ pub fn resolve_one(
     Ok(Outcome::Set(Value::Multi(values), rules))
 }
 
+/// What the Update rule decides for contributions in precedence order: the first that is
+/// neither IgnoreThisFlow nor NULL wins (AuthoritativeNull clears); all NULL clears; nothing
+/// but IgnoreThisFlow leaves the value as it is.
+enum Update {
+    /// The value of the contribution at this position wins.
+    Value(usize),
+    /// Cleared or unchanged.
+    Decided(Outcome),
+}
+
+fn update<'c>(in_order: impl Iterator<Item = &'c Contribution>) -> Update {
+    let mut saw_null = false;
+    for (i, c) in in_order.enumerate() {
+        match &c.value {
+            Value::IgnoreThisFlow => continue,
+            Value::AuthoritativeNull => return Update::Decided(Outcome::Clear(Some(c.rule))),
+            v if is_nothing(v) => saw_null = true,
+            _ => return Update::Value(i),
+        }
+    }
+    Update::Decided(if saw_null {
+        Outcome::Clear(None)
+    } else {
+        Outcome::Unchanged
+    })
+}
+
+/// Calls `each` with every run of contributions to one attribute (`sorted` is sorted by
+/// `dest_id`), in attribute order.
+fn for_each_attribute<C>(sorted: &mut [C], id: impl Fn(&C) -> u32, mut each: impl FnMut(&mut [C])) {
+    let mut i = 0;
+    while i < sorted.len() {
+        let run = id(&sorted[i]);
+        let mut j = i;
+        while j < sorted.len() && id(&sorted[j]) == run {
+            j += 1;
+        }
+        each(&mut sorted[i..j]);
+        i = j;
+    }
+}
+
+/// The error text of an attribute that cannot be resolved.
+fn error_text(e: ResolveError) -> String {
+    match e {
+        ResolveError::MixedMerge { attribute } => {
+            format!("rules in scope use different merge types for attribute `{attribute}`")
+        }
+    }
+}
+
 /// Null or an empty text/collection: no value.
 pub fn is_nothing(v: &Value) -> bool {
     match v {
@@ -185,23 +229,17 @@ pub fn resolve_all(
     // By name: the ids are in the order of the names.
     by_name.sort_by_key(|c| c.dest_id);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < by_name.len() {
-        let id = by_name[i].dest_id;
-        let mut j = i;
-        while j < by_name.len() && by_name[j].dest_id == id {
-            j += 1;
-        }
-        let name = by_name[i].dest.clone();
-        let group = &mut by_name[i..j];
-        match resolve_one(group, notes) {
-            Ok(o) => out.push((name, o)),
-            Err(ResolveError::MixedMerge { attribute }) => errors.push(format!(
-                "rules in scope use different merge types for attribute `{attribute}`"
-            )),
-        }
-        i = j;
-    }
+    for_each_attribute(
+        &mut by_name,
+        |c| c.dest_id,
+        |group| {
+            let name = group[0].dest.clone();
+            match resolve_one(group, notes) {
+                Ok(o) => out.push((name, o)),
+                Err(e) => errors.push(error_text(e)),
+            }
+        },
+    );
     out
 }
 
@@ -216,53 +254,30 @@ pub(crate) fn resolve_all_owned(
 ) -> Vec<(Arc<str>, Outcome)> {
     contributions.sort_by_key(|c| c.dest_id);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < contributions.len() {
-        let id = contributions[i].dest_id;
-        let mut j = i;
-        while j < contributions.len() && contributions[j].dest_id == id {
-            j += 1;
-        }
-        let group = &mut contributions[i..j];
-        i = j;
-        let name = group[0].dest.clone();
-        if group.iter().any(|c| c.merge != Merge::Update) {
-            let mut refs: Vec<&Contribution> = group.iter().collect();
-            match resolve_one(&mut refs, notes) {
-                Ok(o) => out.push((name, o)),
-                Err(ResolveError::MixedMerge { attribute }) => errors.push(format!(
-                    "rules in scope use different merge types for attribute `{attribute}`"
-                )),
-            }
-            continue;
-        }
-        // Update: as `resolve_one`, the first value by precedence wins.
-        group.sort_by_key(|c| (c.precedence, c.tie, c.rule));
-        let mut outcome = None;
-        let mut saw_null = false;
-        for c in group.iter_mut() {
-            match &c.value {
-                Value::IgnoreThisFlow => continue,
-                Value::AuthoritativeNull => {
-                    outcome = Some(Outcome::Clear(Some(c.rule)));
-                    break;
+    for_each_attribute(
+        contributions,
+        |c| c.dest_id,
+        |group| {
+            let name = group[0].dest.clone();
+            if group.iter().any(|c| c.merge != Merge::Update) {
+                let mut refs: Vec<&Contribution> = group.iter().collect();
+                match resolve_one(&mut refs, notes) {
+                    Ok(o) => out.push((name, o)),
+                    Err(e) => errors.push(error_text(e)),
                 }
-                v if is_nothing(v) => saw_null = true,
-                _ => {
-                    let v = std::mem::replace(&mut c.value, Value::Null);
-                    outcome = Some(Outcome::Set(v, vec![c.rule]));
-                    break;
-                }
+                return;
             }
-        }
-        out.push((
-            name,
-            outcome.unwrap_or(if saw_null {
-                Outcome::Clear(None)
-            } else {
-                Outcome::Unchanged
-            }),
-        ));
-    }
+            // Update: as `resolve_one`, the first value by precedence wins, moved out.
+            group.sort_by_key(|c| (c.precedence, c.tie, c.rule));
+            let outcome = match update(group.iter()) {
+                Update::Value(i) => {
+                    let c = &mut group[i];
+                    Outcome::Set(std::mem::replace(&mut c.value, Value::Null), vec![c.rule])
+                }
+                Update::Decided(outcome) => outcome,
+            };
+            out.push((name, outcome));
+        },
+    );
     out
 }
