@@ -404,17 +404,7 @@ impl<'a> RuleDoc<'a> {
                     if i > 0 {
                         o.push_str(" AND ");
                     }
-                    let _ = write!(
-                        o,
-                        "cs.{} = mv.{}{}",
-                        c.source.as_deref().unwrap_or("?"),
-                        c.destination.as_deref().unwrap_or("?"),
-                        if c.case_sensitive {
-                            " (case-sensitive)"
-                        } else {
-                            ""
-                        }
-                    );
+                    let _ = write!(o, "{}", crate::rules::JoinText(c));
                 }
                 o
             })

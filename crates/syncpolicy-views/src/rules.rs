@@ -6,7 +6,7 @@ use crate::style::Style;
 use std::fmt::Write as _;
 use syncpolicy_model::config::{Configuration, RuleLocation, RuleSet};
 use syncpolicy_model::enums::MergeType;
-use syncpolicy_model::rule::SyncRule;
+use syncpolicy_model::rule::{JoinCondition, SyncRule};
 
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -226,21 +226,7 @@ pub fn render_rule_text(
         syncpolicy_model::words::count(r.join_groups.len(), "group", "groups")
     );
     for (i, g) in r.join_groups.iter().enumerate() {
-        let conds: Vec<String> = g
-            .iter()
-            .map(|c| {
-                format!(
-                    "cs.{} = mv.{}{}",
-                    c.source.as_deref().unwrap_or("?"),
-                    c.destination.as_deref().unwrap_or("?"),
-                    if c.case_sensitive {
-                        " (case-sensitive)"
-                    } else {
-                        ""
-                    }
-                )
-            })
-            .collect();
+        let conds: Vec<String> = g.iter().map(|c| JoinText(c).to_string()).collect();
         let _ = writeln!(o, "    {}. {}", i + 1, e(&conds.join(" AND ")));
     }
     let _ = writeln!(o, "  mappings ({})", r.mappings.len());
@@ -263,4 +249,25 @@ pub fn render_rule_text(
         let _ = writeln!(o, "    {}", e(&line));
     }
     o
+}
+
+/// A join condition as the rule views print it: `cs.SOURCE = mv.TARGET`, with
+/// ` (case-sensitive)` when so (`?` for a missing attribute).
+pub(crate) struct JoinText<'a>(pub(crate) &'a JoinCondition);
+
+impl std::fmt::Display for JoinText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = self.0;
+        write!(
+            f,
+            "cs.{} = mv.{}{}",
+            c.source.as_deref().unwrap_or("?"),
+            c.destination.as_deref().unwrap_or("?"),
+            if c.case_sensitive {
+                " (case-sensitive)"
+            } else {
+                ""
+            }
+        )
+    }
 }
