@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use syncpolicy_model::config::Configuration;
-use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::diagnostic::{Diagnostic, Severity};
 use syncpolicy_model::extension::AcceptedFinding;
 
 /// A finding that an entry of `acceptedFindings` accepts.
@@ -25,6 +25,21 @@ pub fn split_accepted(
     diags: Vec<Diagnostic>,
 ) -> (Vec<Diagnostic>, Vec<Accepted>) {
     Acceptances::of(config).split(diags)
+}
+
+/// The errors among `findings` of `config` that its `acceptedFindings` do not accept: what
+/// refuses an install, an apply or a deployment's change (exactly when `validate` of it would
+/// fail for errors).
+pub fn unaccepted_errors(config: &Configuration, findings: &[Diagnostic]) -> Vec<Diagnostic> {
+    let errors: Vec<Diagnostic> = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return errors;
+    }
+    split_accepted(config, errors).0
 }
 
 /// What [`split_accepted`] needs of a configuration, taken out of it: its `acceptedFindings`

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use syncpolicy_files::snapshot::{unique_snapshot_path, APPLIED_PREFIX, EXPORTED_PREFIX};
 use syncpolicy_files::timestamp::UtcMillis;
 use syncpolicy_model::config::Configuration;
-use syncpolicy_model::diagnostic::{Diagnostic, Severity};
+use syncpolicy_model::diagnostic::Diagnostic;
 
 /// Test hook: milliseconds to sleep inside a change's transaction, after the export is
 /// written and before the commit (so a test can kill the process at the worst moment).
@@ -218,22 +218,7 @@ fn errors_of(
     validator: fn(&Configuration) -> Vec<Diagnostic>,
     config: &Configuration,
 ) -> Vec<Diagnostic> {
-    refusing(config, &validator(config))
-}
-
-/// The findings that refuse a change to `config`: its errors, except those its
-/// `acceptedFindings` accept (as `validate`, `install --import` and `apply --dry-run` count
-/// them), so that a change is refused exactly when `validate` of its result would fail.
-fn refusing(config: &Configuration, findings: &[Diagnostic]) -> Vec<Diagnostic> {
-    let errors: Vec<Diagnostic> = findings
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if errors.is_empty() {
-        return errors;
-    }
-    syncpolicy_lint::accept::split_accepted(config, errors).0
+    syncpolicy_lint::accept::unaccepted_errors(config, &validator(config))
 }
 
 fn stamp(config: &mut Configuration, author: &str, at: UtcMillis) {
@@ -1337,7 +1322,8 @@ impl Deployment {
                         entry.summary.clone_from(&said);
                         summary = said;
                     }
-                    let errors = refusing(&after, &findings);
+                    // Errors the result's acceptedFindings accept do not refuse it (as `validate`).
+                    let errors = syncpolicy_lint::accept::unaccepted_errors(&after, &findings);
                     if !errors.is_empty() {
                         return Err(StoreError::Invalid(errors));
                     }

@@ -13,7 +13,6 @@ use anyhow::bail;
 use std::process::ExitCode;
 use syncpolicy_diff::{DiffOptions, Filter};
 use syncpolicy_model::config::Configuration;
-use syncpolicy_model::diagnostic::Severity;
 use syncpolicy_model::identity::same_guid;
 use syncpolicy_store::{ChangeMeta, HistoryEntry};
 use syncpolicy_views::change::{to_json, ApplyDoc, Snapshot};
@@ -248,11 +247,7 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             None => syncpolicy_lint::check(&target),
         };
         // Findings accepted in the file (acceptedFindings) do not refuse the apply.
-        let (findings, _) = syncpolicy_lint::accept::split_accepted(&target, findings);
-        let errors: Vec<_> = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
+        let errors = syncpolicy_lint::accept::unaccepted_errors(&target, &findings);
         if !errors.is_empty() {
             for e in &errors {
                 eprintln!("{e}");

@@ -18,7 +18,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use syncpolicy_legacy::{Classification, MigrationReport};
 use syncpolicy_model::config::Configuration;
-use syncpolicy_model::diagnostic::Severity;
 use syncpolicy_model::extension::Scheduler;
 use syncpolicy_model::signin::{SignIn, SignInMethod};
 use syncpolicy_store::{ChangeMeta, Deployment, DirectoryCredential, InstallOptions, Secrets};
@@ -485,11 +484,7 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
             }
         };
         // Findings accepted in the file (acceptedFindings) do not stop the install.
-        let (findings, _) = syncpolicy_lint::accept::split_accepted(&loaded.config, findings);
-        let errors: Vec<_> = findings
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
+        let errors = syncpolicy_lint::accept::unaccepted_errors(&loaded.config, &findings);
         if !errors.is_empty() {
             for d in &errors {
                 eprintln!("{d}");
