@@ -256,11 +256,10 @@ pub(crate) fn run_where<'a>(
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by_key(|(i, _)| *i);
     // The accepted findings are judged against every other rule's findings.
-    if let Some((index, _)) = results
-        .iter_mut()
-        .find(|(i, _)| registry()[*i].code == unused_acceptance::RULE.code)
+    if let Some(at) = results
+        .iter()
+        .position(|(i, _)| registry()[*i].code == unused_acceptance::RULE.code)
     {
-        let index = *index;
         let mut sink = Sink::default();
         unused_acceptance::after(
             &cx,
@@ -268,9 +267,7 @@ pub(crate) fn run_where<'a>(
             file_rules_run,
             &mut sink,
         );
-        if let Some((_, found)) = results.iter_mut().find(|(i, _)| *i == index) {
-            *found = sink.findings;
-        }
+        results[at].1 = sink.findings;
     }
     results
 }
