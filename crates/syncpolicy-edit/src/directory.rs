@@ -11,6 +11,7 @@ use syncpolicy_model::extension::{
 };
 use syncpolicy_model::identity::{check_dn, dn_is_under, normalize_dn};
 use syncpolicy_model::rule::SyncRule;
+use syncpolicy_model::words;
 
 /// Turns `contoso.com` into `DC=contoso,DC=com`.
 pub fn fqdn_to_dn(fqdn: &str) -> String {
@@ -120,15 +121,15 @@ pub fn add_directory(
     if rules > 0 {
         let _ = write!(
             summary,
-            " with {rules} standard rule{}",
-            if rules == 1 { "" } else { "s" }
+            " with {}",
+            words::count(rules, "standard rule", "standard rules")
         );
     }
     if renumbered > 0 {
         let _ = write!(
             summary,
-            "; renumbered {renumbered} standard rule{} of the other directories, as the wizard does",
-            if renumbered == 1 { "" } else { "s" }
+            "; renumbered {} of the other directories, as the wizard does",
+            words::count(renumbered, "standard rule", "standard rules")
         );
     }
     Ok(summary)

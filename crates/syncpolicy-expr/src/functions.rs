@@ -15,6 +15,7 @@ use crate::value::{Value, MAX_TEXT_BYTES, MAX_TOTAL_BYTES, MAX_VALUES};
 use sha1::{Digest, Sha1};
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use syncpolicy_model::words;
 
 /// A function failure; the evaluator adds the span.
 #[derive(Debug)]
@@ -1281,9 +1282,8 @@ pub(crate) fn apply(
                 Some(v) => Ok(v.clone()),
                 None if func == ItemOrNull => Ok(Value::Null),
                 None => arg_err(format!(
-                    "index {i} is out of range ({} value{})",
-                    a0.values().len(),
-                    if a0.values().len() == 1 { "" } else { "s" }
+                    "index {i} is out of range ({})",
+                    words::count(a0.values().len(), "value", "values")
                 )),
             }
         }

@@ -5,6 +5,7 @@
 use crate::encoding::base64_encode;
 use crate::time::DateTime;
 use std::fmt;
+use syncpolicy_model::words;
 
 /// Largest text a function or operator may produce: one string, reference or binary value of at
 /// most 1 MiB (1,048,576 bytes; bytes of UTF-8 for text). Attribute values of the sync engine are
@@ -108,8 +109,10 @@ impl Value {
                     _ => "mixed",
                 };
                 let n = values.len();
-                let plural = if n == 1 { "" } else { "s" };
-                format!("multi-valued {inner} ({n} value{plural})")
+                format!(
+                    "multi-valued {inner} ({})",
+                    words::count(n, "value", "values")
+                )
             }
             other => other.value_type().name().to_string(),
         }

@@ -28,10 +28,6 @@ pub struct Report<'a> {
     pub report_links: Option<ReportLinks<'a>>,
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// `3 changes: 1 added, 0 removed, 2 modified, 0 renamed, 0 moved (2 configuration, 1 product); 2 metadata hidden (--all)`.
 pub fn summary_line(r: &Report<'_>) -> String {
     let c = r.shown.counts();
@@ -47,7 +43,7 @@ pub fn summary_line(r: &Report<'_>) -> String {
         }
         format!(
             "{}: {} added, {} removed, {} modified, {} renamed, {} moved ({})",
-            plural(c.total, "change", "changes"),
+            syncpolicy_model::words::count(c.total, "change", "changes"),
             c.added,
             c.removed,
             c.modified,

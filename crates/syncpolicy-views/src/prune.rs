@@ -4,6 +4,7 @@
 use crate::escape::text as e;
 use serde::Serialize;
 use std::fmt::Write as _;
+use syncpolicy_model::words;
 
 /// What a prune did, as data (the JSON output is this structure).
 #[derive(Debug, Serialize)]
@@ -52,10 +53,9 @@ pub fn render_text(p: &Pruned<'_>) -> String {
     }
     let _ = writeln!(
         o,
-        "{}{verb} {} export{} ({:.1} MB); kept {}{}",
+        "{}{verb} {} ({:.1} MB); kept {}{}",
         if p.dry_run { "dry run: " } else { "" },
-        p.removed.len(),
-        if p.removed.len() == 1 { "" } else { "s" },
+        words::count(p.removed.len(), "export", "exports"),
         p.bytes as f64 / 1_000_000.0,
         p.kept,
         if p.kept_needed.is_empty() {

@@ -6,6 +6,7 @@ use crate::escape;
 use std::collections::HashMap;
 use syncpolicy_model::diagnostic::{Diagnostic, Severity};
 use syncpolicy_model::extension::AcceptedFinding;
+use syncpolicy_model::words;
 use syncpolicy_report::{Counts, SarifRule};
 
 /// A finding accepted in the settings file, with the entry that accepts it.
@@ -119,8 +120,8 @@ pub fn summary_line(diags: &[Diagnostic], sources: usize) -> String {
 /// The summary line, with `, N accepted` when findings were accepted.
 pub fn summary_line_accepted(diags: &[Diagnostic], accepted: usize, sources: usize) -> String {
     format!(
-        "validated {sources} source{}: {}{}\n",
-        if sources == 1 { "" } else { "s" },
+        "validated {}: {}{}\n",
+        words::count(sources, "source", "sources"),
         Counts::of(diags).line(),
         if accepted == 0 {
             String::new()

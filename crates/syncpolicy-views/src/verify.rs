@@ -6,6 +6,7 @@ use crate::style::Style;
 use serde::Serialize;
 use std::fmt::Write as _;
 use syncpolicy_diff::Change;
+use syncpolicy_model::words;
 
 /// The imported side: the source as given and, apart, the file or reference it is.
 #[derive(Debug, Serialize)]
@@ -118,10 +119,13 @@ pub fn render_text(r: &Report<'_>, show_expected: bool, style: &Style) -> String
     if r.passed {
         let _ = writeln!(
             o,
-            "{}: no configuration differences; {} expected difference{} (metadata, credentials, install options)",
+            "{}: no configuration differences; {} (metadata, credentials, install options)",
             style.green("verify passed"),
-            r.expected.len(),
-            if r.expected.len() == 1 { "" } else { "s" }
+            words::count(
+                r.expected.len(),
+                "expected difference",
+                "expected differences"
+            )
         );
     } else {
         let _ = writeln!(

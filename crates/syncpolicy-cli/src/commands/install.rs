@@ -20,6 +20,7 @@ use syncpolicy_legacy::{Classification, MigrationReport};
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::extension::Scheduler;
 use syncpolicy_model::signin::{SignIn, SignInMethod};
+use syncpolicy_model::words;
 use syncpolicy_store::{ChangeMeta, Deployment, DirectoryCredential, InstallOptions, Secrets};
 
 /// Environment variable holding directory credentials (same format as --credential-file).
@@ -490,10 +491,9 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 eprintln!("{d}");
             }
             bail!(
-                "{} has {} error{}; the install stopped and nothing was written\nhint: correct the file (see `syncpolicy validate {}`) and run the install again",
+                "{} has {}; the install stopped and nothing was written\nhint: correct the file (see `syncpolicy validate {}`) and run the install again",
                 loaded.label,
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
+                words::count(errors.len(), "error", "errors"),
                 src
             );
         }
@@ -511,10 +511,10 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
                 None => {
                     let n = report.count(Classification::RedoByHand);
                     ctx.print_error(&anyhow::anyhow!(
-                        "the migration report lists {n} item{} that must be redone by hand (above); the install stopped and nothing was written\nhint: redo {} after the install and accept {} with --accept-manual-items (recorded in history), or fix the legacy folder",
-                        if n == 1 { "" } else { "s" },
-                        if n == 1 { "it" } else { "them" },
-                        if n == 1 { "it" } else { "them" },
+                        "the migration report lists {} that must be redone by hand (above); the install stopped and nothing was written\nhint: redo {} after the install and accept {} with --accept-manual-items (recorded in history), or fix the legacy folder",
+                        words::count(n, "item", "items"),
+                        words::plural_of(n, "it", "them"),
+                        words::plural_of(n, "it", "them"),
                     ));
                     return Ok(ExitCode::from(exit::FINDINGS));
                 }
@@ -803,9 +803,8 @@ pub(crate) fn run(args: &InstallArgs, ctx: &Context) -> anyhow::Result<ExitCode>
         if !accepted.is_empty() {
             let _ = write!(
                 s,
-                "; accepted {} item{} to redo by hand: {}",
-                accepted.len(),
-                if accepted.len() == 1 { "" } else { "s" },
+                "; accepted {} to redo by hand: {}",
+                words::count(accepted.len(), "item", "items"),
                 accepted.join("; ")
             );
         }
@@ -922,10 +921,9 @@ fn accept_manual_items(
     }
     let accept = ask.yes_no(
         &format!(
-            "{} item{} of the migration report must be redone by hand after the install. Install without {} (recorded in history)? (yes/no)",
-            items.len(),
-            if items.len() == 1 { "" } else { "s" },
-            if items.len() == 1 { "it" } else { "them" }
+            "{} of the migration report must be redone by hand after the install. Install without {} (recorded in history)? (yes/no)",
+            words::count(items.len(), "item", "items"),
+            words::plural_of(items.len(), "it", "them")
         ),
         false,
     )?;
