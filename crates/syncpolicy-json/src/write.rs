@@ -33,6 +33,21 @@ pub fn write_settings_to(config: &Configuration, out: &mut Vec<u8>) {
     write_with_digest(config, out);
 }
 
+/// Appends a configuration as a settings file to `out`, byte for byte as [`write_settings_to`]
+/// does, and returns where each rule's text (from its `{` to after its `}`) is in `out`, in
+/// the order the rules are written: the Entra section's standard then custom rules, then each
+/// directory's standard then custom rules. Recording a place costs one push per rule.
+pub fn write_settings_placed(
+    config: &Configuration,
+    out: &mut Vec<u8>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut w = Writer::new(std::mem::take(out));
+    w.places = Some(Vec::with_capacity(config.rule_count()));
+    write_body(&mut w, config);
+    *out = std::mem::take(&mut w.out);
+    w.places.take().unwrap_or_default()
+}
+
 /// Writes a configuration as a settings file, byte for byte as [`write_settings`] does, reusing
 /// from `cache` the text of every rule equal to the rule at the same place of `previous` and
 /// the digest of every section whose text did not change, and recording what it wrote for
@@ -217,6 +232,8 @@ pub(crate) struct Writer {
     open: Vec<bool>,
     /// What an earlier write left to reuse ([`write_settings_reusing`]).
     cache: Option<WriteCache>,
+    /// Where each rule was written, when asked for ([`write_settings_placed`]).
+    places: Option<Vec<std::ops::Range<usize>>>,
 }
 
 impl Writer {
@@ -225,6 +242,7 @@ impl Writer {
             out,
             open: Vec::with_capacity(16),
             cache: None,
+            places: None,
         }
     }
 
@@ -532,7 +550,13 @@ fn partition(w: &mut Writer, v: &Partition) {
 
 fn rule(w: &mut Writer, v: &SyncRule) {
     let Some(mut cache) = w.cache.take() else {
-        return rule_text(w, v);
+        let start = w.out.len();
+        rule_text(w, v);
+        let end = w.out.len();
+        if let Some(places) = w.places.as_mut() {
+            places.push(start..end);
+        }
+        return;
     };
     // A rule's text depends only on the rule and the depth it is written at: the writer
     // state it starts from is that depth (the item's comma and newline are written before).

@@ -254,13 +254,13 @@ const EXT_DIGEST: usize = keys::EXT.len() - 1;
 /// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
 /// extension part's digest is left out: the writer computes it again on every export.
 pub fn split(settings: &[u8]) -> Result<Parts> {
-    split_inner(settings, None, None)
+    split_inner(settings, None, None, &[])
 }
 
 /// [`split`] for the writer's output of `config`: rule and directory keys are taken from the
 /// model instead of parsing every rule again (falls back to parsing when the counts differ).
 pub fn split_with(settings: &[u8], config: &Configuration) -> Result<Parts> {
-    split_inner(settings, Some(config), None)
+    split_inner(settings, Some(config), None, &[])
 }
 
 /// [`split_with`] after a change from `previous` (stored as `previous_parts`): a rule equal
@@ -274,7 +274,159 @@ pub fn split_since(
     previous: &Configuration,
     previous_parts: &Parts,
 ) -> Result<Parts> {
-    split_inner(settings, Some(config), Some((previous, previous_parts)))
+    split_inner(
+        settings,
+        Some(config),
+        Some((previous, Previous::Stored(previous_parts))),
+        &[],
+    )
+}
+
+/// The rows a change must write, without the stored rows at hand: every part of `settings`
+/// but the rules equal to the rule at the same place of `previous` under the same key and
+/// parent (their rows are left as they are), and the keys of `previous`'s rules that were
+/// not kept so (their rows are read, to compare with or to delete). `settings` must be
+/// `syncpolicy_json::write_settings_placed(config)` and `places` what it returned; `previous`
+/// the configuration whose rows are stored (as [`split_with`] of its text cut them). `None`
+/// when the text is not laid out as `config` says (then cut it in full).
+pub fn split_touched(
+    settings: &[u8],
+    places: &[std::ops::Range<usize>],
+    config: &Configuration,
+    previous: &Configuration,
+) -> Result<Option<Touched>> {
+    if places.len() != config.rule_count() {
+        return Ok(None);
+    }
+    let keys = PlaceKeys::of(previous);
+    let parts = split_inner(
+        settings,
+        Some(config),
+        Some((previous, Previous::Keys(&keys))),
+        places,
+    )?;
+    // The directories' keys come from the text, the previous ones' from the model: the same
+    // for the writer's output, checked (a kept rule's parent names its directory).
+    let mut registry = KeyRegistry(HashMap::new());
+    let same_directories = config
+        .onpremises_directories
+        .iter()
+        .enumerate()
+        .all(|(i, d)| {
+            parts
+                .get(PartKind::Directory, &directory_key(&mut registry, d, i))
+                .is_some_and(|p| p.ordinal == i as i64)
+        });
+    if !same_directories || parts.count(PartKind::Directory) != config.onpremises_directories.len()
+    {
+        return Ok(None);
+    }
+    let mut old_rules = 0;
+    let mut old_rule_keys = Vec::new();
+    for list in keys.azure.iter().chain(keys.dirs.iter().flatten()) {
+        old_rules += list.keys.len();
+        for (key, kept) in list.keys.iter().zip(&list.kept) {
+            if !kept.get() {
+                old_rule_keys.push(key.clone());
+            }
+        }
+    }
+    Ok(Some(Touched {
+        parts,
+        old_rule_keys,
+        old_rules,
+    }))
+}
+
+/// What [`split_touched`] found.
+#[derive(Debug)]
+pub struct Touched {
+    /// Every part of the text but the rules kept as they were.
+    pub parts: Parts,
+    /// The keys of the previous configuration's rules that were not kept.
+    pub old_rule_keys: Vec<String>,
+    /// How many rules the previous configuration has (as many rule rows are stored).
+    pub old_rules: usize,
+}
+
+/// The key and parent [`split_with`] gives each rule of a configuration, by place.
+struct PlaceKeys {
+    azure: [ListKeys; 2],
+    dirs: Vec<[ListKeys; 2]>,
+}
+
+/// One rule list's parent key and its rules' keys, with a mark for each rule kept.
+struct ListKeys {
+    parent: String,
+    keys: Vec<String>,
+    kept: Vec<std::cell::Cell<bool>>,
+}
+
+impl PlaceKeys {
+    /// The keys in the order [`split_inner`] registers them: the Entra section's lists, then
+    /// each directory's.
+    fn of(config: &Configuration) -> PlaceKeys {
+        let mut rule_keys = KeyRegistry(HashMap::new());
+        let mut list = |owner: &str, set: &str, rules: &[SyncRule]| {
+            let parent = format!("{owner}/{set}");
+            let keys: Vec<String> = rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let id = rule_id(r)
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| format!("#{i}"));
+                    rule_keys.unique(format!("{parent}/{id}"))
+                })
+                .collect();
+            ListKeys {
+                kept: vec![std::cell::Cell::new(false); keys.len()],
+                parent,
+                keys,
+            }
+        };
+        let [a, b] = azure_lists(config);
+        let azure = [list(AZURE_KEY, SETS[0].0, a), list(AZURE_KEY, SETS[1].0, b)];
+        let mut dir_keys = KeyRegistry(HashMap::new());
+        let dirs = config
+            .onpremises_directories
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let owner = directory_key(&mut dir_keys, d, i);
+                let [a, b] = dir_lists(d);
+                [
+                    list(&owner, ONPREM_SETS[0].0, a),
+                    list(&owner, ONPREM_SETS[1].0, b),
+                ]
+            })
+            .collect();
+        PlaceKeys { azure, dirs }
+    }
+}
+
+/// A directory's key as [`split_with`] cuts it from the writer's text of `d` (the `i`th).
+fn directory_key(registry: &mut KeyRegistry, d: &OnPremisesDirectory, i: usize) -> String {
+    let id = Some(norm_id(&d.unique_identifier))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("#{i}"));
+    registry.unique(format!("dir:{id}"))
+}
+
+/// What a split after a change knows of the configuration before it.
+#[derive(Clone, Copy)]
+enum Previous<'a> {
+    /// Its stored rows (a kept rule keeps its stored text).
+    Stored(&'a Parts),
+    /// Its rules' keys by place (a kept rule is left out).
+    Keys(&'a PlaceKeys),
+}
+
+/// [`Previous`] for one owner's rule lists.
+#[derive(Clone, Copy)]
+enum PreviousLists<'a> {
+    Stored(&'a Parts),
+    Keys(&'a [ListKeys; 2]),
 }
 
 fn azure_lists(c: &Configuration) -> [&[SyncRule]; 2] {
@@ -293,7 +445,7 @@ fn dir_lists(d: &OnPremisesDirectory) -> [&[SyncRule]; 2] {
 #[derive(Clone, Copy)]
 struct Known<'a> {
     now: [&'a [SyncRule]; 2],
-    before: Option<([&'a [SyncRule]; 2], &'a Parts)>,
+    before: Option<([&'a [SyncRule]; 2], PreviousLists<'a>)>,
 }
 
 fn rule_id(rule: &SyncRule) -> Option<String> {
@@ -402,14 +554,15 @@ fn body(text: &str, (s, e): Span) -> Arc<str> {
 fn split_inner(
     settings: &[u8],
     config: Option<&Configuration>,
-    previous: Option<(&Configuration, &Parts)>,
+    previous: Option<(&Configuration, Previous<'_>)>,
+    places: &[std::ops::Range<usize>],
 ) -> Result<Parts> {
     let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
         what: format!("the settings text is not UTF-8: {e}"),
     })?;
     // After a change the text is the writer's own output (see `Doc::pretty`).
     let doc = if previous.is_some() {
-        Doc::pretty(text)
+        Doc::pretty_known(text, places)
     } else {
         Doc::new(text).map_err(|e| StoreError::Corrupt {
             what: format!("the settings text is not JSON: {e}"),
@@ -426,7 +579,13 @@ fn split_inner(
             let lists = azure_lists;
             let known = config.map(|c| Known {
                 now: lists(c),
-                before: previous.map(|(p, parts)| (lists(p), parts)),
+                before: previous.map(|(p, known)| {
+                    let lists_before = match known {
+                        Previous::Stored(parts) => PreviousLists::Stored(parts),
+                        Previous::Keys(keys) => PreviousLists::Keys(&keys.azure),
+                    };
+                    (lists(p), lists_before)
+                }),
             });
             split_rules(
                 &mut azure,
@@ -506,14 +665,14 @@ fn split_rules(
         let before = known.and_then(|k| k.before).map(|(b, p)| (b[n], p));
         for (i, rule) in rules.into_iter().enumerate() {
             let (id, label) = match model {
-                Some(m) => (rule_id(&m[i]), m[i].name().to_owned()),
+                Some(m) => (rule_id(&m[i]), None),
                 None => {
                     let fields = Members::scan(obj.doc, rule.0, &format!("{parent} rule {i}"))?;
                     let id = fields
                         .string(keys::RULE[1])
                         .or_else(|| fields.string(keys::RULE[2]))
                         .map(|s| norm_id(&s));
-                    (id, fields.string(keys::RULE[0]).unwrap_or_default())
+                    (id, Some(fields.string(keys::RULE[0]).unwrap_or_default()))
                 }
             };
             let id = id
@@ -522,13 +681,29 @@ fn split_rules(
             let key = (PartKind::Rule, rule_keys.unique(format!("{parent}/{id}")));
             // The stored text of the same rule at the same place, when the rule is unchanged.
             let kept = match (model, before) {
-                (Some(m), Some((b, stored))) if b.get(i) == Some(&m[i]) => stored
-                    .map
-                    .get(&key)
-                    .filter(|p| p.parent == parent && p.ordinal == i as i64)
-                    .map(|p| p.body.clone()),
+                (Some(m), Some((b, PreviousLists::Stored(stored)))) if b.get(i) == Some(&m[i]) => {
+                    stored
+                        .map
+                        .get(&key)
+                        .filter(|p| p.parent == parent && p.ordinal == i as i64)
+                        .map(|p| p.body.clone())
+                }
+                (Some(m), Some((b, PreviousLists::Keys(lists)))) => {
+                    let list = &lists[n];
+                    let same = list.parent == parent
+                        && list.keys.get(i) == Some(&key.1)
+                        && b.get(i) == Some(&m[i]);
+                    if same {
+                        // Its row stays as it is stored.
+                        list.kept[i].set(true);
+                        continue;
+                    }
+                    None
+                }
                 _ => None,
             };
+            let label =
+                label.unwrap_or_else(|| model.map_or_else(String::new, |m| m[i].name().to_owned()));
             parts.insert(
                 PartKind::Rule,
                 Part {
@@ -548,7 +723,7 @@ fn split_directories(
     doc: &Doc<'_>,
     span: Span,
     config: Option<&Configuration>,
-    previous: Option<(&Configuration, &Parts)>,
+    previous: Option<(&Configuration, Previous<'_>)>,
     parts: &mut Parts,
     rule_keys: &mut KeyRegistry,
 ) -> Result<()> {
@@ -597,8 +772,14 @@ fn split_directories(
         let lists = dir_lists;
         let known = model.map(|m| Known {
             now: lists(&m[i]),
-            before: previous
-                .and_then(|(p, parts)| p.onpremises_directories.get(i).map(|d| (lists(d), parts))),
+            before: previous.and_then(|(p, known)| {
+                let d = p.onpremises_directories.get(i)?;
+                let lists_before = match known {
+                    Previous::Stored(parts) => PreviousLists::Stored(parts),
+                    Previous::Keys(keys) => PreviousLists::Keys(keys.dirs.get(i)?),
+                };
+                Some((lists(d), lists_before))
+            }),
         });
         split_rules(
             &mut obj,
@@ -1063,6 +1244,103 @@ mod tests {
                 split(&bytes).unwrap(),
                 "{name}"
             );
+        }
+    }
+
+    /// The rows a change writes when only what it touched is cut ([`split_touched`], the
+    /// previous rows read only for the rules not kept and the other kinds), applied to the
+    /// stored rows, are the rows of a full cut, over a sequence of edits of every kind.
+    #[test]
+    fn split_touched_writes_what_a_full_cut_writes() {
+        type Edit = (&'static str, fn(&mut Configuration));
+        let edits: [Edit; 12] = [
+            ("threshold", |c| {
+                c.azure_directory.export_deletion_limit = "7".to_owned()
+            }),
+            ("description", |c| {
+                c.onpremises_directories[0].custom_rules[0].description =
+                    "changed \"quoted\" \\ {x} [y]\n".to_owned();
+            }),
+            ("insert first", |c| {
+                let r = c.onpremises_directories[0].custom_rules[1].clone();
+                c.onpremises_directories[0].custom_rules.insert(0, r);
+            }),
+            ("same id twice", |c| {
+                let r = c.onpremises_directories[1].standard_rules[2].clone();
+                c.onpremises_directories[0].standard_rules.insert(1, r);
+            }),
+            ("remove a repeat", |c| {
+                c.onpremises_directories[0].custom_rules.remove(0);
+            }),
+            ("move rule to azure", |c| {
+                let r = c.onpremises_directories[0].custom_rules.remove(0);
+                c.azure_directory.custom_rules.insert(0, r);
+            }),
+            ("directory id changed", |c| {
+                c.onpremises_directories[0].unique_identifier =
+                    "{0BADC0DE-0000-4000-8000-000000000001}".to_owned();
+            }),
+            ("directories reversed", |c| {
+                c.onpremises_directories.reverse()
+            }),
+            ("rule removed at the end", |c| {
+                c.onpremises_directories[1].custom_rules.pop();
+            }),
+            ("every rule of a list changed", |c| {
+                for r in &mut c.azure_directory.standard_rules {
+                    r.disabled = !r.disabled;
+                }
+            }),
+            ("remove directory", |c| {
+                c.onpremises_directories.remove(0);
+            }),
+            ("nothing", |_| {}),
+        ];
+        let mut before = syncpolicy_samples::samples::multi_forest_custom();
+        let mut stored = split_with(&syncpolicy_json::write_settings(&before), &before).unwrap();
+        for (name, edit) in edits {
+            let mut after = before.clone();
+            edit(&mut after);
+            let mut bytes = Vec::new();
+            let places = syncpolicy_json::write_settings_placed(&after, &mut bytes);
+            let touched = split_touched(&bytes, &places, &after, &before)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{name}: the shortcut applies to the writer's text"));
+            assert_eq!(touched.old_rules, stored.count(PartKind::Rule), "{name}");
+            let cut = touched.parts.count(PartKind::Rule);
+            match name {
+                "description" => assert_eq!(cut, 1, "{name}: only the changed rule is cut"),
+                "nothing" | "threshold" => assert_eq!(cut, 0, "{name}"),
+                _ => {}
+            }
+            let wanted: std::collections::HashSet<&str> =
+                touched.old_rule_keys.iter().map(String::as_str).collect();
+            let mut old = Parts::default();
+            for ((kind, key), part) in &stored.map {
+                if *kind != PartKind::Rule || wanted.contains(key.as_str()) {
+                    old.insert(*kind, part.clone());
+                }
+            }
+            assert_eq!(old.count(PartKind::Rule), wanted.len(), "{name}");
+            let d = delta(&old, &touched.parts);
+            let mut next = stored.clone();
+            for (kind, key) in &d.deletes {
+                next.remove(*kind, key);
+            }
+            for (kind, part) in &d.upserts {
+                next.insert(*kind, (*part).clone());
+            }
+            let full = split(&bytes).unwrap();
+            assert_eq!(next, full, "{name}");
+            // As many rows written as a full cut writes.
+            let full_delta = delta(&stored, &full);
+            assert_eq!(
+                (d.upserts.len(), d.deletes.len()),
+                (full_delta.upserts.len(), full_delta.deletes.len()),
+                "{name}"
+            );
+            before = after;
+            stored = full;
         }
     }
 
