@@ -1350,8 +1350,17 @@ impl Deployment {
                         let _t = crate::timing::phase("export write + fsync");
                         write_export(target, &shared)
                     });
-                    // A send fails only when the validation thread stopped: said at its join.
-                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
+                    // A change that keeps its result validates only what it touched, and its
+                    // validation thread hashes the text beside the row cut; a change that
+                    // keeps nothing (apply of a whole file) validates all of it and cuts only
+                    // what it touched, so this thread hashes it after the cut.
+                    let digest_here = !keep_cache;
+                    if digest_here {
+                        drop(send_text);
+                    } else {
+                        // A send fails only when the validation thread stopped: said at its join.
+                        let _ = send_text.send(std::sync::Arc::clone(&bytes));
+                    }
                     let t = crate::timing::phase("split rows");
                     // Without the stored rows, only the rules the change touched are cut, and
                     // only their rows (and the few of the other kinds) are read, to compare
@@ -1395,11 +1404,16 @@ impl Deployment {
                         }
                     };
                     drop(t);
+                    let digest_of_text = digest_here.then(|| {
+                        let _t = crate::timing::phase("history digest");
+                        syncpolicy_json::digest::sha256_hex(&bytes)
+                    });
                     let t = crate::timing::phase("wait validate");
                     let (findings, said, digest) =
                         check.join().map_err(|_| StoreError::Corrupt {
                             what: "the validation of the change stopped unexpectedly".to_owned(),
                         })?;
+                    let digest = digest.or(digest_of_text);
                     entry.digest = digest.ok_or_else(|| StoreError::Corrupt {
                         what: "the digest of the change stopped unexpectedly".to_owned(),
                     })?;

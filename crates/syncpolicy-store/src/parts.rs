@@ -298,13 +298,29 @@ pub fn split_touched(
     if places.len() != config.rule_count() {
         return Ok(None);
     }
-    let keys = PlaceKeys::of(previous);
+    let (keys, now) = std::thread::scope(|s| {
+        let before = s.spawn(|| PlaceKeys::of(previous));
+        let now = PlaceKeys::of(config);
+        (before.join(), now)
+    });
+    let keys = keys.map_err(|_| StoreError::Corrupt {
+        what: "the keys of the rows before the change could not be made".to_owned(),
+    })?;
     let parts = split_inner(
         settings,
         Some(config),
-        Some((previous, Previous::Keys(&keys))),
+        Some((
+            previous,
+            Previous::Keys {
+                before: &keys,
+                now: &now,
+            },
+        )),
         places,
     )?;
+    if now.off.get() {
+        return Ok(None);
+    }
     // The directories' keys come from the text, the previous ones' from the model: the same
     // for the writer's output, checked (a kept rule's parent names its directory).
     let mut registry = KeyRegistry(HashMap::new());
@@ -353,9 +369,12 @@ pub struct Touched {
 struct PlaceKeys {
     azure: [ListKeys; 2],
     dirs: Vec<[ListKeys; 2]>,
+    /// Set when the text was not laid out as the configuration says (the keys do not apply).
+    off: std::cell::Cell<bool>,
 }
 
 /// One rule list's parent key and its rules' keys, with a mark for each rule kept.
+#[derive(Default)]
 struct ListKeys {
     parent: String,
     keys: Vec<String>,
@@ -366,43 +385,69 @@ impl PlaceKeys {
     /// The keys in the order [`split_inner`] registers them: the Entra section's lists, then
     /// each directory's.
     fn of(config: &Configuration) -> PlaceKeys {
-        let mut rule_keys = KeyRegistry(HashMap::new());
+        // Every rule's key before it is made unique, in order, with the list it ends.
+        let mut bases: Vec<String> = Vec::with_capacity(config.rule_count());
+        let mut lists: Vec<(String, usize)> = Vec::new();
         let mut list = |owner: &str, set: &str, rules: &[SyncRule]| {
             let parent = format!("{owner}/{set}");
-            let keys: Vec<String> = rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let id = rule_id(r)
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or_else(|| format!("#{i}"));
-                    rule_keys.unique(format!("{parent}/{id}"))
-                })
-                .collect();
+            bases.extend(rules.iter().enumerate().map(|(i, r)| {
+                let id = rule_id(r)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("#{i}"));
+                format!("{parent}/{id}")
+            }));
+            lists.push((parent, bases.len()));
+        };
+        let [a, b] = azure_lists(config);
+        list(AZURE_KEY, SETS[0].0, a);
+        list(AZURE_KEY, SETS[1].0, b);
+        let mut dir_keys = KeyRegistry(HashMap::new());
+        for (i, d) in config.onpremises_directories.iter().enumerate() {
+            let owner = directory_key(&mut dir_keys, d, i);
+            let [a, b] = dir_lists(d);
+            list(&owner, ONPREM_SETS[0].0, a);
+            list(&owner, ONPREM_SETS[1].0, b);
+        }
+        let mut keys = unique_all(bases).into_iter();
+        let mut from = 0;
+        let mut lists = lists.into_iter().map(|(parent, end)| {
+            let keys: Vec<String> = keys.by_ref().take(end - from).collect();
+            from = end;
             ListKeys {
                 kept: vec![std::cell::Cell::new(false); keys.len()],
                 parent,
                 keys,
             }
-        };
-        let [a, b] = azure_lists(config);
-        let azure = [list(AZURE_KEY, SETS[0].0, a), list(AZURE_KEY, SETS[1].0, b)];
-        let mut dir_keys = KeyRegistry(HashMap::new());
-        let dirs = config
-            .onpremises_directories
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let owner = directory_key(&mut dir_keys, d, i);
-                let [a, b] = dir_lists(d);
-                [
-                    list(&owner, ONPREM_SETS[0].0, a),
-                    list(&owner, ONPREM_SETS[1].0, b),
-                ]
-            })
-            .collect();
-        PlaceKeys { azure, dirs }
+        });
+        let mut pair = || -> Option<[ListKeys; 2]> { Some([lists.next()?, lists.next()?]) };
+        let azure = pair().unwrap_or_default();
+        let dirs = std::iter::from_fn(pair).collect();
+        PlaceKeys {
+            azure,
+            dirs,
+            off: std::cell::Cell::new(false),
+        }
     }
+}
+
+/// What [`KeyRegistry::unique`] gives each of `keys` in turn, without a copy of each key: the
+/// first of equal keys as it is, the nth with `~n`.
+fn unique_all(mut keys: Vec<String>) -> Vec<String> {
+    let mut nth = vec![0u32; keys.len()];
+    {
+        let mut seen: HashMap<&str, u32> = HashMap::with_capacity(keys.len());
+        for (k, n) in keys.iter().zip(nth.iter_mut()) {
+            let count = seen.entry(k.as_str()).or_insert(0);
+            *count += 1;
+            *n = *count;
+        }
+    }
+    for (k, n) in keys.iter_mut().zip(nth) {
+        if n > 1 {
+            *k = format!("{k}~{n}");
+        }
+    }
+    keys
 }
 
 /// A directory's key as [`split_with`] cuts it from the writer's text of `d` (the `i`th).
@@ -418,15 +463,24 @@ fn directory_key(registry: &mut KeyRegistry, d: &OnPremisesDirectory, i: usize) 
 enum Previous<'a> {
     /// Its stored rows (a kept rule keeps its stored text).
     Stored(&'a Parts),
-    /// Its rules' keys by place (a kept rule is left out).
-    Keys(&'a PlaceKeys),
+    /// Its rules' keys by place, and those of the configuration cut (a kept rule is left out).
+    Keys {
+        before: &'a PlaceKeys,
+        now: &'a PlaceKeys,
+    },
 }
 
 /// [`Previous`] for one owner's rule lists.
 #[derive(Clone, Copy)]
 enum PreviousLists<'a> {
     Stored(&'a Parts),
-    Keys(&'a [ListKeys; 2]),
+    /// The keys of the lists before (`None`: no such owner before) and now, and where to say
+    /// that the text is not laid out as the configuration says.
+    Keys(
+        Option<&'a [ListKeys; 2]>,
+        Option<&'a [ListKeys; 2]>,
+        &'a std::cell::Cell<bool>,
+    ),
 }
 
 fn azure_lists(c: &Configuration) -> [&[SyncRule]; 2] {
@@ -582,7 +636,9 @@ fn split_inner(
                 before: previous.map(|(p, known)| {
                     let lists_before = match known {
                         Previous::Stored(parts) => PreviousLists::Stored(parts),
-                        Previous::Keys(keys) => PreviousLists::Keys(&keys.azure),
+                        Previous::Keys { before, now } => {
+                            PreviousLists::Keys(Some(&before.azure), Some(&now.azure), &now.off)
+                        }
                     };
                     (lists(p), lists_before)
                 }),
@@ -662,7 +718,46 @@ fn split_rules(
         };
         let parent = format!("{owner}/{set}");
         let model = known.map(|k| k.now[n]).filter(|m| m.len() == rules.len());
-        let before = known.and_then(|k| k.before).map(|(b, p)| (b[n], p));
+        let before_lists = known.and_then(|k| k.before);
+        let before = before_lists.map(|(b, p)| (b[n], p));
+        if let Some((b, PreviousLists::Keys(was, now, off))) = before_lists {
+            // The keys were made from the models; they apply when the text's lists are the
+            // model's (always, for the writer's output).
+            let was = was.map(|l| &l[n]);
+            let now = now.map(|l| &l[n]);
+            let (Some(m), Some(now)) = (model, now) else {
+                off.set(true);
+                return Ok(());
+            };
+            if now.parent != parent || now.keys.len() != rules.len() {
+                off.set(true);
+                return Ok(());
+            }
+            for (i, rule) in rules.into_iter().enumerate() {
+                let key = &now.keys[i];
+                if let Some(was) = was {
+                    if was.parent == parent
+                        && was.keys.get(i) == Some(key)
+                        && b[n].get(i) == Some(&m[i])
+                    {
+                        // Its row stays as it is stored.
+                        was.kept[i].set(true);
+                        continue;
+                    }
+                }
+                parts.insert(
+                    PartKind::Rule,
+                    Part {
+                        key: key.clone(),
+                        parent: parent.clone(),
+                        ordinal: i as i64,
+                        label: m[i].name().to_owned(),
+                        body: body(text, rule),
+                    },
+                );
+            }
+            continue;
+        }
         for (i, rule) in rules.into_iter().enumerate() {
             let (id, label) = match model {
                 Some(m) => (rule_id(&m[i]), None),
@@ -687,18 +782,6 @@ fn split_rules(
                         .get(&key)
                         .filter(|p| p.parent == parent && p.ordinal == i as i64)
                         .map(|p| p.body.clone())
-                }
-                (Some(m), Some((b, PreviousLists::Keys(lists)))) => {
-                    let list = &lists[n];
-                    let same = list.parent == parent
-                        && list.keys.get(i) == Some(&key.1)
-                        && b.get(i) == Some(&m[i]);
-                    if same {
-                        // Its row stays as it is stored.
-                        list.kept[i].set(true);
-                        continue;
-                    }
-                    None
                 }
                 _ => None,
             };
@@ -773,12 +856,18 @@ fn split_directories(
         let known = model.map(|m| Known {
             now: lists(&m[i]),
             before: previous.and_then(|(p, known)| {
-                let d = p.onpremises_directories.get(i)?;
+                let d = p.onpremises_directories.get(i);
                 let lists_before = match known {
-                    Previous::Stored(parts) => PreviousLists::Stored(parts),
-                    Previous::Keys(keys) => PreviousLists::Keys(keys.dirs.get(i)?),
+                    Previous::Stored(parts) => {
+                        d?;
+                        PreviousLists::Stored(parts)
+                    }
+                    Previous::Keys { before, now } => {
+                        PreviousLists::Keys(before.dirs.get(i), now.dirs.get(i), &now.off)
+                    }
                 };
-                Some((lists(d), lists_before))
+                // A directory new at this place has no rules before: none is kept.
+                Some((d.map_or([&[][..], &[][..]], lists), lists_before))
             }),
         });
         split_rules(
@@ -1245,6 +1334,17 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn unique_all_gives_what_the_registry_gives() {
+        let keys: Vec<String> = ["a", "b", "a", "a~2", "a", "b", "", "", "c"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut registry = KeyRegistry(HashMap::new());
+        let one_by_one: Vec<String> = keys.iter().map(|k| registry.unique(k.clone())).collect();
+        assert_eq!(unique_all(keys), one_by_one);
     }
 
     /// The rows a change writes when only what it touched is cut ([`split_touched`], the
