@@ -48,6 +48,45 @@ pub fn write_settings_placed(
     w.places.take().unwrap_or_default()
 }
 
+/// Where [`write_settings_streamed`] gives the text as it is written.
+pub type Sink = Box<dyn FnMut(&[u8]) + Send>;
+
+/// [`write_settings_placed`], also giving the text to `sink` while it is written (for a
+/// large file written to disk as it is made): at the end of a rule, whenever at least `every`
+/// bytes were written since the last piece, `sink` gets the new piece, and at the end the
+/// rest. The pieces, in order, are what was appended to `out`.
+pub fn write_settings_streamed(
+    config: &Configuration,
+    out: &mut Vec<u8>,
+    every: usize,
+    sink: Sink,
+) -> Vec<std::ops::Range<usize>> {
+    let mut w = Writer::new(std::mem::take(out));
+    w.places = Some(Vec::with_capacity(config.rule_count()));
+    w.stream = Some(Stream {
+        every: every.max(1),
+        given: w.out.len(),
+        sink,
+    });
+    write_body(&mut w, config);
+    if let Some(mut stream) = w.stream.take() {
+        if stream.given < w.out.len() {
+            (stream.sink)(&w.out[stream.given..]);
+        }
+    }
+    *out = std::mem::take(&mut w.out);
+    w.places.take().unwrap_or_default()
+}
+
+/// The text given away while it is written ([`write_settings_streamed`]).
+struct Stream {
+    /// Give a piece once it has at least this many bytes.
+    every: usize,
+    /// How much of `out` was given.
+    given: usize,
+    sink: Sink,
+}
+
 /// Writes a configuration as a settings file, byte for byte as [`write_settings`] does, reusing
 /// from `cache` the text of every rule equal to the rule at the same place of `previous` and
 /// the digest of every section whose text did not change, and recording what it wrote for
@@ -234,6 +273,8 @@ pub(crate) struct Writer {
     cache: Option<WriteCache>,
     /// Where each rule was written, when asked for ([`write_settings_placed`]).
     places: Option<Vec<std::ops::Range<usize>>>,
+    /// Where the text goes as it is written, when asked for ([`write_settings_streamed`]).
+    stream: Option<Stream>,
 }
 
 impl Writer {
@@ -243,6 +284,7 @@ impl Writer {
             open: Vec::with_capacity(16),
             cache: None,
             places: None,
+            stream: None,
         }
     }
 
@@ -555,6 +597,12 @@ fn rule(w: &mut Writer, v: &SyncRule) {
         let end = w.out.len();
         if let Some(places) = w.places.as_mut() {
             places.push(start..end);
+        }
+        if let Some(stream) = w.stream.as_mut() {
+            if end - stream.given >= stream.every {
+                (stream.sink)(&w.out[stream.given..end]);
+                stream.given = end;
+            }
         }
         return;
     };

@@ -390,6 +390,32 @@ fn write_export(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// [`write_export`] of a text given in pieces while it is written; `None` ends it. A text
+/// whose end never comes (the writing stopped) is not kept: the temporary file is removed.
+fn write_export_from(
+    path: &Path,
+    pieces: &std::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    recycle: &std::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<()> {
+    syncpolicy_files::atomic::write_atomic_with(path, |file| {
+        for piece in pieces {
+            let Some(buf) = piece else {
+                return Ok(());
+            };
+            file.write_all(&buf)?;
+            // The writer takes it back for a next piece (or it is gone already: then freed).
+            let _ = recycle.send(buf);
+        }
+        Err(std::io::Error::other(
+            "the settings text stopped before its end",
+        ))
+    })
+    .map_err(|source| StoreError::Export {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 fn open_store(home: &Home, record: &Record, database: Option<&str>) -> Result<Box<dyn Store>> {
     Ok(match record.backend {
         Backend::Sqlite => Box::new(SqliteStore::open(&sqlite_path(
@@ -1325,31 +1351,58 @@ impl Deployment {
                     // Only the rules and sections the change touched are written again (byte
                     // for byte what writing all of it gives).
                     // `written` was last written from `before` (the cached configuration).
-                    let t = crate::timing::phase("write settings");
-                    let (bytes, places) = if keep_cache {
+                    let target = &path;
+                    export = Some(path.clone());
+                    let (bytes, places, writing) = if keep_cache {
+                        let t = crate::timing::phase("write settings");
                         let bytes = syncpolicy_json::write_settings_reusing(
                             &after,
                             Some(&before),
                             &mut written,
                         );
-                        (bytes, Vec::new())
+                        drop(t);
+                        let shared = std::sync::Arc::clone(&bytes);
+                        let writing = s.spawn(move || {
+                            let _t = crate::timing::phase("export write + fsync");
+                            write_export(target, &shared)
+                        });
+                        (bytes, Vec::new(), writing)
                     } else {
                         // Nothing is kept for the next write: the text written at once into a
                         // buffer of about its size (the current text's length and a margin),
-                        // with the place of each rule (to cut only the rules that changed).
+                        // with the place of each rule (to cut only the rules that changed),
+                        // and written to the export's temporary file while it is made, a
+                        // piece of about a megabyte at a time (in a few buffers passed back
+                        // and forth).
+                        let (give, pieces) = std::sync::mpsc::channel::<Option<Vec<u8>>>();
+                        let (recycle, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+                        let writing = s.spawn(move || {
+                            let _t = crate::timing::phase("export write + fsync");
+                            write_export_from(target, &pieces, &recycle)
+                        });
+                        let end = give.clone();
+                        let sink: syncpolicy_json::Sink = Box::new(move |piece: &[u8]| {
+                            let mut buf = spares.try_recv().unwrap_or_default();
+                            buf.clear();
+                            buf.extend_from_slice(piece);
+                            // A send fails only when the export's thread stopped: its error
+                            // is said at its join.
+                            let _ = give.send(Some(buf));
+                        });
                         let mut out = std::mem::take(&mut spare);
                         out.clear();
                         out.reserve(text_len + text_len / 8 + 64 * 1024);
-                        let places = syncpolicy_json::write_settings_placed(&after, &mut out);
-                        (std::sync::Arc::new(out), places)
+                        let t = crate::timing::phase("write settings");
+                        let places = syncpolicy_json::write_settings_streamed(
+                            &after,
+                            &mut out,
+                            1 << 20,
+                            sink,
+                        );
+                        drop(t);
+                        let _ = end.send(None);
+                        (std::sync::Arc::new(out), places, writing)
                     };
-                    drop(t);
-                    export = Some(path.clone());
-                    let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
-                    let writing = s.spawn(move || {
-                        let _t = crate::timing::phase("export write + fsync");
-                        write_export(target, &shared)
-                    });
                     // A change that keeps its result validates only what it touched, and its
                     // validation thread hashes the text beside the row cut; a change that
                     // keeps nothing (apply of a whole file) validates all of it and cuts only

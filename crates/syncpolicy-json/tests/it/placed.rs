@@ -1,7 +1,8 @@
 //! `write_settings_placed`: the same bytes as `write_settings`, and the place of every rule's
 //! text, which reads back as that rule (in the order the writer writes rules).
 
-use syncpolicy_json::{read_rule, write_settings, write_settings_placed};
+use std::sync::{Arc, Mutex};
+use syncpolicy_json::{read_rule, write_settings, write_settings_placed, write_settings_streamed};
 use syncpolicy_samples::generate::{generate, GenerateOptions};
 
 #[test]
@@ -40,4 +41,34 @@ fn places_name_each_rule_text_in_written_order() {
         let back = read_rule(text, "rule").expect("a rule's text reads back");
         assert_eq!(&back, rule);
     }
+}
+
+#[test]
+fn streamed_pieces_are_the_text_in_order() {
+    let c = generate(&GenerateOptions {
+        forests: 2,
+        custom_rules_per_forest: 20,
+        ous_per_domain: 2,
+        seed: 4,
+    });
+    let pieces: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let given = Arc::clone(&pieces);
+    let mut out = b"prefix".to_vec();
+    let places = write_settings_streamed(
+        &c,
+        &mut out,
+        4096,
+        Box::new(move |piece: &[u8]| given.lock().unwrap().push(piece.to_vec())),
+    );
+    let mut placed = b"prefix".to_vec();
+    assert_eq!(places, write_settings_placed(&c, &mut placed));
+    let pieces = pieces.lock().unwrap();
+    assert!(pieces.len() > 3, "{} pieces", pieces.len());
+    // Every piece but the last ends with a rule and is at least as long as asked.
+    for p in &pieces[..pieces.len() - 1] {
+        assert!(p.len() >= 4096);
+        assert_eq!(p.last(), Some(&b'}'));
+    }
+    assert_eq!(pieces.concat(), write_settings(&c));
+    assert_eq!(&out[6..], &write_settings(&c)[..]);
 }

@@ -793,6 +793,53 @@ pub(crate) fn one_shot_changes_write_what_full_changes_write(db: Db) {
     every_change_rebuilds_from_the_rows(&f, false);
 }
 
+pub(crate) fn a_one_shot_change_whose_export_fails_or_is_refused_leaves_nothing(db: Db) {
+    let f = fixture(db);
+    let base = normalize(&sample("multi-forest-custom")).unwrap();
+    drop(f.install(&base));
+    let before = f.open().current_bytes().unwrap();
+    // The export is written while the text is made: it cannot be.
+    let mut d = f.open();
+    d.set_keep_cache(false);
+    d.current_ref().unwrap();
+    let exports_dir = f.home().join("exports");
+    let kept = f.dir.path().join("kept-exports");
+    fs::rename(&exports_dir, &kept).unwrap();
+    fs::write(&exports_dir, b"not a folder").unwrap();
+    let mut target = base.clone();
+    target.onpremises_directories[0].custom_rules[0].description = "edited".to_owned();
+    let err = d
+        .change_to(&meta("apply"), target.clone(), "applied".to_owned())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Export { .. }), "{err}");
+    drop(d);
+    fs::remove_file(&exports_dir).unwrap();
+    fs::rename(&kept, &exports_dir).unwrap();
+    // Refused by validation after its export was written: the export goes again.
+    let mut invalid = target.clone();
+    let mut copy = invalid.onpremises_directories[1].custom_rules[0].clone();
+    copy.name = Some("Same precedence".to_owned());
+    copy.unique_identifier = Some("0f5d2a34-7c1e-4a8b-9d3f-1e2a3b4c5d6e".to_owned());
+    invalid.onpremises_directories[1].custom_rules.push(copy);
+    let mut d = f.open();
+    d.set_keep_cache(false);
+    let err = d
+        .change_to(&meta("apply"), invalid, "applied".to_owned())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    drop(d);
+    let mut d = f.open();
+    assert_eq!(d.history().unwrap().len(), 1);
+    assert_eq!(d.current_bytes().unwrap(), before);
+    assert_eq!(exports(&f).len(), 1, "{:?}", exports(&f));
+    assert!(!f.home().join("quarantine").exists());
+    drop(d);
+    // And a one-shot change still works.
+    one_shot(&f, &target, "apply");
+    assert_eq!(exports(&f).len(), 2);
+    every_change_rebuilds_from_the_rows(&f, false);
+}
+
 pub(crate) fn a_one_shot_change_over_rows_out_of_line_reads_them_all(db: Db) {
     let f = fixture(db);
     let base = normalize(&sample("multi-forest-custom")).unwrap();
@@ -831,6 +878,7 @@ macro_rules! conformance {
 conformance!(
     one_shot_changes_write_what_full_changes_write,
     a_one_shot_change_over_rows_out_of_line_reads_them_all,
+    a_one_shot_change_whose_export_fails_or_is_refused_leaves_nothing,
     every_committed_configuration_is_rebuilt_from_the_database,
     a_change_that_changes_nothing_writes_nothing,
     a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout,
