@@ -392,16 +392,20 @@ fn write_export(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// [`write_export`] of a text given in pieces while it is written; `None` ends it. A text
 /// whose end never comes (the writing stopped) is not kept: the temporary file is removed.
+/// Gives the SHA-256 (hex) of the text, for history.
 fn write_export_from(
     path: &Path,
     pieces: &std::sync::mpsc::Receiver<Option<Vec<u8>>>,
     recycle: &std::sync::mpsc::Sender<Vec<u8>>,
-) -> Result<()> {
+) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
     syncpolicy_files::atomic::write_atomic_with(path, |file| {
         for piece in pieces {
             let Some(buf) = piece else {
                 return Ok(());
             };
+            hasher.update(&buf);
             file.write_all(&buf)?;
             // The writer takes it back for a next piece (or it is gone already: then freed).
             let _ = recycle.send(buf);
@@ -413,7 +417,9 @@ fn write_export_from(
     .map_err(|source| StoreError::Export {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    // As `syncpolicy_json::digest::sha256_hex` gives it.
+    Ok(Some(hex::encode(hasher.finalize())))
 }
 
 fn open_store(home: &Home, record: &Record, database: Option<&str>) -> Result<Box<dyn Store>> {
@@ -1364,7 +1370,7 @@ impl Deployment {
                         let shared = std::sync::Arc::clone(&bytes);
                         let writing = s.spawn(move || {
                             let _t = crate::timing::phase("export write + fsync");
-                            write_export(target, &shared)
+                            write_export(target, &shared).map(|()| None)
                         });
                         (bytes, Vec::new(), writing)
                     } else {
@@ -1373,7 +1379,7 @@ impl Deployment {
                         // with the place of each rule (to cut only the rules that changed),
                         // and written to the export's temporary file while it is made, a
                         // piece of about a megabyte at a time (in a few buffers passed back
-                        // and forth).
+                        // and forth), each piece hashed for history before it is written.
                         let (give, pieces) = std::sync::mpsc::channel::<Option<Vec<u8>>>();
                         let (recycle, spares) = std::sync::mpsc::channel::<Vec<u8>>();
                         let writing = s.spawn(move || {
@@ -1405,10 +1411,9 @@ impl Deployment {
                     };
                     // A change that keeps its result validates only what it touched, and its
                     // validation thread hashes the text beside the row cut; a change that
-                    // keeps nothing (apply of a whole file) validates all of it and cuts only
-                    // what it touched, so this thread hashes it after the cut.
-                    let digest_here = !keep_cache;
-                    if digest_here {
+                    // keeps nothing (apply of a whole file) validates all of it, so the
+                    // export's thread hashes the text as it writes it.
+                    if !keep_cache {
                         drop(send_text);
                     } else {
                         // A send fails only when the validation thread stopped: said at its join.
@@ -1457,19 +1462,11 @@ impl Deployment {
                         }
                     };
                     drop(t);
-                    let digest_of_text = digest_here.then(|| {
-                        let _t = crate::timing::phase("history digest");
-                        syncpolicy_json::digest::sha256_hex(&bytes)
-                    });
                     let t = crate::timing::phase("wait validate");
                     let (findings, said, digest) =
                         check.join().map_err(|_| StoreError::Corrupt {
                             what: "the validation of the change stopped unexpectedly".to_owned(),
                         })?;
-                    let digest = digest.or(digest_of_text);
-                    entry.digest = digest.ok_or_else(|| StoreError::Corrupt {
-                        what: "the digest of the change stopped unexpectedly".to_owned(),
-                    })?;
                     if let Some(said) = said {
                         entry.summary.clone_from(&said);
                         summary = said;
@@ -1491,9 +1488,13 @@ impl Deployment {
                     let after_copy = (keep_cache && rows_loaded).then(|| after.clone());
                     drop(t);
                     let _t = crate::timing::phase("wait export");
-                    writing.join().map_err(|_| StoreError::Corrupt {
+                    let written = writing.join().map_err(|_| StoreError::Corrupt {
                         what: "the export of the change stopped unexpectedly".to_owned(),
                     })??;
+                    // The digest of a one-shot change comes with its export.
+                    entry.digest = digest.or(written).ok_or_else(|| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
+                    })?;
                     Ok((parts, rows, after_copy, replaced, findings, bytes.len()))
                 })?;
             entry.id = tx.add_history(&entry)?;
