@@ -713,6 +713,8 @@ pub(crate) fn a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout(db
 fn one_shot(f: &crate::support::Fixture, target: &Configuration, what: &str) {
     let mut d = f.open();
     d.set_keep_cache(false);
+    // Loaded before the change, as `apply` does (from the newest export, without the rows).
+    d.current_ref().unwrap();
     d.change_to(&meta(what), target.clone(), what.to_owned())
         .unwrap_or_else(|e| panic!("{what}: {e}"));
 }
@@ -823,6 +825,7 @@ pub(crate) fn a_one_shot_change_whose_export_fails_or_is_refused_leaves_nothing(
     invalid.onpremises_directories[1].custom_rules.push(copy);
     let mut d = f.open();
     d.set_keep_cache(false);
+    d.current_ref().unwrap();
     let err = d
         .change_to(&meta("apply"), invalid, "applied".to_owned())
         .unwrap_err();
