@@ -23,4 +23,7 @@ mod write;
 pub use depth::MAX_DEPTH;
 pub use read::{encoding_error, read_rule, read_settings, read_settings_spans, read_settings_str};
 pub use reuse::WriteCache;
-pub use write::{write_rule, write_settings, write_settings_reusing, write_settings_to};
+pub use write::{
+    write_rule, write_settings, write_settings_placed, write_settings_reusing,
+    write_settings_streamed, write_settings_to, Sink,
+};

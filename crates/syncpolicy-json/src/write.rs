@@ -33,6 +33,60 @@ pub fn write_settings_to(config: &Configuration, out: &mut Vec<u8>) {
     write_with_digest(config, out);
 }
 
+/// Appends a configuration as a settings file to `out`, byte for byte as [`write_settings_to`]
+/// does, and returns where each rule's text (from its `{` to after its `}`) is in `out`, in
+/// the order the rules are written: the Entra section's standard then custom rules, then each
+/// directory's standard then custom rules. Recording a place costs one push per rule.
+pub fn write_settings_placed(
+    config: &Configuration,
+    out: &mut Vec<u8>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut w = Writer::new(std::mem::take(out));
+    w.places = Some(Vec::with_capacity(config.rule_count()));
+    write_body(&mut w, config);
+    *out = std::mem::take(&mut w.out);
+    w.places.take().unwrap_or_default()
+}
+
+/// Where [`write_settings_streamed`] gives the text as it is written.
+pub type Sink = Box<dyn FnMut(&[u8]) + Send>;
+
+/// [`write_settings_placed`], also giving the text to `sink` while it is written (for a
+/// large file written to disk as it is made): at the end of a rule, whenever at least `every`
+/// bytes were written since the last piece, `sink` gets the new piece, and at the end the
+/// rest. The pieces, in order, are what was appended to `out`.
+pub fn write_settings_streamed(
+    config: &Configuration,
+    out: &mut Vec<u8>,
+    every: usize,
+    sink: Sink,
+) -> Vec<std::ops::Range<usize>> {
+    let mut w = Writer::new(std::mem::take(out));
+    w.places = Some(Vec::with_capacity(config.rule_count()));
+    w.stream = Some(Stream {
+        every: every.max(1),
+        given: w.out.len(),
+        sink,
+    });
+    write_body(&mut w, config);
+    if let Some(mut stream) = w.stream.take() {
+        if stream.given < w.out.len() {
+            (stream.sink)(&w.out[stream.given..]);
+        }
+    }
+    *out = std::mem::take(&mut w.out);
+    w.places.take().unwrap_or_default()
+}
+
+/// The text given away while it is written ([`write_settings_streamed`]).
+struct Stream {
+    /// Give a piece once it has at least this many bytes.
+    every: usize,
+    /// How much of `out` was given.
+    given: usize,
+    sink: Sink,
+}
+
 /// Writes a configuration as a settings file, byte for byte as [`write_settings`] does, reusing
 /// from `cache` the text of every rule equal to the rule at the same place of `previous` and
 /// the digest of every section whose text did not change, and recording what it wrote for
@@ -217,6 +271,10 @@ pub(crate) struct Writer {
     open: Vec<bool>,
     /// What an earlier write left to reuse ([`write_settings_reusing`]).
     cache: Option<WriteCache>,
+    /// Where each rule was written, when asked for ([`write_settings_placed`]).
+    places: Option<Vec<std::ops::Range<usize>>>,
+    /// Where the text goes as it is written, when asked for ([`write_settings_streamed`]).
+    stream: Option<Stream>,
 }
 
 impl Writer {
@@ -225,6 +283,8 @@ impl Writer {
             out,
             open: Vec::with_capacity(16),
             cache: None,
+            places: None,
+            stream: None,
         }
     }
 
@@ -532,7 +592,19 @@ fn partition(w: &mut Writer, v: &Partition) {
 
 fn rule(w: &mut Writer, v: &SyncRule) {
     let Some(mut cache) = w.cache.take() else {
-        return rule_text(w, v);
+        let start = w.out.len();
+        rule_text(w, v);
+        let end = w.out.len();
+        if let Some(places) = w.places.as_mut() {
+            places.push(start..end);
+        }
+        if let Some(stream) = w.stream.as_mut() {
+            if end - stream.given >= stream.every {
+                (stream.sink)(&w.out[stream.given..end]);
+                stream.given = end;
+            }
+        }
+        return;
     };
     // A rule's text depends only on the rule and the depth it is written at: the writer
     // state it starts from is that depth (the item's comma and newline are written before).

@@ -98,7 +98,15 @@ pub trait StoreTx {
     /// Sets the generation.
     fn set_generation(&mut self, generation: i64) -> Result<()>;
     /// Every stored part.
-    fn load_parts(&mut self) -> Result<Parts>;
+    fn load_parts(&mut self) -> Result<Parts> {
+        self.load_parts_of(&PartKind::ALL)
+    }
+    /// The stored parts of the given kinds.
+    fn load_parts_of(&mut self, kinds: &[PartKind]) -> Result<Parts>;
+    /// The stored parts of `kind` with one of `keys` (those that exist).
+    fn load_keys(&mut self, kind: PartKind, keys: &[String]) -> Result<Vec<Part>>;
+    /// How many parts of `kind` are stored.
+    fn count_parts(&mut self, kind: PartKind) -> Result<usize>;
     /// Inserts or replaces a part.
     fn upsert(&mut self, kind: PartKind, part: &Part) -> Result<()>;
     /// Deletes a part.

@@ -10,7 +10,7 @@
 use crate::backend::{Backend, DeltaRow, HistoryEntry, Store, StoreTx, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
 use crate::home::{Home, LockWait, PendingInstall, Record, Secrets, DEFAULT_LOCK_TIMEOUT};
-use crate::parts::{self, Parts};
+use crate::parts::{self, PartKind, Parts};
 use crate::postgres::{redact_url, url_has_password, PostgresStore};
 use crate::sqlite::SqliteStore;
 use std::fs;
@@ -95,6 +95,10 @@ struct Cache {
     /// Every finding of the default validation on `config`, once a change computed them (the
     /// next change re-checks only when it touches what the rules read).
     findings: Option<Vec<Diagnostic>>,
+    /// False when `parts` was not read (a change that keeps no cache reads only the rows it
+    /// touches: [`parts::split_touched`]); `config` is then the digest-checked newest export
+    /// of the same generation, whose rows are the stored ones.
+    rows_loaded: bool,
 }
 
 /// An open deployment.
@@ -384,6 +388,38 @@ fn write_export(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// [`write_export`] of a text given in pieces while it is written; `None` ends it. A text
+/// whose end never comes (the writing stopped) is not kept: the temporary file is removed.
+/// Gives the SHA-256 (hex) of the text, for history.
+fn write_export_from(
+    path: &Path,
+    pieces: &std::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    recycle: &std::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<Option<String>> {
+    use sha2::Digest as _;
+    let mut hasher = sha2::Sha256::new();
+    syncpolicy_files::atomic::write_atomic_with(path, |file| {
+        for piece in pieces {
+            let Some(buf) = piece else {
+                return Ok(());
+            };
+            hasher.update(&buf);
+            file.write_all(&buf)?;
+            // The writer takes it back for a next piece (or it is gone already: then freed).
+            let _ = recycle.send(buf);
+        }
+        Err(std::io::Error::other(
+            "the settings text stopped before its end",
+        ))
+    })
+    .map_err(|source| StoreError::Export {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // As `syncpolicy_json::digest::sha256_hex` gives it.
+    Ok(Some(hex::encode(hasher.finalize())))
 }
 
 fn open_store(home: &Home, record: &Record, database: Option<&str>) -> Result<Box<dyn Store>> {
@@ -926,6 +962,7 @@ impl Deployment {
                 text_len: prepared.bytes.len(),
                 spare: Vec::new(),
                 findings: None,
+                rows_loaded: true,
             }),
             validator: syncpolicy_lint::check,
             default_validator: true,
@@ -1023,11 +1060,18 @@ impl Deployment {
                 let len = bytes.len();
                 Some((config, len, if keep_cache { Vec::new() } else { bytes }))
             });
+            // A change that keeps no cache reads only the rows it touches: here only the
+            // generation, which must be the one read before the history entry.
             let t = crate::timing::phase("load rows");
             let mut loaded = None;
             let read = store.read(&mut |tx| {
                 let g = tx.read_generation()?.unwrap_or(0);
-                loaded = Some((g, tx.load_parts()?));
+                let parts = if keep_cache {
+                    Some(tx.load_parts()?)
+                } else {
+                    None
+                };
+                loaded = Some((g, parts));
                 Ok(())
             });
             drop(t);
@@ -1042,13 +1086,31 @@ impl Deployment {
             Some((config, len, spare)) if generation_before_entry == Some(g) => Ok(Cache {
                 generation: g,
                 config: config?,
-                parts,
+                rows_loaded: parts.is_some(),
+                parts: parts.unwrap_or_default(),
                 written: syncpolicy_json::WriteCache::default(),
                 text_len: len,
                 spare,
                 findings: None,
             }),
-            _ => Self::cache_from(g, parts),
+            _ => {
+                // The export cannot be used: the configuration is assembled from the rows.
+                let (g, parts) = match parts {
+                    Some(parts) => (g, parts),
+                    None => {
+                        let mut loaded = None;
+                        self.store.read(&mut |tx| {
+                            let g = tx.read_generation()?.unwrap_or(0);
+                            loaded = Some((g, tx.load_parts()?));
+                            Ok(())
+                        })?;
+                        loaded.ok_or_else(|| StoreError::Corrupt {
+                            what: "the configuration could not be loaded".to_owned(),
+                        })?
+                    }
+                };
+                Self::cache_from(g, parts)
+            }
         }
     }
 
@@ -1066,6 +1128,7 @@ impl Deployment {
             text_len: text.len(),
             spare: Vec::new(),
             findings: None,
+            rows_loaded: true,
         })
     }
 
@@ -1200,11 +1263,17 @@ impl Deployment {
         let commit_timer = crate::timing::phase("transaction");
         let run = store.transaction(&mut |tx| {
             self.refresh(Some(tx))?;
-            let Some(cache) = self.cache.take() else {
+            let Some(mut cache) = self.cache.take() else {
                 return Err(StoreError::Corrupt {
                     what: "the configuration could not be loaded".to_owned(),
                 });
             };
+            if keep_cache && !cache.rows_loaded {
+                // The result is kept for the next change: it needs every row.
+                cache.parts = tx.load_parts()?;
+                cache.rows_loaded = true;
+            }
+            let rows_loaded = cache.rows_loaded;
             let before = cache.config;
             let generation = cache.generation;
             let text_len = cache.text_len;
@@ -1231,6 +1300,7 @@ impl Deployment {
                         text_len,
                         spare,
                         findings: prior_findings,
+                        rows_loaded,
                     });
                     return Err(e);
                 }
@@ -1245,6 +1315,7 @@ impl Deployment {
                     text_len,
                     spare,
                     findings: prior_findings,
+                    rows_loaded,
                 });
                 return Err(StoreError::Unchanged { summary });
             }
@@ -1286,38 +1357,116 @@ impl Deployment {
                     // Only the rules and sections the change touched are written again (byte
                     // for byte what writing all of it gives).
                     // `written` was last written from `before` (the cached configuration).
-                    let t = crate::timing::phase("write settings");
-                    let bytes = if keep_cache {
-                        syncpolicy_json::write_settings_reusing(&after, Some(&before), &mut written)
+                    let target = &path;
+                    export = Some(path.clone());
+                    let (bytes, places, writing) = if keep_cache {
+                        let t = crate::timing::phase("write settings");
+                        let bytes = syncpolicy_json::write_settings_reusing(
+                            &after,
+                            Some(&before),
+                            &mut written,
+                        );
+                        drop(t);
+                        let shared = std::sync::Arc::clone(&bytes);
+                        let writing = s.spawn(move || {
+                            let _t = crate::timing::phase("export write + fsync");
+                            write_export(target, &shared).map(|()| None)
+                        });
+                        (bytes, Vec::new(), writing)
                     } else {
                         // Nothing is kept for the next write: the text written at once into a
-                        // buffer of about its size (the current text's length and a margin).
+                        // buffer of about its size (the current text's length and a margin),
+                        // with the place of each rule (to cut only the rules that changed),
+                        // and written to the export's temporary file while it is made, a
+                        // piece of about a megabyte at a time (in a few buffers passed back
+                        // and forth), each piece hashed for history before it is written.
+                        let (give, pieces) = std::sync::mpsc::channel::<Option<Vec<u8>>>();
+                        let (recycle, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+                        let writing = s.spawn(move || {
+                            let _t = crate::timing::phase("export write + fsync");
+                            write_export_from(target, &pieces, &recycle)
+                        });
+                        let end = give.clone();
+                        let sink: syncpolicy_json::Sink = Box::new(move |piece: &[u8]| {
+                            let mut buf = spares.try_recv().unwrap_or_default();
+                            buf.clear();
+                            buf.extend_from_slice(piece);
+                            // A send fails only when the export's thread stopped: its error
+                            // is said at its join.
+                            let _ = give.send(Some(buf));
+                        });
                         let mut out = std::mem::take(&mut spare);
                         out.clear();
                         out.reserve(text_len + text_len / 8 + 64 * 1024);
-                        syncpolicy_json::write_settings_to(&after, &mut out);
-                        std::sync::Arc::new(out)
+                        let t = crate::timing::phase("write settings");
+                        let places = syncpolicy_json::write_settings_streamed(
+                            &after,
+                            &mut out,
+                            1 << 20,
+                            sink,
+                        );
+                        drop(t);
+                        let _ = end.send(None);
+                        (std::sync::Arc::new(out), places, writing)
                     };
-                    drop(t);
-                    export = Some(path.clone());
-                    let (shared, target) = (std::sync::Arc::clone(&bytes), &path);
-                    let writing = s.spawn(move || {
-                        let _t = crate::timing::phase("export write + fsync");
-                        write_export(target, &shared)
-                    });
-                    // A send fails only when the validation thread stopped: said at its join.
-                    let _ = send_text.send(std::sync::Arc::clone(&bytes));
+                    // A change that keeps its result validates only what it touched, and its
+                    // validation thread hashes the text beside the row cut; a change that
+                    // keeps nothing (apply of a whole file) validates all of it, so the
+                    // export's thread hashes the text as it writes it.
+                    if !keep_cache {
+                        drop(send_text);
+                    } else {
+                        // A send fails only when the validation thread stopped: said at its join.
+                        let _ = send_text.send(std::sync::Arc::clone(&bytes));
+                    }
                     let t = crate::timing::phase("split rows");
-                    let parts = parts::split_since(&bytes, &after, &before, &cache.parts)?;
+                    // Without the stored rows, only the rules the change touched are cut, and
+                    // only their rows (and the few of the other kinds) are read, to compare
+                    // with or delete; when the rows are not what the configuration before
+                    // says (their number, a key missing), every row is read and cut.
+                    let touched = if rows_loaded {
+                        None
+                    } else {
+                        parts::split_touched(&bytes, &places, &after, &before)?
+                    };
+                    drop(places);
+                    let (parts, stored) = match touched {
+                        Some(touched) => {
+                            let _t = crate::timing::phase("read touched rows");
+                            let mut old = tx.load_parts_of(&[
+                                PartKind::Setting,
+                                PartKind::Directory,
+                                PartKind::Partition,
+                                PartKind::ExtensionItem,
+                            ])?;
+                            let rules = tx.load_keys(PartKind::Rule, &touched.old_rule_keys)?;
+                            let in_line = rules.len() == touched.old_rule_keys.len()
+                                && tx.count_parts(PartKind::Rule)? == touched.old_rules;
+                            if in_line {
+                                for rule in rules {
+                                    old.insert(PartKind::Rule, rule);
+                                }
+                                (touched.parts, old)
+                            } else {
+                                let stored = tx.load_parts()?;
+                                (parts::split_with(&bytes, &after)?, stored)
+                            }
+                        }
+                        None if rows_loaded => (
+                            parts::split_since(&bytes, &after, &before, &cache.parts)?,
+                            std::mem::take(&mut cache.parts),
+                        ),
+                        None => {
+                            let stored = tx.load_parts()?;
+                            (parts::split_with(&bytes, &after)?, stored)
+                        }
+                    };
                     drop(t);
                     let t = crate::timing::phase("wait validate");
                     let (findings, said, digest) =
                         check.join().map_err(|_| StoreError::Corrupt {
                             what: "the validation of the change stopped unexpectedly".to_owned(),
                         })?;
-                    entry.digest = digest.ok_or_else(|| StoreError::Corrupt {
-                        what: "the digest of the change stopped unexpectedly".to_owned(),
-                    })?;
                     if let Some(said) = said {
                         entry.summary.clone_from(&said);
                         summary = said;
@@ -1329,18 +1478,23 @@ impl Deployment {
                     }
                     drop(t);
                     let t = crate::timing::phase("write rows");
-                    let delta = parts::delta(&cache.parts, &parts);
-                    let replaced = replaced_parts(&cache.parts, &delta);
+                    let delta = parts::delta(&stored, &parts);
+                    let replaced = replaced_parts(&stored, &delta);
                     let rows = write_delta(tx, &delta)?;
+                    drop(delta);
                     drop(t);
                     // The copy kept in the cache is made while the export is being synced.
                     let t = crate::timing::phase("clone after");
-                    let after_copy = keep_cache.then(|| after.clone());
+                    let after_copy = (keep_cache && rows_loaded).then(|| after.clone());
                     drop(t);
                     let _t = crate::timing::phase("wait export");
-                    writing.join().map_err(|_| StoreError::Corrupt {
+                    let written = writing.join().map_err(|_| StoreError::Corrupt {
                         what: "the export of the change stopped unexpectedly".to_owned(),
                     })??;
+                    // The digest of a one-shot change comes with its export.
+                    entry.digest = digest.or(written).ok_or_else(|| StoreError::Corrupt {
+                        what: "the digest of the change stopped unexpectedly".to_owned(),
+                    })?;
                     Ok((parts, rows, after_copy, replaced, findings, bytes.len()))
                 })?;
             entry.id = tx.add_history(&entry)?;
@@ -1391,6 +1545,7 @@ impl Deployment {
                 text_len: done.text_len,
                 spare: Vec::new(),
                 findings: done.findings,
+                rows_loaded: true,
             }),
             None => None,
         };

@@ -254,13 +254,13 @@ const EXT_DIGEST: usize = keys::EXT.len() - 1;
 /// Cuts a settings file (as written by `syncpolicy_json::write_settings`) into parts. The
 /// extension part's digest is left out: the writer computes it again on every export.
 pub fn split(settings: &[u8]) -> Result<Parts> {
-    split_inner(settings, None, None)
+    split_inner(settings, None, None, &[])
 }
 
 /// [`split`] for the writer's output of `config`: rule and directory keys are taken from the
 /// model instead of parsing every rule again (falls back to parsing when the counts differ).
 pub fn split_with(settings: &[u8], config: &Configuration) -> Result<Parts> {
-    split_inner(settings, Some(config), None)
+    split_inner(settings, Some(config), None, &[])
 }
 
 /// [`split_with`] after a change from `previous` (stored as `previous_parts`): a rule equal
@@ -274,7 +274,213 @@ pub fn split_since(
     previous: &Configuration,
     previous_parts: &Parts,
 ) -> Result<Parts> {
-    split_inner(settings, Some(config), Some((previous, previous_parts)))
+    split_inner(
+        settings,
+        Some(config),
+        Some((previous, Previous::Stored(previous_parts))),
+        &[],
+    )
+}
+
+/// The rows a change must write, without the stored rows at hand: every part of `settings`
+/// but the rules equal to the rule at the same place of `previous` under the same key and
+/// parent (their rows are left as they are), and the keys of `previous`'s rules that were
+/// not kept so (their rows are read, to compare with or to delete). `settings` must be
+/// `syncpolicy_json::write_settings_placed(config)` and `places` what it returned; `previous`
+/// the configuration whose rows are stored (as [`split_with`] of its text cut them). `None`
+/// when the text is not laid out as `config` says (then cut it in full).
+pub fn split_touched(
+    settings: &[u8],
+    places: &[std::ops::Range<usize>],
+    config: &Configuration,
+    previous: &Configuration,
+) -> Result<Option<Touched>> {
+    if places.len() != config.rule_count() {
+        return Ok(None);
+    }
+    let (keys, now) = std::thread::scope(|s| {
+        let before = s.spawn(|| PlaceKeys::of(previous));
+        let now = PlaceKeys::of(config);
+        (before.join(), now)
+    });
+    let keys = keys.map_err(|_| StoreError::Corrupt {
+        what: "the keys of the rows before the change could not be made".to_owned(),
+    })?;
+    let parts = split_inner(
+        settings,
+        Some(config),
+        Some((
+            previous,
+            Previous::Keys {
+                before: &keys,
+                now: &now,
+            },
+        )),
+        places,
+    )?;
+    if now.off.get() {
+        return Ok(None);
+    }
+    // The directories' keys come from the text, the previous ones' from the model: the same
+    // for the writer's output, checked (a kept rule's parent names its directory).
+    let mut registry = KeyRegistry(HashMap::new());
+    let same_directories = config
+        .onpremises_directories
+        .iter()
+        .enumerate()
+        .all(|(i, d)| {
+            parts
+                .get(PartKind::Directory, &directory_key(&mut registry, d, i))
+                .is_some_and(|p| p.ordinal == i as i64)
+        });
+    if !same_directories || parts.count(PartKind::Directory) != config.onpremises_directories.len()
+    {
+        return Ok(None);
+    }
+    let mut old_rules = 0;
+    let mut old_rule_keys = Vec::new();
+    for list in keys.azure.iter().chain(keys.dirs.iter().flatten()) {
+        old_rules += list.keys.len();
+        for (key, kept) in list.keys.iter().zip(&list.kept) {
+            if !kept.get() {
+                old_rule_keys.push(key.clone());
+            }
+        }
+    }
+    Ok(Some(Touched {
+        parts,
+        old_rule_keys,
+        old_rules,
+    }))
+}
+
+/// What [`split_touched`] found.
+#[derive(Debug)]
+pub struct Touched {
+    /// Every part of the text but the rules kept as they were.
+    pub parts: Parts,
+    /// The keys of the previous configuration's rules that were not kept.
+    pub old_rule_keys: Vec<String>,
+    /// How many rules the previous configuration has (as many rule rows are stored).
+    pub old_rules: usize,
+}
+
+/// The key and parent [`split_with`] gives each rule of a configuration, by place.
+struct PlaceKeys {
+    azure: [ListKeys; 2],
+    dirs: Vec<[ListKeys; 2]>,
+    /// Set when the text was not laid out as the configuration says (the keys do not apply).
+    off: std::cell::Cell<bool>,
+}
+
+/// One rule list's parent key and its rules' keys, with a mark for each rule kept.
+#[derive(Default)]
+struct ListKeys {
+    parent: String,
+    keys: Vec<String>,
+    kept: Vec<std::cell::Cell<bool>>,
+}
+
+impl PlaceKeys {
+    /// The keys in the order [`split_inner`] registers them: the Entra section's lists, then
+    /// each directory's.
+    fn of(config: &Configuration) -> PlaceKeys {
+        // Every rule's key before it is made unique, in order, with the list it ends.
+        let mut bases: Vec<String> = Vec::with_capacity(config.rule_count());
+        let mut lists: Vec<(String, usize)> = Vec::new();
+        let mut list = |owner: &str, set: &str, rules: &[SyncRule]| {
+            let parent = format!("{owner}/{set}");
+            bases.extend(rules.iter().enumerate().map(|(i, r)| {
+                let id = rule_id(r)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("#{i}"));
+                format!("{parent}/{id}")
+            }));
+            lists.push((parent, bases.len()));
+        };
+        let [a, b] = azure_lists(config);
+        list(AZURE_KEY, SETS[0].0, a);
+        list(AZURE_KEY, SETS[1].0, b);
+        let mut dir_keys = KeyRegistry(HashMap::new());
+        for (i, d) in config.onpremises_directories.iter().enumerate() {
+            let owner = directory_key(&mut dir_keys, d, i);
+            let [a, b] = dir_lists(d);
+            list(&owner, ONPREM_SETS[0].0, a);
+            list(&owner, ONPREM_SETS[1].0, b);
+        }
+        let mut keys = unique_all(bases).into_iter();
+        let mut from = 0;
+        let mut lists = lists.into_iter().map(|(parent, end)| {
+            let keys: Vec<String> = keys.by_ref().take(end - from).collect();
+            from = end;
+            ListKeys {
+                kept: vec![std::cell::Cell::new(false); keys.len()],
+                parent,
+                keys,
+            }
+        });
+        let mut pair = || -> Option<[ListKeys; 2]> { Some([lists.next()?, lists.next()?]) };
+        let azure = pair().unwrap_or_default();
+        let dirs = std::iter::from_fn(pair).collect();
+        PlaceKeys {
+            azure,
+            dirs,
+            off: std::cell::Cell::new(false),
+        }
+    }
+}
+
+/// What [`KeyRegistry::unique`] gives each of `keys` in turn, without a copy of each key: the
+/// first of equal keys as it is, the nth with `~n`.
+fn unique_all(mut keys: Vec<String>) -> Vec<String> {
+    let mut nth = vec![0u32; keys.len()];
+    {
+        let mut seen: HashMap<&str, u32> = HashMap::with_capacity(keys.len());
+        for (k, n) in keys.iter().zip(nth.iter_mut()) {
+            let count = seen.entry(k.as_str()).or_insert(0);
+            *count += 1;
+            *n = *count;
+        }
+    }
+    for (k, n) in keys.iter_mut().zip(nth) {
+        if n > 1 {
+            *k = format!("{k}~{n}");
+        }
+    }
+    keys
+}
+
+/// A directory's key as [`split_with`] cuts it from the writer's text of `d` (the `i`th).
+fn directory_key(registry: &mut KeyRegistry, d: &OnPremisesDirectory, i: usize) -> String {
+    let id = Some(norm_id(&d.unique_identifier))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("#{i}"));
+    registry.unique(format!("dir:{id}"))
+}
+
+/// What a split after a change knows of the configuration before it.
+#[derive(Clone, Copy)]
+enum Previous<'a> {
+    /// Its stored rows (a kept rule keeps its stored text).
+    Stored(&'a Parts),
+    /// Its rules' keys by place, and those of the configuration cut (a kept rule is left out).
+    Keys {
+        before: &'a PlaceKeys,
+        now: &'a PlaceKeys,
+    },
+}
+
+/// [`Previous`] for one owner's rule lists.
+#[derive(Clone, Copy)]
+enum PreviousLists<'a> {
+    Stored(&'a Parts),
+    /// The keys of the lists before (`None`: no such owner before) and now, and where to say
+    /// that the text is not laid out as the configuration says.
+    Keys(
+        Option<&'a [ListKeys; 2]>,
+        Option<&'a [ListKeys; 2]>,
+        &'a std::cell::Cell<bool>,
+    ),
 }
 
 fn azure_lists(c: &Configuration) -> [&[SyncRule]; 2] {
@@ -293,7 +499,7 @@ fn dir_lists(d: &OnPremisesDirectory) -> [&[SyncRule]; 2] {
 #[derive(Clone, Copy)]
 struct Known<'a> {
     now: [&'a [SyncRule]; 2],
-    before: Option<([&'a [SyncRule]; 2], &'a Parts)>,
+    before: Option<([&'a [SyncRule]; 2], PreviousLists<'a>)>,
 }
 
 fn rule_id(rule: &SyncRule) -> Option<String> {
@@ -402,14 +608,15 @@ fn body(text: &str, (s, e): Span) -> Arc<str> {
 fn split_inner(
     settings: &[u8],
     config: Option<&Configuration>,
-    previous: Option<(&Configuration, &Parts)>,
+    previous: Option<(&Configuration, Previous<'_>)>,
+    places: &[std::ops::Range<usize>],
 ) -> Result<Parts> {
     let text = std::str::from_utf8(settings).map_err(|e| StoreError::Corrupt {
         what: format!("the settings text is not UTF-8: {e}"),
     })?;
     // After a change the text is the writer's own output (see `Doc::pretty`).
     let doc = if previous.is_some() {
-        Doc::pretty(text)
+        Doc::pretty_known(text, places)
     } else {
         Doc::new(text).map_err(|e| StoreError::Corrupt {
             what: format!("the settings text is not JSON: {e}"),
@@ -426,7 +633,15 @@ fn split_inner(
             let lists = azure_lists;
             let known = config.map(|c| Known {
                 now: lists(c),
-                before: previous.map(|(p, parts)| (lists(p), parts)),
+                before: previous.map(|(p, known)| {
+                    let lists_before = match known {
+                        Previous::Stored(parts) => PreviousLists::Stored(parts),
+                        Previous::Keys { before, now } => {
+                            PreviousLists::Keys(Some(&before.azure), Some(&now.azure), &now.off)
+                        }
+                    };
+                    (lists(p), lists_before)
+                }),
             });
             split_rules(
                 &mut azure,
@@ -503,17 +718,56 @@ fn split_rules(
         };
         let parent = format!("{owner}/{set}");
         let model = known.map(|k| k.now[n]).filter(|m| m.len() == rules.len());
-        let before = known.and_then(|k| k.before).map(|(b, p)| (b[n], p));
+        let before_lists = known.and_then(|k| k.before);
+        let before = before_lists.map(|(b, p)| (b[n], p));
+        if let Some((b, PreviousLists::Keys(was, now, off))) = before_lists {
+            // The keys were made from the models; they apply when the text's lists are the
+            // model's (always, for the writer's output).
+            let was = was.map(|l| &l[n]);
+            let now = now.map(|l| &l[n]);
+            let (Some(m), Some(now)) = (model, now) else {
+                off.set(true);
+                return Ok(());
+            };
+            if now.parent != parent || now.keys.len() != rules.len() {
+                off.set(true);
+                return Ok(());
+            }
+            for (i, rule) in rules.into_iter().enumerate() {
+                let key = &now.keys[i];
+                if let Some(was) = was {
+                    if was.parent == parent
+                        && was.keys.get(i) == Some(key)
+                        && b[n].get(i) == Some(&m[i])
+                    {
+                        // Its row stays as it is stored.
+                        was.kept[i].set(true);
+                        continue;
+                    }
+                }
+                parts.insert(
+                    PartKind::Rule,
+                    Part {
+                        key: key.clone(),
+                        parent: parent.clone(),
+                        ordinal: i as i64,
+                        label: m[i].name().to_owned(),
+                        body: body(text, rule),
+                    },
+                );
+            }
+            continue;
+        }
         for (i, rule) in rules.into_iter().enumerate() {
             let (id, label) = match model {
-                Some(m) => (rule_id(&m[i]), m[i].name().to_owned()),
+                Some(m) => (rule_id(&m[i]), None),
                 None => {
                     let fields = Members::scan(obj.doc, rule.0, &format!("{parent} rule {i}"))?;
                     let id = fields
                         .string(keys::RULE[1])
                         .or_else(|| fields.string(keys::RULE[2]))
                         .map(|s| norm_id(&s));
-                    (id, fields.string(keys::RULE[0]).unwrap_or_default())
+                    (id, Some(fields.string(keys::RULE[0]).unwrap_or_default()))
                 }
             };
             let id = id
@@ -522,13 +776,17 @@ fn split_rules(
             let key = (PartKind::Rule, rule_keys.unique(format!("{parent}/{id}")));
             // The stored text of the same rule at the same place, when the rule is unchanged.
             let kept = match (model, before) {
-                (Some(m), Some((b, stored))) if b.get(i) == Some(&m[i]) => stored
-                    .map
-                    .get(&key)
-                    .filter(|p| p.parent == parent && p.ordinal == i as i64)
-                    .map(|p| p.body.clone()),
+                (Some(m), Some((b, PreviousLists::Stored(stored)))) if b.get(i) == Some(&m[i]) => {
+                    stored
+                        .map
+                        .get(&key)
+                        .filter(|p| p.parent == parent && p.ordinal == i as i64)
+                        .map(|p| p.body.clone())
+                }
                 _ => None,
             };
+            let label =
+                label.unwrap_or_else(|| model.map_or_else(String::new, |m| m[i].name().to_owned()));
             parts.insert(
                 PartKind::Rule,
                 Part {
@@ -548,7 +806,7 @@ fn split_directories(
     doc: &Doc<'_>,
     span: Span,
     config: Option<&Configuration>,
-    previous: Option<(&Configuration, &Parts)>,
+    previous: Option<(&Configuration, Previous<'_>)>,
     parts: &mut Parts,
     rule_keys: &mut KeyRegistry,
 ) -> Result<()> {
@@ -597,8 +855,20 @@ fn split_directories(
         let lists = dir_lists;
         let known = model.map(|m| Known {
             now: lists(&m[i]),
-            before: previous
-                .and_then(|(p, parts)| p.onpremises_directories.get(i).map(|d| (lists(d), parts))),
+            before: previous.and_then(|(p, known)| {
+                let d = p.onpremises_directories.get(i);
+                let lists_before = match known {
+                    Previous::Stored(parts) => {
+                        d?;
+                        PreviousLists::Stored(parts)
+                    }
+                    Previous::Keys { before, now } => {
+                        PreviousLists::Keys(before.dirs.get(i), now.dirs.get(i), &now.off)
+                    }
+                };
+                // A directory new at this place has no rules before: none is kept.
+                Some((d.map_or([&[][..], &[][..]], lists), lists_before))
+            }),
         });
         split_rules(
             &mut obj,
@@ -1063,6 +1333,114 @@ mod tests {
                 split(&bytes).unwrap(),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn unique_all_gives_what_the_registry_gives() {
+        let keys: Vec<String> = ["a", "b", "a", "a~2", "a", "b", "", "", "c"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut registry = KeyRegistry(HashMap::new());
+        let one_by_one: Vec<String> = keys.iter().map(|k| registry.unique(k.clone())).collect();
+        assert_eq!(unique_all(keys), one_by_one);
+    }
+
+    /// The rows a change writes when only what it touched is cut ([`split_touched`], the
+    /// previous rows read only for the rules not kept and the other kinds), applied to the
+    /// stored rows, are the rows of a full cut, over a sequence of edits of every kind.
+    #[test]
+    fn split_touched_writes_what_a_full_cut_writes() {
+        type Edit = (&'static str, fn(&mut Configuration));
+        let edits: [Edit; 12] = [
+            ("threshold", |c| {
+                c.azure_directory.export_deletion_limit = "7".to_owned()
+            }),
+            ("description", |c| {
+                c.onpremises_directories[0].custom_rules[0].description =
+                    "changed \"quoted\" \\ {x} [y]\n".to_owned();
+            }),
+            ("insert first", |c| {
+                let r = c.onpremises_directories[0].custom_rules[1].clone();
+                c.onpremises_directories[0].custom_rules.insert(0, r);
+            }),
+            ("same id twice", |c| {
+                let r = c.onpremises_directories[1].standard_rules[2].clone();
+                c.onpremises_directories[0].standard_rules.insert(1, r);
+            }),
+            ("remove a repeat", |c| {
+                c.onpremises_directories[0].custom_rules.remove(0);
+            }),
+            ("move rule to azure", |c| {
+                let r = c.onpremises_directories[0].custom_rules.remove(0);
+                c.azure_directory.custom_rules.insert(0, r);
+            }),
+            ("directory id changed", |c| {
+                c.onpremises_directories[0].unique_identifier =
+                    "{0BADC0DE-0000-4000-8000-000000000001}".to_owned();
+            }),
+            ("directories reversed", |c| {
+                c.onpremises_directories.reverse()
+            }),
+            ("rule removed at the end", |c| {
+                c.onpremises_directories[1].custom_rules.pop();
+            }),
+            ("every rule of a list changed", |c| {
+                for r in &mut c.azure_directory.standard_rules {
+                    r.disabled = !r.disabled;
+                }
+            }),
+            ("remove directory", |c| {
+                c.onpremises_directories.remove(0);
+            }),
+            ("nothing", |_| {}),
+        ];
+        let mut before = syncpolicy_samples::samples::multi_forest_custom();
+        let mut stored = split_with(&syncpolicy_json::write_settings(&before), &before).unwrap();
+        for (name, edit) in edits {
+            let mut after = before.clone();
+            edit(&mut after);
+            let mut bytes = Vec::new();
+            let places = syncpolicy_json::write_settings_placed(&after, &mut bytes);
+            let touched = split_touched(&bytes, &places, &after, &before)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{name}: the shortcut applies to the writer's text"));
+            assert_eq!(touched.old_rules, stored.count(PartKind::Rule), "{name}");
+            let cut = touched.parts.count(PartKind::Rule);
+            match name {
+                "description" => assert_eq!(cut, 1, "{name}: only the changed rule is cut"),
+                "nothing" | "threshold" => assert_eq!(cut, 0, "{name}"),
+                _ => {}
+            }
+            let wanted: std::collections::HashSet<&str> =
+                touched.old_rule_keys.iter().map(String::as_str).collect();
+            let mut old = Parts::default();
+            for ((kind, key), part) in &stored.map {
+                if *kind != PartKind::Rule || wanted.contains(key.as_str()) {
+                    old.insert(*kind, part.clone());
+                }
+            }
+            assert_eq!(old.count(PartKind::Rule), wanted.len(), "{name}");
+            let d = delta(&old, &touched.parts);
+            let mut next = stored.clone();
+            for (kind, key) in &d.deletes {
+                next.remove(*kind, key);
+            }
+            for (kind, part) in &d.upserts {
+                next.insert(*kind, (*part).clone());
+            }
+            let full = split(&bytes).unwrap();
+            assert_eq!(next, full, "{name}");
+            // As many rows written as a full cut writes.
+            let full_delta = delta(&stored, &full);
+            assert_eq!(
+                (d.upserts.len(), d.deletes.len()),
+                (full_delta.upserts.len(), full_delta.deletes.len()),
+                "{name}"
+            );
+            before = after;
+            stored = full;
         }
     }
 

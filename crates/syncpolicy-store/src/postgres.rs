@@ -205,10 +205,10 @@ impl StoreTx for Tx<'_> {
             })
     }
 
-    fn load_parts(&mut self) -> Result<Parts> {
+    fn load_parts_of(&mut self, kinds: &[PartKind]) -> Result<Parts> {
         let url = self.url;
         let mut parts = Parts::default();
-        for kind in PartKind::ALL {
+        for &kind in kinds {
             let sql = format!("SELECT {} FROM {}", part_columns(), kind.table());
             let rows = self
                 .tx
@@ -248,6 +248,36 @@ impl StoreTx for Tx<'_> {
                 url: url.to_owned(),
                 source,
             })
+    }
+
+    fn load_keys(&mut self, kind: PartKind, keys: &[String]) -> Result<Vec<Part>> {
+        let url = self.url;
+        let err = |source| StoreError::Postgres {
+            url: url.to_owned(),
+            source,
+        };
+        // One round trip: the keys as one array parameter.
+        let sql = format!(
+            "SELECT {} FROM {} WHERE item_key = ANY($1)",
+            part_columns(),
+            kind.table()
+        );
+        let rows = self.tx.query(&sql, &[&keys]).map_err(err)?;
+        rows.iter().map(|r| read_part(r).map_err(err)).collect()
+    }
+
+    fn count_parts(&mut self, kind: PartKind) -> Result<usize> {
+        let url = self.url;
+        let sql = format!("SELECT count(*) FROM {}", kind.table());
+        let n: i64 = self
+            .tx
+            .query_one(&sql, &[])
+            .map(|r| r.get(0))
+            .map_err(|source| StoreError::Postgres {
+                url: url.to_owned(),
+                source,
+            })?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     fn delete(&mut self, kind: PartKind, key: &str) -> Result<()> {

@@ -61,6 +61,9 @@ pub(crate) struct Doc<'t> {
     closes: Vec<usize>,
     /// The text is the settings writer's pretty output: see [`Doc::pretty`].
     pretty: bool,
+    /// Values whose place the writer recorded (ascending, not overlapping): skipping one, or
+    /// an array made of them, is a lookup ([`Doc::pretty_known`]).
+    known: &'t [std::ops::Range<usize>],
 }
 
 impl<'t> Doc<'t> {
@@ -113,6 +116,7 @@ impl<'t> Doc<'t> {
             opens,
             closes,
             pretty: false,
+            known: &[],
         })
     }
 
@@ -127,6 +131,37 @@ impl<'t> Doc<'t> {
             opens: Vec::new(),
             closes: Vec::new(),
             pretty: true,
+            known: &[],
+        }
+    }
+
+    /// [`Doc::pretty`], also given the places of values the writer recorded while writing
+    /// `text` (each rule: `syncpolicy_json::write_settings_placed`), ascending: such a value,
+    /// and an array whose elements are all such values, is skipped without reading it.
+    pub(crate) fn pretty_known(text: &'t str, known: &'t [std::ops::Range<usize>]) -> Doc<'t> {
+        Doc {
+            known,
+            ..Doc::pretty(text)
+        }
+    }
+
+    /// The end of the recorded value starting at `i`.
+    fn known_end(&self, i: usize) -> Option<usize> {
+        let k = self.known.partition_point(|r| r.start < i);
+        self.known.get(k).filter(|r| r.start == i).map(|r| r.end)
+    }
+
+    /// The end of the array at `i` when all its elements are recorded values.
+    fn known_array_end(&self, i: usize) -> Option<usize> {
+        let b = self.bytes();
+        let mut j = ws(b, i + 1);
+        loop {
+            j = ws(b, self.known_end(j)?);
+            match b.get(j) {
+                Some(b',') => j = ws(b, j + 1),
+                Some(b']') => return Some(j + 1),
+                _ => return None,
+            }
         }
     }
 
@@ -158,7 +193,14 @@ impl<'t> Doc<'t> {
         let b = self.bytes();
         match b.get(i) {
             Some(b'"') => skip_string(b, i),
-            Some(b'{' | b'[') if self.pretty => self.pretty_end(i),
+            Some(b'{') if self.pretty => match self.known_end(i) {
+                Some(end) => Ok(end),
+                None => self.pretty_end(i),
+            },
+            Some(b'[') if self.pretty => match self.known_array_end(i) {
+                Some(end) => Ok(end),
+                None => self.pretty_end(i),
+            },
             Some(b'{' | b'[') => match self.opens.binary_search(&i) {
                 Ok(k) => Ok(self.closes[k]),
                 Err(_) => fail(i, "an indexed container"),

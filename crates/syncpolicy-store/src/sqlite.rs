@@ -169,9 +169,9 @@ impl StoreTx for Tx<'_> {
             .map_err(self.err())
     }
 
-    fn load_parts(&mut self) -> Result<Parts> {
+    fn load_parts_of(&mut self, kinds: &[PartKind]) -> Result<Parts> {
         let mut parts = Parts::default();
-        for kind in PartKind::ALL {
+        for &kind in kinds {
             let sql = format!("SELECT {} FROM {}", part_columns(), kind.table());
             let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
             let rows = stmt.query_map([], |r| read_part(r)).map_err(self.err())?;
@@ -180,6 +180,34 @@ impl StoreTx for Tx<'_> {
             }
         }
         Ok(parts)
+    }
+
+    fn load_keys(&mut self, kind: PartKind, keys: &[String]) -> Result<Vec<Part>> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE item_key = ?1",
+            part_columns(),
+            kind.table()
+        );
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(self.err())?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let mut rows = stmt
+                .query_map([key], |r| read_part(r))
+                .map_err(self.err())?;
+            if let Some(row) = rows.next() {
+                out.push(row.map_err(self.err())?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn count_parts(&mut self, kind: PartKind) -> Result<usize> {
+        let sql = format!("SELECT count(*) FROM {}", kind.table());
+        let n: i64 = self
+            .tx
+            .query_row(&sql, [], |r| r.get(0))
+            .map_err(self.err())?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     fn upsert(&mut self, kind: PartKind, part: &Part) -> Result<()> {

@@ -3,6 +3,7 @@
 mod digest_spans;
 mod errors;
 mod hostile;
+mod placed;
 mod reuse;
 mod roundtrip;
 

@@ -708,6 +708,165 @@ pub(crate) fn a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout(db
     assert_eq!(d.history().unwrap().len(), 2);
 }
 
+/// One change by a fresh process that keeps no cache (as `apply` does): only the rows it
+/// touched are cut and read.
+fn one_shot(f: &crate::support::Fixture, target: &Configuration, what: &str) {
+    let mut d = f.open();
+    d.set_keep_cache(false);
+    // Loaded before the change, as `apply` does (from the newest export, without the rows).
+    d.current_ref().unwrap();
+    d.change_to(&meta(what), target.clone(), what.to_owned())
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
+/// Every committed configuration, rebuilt from the rows and what each change replaced (the
+/// exports removed), is byte for byte what was exported.
+fn every_change_rebuilds_from_the_rows(f: &crate::support::Fixture, newest_only: bool) {
+    for name in exports(f) {
+        fs::remove_file(f.home().join("exports").join(name)).unwrap();
+    }
+    let mut d = f.open();
+    let history = d.history().unwrap();
+    for entry in history
+        .iter()
+        .take(if newest_only { 1 } else { history.len() })
+    {
+        let snap = d.snapshot(entry).unwrap();
+        assert!(snap.from_database, "change {}", entry.id);
+        assert_eq!(
+            syncpolicy_json::digest::sha256_hex(&snap.bytes),
+            entry.digest,
+            "change {} ({}) is rebuilt from the rows exactly as it was exported",
+            entry.id,
+            entry.summary
+        );
+    }
+}
+
+pub(crate) fn one_shot_changes_write_what_full_changes_write(db: Db) {
+    let f = fixture(db);
+    let base = normalize(&sample("multi-forest-custom")).unwrap();
+    drop(f.install(&base));
+    type Edit = (&'static str, fn(&mut Configuration));
+    let edits: [Edit; 8] = [
+        ("description", |c| {
+            c.onpremises_directories[0].custom_rules[0].description =
+                "edited \"quoted\" {x}".to_owned();
+        }),
+        ("threshold", |c| {
+            c.azure_directory.export_deletion_limit = "777".to_owned();
+        }),
+        ("a rule copied next to itself (its key repeats)", |c| {
+            let mut r = c.onpremises_directories[1].custom_rules[0].clone();
+            r.name = Some("A copy".to_owned());
+            r.precedence = 97;
+            c.onpremises_directories[1].custom_rules.insert(0, r);
+        }),
+        ("the copy removed", |c| {
+            c.onpremises_directories[1].custom_rules.remove(1);
+        }),
+        ("a rule moved to the Entra section", |c| {
+            let r = c.onpremises_directories[0].custom_rules.remove(0);
+            c.azure_directory.custom_rules.push(r);
+        }),
+        ("directories reversed", |c| {
+            c.onpremises_directories.reverse()
+        }),
+        ("a directory removed", |c| {
+            c.onpremises_directories.pop();
+        }),
+        ("back to the start", |_| {}),
+    ];
+    let mut target = base.clone();
+    for (what, edit) in edits {
+        if what == "back to the start" {
+            target = base.clone();
+        } else {
+            edit(&mut target);
+        }
+        one_shot(&f, &target, what);
+        let mut d = f.open();
+        assert!(
+            same_content(&d.current().unwrap(), &target),
+            "{what}: the deployment holds the target"
+        );
+    }
+    assert_eq!(f.open().history().unwrap().len(), 9);
+    every_change_rebuilds_from_the_rows(&f, false);
+}
+
+pub(crate) fn a_one_shot_change_whose_export_fails_or_is_refused_leaves_nothing(db: Db) {
+    let f = fixture(db);
+    let base = normalize(&sample("multi-forest-custom")).unwrap();
+    drop(f.install(&base));
+    let before = f.open().current_bytes().unwrap();
+    // The export is written while the text is made: it cannot be.
+    let mut d = f.open();
+    d.set_keep_cache(false);
+    d.current_ref().unwrap();
+    let exports_dir = f.home().join("exports");
+    let kept = f.dir.path().join("kept-exports");
+    fs::rename(&exports_dir, &kept).unwrap();
+    fs::write(&exports_dir, b"not a folder").unwrap();
+    let mut target = base.clone();
+    target.onpremises_directories[0].custom_rules[0].description = "edited".to_owned();
+    let err = d
+        .change_to(&meta("apply"), target.clone(), "applied".to_owned())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Export { .. }), "{err}");
+    drop(d);
+    fs::remove_file(&exports_dir).unwrap();
+    fs::rename(&kept, &exports_dir).unwrap();
+    // Refused by validation after its export was written: the export goes again.
+    let mut invalid = target.clone();
+    let mut copy = invalid.onpremises_directories[1].custom_rules[0].clone();
+    copy.name = Some("Same precedence".to_owned());
+    copy.unique_identifier = Some("0f5d2a34-7c1e-4a8b-9d3f-1e2a3b4c5d6e".to_owned());
+    invalid.onpremises_directories[1].custom_rules.push(copy);
+    let mut d = f.open();
+    d.set_keep_cache(false);
+    d.current_ref().unwrap();
+    let err = d
+        .change_to(&meta("apply"), invalid, "applied".to_owned())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    drop(d);
+    let mut d = f.open();
+    assert_eq!(d.history().unwrap().len(), 1);
+    assert_eq!(d.current_bytes().unwrap(), before);
+    assert_eq!(exports(&f).len(), 1, "{:?}", exports(&f));
+    assert!(!f.home().join("quarantine").exists());
+    drop(d);
+    // And a one-shot change still works.
+    one_shot(&f, &target, "apply");
+    assert_eq!(exports(&f).len(), 2);
+    every_change_rebuilds_from_the_rows(&f, false);
+}
+
+pub(crate) fn a_one_shot_change_over_rows_out_of_line_reads_them_all(db: Db) {
+    let f = fixture(db);
+    let base = normalize(&sample("multi-forest-custom")).unwrap();
+    drop(f.install(&base));
+    // A row of a rule the change does not touch is missing: the change cannot rely on the
+    // configuration before it to say which rows are stored, reads them all and writes it again.
+    let sql = "DELETE FROM rules WHERE item_key = (SELECT item_key FROM rules WHERE parent = 'azure/standard' ORDER BY ordinal LIMIT 1)";
+    match db {
+        Db::Sqlite => {
+            let conn = rusqlite::Connection::open(f.home().join("syncpolicy.db")).unwrap();
+            assert_eq!(conn.execute(sql, []).unwrap(), 1);
+        }
+        Db::Postgres => {
+            let url = f.database.clone().unwrap();
+            let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+            assert_eq!(client.execute(sql, &[]).unwrap(), 1);
+        }
+    }
+    let mut target = base.clone();
+    target.onpremises_directories[0].custom_rules[0].description = "edited".to_owned();
+    one_shot(&f, &target, "description");
+    every_change_rebuilds_from_the_rows(&f, true);
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -720,6 +879,9 @@ macro_rules! conformance {
 }
 
 conformance!(
+    one_shot_changes_write_what_full_changes_write,
+    a_one_shot_change_over_rows_out_of_line_reads_them_all,
+    a_one_shot_change_whose_export_fails_or_is_refused_leaves_nothing,
     every_committed_configuration_is_rebuilt_from_the_database,
     a_change_that_changes_nothing_writes_nothing,
     a_change_says_who_holds_the_lock_and_gives_up_after_the_timeout,
