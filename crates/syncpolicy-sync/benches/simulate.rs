@@ -18,7 +18,7 @@ use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    ImpactStream, Options, Origin, RunSummary, Simulator, SourceInput, Streamer,
+    ImpactStream, Options, Origin, PairStreamer, RunSummary, Side, Simulator, SourceInput, Streamer,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -160,22 +160,27 @@ fn main() {
     let result = loop {
         let (pa, pb) = (plan(&a, full[0]), plan(&b, full[1]));
         let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
-        let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
+        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
         parse_all(&ldif, |batch| {
-            let (sa, sb) = a.stage_batch_with(&groups, &b, &groups, batch, |_| ());
-            qa.feed(sa, |x| compare.add_old(&x));
-            qb.feed(sb, |x| compare.add_new(&x));
+            pair.feed(
+                &groups,
+                &groups,
+                batch,
+                |o| o.directory,
+                |side, x| match side {
+                    Side::Old => compare.add_old(x),
+                    Side::New => compare.add_new(x),
+                },
+            );
         });
-        let again = [
-            qa.needs_full_plan() && !full[0],
-            qb.needs_full_plan() && !full[1],
-        ];
+        let needs = pair.needs_full_plan();
+        let again = [needs[0] && !full[0], needs[1] && !full[1]];
         if again.contains(&true) {
             full_plans += 1;
             full = [full[0] || again[0], full[1] || again[1]];
             continue;
         }
-        assert!(qa.is_done() && qb.is_done(), "every object completes");
+        assert!(pair.is_done(), "every object completes");
         break compare.finish();
     };
     let impact = t.elapsed().as_secs_f64();

@@ -443,6 +443,57 @@ impl<'c> Simulator<'c> {
         }
     }
 
+    /// Per rule id, whether its scoping filter differs from `other`'s, when the two
+    /// configurations and run settings are the same apart from rules' scoping filters (then
+    /// rule ids, flows, filters and parameters are the same on both sides); `None` otherwise.
+    pub(crate) fn scope_differences(&self, other: &Simulator<'_>) -> Option<Vec<bool>> {
+        if self.options.now != other.options.now
+            || self.options.writeback != other.options.writeback
+            || self.prepared.rules.len() != other.prepared.rules.len()
+        {
+            return None;
+        }
+        let differs: Vec<bool> = self
+            .config
+            .rules()
+            .zip(other.config.rules())
+            .map(|((_, a), (_, b))| a.scope_groups != b.scope_groups)
+            .collect();
+        if differs.len() != self.prepared.rules.len() {
+            return None;
+        }
+        if differs.contains(&true) {
+            let without_scope = |c: &Configuration| {
+                let mut c = c.clone();
+                let lists = c
+                    .onpremises_directories
+                    .iter_mut()
+                    .flat_map(|d| [&mut d.standard_rules, &mut d.custom_rules])
+                    .chain([
+                        &mut c.azure_directory.standard_rules,
+                        &mut c.azure_directory.custom_rules,
+                    ]);
+                for list in lists {
+                    for r in list.iter_mut() {
+                        r.scope_groups = Vec::new();
+                    }
+                }
+                c
+            };
+            if without_scope(self.config) != without_scope(other.config) {
+                return None;
+            }
+        } else if self.config != other.config {
+            return None;
+        }
+        Some(differs)
+    }
+
+    /// True when rule `id` is an inbound rule.
+    pub(crate) fn is_inbound(&self, id: RuleId) -> bool {
+        self.rule(id).inbound
+    }
+
     /// The rules as results name them.
     pub(crate) fn rule_infos(&self) -> Vec<RuleInfo> {
         self.prepared
@@ -662,7 +713,20 @@ impl<'c> Simulator<'c> {
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
-    fn stage(&self, input: SourceInput, groups: &Groups, mode: Stage) -> ObjectResult {
+    pub(crate) fn stage(&self, input: SourceInput, groups: &Groups, mode: Stage) -> ObjectResult {
+        match self.stage_head(input, groups, mode) {
+            Staging::Done(result) => result,
+            Staging::Scoped(mut head) => {
+                self.scope_head(&mut head, groups);
+                self.stage_tail(head, mode)
+            }
+        }
+    }
+
+    /// The first part of staging: the connector filters and the attribute inclusion, up to
+    /// the inbound rules' scope (see [`Simulator::scope_head`], then
+    /// [`Simulator::stage_tail`]).
+    pub(crate) fn stage_head(&self, input: SourceInput, groups: &Groups, mode: Stage) -> Staging {
         let plan = mode != Stage::All;
         let SourceInput {
             directory,
@@ -693,12 +757,11 @@ impl<'c> Simulator<'c> {
             target_values: Vec::new(),
             planned_full: false,
         };
-        let empty = Parameters::new();
-        let parameters: &Parameters = match directory {
+        let partition: Option<usize> = match directory {
             DirectoryRef::OnPremises(i) => {
                 let Some(dir) = self.config.onpremises_directories.get(i) else {
                     result.errors.push("unknown directory".to_owned());
-                    return result;
+                    return Staging::Done(result);
                 };
                 let group_filtering = !dir.group_filtering_dn.trim().is_empty();
                 match filter::filter(
@@ -715,7 +778,7 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.filter = Some(FilterReason { kind, reason });
                         result.engine_dependent.extend(engine_dependent);
-                        return result;
+                        return Staging::Done(result);
                     }
                     FilterOutcome::In {
                         partition,
@@ -738,41 +801,108 @@ impl<'c> Simulator<'c> {
                                 }
                             }
                         }
-                        self.prepared
-                            .partition_parameters
-                            .get(i)
-                            .and_then(|p| p.get(partition))
-                            .unwrap_or(&empty)
+                        Some(partition)
                     }
                 }
             }
-            DirectoryRef::Azure => &self.prepared.entra_parameters,
+            DirectoryRef::Azure => None,
         };
         if let Some(d) = self.inbound_disabled.get(directory, &result.object_type) {
             result.disabled = d.clone();
         }
-        let Some(rules) = self.inbound.get(directory, &result.object_type) else {
+        if self.inbound.get(directory, &result.object_type).is_none() {
             result.join = JoinOutcome::NoLinkRule;
-            return result;
-        };
+            return Staging::Done(result);
+        }
         let dn_lower = result.dn.to_lowercase();
-        let scope_input = ScopeInput {
-            object: &object,
-            dn_lower: &dn_lower,
-            parameters,
+        Staging::Scoped(Head {
+            result,
+            object,
+            partition,
+            dn_lower,
+        })
+    }
+
+    /// The `%Parameter%` values of an object of `directory` in `partition`.
+    fn parameters_of(&self, directory: DirectoryRef, partition: Option<usize>) -> &Parameters {
+        static EMPTY: std::sync::OnceLock<Parameters> = std::sync::OnceLock::new();
+        let empty = || EMPTY.get_or_init(Parameters::new);
+        match directory {
+            DirectoryRef::OnPremises(i) => self
+                .prepared
+                .partition_parameters
+                .get(i)
+                .and_then(|p| p.get(partition?))
+                .unwrap_or_else(empty),
+            DirectoryRef::Azure => &self.prepared.entra_parameters,
+        }
+    }
+
+    /// The scope input of a staged object's head.
+    fn scope_input<'a>(&'a self, head: &'a Head, groups: &'a Groups) -> ScopeInput<'a> {
+        ScopeInput {
+            object: &head.object,
+            dn_lower: &head.dn_lower,
+            parameters: self.parameters_of(head.result.directory, head.partition),
             groups,
+        }
+    }
+
+    /// The inbound rules' scope of a staged object: the rules in scope (`applied`) and the
+    /// failing clauses of the others (`out_of_scope`).
+    pub(crate) fn scope_head(&self, head: &mut Head, groups: &Groups) {
+        let Some(rules) = self
+            .inbound
+            .get(head.result.directory, &head.result.object_type)
+        else {
+            return;
         };
         let mut failed = Vec::new();
-        for &id in rules {
-            failed.clear();
-            if in_scope(self.rule(id), &scope_input, &mut failed) {
-                result.applied.push(id);
-            } else {
-                result
-                    .out_of_scope
-                    .extend(failed.iter().map(|(g, c)| (id, *g, *c)));
+        let (mut applied, mut out_of_scope) = (Vec::new(), Vec::new());
+        {
+            let scope_input = self.scope_input(head, groups);
+            for &id in rules {
+                failed.clear();
+                if in_scope(self.rule(id), &scope_input, &mut failed) {
+                    applied.push(id);
+                } else {
+                    out_of_scope.extend(failed.iter().map(|(g, c)| (id, *g, *c)));
+                }
             }
         }
+        head.result.applied = applied;
+        head.result.out_of_scope = out_of_scope;
+    }
+
+    /// One rule's scope on a staged object's head: in scope, or the failing clauses (pushed
+    /// to `failed`).
+    pub(crate) fn rule_in_scope(
+        &self,
+        id: RuleId,
+        head: &Head,
+        groups: &Groups,
+        failed: &mut Vec<Failed>,
+    ) -> bool {
+        in_scope(self.rule(id), &self.scope_input(head, groups), failed)
+    }
+
+    /// The enabled inbound rules of a staged object's directory and type.
+    pub(crate) fn inbound_rules_of(&self, head: &Head) -> &[RuleId] {
+        self.inbound
+            .get(head.result.directory, &head.result.object_type)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The rest of staging, after the scope: the link rule, join keys, flow values.
+    pub(crate) fn stage_tail(&self, head: Head, mode: Stage) -> ObjectResult {
+        let plan = mode != Stage::All;
+        let Head {
+            mut result,
+            object,
+            partition,
+            dn_lower,
+        } = head;
+        let parameters = self.parameters_of(result.directory, partition);
         // The link rule: at most one in-scope rule with join conditions.
         let with_join: Vec<RuleId> = result
             .applied
@@ -1551,17 +1681,34 @@ const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 
 /// Objects per task when work is split across cores (rayon's pool, whose threads live for the
 /// whole run, so that each thread's allocator heap is reused from batch to batch).
-const MIN_PER_TASK: usize = 32;
+pub(crate) const MIN_PER_TASK: usize = 32;
 
 /// What staging evaluates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+pub(crate) enum Stage {
     /// Everything (a full run, pass 2).
     All,
     /// A join plan: the flows into join attributes, of objects with a link rule.
     Plan,
     /// A join plan whose errors are those of a full staging: every flow that can fail too.
     FullPlan,
+}
+
+/// An object staged up to its inbound rules' scope ([`Simulator::stage_head`]).
+pub(crate) enum Staging {
+    /// Staging ends here (filtered, an unknown directory, no inbound rule of its type).
+    Done(ObjectResult),
+    Scoped(Head),
+}
+
+/// An object past the connector filters and the attribute inclusion.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    pub(crate) result: ObjectResult,
+    pub(crate) object: SourceObject,
+    /// The object's partition (on-premises objects).
+    partition: Option<usize>,
+    dn_lower: String,
 }
 
 /// Stages every object, on every core: staging an object looks at nothing but the object.

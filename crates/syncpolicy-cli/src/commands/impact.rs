@@ -13,7 +13,9 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{ImpactStream, Options, Simulator, SourceInput, Streamer};
+use syncpolicy_sync::{
+    ImpactStream, Options, PairStreamer, Side, Simulator, SourceInput, Streamer,
+};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -140,8 +142,13 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             &new_sim,
             &new_plan,
         );
-        let mut old_stream = Streamer::new(&old_sim, old_plan);
-        let mut new_stream = Streamer::new(&new_sim, new_plan);
+        // Both sides' pass 2 together: objects staged once where the sides cannot differ
+        // (the configurations differ only in scoping filters), and not exported where the
+        // results cannot differ (`syncpolicy_sync::pair`).
+        let mut pair = PairStreamer::new(
+            Streamer::new(&old_sim, old_plan),
+            Streamer::new(&new_sim, new_plan),
+        );
         let report = stream_objects(
             &specs,
             &old_dirs,
@@ -149,27 +156,33 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             args.redact,
             |batch| {
                 progress.inc(batch.len() as u64);
-                // Both sides staged together on every core (NEW's copy made there).
-                let (old_staged, new_staged) =
-                    old_sim.stage_batch_with(old_groups, &new_sim, new_groups, batch, |input| {
-                        if let Some(d) = new_dirs.get(input.origin.file as usize) {
-                            input.directory = *d;
-                        }
-                    });
-                old_stream.feed(old_staged, |x| compare.add_old(&x));
-                new_stream.feed(new_staged, |x| compare.add_new(&x));
+                // Both sides staged together on every core, each object in NEW's directory
+                // of its file for NEW.
+                pair.feed(
+                    old_groups,
+                    new_groups,
+                    batch,
+                    |input| {
+                        new_dirs
+                            .get(input.origin.file as usize)
+                            .copied()
+                            .unwrap_or(input.directory)
+                    },
+                    |side, x| match side {
+                        Side::Old => compare.add_old(x),
+                        Side::New => compare.add_new(x),
+                    },
+                );
                 Ok(())
             },
         )?;
-        let again = [
-            old_stream.needs_full_plan() && !full[0],
-            new_stream.needs_full_plan() && !full[1],
-        ];
+        let needs = pair.needs_full_plan();
+        let again = [needs[0] && !full[0], needs[1] && !full[1]];
         if again.contains(&true) {
             full = [full[0] || again[0], full[1] || again[1]];
             continue;
         }
-        if !old_stream.is_done() || !new_stream.is_done() {
+        if !pair.is_done() {
             anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
         }
         break (compare.finish(), report);

@@ -10,8 +10,8 @@ use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    impact, ImpactStream, Options, Origin, Plan, RunSummary, Simulation, Simulator, SourceInput,
-    Streamed, Streamer,
+    impact, ImpactStream, Options, Origin, PairStreamer, Plan, RunSummary, Side, Simulation,
+    Simulator, SourceInput, Streamed, Streamer,
 };
 use syncpolicy_views::impact::{render_json, ImpactView};
 use syncpolicy_views::redact::Redactor;
@@ -197,6 +197,61 @@ fn streamed_impact(
     fnv(&serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON"))
 }
 
+/// The streamed impact's JSON digest, both sides' pass 2 run together
+/// ([`PairStreamer`]: staged once where the sides cannot differ, and not exported where the
+/// results cannot differ), as the CLI's `impact` runs it.
+fn paired_impact(
+    old: &Configuration,
+    new: &Configuration,
+    objects: &[SourceInput],
+    batch: usize,
+) -> String {
+    let (a, b) = (
+        Simulator::new(old, options()),
+        Simulator::new(new, options()),
+    );
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut full = [false, false];
+    let i = loop {
+        let (pa, pb) = (
+            plan_of(&a, objects, batch, full[0]),
+            plan_of(&b, objects, batch, full[1]),
+        );
+        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
+        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
+        for chunk in objects.chunks(batch) {
+            pair.feed(
+                &groups,
+                &groups,
+                chunk.to_vec(),
+                |o| o.directory,
+                |side, x| match side {
+                    Side::Old => stream.add_old(x),
+                    Side::New => stream.add_new(x),
+                },
+            );
+        }
+        let again = pair.needs_full_plan();
+        if again.contains(&true) {
+            let wrong_full = (full[0] && again[0]) || (full[1] && again[1]);
+            assert!(!wrong_full, "a full plan is never wrong");
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        assert!(pair.is_done());
+        break stream.finish();
+    };
+    let mut v = ImpactView {
+        old: "old".into(),
+        new: "new".into(),
+        impact: &i,
+        objects: objects.len(),
+        bad_objects: 0,
+        redactor: Redactor::new(false),
+    };
+    fnv(&serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON"))
+}
+
 /// The streamed runs give the documents of the full runs, whatever the batch size.
 fn check_streamed(
     config: &Configuration,
@@ -218,6 +273,11 @@ fn check_streamed(
                 serde_json::Value::from(streamed_impact(config, c2, objects, batch)),
                 recorded["impactJsonDigest"],
                 "streamed impact, batches of {batch}"
+            );
+            assert_eq!(
+                serde_json::Value::from(paired_impact(config, c2, objects, batch)),
+                recorded["impactJsonDigest"],
+                "paired impact, batches of {batch}"
             );
         }
     }
