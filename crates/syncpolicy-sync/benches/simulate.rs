@@ -106,9 +106,12 @@ fn main() {
     // Pass 1 light; both passes again with a full pass 1 if pass 2 finds an error the light
     // plan did not evaluate in an object that joined (as the CLI does).
     let mut full_plans = 0;
+    // Wall time of the phases (pass 1, the join plan, pass 2) of the last run.
+    let mut phases = [0f64; 3];
     let run = loop {
         let full = full_plans > 0;
         let mut staged = Vec::new();
+        let p = Instant::now();
         parse_all(&ldif, |b| {
             staged.extend(if full {
                 simulator.plan_batch_full(b, &groups)
@@ -116,11 +119,17 @@ fn main() {
                 simulator.plan_batch(b, &groups)
             })
         });
-        let mut streamer = Streamer::new(&simulator, simulator.plan(staged)).outcomes_only();
+        phases[0] = p.elapsed().as_secs_f64();
+        let p = Instant::now();
+        let plan = simulator.plan(staged);
+        phases[1] = p.elapsed().as_secs_f64();
+        let p = Instant::now();
+        let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
         let mut run = RunSummary::new(simulator.run_facts());
         parse_all(&ldif, |b| {
             streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
         });
+        phases[2] = p.elapsed().as_secs_f64();
         if streamer.needs_full_plan() && !full {
             full_plans += 1;
             continue;
@@ -201,6 +210,10 @@ fn main() {
         "simulate:           {simulate:.2} s, {:.0} objects/s ({:.1}x the floor)",
         rate(simulate),
         simulate / floor
+    );
+    println!(
+        "  simulate phases:  pass 1 {:.2} s, join plan {:.2} s, pass 2 {:.2} s",
+        phases[0], phases[1], phases[2]
     );
     println!(
         "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor)",

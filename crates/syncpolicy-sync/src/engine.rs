@@ -251,7 +251,11 @@ pub struct Simulator<'c> {
     /// case-sensitive condition uses them (then exact keys are indexed too).
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
-    inclusions: Vec<Option<NameSet>>,
+    inclusions: Vec<Option<ByteNameSet>>,
+    /// Per on-premises directory with an inclusion set: the names it keeps as spelled (the
+    /// list's spellings, their schema spellings, `dn`, `objectClass`), checked before the
+    /// lower-cased set (object names are mostly in schema spelling).
+    included_spellings: Vec<ByteNameSet>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
@@ -290,9 +294,10 @@ impl RuleMap {
     }
 }
 
-/// A set of attribute names, hashed for short names (the connector's attribute inclusion list,
-/// looked up for every attribute of every object).
-type NameSet = HashSet<String, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
+/// A set of attribute names as bytes, hashed for short names (the connector's attribute
+/// inclusion list, looked up with the bytes of every name of every object).
+type ByteNameSet =
+    HashSet<Box<[u8]>, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -347,14 +352,30 @@ impl<'c> Simulator<'c> {
                 )
             });
         }
-        let inclusions: Vec<Option<NameSet>> = config
+        let inclusions: Vec<Option<ByteNameSet>> = config
             .onpremises_directories
             .iter()
             .map(|d| {
-                d.connector
-                    .attribute_inclusions
-                    .as_ref()
-                    .map(|list| list.iter().map(|a| a.to_ascii_lowercase()).collect())
+                d.connector.attribute_inclusions.as_ref().map(|list| {
+                    list.iter()
+                        .map(|a| a.to_ascii_lowercase().into_bytes().into())
+                        .collect()
+                })
+            })
+            .collect();
+        let included_spellings: Vec<ByteNameSet> = config
+            .onpremises_directories
+            .iter()
+            .map(|d| {
+                let list = d.connector.attribute_inclusions.iter().flatten();
+                let mut set = ByteNameSet::default();
+                for a in list.map(String::as_str).chain(["dn", "objectClass"]) {
+                    set.insert(a.as_bytes().into());
+                    if let (_, Some(schema)) = syncpolicy_expr::object::attribute_kind(a) {
+                        set.insert(schema.as_bytes().into());
+                    }
+                }
+                set
             })
             .collect();
         // Rules reading attributes their connector does not import.
@@ -366,7 +387,7 @@ impl<'c> Simulator<'c> {
                 }
                 for a in attributes_read(r) {
                     let l = a.to_ascii_lowercase();
-                    if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
+                    if !inc.contains(l.as_bytes()) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
                         prepared.warnings.push(format!(
                             "rule `{}` ({}) reads `{a}`, which the connector does not import: it is always absent",
                             r.name,
@@ -422,6 +443,7 @@ impl<'c> Simulator<'c> {
             outbound,
             join_attrs,
             inclusions,
+            included_spellings,
             writeback_merge,
             clauses,
         }
@@ -786,12 +808,17 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.engine_dependent.extend(engine_dependent);
                         if let Some(Some(inc)) = self.inclusions.get(i) {
-                            let mut lower = String::new();
-                            object.retain(|name| {
+                            let mut lower = Vec::new();
+                            let exact = &self.included_spellings[i];
+                            object.retain_bytes(|name| {
+                                if exact.contains(name) {
+                                    return true;
+                                }
                                 lower.clear();
-                                lower.push_str(name);
+                                lower.extend_from_slice(name);
                                 lower.make_ascii_lowercase();
-                                inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
+                                inc.contains(&lower[..])
+                                    || ALWAYS_IMPORTED.iter().any(|a| a.as_bytes() == &lower[..])
                             });
                         }
                         if self.options.writeback && !plan {
