@@ -167,7 +167,13 @@ fn main() {
     };
     let mut full = [false, false];
     let result = loop {
-        let (pa, pb) = (plan(&a, full[0]), plan(&b, full[1]));
+        // One light plan for both sides when NEW's cannot differ (as the CLI does).
+        let pa = plan(&a, full[0]);
+        let pb = if full == [false, false] && a.same_light_plan(&b) {
+            pa.clone()
+        } else {
+            plan(&b, full[1])
+        };
         let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
         let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
         parse_all(&ldif, |batch| {

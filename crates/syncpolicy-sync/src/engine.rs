@@ -511,6 +511,40 @@ impl<'c> Simulator<'c> {
         Some(differs)
     }
 
+    /// True when a light join plan ([`Simulator::plan_batch`], then [`Simulator::plan`]) of
+    /// `other` over any objects is the same as this simulator's: the configurations differ
+    /// only in scoping filters ([`Simulator::scope_differences`]), and no inbound rule whose
+    /// scope differs can change what a light pass 1 keeps: it neither links (no join
+    /// conditions, not Provision), nor flows into an attribute a join condition reads, nor
+    /// flows into an attribute that other inbound rules flow into with another kind of merge
+    /// (which would make an object error depend on its scope). `impact` then plans once for
+    /// both sides.
+    pub fn same_light_plan(&self, other: &Simulator<'_>) -> bool {
+        let Some(differs) = self.scope_differences(other) else {
+            return false;
+        };
+        let update_kinds = |dest_id: u32| {
+            let mut kinds = self
+                .prepared
+                .rules
+                .iter()
+                .filter(|r| r.inbound)
+                .flat_map(|r| &r.flows)
+                .filter(|f| f.dest_id == dest_id)
+                .map(|f| Merge::of(&f.merge) == Merge::Update);
+            let first = kinds.next();
+            kinds.all(|k| Some(k) == first)
+        };
+        differs.iter().enumerate().all(|(id, d)| {
+            let r = self.rule(id as RuleId);
+            !d || !r.inbound
+                || (!r.links()
+                    && r.flows
+                        .iter()
+                        .all(|f| !self.join_targets[f.dest_id as usize] && update_kinds(f.dest_id)))
+        })
+    }
+
     /// True when rule `id` is an inbound rule.
     pub(crate) fn is_inbound(&self, id: RuleId) -> bool {
         self.rule(id).inbound

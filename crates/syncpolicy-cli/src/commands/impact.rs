@@ -128,10 +128,17 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
     // evaluate in an object that joined, both passes run again with every flow that can fail
     // evaluated in pass 1 (`Streamer::needs_full_plan`), for that side.
+    // When the configurations differ only in scoping filters of rules that cannot change a
+    // light plan (`Simulator::same_light_plan`), OLD's plan is NEW's too: pass 1 runs once.
+    let one_plan = old_dirs == new_dirs && old_sim.same_light_plan(&new_sim);
     let mut full = [false, false];
     let (result, report) = loop {
         let old_plan = plan_side(&old_sim, old_groups, false, full[0])?;
-        let new_plan = plan_side(&new_sim, new_groups, true, full[1])?;
+        let new_plan = if one_plan && full == [false, false] {
+            old_plan.clone()
+        } else {
+            plan_side(&new_sim, new_groups, true, full[1])?
+        };
         // Pass 2: both sides over each object again, compared as their Entra objects complete.
         progress.phase("staging, joining, exporting and comparing");
         let mut compare = ImpactStream::new(

@@ -69,7 +69,12 @@ fn paired(old: &Configuration, new: &Configuration, objects: &[SourceInput]) -> 
     };
     let mut full = [false, false];
     loop {
-        let (pa, pb) = (plan(&a, full[0]), plan(&b, full[1]));
+        let pa = plan(&a, full[0]);
+        let pb = if full == [false, false] && a.same_light_plan(&b) {
+            pa.clone()
+        } else {
+            plan(&b, full[1])
+        };
         let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
         let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
         for chunk in objects.chunks(2) {
@@ -173,6 +178,9 @@ fn a_scoping_clause_change_changes_exactly_its_objects() {
     let mut new = old.clone();
     new.onpremises_directories[0].custom_rules[0].scope_groups =
         vec![vec![clause("department", "EQUAL", "HR")]];
+    // The rule neither links nor flows into a join attribute: one plan serves both sides.
+    let o = Options::default();
+    assert!(Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
     let i = compare(&old, &new);
     let updated = dns(&i, Action::Update);
     assert_eq!(
@@ -301,6 +309,9 @@ fn a_scoping_change_that_moves_an_object_out_of_its_join_rule_is_seen() {
     let mut new = base();
     new.onpremises_directories[0].standard_rules[0].scope_groups =
         vec![vec![clause("department", "NOTEQUAL", "Sales")]];
+    // The rule that differs provisions: each side plans its own joins.
+    let o = Options::default();
+    assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
     let i = compare(&old, &new);
     assert_eq!(
         dns(&i, Action::Delete),
@@ -312,4 +323,21 @@ fn a_scoping_change_that_moves_an_object_out_of_its_join_rule_is_seen() {
     // And back: the same objects are added.
     let i = compare(&new, &old);
     assert_eq!(dns(&i, Action::Add).len(), 2);
+}
+
+#[test]
+fn a_scoping_change_of_a_rule_flowing_into_a_join_attribute_plans_each_side() {
+    // A rule that flows into `objectSid` (which the join condition reads) in scope on one side
+    // only can change the joins: one plan may not serve both sides.
+    let mut old = base();
+    let mut r = rule("Custom sid", true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    r.mappings = vec![constant("objectSid", "S-9")];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].scope_groups =
+        vec![vec![clause("department", "EQUAL", "HR")]];
+    let o = Options::default();
+    assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
+    compare(&old, &new);
 }
