@@ -127,7 +127,7 @@ fn main() {
         let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
         let mut run = RunSummary::new(simulator.run_facts());
         parse_all(&ldif, |b| {
-            streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
+            streamer.feed_ref(simulator.stage_batch(b, &groups), |x| run.add(x));
         });
         phases[2] = p.elapsed().as_secs_f64();
         if streamer.needs_full_plan() && !full {

@@ -2090,6 +2090,7 @@ impl Simulation {
                 not_simulated: self.not_simulated.clone(),
             },
             metaverse_names: names,
+            ..crate::stream::RunSummary::default()
         }
     }
 

@@ -130,6 +130,9 @@ impl<'s, 'c> PairStreamer<'s, 'c> {
         for (_, x) in done.iter().filter(|(s, _)| *s == Side::New) {
             out(Side::New, x);
         }
+        crate::stream::drop_all(old_alone);
+        crate::stream::drop_all(new_alone);
+        crate::stream::drop_all(done);
     }
 
     /// Per side, [`Streamer::needs_full_plan`]: that side's run must be made again with a

@@ -238,6 +238,23 @@ impl<'s, 'c> Streamer<'s, 'c> {
         }
     }
 
+    /// [`Streamer::feed`] for a caller that only looks at the results (counts, comparisons):
+    /// `out` borrows each, and the results are dropped afterwards on every core (freeing a
+    /// batch's values is a good part of the work; on the caller's thread it would wait
+    /// alone).
+    pub fn feed_ref(&mut self, staged: Vec<ObjectResult>, mut out: impl FnMut(&Streamed)) {
+        let mut done: Vec<Streamed> = Vec::new();
+        let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
+        for o in staged {
+            self.accept(o, &mut complete, &mut |x| done.push(x));
+        }
+        done.extend(self.complete_all(complete));
+        for x in &done {
+            out(x);
+        }
+        drop_all(done);
+    }
+
     /// Checks the next object against the plan (the one pass 1 saw here; an error in an
     /// object the plan joined) and gives its plan, or `None` when it is not the object pass 1
     /// saw. Advances to the next object.
@@ -385,6 +402,15 @@ impl Simulator<'_> {
     }
 }
 
+/// Drops results on every core.
+pub(crate) fn drop_all<T: Send>(items: Vec<T>) {
+    use rayon::prelude::*;
+    items
+        .into_par_iter()
+        .with_min_len(crate::engine::MIN_PER_TASK)
+        .for_each(drop);
+}
+
 /// The configuration facts of a run that its summary shows.
 #[derive(Debug, Clone, Default)]
 pub struct RunFacts {
@@ -403,6 +429,9 @@ pub struct RunSummary {
     pub facts: RunFacts,
     /// Metaverse object types and attribute names.
     pub metaverse_names: BTreeSet<String>,
+    /// The attribute names of the last metaverse object counted (the same shared names
+    /// mostly come again, in the same order: found without a lookup in `metaverse_names`).
+    pub(crate) last_names: Vec<std::sync::Arc<str>>,
 }
 
 impl RunSummary {
@@ -432,10 +461,19 @@ impl RunSummary {
                 if !self.metaverse_names.contains(&mv.object_type) {
                     self.metaverse_names.insert(mv.object_type.clone());
                 }
-                for a in &mv.attributes {
-                    if !self.metaverse_names.contains(&*a.name) {
-                        self.metaverse_names.insert(a.name.to_string());
+                let same = mv.attributes.len() == self.last_names.len()
+                    && mv
+                        .attributes
+                        .iter()
+                        .zip(&self.last_names)
+                        .all(|(a, b)| std::sync::Arc::ptr_eq(&a.name, b));
+                if !same {
+                    for a in &mv.attributes {
+                        if !self.metaverse_names.contains(&*a.name) {
+                            self.metaverse_names.insert(a.name.to_string());
+                        }
                     }
+                    self.last_names = mv.attributes.iter().map(|a| a.name.clone()).collect();
                 }
             }
         }

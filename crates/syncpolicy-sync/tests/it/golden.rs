@@ -146,6 +146,38 @@ fn streamed_summary(config: &Configuration, objects: &[SourceInput], batch: usiz
     out
 }
 
+/// [`streamed_summary`] through [`Streamer::feed_ref`] (results lent, then dropped on every
+/// core), as the CLI's `simulate --summary` runs it.
+fn streamed_summary_lent(config: &Configuration, objects: &[SourceInput], batch: usize) -> Vec<u8> {
+    let simulator = Simulator::new(config, options());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut full = false;
+    let run = loop {
+        let plan = plan_of(&simulator, objects, batch, full);
+        let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
+        let mut run = RunSummary::new(simulator.run_facts());
+        for chunk in objects.chunks(batch) {
+            streamer.feed_ref(simulator.stage_batch(chunk.to_vec(), &groups), |x| {
+                run.add(x)
+            });
+        }
+        if streamer.needs_full_plan() && !full {
+            full = true;
+            continue;
+        }
+        assert!(streamer.is_done(), "every object completes");
+        break run;
+    };
+    let mut out = Vec::new();
+    let header = SummaryHeader {
+        source: "golden",
+        now: Some(NOW),
+        bad_objects: 0,
+    };
+    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    out
+}
+
 /// The streamed impact's JSON digest.
 fn streamed_impact(
     old: &Configuration,
@@ -270,6 +302,13 @@ fn check_streamed(
             serde_json::to_string_pretty(&s).expect("JSON"),
             view_summary,
             "streamed summary, batches of {batch}"
+        );
+        let lent = streamed_summary_lent(config, objects, batch);
+        let lent: serde_json::Value = serde_json::from_slice(&lent).expect("JSON");
+        assert_eq!(
+            serde_json::to_string_pretty(&lent).expect("JSON"),
+            view_summary,
+            "streamed summary (results lent), batches of {batch}"
         );
         if let Some(c2) = changed {
             assert_eq!(
