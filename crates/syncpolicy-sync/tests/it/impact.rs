@@ -50,7 +50,7 @@ fn compare_on(old: &Configuration, new: &Configuration, objects: Vec<SourceInput
     full
 }
 
-fn paired(old: &Configuration, new: &Configuration, objects: &[SourceInput]) -> Impact {
+pub(crate) fn paired(old: &Configuration, new: &Configuration, objects: &[SourceInput]) -> Impact {
     let (a, b) = (
         Simulator::new(old, Options::default()),
         Simulator::new(new, Options::default()),
