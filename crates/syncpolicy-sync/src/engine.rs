@@ -721,11 +721,12 @@ impl<'c> Simulator<'c> {
         stage_all(self, inputs, groups, Stage::All)
     }
 
-    /// Stages a batch for two simulators at once (`impact`'s pass 2, both configurations over
-    /// the same objects), on every core: each object is copied for `other` within the parallel
-    /// work, and `for_other` adjusts the copy (its directory in the other configuration).
-    /// Gives this simulator's results and the other's, each as [`Simulator::stage_batch`]
-    /// would.
+    /// Stages a batch for two simulators at once (both configurations over the same objects,
+    /// every object staged for each; `impact` uses [`crate::pair::PairStreamer`], which stages
+    /// once what cannot differ), on every core: each object is copied for `other` within the
+    /// parallel work, and `for_other` adjusts the copy (its directory in the other
+    /// configuration). Gives this simulator's results and the other's, each as
+    /// [`Simulator::stage_batch`] would.
     pub fn stage_batch_with(
         &self,
         groups: &Groups,
