@@ -468,7 +468,7 @@ impl<'c> Simulator<'c> {
     /// Per rule id, whether its scoping filter differs from `other`'s, when the two
     /// configurations and run settings are the same apart from rules' scoping filters (then
     /// rule ids, flows, filters and parameters are the same on both sides); `None` otherwise.
-    pub(crate) fn scope_differences(&self, other: &Simulator<'_>) -> Option<Vec<bool>> {
+    pub fn scope_differences(&self, other: &Simulator<'_>) -> Option<Vec<bool>> {
         if self.options.now != other.options.now
             || self.options.writeback != other.options.writeback
             || self.prepared.rules.len() != other.prepared.rules.len()
