@@ -111,13 +111,37 @@ pub(crate) fn sid_format(bytes: &[u8]) -> Option<String> {
     let authority = bytes[2..8]
         .iter()
         .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-    let mut out = format!("S-{revision}-{authority}");
+    // Digits pushed by hand: `format!` per sub-authority cost thousands of instructions per
+    // SID, and `ConvertSidToString` runs for every user of the out-of-box rules.
+    let mut out = String::with_capacity(4 + 20 + 11 * count);
+    out.push_str("S-");
+    push_decimal(&mut out, u64::from(revision));
+    out.push('-');
+    push_decimal(&mut out, authority);
     for i in 0..count {
         let at = 8 + 4 * i;
         let sub = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        out.push_str(&format!("-{sub}"));
+        out.push('-');
+        push_decimal(&mut out, u64::from(sub));
     }
     Some(out)
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// `S-1-5-21-...` to binary.
@@ -171,5 +195,21 @@ mod tests {
             guid_format(&guid_parse("{6F9619FF-8B86-D011-B42D-00C04FC964FF}").unwrap()).unwrap(),
             "6f9619ff-8b86-d011-b42d-00c04fc964ff"
         );
+    }
+
+    #[test]
+    fn sids_are_written_in_decimal_and_read_back() {
+        for text in [
+            "S-1-5-21-3623811015-3361044348-30300820-1013",
+            "S-1-0-0",
+            "S-1-5-18",
+            "S-255-281474976710655-4294967295-0-10",
+        ] {
+            let bytes = sid_parse(text).unwrap();
+            assert_eq!(sid_format(&bytes).as_deref(), Some(text));
+        }
+        // A sub-authority count that does not match the length is not a SID.
+        assert_eq!(sid_format(&[1, 2, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0]), None);
+        assert_eq!(sid_format(&[1, 0, 0]), None);
     }
 }

@@ -141,6 +141,14 @@ impl Name {
         }
     }
 
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Name::Inline { len, bytes } => bytes.get(..*len as usize).unwrap_or(&[]),
+            Name::Heap(n) => n.as_bytes(),
+        }
+    }
+
     fn as_str(&self) -> &str {
         match self {
             // Copied from a `str`, so valid UTF-8.
@@ -155,6 +163,15 @@ impl Name {
 impl SourceObject {
     pub fn new() -> Self {
         SourceObject::default()
+    }
+
+    /// An empty object with room for `n` attributes.
+    pub fn with_capacity(n: usize) -> Self {
+        SourceObject {
+            entries: Vec::with_capacity(n),
+            rest: Vec::with_capacity(n.saturating_sub(HEAD)),
+            ..SourceObject::default()
+        }
     }
 
     #[inline]
@@ -291,8 +308,14 @@ impl SourceObject {
     /// attributes a connector does not import this way).
     /// `keep` is asked once per attribute, in insertion order.
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.retain_bytes(|name| keep(std::str::from_utf8(name).unwrap_or("")));
+    }
+
+    /// [`SourceObject::retain`] given each name as its UTF-8 bytes (no UTF-8 check per name:
+    /// the connector's attribute inclusion runs it for every name of every object staged).
+    pub fn retain_bytes(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
         // Usually every attribute stays: find the first that goes before allocating anything.
-        let Some(first) = self.entries.iter().position(|e| !keep(e.name.as_str())) else {
+        let Some(first) = self.entries.iter().position(|e| !keep(e.name.as_bytes())) else {
             return;
         };
         let n = self.entries.len();
@@ -307,7 +330,7 @@ impl SourceObject {
             let k = match i.cmp(&first) {
                 std::cmp::Ordering::Less => true,
                 std::cmp::Ordering::Equal => false,
-                std::cmp::Ordering::Greater => keep(e.name.as_str()),
+                std::cmp::Ordering::Greater => keep(e.name.as_bytes()),
             };
             if k {
                 kept_hashes.push(hashes[i]);

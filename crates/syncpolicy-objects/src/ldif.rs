@@ -27,6 +27,8 @@ struct Entry {
     attributes: Vec<(Rc<str>, Value, usize, u32)>,
     bytes: usize,
     error: Option<ObjectError>,
+    /// Attribute lines read so far.
+    lines: usize,
 }
 
 /// Streams the objects of an LDIF file; see [`crate::read_ldif`].
@@ -96,7 +98,7 @@ impl<R: BufRead> LdifReader<R> {
             return Some(Err(error));
         }
         let dn = entry.dn.unwrap_or_default();
-        let mut object = SourceObject::new();
+        let mut object = SourceObject::with_capacity(attributes.len() + 1);
         object.insert("dn", Value::Ref(dn.clone()));
         for (name, value, _, _) in attributes.drain(..) {
             let value = match value {
@@ -282,7 +284,8 @@ impl<R: BufRead> LdifReader<R> {
             return Ok(());
         }
 
-        let resolved = self.names.resolve(base);
+        let resolved = self.names.resolve_at(self.entry.lines, base);
+        self.entry.lines += 1;
         let (mut kind, name, id) = (resolved.kind, resolved.spelling, resolved.id);
         if binary_option {
             kind = AttributeKind::Binary;

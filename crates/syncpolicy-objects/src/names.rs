@@ -51,9 +51,34 @@ pub(crate) struct Names {
     cache: FnvMap<Box<[u8]>, Resolved>,
     /// Identities by lowercase name.
     ids: FnvMap<Box<[u8]>, u32>,
+    /// By line of an entry: the name last resolved there (entries of one file mostly list
+    /// the same attributes in the same order, so this finds most names without hashing).
+    by_line: Vec<(Box<[u8]>, Resolved)>,
 }
 
+/// Lines of an entry whose names [`Names::resolve_at`] remembers.
+const BY_LINE_MAX: usize = 256;
+
 impl Names {
+    /// [`Names::resolve`] for the name on line `line` of its entry (0-based), trying the name
+    /// last seen on that line first.
+    pub(crate) fn resolve_at(&mut self, line: usize, name: &str) -> Resolved {
+        if let Some((seen, r)) = self.by_line.get(line) {
+            if **seen == *name.as_bytes() {
+                return r.clone();
+            }
+        }
+        let r = self.resolve(name);
+        if r.id != NO_ID && line < BY_LINE_MAX {
+            if line < self.by_line.len() {
+                self.by_line[line] = (name.as_bytes().into(), r.clone());
+            } else if line == self.by_line.len() {
+                self.by_line.push((name.as_bytes().into(), r.clone()));
+            }
+        }
+        r
+    }
+
     /// The kind, stored spelling and identity of `name` (valid UTF-8, without options).
     pub(crate) fn resolve(&mut self, name: &str) -> Resolved {
         if let Some(r) = self.cache.get(name.as_bytes()) {

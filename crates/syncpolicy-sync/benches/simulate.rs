@@ -18,7 +18,7 @@ use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    ImpactStream, Options, Origin, RunSummary, Simulator, SourceInput, Streamer,
+    ImpactStream, Options, Origin, PairStreamer, RunSummary, Side, Simulator, SourceInput, Streamer,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -106,9 +106,12 @@ fn main() {
     // Pass 1 light; both passes again with a full pass 1 if pass 2 finds an error the light
     // plan did not evaluate in an object that joined (as the CLI does).
     let mut full_plans = 0;
+    // Wall time of the phases (pass 1, the join plan, pass 2) of the last run.
+    let mut phases = [0f64; 3];
     let run = loop {
         let full = full_plans > 0;
         let mut staged = Vec::new();
+        let p = Instant::now();
         parse_all(&ldif, |b| {
             staged.extend(if full {
                 simulator.plan_batch_full(b, &groups)
@@ -116,11 +119,17 @@ fn main() {
                 simulator.plan_batch(b, &groups)
             })
         });
-        let mut streamer = Streamer::new(&simulator, simulator.plan(staged)).outcomes_only();
+        phases[0] = p.elapsed().as_secs_f64();
+        let p = Instant::now();
+        let plan = simulator.plan(staged);
+        phases[1] = p.elapsed().as_secs_f64();
+        let p = Instant::now();
+        let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
         let mut run = RunSummary::new(simulator.run_facts());
         parse_all(&ldif, |b| {
-            streamer.feed(simulator.stage_batch(b, &groups), |x| run.add(&x));
+            streamer.feed_ref(simulator.stage_batch(b, &groups), |x| run.add(x));
         });
+        phases[2] = p.elapsed().as_secs_f64();
         if streamer.needs_full_plan() && !full {
             full_plans += 1;
             continue;
@@ -158,24 +167,35 @@ fn main() {
     };
     let mut full = [false, false];
     let result = loop {
-        let (pa, pb) = (plan(&a, full[0]), plan(&b, full[1]));
+        // One light plan for both sides when NEW's cannot differ (as the CLI does).
+        let pa = plan(&a, full[0]);
+        let pb = if full == [false, false] && a.same_light_plan(&b) {
+            pa.clone()
+        } else {
+            plan(&b, full[1])
+        };
         let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
-        let (mut qa, mut qb) = (Streamer::new(&a, pa), Streamer::new(&b, pb));
+        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
         parse_all(&ldif, |batch| {
-            let (sa, sb) = a.stage_batch_with(&groups, &b, &groups, batch, |_| ());
-            qa.feed(sa, |x| compare.add_old(&x));
-            qb.feed(sb, |x| compare.add_new(&x));
+            pair.feed(
+                &groups,
+                &groups,
+                batch,
+                |o| o.directory,
+                |side, x| match side {
+                    Side::Old => compare.add_old(x),
+                    Side::New => compare.add_new(x),
+                },
+            );
         });
-        let again = [
-            qa.needs_full_plan() && !full[0],
-            qb.needs_full_plan() && !full[1],
-        ];
+        let needs = pair.needs_full_plan();
+        let again = [needs[0] && !full[0], needs[1] && !full[1]];
         if again.contains(&true) {
             full_plans += 1;
             full = [full[0] || again[0], full[1] || again[1]];
             continue;
         }
-        assert!(qa.is_done() && qb.is_done(), "every object completes");
+        assert!(pair.is_done(), "every object completes");
         break compare.finish();
     };
     let impact = t.elapsed().as_secs_f64();
@@ -196,6 +216,10 @@ fn main() {
         "simulate:           {simulate:.2} s, {:.0} objects/s ({:.1}x the floor)",
         rate(simulate),
         simulate / floor
+    );
+    println!(
+        "  simulate phases:  pass 1 {:.2} s, join plan {:.2} s, pass 2 {:.2} s",
+        phases[0], phases[1], phases[2]
     );
     println!(
         "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor)",

@@ -251,7 +251,11 @@ pub struct Simulator<'c> {
     /// case-sensitive condition uses them (then exact keys are indexed too).
     join_attrs: HashMap<String, (u16, bool)>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
-    inclusions: Vec<Option<NameSet>>,
+    inclusions: Vec<Option<ByteNameSet>>,
+    /// Per on-premises directory with an inclusion set: the names it keeps as spelled (the
+    /// list's spellings, their schema spellings, `dn`, `objectClass`), checked before the
+    /// lower-cased set (object names are mostly in schema spelling).
+    included_spellings: Vec<ByteNameSet>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
@@ -290,9 +294,10 @@ impl RuleMap {
     }
 }
 
-/// A set of attribute names, hashed for short names (the connector's attribute inclusion list,
-/// looked up for every attribute of every object).
-type NameSet = HashSet<String, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
+/// A set of attribute names as bytes, hashed for short names (the connector's attribute
+/// inclusion list, looked up with the bytes of every name of every object).
+type ByteNameSet =
+    HashSet<Box<[u8]>, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -347,14 +352,30 @@ impl<'c> Simulator<'c> {
                 )
             });
         }
-        let inclusions: Vec<Option<NameSet>> = config
+        let inclusions: Vec<Option<ByteNameSet>> = config
             .onpremises_directories
             .iter()
             .map(|d| {
-                d.connector
-                    .attribute_inclusions
-                    .as_ref()
-                    .map(|list| list.iter().map(|a| a.to_ascii_lowercase()).collect())
+                d.connector.attribute_inclusions.as_ref().map(|list| {
+                    list.iter()
+                        .map(|a| a.to_ascii_lowercase().into_bytes().into())
+                        .collect()
+                })
+            })
+            .collect();
+        let included_spellings: Vec<ByteNameSet> = config
+            .onpremises_directories
+            .iter()
+            .map(|d| {
+                let list = d.connector.attribute_inclusions.iter().flatten();
+                let mut set = ByteNameSet::default();
+                for a in list.map(String::as_str).chain(["dn", "objectClass"]) {
+                    set.insert(a.as_bytes().into());
+                    if let (_, Some(schema)) = syncpolicy_expr::object::attribute_kind(a) {
+                        set.insert(schema.as_bytes().into());
+                    }
+                }
+                set
             })
             .collect();
         // Rules reading attributes their connector does not import.
@@ -366,7 +387,7 @@ impl<'c> Simulator<'c> {
                 }
                 for a in attributes_read(r) {
                     let l = a.to_ascii_lowercase();
-                    if !inc.contains(&l) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
+                    if !inc.contains(l.as_bytes()) && !ALWAYS_IMPORTED.contains(&l.as_str()) {
                         prepared.warnings.push(format!(
                             "rule `{}` ({}) reads `{a}`, which the connector does not import: it is always absent",
                             r.name,
@@ -422,6 +443,7 @@ impl<'c> Simulator<'c> {
             outbound,
             join_attrs,
             inclusions,
+            included_spellings,
             writeback_merge,
             clauses,
         }
@@ -441,6 +463,91 @@ impl<'c> Simulator<'c> {
         if let Some(f) = &mut o.filter {
             f.reason = String::new();
         }
+    }
+
+    /// Per rule id, whether its scoping filter differs from `other`'s, when the two
+    /// configurations and run settings are the same apart from rules' scoping filters (then
+    /// rule ids, flows, filters and parameters are the same on both sides); `None` otherwise.
+    pub fn scope_differences(&self, other: &Simulator<'_>) -> Option<Vec<bool>> {
+        if self.options.now != other.options.now
+            || self.options.writeback != other.options.writeback
+            || self.prepared.rules.len() != other.prepared.rules.len()
+        {
+            return None;
+        }
+        let differs: Vec<bool> = self
+            .config
+            .rules()
+            .zip(other.config.rules())
+            .map(|((_, a), (_, b))| a.scope_groups != b.scope_groups)
+            .collect();
+        if differs.len() != self.prepared.rules.len() {
+            return None;
+        }
+        if differs.contains(&true) {
+            let without_scope = |c: &Configuration| {
+                let mut c = c.clone();
+                let lists = c
+                    .onpremises_directories
+                    .iter_mut()
+                    .flat_map(|d| [&mut d.standard_rules, &mut d.custom_rules])
+                    .chain([
+                        &mut c.azure_directory.standard_rules,
+                        &mut c.azure_directory.custom_rules,
+                    ]);
+                for list in lists {
+                    for r in list.iter_mut() {
+                        r.scope_groups = Vec::new();
+                    }
+                }
+                c
+            };
+            if without_scope(self.config) != without_scope(other.config) {
+                return None;
+            }
+        } else if self.config != other.config {
+            return None;
+        }
+        Some(differs)
+    }
+
+    /// True when a light join plan ([`Simulator::plan_batch`], then [`Simulator::plan`]) of
+    /// `other` over any objects is the same as this simulator's: the configurations differ
+    /// only in scoping filters ([`Simulator::scope_differences`]), and no inbound rule whose
+    /// scope differs can change what a light pass 1 keeps: it neither links (no join
+    /// conditions, not Provision), nor flows into an attribute a join condition reads, nor
+    /// flows into an attribute that other inbound rules flow into with another kind of merge
+    /// (which would make an object error depend on its scope). `impact` then plans once for
+    /// both sides.
+    pub fn same_light_plan(&self, other: &Simulator<'_>) -> bool {
+        let Some(differs) = self.scope_differences(other) else {
+            return false;
+        };
+        let update_kinds = |dest_id: u32| {
+            let mut kinds = self
+                .prepared
+                .rules
+                .iter()
+                .filter(|r| r.inbound)
+                .flat_map(|r| &r.flows)
+                .filter(|f| f.dest_id == dest_id)
+                .map(|f| Merge::of(&f.merge) == Merge::Update);
+            let first = kinds.next();
+            kinds.all(|k| Some(k) == first)
+        };
+        differs.iter().enumerate().all(|(id, d)| {
+            let r = self.rule(id as RuleId);
+            !d || !r.inbound
+                || (!r.links()
+                    && r.flows
+                        .iter()
+                        .all(|f| !self.join_targets[f.dest_id as usize] && update_kinds(f.dest_id)))
+        })
+    }
+
+    /// True when rule `id` is an inbound rule.
+    pub(crate) fn is_inbound(&self, id: RuleId) -> bool {
+        self.rule(id).inbound
     }
 
     /// The rules as results name them.
@@ -614,11 +721,12 @@ impl<'c> Simulator<'c> {
         stage_all(self, inputs, groups, Stage::All)
     }
 
-    /// Stages a batch for two simulators at once (`impact`'s pass 2, both configurations over
-    /// the same objects), on every core: each object is copied for `other` within the parallel
-    /// work, and `for_other` adjusts the copy (its directory in the other configuration).
-    /// Gives this simulator's results and the other's, each as [`Simulator::stage_batch`]
-    /// would.
+    /// Stages a batch for two simulators at once (both configurations over the same objects,
+    /// every object staged for each; `impact` uses [`crate::pair::PairStreamer`], which stages
+    /// once what cannot differ), on every core: each object is copied for `other` within the
+    /// parallel work, and `for_other` adjusts the copy (its directory in the other
+    /// configuration). Gives this simulator's results and the other's, each as
+    /// [`Simulator::stage_batch`] would.
     pub fn stage_batch_with(
         &self,
         groups: &Groups,
@@ -662,7 +770,20 @@ impl<'c> Simulator<'c> {
     }
 
     /// Stages one object: filters, inbound scope, the link rule, join keys, flow values.
-    fn stage(&self, input: SourceInput, groups: &Groups, mode: Stage) -> ObjectResult {
+    pub(crate) fn stage(&self, input: SourceInput, groups: &Groups, mode: Stage) -> ObjectResult {
+        match self.stage_head(input, groups, mode) {
+            Staging::Done(result) => result,
+            Staging::Scoped(mut head) => {
+                self.scope_head(&mut head, groups);
+                self.stage_tail(head, mode)
+            }
+        }
+    }
+
+    /// The first part of staging: the connector filters and the attribute inclusion, up to
+    /// the inbound rules' scope (see [`Simulator::scope_head`], then
+    /// [`Simulator::stage_tail`]).
+    pub(crate) fn stage_head(&self, input: SourceInput, groups: &Groups, mode: Stage) -> Staging {
         let plan = mode != Stage::All;
         let SourceInput {
             directory,
@@ -693,12 +814,11 @@ impl<'c> Simulator<'c> {
             target_values: Vec::new(),
             planned_full: false,
         };
-        let empty = Parameters::new();
-        let parameters: &Parameters = match directory {
+        let partition: Option<usize> = match directory {
             DirectoryRef::OnPremises(i) => {
                 let Some(dir) = self.config.onpremises_directories.get(i) else {
                     result.errors.push("unknown directory".to_owned());
-                    return result;
+                    return Staging::Done(result);
                 };
                 let group_filtering = !dir.group_filtering_dn.trim().is_empty();
                 match filter::filter(
@@ -715,7 +835,7 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.filter = Some(FilterReason { kind, reason });
                         result.engine_dependent.extend(engine_dependent);
-                        return result;
+                        return Staging::Done(result);
                     }
                     FilterOutcome::In {
                         partition,
@@ -723,12 +843,17 @@ impl<'c> Simulator<'c> {
                     } => {
                         result.engine_dependent.extend(engine_dependent);
                         if let Some(Some(inc)) = self.inclusions.get(i) {
-                            let mut lower = String::new();
-                            object.retain(|name| {
+                            let mut lower = Vec::new();
+                            let exact = &self.included_spellings[i];
+                            object.retain_bytes(|name| {
+                                if exact.contains(name) {
+                                    return true;
+                                }
                                 lower.clear();
-                                lower.push_str(name);
+                                lower.extend_from_slice(name);
                                 lower.make_ascii_lowercase();
-                                inc.contains(&lower) || ALWAYS_IMPORTED.contains(&lower.as_str())
+                                inc.contains(&lower[..])
+                                    || ALWAYS_IMPORTED.iter().any(|a| a.as_bytes() == &lower[..])
                             });
                         }
                         if self.options.writeback && !plan {
@@ -738,41 +863,108 @@ impl<'c> Simulator<'c> {
                                 }
                             }
                         }
-                        self.prepared
-                            .partition_parameters
-                            .get(i)
-                            .and_then(|p| p.get(partition))
-                            .unwrap_or(&empty)
+                        Some(partition)
                     }
                 }
             }
-            DirectoryRef::Azure => &self.prepared.entra_parameters,
+            DirectoryRef::Azure => None,
         };
         if let Some(d) = self.inbound_disabled.get(directory, &result.object_type) {
             result.disabled = d.clone();
         }
-        let Some(rules) = self.inbound.get(directory, &result.object_type) else {
+        if self.inbound.get(directory, &result.object_type).is_none() {
             result.join = JoinOutcome::NoLinkRule;
-            return result;
-        };
+            return Staging::Done(result);
+        }
         let dn_lower = result.dn.to_lowercase();
-        let scope_input = ScopeInput {
-            object: &object,
-            dn_lower: &dn_lower,
-            parameters,
+        Staging::Scoped(Head {
+            result,
+            object,
+            partition,
+            dn_lower,
+        })
+    }
+
+    /// The `%Parameter%` values of an object of `directory` in `partition`.
+    fn parameters_of(&self, directory: DirectoryRef, partition: Option<usize>) -> &Parameters {
+        static EMPTY: std::sync::OnceLock<Parameters> = std::sync::OnceLock::new();
+        let empty = || EMPTY.get_or_init(Parameters::new);
+        match directory {
+            DirectoryRef::OnPremises(i) => self
+                .prepared
+                .partition_parameters
+                .get(i)
+                .and_then(|p| p.get(partition?))
+                .unwrap_or_else(empty),
+            DirectoryRef::Azure => &self.prepared.entra_parameters,
+        }
+    }
+
+    /// The scope input of a staged object's head.
+    fn scope_input<'a>(&'a self, head: &'a Head, groups: &'a Groups) -> ScopeInput<'a> {
+        ScopeInput {
+            object: &head.object,
+            dn_lower: &head.dn_lower,
+            parameters: self.parameters_of(head.result.directory, head.partition),
             groups,
+        }
+    }
+
+    /// The inbound rules' scope of a staged object: the rules in scope (`applied`) and the
+    /// failing clauses of the others (`out_of_scope`).
+    pub(crate) fn scope_head(&self, head: &mut Head, groups: &Groups) {
+        let Some(rules) = self
+            .inbound
+            .get(head.result.directory, &head.result.object_type)
+        else {
+            return;
         };
         let mut failed = Vec::new();
-        for &id in rules {
-            failed.clear();
-            if in_scope(self.rule(id), &scope_input, &mut failed) {
-                result.applied.push(id);
-            } else {
-                result
-                    .out_of_scope
-                    .extend(failed.iter().map(|(g, c)| (id, *g, *c)));
+        let (mut applied, mut out_of_scope) = (Vec::new(), Vec::new());
+        {
+            let scope_input = self.scope_input(head, groups);
+            for &id in rules {
+                failed.clear();
+                if in_scope(self.rule(id), &scope_input, &mut failed) {
+                    applied.push(id);
+                } else {
+                    out_of_scope.extend(failed.iter().map(|(g, c)| (id, *g, *c)));
+                }
             }
         }
+        head.result.applied = applied;
+        head.result.out_of_scope = out_of_scope;
+    }
+
+    /// One rule's scope on a staged object's head: in scope, or the failing clauses (pushed
+    /// to `failed`).
+    pub(crate) fn rule_in_scope(
+        &self,
+        id: RuleId,
+        head: &Head,
+        groups: &Groups,
+        failed: &mut Vec<Failed>,
+    ) -> bool {
+        in_scope(self.rule(id), &self.scope_input(head, groups), failed)
+    }
+
+    /// The enabled inbound rules of a staged object's directory and type.
+    pub(crate) fn inbound_rules_of(&self, head: &Head) -> &[RuleId] {
+        self.inbound
+            .get(head.result.directory, &head.result.object_type)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The rest of staging, after the scope: the link rule, join keys, flow values.
+    pub(crate) fn stage_tail(&self, head: Head, mode: Stage) -> ObjectResult {
+        let plan = mode != Stage::All;
+        let Head {
+            mut result,
+            object,
+            partition,
+            dn_lower,
+        } = head;
+        let parameters = self.parameters_of(result.directory, partition);
         // The link rule: at most one in-scope rule with join conditions.
         let with_join: Vec<RuleId> = result
             .applied
@@ -1551,17 +1743,34 @@ const ALWAYS_IMPORTED: &[&str] = &["dn", "objectclass"];
 
 /// Objects per task when work is split across cores (rayon's pool, whose threads live for the
 /// whole run, so that each thread's allocator heap is reused from batch to batch).
-const MIN_PER_TASK: usize = 32;
+pub(crate) const MIN_PER_TASK: usize = 32;
 
 /// What staging evaluates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+pub(crate) enum Stage {
     /// Everything (a full run, pass 2).
     All,
     /// A join plan: the flows into join attributes, of objects with a link rule.
     Plan,
     /// A join plan whose errors are those of a full staging: every flow that can fail too.
     FullPlan,
+}
+
+/// An object staged up to its inbound rules' scope ([`Simulator::stage_head`]).
+pub(crate) enum Staging {
+    /// Staging ends here (filtered, an unknown directory, no inbound rule of its type).
+    Done(ObjectResult),
+    Scoped(Head),
+}
+
+/// An object past the connector filters and the attribute inclusion.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    pub(crate) result: ObjectResult,
+    pub(crate) object: SourceObject,
+    /// The object's partition (on-premises objects).
+    partition: Option<usize>,
+    dn_lower: String,
 }
 
 /// Stages every object, on every core: staging an object looks at nothing but the object.
@@ -1882,6 +2091,7 @@ impl Simulation {
                 not_simulated: self.not_simulated.clone(),
             },
             metaverse_names: names,
+            ..crate::stream::RunSummary::default()
         }
     }
 

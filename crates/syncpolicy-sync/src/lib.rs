@@ -11,7 +11,8 @@
 //! 4. outbound rules to Entra (and, with Entra objects given, to the on-premises directories).
 //!
 //! [`stream`] runs the same pipeline in two passes for callers that need counts or comparisons
-//! only, holding the join plan instead of every object's result.
+//! only, holding the join plan instead of every object's result; [`pair`] runs `impact`'s
+//! second pass over both configurations at once, staging once what both sides stage the same.
 //!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
@@ -24,6 +25,7 @@
 pub mod engine;
 pub mod filter;
 pub mod impact;
+pub mod pair;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
@@ -34,4 +36,5 @@ pub use engine::{
     Simulation, Simulator, SourceInput, Summary,
 };
 pub use impact::{impact, Impact, ImpactStream};
+pub use pair::{PairStreamer, Side};
 pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};

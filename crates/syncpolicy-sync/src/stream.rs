@@ -216,6 +216,11 @@ impl<'s, 'c> Streamer<'s, 'c> {
         self
     }
 
+    /// The simulator of this run.
+    pub(crate) fn simulator(&self) -> &'s Simulator<'c> {
+        self.sim
+    }
+
     /// The plan of pass 1.
     pub fn plan(&self) -> &Plan {
         &self.plan
@@ -225,72 +230,135 @@ impl<'s, 'c> Streamer<'s, 'c> {
     /// pass 1, and gives every object and metaverse object that is complete now to `out`.
     pub fn feed(&mut self, staged: Vec<ObjectResult>, mut out: impl FnMut(Streamed)) {
         let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
-        for mut o in staged {
-            let seq = self.next;
-            self.next += 1;
-            let p = match self.plan.objects.get(seq as usize) {
-                Some(p) if p.dn_digest == digest(&o.dn) => p,
-                _ => {
-                    // Not the object pass 1 saw here: the caller broke the contract
-                    // ([`Streamer::is_done`] says so); staged alone.
-                    self.mismatch = true;
-                    o.contributions = Vec::new();
-                    out(Streamed::Alone { seq, object: o });
-                    continue;
-                }
-            };
-            if p.joining && !o.errors.is_empty() {
-                // The plan joined an object with an error, which joins nothing: a light plan
-                // did not evaluate the failing flow (a full plan did: the files changed).
-                if self.plan.full {
-                    self.mismatch = true;
-                } else {
-                    self.unforeseen = true;
-                }
+        for o in staged {
+            self.accept(o, &mut complete, &mut out);
+        }
+        for r in self.complete_all(complete) {
+            out(r);
+        }
+    }
+
+    /// [`Streamer::feed`] for a caller that only looks at the results (counts, comparisons):
+    /// `out` borrows each, and the results are dropped afterwards on every core (freeing a
+    /// batch's values is a good part of the work; on the caller's thread it would wait
+    /// alone).
+    pub fn feed_ref(&mut self, staged: Vec<ObjectResult>, mut out: impl FnMut(&Streamed)) {
+        let mut done: Vec<Streamed> = Vec::new();
+        let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
+        for o in staged {
+            self.accept(o, &mut complete, &mut |x| done.push(x));
+        }
+        done.extend(self.complete_all(complete));
+        for x in &done {
+            out(x);
+        }
+        drop_all(done);
+    }
+
+    /// Checks the next object against the plan (the one pass 1 saw here; an error in an
+    /// object the plan joined) and gives its plan, or `None` when it is not the object pass 1
+    /// saw. Advances to the next object.
+    fn check_next(&mut self, o: &ObjectResult) -> bool {
+        let seq = self.next;
+        self.next += 1;
+        let p = match self.plan.objects.get(seq as usize) {
+            Some(p) if p.dn_digest == digest(&o.dn) => p,
+            _ => {
+                // Not the object pass 1 saw here: the caller broke the contract
+                // ([`Streamer::is_done`] says so).
+                self.mismatch = true;
+                return false;
             }
-            o.errors.extend(p.errors.iter().cloned());
-            if p.duplicate {
-                o.link_rule = None;
-            }
-            o.join = p.join.clone();
-            o.metaverse = p.metaverse;
-            o.join_keys = Vec::new();
-            let Some(m) = p.metaverse else {
-                o.contributions = Vec::new();
-                out(Streamed::Alone { seq, object: o });
-                continue;
-            };
-            let order = self.sim.dir_order(o.directory).min(u32::MAX as usize) as u32;
-            for c in &mut o.contributions {
-                c.tie = (order, p.rank);
-            }
-            let members = &self.plan.metaverse[m as usize].1;
-            if members.len() == 1 {
-                complete.push((m, vec![o]));
-                continue;
-            }
-            let slot = self
-                .pending
-                .entry(m)
-                .or_insert_with(|| (0..members.len()).map(|_| None).collect());
-            if let Some(at) = members.iter().position(|x| *x == seq) {
-                slot[at] = Some(o);
-            }
-            if slot.iter().all(Option::is_some) {
-                let done = self.pending.remove(&m).unwrap_or_default();
-                complete.push((m, done.into_iter().flatten().collect()));
+        };
+        if p.joining && !o.errors.is_empty() {
+            // The plan joined an object with an error, which joins nothing: a light plan
+            // did not evaluate the failing flow (a full plan did: the files changed).
+            if self.plan.full {
+                self.mismatch = true;
+            } else {
+                self.unforeseen = true;
             }
         }
+        true
+    }
+
+    /// Passes over the next object without a result: checked against the plan as
+    /// [`Streamer::feed`] checks it, nothing given out (for `impact`'s objects whose result is
+    /// the same on both sides).
+    pub(crate) fn skip(&mut self, o: &ObjectResult) {
+        self.check_next(o);
+    }
+
+    /// The next object's sequence number.
+    pub(crate) fn next_seq(&self) -> u32 {
+        self.next
+    }
+
+    /// Takes the next object: given out at once when it has no metaverse object, otherwise
+    /// kept until its metaverse object is complete (then pushed to `complete`).
+    pub(crate) fn accept(
+        &mut self,
+        mut o: ObjectResult,
+        complete: &mut Vec<(u32, Vec<ObjectResult>)>,
+        out: &mut impl FnMut(Streamed),
+    ) {
+        let seq = self.next;
+        if !self.check_next(&o) {
+            o.contributions = Vec::new();
+            out(Streamed::Alone { seq, object: o });
+            return;
+        }
+        let p = &self.plan.objects[seq as usize];
+        o.errors.extend(p.errors.iter().cloned());
+        if p.duplicate {
+            o.link_rule = None;
+        }
+        o.join = p.join.clone();
+        o.metaverse = p.metaverse;
+        o.join_keys = Vec::new();
+        let Some(m) = p.metaverse else {
+            o.contributions = Vec::new();
+            out(Streamed::Alone { seq, object: o });
+            return;
+        };
+        let order = self.sim.dir_order(o.directory).min(u32::MAX as usize) as u32;
+        for c in &mut o.contributions {
+            c.tie = (order, p.rank);
+        }
+        let members = &self.plan.metaverse[m as usize].1;
+        if members.len() == 1 {
+            complete.push((m, vec![o]));
+            return;
+        }
+        let slot = self
+            .pending
+            .entry(m)
+            .or_insert_with(|| (0..members.len()).map(|_| None).collect());
+        if let Some(at) = members.iter().position(|x| *x == seq) {
+            slot[at] = Some(o);
+        }
+        if slot.iter().all(Option::is_some) {
+            let done = self.pending.remove(&m).unwrap_or_default();
+            complete.push((m, done.into_iter().flatten().collect()));
+        }
+    }
+
+    /// Resolves and exports complete metaverse objects, on every core, in order.
+    fn complete_all(&self, complete: Vec<(u32, Vec<ObjectResult>)>) -> Vec<Streamed> {
         let sim = self.sim;
         let plan = &self.plan;
         let values = self.export_values;
-        let results = crate::engine::export_all_of(complete, |(m, members)| {
+        crate::engine::export_all_of(complete, |(m, members)| {
             let (object_type, seqs) = &plan.metaverse[m as usize];
             sim.complete(object_type, seqs, members, values)
-        });
-        for r in results {
-            out(r);
-        }
+        })
+    }
+
+    /// [`Streamer::complete_all`] for one metaverse object.
+    pub(crate) fn complete_one(&self, m: u32, members: Vec<ObjectResult>) -> Streamed {
+        let (object_type, seqs) = &self.plan.metaverse[m as usize];
+        self.sim
+            .complete(object_type, seqs, members, self.export_values)
     }
 
     /// True when every planned object was fed, each where pass 1 saw it, and every metaverse
@@ -334,6 +402,15 @@ impl Simulator<'_> {
     }
 }
 
+/// Drops results on every core.
+pub(crate) fn drop_all<T: Send>(items: Vec<T>) {
+    use rayon::prelude::*;
+    items
+        .into_par_iter()
+        .with_min_len(crate::engine::MIN_PER_TASK)
+        .for_each(drop);
+}
+
 /// The configuration facts of a run that its summary shows.
 #[derive(Debug, Clone, Default)]
 pub struct RunFacts {
@@ -352,6 +429,9 @@ pub struct RunSummary {
     pub facts: RunFacts,
     /// Metaverse object types and attribute names.
     pub metaverse_names: BTreeSet<String>,
+    /// The attribute names of the last metaverse object counted (the same shared names
+    /// mostly come again, in the same order: found without a lookup in `metaverse_names`).
+    pub(crate) last_names: Vec<std::sync::Arc<str>>,
 }
 
 impl RunSummary {
@@ -381,10 +461,19 @@ impl RunSummary {
                 if !self.metaverse_names.contains(&mv.object_type) {
                     self.metaverse_names.insert(mv.object_type.clone());
                 }
-                for a in &mv.attributes {
-                    if !self.metaverse_names.contains(&*a.name) {
-                        self.metaverse_names.insert(a.name.to_string());
+                let same = mv.attributes.len() == self.last_names.len()
+                    && mv
+                        .attributes
+                        .iter()
+                        .zip(&self.last_names)
+                        .all(|(a, b)| std::sync::Arc::ptr_eq(&a.name, b));
+                if !same {
+                    for a in &mv.attributes {
+                        if !self.metaverse_names.contains(&*a.name) {
+                            self.metaverse_names.insert(a.name.to_string());
+                        }
                     }
+                    self.last_names = mv.attributes.iter().map(|a| a.name.clone()).collect();
                 }
             }
         }
@@ -440,6 +529,47 @@ impl Plan {
         for seq in 0..old.objects.len().min(self.objects.len()) {
             if old.projects(seq as u32) {
                 need[self.same_dn_first[seq] as usize] = true;
+            }
+        }
+        need
+    }
+
+    /// True when object `seq` has the same outcome in this plan and in `other` such that,
+    /// staged the same on both sides, its results on both sides are the same: no metaverse
+    /// object on either side, or (with `exports`: the outbound rules are the same) the same
+    /// single-member metaverse object, joined the same way.
+    pub(crate) fn same_outcome(&self, other: &Plan, seq: u32, exports: bool) -> bool {
+        let (Some(a), Some(b)) = (
+            self.objects.get(seq as usize),
+            other.objects.get(seq as usize),
+        ) else {
+            return false;
+        };
+        match (a.metaverse, b.metaverse) {
+            (None, None) => true,
+            (Some(ma), Some(mb)) => {
+                let (x, y) = (&self.metaverse[ma as usize], &other.metaverse[mb as usize]);
+                exports
+                    && x.1.len() == 1
+                    && x == y
+                    && a.join == b.join
+                    && a.errors == b.errors
+                    && a.duplicate == b.duplicate
+                    && a.rank == b.rank
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Plan::reasons_needed`] for the deletions of other objects than the one itself: per
+    /// object, whether another object with its DN projects in `old` (a deletion of that one
+    /// names this one's reason).
+    pub(crate) fn reasons_needed_by_others(&self, old: &Plan) -> Vec<bool> {
+        let mut need = vec![false; self.objects.len()];
+        for seq in 0..old.objects.len().min(self.objects.len()) {
+            let first = self.same_dn_first[seq] as usize;
+            if first != seq && old.projects(seq as u32) {
+                need[first] = true;
             }
         }
         need

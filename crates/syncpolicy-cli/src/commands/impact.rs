@@ -13,7 +13,9 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{ImpactStream, Options, Simulator, SourceInput, Streamer};
+use syncpolicy_sync::{
+    ImpactStream, Options, PairStreamer, Side, Simulator, SourceInput, Streamer,
+};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -126,10 +128,17 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
     // evaluate in an object that joined, both passes run again with every flow that can fail
     // evaluated in pass 1 (`Streamer::needs_full_plan`), for that side.
+    // When the configurations differ only in scoping filters of rules that cannot change a
+    // light plan (`Simulator::same_light_plan`), OLD's plan is NEW's too: pass 1 runs once.
+    let one_plan = old_dirs == new_dirs && old_sim.same_light_plan(&new_sim);
     let mut full = [false, false];
     let (result, report) = loop {
         let old_plan = plan_side(&old_sim, old_groups, false, full[0])?;
-        let new_plan = plan_side(&new_sim, new_groups, true, full[1])?;
+        let new_plan = if one_plan && full == [false, false] {
+            old_plan.clone()
+        } else {
+            plan_side(&new_sim, new_groups, true, full[1])?
+        };
         // Pass 2: both sides over each object again, compared as their Entra objects complete.
         progress.phase("staging, joining, exporting and comparing");
         let mut compare = ImpactStream::new(
@@ -140,8 +149,13 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             &new_sim,
             &new_plan,
         );
-        let mut old_stream = Streamer::new(&old_sim, old_plan);
-        let mut new_stream = Streamer::new(&new_sim, new_plan);
+        // Both sides' pass 2 together: objects staged once where the sides cannot differ
+        // (the configurations differ only in scoping filters), and not exported where the
+        // results cannot differ (`syncpolicy_sync::pair`).
+        let mut pair = PairStreamer::new(
+            Streamer::new(&old_sim, old_plan),
+            Streamer::new(&new_sim, new_plan),
+        );
         let report = stream_objects(
             &specs,
             &old_dirs,
@@ -149,27 +163,33 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             args.redact,
             |batch| {
                 progress.inc(batch.len() as u64);
-                // Both sides staged together on every core (NEW's copy made there).
-                let (old_staged, new_staged) =
-                    old_sim.stage_batch_with(old_groups, &new_sim, new_groups, batch, |input| {
-                        if let Some(d) = new_dirs.get(input.origin.file as usize) {
-                            input.directory = *d;
-                        }
-                    });
-                old_stream.feed(old_staged, |x| compare.add_old(&x));
-                new_stream.feed(new_staged, |x| compare.add_new(&x));
+                // Both sides staged together on every core, each object in NEW's directory
+                // of its file for NEW.
+                pair.feed(
+                    old_groups,
+                    new_groups,
+                    batch,
+                    |input| {
+                        new_dirs
+                            .get(input.origin.file as usize)
+                            .copied()
+                            .unwrap_or(input.directory)
+                    },
+                    |side, x| match side {
+                        Side::Old => compare.add_old(x),
+                        Side::New => compare.add_new(x),
+                    },
+                );
                 Ok(())
             },
         )?;
-        let again = [
-            old_stream.needs_full_plan() && !full[0],
-            new_stream.needs_full_plan() && !full[1],
-        ];
+        let needs = pair.needs_full_plan();
+        let again = [needs[0] && !full[0], needs[1] && !full[1]];
         if again.contains(&true) {
             full = [full[0] || again[0], full[1] || again[1]];
             continue;
         }
-        if !old_stream.is_done() || !new_stream.is_done() {
+        if !pair.is_done() {
             anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
         }
         break (compare.finish(), report);

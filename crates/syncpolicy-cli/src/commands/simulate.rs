@@ -504,7 +504,7 @@ fn run_summary(
         let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
         let report = stream_objects(specs, dirs, entra, args.redact, |batch| {
             progress.inc(batch.len() as u64);
-            streamer.feed(simulator.stage_batch(batch, &groups), |x| run.add(&x));
+            streamer.feed_ref(simulator.stage_batch(batch, &groups), |x| run.add(x));
             Ok(())
         })?;
         if streamer.needs_full_plan() && !full {

@@ -10,8 +10,8 @@ use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    impact, ImpactStream, Options, Origin, Plan, RunSummary, Simulation, Simulator, SourceInput,
-    Streamed, Streamer,
+    impact, ImpactStream, Options, Origin, PairStreamer, Plan, RunSummary, Side, Simulation,
+    Simulator, SourceInput, Streamed, Streamer,
 };
 use syncpolicy_views::impact::{render_json, ImpactView};
 use syncpolicy_views::redact::Redactor;
@@ -146,6 +146,38 @@ fn streamed_summary(config: &Configuration, objects: &[SourceInput], batch: usiz
     out
 }
 
+/// [`streamed_summary`] through [`Streamer::feed_ref`] (results lent, then dropped on every
+/// core), as the CLI's `simulate --summary` runs it.
+fn streamed_summary_lent(config: &Configuration, objects: &[SourceInput], batch: usize) -> Vec<u8> {
+    let simulator = Simulator::new(config, options());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut full = false;
+    let run = loop {
+        let plan = plan_of(&simulator, objects, batch, full);
+        let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
+        let mut run = RunSummary::new(simulator.run_facts());
+        for chunk in objects.chunks(batch) {
+            streamer.feed_ref(simulator.stage_batch(chunk.to_vec(), &groups), |x| {
+                run.add(x)
+            });
+        }
+        if streamer.needs_full_plan() && !full {
+            full = true;
+            continue;
+        }
+        assert!(streamer.is_done(), "every object completes");
+        break run;
+    };
+    let mut out = Vec::new();
+    let header = SummaryHeader {
+        source: "golden",
+        now: Some(NOW),
+        bad_objects: 0,
+    };
+    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    out
+}
+
 /// The streamed impact's JSON digest.
 fn streamed_impact(
     old: &Configuration,
@@ -197,6 +229,64 @@ fn streamed_impact(
     fnv(&serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON"))
 }
 
+/// The streamed impact's JSON digest, both sides' pass 2 run together
+/// ([`PairStreamer`]: staged once where the sides cannot differ, and not exported where the
+/// results cannot differ), as the CLI's `impact` runs it.
+fn paired_impact(
+    old: &Configuration,
+    new: &Configuration,
+    objects: &[SourceInput],
+    batch: usize,
+) -> String {
+    let (a, b) = (
+        Simulator::new(old, options()),
+        Simulator::new(new, options()),
+    );
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut full = [false, false];
+    let i = loop {
+        let pa = plan_of(&a, objects, batch, full[0]);
+        // One light plan for both sides when NEW's cannot differ (as the CLI does).
+        let pb = if full == [false, false] && a.same_light_plan(&b) {
+            pa.clone()
+        } else {
+            plan_of(&b, objects, batch, full[1])
+        };
+        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
+        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
+        for chunk in objects.chunks(batch) {
+            pair.feed(
+                &groups,
+                &groups,
+                chunk.to_vec(),
+                |o| o.directory,
+                |side, x| match side {
+                    Side::Old => stream.add_old(x),
+                    Side::New => stream.add_new(x),
+                },
+            );
+        }
+        let again = pair.needs_full_plan();
+        if again.contains(&true) {
+            let wrong_full = (full[0] && again[0]) || (full[1] && again[1]);
+            assert!(!wrong_full, "a full plan is never wrong");
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        assert!(pair.is_done());
+        break stream.finish();
+    };
+    let mut v = ImpactView {
+        old: "old".into(),
+        new: "new".into(),
+        impact: &i,
+        objects: objects.len(),
+        bad_objects: 0,
+        redactor: Redactor::new(false),
+    };
+    fnv(&serde_json::to_vec_pretty(&render_json(&mut v)).expect("JSON"))
+}
+
 /// The streamed runs give the documents of the full runs, whatever the batch size.
 fn check_streamed(
     config: &Configuration,
@@ -213,11 +303,23 @@ fn check_streamed(
             view_summary,
             "streamed summary, batches of {batch}"
         );
+        let lent = streamed_summary_lent(config, objects, batch);
+        let lent: serde_json::Value = serde_json::from_slice(&lent).expect("JSON");
+        assert_eq!(
+            serde_json::to_string_pretty(&lent).expect("JSON"),
+            view_summary,
+            "streamed summary (results lent), batches of {batch}"
+        );
         if let Some(c2) = changed {
             assert_eq!(
                 serde_json::Value::from(streamed_impact(config, c2, objects, batch)),
                 recorded["impactJsonDigest"],
                 "streamed impact, batches of {batch}"
+            );
+            assert_eq!(
+                serde_json::Value::from(paired_impact(config, c2, objects, batch)),
+                recorded["impactJsonDigest"],
+                "paired impact, batches of {batch}"
             );
         }
     }
@@ -335,6 +437,11 @@ fn benchmark_rules_on_a_generated_forest() {
     let config = configuration();
     let mut changed = config.clone();
     changed.onpremises_directories[0].custom_rules[0].scope_groups[0][0].value = "Marketing".into();
+    // The rule that differs neither links nor flows into a join attribute: `impact` plans once
+    // for both sides (`Simulator::same_light_plan`), and the paired run below uses that.
+    assert!(
+        Simulator::new(&config, options()).same_light_plan(&Simulator::new(&changed, options()))
+    );
     let sim = simulate(&config, inputs(&[(0, &ldif)]));
     let sim2 = simulate(&changed, inputs(&[(0, &ldif)]));
     let recorded = record(&config, &sim, Some((&changed, &sim2)));

@@ -5,7 +5,9 @@ use crate::support::*;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::enums::LinkType;
 use syncpolicy_sync::impact::Action;
-use syncpolicy_sync::{impact, Impact, SourceInput};
+use syncpolicy_sync::{
+    impact, Impact, ImpactStream, Options, PairStreamer, Side, Simulator, SourceInput, Streamer,
+};
 
 fn objects() -> Vec<SourceInput> {
     vec![
@@ -31,9 +33,70 @@ fn base() -> Configuration {
 }
 
 fn compare(old: &Configuration, new: &Configuration) -> Impact {
-    let a = run(old, objects());
-    let b = run(new, objects());
-    impact(old, &a, new, &b)
+    compare_on(old, new, objects())
+}
+
+/// The impact of two full runs, checked against `impact`'s streamed pass 2 over both sides at
+/// once ([`PairStreamer`], in batches of 2), which must give the same.
+fn compare_on(old: &Configuration, new: &Configuration, objects: Vec<SourceInput>) -> Impact {
+    let a = run(old, objects.clone());
+    let b = run(new, objects.clone());
+    let full = impact(old, &a, new, &b);
+    assert_eq!(
+        paired(old, new, &objects),
+        full,
+        "the paired streamed impact"
+    );
+    full
+}
+
+pub(crate) fn paired(old: &Configuration, new: &Configuration, objects: &[SourceInput]) -> Impact {
+    let (a, b) = (
+        Simulator::new(old, Options::default()),
+        Simulator::new(new, Options::default()),
+    );
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let plan = |s: &Simulator<'_>, full: bool| {
+        let mut staged = Vec::new();
+        for chunk in objects.chunks(2) {
+            staged.extend(if full {
+                s.plan_batch_full(chunk.to_vec(), &groups)
+            } else {
+                s.plan_batch(chunk.to_vec(), &groups)
+            });
+        }
+        s.plan(staged)
+    };
+    let mut full = [false, false];
+    loop {
+        let pa = plan(&a, full[0]);
+        let pb = if full == [false, false] && a.same_light_plan(&b) {
+            pa.clone()
+        } else {
+            plan(&b, full[1])
+        };
+        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
+        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
+        for chunk in objects.chunks(2) {
+            pair.feed(
+                &groups,
+                &groups,
+                chunk.to_vec(),
+                |o| o.directory,
+                |side, x| match side {
+                    Side::Old => stream.add_old(x),
+                    Side::New => stream.add_new(x),
+                },
+            );
+        }
+        let again = pair.needs_full_plan();
+        if again.contains(&true) {
+            full = [full[0] || again[0], full[1] || again[1]];
+            continue;
+        }
+        assert!(pair.is_done());
+        return stream.finish();
+    }
 }
 
 fn dns(i: &Impact, action: Action) -> Vec<String> {
@@ -115,6 +178,9 @@ fn a_scoping_clause_change_changes_exactly_its_objects() {
     let mut new = old.clone();
     new.onpremises_directories[0].custom_rules[0].scope_groups =
         vec![vec![clause("department", "EQUAL", "HR")]];
+    // The rule neither links nor flows into a join attribute: one plan serves both sides.
+    let o = Options::default();
+    assert!(Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
     let i = compare(&old, &new);
     let updated = dns(&i, Action::Update);
     assert_eq!(
@@ -219,4 +285,59 @@ fn removing_an_exclusion_adds_objects() {
     let new = base();
     let i = compare(&old, &new);
     assert_eq!(dns(&i, Action::Add), vec![format!("CN=c,OU=HR,{ROOT}")]);
+}
+
+#[test]
+fn an_outbound_scoping_clause_change_changes_exactly_its_objects() {
+    // Only the outbound rule's scope differs: staging is shared, the exports are not.
+    let old = base();
+    let mut new = base();
+    new.azure_directory.standard_rules[0].scope_groups = vec![vec![
+        clause("cloudFiltered", "NOTEQUAL", "True"),
+        clause("displayName", "NOTEQUAL", "c"),
+    ]];
+    let i = compare(&old, &new);
+    assert_eq!(dns(&i, Action::Delete), vec![format!("CN=c,OU=HR,{ROOT}")]);
+    assert_eq!(i.changes.len(), 1);
+}
+
+#[test]
+fn a_scoping_change_that_moves_an_object_out_of_its_join_rule_is_seen() {
+    // The scope of the rule that provisions differs: objects out of it on one side are
+    // disconnectors there (deleted), the others are the same on both sides (shared).
+    let old = base();
+    let mut new = base();
+    new.onpremises_directories[0].standard_rules[0].scope_groups =
+        vec![vec![clause("department", "NOTEQUAL", "Sales")]];
+    // The rule that differs provisions: each side plans its own joins.
+    let o = Options::default();
+    assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
+    let i = compare(&old, &new);
+    assert_eq!(
+        dns(&i, Action::Delete),
+        vec![
+            format!("CN=a,OU=Sales,{ROOT}"),
+            format!("CN=b,OU=Sales,{ROOT}")
+        ]
+    );
+    // And back: the same objects are added.
+    let i = compare(&new, &old);
+    assert_eq!(dns(&i, Action::Add).len(), 2);
+}
+
+#[test]
+fn a_scoping_change_of_a_rule_flowing_into_a_join_attribute_plans_each_side() {
+    // A rule that flows into `objectSid` (which the join condition reads) in scope on one side
+    // only can change the joins: one plan may not serve both sides.
+    let mut old = base();
+    let mut r = rule("Custom sid", true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    r.mappings = vec![constant("objectSid", "S-9")];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].scope_groups =
+        vec![vec![clause("department", "EQUAL", "HR")]];
+    let o = Options::default();
+    assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
+    compare(&old, &new);
 }

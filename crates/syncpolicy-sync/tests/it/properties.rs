@@ -1,5 +1,6 @@
-//! Properties: impact(a, a) is empty; results do not depend on the order of the objects nor on
-//! how a directory's objects were split across files.
+//! Properties: impact(a, a) is empty; the streamed impact that shares work between the sides is
+//! the impact of two full runs; results do not depend on the order of the objects nor on how a
+//! directory's objects were split across files.
 
 use crate::support::*;
 use proptest::prelude::*;
@@ -104,6 +105,27 @@ proptest! {
         let i = impact(&c, &a, &c, &b);
         prop_assert!(i.is_empty());
         prop_assert!(i.runs.is_empty());
+    }
+
+    #[test]
+    fn impact_streamed_with_shared_work_is_the_impact_of_two_runs(seed in 0u64..1000, n in 1usize..40, pick in 0usize..64) {
+        // One rule's scope differs (the case `impact` shares work for), or none.
+        let old = configured(seed);
+        let mut new = old.clone();
+        let mut scoped: Vec<&mut syncpolicy_model::rule::SyncRule> = new
+            .onpremises_directories
+            .iter_mut()
+            .flat_map(|d| d.standard_rules.iter_mut().chain(d.custom_rules.iter_mut()))
+            .chain(new.azure_directory.standard_rules.iter_mut())
+            .filter(|r| r.scope_groups.first().is_some_and(|g| !g.is_empty()))
+            .collect();
+        let k = scoped.len();
+        if k > 0 {
+            scoped[pick % k].scope_groups[0][0].value = "a value no object has".into();
+        }
+        let objects = generated(n, seed);
+        let full = impact(&old, &run(&old, objects.clone()), &new, &run(&new, objects.clone()));
+        prop_assert_eq!(crate::impact::paired(&old, &new, &objects), full);
     }
 
     #[test]
