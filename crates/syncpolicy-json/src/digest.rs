@@ -111,12 +111,15 @@ pub fn check(config: &Configuration) -> DigestCheck {
 
 /// Where each top-level section's digested bytes are in a settings file's text, in the order
 /// of [`crate::keys::TOP`], as [`crate::read_settings_spans`] found them; unknown (the default)
-/// when the reader could not say.
+/// when the reader could not say. It also carries where the reader met the directories and
+/// their rules ([`SectionSpans::anchors`]), for placing findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SectionSpans {
     ranges: Option<Vec<std::ops::Range<usize>>>,
     /// The digest of the directories' range, when the reader hashed it while reading.
     directories: Option<String>,
+    /// Where the reader met the directories and their rules (for placing findings).
+    anchors: crate::locate::Anchors,
 }
 
 /// Index of the directories in [`crate::keys::TOP`].
@@ -127,6 +130,7 @@ impl SectionSpans {
         SectionSpans {
             ranges: (ranges.len() == crate::keys::TOP.len()).then_some(ranges),
             directories: None,
+            anchors: Default::default(),
         }
     }
 
@@ -138,6 +142,16 @@ impl SectionSpans {
     /// The range of section `i` (an index of [`crate::keys::TOP`]).
     pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
         self.ranges.as_ref()?.get(i).cloned()
+    }
+
+    /// Where the reader met the directories and their rules in the text (empty when unknown),
+    /// for [`crate::locate::locate_paths_anchored`].
+    pub fn anchors(&self) -> &crate::locate::Anchors {
+        &self.anchors
+    }
+
+    pub(crate) fn set_anchors(&mut self, anchors: crate::locate::Anchors) {
+        self.anchors = anchors;
     }
 
     /// Sets the digest of the directories' range, hashed while the file was read.
