@@ -111,13 +111,32 @@ pub fn check(config: &Configuration) -> DigestCheck {
 
 /// Where each top-level section's digested bytes are in a settings file's text, in the order
 /// of [`crate::keys::TOP`], as [`crate::read_settings_spans`] found them; unknown (the default)
-/// when the reader could not say.
+/// when the reader could not say. It also carries where the reader met the directories and
+/// their rules ([`SectionSpans::anchors`]), for placing findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SectionSpans {
     ranges: Option<Vec<std::ops::Range<usize>>>,
     /// The digest of the directories' range, when the reader hashed it while reading.
     directories: Option<String>,
+    /// Where the reader met the directories and their rules (for placing findings).
+    anchors: crate::locate::Anchors,
+    /// The content digest of the sections' bytes, once computed for a text.
+    content: ContentMemo,
 }
+
+/// The content digest [`SectionSpans`] computed, with the text it was computed from (its
+/// address and length): a second check of the same text (the load's, then `validate`'s SP070)
+/// hashes nothing again. Not part of the spans' equality.
+#[derive(Debug, Clone, Default)]
+struct ContentMemo(std::sync::OnceLock<((usize, usize), Option<String>)>);
+
+impl PartialEq for ContentMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ContentMemo {}
 
 /// Index of the directories in [`crate::keys::TOP`].
 pub(crate) const DIRECTORIES: usize = 8;
@@ -127,6 +146,8 @@ impl SectionSpans {
         SectionSpans {
             ranges: (ranges.len() == crate::keys::TOP.len()).then_some(ranges),
             directories: None,
+            anchors: Default::default(),
+            content: ContentMemo::default(),
         }
     }
 
@@ -140,13 +161,35 @@ impl SectionSpans {
         self.ranges.as_ref()?.get(i).cloned()
     }
 
+    /// Where the reader met the directories and their rules in the text (empty when unknown),
+    /// for [`crate::locate::locate_paths_anchored`].
+    pub fn anchors(&self) -> &crate::locate::Anchors {
+        &self.anchors
+    }
+
+    pub(crate) fn set_anchors(&mut self, anchors: crate::locate::Anchors) {
+        self.anchors = anchors;
+    }
+
     /// Sets the digest of the directories' range, hashed while the file was read.
     pub(crate) fn set_directories(&mut self, hex: String) {
         self.directories = Some(hex);
+        self.content = ContentMemo::default();
     }
 
-    /// The content digest of the sections' bytes in `text`, as a writer records it.
+    /// The content digest of the sections' bytes in `text`, as a writer records it (computed
+    /// once for a text).
     fn content(&self, text: &str) -> Option<String> {
+        let key = (text.as_ptr() as usize, text.len());
+        let (at, content) = self.content.0.get_or_init(|| (key, self.content_now(text)));
+        if *at == key {
+            content.clone()
+        } else {
+            self.content_now(text)
+        }
+    }
+
+    fn content_now(&self, text: &str) -> Option<String> {
         let ranges = self.ranges.as_ref()?;
         let mut digest = DigestBuilder::new();
         for (i, (name, range)) in crate::keys::TOP.iter().zip(ranges).enumerate() {
@@ -261,6 +304,25 @@ mod tests {
             early.finish(&text, start..start + b + 3).as_deref(),
             Some(want.as_str())
         );
+    }
+
+    /// The load's digest check and `validate`'s hash the file once: the second check of the
+    /// same text takes the first one's digest; a check of another text computes its own.
+    #[test]
+    fn a_second_check_of_the_same_text_hashes_nothing_again() {
+        let config = syncpolicy_samples::samples::multi_forest_custom();
+        let text = String::from_utf8(crate::write_settings(&config)).expect("UTF-8");
+        let (read, spans) = crate::read_settings_spans(&text, "t.json").expect("reads");
+        assert!(spans.content.0.get().is_none());
+        assert_eq!(check_text(&read, &text, &spans), DigestCheck::Matches);
+        let memo = spans.content.0.get().cloned().expect("kept");
+        assert_eq!(check_text(&read, &text, &spans), DigestCheck::Matches);
+        assert_eq!(spans.content.0.get(), Some(&memo));
+        // The same spans over an edited copy (same length): its own digest, which differs.
+        let edited = text.replacen("\"Name\"", "\"Nome\"", 1);
+        assert_eq!(edited.len(), text.len());
+        assert!(!spans_match(&read, &edited, &spans));
+        assert!(spans_match(&read, &text, &spans));
     }
 
     #[test]

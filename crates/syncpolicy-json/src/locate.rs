@@ -1,7 +1,9 @@
 //! Finds where JSON paths are in a settings file's text, in one pass, so that findings made
 //! on the model can point into the file: byte offsets of the values at a set of JSON paths
 //! (`a.b[1][2].c`; the empty path is the top-level value), and their lines and columns. The
-//! paths are merged into a trie so the scan follows only the branches some path needs.
+//! paths are merged into a trie so the scan follows only the branches some path needs. With
+//! the [`Anchors`] the reader recorded (where each directory and each of its rules starts),
+//! a path into a rule is looked for inside that rule only.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -94,10 +96,11 @@ pub fn value_offsets(text: &str, paths: &[&str]) -> Vec<Option<usize>> {
     )
 }
 
-/// [`value_offsets`] on `threads` cores (one: a single scan).
-fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> {
+/// The trie of `paths` (malformed ones left out) and how many paths it holds.
+fn trie<'p>(paths: impl Iterator<Item = (usize, &'p str)>) -> (Vec<Node>, usize) {
     let mut nodes = vec![Node::default()];
-    for (i, p) in paths.iter().enumerate() {
+    let mut wanted = 0;
+    for (i, p) in paths {
         let Some(steps) = steps(p) else { continue };
         let mut n = 0;
         for s in steps {
@@ -119,7 +122,14 @@ fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> 
             };
         }
         nodes[n].wanted.push(i);
+        wanted += 1;
     }
+    (nodes, wanted)
+}
+
+/// [`value_offsets`] on `threads` cores (one: a single scan).
+fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> {
+    let (nodes, wanted) = trie(paths.iter().copied().enumerate());
     let mut found = vec![None; paths.len()];
     let parallel = threads > 1;
     let mut scanner = Scanner {
@@ -128,7 +138,9 @@ fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> 
         pos: 0,
         nodes: &nodes,
         found: &mut found,
+        remaining: wanted,
         deferred: parallel.then(Vec::new),
+        jump: None,
     };
     scanner.value(Some(0));
     let deferred = scanner.deferred.take().unwrap_or_default();
@@ -156,7 +168,9 @@ fn offsets_on(text: &str, paths: &[&str], threads: usize) -> Vec<Option<usize>> 
             pos: 0,
             nodes: &nodes,
             found: &mut own,
+            remaining: usize::MAX,
             deferred: None,
+            jump: None,
         };
         for d in run {
             s.pos = d.start;
@@ -202,9 +216,14 @@ struct Scanner<'a> {
     pos: usize,
     nodes: &'a [Node],
     found: &'a mut Vec<Option<usize>>,
+    /// Wanted paths not found yet; the scan stops once it is zero (every later byte could
+    /// only find paths found already).
+    remaining: usize,
     /// When set, the elements of arrays with several wanted elements are skipped and
     /// recorded here (to be scanned on other cores), instead of being entered.
     deferred: Option<Vec<Deferred>>,
+    /// A value known to hold no wanted path, skipped at once when the scan meets its start.
+    jump: Option<std::ops::Range<usize>>,
 }
 
 impl Scanner<'_> {
@@ -225,7 +244,13 @@ impl Scanner<'_> {
             for &w in &self.nodes[n].wanted {
                 if self.found[w].is_none() {
                     self.found[w] = Some(self.pos);
+                    self.remaining = self.remaining.saturating_sub(1);
                 }
+            }
+            if self.remaining == 0 {
+                // Everything is found: the scan ends here.
+                self.pos = self.bytes.len();
+                return;
             }
         }
         let interesting = node.is_some_and(|n| self.nodes[n].has_children());
@@ -311,6 +336,10 @@ impl Scanner<'_> {
 
     /// Skips an object or array no path enters, minding strings.
     fn skip_container(&mut self) {
+        if let Some(jump) = self.jump.as_ref().filter(|j| j.start == self.pos) {
+            self.pos = jump.end;
+            return;
+        }
         let mut depth = 0usize;
         loop {
             // Jump to the next byte that matters.
@@ -456,10 +485,223 @@ pub struct Position {
     pub offset: usize,
 }
 
+/// Where the reader met the on-premises directories and their rules in a settings file's text
+/// ([`crate::read_settings_spans`] records them; empty for text read otherwise): enough to
+/// look for a path into a rule inside that rule, and for a path into a directory inside that
+/// directory, instead of scanning the whole text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors {
+    directories: Vec<DirectoryAnchors>,
+    /// The directories' array value (from its `[` to after its `]`), which a scan for paths
+    /// outside it jumps over.
+    array: Option<std::ops::Range<usize>>,
+}
+
+/// One directory's value in the text, and where each of its rules' objects starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct DirectoryAnchors {
+    /// Byte offset of the directory's value (its `{`).
+    pub(crate) start: usize,
+    /// Byte offset of each standard rule's `{`, in order ([`UNKNOWN`] where the reader could
+    /// not say).
+    pub(crate) standard: Vec<usize>,
+    /// The same for the custom rules.
+    pub(crate) custom: Vec<usize>,
+}
+
+/// A rule's start the reader could not tell (its first key has escapes, or it has no key).
+pub(crate) const UNKNOWN: usize = usize::MAX;
+
+/// Key of the directories at the top level, and of their rule lists.
+const DIRECTORIES_KEY: &str = crate::keys::TOP[8];
+const STANDARD_KEY: &str = crate::keys::ONPREM[9];
+const CUSTOM_KEY: &str = crate::keys::ONPREM[10];
+
+impl Anchors {
+    pub(crate) fn new(directories: Vec<DirectoryAnchors>, array: std::ops::Range<usize>) -> Self {
+        Anchors {
+            directories,
+            array: Some(array),
+        }
+    }
+
+    /// True when the reader recorded no directory.
+    pub fn is_empty(&self) -> bool {
+        self.directories.is_empty()
+    }
+
+    /// Where to look for `path`: `Ok((offset, rest))` when the path lies inside a recorded
+    /// directory or rule (its value starts at `offset`, `rest` is the path inside it),
+    /// `Err(true)` when the path names an element that is not in the file, `Err(false)` when
+    /// the anchors do not cover the path (scan the whole text).
+    fn split<'p>(&self, path: &'p str) -> Result<(usize, &'p str), bool> {
+        let Some(rest) = path
+            .strip_prefix(DIRECTORIES_KEY)
+            .and_then(|r| r.strip_prefix('['))
+        else {
+            return Err(false);
+        };
+        let Some((d, rest)) = index_step(rest) else {
+            return Err(false);
+        };
+        let Some(dir) = self.directories.get(d) else {
+            return Err(true);
+        };
+        for (key, starts) in [(STANDARD_KEY, &dir.standard), (CUSTOM_KEY, &dir.custom)] {
+            let Some(r) = rest
+                .strip_prefix('.')
+                .and_then(|r| r.strip_prefix(key))
+                .and_then(|r| r.strip_prefix('['))
+            else {
+                continue;
+            };
+            let Some((j, inner)) = index_step(r) else {
+                break;
+            };
+            return match starts.get(j) {
+                None => Err(true),
+                Some(&UNKNOWN) => Ok((dir.start, rest)),
+                Some(&start) => Ok((start, inner)),
+            };
+        }
+        Ok((dir.start, rest))
+    }
+}
+
+/// The index of a path step whose `[` is already taken (`12]rest` -> `(12, "rest")`), read as
+/// [`steps`] reads it.
+fn index_step(s: &str) -> Option<(usize, &str)> {
+    let end = s.find(']')?;
+    Some((s[..end].parse().ok()?, &s[end + 1..]))
+}
+
+/// [`value_offsets`] of a text whose [`Anchors`] the reader recorded: the same answer, with a
+/// path into a rule looked for inside the rule (up to the last path found in it), a path
+/// into a directory inside the directory, and only the other paths by a scan of the whole
+/// text. The groups of paths are scanned on all cores.
+pub fn value_offsets_anchored(text: &str, paths: &[&str], anchors: &Anchors) -> Vec<Option<usize>> {
+    if anchors.is_empty() {
+        return value_offsets(text, paths);
+    }
+    let mut found = vec![None; paths.len()];
+    // Paths by the offset of the value they are looked for in (in order of the text).
+    let mut anchored: Vec<(usize, usize, &str)> = Vec::with_capacity(paths.len());
+    let mut whole: Vec<&str> = Vec::new();
+    let mut whole_index: Vec<usize> = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        match anchors.split(p) {
+            Ok((start, rest)) if start < text.len() => anchored.push((start, i, rest)),
+            Err(true) => {}
+            _ => {
+                whole.push(p);
+                whole_index.push(i);
+            }
+        }
+    }
+    if !whole.is_empty() {
+        // One scan, which jumps over the directories (no path it looks for is inside them).
+        let (nodes, wanted) = trie(whole.iter().copied().enumerate());
+        let mut own = vec![None; whole.len()];
+        let mut s = Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            nodes: &nodes,
+            found: &mut own,
+            remaining: wanted,
+            deferred: None,
+            jump: anchors.array.clone(),
+        };
+        s.value(Some(0));
+        for (i, o) in whole_index.into_iter().zip(own) {
+            found[i] = o;
+        }
+    }
+    anchored.sort_unstable();
+    let groups: Vec<Group<'_, '_>> = anchored.chunk_by(|a, b| a.0 == b.0).collect();
+    let scan = |part: &[Group<'_, '_>]| -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut own: Vec<Option<usize>> = Vec::new();
+        // Groups with the same paths inside (say, `precedence` of every rule) share a trie.
+        let mut tries: HashMap<Vec<&str>, (Vec<Node>, usize)> = HashMap::new();
+        for group in part {
+            let rests: Vec<&str> = group.iter().map(|(_, _, r)| *r).collect();
+            let (nodes, wanted) = tries
+                .entry(rests)
+                .or_insert_with_key(|rests| trie(rests.iter().copied().enumerate()));
+            own.clear();
+            own.resize(group.len(), None);
+            let mut s = Scanner {
+                text,
+                bytes: text.as_bytes(),
+                pos: group[0].0,
+                nodes,
+                found: &mut own,
+                remaining: *wanted,
+                deferred: None,
+                jump: None,
+            };
+            s.value(Some(0));
+            out.extend(
+                group
+                    .iter()
+                    .zip(own.iter())
+                    .filter_map(|((_, i, _), o)| o.map(|o| (*i, o))),
+            );
+        }
+        out
+    };
+    let threads = if paths.len() >= PARALLEL_PATHS {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(groups.len().max(1))
+    } else {
+        1
+    };
+    let share = groups.len().div_ceil(threads).max(1);
+    let parts: Vec<&[Group<'_, '_>]> = groups.chunks(share).collect();
+    let results: Vec<Vec<(usize, usize)>> = if parts.len() <= 1 {
+        parts.iter().map(|p| scan(p)).collect()
+    } else {
+        std::thread::scope(|sc| {
+            let handles: Vec<_> = parts[1..]
+                .iter()
+                .map(|&p| sc.spawn(move || scan(p)))
+                .collect();
+            let mut out = vec![scan(parts[0])];
+            for (h, &p) in handles.into_iter().zip(&parts[1..]) {
+                out.push(h.join().unwrap_or_else(|_| scan(p)));
+            }
+            out
+        })
+    };
+    for (i, o) in results.into_iter().flatten() {
+        found[i] = Some(o);
+    }
+    found
+}
+
+/// The paths looked for in one value: its offset, and each path's index and rest inside it.
+type Group<'g, 'p> = &'g [(usize, usize, &'p str)];
+
+/// Paths from which [`value_offsets_anchored`] scans its groups on several cores.
+const PARALLEL_PATHS: usize = 4_096;
+
 /// Positions of the values at `paths` (same order); `None` where a path is not in the text.
 /// Linear in the text: one scan for the offsets, one sweep for lines and columns.
 pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
-    let offsets = value_offsets(text, paths);
+    locate_paths_anchored(text, paths, &Anchors::default())
+}
+
+/// [`locate_paths`] of a text whose [`Anchors`] the reader recorded (the same answer; the
+/// offsets by [`value_offsets_anchored`]).
+pub fn locate_paths_anchored(
+    text: &str,
+    paths: &[&str],
+    anchors: &Anchors,
+) -> Vec<Option<Position>> {
+    let offsets = value_offsets_anchored(text, paths, anchors);
     let mut order: Vec<usize> = (0..offsets.len())
         .filter(|i| offsets[*i].is_some())
         .collect();
@@ -472,7 +714,7 @@ pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
             continue;
         };
         let segment = &bytes[pos..offset];
-        let breaks = segment.iter().filter(|b| **b == b'\n').count();
+        let breaks = count_newlines(segment);
         if breaks > 0 {
             line += breaks as u32;
             line_start = pos
@@ -493,6 +735,29 @@ pub fn locate_paths(text: &str, paths: &[&str]) -> Vec<Option<Position>> {
         });
     }
     out
+}
+
+/// How many `\n` bytes `bytes` holds: counted in runs of 32 bytes into byte-wide counters
+/// (which the compiler turns into vector compares), added up every 255 runs.
+fn count_newlines(bytes: &[u8]) -> usize {
+    const LANES: usize = 32;
+    let mut total = 0;
+    let mut runs = bytes.chunks_exact(LANES);
+    loop {
+        let mut counts = [0u8; LANES];
+        let mut n = 0;
+        for run in runs.by_ref().take(255) {
+            for (c, b) in counts.iter_mut().zip(run) {
+                *c += u8::from(*b == b'\n');
+            }
+            n += 1;
+        }
+        total += counts.iter().map(|c| usize::from(*c)).sum::<usize>();
+        if n < 255 {
+            break;
+        }
+    }
+    total + runs.remainder().iter().filter(|b| **b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -558,6 +823,25 @@ mod tests {
         }
         assert_eq!(one[0], text.find("\"]\""));
         assert_eq!(one[2], None);
+    }
+
+    #[test]
+    fn newlines_are_counted_in_every_length() {
+        let text: Vec<u8> = (0..20_000u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 31 == 0 {
+                    b'\n'
+                } else {
+                    b'a'
+                }
+            })
+            .collect();
+        for end in [0, 1, 31, 32, 33, 8_159, 8_160, 8_161, 16_320, 20_000] {
+            let want = text[..end].iter().filter(|b| **b == b'\n').count();
+            assert_eq!(count_newlines(&text[..end]), want, "{end}");
+        }
+        let all = vec![b'\n'; 9_000];
+        assert_eq!(count_newlines(&all), 9_000);
     }
 
     #[test]

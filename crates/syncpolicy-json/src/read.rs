@@ -6,6 +6,7 @@ use crate::digest::{PrefixHashes, SectionSpans, DIRECTORIES};
 use crate::encoding::{decode, line_column, DecodeError};
 use crate::error::{ReadError, ReadErrorKind};
 use crate::keys::{self, index_of};
+use crate::locate::{self, Anchors};
 use crate::raw;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -65,11 +66,17 @@ pub fn read_settings_spans(
                 s.spawn(move || PrefixHashes::of(text.as_bytes(), start, stop)),
             )
         });
+        anchors::WANTED.with(|w| w.set(true));
         let read = read_top(text, file);
+        anchors::WANTED.with(|w| w.set(false));
+        let read_anchors = anchors::READ.with(|r| r.borrow_mut().take());
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let De(top) = read?;
         let mut spans =
             section_spans(text, &top).map_or_else(SectionSpans::default, SectionSpans::new);
+        if let Some(read) = read_anchors {
+            spans.set_anchors(anchors_of(text, &top.config, read));
+        }
         if let (Some((start, hashing)), Some(range)) = (early, spans.range(DIRECTORIES)) {
             if range.start == start {
                 if let Some(hex) = hashing
@@ -83,6 +90,73 @@ pub fn read_settings_spans(
         }
         Ok((top.finish(), spans))
     })
+}
+
+/// The [`Anchors`] of a read from the addresses the reader recorded: each directory's value
+/// and each rule's `{` as offsets of `text`, checked against the text (a rule whose start is
+/// not where its first key says is [`locate::UNKNOWN`]); none at all when a directory is not
+/// where it should be or the numbers of rules differ from the configuration's.
+fn anchors_of(text: &str, config: &Configuration, read: Vec<anchors::Read>) -> Anchors {
+    let b = text.as_bytes();
+    let base = text.as_ptr() as usize;
+    let rule_start = |addr: usize| -> usize {
+        // The key's opening quote, then back over white space to the object's `{`.
+        let Some(quote) = addr.checked_sub(base + 1).filter(|&q| q < b.len()) else {
+            return locate::UNKNOWN;
+        };
+        if b[quote] != b'"' {
+            return locate::UNKNOWN;
+        }
+        let mut i = quote;
+        while i > 0 && is_ws(b[i - 1]) {
+            i -= 1;
+        }
+        if i > 0 && b[i - 1] == b'{' {
+            i - 1
+        } else {
+            locate::UNKNOWN
+        }
+    };
+    if read.is_empty() || read.len() != config.onpremises_directories.len() {
+        return Anchors::default();
+    }
+    let mut out = Vec::with_capacity(read.len());
+    let mut end = 0;
+    for (((addr, len), (standard, custom)), dir) in
+        read.into_iter().zip(&config.onpremises_directories)
+    {
+        let Some(start) = addr
+            .checked_sub(base)
+            .filter(|&s| s >= end && b.get(s) == Some(&b'{'))
+        else {
+            return Anchors::default();
+        };
+        end = start + len;
+        if end > b.len() || b[end - 1] != b'}' {
+            return Anchors::default();
+        }
+        if standard.len() != dir.standard_rules.len() || custom.len() != dir.custom_rules.len() {
+            return Anchors::default();
+        }
+        out.push(locate::DirectoryAnchors {
+            start,
+            standard: standard.into_iter().map(rule_start).collect(),
+            custom: custom.into_iter().map(rule_start).collect(),
+        });
+    }
+    // The array around them: back from the first to its `[`, on from the last past its `]`.
+    let mut first = out[0].start;
+    while first > 0 && is_ws(b[first - 1]) {
+        first -= 1;
+    }
+    let mut last = end;
+    while last < b.len() && is_ws(b[last]) {
+        last += 1;
+    }
+    if first == 0 || b[first - 1] != b'[' || b.get(last) != Some(&b']') {
+        return Anchors::default();
+    }
+    Anchors::new(out, first - 1..last + 1)
 }
 
 /// Where the directories' value starts in a large file that ends with a digest record, if
@@ -300,6 +374,8 @@ const PARALLEL_BYTES: usize = 4 << 20;
 /// the one-thread read would read it; any problem is left to the one-thread read again, which
 /// names its place in the whole file.
 fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDirectory>, A::Error> {
+    let record = anchors::WANTED.with(std::cell::Cell::get);
+    anchors::READ.with(|r| r.borrow_mut().take());
     if SEQUENTIAL.with(std::cell::Cell::get) {
         return list(map);
     }
@@ -316,15 +392,17 @@ fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDire
             .min(items.len())
     };
     let allow_deep = ALLOW_DEEP.with(std::cell::Cell::get);
-    let read_chunk =
-        |chunk: &[&'de RawValue]| -> Result<Vec<OnPremisesDirectory>, serde_json::Error> {
-            let _allow = allow_deep.then(AllowDeep::set);
-            let _free = scratch::FreeAfter;
-            chunk
-                .iter()
-                .map(|raw| parse_fast::<OnPremisesDirectory>(raw.get()).map(|d| d.0))
-                .collect()
-        };
+    type Chunk = (Vec<OnPremisesDirectory>, Vec<anchors::RuleKeys>);
+    let read_chunk = |chunk: &[&'de RawValue]| -> Result<Chunk, serde_json::Error> {
+        let _allow = allow_deep.then(AllowDeep::set);
+        let _free = scratch::FreeAfter;
+        let _recording = record.then(|| anchors::Recording::start(chunk.len()));
+        let dirs = chunk
+            .iter()
+            .map(|raw| parse_fast::<OnPremisesDirectory>(raw.get()).map(|d| d.0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((dirs, anchors::Recording::take()))
+    };
     // Chunks of about equal size, in order.
     let mut chunks: Vec<&[&'de RawValue]> = Vec::with_capacity(threads);
     let (mut from, mut acc) = (0, 0);
@@ -335,7 +413,7 @@ fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDire
             from = i + 1;
         }
     }
-    let results: Vec<Result<Vec<OnPremisesDirectory>, serde_json::Error>> = if chunks.len() <= 1 {
+    let results: Vec<Result<Chunk, serde_json::Error>> = if chunks.len() <= 1 {
         chunks.iter().map(|c| read_chunk(c)).collect()
     } else {
         std::thread::scope(|s| {
@@ -352,9 +430,13 @@ fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDire
         })
     };
     let mut out = Vec::with_capacity(items.len());
+    let mut rules = Vec::with_capacity(if record { items.len() } else { 0 });
     for r in results {
         match r {
-            Ok(dirs) => out.extend(dirs),
+            Ok((dirs, keys)) => {
+                out.extend(dirs);
+                rules.extend(keys);
+            }
             Err(e) if is_deep_candidate(&e) => return Err(de::Error::custom(DEEP_CANDIDATE)),
             Err(_) => {
                 return Err(de::Error::custom(
@@ -363,7 +445,98 @@ fn directories<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<OnPremisesDire
             }
         }
     }
+    if record && rules.len() == items.len() {
+        let starts = items.iter().map(|raw| {
+            let r = raw.get();
+            (r.as_ptr() as usize, r.len())
+        });
+        let read = starts.zip(rules).collect();
+        anchors::READ.with(|r| *r.borrow_mut() = Some(read));
+    }
     Ok(out)
+}
+
+/// What the reader records of where the directories and their rules are in the text, for
+/// [`crate::locate::Anchors`] (only while [`read_settings_spans`] reads): addresses, turned
+/// into offsets of the text once the read is done.
+mod anchors {
+    use std::cell::{Cell, RefCell};
+
+    /// The addresses of the first keys of a directory's standard and custom rules (0 where a
+    /// rule's first key is not borrowed from the text).
+    pub(super) type RuleKeys = (Vec<usize>, Vec<usize>);
+
+    /// One directory as read: its value's address and length, and its rules' first keys.
+    pub(super) type Read = ((usize, usize), RuleKeys);
+
+    thread_local! {
+        /// Set while a read should record the directories' places.
+        pub(super) static WANTED: Cell<bool> = const { Cell::new(false) };
+        /// After the directories were read on this thread: each one's address and length, and
+        /// its rule keys.
+        pub(super) static READ: RefCell<Option<Vec<Read>>> = const { RefCell::new(None) };
+        /// While this thread reads directories to record: the rule keys of each one read.
+        static DIRECTORIES: RefCell<Option<Vec<RuleKeys>>> = const { RefCell::new(None) };
+        /// While a directory's rule list is read: the first key's address of each rule.
+        static RULES: RefCell<Option<Vec<usize>>> = const { RefCell::new(None) };
+    }
+
+    /// Records, on this thread until dropped, the rule keys of each directory read.
+    pub(super) struct Recording;
+
+    impl Recording {
+        pub(super) fn start(directories: usize) -> Self {
+            DIRECTORIES.with(|d| *d.borrow_mut() = Some(Vec::with_capacity(directories)));
+            Recording
+        }
+
+        /// The rule keys recorded so far, in the order the directories were read.
+        pub(super) fn take() -> Vec<RuleKeys> {
+            DIRECTORIES.with(|d| {
+                d.borrow_mut()
+                    .as_mut()
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            })
+        }
+    }
+
+    impl Drop for Recording {
+        fn drop(&mut self) {
+            DIRECTORIES.with(|d| d.borrow_mut().take());
+        }
+    }
+
+    /// True while this thread records directories.
+    pub(super) fn recording() -> bool {
+        DIRECTORIES.with(|d| d.borrow().is_some())
+    }
+
+    /// Reads a rule list with `read`, recording its rules' first keys.
+    pub(super) fn rule_list<R>(read: impl FnOnce() -> R) -> (R, Vec<usize>) {
+        let before = RULES.with(|r| r.borrow_mut().replace(Vec::new()));
+        let out = read();
+        let keys = RULES.with(|r| std::mem::replace(&mut *r.borrow_mut(), before));
+        (out, keys.unwrap_or_default())
+    }
+
+    /// Records a rule's first key (`None`: not borrowed, or no key) while a list records.
+    pub(super) fn rule(first_key: Option<usize>) {
+        RULES.with(|r| {
+            if let Some(keys) = r.borrow_mut().as_mut() {
+                keys.push(first_key.unwrap_or(0));
+            }
+        });
+    }
+
+    /// Records a directory's rule keys while this thread records directories.
+    pub(super) fn directory(keys: RuleKeys) {
+        DIRECTORIES.with(|d| {
+            if let Some(dirs) = d.borrow_mut().as_mut() {
+                dirs.push(keys);
+            }
+        });
+    }
 }
 
 /// Sets [`ALLOW_DEEP`] for this thread until dropped.
@@ -1091,7 +1264,40 @@ de_object!(
 );
 fn visit_onprem<'de, A: MapAccess<'de>>(map: A) -> Result<OnPremisesDirectory, A::Error> {
     let mut v = OnPremisesDirectory::default();
-    let (preserved, seen) = walk(map, &keys::ONPREM, &mut v, |v, i, map| {
+    if anchors::recording() {
+        // The same read, recording where each rule starts.
+        let mut keys = anchors::RuleKeys::default();
+        let (preserved, seen) = walk(map, &keys::ONPREM, &mut v, |v, i, map| {
+            match i {
+                9 => {
+                    let (rules, k) = anchors::rule_list(|| list(map));
+                    (v.standard_rules, keys.0) = (rules?, k);
+                }
+                10 => {
+                    let (rules, k) = anchors::rule_list(|| list(map));
+                    (v.custom_rules, keys.1) = (rules?, k);
+                }
+                _ => onprem_field(v, i, map)?,
+            }
+            Ok(())
+        })?;
+        anchors::directory(keys);
+        v.preserved = preserved;
+        v.partitions_present = seen & (1 << 8) != 0;
+        return Ok(v);
+    }
+    let (preserved, seen) = walk(map, &keys::ONPREM, &mut v, onprem_field)?;
+    v.preserved = preserved;
+    v.partitions_present = seen & (1 << 8) != 0;
+    Ok(v)
+}
+
+fn onprem_field<'de, A: MapAccess<'de>>(
+    v: &mut OnPremisesDirectory,
+    i: usize,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    {
         match i {
             0 => v.name = string(map)?,
             1 => v.unique_identifier = string(map)?,
@@ -1106,10 +1312,7 @@ fn visit_onprem<'de, A: MapAccess<'de>>(map: A) -> Result<OnPremisesDirectory, A
             _ => v.custom_rules = list(map)?,
         }
         Ok(())
-    })?;
-    v.preserved = preserved;
-    v.partitions_present = seen & (1 << 8) != 0;
-    Ok(v)
+    }
 }
 
 de_object!(Partition, "a partition object", visit_partition);
@@ -1134,27 +1337,40 @@ fn visit_partition<'de, A: MapAccess<'de>>(map: A) -> Result<Partition, A::Error
 de_object!(SyncRule, "a synchronization rule object", visit_rule);
 fn visit_rule<'de, A: MapAccess<'de>>(map: A) -> Result<SyncRule, A::Error> {
     let mut v = SyncRule::default();
-    v.preserved = walk(map, &keys::RULE, &mut v, |v, i, map| {
-        match i {
-            0 => v.name = opt_string(map)?,
-            1 => v.unique_identifier = opt_string(map)?,
-            2 => v.internal_identifier = string(map)?,
-            3 => v.description = string(map)?,
-            4 => v.source_object_type = opt_string(map)?,
-            5 => v.target_object_type = opt_string(map)?,
-            6 => v.link_type = opt_string(map)?.map(|s| LinkType::parse(&s)),
-            7 => v.immutable_tag = opt_string(map)?,
-            8 => v.disabled = boolean(map, false)?,
-            9 => v.direction = opt_string(map)?.map(|s| Direction::parse(&s)),
-            10 => v.precedence = map.next_value::<Option<i32>>()?.unwrap_or(0),
-            11 => v.password_hash_sync_target = boolean(map, false)?,
-            12 => v.join_groups = groups(map)?,
-            13 => v.scope_groups = groups(map)?,
-            _ => v.mappings = list(map)?,
-        }
-        Ok(())
-    })?
+    // Where the rule's first key is in the text (for the anchors, when they are recorded).
+    let mut first: Option<Option<usize>> = None;
+    v.preserved = walk_keys(
+        map,
+        &keys::RULE,
+        &mut v,
+        |v, i, map| {
+            match i {
+                0 => v.name = opt_string(map)?,
+                1 => v.unique_identifier = opt_string(map)?,
+                2 => v.internal_identifier = string(map)?,
+                3 => v.description = string(map)?,
+                4 => v.source_object_type = opt_string(map)?,
+                5 => v.target_object_type = opt_string(map)?,
+                6 => v.link_type = opt_string(map)?.map(|s| LinkType::parse(&s)),
+                7 => v.immutable_tag = opt_string(map)?,
+                8 => v.disabled = boolean(map, false)?,
+                9 => v.direction = opt_string(map)?.map(|s| Direction::parse(&s)),
+                10 => v.precedence = map.next_value::<Option<i32>>()?.unwrap_or(0),
+                11 => v.password_hash_sync_target = boolean(map, false)?,
+                12 => v.join_groups = groups(map)?,
+                13 => v.scope_groups = groups(map)?,
+                _ => v.mappings = list(map)?,
+            }
+            Ok(())
+        },
+        |_, k| {
+            if first.is_none() {
+                first = Some(k.at.map(|(addr, _)| addr));
+            }
+        },
+    )?
     .0;
+    anchors::rule(first.flatten());
     Ok(v)
 }
 

@@ -70,6 +70,7 @@ pub fn check_file_spans(
 pub fn check_file_unplaced(config: &Configuration, text: &str, spans: &SectionSpans) -> Unplaced {
     Unplaced {
         groups: context::run_where(config, Some((text, spans)), |_| true),
+        anchors: spans.anchors().clone(),
     }
 }
 
@@ -78,6 +79,9 @@ pub fn check_file_unplaced(config: &Configuration, text: &str, spans: &SectionSp
 #[derive(Debug)]
 pub struct Unplaced {
     groups: Vec<(usize, Vec<context::Finding>)>,
+    /// Where the reader met the directories and rules in the text: a finding in a rule is
+    /// placed by a scan of that rule only.
+    anchors: syncpolicy_json::locate::Anchors,
 }
 
 impl Unplaced {
@@ -95,7 +99,7 @@ impl Unplaced {
     /// configuration was read from) in one scan, and sorts them by place (ties in registry
     /// order): exactly what [`check_file_spans`] returns.
     pub fn place(self, text: &str, file: &str) -> Vec<Diagnostic> {
-        let mut out = locate::place(self.groups, text, file);
+        let mut out = locate::place(self.groups, text, file, &self.anchors);
         // Stable: findings at one place keep registry order.
         out.sort_by_key(|d| (d.location.line.unwrap_or(0), d.location.column.unwrap_or(0)));
         out

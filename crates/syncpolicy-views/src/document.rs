@@ -201,31 +201,48 @@ pub fn attach_findings(doc: &mut Document<'_>, findings: &[Diagnostic]) {
 }
 
 /// [`attach_findings`] taking the findings: their texts move into the report (no copy).
+/// Many findings are made into the report's entries on every core.
 pub fn attach_diagnostics(doc: &mut Document<'_>, findings: Vec<Diagnostic>) {
+    attach_on(doc, findings, crate::stream::cores());
+}
+
+/// Findings from which [`attach_diagnostics`] makes their entries on several cores.
+const PARALLEL_FINDINGS: usize = 4_096;
+
+/// [`attach_diagnostics`] on at most `threads` threads.
+fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) {
     doc.findings.clear();
     for rule in doc.rule_groups.iter_mut().flat_map(|g| &mut g.rules) {
         rule.findings.clear();
         rule.modified = false;
     }
-    doc.findings.reserve_exact(findings.len());
-    for (i, d) in findings.into_iter().enumerate() {
+    // First, in order: the rule of each finding, and each rule's findings.
+    let mut places: Vec<Option<(usize, usize)>> = Vec::with_capacity(findings.len());
+    for (i, d) in findings.iter().enumerate() {
         let place = d
             .location
             .json_path
             .as_deref()
             .and_then(rule_path_prefix)
             .and_then(|p| doc.rule_places.get(p).copied());
-        let mut rule = None;
         if let Some((g, r)) = place {
             let doc_rule = &mut doc.rule_groups[g].rules[r];
             doc_rule.findings.push(i);
             if d.code == MODIFIED_STANDARD_RULE && doc_rule.standard {
                 doc_rule.modified = true;
             }
-            rule = Some((doc_rule.anchor.clone(), doc_rule.name.to_owned()));
         }
+        places.push(place);
+    }
+    // Then the entries, in runs of consecutive findings (one run per thread).
+    let groups = &doc.rule_groups;
+    let entry = |i: usize, d: Diagnostic, place: Option<(usize, usize)>| {
+        let rule = place.map(|(g, r)| {
+            let doc_rule = &groups[g].rules[r];
+            (doc_rule.anchor.clone(), doc_rule.name.to_owned())
+        });
         let place = d.location.to_string();
-        doc.findings.push(FindingDoc {
+        FindingDoc {
             anchor: format!("finding-{}", i + 1),
             severity: d.severity.as_str().to_owned(),
             code: d.code,
@@ -235,8 +252,60 @@ pub fn attach_diagnostics(doc: &mut Document<'_>, findings: Vec<Diagnostic>) {
             help: d.help,
             rule,
             accepted: None,
-        });
+        }
+    };
+    let entries = |first: usize, run: Vec<Diagnostic>, places: &[Option<(usize, usize)>]| {
+        run.into_iter()
+            .zip(places)
+            .enumerate()
+            .map(|(k, (d, place))| entry(first + k, d, *place))
+            .collect::<Vec<FindingDoc>>()
+    };
+    let threads = if findings.len() >= PARALLEL_FINDINGS {
+        threads.clamp(1, 8)
+    } else {
+        1
+    };
+    let share = findings.len().div_ceil(threads).max(1);
+    let mut runs: Vec<(usize, Vec<Diagnostic>)> = Vec::with_capacity(threads);
+    let mut rest = findings;
+    let mut first = 0;
+    while rest.len() > share {
+        let tail = rest.split_off(share);
+        let len = rest.len();
+        runs.push((first, std::mem::replace(&mut rest, tail)));
+        first += len;
     }
+    runs.push((first, rest));
+    let made: Vec<Vec<FindingDoc>> = if runs.len() == 1 {
+        runs.into_iter()
+            .map(|(first, run)| entries(first, run, &places[first..]))
+            .collect()
+    } else {
+        std::thread::scope(|s| {
+            let mut runs = runs.into_iter();
+            let (first0, run0) = runs.next().expect("one run at least");
+            let handles: Vec<_> = runs
+                .map(|(first, run)| {
+                    let places = &places[first..];
+                    s.spawn(move || entries(first, run, places))
+                })
+                .collect();
+            let mut made = vec![entries(first0, run0, &places[first0..])];
+            for h in handles {
+                match h.join() {
+                    Ok(m) => made.push(m),
+                    Err(e) => std::panic::resume_unwind(e),
+                }
+            }
+            made
+        })
+    };
+    let mut out = Vec::with_capacity(places.len());
+    for m in made {
+        out.extend(m);
+    }
+    doc.findings = out;
 }
 
 /// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
@@ -723,6 +792,77 @@ pub fn render_markdown(doc: &Document<'_>) -> String {
     o
 }
 
+/// The metaverse section's attributes and flows rendered ahead of the rest of a report:
+/// they do not depend on the findings, so they can be rendered while `validate` runs
+/// ([`render_flows_markdown`], [`crate::document_html::render_flows`]), and written in their
+/// place later ([`write_markdown_with`], [`crate::document_html::write_html_with`]).
+#[derive(Debug, Default)]
+pub struct RenderedFlows {
+    /// Rendered as HTML (else as Markdown); a writer of the other format renders them anew.
+    pub(crate) html: bool,
+    /// The text, in runs of about [`RenderedFlows::RUN`] bytes, in page order.
+    pub(crate) runs: Vec<String>,
+}
+
+impl RenderedFlows {
+    /// Bytes from which a run is closed: a run is one part of the page's stream, which joins
+    /// 64 parts into one buffer, so a run is about as large as the other parts (a rule, 16
+    /// rows of flows); runs of 1 MB made 64 MB buffers.
+    const RUN: usize = 16 << 10;
+
+    /// Renders `parts` on this thread into runs of about [`RenderedFlows::RUN`] bytes.
+    pub(crate) fn render<P>(
+        html: bool,
+        parts: &[P],
+        mut render: impl FnMut(&P, &mut String),
+    ) -> Self {
+        let mut runs = Vec::new();
+        let mut run = String::new();
+        for p in parts {
+            render(p, &mut run);
+            if run.len() >= Self::RUN {
+                run.shrink_to_fit();
+                runs.push(std::mem::replace(
+                    &mut run,
+                    String::with_capacity(Self::RUN + Self::RUN / 4),
+                ));
+            }
+        }
+        if !run.is_empty() {
+            run.shrink_to_fit();
+            runs.push(run);
+        }
+        RenderedFlows { html, runs }
+    }
+
+    /// The runs, when rendered in that format.
+    pub(crate) fn runs(ahead: Option<&RenderedFlows>, html: bool) -> Option<&[String]> {
+        ahead.filter(|a| a.html == html).map(|a| a.runs.as_slice())
+    }
+}
+
+/// The metaverse section's attributes and flows of the Markdown report, rendered ahead (see
+/// [`RenderedFlows`]).
+pub fn render_flows_markdown(doc: &Document<'_>) -> RenderedFlows {
+    let mut parts = Vec::new();
+    for a in &doc.metaverse {
+        markdown_attribute_parts(a, &mut parts);
+    }
+    RenderedFlows::render(false, &parts, |p, o| render_part(o, p, doc))
+}
+
+/// [`write_markdown`] with the flows rendered ahead by [`render_flows_markdown`] (the same
+/// text).
+pub fn write_markdown_with(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    markdown_to_with(doc, ahead, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
 /// Writes [`render_markdown`] to `out` as it is rendered (a large report is never held
 /// whole).
 pub fn write_markdown(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -734,6 +874,16 @@ pub fn write_markdown(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::
 /// The Markdown report handed to `sink` in order, rendered on at most `threads` threads.
 fn markdown_to(
     doc: &Document<'_>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
+    markdown_to_with(doc, None, threads, sink)
+}
+
+/// [`markdown_to`], with the flows rendered ahead when given.
+fn markdown_to_with(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
     threads: usize,
     sink: &mut stream::Sink<'_>,
 ) -> std::io::Result<()> {
@@ -930,8 +1080,13 @@ fn markdown_to(
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
     parts.push(MdPart::Text(text));
-    for a in &doc.metaverse {
-        markdown_attribute_parts(a, &mut parts);
+    match RenderedFlows::runs(ahead, false) {
+        Some(runs) => parts.extend(runs.iter().map(|r| MdPart::Ahead(r))),
+        None => {
+            for a in &doc.metaverse {
+                markdown_attribute_parts(a, &mut parts);
+            }
+        }
     }
     let mut text = String::new();
     let _ = writeln!(
@@ -963,6 +1118,7 @@ fn render_part(o: &mut String, p: &MdPart<'_, '_>, doc: &Document<'_>) {
         MdPart::Group(g) => markdown_group_head(o, g),
         MdPart::Rule(r) => markdown_rule(o, r, doc),
         MdPart::Text(t) => o.push_str(t),
+        MdPart::Ahead(t) => o.push_str(t),
         MdPart::AttributeHead(a) => markdown_attribute_head(o, a),
         MdPart::Inbound(legs) => legs.iter().for_each(|l| markdown_inbound_row(o, l)),
         MdPart::AttributeMiddle(a) => markdown_attribute_middle(o, a),
@@ -978,6 +1134,8 @@ enum MdPart<'d, 'a> {
     Group(&'d RuleGroup<'a>),
     Rule(&'d RuleDoc<'a>),
     Text(String),
+    /// Text rendered ahead ([`RenderedFlows`]).
+    Ahead(&'d str),
     AttributeHead(&'d AttributeFlows<'a>),
     Inbound(&'d [Leg<'a>]),
     AttributeMiddle(&'d AttributeFlows<'a>),
@@ -1413,6 +1571,57 @@ mod tests {
             .metaverse
             .iter()
             .any(|a| a.inbound.len() > LEGS_PER_PART));
+    }
+
+    /// The Markdown written with its flows rendered ahead (before the findings were
+    /// attached) is the report written at once; flows rendered as HTML are not taken.
+    #[test]
+    fn flows_rendered_ahead_give_the_same_markdown() {
+        let config = stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = build_without_findings(&config, "big.json");
+        let ahead = render_flows_markdown(&doc);
+        assert!(ahead.runs.len() > 1, "several runs");
+        let html = crate::document_html::render_flows(&doc);
+        attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        let whole = render_markdown(&doc);
+        for flows in [Some(&ahead), Some(&html), None] {
+            let mut bytes = Vec::new();
+            write_markdown_with(&doc, flows, &mut bytes).expect("writes");
+            assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+        }
+    }
+
+    /// Findings attached on several threads make the same report as on one: the same
+    /// entries, in order, linked to the same rules.
+    #[test]
+    fn findings_attached_on_several_threads_are_those_of_one() {
+        let config = stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let found = syncpolicy_lint::check_file(&config, &text, "big.json");
+        assert!(!found.is_empty());
+        // Enough findings for several runs (repeated: each is still an entry of its own).
+        let mut many = Vec::new();
+        while many.len() < 2 * PARALLEL_FINDINGS {
+            many.extend(found.iter().cloned());
+        }
+        let attached = |threads: usize| {
+            let mut doc = build_without_findings(&config, "big.json");
+            attach_on(&mut doc, many.clone(), threads);
+            assert_eq!(doc.findings.len(), many.len());
+            (format!("{:?}", doc.findings), render_markdown(&doc))
+        };
+        let one = attached(1);
+        assert!(
+            one.0.contains("rule-d"),
+            "some findings are linked to rules"
+        );
+        for threads in [2, 3, 8] {
+            assert!(attached(threads) == one, "{threads} threads");
+        }
     }
 
     /// The report of a configuration large enough to be rendered on several threads is the

@@ -4,7 +4,8 @@
 //! search by attribute name).
 
 use crate::document::{
-    rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RuleAnchor, RuleDoc,
+    rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RenderedFlows, RuleAnchor,
+    RuleDoc,
 };
 use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
@@ -357,9 +358,40 @@ pub fn write_html(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::
     })
 }
 
+/// The metaverse section's attributes and flows of the HTML page, rendered ahead (see
+/// [`RenderedFlows`]).
+pub fn render_flows(doc: &Document<'_>) -> RenderedFlows {
+    let mut parts = Vec::new();
+    for a in &doc.metaverse {
+        attribute_parts(a, &mut parts);
+    }
+    RenderedFlows::render(true, &parts, |p, out| p.render_to(out, doc))
+}
+
+/// [`write_html`] with the flows rendered ahead by [`render_flows`] (the same page).
+pub fn write_html_with(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    html_to_with(doc, ahead, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
 /// The page handed to `sink` in order, its large sections rendered on at most `threads`
 /// threads.
 fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> std::io::Result<()> {
+    html_to_with(doc, None, threads, sink)
+}
+
+/// [`html_to`], with the flows rendered ahead when given.
+fn html_to_with(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
     let s = &doc.summary;
     let m = &s.metadata;
     let f = &s.features;
@@ -535,8 +567,13 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
         },
         CLOSE_DETAILS,
     ));
-    for a in &doc.metaverse {
-        attribute_parts(a, &mut parts);
+    match RenderedFlows::runs(ahead, true) {
+        Some(runs) => parts.extend(runs.iter().map(|r| Part::Ahead(r))),
+        None => {
+            for a in &doc.metaverse {
+                attribute_parts(a, &mut parts);
+            }
+        }
     }
     parts.push(Part::Static(CLOSE_DETAILS));
     parts.push(Part::Open(
@@ -568,6 +605,8 @@ enum Part<'d, 'a> {
     Static(&'static str),
     /// Markup rendered already.
     Markup(String),
+    /// Markup rendered ahead ([`RenderedFlows`]).
+    Ahead(&'d str),
     /// An element whose last children are the parts after it: written without its closing
     /// tags (see [`open`]).
     Open(Markup, &'static str),
@@ -585,6 +624,7 @@ impl Part<'_, '_> {
         match self {
             Part::Static(s) => out.push_str(s),
             Part::Markup(s) => out.push_str(s),
+            Part::Ahead(s) => out.push_str(s),
             Part::Open(m, close) => open(out, m, close),
             Part::Rule(r) => out.push_str(&rule(r, doc).0),
             Part::AttributeHead(a) => attribute_head(out, a),
@@ -792,5 +832,28 @@ mod tests {
         write_html(&doc, &mut bytes).expect("writes");
         assert_eq!(String::from_utf8(bytes).expect("UTF-8"), one);
         assert_eq!(render_html(&doc), one);
+    }
+
+    /// The page written with its flows rendered ahead (before the findings were attached) is
+    /// the page written at once; flows rendered as Markdown are not taken for HTML.
+    #[test]
+    fn flows_rendered_ahead_give_the_same_page() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = crate::document::build_without_findings(&config, "big.json");
+        let ahead = render_flows(&doc);
+        assert!(ahead.runs.len() > 1, "several runs");
+        let markdown = crate::document::render_flows_markdown(&doc);
+        crate::document::attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        assert!(!doc.findings.is_empty());
+        let whole = render_html(&doc);
+        for flows in [Some(&ahead), Some(&markdown), None] {
+            let mut bytes = Vec::new();
+            write_html_with(&doc, flows, &mut bytes).expect("writes");
+            assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+        }
     }
 }

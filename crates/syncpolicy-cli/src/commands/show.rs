@@ -88,14 +88,14 @@ fn write_report(
     ctx: &Context,
     loaded: source::Loaded,
 ) -> anyhow::Result<ExitCode> {
-    let doc = document(&loaded)?;
     let html = args.format == ShowFormat::Html;
+    let (doc, flows) = document_ahead(&loaded, Some(html))?;
     let rendering = syncpolicy_store::timing::phase("render and write");
     let write = |out: &mut dyn std::io::Write| {
         if html {
-            syncpolicy_views::document_html::write_html(&doc, out)
+            syncpolicy_views::document_html::write_html_with(&doc, flows.as_ref(), out)
         } else {
-            syncpolicy_views::document::write_markdown(&doc, out)?;
+            syncpolicy_views::document::write_markdown_with(&doc, flows.as_ref(), out)?;
             out.write_all(b"\n")
         }
     };
@@ -110,6 +110,7 @@ fn write_report(
     crate::output::print_timings();
     // The command ends here: freeing the report's many small strings (and the model and the
     // file's text) one by one costs more than the process's exit reclaiming them at once.
+    std::mem::forget(flows);
     std::mem::forget(doc);
     std::mem::forget(loaded);
     Ok(ExitCode::from(exit::OK))
@@ -117,11 +118,29 @@ fn write_report(
 
 /// The documentation report of a loaded source; `validate` runs on a second thread meanwhile.
 pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> {
+    document_ahead(loaded, None).map(|(doc, _)| doc)
+}
+
+/// [`document`], and, for a report to be written as HTML (`Some(true)`) or Markdown
+/// (`Some(false)`), its flows rendered while `validate` runs (they do not depend on the
+/// findings).
+fn document_ahead(
+    loaded: &source::Loaded,
+    ahead: Option<bool>,
+) -> anyhow::Result<(Document<'_>, Option<document::RenderedFlows>)> {
     std::thread::scope(|s| {
         let lint = s.spawn(|| findings(loaded));
         let building = syncpolicy_store::timing::phase("build report");
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
         drop(building);
+        let flows = ahead.map(|html| {
+            let _t = syncpolicy_store::timing::phase("render flows");
+            if html {
+                syncpolicy_views::document_html::render_flows(&doc)
+            } else {
+                document::render_flows_markdown(&doc)
+            }
+        });
         let found = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
@@ -137,7 +156,7 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> 
             .map(|(i, a)| (first_accepted + i, &a.acceptance))
             .collect();
         document::mark_accepted(&mut doc, &marks);
-        Ok(doc)
+        Ok((doc, flows))
     })
 }
 

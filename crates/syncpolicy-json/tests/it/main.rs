@@ -1,5 +1,6 @@
 //! Integration tests of the settings-file reader and writer.
 
+mod anchors;
 mod digest_spans;
 mod errors;
 mod hostile;
