@@ -46,26 +46,44 @@ fn uid(r: &SyncRule) -> Option<String> {
 }
 
 /// Readable labels of the rules of one side: `dir / rule 'name' (Direction)`, with ` #n` for
-/// the n-th rule of a duplicated name and direction.
-fn labels(dir: &str, list: &[Entry<'_>], keys: &[RuleKey]) -> Vec<String> {
-    let mut total: HashMap<&RuleKey, usize> = HashMap::with_capacity(keys.len());
-    for k in keys {
-        *total.entry(k).or_default() += 1;
+/// the n-th rule of a duplicated name and direction. Made only for the rules a change names
+/// (most rules of a large configuration are unchanged).
+struct Labels<'a> {
+    dir: &'a str,
+    /// Per rule: 0 when its name and direction are unique, else its place among them (from 1).
+    ordinal: Vec<usize>,
+}
+
+impl<'a> Labels<'a> {
+    fn of(dir: &'a str, keys: &[RuleKey]) -> Labels<'a> {
+        let mut total: HashMap<&RuleKey, usize> = HashMap::with_capacity(keys.len());
+        for k in keys {
+            *total.entry(k).or_default() += 1;
+        }
+        let mut seen: HashMap<&RuleKey, usize> = HashMap::new();
+        let ordinal = keys
+            .iter()
+            .map(|k| {
+                if total[k] > 1 {
+                    let n = seen.entry(k).or_default();
+                    *n += 1;
+                    *n
+                } else {
+                    0
+                }
+            })
+            .collect();
+        Labels { dir, ordinal }
     }
-    let mut seen: HashMap<&RuleKey, usize> = HashMap::new();
-    list.iter()
-        .zip(keys)
-        .map(|((_, r), k)| {
-            let base = format!("{dir} / rule '{}' ({})", r.name(), r.direction_str());
-            if total[k] > 1 {
-                let n = seen.entry(k).or_default();
-                *n += 1;
-                format!("{base} #{n}")
-            } else {
-                base
-            }
-        })
-        .collect()
+
+    fn get(&self, list: &[Entry<'_>], i: usize) -> String {
+        let r = list[i].1;
+        let base = format!("{} / rule '{}' ({})", self.dir, r.name(), r.direction_str());
+        match self.ordinal[i] {
+            0 => base,
+            n => format!("{base} #{n}"),
+        }
+    }
 }
 
 /// How a pair of rules was made.
@@ -199,18 +217,22 @@ pub(crate) fn compare_directory_rules(
     let ok: Vec<RuleKey> = o.iter().map(|(_, r)| r.key()).collect();
     let nk: Vec<RuleKey> = n.iter().map(|(_, r)| r.key()).collect();
     let of_new = pair(&o, &n, &ok, &nk);
-    let old_labels = labels(dir_label, &o, &ok);
-    let new_labels = labels(dir_label, &n, &nk);
+    let old_labels = Labels::of(dir_label, &ok);
+    let new_labels = Labels::of(dir_label, &nk);
     let mut old_used = vec![false; o.len()];
     for (j, (at, r)) in n.iter().enumerate() {
         match of_new[j] {
             Some((i, how)) => {
                 old_used[i] = true;
-                compare_rule(out, o[i], (*at, r), &new_labels[j], how);
+                // Most rules of a large configuration are unchanged: nothing to say of them.
+                if how == Paired::Key && o[i].1 == *r {
+                    continue;
+                }
+                compare_rule(out, o[i], (*at, r), &new_labels.get(&n, j), how);
             }
             None => {
                 let it = rule_item(
-                    &new_labels[j],
+                    &new_labels.get(&n, j),
                     *at,
                     r.is_standard(),
                     ChangeClass::Configuration,
@@ -229,7 +251,7 @@ pub(crate) fn compare_directory_rules(
     for (i, (at, r)) in o.iter().enumerate() {
         if !old_used[i] {
             let it = rule_item(
-                &old_labels[i],
+                &old_labels.get(&o, i),
                 *at,
                 r.is_standard(),
                 ChangeClass::Configuration,
@@ -256,11 +278,12 @@ pub(crate) fn list_custom_rules(
 ) {
     let list = entries(config, Some(dir));
     let keys: Vec<RuleKey> = list.iter().map(|(_, r)| r.key()).collect();
-    let names = labels(dir_label, &list, &keys);
-    for ((at, r), label) in list.iter().zip(names) {
+    let names = Labels::of(dir_label, &keys);
+    for (i, (at, r)) in list.iter().enumerate() {
         if at.set != RuleSet::Custom {
             continue;
         }
+        let label = names.get(&list, i);
         let it = rule_item(&label, *at, r.is_standard(), ChangeClass::Configuration);
         let shown = Some(render::rule(r));
         let (old, new) = if kind == ChangeKind::Added {
