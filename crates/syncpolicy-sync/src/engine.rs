@@ -484,9 +484,15 @@ impl<'c> Simulator<'c> {
         if differs.len() != self.prepared.rules.len() {
             return None;
         }
-        if differs.contains(&true) {
-            let without_scope = |c: &Configuration| {
-                let mut c = c.clone();
+        // What describes the file and not the synchronization (its recorded digest, the
+        // policy metadata, accepted validation findings) is left out: two files written by
+        // syncpolicy always differ in their digests.
+        let behaviour = |c: &Configuration, without_scope: bool| {
+            let mut c = c.clone();
+            c.extension.recorded_digest = None;
+            c.extension.accepted_findings = Vec::new();
+            c.policy_metadata = Default::default();
+            if without_scope {
                 let lists = c
                     .onpremises_directories
                     .iter_mut()
@@ -500,12 +506,13 @@ impl<'c> Simulator<'c> {
                         r.scope_groups = Vec::new();
                     }
                 }
-                c
-            };
-            if without_scope(self.config) != without_scope(other.config) {
-                return None;
             }
-        } else if self.config != other.config {
+            c
+        };
+        let without_scope = differs.contains(&true);
+        if self.config != other.config
+            && behaviour(self.config, without_scope) != behaviour(other.config, without_scope)
+        {
             return None;
         }
         Some(differs)

@@ -66,6 +66,7 @@ pub(crate) struct ImpactArgs {
 }
 
 pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let loading = syncpolicy_store::timing::phase("read both sides");
     let old = source::load(&args.old, ctx)
         .with_context(|| format!("cannot read the old side {}", args.old))?;
     let new = source::load(&args.new, ctx)
@@ -78,7 +79,9 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         now: Some(now),
         writeback: args.entra.is_some(),
     };
+    drop(loading);
     let progress = crate::progress::Progress::counter(ctx, "reading and staging", "objects");
+    let reading_groups = syncpolicy_store::timing::phase("read group members");
     let old_sim = Simulator::new(&old.config, options.clone());
     let new_sim = Simulator::new(&new.config, options);
     let groups = read_groups(
@@ -89,6 +92,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         args.redact,
         &progress,
     )?;
+    drop(reading_groups);
     let (old_groups, new_groups) = (&groups[0], &groups[1]);
     // The same objects for NEW, each in NEW's directory of its file (files are numbered in the
     // order of the specs; `--entra` objects stay Entra's).
@@ -103,6 +107,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
     // side plans its joins, keeping per object only what joining needs.
     progress.phase("planning joins");
     let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool, full: bool| {
+        let _t = syncpolicy_store::timing::phase("pass 1 (plan)");
         let mut staged = Vec::new();
         stream_objects(
             &specs,
@@ -141,6 +146,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         };
         // Pass 2: both sides over each object again, compared as their Entra objects complete.
         progress.phase("staging, joining, exporting and comparing");
+        let _t = syncpolicy_store::timing::phase("pass 2 (both sides)");
         let mut compare = ImpactStream::new(
             &old.config,
             &old_sim,
@@ -192,6 +198,8 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         if !pair.is_done() {
             anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
         }
+        drop(_t);
+        let _t = syncpolicy_store::timing::phase("compare (finish)");
         break (compare.finish(), report);
     };
     let objects = report.objects;
@@ -209,6 +217,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         bad_objects: report.bad.len(),
         redactor,
     };
+    let rendering = syncpolicy_store::timing::phase("render");
     let out = match args.format {
         ImpactFormat::Text => view::render_text(&mut v),
         ImpactFormat::Json => {
@@ -219,7 +228,9 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         ImpactFormat::Markdown => view::render_markdown(&mut v),
         ImpactFormat::Html => view::render_html(&mut v),
     };
+    drop(rendering);
     emit(args.output.as_ref(), out.as_bytes())?;
+    crate::output::print_timings();
     for b in &report.bad {
         ctx.status(&format!(
             "warning: {}:{}: {} (object skipped)",

@@ -168,6 +168,57 @@ fn an_ou_exclusion_deletes_exactly_the_objects_below_it() {
         .contains("excluded container"));
 }
 
+/// Two settings files written by syncpolicy differ in their recorded digests (and may in
+/// their policy metadata and accepted findings), which say nothing of what a synchronization
+/// does: read back from their text, a scope change still shares the plan and the staging.
+#[test]
+fn files_that_differ_in_their_digests_still_share_the_work() {
+    let mut old = base();
+    let mut r = rule("Custom dept", true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    r.mappings = vec![constant("displayName", "Sales person")];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].scope_groups =
+        vec![vec![clause("department", "EQUAL", "HR")]];
+    new.policy_metadata.author = Some("someone else".into());
+    let read_back = |c: &Configuration| {
+        syncpolicy_json::read_settings(&syncpolicy_json::write_settings(c), "f.json")
+            .expect("reads what was written")
+    };
+    let (old_file, new_file) = (read_back(&old), read_back(&new));
+    assert!(old_file.extension.recorded_digest.is_some());
+    assert_ne!(
+        old_file.extension.recorded_digest,
+        new_file.extension.recorded_digest
+    );
+    let o = Options::default();
+    let (a, b) = (
+        Simulator::new(&old_file, o.clone()),
+        Simulator::new(&new_file, o.clone()),
+    );
+    let differs = a.scope_differences(&b).expect("only a scope differs");
+    assert_eq!(differs.iter().filter(|d| **d).count(), 1);
+    assert!(a.same_light_plan(&b));
+    // The same files with nothing but their digests apart: nothing differs.
+    let mut same = new_file.clone();
+    same.onpremises_directories[0].custom_rules[0].scope_groups =
+        old_file.onpremises_directories[0].custom_rules[0]
+            .scope_groups
+            .clone();
+    let c = Simulator::new(&same, o.clone());
+    assert_eq!(a.scope_differences(&c), Some(vec![false; differs.len()]));
+    // A change beyond scoping filters is still seen.
+    let mut other = new_file.clone();
+    other.onpremises_directories[0].custom_rules[0].precedence = 51;
+    assert_eq!(a.scope_differences(&Simulator::new(&other, o)), None);
+    // And the impact of the files is the impact of the configurations.
+    assert_eq!(
+        format!("{:?}", compare(&old_file, &new_file).changes),
+        format!("{:?}", compare(&old, &new).changes)
+    );
+}
+
 #[test]
 fn a_scoping_clause_change_changes_exactly_its_objects() {
     let mut old = base();
