@@ -168,19 +168,26 @@ fn an_ou_exclusion_deletes_exactly_the_objects_below_it() {
         .contains("excluded container"));
 }
 
+/// The base configuration with an inbound Join rule `name` (in scope for the Sales
+/// department, setting `attribute` to `value`), and the same with its scope changed to HR.
+fn sales_to_hr(name: &str, attribute: &str, value: &str) -> (Configuration, Configuration) {
+    let mut old = base();
+    let mut r = rule(name, true, "user", "person", LinkType::Join, 50);
+    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
+    r.mappings = vec![constant(attribute, value)];
+    old.onpremises_directories[0].custom_rules.push(r);
+    let mut new = old.clone();
+    new.onpremises_directories[0].custom_rules[0].scope_groups =
+        vec![vec![clause("department", "EQUAL", "HR")]];
+    (old, new)
+}
+
 /// Two settings files written by syncpolicy differ in their recorded digests (and may in
 /// their policy metadata and accepted findings), which say nothing of what a synchronization
 /// does: read back from their text, a scope change still shares the plan and the staging.
 #[test]
 fn files_that_differ_in_their_digests_still_share_the_work() {
-    let mut old = base();
-    let mut r = rule("Custom dept", true, "user", "person", LinkType::Join, 50);
-    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
-    r.mappings = vec![constant("displayName", "Sales person")];
-    old.onpremises_directories[0].custom_rules.push(r);
-    let mut new = old.clone();
-    new.onpremises_directories[0].custom_rules[0].scope_groups =
-        vec![vec![clause("department", "EQUAL", "HR")]];
+    let (old, mut new) = sales_to_hr("Custom dept", "displayName", "Sales person");
     new.policy_metadata.author = Some("someone else".into());
     let read_back = |c: &Configuration| {
         syncpolicy_json::read_settings(&syncpolicy_json::write_settings(c), "f.json")
@@ -221,14 +228,7 @@ fn files_that_differ_in_their_digests_still_share_the_work() {
 
 #[test]
 fn a_scoping_clause_change_changes_exactly_its_objects() {
-    let mut old = base();
-    let mut r = rule("Custom dept", true, "user", "person", LinkType::Join, 50);
-    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
-    r.mappings = vec![constant("displayName", "Sales person")];
-    old.onpremises_directories[0].custom_rules.push(r);
-    let mut new = old.clone();
-    new.onpremises_directories[0].custom_rules[0].scope_groups =
-        vec![vec![clause("department", "EQUAL", "HR")]];
+    let (old, new) = sales_to_hr("Custom dept", "displayName", "Sales person");
     // The rule neither links nor flows into a join attribute: one plan serves both sides.
     let o = Options::default();
     assert!(Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
@@ -380,14 +380,7 @@ fn a_scoping_change_that_moves_an_object_out_of_its_join_rule_is_seen() {
 fn a_scoping_change_of_a_rule_flowing_into_a_join_attribute_plans_each_side() {
     // A rule that flows into `objectSid` (which the join condition reads) in scope on one side
     // only can change the joins: one plan may not serve both sides.
-    let mut old = base();
-    let mut r = rule("Custom sid", true, "user", "person", LinkType::Join, 50);
-    r.scope_groups = vec![vec![clause("department", "EQUAL", "Sales")]];
-    r.mappings = vec![constant("objectSid", "S-9")];
-    old.onpremises_directories[0].custom_rules.push(r);
-    let mut new = old.clone();
-    new.onpremises_directories[0].custom_rules[0].scope_groups =
-        vec![vec![clause("department", "EQUAL", "HR")]];
+    let (old, new) = sales_to_hr("Custom sid", "objectSid", "S-9");
     let o = Options::default();
     assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
     compare(&old, &new);
