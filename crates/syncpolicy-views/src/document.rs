@@ -1054,14 +1054,7 @@ fn markdown_to_with(
     let mut parts: Vec<MdPart<'_, '_>> = Vec::with_capacity(
         total
             + doc.rule_groups.len()
-            + doc
-                .metaverse
-                .iter()
-                .map(|a| {
-                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
-                        + a.outbound.len().div_ceil(LEGS_PER_PART)
-                })
-                .sum::<usize>()
+            + metaverse_part_count(&doc.metaverse)
             + doc.findings.len()
             + 2,
     );
@@ -1381,9 +1374,21 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
     }
 }
 
-/// Legs per part of the Markdown report: an attribute's tables are written in runs of this
-/// many rows (one attribute may have thousands), so that every chunk is of about one size.
-const LEGS_PER_PART: usize = 16;
+/// Legs per part of the HTML and Markdown reports: an attribute's tables are written in runs
+/// of this many rows (one attribute may have thousands), so that every chunk is of about one
+/// size.
+pub(crate) const LEGS_PER_PART: usize = 16;
+
+/// How many parts the metaverse attributes make in either report: per attribute its head,
+/// middle and end, and its inbound and outbound rows in runs of [`LEGS_PER_PART`].
+pub(crate) fn metaverse_part_count(metaverse: &[AttributeFlows<'_>]) -> usize {
+    metaverse
+        .iter()
+        .map(|a| {
+            3 + a.inbound.len().div_ceil(LEGS_PER_PART) + a.outbound.len().div_ceil(LEGS_PER_PART)
+        })
+        .sum()
+}
 
 /// The parts of one metaverse attribute, in page order: its head (up to the inbound rows),
 /// the inbound rows in runs, the middle (up to the outbound rows), the outbound rows in runs,

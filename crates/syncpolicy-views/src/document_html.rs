@@ -4,8 +4,8 @@
 //! search by attribute name).
 
 use crate::document::{
-    rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode, RenderedFlows, RuleAnchor,
-    RuleDoc,
+    metaverse_part_count, rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode,
+    RenderedFlows, RuleAnchor, RuleDoc, LEGS_PER_PART,
 };
 use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
@@ -238,10 +238,6 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
         }
     }
 }
-
-/// Legs per part of the page: an attribute's tables are rendered in runs of this many rows
-/// (one attribute may have thousands), so that every chunk of the page is of about one size.
-const LEGS_PER_PART: usize = 16;
 
 /// Ends the inbound or outbound table of an attribute opened by [`attribute_head`] or
 /// [`attribute_middle`].
@@ -530,14 +526,7 @@ fn html_to_with(
     let mut parts: Vec<Part<'_, '_>> = Vec::with_capacity(
         total
             + doc.rule_groups.len() * 2
-            + doc
-                .metaverse
-                .iter()
-                .map(|a| {
-                    3 + a.inbound.len().div_ceil(LEGS_PER_PART)
-                        + a.outbound.len().div_ceil(LEGS_PER_PART)
-                })
-                .sum::<usize>()
+            + metaverse_part_count(&doc.metaverse)
             + doc.findings.len()
             + 16,
     );
