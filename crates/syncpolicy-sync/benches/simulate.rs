@@ -18,7 +18,7 @@ use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    ImpactStream, Options, Origin, PairStreamer, RunSummary, Side, Simulator, SourceInput, Streamer,
+    run_pair, Options, Origin, PairSide, RunSummary, Simulator, SourceInput, Streamer,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -152,52 +152,26 @@ fn main() {
     let t = Instant::now();
     let a = Simulator::new(&config, Options::default());
     let b = Simulator::new(&changed, Options::default());
-    // Pass 1 once per side (as the CLI does: one side's staged objects held at a time), light
-    // unless a light plan of that side proved wrong.
-    let plan = |sim: &Simulator<'_>, full: bool| {
-        let mut staged = Vec::new();
-        parse_all(&ldif, |batch| {
-            staged.extend(if full {
-                sim.plan_batch_full(batch, &groups)
-            } else {
-                sim.plan_batch(batch, &groups)
-            })
-        });
-        sim.plan(staged)
+    // As the CLI runs it: pass 1 once per side (light unless a light plan of that side proved
+    // wrong), or once for both when NEW's cannot differ; both sides' pass 2 together.
+    let side = |config, simulator| PairSide {
+        config,
+        simulator,
+        groups: &groups,
     };
-    let mut full = [false, false];
-    let result = loop {
-        // One light plan for both sides when NEW's cannot differ (as the CLI does).
-        let pa = plan(&a, full[0]);
-        let pb = if full == [false, false] && a.same_light_plan(&b) {
-            pa.clone()
-        } else {
-            plan(&b, full[1])
-        };
-        let mut compare = ImpactStream::new(&config, &a, &pa, &changed, &b, &pb);
-        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
-        parse_all(&ldif, |batch| {
-            pair.feed(
-                &groups,
-                &groups,
-                batch,
-                |o| o.directory,
-                |side, x| match side {
-                    Side::Old => compare.add_old(x),
-                    Side::New => compare.add_new(x),
-                },
-            );
-        });
-        let needs = pair.needs_full_plan();
-        let again = [needs[0] && !full[0], needs[1] && !full[1]];
-        if again.contains(&true) {
-            full_plans += 1;
-            full = [full[0] || again[0], full[1] || again[1]];
-            continue;
-        }
-        assert!(pair.is_done(), "every object completes");
-        break compare.finish();
-    };
+    let run = run_pair(
+        side(&config, &a),
+        side(&changed, &b),
+        true,
+        |o| o.directory,
+        |_, sink| {
+            parse_all(&ldif, sink);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
+    .unwrap_or_else(|e| match e {});
+    let full_plans = full_plans + run.full_plans;
+    let result = run.finish().expect("every object completes");
     let impact = t.elapsed().as_secs_f64();
 
     let rate = |secs: f64| objects as f64 / secs;

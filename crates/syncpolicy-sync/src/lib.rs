@@ -12,7 +12,8 @@
 //!
 //! [`stream`] runs the same pipeline in two passes for callers that need counts or comparisons
 //! only, holding the join plan instead of every object's result; [`pair`] runs `impact`'s
-//! second pass over both configurations at once, staging once what both sides stage the same.
+//! second pass over both configurations at once, staging once what both sides stage the same;
+//! [`pair_run`] is `impact`'s whole streamed run, both passes, over objects its caller reads.
 //!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
@@ -26,6 +27,7 @@ pub mod engine;
 pub mod filter;
 pub mod impact;
 pub mod pair;
+pub mod pair_run;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
@@ -37,4 +39,5 @@ pub use engine::{
 };
 pub use impact::{impact, Impact, ImpactStream};
 pub use pair::{PairStreamer, Side};
+pub use pair_run::{run_pair, ObjectsChanged, PairRun, PairSide, Pass};
 pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};

@@ -13,9 +13,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{
-    ImpactStream, Options, PairStreamer, Side, Simulator, SourceInput, Streamer,
-};
+use syncpolicy_sync::{run_pair, Options, PairSide, Pass, Simulator, SourceInput};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -93,115 +91,60 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         &progress,
     )?;
     drop(reading_groups);
-    let (old_groups, new_groups) = (&groups[0], &groups[1]);
-    // The same objects for NEW, each in NEW's directory of its file (files are numbered in the
-    // order of the specs; `--entra` objects stay Entra's).
-    let to_new = |batch: &mut [SourceInput]| {
-        for input in batch.iter_mut() {
-            if let Some(d) = new_dirs.get(input.origin.file as usize) {
-                input.directory = *d;
-            }
-        }
+    // Each object in NEW's directory of its file for NEW (files are numbered in the order of
+    // the specs; `--entra` objects stay Entra's).
+    let new_directory = |input: &SourceInput| {
+        new_dirs
+            .get(input.origin.file as usize)
+            .copied()
+            .unwrap_or(input.directory)
     };
-    // Pass 1, once per side (so that only one side's staged objects are held at a time): each
-    // side plans its joins, keeping per object only what joining needs.
-    progress.phase("planning joins");
-    let plan_side = |sim: &Simulator<'_>, groups, for_new_side: bool, full: bool| {
-        let _t = syncpolicy_store::timing::phase("pass 1 (plan)");
-        let mut staged = Vec::new();
-        stream_objects(
-            &specs,
-            &old_dirs,
-            args.entra.as_ref(),
-            args.redact,
-            |batch| {
-                progress.inc(batch.len() as u64);
-                let mut batch = batch;
-                if for_new_side {
-                    to_new(&mut batch);
+    let side = |config, simulator, groups| PairSide {
+        config,
+        simulator,
+        groups,
+    };
+    // Pass 1 once per side (so that only one side's staged objects are held at a time), or
+    // once for both when NEW's light plan cannot differ; then both sides' pass 2 together,
+    // compared as their Entra objects complete (`syncpolicy_sync::pair_run`).
+    let mut report = None;
+    let run = run_pair(
+        side(&old.config, &old_sim, &groups[0]),
+        side(&new.config, &new_sim, &groups[1]),
+        old_dirs == new_dirs,
+        new_directory,
+        |pass, sink| {
+            let _t = match pass {
+                Pass::Plan { .. } => {
+                    progress.phase("planning joins");
+                    syncpolicy_store::timing::phase("pass 1 (plan)")
                 }
-                staged.extend(if full {
-                    sim.plan_batch_full(batch, groups)
-                } else {
-                    sim.plan_batch(batch, groups)
-                });
-                Ok(())
-            },
-        )
-        .map(|_| sim.plan(staged))
-    };
-    // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
-    // evaluate in an object that joined, both passes run again with every flow that can fail
-    // evaluated in pass 1 (`Streamer::needs_full_plan`), for that side.
-    // When the configurations differ only in scoping filters of rules that cannot change a
-    // light plan (`Simulator::same_light_plan`), OLD's plan is NEW's too: pass 1 runs once.
-    let one_plan = old_dirs == new_dirs && old_sim.same_light_plan(&new_sim);
-    let mut full = [false, false];
-    let (result, report) = loop {
-        let old_plan = plan_side(&old_sim, old_groups, false, full[0])?;
-        let new_plan = if one_plan && full == [false, false] {
-            old_plan.clone()
-        } else {
-            plan_side(&new_sim, new_groups, true, full[1])?
-        };
-        // Pass 2: both sides over each object again, compared as their Entra objects complete.
-        progress.phase("staging, joining, exporting and comparing");
-        let _t = syncpolicy_store::timing::phase("pass 2 (both sides)");
-        let mut compare = ImpactStream::new(
-            &old.config,
-            &old_sim,
-            &old_plan,
-            &new.config,
-            &new_sim,
-            &new_plan,
-        );
-        // Both sides' pass 2 together: objects staged once where the sides cannot differ
-        // (the configurations differ only in scoping filters), and not exported where the
-        // results cannot differ (`syncpolicy_sync::pair`).
-        let mut pair = PairStreamer::new(
-            Streamer::new(&old_sim, old_plan),
-            Streamer::new(&new_sim, new_plan),
-        );
-        let report = stream_objects(
-            &specs,
-            &old_dirs,
-            args.entra.as_ref(),
-            args.redact,
-            |batch| {
-                progress.inc(batch.len() as u64);
-                // Both sides staged together on every core, each object in NEW's directory
-                // of its file for NEW.
-                pair.feed(
-                    old_groups,
-                    new_groups,
-                    batch,
-                    |input| {
-                        new_dirs
-                            .get(input.origin.file as usize)
-                            .copied()
-                            .unwrap_or(input.directory)
-                    },
-                    |side, x| match side {
-                        Side::Old => compare.add_old(x),
-                        Side::New => compare.add_new(x),
-                    },
-                );
-                Ok(())
-            },
-        )?;
-        let needs = pair.needs_full_plan();
-        let again = [needs[0] && !full[0], needs[1] && !full[1]];
-        if again.contains(&true) {
-            full = [full[0] || again[0], full[1] || again[1]];
-            continue;
-        }
-        if !pair.is_done() {
-            anyhow::bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
-        }
-        drop(_t);
-        let _t = syncpolicy_store::timing::phase("compare (finish)");
-        break (compare.finish(), report);
-    };
+                Pass::Compare => {
+                    progress.phase("staging, joining, exporting and comparing");
+                    syncpolicy_store::timing::phase("pass 2 (both sides)")
+                }
+            };
+            let read = stream_objects(
+                &specs,
+                &old_dirs,
+                args.entra.as_ref(),
+                args.redact,
+                |batch| {
+                    progress.inc(batch.len() as u64);
+                    sink(batch);
+                    Ok(())
+                },
+            )?;
+            report = Some(read);
+            anyhow::Ok(())
+        },
+    )?;
+    let finishing = syncpolicy_store::timing::phase("compare (finish)");
+    let result = run.finish().map_err(|_| {
+        anyhow::anyhow!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written")
+    })?;
+    drop(finishing);
+    let report = report.expect("the objects were read");
     let objects = report.objects;
     drop(progress);
     let mut redactor = Redactor::new(args.redact);

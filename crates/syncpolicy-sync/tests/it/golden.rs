@@ -10,8 +10,8 @@ use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    impact, ImpactStream, Options, Origin, PairStreamer, Plan, RunSummary, Side, Simulation,
-    Simulator, SourceInput, Streamed, Streamer,
+    impact, run_pair, ImpactStream, ObjectsChanged, Options, Origin, PairRun, PairSide, Plan,
+    RunSummary, Simulation, Simulator, SourceInput, Streamed, Streamer,
 };
 use syncpolicy_views::impact::{render_json, ImpactView};
 use syncpolicy_views::redact::Redactor;
@@ -230,7 +230,7 @@ fn streamed_impact(
 }
 
 /// The streamed impact's JSON digest, both sides' pass 2 run together
-/// ([`PairStreamer`]: staged once where the sides cannot differ, and not exported where the
+/// ([`run_pair`]: staged once where the sides cannot differ, and not exported where the
 /// results cannot differ), as the CLI's `impact` runs it.
 fn paired_impact(
     old: &Configuration,
@@ -243,39 +243,25 @@ fn paired_impact(
         Simulator::new(new, options()),
     );
     let groups = syncpolicy_sync::scope::Groups::new();
-    let mut full = [false, false];
-    let i = loop {
-        let pa = plan_of(&a, objects, batch, full[0]);
-        // One light plan for both sides when NEW's cannot differ (as the CLI does).
-        let pb = if full == [false, false] && a.same_light_plan(&b) {
-            pa.clone()
-        } else {
-            plan_of(&b, objects, batch, full[1])
-        };
-        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
-        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
-        for chunk in objects.chunks(batch) {
-            pair.feed(
-                &groups,
-                &groups,
-                chunk.to_vec(),
-                |o| o.directory,
-                |side, x| match side {
-                    Side::Old => stream.add_old(x),
-                    Side::New => stream.add_new(x),
-                },
-            );
-        }
-        let again = pair.needs_full_plan();
-        if again.contains(&true) {
-            let wrong_full = (full[0] && again[0]) || (full[1] && again[1]);
-            assert!(!wrong_full, "a full plan is never wrong");
-            full = [full[0] || again[0], full[1] || again[1]];
-            continue;
-        }
-        assert!(pair.is_done());
-        break stream.finish();
+    let side = |config, simulator| PairSide {
+        config,
+        simulator,
+        groups: &groups,
     };
+    let i = run_pair(
+        side(old, &a),
+        side(new, &b),
+        true,
+        |o| o.directory,
+        |_, sink| {
+            for chunk in objects.chunks(batch) {
+                sink(chunk.to_vec());
+            }
+            Ok::<(), ObjectsChanged>(())
+        },
+    )
+    .and_then(PairRun::finish)
+    .expect("every object completes");
     let mut v = ImpactView {
         old: "old".into(),
         new: "new".into(),

@@ -6,7 +6,8 @@ use syncpolicy_model::config::Configuration;
 use syncpolicy_model::enums::LinkType;
 use syncpolicy_sync::impact::Action;
 use syncpolicy_sync::{
-    impact, Impact, ImpactStream, Options, PairStreamer, Side, Simulator, SourceInput, Streamer,
+    impact, run_pair, Impact, ObjectsChanged, Options, PairRun, PairSide, Pass, Side, Simulator,
+    SourceInput,
 };
 
 fn objects() -> Vec<SourceInput> {
@@ -37,7 +38,7 @@ fn compare(old: &Configuration, new: &Configuration) -> Impact {
 }
 
 /// The impact of two full runs, checked against `impact`'s streamed pass 2 over both sides at
-/// once ([`PairStreamer`], in batches of 2), which must give the same.
+/// once ([`run_pair`], in batches of 2), which must give the same.
 fn compare_on(old: &Configuration, new: &Configuration, objects: Vec<SourceInput>) -> Impact {
     let a = run(old, objects.clone());
     let b = run(new, objects.clone());
@@ -56,47 +57,25 @@ pub(crate) fn paired(old: &Configuration, new: &Configuration, objects: &[Source
         Simulator::new(new, Options::default()),
     );
     let groups = syncpolicy_sync::scope::Groups::new();
-    let plan = |s: &Simulator<'_>, full: bool| {
-        let mut staged = Vec::new();
-        for chunk in objects.chunks(2) {
-            staged.extend(if full {
-                s.plan_batch_full(chunk.to_vec(), &groups)
-            } else {
-                s.plan_batch(chunk.to_vec(), &groups)
-            });
-        }
-        s.plan(staged)
+    let side = |config, simulator| PairSide {
+        config,
+        simulator,
+        groups: &groups,
     };
-    let mut full = [false, false];
-    loop {
-        let pa = plan(&a, full[0]);
-        let pb = if full == [false, false] && a.same_light_plan(&b) {
-            pa.clone()
-        } else {
-            plan(&b, full[1])
-        };
-        let mut stream = ImpactStream::new(old, &a, &pa, new, &b, &pb);
-        let mut pair = PairStreamer::new(Streamer::new(&a, pa), Streamer::new(&b, pb));
-        for chunk in objects.chunks(2) {
-            pair.feed(
-                &groups,
-                &groups,
-                chunk.to_vec(),
-                |o| o.directory,
-                |side, x| match side {
-                    Side::Old => stream.add_old(x),
-                    Side::New => stream.add_new(x),
-                },
-            );
-        }
-        let again = pair.needs_full_plan();
-        if again.contains(&true) {
-            full = [full[0] || again[0], full[1] || again[1]];
-            continue;
-        }
-        assert!(pair.is_done());
-        return stream.finish();
-    }
+    run_pair(
+        side(old, &a),
+        side(new, &b),
+        true,
+        |o| o.directory,
+        |_, sink| {
+            for chunk in objects.chunks(2) {
+                sink(chunk.to_vec());
+            }
+            Ok::<(), ObjectsChanged>(())
+        },
+    )
+    .and_then(PairRun::finish)
+    .expect("every object completes")
 }
 
 fn dns(i: &Impact, action: Action) -> Vec<String> {
@@ -113,6 +92,78 @@ fn a_configuration_against_itself_has_no_impact() {
     let i = compare(&c, &c);
     assert!(i.is_empty());
     assert!(i.runs.is_empty());
+}
+
+#[test]
+fn objects_that_change_between_the_passes_are_an_error_not_an_impact() {
+    let c = base();
+    let (a, b) = (
+        Simulator::new(&c, Options::default()),
+        Simulator::new(&c, Options::default()),
+    );
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let side = |simulator| PairSide {
+        config: &c,
+        simulator,
+        groups: &groups,
+    };
+    let all = objects();
+    let mut passes = Vec::new();
+    let run = run_pair(
+        side(&a),
+        side(&b),
+        true,
+        |o| o.directory,
+        |pass, sink| {
+            passes.push(pass);
+            // Pass 2 reads one object fewer than pass 1 planned (a file written meanwhile).
+            let n = if pass == Pass::Compare {
+                all.len() - 1
+            } else {
+                all.len()
+            };
+            sink(all[..n].to_vec());
+            Ok::<(), ObjectsChanged>(())
+        },
+    )
+    .expect("the reads succeed");
+    assert_eq!(run.finish().unwrap_err(), ObjectsChanged);
+    // One light plan serves both sides of the same configuration.
+    assert_eq!(
+        passes,
+        [
+            Pass::Plan {
+                side: Side::Old,
+                full: false
+            },
+            Pass::Compare
+        ]
+    );
+}
+
+#[test]
+fn an_error_reading_the_objects_ends_the_run_with_it() {
+    let c = base();
+    let a = Simulator::new(&c, Options::default());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let side = PairSide {
+        config: &c,
+        simulator: &a,
+        groups: &groups,
+    };
+    let mut calls = 0;
+    let run = run_pair(
+        side,
+        side,
+        true,
+        |o| o.directory,
+        |_, _| {
+            calls += 1;
+            Err("unreadable")
+        },
+    );
+    assert_eq!(run.err(), Some("unreadable"));
+    assert_eq!(calls, 1);
 }
 
 #[test]
