@@ -19,6 +19,7 @@ use syncpolicy_files::snapshot::{unique_snapshot_path, APPLIED_PREFIX, EXPORTED_
 use syncpolicy_files::timestamp::UtcMillis;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::words::count;
 
 /// Test hook: milliseconds to sleep inside a change's transaction, after the export is
 /// written and before the commit (so a test can kill the process at the worst moment).
@@ -769,8 +770,8 @@ impl Deployment {
         }
         if exports > 0 {
             found.push(format!(
-                "{exports} export{} in {}",
-                if exports == 1 { "" } else { "s" },
+                "{} in {}",
+                count(exports, "export", "exports"),
                 home.exports().display()
             ));
         }
@@ -1747,8 +1748,8 @@ impl Deployment {
         }
         let mut what = format!(
             "removed {} ({})",
-            syncpolicy_model::words::count(out.removed.len(), "export", "exports"),
-            syncpolicy_model::words::count(out.bytes as usize, "byte", "bytes")
+            count(out.removed.len(), "export", "exports"),
+            count(out.bytes as usize, "byte", "bytes")
         );
         if let Some(n) = rule.keep_newest {
             what.push_str(&format!(", keeping the newest {n}"));
@@ -1783,9 +1784,8 @@ pub fn resolve_in(history: &[HistoryEntry], reference: &str) -> Result<HistoryEn
         })?;
         return history.get(n).cloned().ok_or_else(|| {
             StoreError::Reference(format!(
-                "@{r}: the deployment has only {} change{} in its history (@~{} is the oldest)\n{hint}",
-                history.len(),
-                if history.len() == 1 { "" } else { "s" },
+                "@{r}: the deployment has only {} in its history (@~{} is the oldest)\n{hint}",
+                count(history.len(), "change", "changes"),
                 history.len() - 1
             ))
         });

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::words::count;
 
 /// Everything that can go wrong in the deployment store.
 #[derive(Debug, thiserror::Error)]
@@ -94,9 +95,8 @@ pub fn unchanged_message(summary: &str) -> String {
 
 fn validation_message(findings: &[Diagnostic]) -> String {
     let mut s = format!(
-        "the change was refused: the resulting configuration has {} error{}; nothing was changed",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" }
+        "the change was refused: the resulting configuration has {}; nothing was changed",
+        count(findings.len(), "error", "errors")
     );
     for d in findings.iter().take(10) {
         s.push_str(&format!("\n  {d}"));

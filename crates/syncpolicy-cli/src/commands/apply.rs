@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use syncpolicy_diff::{DiffOptions, Filter};
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::identity::same_guid;
+use syncpolicy_model::words::count;
 use syncpolicy_store::{ChangeMeta, HistoryEntry};
 use syncpolicy_views::change::{to_json, ApplyDoc, Snapshot};
 
@@ -111,17 +112,15 @@ fn summary_of(
     let counts = diff.counts();
     match rollback {
         Some(e) => format!(
-            "rollback to change {} ({}, {}): {} change{}",
+            "rollback to change {} ({}, {}): {}",
             e.id,
             e.summary,
             e.at,
-            counts.total,
-            if counts.total == 1 { "" } else { "s" }
+            count(counts.total, "change", "changes")
         ),
         None => format!(
-            "applied {label}: {} change{} ({} added, {} removed, {} modified)",
-            counts.total,
-            if counts.total == 1 { "" } else { "s" },
+            "applied {label}: {} ({} added, {} removed, {} modified)",
+            count(counts.total, "change", "changes"),
             counts.added,
             counts.removed,
             counts.modified
@@ -253,9 +252,8 @@ pub(crate) fn run(args: &ApplyArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 eprintln!("{e}");
             }
             bail!(
-                "apply refused: {label} has {} error{}; nothing was changed\nhint: correct it so that `syncpolicy validate` reports no error, then apply again",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
+                "apply refused: {label} has {}; nothing was changed\nhint: correct it so that `syncpolicy validate` reports no error, then apply again",
+                count(errors.len(), "error", "errors")
             );
         }
     }
