@@ -3,7 +3,7 @@
 //! `diff @~1 @latest` shows exactly that change; every refusal changes nothing; and the
 //! scenario from express install to a verified re-import.
 
-use crate::support::{sample, stderr, stdout, workspace};
+use crate::support::{fresh_postgres_database, sample, stderr, stdout, workspace, Db};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -70,41 +70,12 @@ impl Dep {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-fn fresh_postgres_database() -> String {
-    let base = match std::env::var("SYNCPOLICY_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "SYNCPOLICY_TEST_POSTGRES_URL is not set: the PostgreSQL half of these tests needs a server.\n\
-             Start a throwaway one with: eval \"$(scripts/start-postgres)\" (scripts/test does it)"
-        ),
-    };
-    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let name = format!(
-        "sp_cli_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    let mut client =
-        postgres::Client::connect(&base, postgres::NoTls).expect("the test server answers");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("a test database is created");
-    let (prefix, _) = base.rsplit_once('/').expect("the URL names a database");
-    format!("{prefix}/{name}")
-}
-
 fn imported(db: Db, sample_name: &str) -> Dep {
     let dep = Dep {
         dir: tempfile::tempdir().expect("a temporary folder"),
         database: match db {
             Db::Sqlite => None,
-            Db::Postgres => Some(fresh_postgres_database()),
+            Db::Postgres => Some(fresh_postgres_database("cli")),
         },
     };
     let file = sample(sample_name);

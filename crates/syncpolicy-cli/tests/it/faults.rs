@@ -3,15 +3,10 @@
 //! the lock, the lock timeout and who holds the lock, a symbolic-link lock file, a secrets
 //! file readable by others, a read-only home, ambiguous timestamp references.
 
-use crate::support::{sample, stderr, stdout, workspace};
+pub(crate) use crate::support::Db;
+use crate::support::{fresh_postgres_database, sample, stderr, stdout, workspace};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Db {
-    Sqlite,
-    Postgres,
-}
 
 /// A deployment home (and, on PostgreSQL, its own database) for one test.
 pub(crate) struct Dep {
@@ -22,29 +17,6 @@ pub(crate) struct Dep {
 pub(crate) const CREDENTIALS: &str =
     "contoso.com=Pa55-one\nfabrikam.com=Pa55-two\ntailspin.com=Pa55-three\n";
 
-fn fresh_postgres_database() -> String {
-    let base = match std::env::var("SYNCPOLICY_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => url,
-        _ => panic!(
-            "SYNCPOLICY_TEST_POSTGRES_URL is not set: the PostgreSQL half of these tests needs a server.\n\
-             Start a throwaway one with: eval \"$(scripts/start-postgres)\" (scripts/test does it)"
-        ),
-    };
-    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let name = format!(
-        "sp_faults_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    let mut client =
-        postgres::Client::connect(&base, postgres::NoTls).expect("the test server answers");
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("a test database is created");
-    let (prefix, _) = base.rsplit_once('/').expect("the URL names a database");
-    format!("{prefix}/{name}")
-}
-
 impl Dep {
     /// A home not installed yet.
     pub(crate) fn new(db: Db) -> Dep {
@@ -52,7 +24,7 @@ impl Dep {
             dir: tempfile::tempdir().expect("a temporary folder"),
             database: match db {
                 Db::Sqlite => None,
-                Db::Postgres => Some(fresh_postgres_database()),
+                Db::Postgres => Some(fresh_postgres_database("faults")),
             },
         }
     }

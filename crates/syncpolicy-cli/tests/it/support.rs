@@ -1,5 +1,5 @@
 //! Helpers shared by the binary's integration tests: running `syncpolicy`, paths of the
-//! workspace and its shipped samples.
+//! workspace and its shipped samples, a fresh PostgreSQL database per test.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -55,3 +55,35 @@ pub(crate) const EXPRESS_INSTALL: &[&str] = &[
     "admin@contoso.onmicrosoft.com",
     "--yes",
 ];
+
+/// The deployment store a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A new, empty database on the test server (`SYNCPOLICY_TEST_POSTGRES_URL`), named
+/// `sp_<prefix>_<process>_<n>`; its URL.
+pub(crate) fn fresh_postgres_database(prefix: &str) -> String {
+    let base = match std::env::var("SYNCPOLICY_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!(
+            "SYNCPOLICY_TEST_POSTGRES_URL is not set: the PostgreSQL half of these tests needs a server.\n\
+             Start a throwaway one with: eval \"$(scripts/start-postgres)\" (scripts/test does it)"
+        ),
+    };
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "sp_{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut client =
+        postgres::Client::connect(&base, postgres::NoTls).expect("the test server answers");
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("a test database is created");
+    let (prefix, _) = base.rsplit_once('/').expect("the URL names a database");
+    format!("{prefix}/{name}")
+}
