@@ -184,6 +184,26 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    #[test]
+    fn a_large_file_written_in_pieces_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.html");
+        // Several write-back steps, in pieces that do not fall on their edges.
+        let piece: Vec<u8> = (0..300_007u32).map(|i| (i % 251) as u8).collect();
+        let pieces = (3 * WRITE_BACK_STEP as usize) / piece.len() + 2;
+        write_atomic_with(&path, |w| {
+            for _ in 0..pieces {
+                w.write_all(&piece)?;
+            }
+            w.flush()
+        })
+        .unwrap();
+        let got = fs::read(&path).unwrap();
+        assert_eq!(got.len(), piece.len() * pieces);
+        assert!(got.chunks(piece.len()).all(|c| c == piece.as_slice()));
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[cfg(unix)]
     #[test]
     fn secret_files_are_owner_only() {

@@ -1697,6 +1697,32 @@ mod tests {
             .any(|a| a.inbound.len() > LEGS_PER_PART));
     }
 
+    /// The Markdown written with its first rules rendered ahead (before the findings were
+    /// attached), however many, is the report written at once; HTML rules are not taken.
+    #[test]
+    fn rules_rendered_ahead_give_the_same_markdown() {
+        let config = stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = build_without_findings(&config, "big.json");
+        let flows = render_flows_markdown(&doc);
+        let all = render_rules_markdown(&doc, &|| false);
+        let first = render_rules_markdown(&doc, &|| true);
+        assert!(first.rules.len() < all.rules.len());
+        let html = crate::document_html::render_rules(&doc, &|| false);
+        attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        let whole = render_markdown(&doc);
+        for rules in [Some(&all), Some(&first), Some(&html), None] {
+            for f in [Some(&flows), None] {
+                let mut bytes = Vec::new();
+                write_markdown_ahead(&doc, f, rules, &mut bytes).expect("writes");
+                assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+            }
+        }
+    }
+
     /// The Markdown written with its flows rendered ahead (before the findings were
     /// attached) is the report written at once; flows rendered as HTML are not taken.
     #[test]

@@ -894,6 +894,50 @@ mod tests {
 
     /// The page written with its flows rendered ahead (before the findings were attached) is
     /// the page written at once; flows rendered as Markdown are not taken for HTML.
+    /// The first rules rendered ahead (before the findings were attached), however many, and
+    /// the flows rendered ahead give the page written at once; Markdown rules are not taken.
+    #[test]
+    fn rules_rendered_ahead_give_the_same_page() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = crate::document::build_without_findings(&config, "big.json");
+        let flows = render_flows(&doc);
+        let all = render_rules(&doc, &|| false);
+        let total: usize = doc.rule_groups.iter().map(|g| g.rules.len()).sum();
+        assert_eq!(all.rules.len(), total, "every rule without a stop");
+        let first = render_rules(&doc, &|| true);
+        assert!(
+            first.runs.len() == 1 && first.rules.len() < total,
+            "one run with a stop"
+        );
+        let calls = std::cell::Cell::new(0);
+        let some = render_rules(&doc, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() == 5
+        });
+        assert!(some.runs.len() == 5 && some.rules.len() < total);
+        let markdown = crate::document::render_rules_markdown(&doc, &|| false);
+        crate::document::attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        assert!(
+            doc.rule_groups
+                .iter()
+                .flat_map(|g| &g.rules)
+                .any(|r| !r.findings.is_empty()),
+            "some rules link to findings"
+        );
+        let whole = render_html(&doc);
+        for rules in [Some(&all), Some(&first), Some(&some), Some(&markdown), None] {
+            for f in [Some(&flows), None] {
+                let mut bytes = Vec::new();
+                write_html_ahead(&doc, f, rules, &mut bytes).expect("writes");
+                assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+            }
+        }
+    }
+
     #[test]
     fn flows_rendered_ahead_give_the_same_page() {
         let config = crate::stream::test_support::several_chunks_config();
