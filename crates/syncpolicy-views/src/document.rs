@@ -841,6 +841,81 @@ impl RenderedFlows {
     }
 }
 
+/// The first rules of a report (in page order) rendered ahead, without what depends on the
+/// findings (each rule's links to its findings, which come last in a rule): they can be
+/// rendered while `validate` runs ([`render_rules_markdown`],
+/// [`crate::document_html::render_rules`]), and each is written in its place later with its
+/// findings' links after it ([`write_markdown_ahead`],
+/// [`crate::document_html::write_html_ahead`]); the rules after them are rendered then.
+#[derive(Debug, Default)]
+pub struct RenderedRules {
+    /// Rendered as HTML (else as Markdown); a writer of the other format renders them anew.
+    pub(crate) html: bool,
+    /// The text, in runs of about [`RenderedFlows::RUN`] bytes, in page order.
+    pub(crate) runs: Vec<String>,
+    /// Per rule rendered, in page order: its run and its byte range in the run.
+    pub(crate) rules: Vec<(usize, usize, usize)>,
+}
+
+impl RenderedRules {
+    /// Renders the rules of `doc` in page order on this thread with `render` (a rule without
+    /// its findings' links) until all are rendered or `stop` says to stop (asked after each
+    /// run of about [`RenderedFlows::RUN`] bytes).
+    pub(crate) fn render(
+        html: bool,
+        doc: &Document<'_>,
+        mut render: impl FnMut(&RuleDoc<'_>, &mut String),
+        stop: &dyn Fn() -> bool,
+    ) -> Self {
+        let mut out = RenderedRules {
+            html,
+            ..RenderedRules::default()
+        };
+        let mut run = String::new();
+        'all: for g in &doc.rule_groups {
+            for r in &g.rules {
+                let start = run.len();
+                render(r, &mut run);
+                out.rules.push((out.runs.len(), start, run.len()));
+                if run.len() >= RenderedFlows::RUN {
+                    run.shrink_to_fit();
+                    out.runs.push(std::mem::replace(
+                        &mut run,
+                        String::with_capacity(RenderedFlows::RUN + RenderedFlows::RUN / 4),
+                    ));
+                    if stop() {
+                        break 'all;
+                    }
+                }
+            }
+        }
+        if !run.is_empty() {
+            run.shrink_to_fit();
+            out.runs.push(run);
+        }
+        out
+    }
+
+    /// The rules rendered ahead in that format, each one's text in page order.
+    pub(crate) fn texts(ahead: Option<&RenderedRules>, html: bool) -> Vec<&str> {
+        ahead
+            .filter(|a| a.html == html)
+            .map(|a| {
+                a.rules
+                    .iter()
+                    .map(|&(run, start, end)| &a.runs[run][start..end])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The first rules of the Markdown report rendered ahead, until `stop` says to stop (see
+/// [`RenderedRules`]).
+pub fn render_rules_markdown(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> RenderedRules {
+    RenderedRules::render(false, doc, |r, o| markdown_rule_head(o, r), stop)
+}
+
 /// The metaverse section's attributes and flows of the Markdown report, rendered ahead (see
 /// [`RenderedFlows`]).
 pub fn render_flows_markdown(doc: &Document<'_>) -> RenderedFlows {
@@ -859,6 +934,19 @@ pub fn write_markdown_with(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     markdown_to_with(doc, ahead, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
+/// [`write_markdown`] with the flows and the first rules rendered ahead by
+/// [`render_flows_markdown`] and [`render_rules_markdown`] (the same text).
+pub fn write_markdown_ahead(
+    doc: &Document<'_>,
+    flows: Option<&RenderedFlows>,
+    rules: Option<&RenderedRules>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    markdown_to_ahead(doc, flows, rules, stream::cores(), &mut |s: &str| {
         out.write_all(s.as_bytes())
     })
 }
@@ -884,6 +972,17 @@ fn markdown_to(
 fn markdown_to_with(
     doc: &Document<'_>,
     ahead: Option<&RenderedFlows>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
+    markdown_to_ahead(doc, ahead, None, threads, sink)
+}
+
+/// [`markdown_to`], with the flows and the first rules rendered ahead when given.
+fn markdown_to_ahead(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
+    rules_ahead: Option<&RenderedRules>,
     threads: usize,
     sink: &mut stream::Sink<'_>,
 ) -> std::io::Result<()> {
@@ -1058,9 +1157,13 @@ fn markdown_to_with(
             + doc.findings.len()
             + 2,
     );
+    let mut rendered = RenderedRules::texts(rules_ahead, false).into_iter();
     for g in &doc.rule_groups {
         parts.push(MdPart::Group(g));
-        parts.extend(g.rules.iter().map(MdPart::Rule));
+        parts.extend(g.rules.iter().map(|r| match rendered.next() {
+            Some(head) => MdPart::RuleAhead(head, r),
+            None => MdPart::Rule(r),
+        }));
     }
     let mut text = String::new();
     let _ = writeln!(
@@ -1110,6 +1213,10 @@ fn render_part(o: &mut String, p: &MdPart<'_, '_>, doc: &Document<'_>) {
     match p {
         MdPart::Group(g) => markdown_group_head(o, g),
         MdPart::Rule(r) => markdown_rule(o, r, doc),
+        MdPart::RuleAhead(head, r) => {
+            o.push_str(head);
+            markdown_rule_findings(o, r, doc);
+        }
         MdPart::Text(t) => o.push_str(t),
         MdPart::Ahead(t) => o.push_str(t),
         MdPart::AttributeHead(a) => markdown_attribute_head(o, a),
@@ -1126,6 +1233,8 @@ enum MdPart<'d, 'a> {
     /// A rule group's heading and table of rules (its rules follow).
     Group(&'d RuleGroup<'a>),
     Rule(&'d RuleDoc<'a>),
+    /// A rule rendered ahead without its findings' links ([`RenderedRules`]), and the rule.
+    RuleAhead(&'d str, &'d RuleDoc<'a>),
     Text(String),
     /// Text rendered ahead ([`RenderedFlows`]).
     Ahead(&'d str),
@@ -1285,6 +1394,12 @@ fn markdown_directory(o: &mut String, d: &DirectoryDoc) {
 }
 
 fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
+    markdown_rule_head(o, r);
+    markdown_rule_findings(o, r, doc);
+}
+
+/// A rule of the Markdown report without its findings' links (which come last).
+fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
     let scope = r.scope();
     let _ = writeln!(
         o,
@@ -1363,6 +1478,10 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
             let _ = writeln!(o, "{fence}\n");
         }
     }
+}
+
+/// The links of a rule of the Markdown report to its findings, if it has any.
+fn markdown_rule_findings(o: &mut String, r: &RuleDoc, doc: &Document) {
     if !r.findings.is_empty() {
         let links: Vec<String> = r
             .findings
@@ -1576,6 +1695,32 @@ mod tests {
             .metaverse
             .iter()
             .any(|a| a.inbound.len() > LEGS_PER_PART));
+    }
+
+    /// The Markdown written with its first rules rendered ahead (before the findings were
+    /// attached), however many, is the report written at once; HTML rules are not taken.
+    #[test]
+    fn rules_rendered_ahead_give_the_same_markdown() {
+        let config = stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = build_without_findings(&config, "big.json");
+        let flows = render_flows_markdown(&doc);
+        let all = render_rules_markdown(&doc, &|| false);
+        let first = render_rules_markdown(&doc, &|| true);
+        assert!(first.rules.len() < all.rules.len());
+        let html = crate::document_html::render_rules(&doc, &|| false);
+        attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        let whole = render_markdown(&doc);
+        for rules in [Some(&all), Some(&first), Some(&html), None] {
+            for f in [Some(&flows), None] {
+                let mut bytes = Vec::new();
+                write_markdown_ahead(&doc, f, rules, &mut bytes).expect("writes");
+                assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+            }
+        }
     }
 
     /// The Markdown written with its flows rendered ahead (before the findings were

@@ -5,7 +5,7 @@
 
 use crate::document::{
     metaverse_part_count, rule_badges, Document, FindingDoc, MappingDoc, OuMark, OuNode,
-    RenderedFlows, RuleAnchor, RuleDoc, LEGS_PER_PART,
+    RenderedFlows, RenderedRules, RuleAnchor, RuleDoc, LEGS_PER_PART,
 };
 use crate::flows::{AttributeFlows, Leg};
 use crate::stream;
@@ -186,7 +186,24 @@ fn badges(r: &RuleDoc) -> Markup {
     }
 }
 
-fn rule(r: &RuleDoc, doc: &Document) -> Markup {
+/// Ends a rule's body and its `details` (after its findings' links).
+const CLOSE_RULE: &str = "</div></details>";
+
+/// Appends a rule: [`rule_head`] and [`rule_findings`], then [`CLOSE_RULE`].
+fn rule(out: &mut String, r: &RuleDoc, doc: &Document) {
+    open(out, &rule_head(r), CLOSE_RULE);
+    rule_end(out, r, doc);
+}
+
+/// What of a rule follows its head: its findings' links and [`CLOSE_RULE`].
+fn rule_end(out: &mut String, r: &RuleDoc, doc: &Document) {
+    out.push_str(&rule_findings(r, doc).0);
+    out.push_str(CLOSE_RULE);
+}
+
+/// A rule without its findings' links (which come last in its body): what does not depend on
+/// the findings.
+fn rule_head(r: &RuleDoc) -> Markup {
     let scope = r.scope();
     let joins = r.joins();
     let mappings = r.mappings();
@@ -224,6 +241,14 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The links of a rule to its findings, if it has any.
+fn rule_findings(r: &RuleDoc, doc: &Document) -> Markup {
+    html! {
                 @if !r.findings.is_empty() {
                     p {
                         "Findings: "
@@ -234,8 +259,6 @@ fn rule(r: &RuleDoc, doc: &Document) -> Markup {
                         }
                     }
                 }
-            }
-        }
     }
 }
 
@@ -375,6 +398,30 @@ pub fn write_html_with(
     })
 }
 
+/// The first rules of the HTML page rendered ahead, until `stop` says to stop (see
+/// [`RenderedRules`]): each without its findings' links and closing tags.
+pub fn render_rules(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> RenderedRules {
+    RenderedRules::render(
+        true,
+        doc,
+        |r, out| open(out, &rule_head(r), CLOSE_RULE),
+        stop,
+    )
+}
+
+/// [`write_html`] with the flows and the first rules rendered ahead by [`render_flows`] and
+/// [`render_rules`] (the same page).
+pub fn write_html_ahead(
+    doc: &Document<'_>,
+    flows: Option<&RenderedFlows>,
+    rules: Option<&RenderedRules>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    html_to_ahead(doc, flows, rules, stream::cores(), &mut |s: &str| {
+        out.write_all(s.as_bytes())
+    })
+}
+
 /// The page handed to `sink` in order, its large sections rendered on at most `threads`
 /// threads.
 fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> std::io::Result<()> {
@@ -385,6 +432,17 @@ fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> s
 fn html_to_with(
     doc: &Document<'_>,
     ahead: Option<&RenderedFlows>,
+    threads: usize,
+    sink: &mut stream::Sink<'_>,
+) -> std::io::Result<()> {
+    html_to_ahead(doc, ahead, None, threads, sink)
+}
+
+/// [`html_to`], with the flows and the first rules rendered ahead when given.
+fn html_to_ahead(
+    doc: &Document<'_>,
+    ahead: Option<&RenderedFlows>,
+    rules_ahead: Option<&RenderedRules>,
     threads: usize,
     sink: &mut stream::Sink<'_>,
 ) -> std::io::Result<()> {
@@ -537,9 +595,13 @@ fn html_to_with(
         html! { details.section #rules { summary { h2 { "Synchronization rules (" (total) ")" } } } },
         CLOSE_DETAILS,
     ));
+    let mut rendered = RenderedRules::texts(rules_ahead, true).into_iter();
     for g in &doc.rule_groups {
         parts.push(Part::Open(rule_group_head(g), CLOSE_GROUP));
-        parts.extend(g.rules.iter().map(Part::Rule));
+        parts.extend(g.rules.iter().map(|r| match rendered.next() {
+            Some(head) => Part::RuleAhead(head, r),
+            None => Part::Rule(r),
+        }));
         parts.push(Part::Static(CLOSE_GROUP));
     }
     parts.push(Part::Static(CLOSE_DETAILS));
@@ -600,6 +662,9 @@ enum Part<'d, 'a> {
     /// tags (see [`open`]).
     Open(Markup, &'static str),
     Rule(&'d RuleDoc<'a>),
+    /// A rule rendered ahead without its findings' links and closing tags
+    /// ([`RenderedRules`]), and the rule.
+    RuleAhead(&'d str, &'d RuleDoc<'a>),
     AttributeHead(&'d AttributeFlows<'a>),
     Inbound(&'d [Leg<'a>]),
     AttributeMiddle(&'d AttributeFlows<'a>),
@@ -615,7 +680,11 @@ impl Part<'_, '_> {
             Part::Markup(s) => out.push_str(s),
             Part::Ahead(s) => out.push_str(s),
             Part::Open(m, close) => open(out, m, close),
-            Part::Rule(r) => out.push_str(&rule(r, doc).0),
+            Part::Rule(r) => rule(out, r, doc),
+            Part::RuleAhead(head, r) => {
+                out.push_str(head);
+                rule_end(out, r, doc);
+            }
             Part::AttributeHead(a) => attribute_head(out, a),
             Part::Inbound(legs) => legs.iter().for_each(|l| inbound_row(out, l)),
             Part::AttributeMiddle(a) => attribute_middle(out, a),
@@ -825,6 +894,50 @@ mod tests {
 
     /// The page written with its flows rendered ahead (before the findings were attached) is
     /// the page written at once; flows rendered as Markdown are not taken for HTML.
+    /// The first rules rendered ahead (before the findings were attached), however many, and
+    /// the flows rendered ahead give the page written at once; Markdown rules are not taken.
+    #[test]
+    fn rules_rendered_ahead_give_the_same_page() {
+        let config = crate::stream::test_support::several_chunks_config();
+        let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
+        let mut doc = crate::document::build_without_findings(&config, "big.json");
+        let flows = render_flows(&doc);
+        let all = render_rules(&doc, &|| false);
+        let total: usize = doc.rule_groups.iter().map(|g| g.rules.len()).sum();
+        assert_eq!(all.rules.len(), total, "every rule without a stop");
+        let first = render_rules(&doc, &|| true);
+        assert!(
+            first.runs.len() == 1 && first.rules.len() < total,
+            "one run with a stop"
+        );
+        let calls = std::cell::Cell::new(0);
+        let some = render_rules(&doc, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() == 5
+        });
+        assert!(some.runs.len() == 5 && some.rules.len() < total);
+        let markdown = crate::document::render_rules_markdown(&doc, &|| false);
+        crate::document::attach_diagnostics(
+            &mut doc,
+            syncpolicy_lint::check_file(&config, &text, "big.json"),
+        );
+        assert!(
+            doc.rule_groups
+                .iter()
+                .flat_map(|g| &g.rules)
+                .any(|r| !r.findings.is_empty()),
+            "some rules link to findings"
+        );
+        let whole = render_html(&doc);
+        for rules in [Some(&all), Some(&first), Some(&some), Some(&markdown), None] {
+            for f in [Some(&flows), None] {
+                let mut bytes = Vec::new();
+                write_html_ahead(&doc, f, rules, &mut bytes).expect("writes");
+                assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
+            }
+        }
+    }
+
     #[test]
     fn flows_rendered_ahead_give_the_same_page() {
         let config = crate::stream::test_support::several_chunks_config();

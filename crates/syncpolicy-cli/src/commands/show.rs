@@ -89,13 +89,23 @@ fn write_report(
     loaded: source::Loaded,
 ) -> anyhow::Result<ExitCode> {
     let html = args.format == ShowFormat::Html;
-    let (doc, flows) = document_ahead(&loaded, Some(html))?;
+    let (doc, Ahead { flows, rules }) = document_ahead(&loaded, Some(html))?;
     let rendering = syncpolicy_store::timing::phase("render and write");
     let write = |out: &mut dyn std::io::Write| {
         if html {
-            syncpolicy_views::document_html::write_html_with(&doc, flows.as_ref(), out)
+            syncpolicy_views::document_html::write_html_ahead(
+                &doc,
+                flows.as_ref(),
+                rules.as_ref(),
+                out,
+            )
         } else {
-            syncpolicy_views::document::write_markdown_with(&doc, flows.as_ref(), out)?;
+            syncpolicy_views::document::write_markdown_ahead(
+                &doc,
+                flows.as_ref(),
+                rules.as_ref(),
+                out,
+            )?;
             out.write_all(b"\n")
         }
     };
@@ -111,6 +121,7 @@ fn write_report(
     // The command ends here: freeing the report's many small strings (and the model and the
     // file's text) one by one costs more than the process's exit reclaiming them at once.
     std::mem::forget(flows);
+    std::mem::forget(rules);
     std::mem::forget(doc);
     std::mem::forget(loaded);
     Ok(ExitCode::from(exit::OK))
@@ -121,26 +132,45 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> 
     document_ahead(loaded, None).map(|(doc, _)| doc)
 }
 
+/// What of a report [`document_ahead`] rendered while `validate` ran.
+#[derive(Default)]
+struct Ahead {
+    /// The flows (all of them).
+    flows: Option<document::RenderedFlows>,
+    /// The first rules, without their findings' links: as many as were rendered before
+    /// `validate` ended.
+    rules: Option<document::RenderedRules>,
+}
+
 /// [`document`], and, for a report to be written as HTML (`Some(true)`) or Markdown
-/// (`Some(false)`), its flows rendered while `validate` runs (they do not depend on the
-/// findings).
+/// (`Some(false)`), what does not depend on the findings rendered while `validate` runs:
+/// the flows, then the rules (each without its findings' links) until `validate` is done.
 fn document_ahead(
     loaded: &source::Loaded,
     ahead: Option<bool>,
-) -> anyhow::Result<(Document<'_>, Option<document::RenderedFlows>)> {
+) -> anyhow::Result<(Document<'_>, Ahead)> {
     std::thread::scope(|s| {
         let lint = s.spawn(|| findings(loaded));
         let building = syncpolicy_store::timing::phase("build report");
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
         drop(building);
-        let flows = ahead.map(|html| {
-            let _t = syncpolicy_store::timing::phase("render flows");
-            if html {
+        let mut rendered = Ahead::default();
+        if let Some(html) = ahead {
+            let t = syncpolicy_store::timing::phase("render flows");
+            rendered.flows = Some(if html {
                 syncpolicy_views::document_html::render_flows(&doc)
             } else {
                 document::render_flows_markdown(&doc)
-            }
-        });
+            });
+            drop(t);
+            let _t = syncpolicy_store::timing::phase("render rules ahead");
+            let done = || lint.is_finished();
+            rendered.rules = Some(if html {
+                syncpolicy_views::document_html::render_rules(&doc, &done)
+            } else {
+                document::render_rules_markdown(&doc, &done)
+            });
+        }
         let found = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
@@ -156,7 +186,7 @@ fn document_ahead(
             .map(|(i, a)| (first_accepted + i, &a.acceptance))
             .collect();
         document::mark_accepted(&mut doc, &marks);
-        Ok((doc, flows))
+        Ok((doc, rendered))
     })
 }
 
