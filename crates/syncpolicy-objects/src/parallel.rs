@@ -4,7 +4,7 @@
 //! file order, exactly as the sequential reader gives them (objects, line numbers, bad objects,
 //! fatal errors at the same place: nothing after the first fatal error in file order).
 //!
-//! Memory stays bounded: at most `IN_FLIGHT` blocks (read, being parsed, or parsed and waiting
+//! Memory stays bounded: at most twice as many blocks as threads, and one more, (read, being parsed, or parsed and waiting
 //! for their turn) are held at once. A stretch of input with no empty line within
 //! `Blocks::max_block_bytes` is read on by the sequential reader from there on (same results; it only
 //! stops using the other cores). JSON Lines and UTF-16 input are read by the sequential reader.
@@ -30,11 +30,11 @@ pub struct Blocks {
 }
 
 impl Blocks {
-    /// One worker per core, blocks of 2 MiB.
+    /// One worker per core, blocks of 1 MiB.
     pub fn default_for_machine() -> Blocks {
         Blocks {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            block_bytes: 2 << 20,
+            block_bytes: 1 << 20,
             max_block_bytes: 96 << 20,
         }
     }
@@ -83,7 +83,7 @@ pub fn read_objects_parallel<R: BufRead + Send>(
     }
     let threads = blocks.threads.max(1);
     let block_bytes = blocks.block_bytes.max(1);
-    let in_flight = threads * 2 + 2;
+    let in_flight = threads * 2 + 1;
     std::thread::scope(|scope| {
         let (credit_tx, credit_rx) = sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
@@ -210,7 +210,8 @@ fn parse_blocks<R>(
 
 fn parse<R>(index: usize, bytes: Vec<u8>, failed: Option<String>, limits: Limits) -> Done<R> {
     let records_before = usize::from(index > 0);
-    let (items, lines, records) = parse_with(&bytes, failed.is_some(), index == 0, records_before, limits);
+    let (items, lines, records) =
+        parse_with(&bytes, failed.is_some(), index == 0, records_before, limits);
     Done::Parsed {
         items,
         lines,

@@ -62,7 +62,11 @@ fn the_sample_and_every_truncation_of_it() {
     for cut in 0..bytes.len() {
         let expected = sequential(&bytes[..cut], Limits::DEFAULT);
         for blocks in [shapes()[2], shapes()[9], shapes()[17]] {
-            assert_eq!(parallel(&bytes[..cut], Limits::DEFAULT, blocks), expected, "cut {cut}");
+            assert_eq!(
+                parallel(&bytes[..cut], Limits::DEFAULT, blocks),
+                expected,
+                "cut {cut}"
+            );
         }
     }
 }
@@ -159,9 +163,11 @@ impl std::io::Read for Failing {
 #[test]
 fn an_io_error_stops_at_the_same_place() {
     for n in 0..6 {
-        let expected: Vec<Item> =
-            read_objects_with(std::io::BufReader::with_capacity(64, Failing(n)), Limits::DEFAULT)
-                .collect();
+        let expected: Vec<Item> = read_objects_with(
+            std::io::BufReader::with_capacity(64, Failing(n)),
+            Limits::DEFAULT,
+        )
+        .collect();
         for blocks in shapes() {
             let got = parallel(
                 std::io::BufReader::with_capacity(64, Failing(n)),
