@@ -46,8 +46,11 @@ pub struct LdifReader<R> {
     /// By name identity: 1 + the index of the attribute in the current entry, or 0.
     slots: Vec<u32>,
     /// Records seen so far (good or bad).
-    records: usize,
+    pub(crate) records: usize,
     done: bool,
+    /// Whether the end of the input ends the pending line and entry (false for a block cut
+    /// before an I/O error: the sequential reader stops there without them).
+    flush_at_end: bool,
 }
 
 impl<R: BufRead> LdifReader<R> {
@@ -65,7 +68,28 @@ impl<R: BufRead> LdifReader<R> {
             slots: Vec::new(),
             records: 0,
             done: false,
+            flush_at_end: true,
         }
+    }
+
+    /// A reader of UTF-8 LDIF that starts in the middle of a file, at an entry boundary, after
+    /// `lines` lines and `records` records (see [`crate::parallel`]).
+    pub(crate) fn resume(input: R, limits: Limits, lines: usize, records: usize) -> Self {
+        let mut reader = LdifReader::new(input, limits);
+        reader.lines = Lines::resume_from(reader.lines, lines);
+        reader.records = records;
+        reader
+    }
+
+    /// The lines read so far.
+    pub(crate) fn lines_read(&self) -> usize {
+        self.lines.number
+    }
+
+    /// Makes the end of the input stop the reader without ending the pending line and entry.
+    pub(crate) fn no_flush_at_end(mut self) -> Self {
+        self.flush_at_end = false;
+        self
     }
 
     fn fatal(&mut self, line: usize, message: String) -> ObjectError {
@@ -407,6 +431,9 @@ impl<R: BufRead> Iterator for LdifReader<R> {
             let Some(long) = long else {
                 // End of input: the pending line, then the last entry.
                 self.done = true;
+                if !self.flush_at_end {
+                    return None;
+                }
                 if self.have_logical {
                     self.have_logical = false;
                     if let Err(e) = self.logical_line() {

@@ -48,11 +48,13 @@ mod jsonl;
 mod ldif;
 mod lines;
 mod names;
+mod parallel;
 mod write;
 
 pub use generate::{generate, write_generated, GenerateOptions, Generated, GeneratedObject};
 pub use jsonl::JsonlReader;
 pub use ldif::LdifReader;
+pub use parallel::{read_objects_parallel, Blocks};
 pub use write::{write_jsonl, write_ldif, write_object, ObjectFormat};
 
 use std::io::BufRead;

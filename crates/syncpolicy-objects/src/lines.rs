@@ -40,6 +40,14 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
+    /// A reader of UTF-8 lines that starts in the middle of a file (no byte order mark is looked
+    /// for), after `number` lines (a fresh reader's settings).
+    pub(crate) fn resume_from(mut lines: Self, number: usize) -> Self {
+        lines.encoding = Some(Encoding::Utf8);
+        lines.number = number;
+        lines
+    }
+
     /// Reads the byte order mark, if any (once, before the first line).
     fn start(&mut self) -> io::Result<Encoding> {
         if let Some(e) = self.encoding {

@@ -32,22 +32,29 @@ use bench_config::configuration;
 fn batch_of(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     let mut n = 0;
     let mut batch = Vec::with_capacity(1024);
-    for item in syncpolicy_objects::read_objects(ldif) {
-        let Ok(o) = item else { continue };
-        n += 1;
-        batch.push(SourceInput {
-            directory: DirectoryRef::OnPremises(0),
-            dn: o.dn,
-            object: o.object,
-            origin: Origin {
-                file: 0,
-                line: o.line,
-            },
-        });
-        if batch.len() == 1024 {
-            each(std::mem::replace(&mut batch, Vec::with_capacity(1024)));
-        }
-    }
+    // On every core, as the CLI's `stream_objects` reads a file.
+    syncpolicy_objects::read_objects_parallel(
+        ldif,
+        syncpolicy_objects::Limits::DEFAULT,
+        syncpolicy_objects::Blocks::default_for_machine(),
+        |item| {
+            let Ok(o) = item else { return true };
+            n += 1;
+            batch.push(SourceInput {
+                directory: DirectoryRef::OnPremises(0),
+                dn: o.dn,
+                object: o.object,
+                origin: Origin {
+                    file: 0,
+                    line: o.line,
+                },
+            });
+            if batch.len() == 1024 {
+                each(std::mem::replace(&mut batch, Vec::with_capacity(1024)));
+            }
+            true
+        },
+    );
     if !batch.is_empty() {
         each(batch);
     }

@@ -194,40 +194,56 @@ pub(crate) fn stream_objects(
             };
             files.push(shown.clone());
             let mut batch = Vec::with_capacity(BATCH);
-            for item in syncpolicy_objects::read_objects(BufReader::with_capacity(1 << 16, file)) {
-                match item {
-                    Ok(o) => {
-                        batch.push(SourceInput {
-                            directory,
-                            dn: o.dn,
-                            object: o.object,
-                            origin: Origin {
-                                file: file_no,
-                                line: o.line,
-                            },
-                        });
-                        if batch.len() == BATCH
-                            && tx
-                                .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
-                                .is_err()
-                        {
-                            return (files, bad);
+            // The file is parsed on every core, its objects in file order.
+            let mut stopped = false;
+            syncpolicy_objects::read_objects_parallel(
+                BufReader::with_capacity(1 << 16, file),
+                syncpolicy_objects::Limits::DEFAULT,
+                syncpolicy_objects::Blocks::default_for_machine(),
+                |item| {
+                    match item {
+                        Ok(o) => {
+                            batch.push(SourceInput {
+                                directory,
+                                dn: o.dn,
+                                object: o.object,
+                                origin: Origin {
+                                    file: file_no,
+                                    line: o.line,
+                                },
+                            });
+                            if batch.len() == BATCH
+                                && tx
+                                    .send(Ok(std::mem::replace(
+                                        &mut batch,
+                                        Vec::with_capacity(BATCH),
+                                    )))
+                                    .is_err()
+                            {
+                                stopped = true;
+                                return false;
+                            }
                         }
+                        Err(e) if e.fatal => {
+                            let _ = tx.send(Err(anyhow::anyhow!(
+                                "{shown}:{}: {}\nhint: the file must be LDIF (ldifde -f, ldapsearch -LLL) or JSON Lines, one object per line",
+                                e.line,
+                                redactor.text(&e.message)
+                            )));
+                            stopped = true;
+                            return false;
+                        }
+                        Err(e) => bad.push(BadObject {
+                            file: shown.clone(),
+                            line: e.line,
+                            message: e.message,
+                        }),
                     }
-                    Err(e) if e.fatal => {
-                        let _ = tx.send(Err(anyhow::anyhow!(
-                            "{shown}:{}: {}\nhint: the file must be LDIF (ldifde -f, ldapsearch -LLL) or JSON Lines, one object per line",
-                            e.line,
-                            redactor.text(&e.message)
-                        )));
-                        return (files, bad);
-                    }
-                    Err(e) => bad.push(BadObject {
-                        file: shown.clone(),
-                        line: e.line,
-                        message: e.message,
-                    }),
-                }
+                    true
+                },
+            );
+            if stopped {
+                return (files, bad);
             }
             if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
                 return (files, bad);

@@ -4,6 +4,7 @@ mod generate;
 mod hostile;
 mod jsonl;
 mod ldif;
+mod parallel;
 
 use syncpolicy_objects::{DirectoryObject, ObjectError};
 

@@ -1,0 +1,211 @@
+//! The parallel reader gives exactly the sequential reader's items (objects, lines, bad objects,
+//! fatal errors) on every shape of input, with tiny blocks and large ones.
+
+use proptest::prelude::*;
+use syncpolicy_objects::generate::{write_generated, GenerateOptions};
+use syncpolicy_objects::{
+    read_objects_parallel, read_objects_with, Blocks, DirectoryObject, Limits, ObjectError,
+    ObjectFormat,
+};
+
+type Item = Result<DirectoryObject, ObjectError>;
+
+const SAMPLE: &str = "version: 1\r\ndn: CN=John Doe,OU=Users,DC=contoso,DC=com\r\nchangetype: add\r\nobjectClass: top\r\nobjectClass: user\r\ncn: John\r\n  Doe\r\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\r\nuserAccountControl: 512\r\n\r\n# a comment\r\n  folded\r\ndn:: Q049TcO8bGxlclwsIErDtnJnLE9VPVVzZXJzLERDPWNvbnRvc28sREM9Y29t\r\nmember: CN=a\r\n\r\ncn: no dn here\r\n\r\ndn: CN=x,DC=c\r\nobjectGUID:: ***\r\n\r\ndn: CN=y,DC=c\r\nchangetype: modify\r\n\r\n\r\n\r\ndn: CN=z,DC=c\r\nversion: 1\r\ncn: z\r\n\n\ndn: CN=last,DC=c\ncn: last\n";
+
+/// Block shapes: tiny blocks (every line its own), small, large, one or more threads, and a
+/// maximum that sends the rest to the sequential reader.
+fn shapes() -> Vec<Blocks> {
+    let mut all = Vec::new();
+    for threads in [1, 2, 3] {
+        for block_bytes in [1, 7, 64, 1 << 20] {
+            for max_block_bytes in [1 << 30, 100] {
+                all.push(Blocks {
+                    threads,
+                    block_bytes,
+                    max_block_bytes,
+                });
+            }
+        }
+    }
+    all
+}
+
+fn sequential(bytes: &[u8], limits: Limits) -> Vec<Item> {
+    read_objects_with(bytes, limits).collect()
+}
+
+fn parallel<R: std::io::BufRead + Send>(input: R, limits: Limits, blocks: Blocks) -> Vec<Item> {
+    let mut all = Vec::new();
+    read_objects_parallel(input, limits, blocks, |item| {
+        all.push(item);
+        true
+    });
+    all
+}
+
+fn same_everywhere(bytes: &[u8], limits: Limits) {
+    let expected = sequential(bytes, limits);
+    for blocks in shapes() {
+        assert_eq!(
+            parallel(bytes, limits, blocks),
+            expected,
+            "{blocks:?} on {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+#[test]
+fn the_sample_and_every_truncation_of_it() {
+    let bytes = SAMPLE.as_bytes();
+    same_everywhere(bytes, Limits::DEFAULT);
+    for cut in 0..bytes.len() {
+        let expected = sequential(&bytes[..cut], Limits::DEFAULT);
+        for blocks in [shapes()[2], shapes()[9], shapes()[17]] {
+            assert_eq!(
+                parallel(&bytes[..cut], Limits::DEFAULT, blocks),
+                expected,
+                "cut {cut}"
+            );
+        }
+    }
+}
+
+#[test]
+fn files_that_are_not_ldif_and_bad_versions() {
+    for text in [
+        "this is not LDIF\nat all\n",
+        "cn: no dn\n\ndn: CN=x\n",
+        "version: 2\ndn: CN=x\n",
+        "\u{1}\u{2}\u{3}binary",
+        "# only comments\n\n\n# more\n\n\nversion: 1\n\ndn: CN=x\ncn: x\n\n",
+        "# only comments\n\n\n# more\n\n\nnot ldif\n\ndn: CN=x\n",
+        "\u{feff}dn: CN=bom,DC=c\ncn: x\n\n\u{feff}dn: CN=second\n",
+        "",
+        "\n\n\n",
+    ] {
+        same_everywhere(text.as_bytes(), Limits::DEFAULT);
+    }
+}
+
+#[test]
+fn limits_give_the_same_bad_objects() {
+    let limits = Limits {
+        max_line_bytes: 100,
+        max_entry_bytes: 1000,
+        max_values_per_attribute: 3,
+        max_attributes: 4,
+    };
+    let long = "x".repeat(200);
+    let text = format!(
+        "dn: CN=a,DC=c\ncn: {long}\n\ndn: CN=b,DC=c\ncn: {}\n {}\n\ndn: CN=c,DC=c\n{}\ndn: CN=ok,DC=c\ncn: ok\n",
+        "y".repeat(60),
+        "y".repeat(60),
+        "member: CN=a\n".repeat(4)
+    );
+    same_everywhere(text.as_bytes(), limits);
+}
+
+#[test]
+fn utf16_and_json_lines_are_read_as_before() {
+    let mut le = vec![0xFF, 0xFE];
+    for u in "dn: CN=x\ncn: y\n\ndn: CN=z\n".encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+    }
+    same_everywhere(&le, Limits::DEFAULT);
+    same_everywhere(
+        b"{\"dn\": \"CN=a\"}\n{\"dn\": 1}\n{\"dn\": \"CN=b\"}\n",
+        Limits::DEFAULT,
+    );
+}
+
+#[test]
+fn a_generated_directory() {
+    let options = GenerateOptions {
+        users: 300,
+        groups: 30,
+        contacts: 20,
+        computers: 20,
+        ..GenerateOptions::default()
+    };
+    let mut bytes = Vec::new();
+    write_generated(&options, ObjectFormat::Ldif, &mut bytes).expect("writes to memory");
+    let expected = sequential(&bytes, Limits::DEFAULT);
+    for block_bytes in [1, 4096, 1 << 20] {
+        let blocks = Blocks {
+            threads: 2,
+            block_bytes,
+            max_block_bytes: 1 << 30,
+        };
+        assert_eq!(parallel(&bytes[..], Limits::DEFAULT, blocks), expected);
+    }
+}
+
+/// An input that fails after `n` reads of one entry each.
+struct Failing(usize);
+
+impl std::io::Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0 == 0 {
+            return Err(std::io::Error::other("disk on fire"));
+        }
+        self.0 -= 1;
+        let part: &[u8] = if self.0 % 2 == 0 {
+            b"dn: CN=x,DC=c\ncn: a\n"
+        } else {
+            b"\ndn: CN=y,DC=c\ncn: b"
+        };
+        buf[..part.len()].copy_from_slice(part);
+        Ok(part.len())
+    }
+}
+
+#[test]
+fn an_io_error_stops_at_the_same_place() {
+    for n in 0..6 {
+        let expected: Vec<Item> = read_objects_with(
+            std::io::BufReader::with_capacity(64, Failing(n)),
+            Limits::DEFAULT,
+        )
+        .collect();
+        for blocks in shapes() {
+            let got = parallel(
+                std::io::BufReader::with_capacity(64, Failing(n)),
+                Limits::DEFAULT,
+                blocks,
+            );
+            assert_eq!(got, expected, "{n} {blocks:?}");
+        }
+    }
+}
+
+#[test]
+fn stopping_early_ends_the_threads() {
+    let text = "dn: CN=a\n\n".repeat(1000);
+    let mut seen = 0;
+    read_objects_parallel(
+        text.as_bytes(),
+        Limits::DEFAULT,
+        Blocks {
+            threads: 2,
+            block_bytes: 16,
+            max_block_bytes: 1 << 30,
+        },
+        |_| {
+            seen += 1;
+            seen < 5
+        },
+    );
+    assert_eq!(seen, 5);
+}
+
+proptest! {
+    #[test]
+    fn mutated_sample(at in 0..SAMPLE.len(), byte in any::<u8>(), block_bytes in 1usize..80) {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes[at] = byte;
+        let expected = sequential(&bytes, Limits::DEFAULT);
+        let blocks = Blocks { threads: 2, block_bytes, max_block_bytes: 1 << 30 };
+        prop_assert_eq!(parallel(&bytes[..], Limits::DEFAULT, blocks), expected);
+    }
+}
