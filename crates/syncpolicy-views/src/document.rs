@@ -795,7 +795,7 @@ pub fn render_markdown(doc: &Document<'_>) -> String {
 /// The metaverse section's attributes and flows rendered ahead of the rest of a report:
 /// they do not depend on the findings, so they can be rendered while `validate` runs
 /// ([`render_flows_markdown`], [`crate::document_html::render_flows`]), and written in their
-/// place later ([`write_markdown_with`], [`crate::document_html::write_html_with`]).
+/// place later ([`write_markdown_ahead`], [`crate::document_html::write_html_ahead`]).
 #[derive(Debug, Default)]
 pub struct RenderedFlows {
     /// Rendered as HTML (else as Markdown); a writer of the other format renders them anew.
@@ -926,18 +926,6 @@ pub fn render_flows_markdown(doc: &Document<'_>) -> RenderedFlows {
     RenderedFlows::render(false, &parts, |p, o| render_part(o, p, doc))
 }
 
-/// [`write_markdown`] with the flows rendered ahead by [`render_flows_markdown`] (the same
-/// text).
-pub fn write_markdown_with(
-    doc: &Document<'_>,
-    ahead: Option<&RenderedFlows>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    markdown_to_with(doc, ahead, stream::cores(), &mut |s: &str| {
-        out.write_all(s.as_bytes())
-    })
-}
-
 /// [`write_markdown`] with the flows and the first rules rendered ahead by
 /// [`render_flows_markdown`] and [`render_rules_markdown`] (the same text).
 pub fn write_markdown_ahead(
@@ -965,17 +953,7 @@ fn markdown_to(
     threads: usize,
     sink: &mut stream::Sink<'_>,
 ) -> std::io::Result<()> {
-    markdown_to_with(doc, None, threads, sink)
-}
-
-/// [`markdown_to`], with the flows rendered ahead when given.
-fn markdown_to_with(
-    doc: &Document<'_>,
-    ahead: Option<&RenderedFlows>,
-    threads: usize,
-    sink: &mut stream::Sink<'_>,
-) -> std::io::Result<()> {
-    markdown_to_ahead(doc, ahead, None, threads, sink)
+    markdown_to_ahead(doc, None, None, threads, sink)
 }
 
 /// [`markdown_to`], with the flows and the first rules rendered ahead when given.
@@ -1740,7 +1718,7 @@ mod tests {
         let whole = render_markdown(&doc);
         for flows in [Some(&ahead), Some(&html), None] {
             let mut bytes = Vec::new();
-            write_markdown_with(&doc, flows, &mut bytes).expect("writes");
+            write_markdown_ahead(&doc, flows, None, &mut bytes).expect("writes");
             assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
         }
     }

@@ -387,17 +387,6 @@ pub fn render_flows(doc: &Document<'_>) -> RenderedFlows {
     RenderedFlows::render(true, &parts, |p, out| p.render_to(out, doc))
 }
 
-/// [`write_html`] with the flows rendered ahead by [`render_flows`] (the same page).
-pub fn write_html_with(
-    doc: &Document<'_>,
-    ahead: Option<&RenderedFlows>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    html_to_with(doc, ahead, stream::cores(), &mut |s: &str| {
-        out.write_all(s.as_bytes())
-    })
-}
-
 /// The first rules of the HTML page rendered ahead, until `stop` says to stop (see
 /// [`RenderedRules`]): each without its findings' links and closing tags.
 pub fn render_rules(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> RenderedRules {
@@ -425,17 +414,7 @@ pub fn write_html_ahead(
 /// The page handed to `sink` in order, its large sections rendered on at most `threads`
 /// threads.
 fn html_to(doc: &Document<'_>, threads: usize, sink: &mut stream::Sink<'_>) -> std::io::Result<()> {
-    html_to_with(doc, None, threads, sink)
-}
-
-/// [`html_to`], with the flows rendered ahead when given.
-fn html_to_with(
-    doc: &Document<'_>,
-    ahead: Option<&RenderedFlows>,
-    threads: usize,
-    sink: &mut stream::Sink<'_>,
-) -> std::io::Result<()> {
-    html_to_ahead(doc, ahead, None, threads, sink)
+    html_to_ahead(doc, None, None, threads, sink)
 }
 
 /// [`html_to`], with the flows and the first rules rendered ahead when given.
@@ -892,8 +871,6 @@ mod tests {
         assert_eq!(render_html(&doc), one);
     }
 
-    /// The page written with its flows rendered ahead (before the findings were attached) is
-    /// the page written at once; flows rendered as Markdown are not taken for HTML.
     /// The first rules rendered ahead (before the findings were attached), however many, and
     /// the flows rendered ahead give the page written at once; Markdown rules are not taken.
     #[test]
@@ -938,6 +915,8 @@ mod tests {
         }
     }
 
+    /// The page written with its flows rendered ahead (before the findings were attached) is
+    /// the page written at once; flows rendered as Markdown are not taken for HTML.
     #[test]
     fn flows_rendered_ahead_give_the_same_page() {
         let config = crate::stream::test_support::several_chunks_config();
@@ -954,7 +933,7 @@ mod tests {
         let whole = render_html(&doc);
         for flows in [Some(&ahead), Some(&markdown), None] {
             let mut bytes = Vec::new();
-            write_html_with(&doc, flows, &mut bytes).expect("writes");
+            write_html_ahead(&doc, flows, None, &mut bytes).expect("writes");
             assert!(String::from_utf8(bytes).expect("UTF-8") == whole);
         }
     }
