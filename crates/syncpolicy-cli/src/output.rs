@@ -83,8 +83,12 @@ pub(crate) fn write_file_with(
 /// stderr: each phase's length, start and end (milliseconds since the first phase) and name.
 pub(crate) fn print_timings() {
     for p in syncpolicy_store::timing::take() {
+        let resident = p
+            .resident_mb
+            .map(|mb| format!("  (resident {mb:.0} MB)"))
+            .unwrap_or_default();
         eprintln!(
-            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}",
+            "timing: {:>8.1} ms {:>8.1}-{:>8.1}  {}{resident}",
             p.end - p.start,
             p.start,
             p.end,

@@ -18,6 +18,18 @@ pub struct Phase {
     pub start: f64,
     /// End, ms.
     pub end: f64,
+    /// The process's resident memory when the phase ended, in MB (Linux only: `None` where
+    /// `/proc/self/statm` cannot be read). What each phase holds, and what new memory it
+    /// touched, which costs time of its own on some machines.
+    pub resident_mb: Option<f64>,
+}
+
+/// The process's resident memory in MB, from `/proc/self/statm` (its second field, in pages
+/// of 4 KiB, the size on every platform this is read on).
+fn resident_mb() -> Option<f64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096.0 / 1_048_576.0)
 }
 
 fn origin() -> Instant {
@@ -63,6 +75,7 @@ impl Drop for Timer {
                 name: self.name,
                 start: ms(start),
                 end: ms(Instant::now()),
+                resident_mb: resident_mb(),
             };
             if let Ok(mut l) = log().lock() {
                 l.push(p);

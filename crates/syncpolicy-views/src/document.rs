@@ -802,6 +802,9 @@ pub struct RenderedFlows {
     pub(crate) html: bool,
     /// The text, in runs of about [`RenderedFlows::RUN`] bytes, in page order.
     pub(crate) runs: Vec<String>,
+    /// How many of the section's parts the runs hold (the first ones): all of them, or fewer
+    /// when the rendering was stopped; a writer renders the others.
+    pub(crate) parts: usize,
 }
 
 impl RenderedFlows {
@@ -810,34 +813,48 @@ impl RenderedFlows {
     /// rows of flows); runs of 1 MB made 64 MB buffers.
     const RUN: usize = 16 << 10;
 
-    /// Renders `parts` on this thread into runs of about [`RenderedFlows::RUN`] bytes.
+    /// Renders `parts` on this thread into runs of about [`RenderedFlows::RUN`] bytes, in
+    /// order, until all are rendered or `stop` says to stop (asked after each run): what is
+    /// left is rendered on every core when the page is written.
     pub(crate) fn render<P>(
         html: bool,
         parts: &[P],
         mut render: impl FnMut(&P, &mut String),
+        stop: &dyn Fn() -> bool,
     ) -> Self {
         let mut runs = Vec::new();
         let mut run = String::new();
+        let mut done = 0;
         for p in parts {
             render(p, &mut run);
+            done += 1;
             if run.len() >= Self::RUN {
                 run.shrink_to_fit();
                 runs.push(std::mem::replace(
                     &mut run,
                     String::with_capacity(Self::RUN + Self::RUN / 4),
                 ));
+                if stop() {
+                    break;
+                }
             }
         }
         if !run.is_empty() {
             run.shrink_to_fit();
             runs.push(run);
         }
-        RenderedFlows { html, runs }
+        RenderedFlows {
+            html,
+            runs,
+            parts: done,
+        }
     }
 
-    /// The runs, when rendered in that format.
-    pub(crate) fn runs(ahead: Option<&RenderedFlows>, html: bool) -> Option<&[String]> {
-        ahead.filter(|a| a.html == html).map(|a| a.runs.as_slice())
+    /// The runs, when rendered in that format, and how many parts they hold.
+    pub(crate) fn runs(ahead: Option<&RenderedFlows>, html: bool) -> Option<(&[String], usize)> {
+        ahead
+            .filter(|a| a.html == html)
+            .map(|a| (a.runs.as_slice(), a.parts))
     }
 }
 
@@ -916,14 +933,14 @@ pub fn render_rules_markdown(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> Ren
     RenderedRules::render(false, doc, |r, o| markdown_rule_head(o, r), stop)
 }
 
-/// The metaverse section's attributes and flows of the Markdown report, rendered ahead (see
-/// [`RenderedFlows`]).
-pub fn render_flows_markdown(doc: &Document<'_>) -> RenderedFlows {
+/// The metaverse section's attributes and flows of the Markdown report, rendered ahead until
+/// `stop` says to stop (see [`RenderedFlows`]).
+pub fn render_flows_markdown(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> RenderedFlows {
     let mut parts = Vec::new();
     for a in &doc.metaverse {
         markdown_attribute_parts(a, &mut parts);
     }
-    RenderedFlows::render(false, &parts, |p, o| render_part(o, p, doc))
+    RenderedFlows::render(false, &parts, |p, o| render_part(o, p, doc), stop)
 }
 
 /// [`write_markdown`] with the flows and the first rules rendered ahead by
@@ -1154,14 +1171,15 @@ fn markdown_to_ahead(
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
     parts.push(MdPart::Text(text));
-    match RenderedFlows::runs(ahead, false) {
-        Some(runs) => parts.extend(runs.iter().map(|r| MdPart::Ahead(r))),
-        None => {
-            for a in &doc.metaverse {
-                markdown_attribute_parts(a, &mut parts);
-            }
-        }
+    // The flows rendered ahead, then those that were not.
+    let (runs, done) = RenderedFlows::runs(ahead, false).unwrap_or((&[], 0));
+    parts.extend(runs.iter().map(|r| MdPart::Ahead(r)));
+    let first = parts.len();
+    for a in &doc.metaverse {
+        markdown_attribute_parts(a, &mut parts);
     }
+    let done = done.min(parts.len() - first);
+    parts.drain(first..first + done);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -1682,7 +1700,7 @@ mod tests {
         let config = stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = build_without_findings(&config, "big.json");
-        let flows = render_flows_markdown(&doc);
+        let flows = render_flows_markdown(&doc, &|| false);
         let all = render_rules_markdown(&doc, &|| false);
         let first = render_rules_markdown(&doc, &|| true);
         assert!(first.rules.len() < all.rules.len());
@@ -1702,21 +1720,32 @@ mod tests {
     }
 
     /// The Markdown written with its flows rendered ahead (before the findings were
-    /// attached) is the report written at once; flows rendered as HTML are not taken.
+    /// attached), all of them or the first ones, is the report written at once; flows
+    /// rendered as HTML are not taken.
     #[test]
     fn flows_rendered_ahead_give_the_same_markdown() {
         let config = stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = build_without_findings(&config, "big.json");
-        let ahead = render_flows_markdown(&doc);
-        assert!(ahead.runs.len() > 1, "several runs");
-        let html = crate::document_html::render_flows(&doc);
+        let ahead = render_flows_markdown(&doc, &|| false);
+        assert!(ahead.runs.len() > 2, "several runs");
+        let total = ahead.parts;
+        // Stopped after the first run, and after the second.
+        let first = render_flows_markdown(&doc, &|| true);
+        assert!(first.runs.len() == 1 && first.parts < total);
+        let calls = std::cell::Cell::new(0);
+        let two = render_flows_markdown(&doc, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() == 2
+        });
+        assert!(two.runs.len() == 2 && first.parts < two.parts && two.parts < total);
+        let html = crate::document_html::render_flows(&doc, &|| false);
         attach_diagnostics(
             &mut doc,
             syncpolicy_lint::check_file(&config, &text, "big.json"),
         );
         let whole = render_markdown(&doc);
-        for flows in [Some(&ahead), Some(&html), None] {
+        for flows in [Some(&ahead), Some(&first), Some(&two), Some(&html), None] {
             let mut bytes = Vec::new();
             write_markdown_ahead(&doc, flows, None, &mut bytes).expect("writes");
             assert!(String::from_utf8(bytes).expect("UTF-8") == whole);

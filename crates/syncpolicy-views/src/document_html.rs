@@ -377,14 +377,14 @@ pub fn write_html(doc: &Document<'_>, out: &mut dyn std::io::Write) -> std::io::
     })
 }
 
-/// The metaverse section's attributes and flows of the HTML page, rendered ahead (see
-/// [`RenderedFlows`]).
-pub fn render_flows(doc: &Document<'_>) -> RenderedFlows {
+/// The metaverse section's attributes and flows of the HTML page, rendered ahead until `stop`
+/// says to stop (see [`RenderedFlows`]).
+pub fn render_flows(doc: &Document<'_>, stop: &dyn Fn() -> bool) -> RenderedFlows {
     let mut parts = Vec::new();
     for a in &doc.metaverse {
         attribute_parts(a, &mut parts);
     }
-    RenderedFlows::render(true, &parts, |p, out| p.render_to(out, doc))
+    RenderedFlows::render(true, &parts, |p, out| p.render_to(out, doc), stop)
 }
 
 /// The first rules of the HTML page rendered ahead, until `stop` says to stop (see
@@ -597,14 +597,15 @@ fn html_to_ahead(
         },
         CLOSE_DETAILS,
     ));
-    match RenderedFlows::runs(ahead, true) {
-        Some(runs) => parts.extend(runs.iter().map(|r| Part::Ahead(r))),
-        None => {
-            for a in &doc.metaverse {
-                attribute_parts(a, &mut parts);
-            }
-        }
+    // The flows rendered ahead, then those that were not.
+    let (runs, done) = RenderedFlows::runs(ahead, true).unwrap_or((&[], 0));
+    parts.extend(runs.iter().map(|r| Part::Ahead(r)));
+    let first = parts.len();
+    for a in &doc.metaverse {
+        attribute_parts(a, &mut parts);
     }
+    let done = done.min(parts.len() - first);
+    parts.drain(first..first + done);
     parts.push(Part::Static(CLOSE_DETAILS));
     parts.push(Part::Open(
         html! {
@@ -878,7 +879,7 @@ mod tests {
         let config = crate::stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = crate::document::build_without_findings(&config, "big.json");
-        let flows = render_flows(&doc);
+        let flows = render_flows(&doc, &|| false);
         let all = render_rules(&doc, &|| false);
         let total: usize = doc.rule_groups.iter().map(|g| g.rules.len()).sum();
         assert_eq!(all.rules.len(), total, "every rule without a stop");
@@ -915,23 +916,40 @@ mod tests {
         }
     }
 
-    /// The page written with its flows rendered ahead (before the findings were attached) is
-    /// the page written at once; flows rendered as Markdown are not taken for HTML.
+    /// The page written with its flows rendered ahead (before the findings were attached), all
+    /// of them or the first ones, is the page written at once; flows rendered as Markdown are
+    /// not taken for HTML.
     #[test]
     fn flows_rendered_ahead_give_the_same_page() {
         let config = crate::stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = crate::document::build_without_findings(&config, "big.json");
-        let ahead = render_flows(&doc);
-        assert!(ahead.runs.len() > 1, "several runs");
-        let markdown = crate::document::render_flows_markdown(&doc);
+        let ahead = render_flows(&doc, &|| false);
+        assert!(ahead.runs.len() > 2, "several runs");
+        let total = ahead.parts;
+        // Stopped after the first run, and after the second.
+        let first = render_flows(&doc, &|| true);
+        assert!(first.runs.len() == 1 && first.parts < total);
+        let calls = std::cell::Cell::new(0);
+        let two = render_flows(&doc, &|| {
+            calls.set(calls.get() + 1);
+            calls.get() == 2
+        });
+        assert!(two.runs.len() == 2 && first.parts < two.parts && two.parts < total);
+        let markdown = crate::document::render_flows_markdown(&doc, &|| false);
         crate::document::attach_diagnostics(
             &mut doc,
             syncpolicy_lint::check_file(&config, &text, "big.json"),
         );
         assert!(!doc.findings.is_empty());
         let whole = render_html(&doc);
-        for flows in [Some(&ahead), Some(&markdown), None] {
+        for flows in [
+            Some(&ahead),
+            Some(&first),
+            Some(&two),
+            Some(&markdown),
+            None,
+        ] {
             let mut bytes = Vec::new();
             write_html_ahead(&doc, flows, None, &mut bytes).expect("writes");
             assert!(String::from_utf8(bytes).expect("UTF-8") == whole);

@@ -135,7 +135,7 @@ pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> 
 /// What of a report [`document_ahead`] rendered while `validate` ran.
 #[derive(Default)]
 struct Ahead {
-    /// The flows (all of them).
+    /// The first flows: as many as were rendered before `validate` ended.
     flows: Option<document::RenderedFlows>,
     /// The first rules, without their findings' links: as many as were rendered before
     /// `validate` ended.
@@ -144,7 +144,7 @@ struct Ahead {
 
 /// [`document`], and, for a report to be written as HTML (`Some(true)`) or Markdown
 /// (`Some(false)`), what does not depend on the findings rendered while `validate` runs:
-/// the flows, then the rules (each without its findings' links) until `validate` is done.
+/// the flows, then the rules (each without its findings' links), until `validate` is done.
 fn document_ahead(
     loaded: &source::Loaded,
     ahead: Option<bool>,
@@ -156,20 +156,24 @@ fn document_ahead(
         drop(building);
         let mut rendered = Ahead::default();
         if let Some(html) = ahead {
+            // Only while `validate` runs: what is not rendered by then is rendered on every
+            // core when the page is written.
+            let done = || lint.is_finished();
             let t = syncpolicy_store::timing::phase("render flows");
             rendered.flows = Some(if html {
-                syncpolicy_views::document_html::render_flows(&doc)
+                syncpolicy_views::document_html::render_flows(&doc, &done)
             } else {
-                document::render_flows_markdown(&doc)
+                document::render_flows_markdown(&doc, &done)
             });
             drop(t);
-            let _t = syncpolicy_store::timing::phase("render rules ahead");
-            let done = || lint.is_finished();
-            rendered.rules = Some(if html {
-                syncpolicy_views::document_html::render_rules(&doc, &done)
-            } else {
-                document::render_rules_markdown(&doc, &done)
-            });
+            if !done() {
+                let _t = syncpolicy_store::timing::phase("render rules ahead");
+                rendered.rules = Some(if html {
+                    syncpolicy_views::document_html::render_rules(&doc, &done)
+                } else {
+                    document::render_rules_markdown(&doc, &done)
+                });
+            }
         }
         let found = lint
             .join()
