@@ -850,11 +850,24 @@ impl RenderedFlows {
         }
     }
 
-    /// The runs, when rendered in that format, and how many parts they hold.
-    pub(crate) fn runs(ahead: Option<&RenderedFlows>, html: bool) -> Option<(&[String], usize)> {
-        ahead
+    /// Pushes the metaverse section's parts onto a page's `parts`: the runs rendered ahead in
+    /// that format (made parts by `run`), then of the parts `all` pushes those not rendered
+    /// ahead.
+    pub(crate) fn push_parts<'d, P>(
+        ahead: Option<&'d RenderedFlows>,
+        html: bool,
+        parts: &mut Vec<P>,
+        run: impl Fn(&'d str) -> P,
+        all: impl FnOnce(&mut Vec<P>),
+    ) {
+        let (runs, done) = ahead
             .filter(|a| a.html == html)
-            .map(|a| (a.runs.as_slice(), a.parts))
+            .map_or((&[][..], 0), |a| (a.runs.as_slice(), a.parts));
+        parts.extend(runs.iter().map(|r| run(r)));
+        let first = parts.len();
+        all(parts);
+        let done = done.min(parts.len() - first);
+        parts.drain(first..first + done);
     }
 }
 
@@ -1171,15 +1184,11 @@ fn markdown_to_ahead(
         "Each attribute: the inbound flows that write it (source directory, source attributes, rule, in precedence order), then the outbound flows that carry it out (rule, target directory and attribute, in precedence order). Every inbound flow reaches every outbound flow of the same attribute.\n"
     );
     parts.push(MdPart::Text(text));
-    // The flows rendered ahead, then those that were not.
-    let (runs, done) = RenderedFlows::runs(ahead, false).unwrap_or((&[], 0));
-    parts.extend(runs.iter().map(|r| MdPart::Ahead(r)));
-    let first = parts.len();
-    for a in &doc.metaverse {
-        markdown_attribute_parts(a, &mut parts);
-    }
-    let done = done.min(parts.len() - first);
-    parts.drain(first..first + done);
+    RenderedFlows::push_parts(ahead, false, &mut parts, MdPart::Ahead, |parts| {
+        for a in &doc.metaverse {
+            markdown_attribute_parts(a, parts);
+        }
+    });
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -1727,18 +1736,8 @@ mod tests {
         let config = stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = build_without_findings(&config, "big.json");
-        let ahead = render_flows_markdown(&doc, &|| false);
-        assert!(ahead.runs.len() > 2, "several runs");
-        let total = ahead.parts;
-        // Stopped after the first run, and after the second.
-        let first = render_flows_markdown(&doc, &|| true);
-        assert!(first.runs.len() == 1 && first.parts < total);
-        let calls = std::cell::Cell::new(0);
-        let two = render_flows_markdown(&doc, &|| {
-            calls.set(calls.get() + 1);
-            calls.get() == 2
-        });
-        assert!(two.runs.len() == 2 && first.parts < two.parts && two.parts < total);
+        let [ahead, first, two] =
+            stream::test_support::flows_whole_and_stopped(|stop| render_flows_markdown(&doc, stop));
         let html = crate::document_html::render_flows(&doc, &|| false);
         attach_diagnostics(
             &mut doc,

@@ -597,15 +597,11 @@ fn html_to_ahead(
         },
         CLOSE_DETAILS,
     ));
-    // The flows rendered ahead, then those that were not.
-    let (runs, done) = RenderedFlows::runs(ahead, true).unwrap_or((&[], 0));
-    parts.extend(runs.iter().map(|r| Part::Ahead(r)));
-    let first = parts.len();
-    for a in &doc.metaverse {
-        attribute_parts(a, &mut parts);
-    }
-    let done = done.min(parts.len() - first);
-    parts.drain(first..first + done);
+    RenderedFlows::push_parts(ahead, true, &mut parts, Part::Ahead, |parts| {
+        for a in &doc.metaverse {
+            attribute_parts(a, parts);
+        }
+    });
     parts.push(Part::Static(CLOSE_DETAILS));
     parts.push(Part::Open(
         html! {
@@ -924,18 +920,8 @@ mod tests {
         let config = crate::stream::test_support::several_chunks_config();
         let text = String::from_utf8(syncpolicy_json::write_settings(&config)).expect("UTF-8");
         let mut doc = crate::document::build_without_findings(&config, "big.json");
-        let ahead = render_flows(&doc, &|| false);
-        assert!(ahead.runs.len() > 2, "several runs");
-        let total = ahead.parts;
-        // Stopped after the first run, and after the second.
-        let first = render_flows(&doc, &|| true);
-        assert!(first.runs.len() == 1 && first.parts < total);
-        let calls = std::cell::Cell::new(0);
-        let two = render_flows(&doc, &|| {
-            calls.set(calls.get() + 1);
-            calls.get() == 2
-        });
-        assert!(two.runs.len() == 2 && first.parts < two.parts && two.parts < total);
+        let [ahead, first, two] =
+            crate::stream::test_support::flows_whole_and_stopped(|stop| render_flows(&doc, stop));
         let markdown = crate::document::render_flows_markdown(&doc, &|| false);
         crate::document::attach_diagnostics(
             &mut doc,

@@ -162,6 +162,24 @@ pub(crate) mod test_support {
         config
     }
 
+    /// The flows rendered ahead by `render` whole, stopped after their first run and stopped
+    /// after their second, each checked to hold the parts it says (more runs, more parts).
+    pub(crate) fn flows_whole_and_stopped(
+        render: impl Fn(&dyn Fn() -> bool) -> crate::document::RenderedFlows,
+    ) -> [crate::document::RenderedFlows; 3] {
+        let whole = render(&|| false);
+        assert!(whole.runs.len() > 2, "several runs");
+        let first = render(&|| true);
+        assert!(first.runs.len() == 1 && first.parts < whole.parts);
+        let calls = std::cell::Cell::new(0);
+        let two = render(&|| {
+            calls.set(calls.get() + 1);
+            calls.get() == 2
+        });
+        assert!(two.runs.len() == 2 && first.parts < two.parts && two.parts < whole.parts);
+        [whole, first, two]
+    }
+
     /// What `to` hands its sink on one thread, after checking that 2 and 5 threads hand the
     /// same text.
     pub(crate) fn same_on_any_threads(
