@@ -55,7 +55,7 @@ fn write_with_mode(
 }
 
 /// Bytes written between two requests to start writing them back to disk.
-const WRITE_BACK_STEP: u64 = 4 << 20;
+const WRITE_BACK_STEP: u64 = 1 << 20;
 
 /// A file being written that, on Linux, asks the kernel every [`WRITE_BACK_STEP`] bytes to
 /// start writing the bytes written since the last request back to disk (without waiting), so
