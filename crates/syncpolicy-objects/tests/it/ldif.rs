@@ -341,19 +341,11 @@ fn a_file_that_is_not_ldif_is_fatal() {
 
 #[test]
 fn an_io_error_is_fatal() {
-    struct Failing(usize);
-    impl std::io::Read for Failing {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0 == 0 {
-                return Err(std::io::Error::other("disk on fire"));
-            }
-            self.0 -= 1;
-            let line = b"dn: CN=x,DC=c\n\n";
-            buf[..line.len()].copy_from_slice(line);
-            Ok(line.len())
-        }
-    }
-    let results: Vec<_> = read_ldif(std::io::BufReader::new(Failing(2))).collect();
+    let failing = crate::Failing {
+        left: 2,
+        parts: &[b"dn: CN=x,DC=c\n\n"],
+    };
+    let results: Vec<_> = read_ldif(std::io::BufReader::new(failing)).collect();
     assert_eq!(results.len(), 3, "{results:?}");
     assert!(results[0].is_ok() && results[1].is_ok());
     let err = results[2].as_ref().expect_err("the error");

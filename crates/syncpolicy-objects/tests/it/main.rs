@@ -22,3 +22,22 @@ pub(crate) fn split(
     }
     (objects, errors)
 }
+
+/// A reader that gives `left` reads, cycling through `parts` (the part of index `left % len`
+/// after each read, counting down), and then fails: a disk that stops in the middle of a file.
+pub(crate) struct Failing {
+    pub(crate) left: usize,
+    pub(crate) parts: &'static [&'static [u8]],
+}
+
+impl std::io::Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("disk on fire"));
+        }
+        self.left -= 1;
+        let part = self.parts[self.left % self.parts.len()];
+        buf[..part.len()].copy_from_slice(part);
+        Ok(part.len())
+    }
+}

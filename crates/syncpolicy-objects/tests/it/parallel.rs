@@ -142,21 +142,12 @@ fn a_generated_directory() {
 }
 
 /// An input that fails after `n` reads of one entry each.
-struct Failing(usize);
-
-impl std::io::Read for Failing {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.0 == 0 {
-            return Err(std::io::Error::other("disk on fire"));
-        }
-        self.0 -= 1;
-        let part: &[u8] = if self.0 % 2 == 0 {
-            b"dn: CN=x,DC=c\ncn: a\n"
-        } else {
-            b"\ndn: CN=y,DC=c\ncn: b"
-        };
-        buf[..part.len()].copy_from_slice(part);
-        Ok(part.len())
+/// `n` reads of entries cut in the middle (`cn: a` then the empty line in the next read),
+/// then a failure.
+fn failing(n: usize) -> crate::Failing {
+    crate::Failing {
+        left: n,
+        parts: &[b"dn: CN=x,DC=c\ncn: a\n", b"\ndn: CN=y,DC=c\ncn: b"],
     }
 }
 
@@ -164,13 +155,13 @@ impl std::io::Read for Failing {
 fn an_io_error_stops_at_the_same_place() {
     for n in 0..6 {
         let expected: Vec<Item> = read_objects_with(
-            std::io::BufReader::with_capacity(64, Failing(n)),
+            std::io::BufReader::with_capacity(64, failing(n)),
             Limits::DEFAULT,
         )
         .collect();
         for blocks in shapes() {
             let got = parallel(
-                std::io::BufReader::with_capacity(64, Failing(n)),
+                std::io::BufReader::with_capacity(64, failing(n)),
                 Limits::DEFAULT,
                 blocks,
             );
