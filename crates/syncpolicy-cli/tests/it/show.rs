@@ -169,9 +169,21 @@ fn report_phases_are_timed_on_request() {
         "attach findings",
         "render and write",
     ] {
+        // Each phase's line ends with its name, then (on Linux) the resident memory.
         assert!(
-            err.lines()
-                .any(|l| l.starts_with("timing:") && l.ends_with(phase)),
+            err.lines().any(|l| {
+                let named = match l.rsplit_once("  (resident ") {
+                    Some((named, mb)) => {
+                        assert!(mb.ends_with(" MB)"), "{l}");
+                        named
+                    }
+                    None => {
+                        assert!(!cfg!(target_os = "linux"), "no resident memory in {l}");
+                        l
+                    }
+                };
+                l.starts_with("timing:") && named.ends_with(phase)
+            }),
             "{phase} in {err}"
         );
     }
