@@ -12,6 +12,9 @@ use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
+use syncpolicy_expr::env::NameHasher;
+use crate::stream::drop_all;
 use std::sync::Arc;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
@@ -116,7 +119,6 @@ pub struct MvObject {
     pub attributes: Vec<Resolved>,
     pub errors: Vec<String>,
     pub engine_dependent: Vec<&'static str>,
-    index_keys: Vec<Box<[u8]>>,
 }
 
 impl MvObject {
@@ -127,7 +129,6 @@ impl MvObject {
             attributes: Vec::new(),
             errors: Vec::new(),
             engine_dependent: Vec::new(),
-            index_keys: Vec::new(),
         }
     }
 
@@ -249,7 +250,7 @@ pub struct Simulator<'c> {
     outbound: RuleMap,
     /// Metaverse attributes used by join conditions: their index id, and whether a
     /// case-sensitive condition uses them (then exact keys are indexed too).
-    join_attrs: HashMap<String, (u16, bool)>,
+    join_attrs: HashMap<String, (u16, bool), BuildHasherDefault<NameHasher>>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
     inclusions: Vec<Option<ByteNameSet>>,
     /// Per on-premises directory with an inclusion set: the names it keeps as spelled (the
@@ -318,7 +319,8 @@ impl<'c> Simulator<'c> {
         let mut inbound = RuleMap::default();
         let mut inbound_disabled = RuleMap::default();
         let mut outbound = RuleMap::default();
-        let mut join_attrs = HashMap::new();
+        let mut join_attrs: HashMap<String, (u16, bool), BuildHasherDefault<NameHasher>> =
+            HashMap::default();
         for (id, r) in prepared.rules.iter().enumerate() {
             let (d, t) = (r.directory, r.source_type.clone());
             let list = match (r.inbound, r.disabled) {
@@ -453,7 +455,7 @@ impl<'c> Simulator<'c> {
     pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult, full: bool) {
         o.planned_full = full;
         o.contributions
-            .retain(|c| self.join_attrs.contains_key(&*c.dest));
+            .retain(|c| self.join_targets[c.dest_id as usize]);
         o.contributions.shrink_to_fit();
         o.applied = Vec::new();
         o.out_of_scope = Vec::new();
@@ -1143,20 +1145,7 @@ impl<'c> Simulator<'c> {
     /// per position, the object's index before ordering.
     pub(crate) fn order(&self, objects: &mut [ObjectResult]) -> Vec<u32> {
         let dir_order = |d: DirectoryRef| self.dir_order(d);
-        let mut keys: Vec<(usize, String, Origin, u32)> = objects
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                (
-                    dir_order(o.directory),
-                    o.dn.to_lowercase(),
-                    o.origin,
-                    i as u32,
-                )
-            })
-            .collect();
-        keys.sort_unstable();
-        let seq: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
+        let seq = sort_order(objects, &dir_order);
         permute(objects, &seq);
         // Duplicate DNs within one directory: the first (by origin) stands.
         for i in 1..objects.len() {
@@ -1173,15 +1162,19 @@ impl<'c> Simulator<'c> {
                 this.join = JoinOutcome::NotRun;
             }
         }
-        // DN ranks as tie-breaks between contributions.
-        for (rank, o) in objects.iter_mut().enumerate() {
-            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
-            for c in &mut o.contributions {
-                c.tie = (order, rank as u32);
-            }
-            o.contributions.shrink_to_fit();
-            o.applied.shrink_to_fit();
-        }
+        // DN ranks as tie-breaks between contributions (on every core: shrinking reallocates).
+        objects
+            .par_iter_mut()
+            .with_min_len(MIN_PER_TASK * 8)
+            .enumerate()
+            .for_each(|(rank, o)| {
+                let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
+                for c in &mut o.contributions {
+                    c.tie = (order, rank as u32);
+                }
+                o.contributions.shrink_to_fit();
+                o.applied.shrink_to_fit();
+            });
         seq
     }
 
@@ -1201,53 +1194,78 @@ impl<'c> Simulator<'c> {
     /// Joins and projects every staged object, in a fixed order: objects whose link rule
     /// provisions first (connector order, DN), then those that may only join.
     pub(crate) fn join_phase(&self, objects: &mut [ObjectResult]) -> Vec<MvObject> {
-        let mut order: Vec<(u8, usize)> = objects
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.errors.is_empty() && o.link_rule.is_some())
-            .map(|(i, o)| {
-                let provisions = o
-                    .link_rule
-                    .is_some_and(|r| self.rule(r).link == LinkType::Provision);
-                (u8::from(!provisions), i)
-            })
-            .collect();
-        order.sort();
+        let provisions = |o: &ObjectResult| {
+            o.link_rule
+                .is_some_and(|r| self.rule(r).link == LinkType::Provision)
+        };
+        let joining = |o: &ObjectResult| o.errors.is_empty() && o.link_rule.is_some();
+        // Provisioning objects first, each part in index order.
+        let order: Vec<usize> = {
+            let shared: &[ObjectResult] = objects;
+            let first = (0..shared.len()).filter(|i| joining(&shared[*i]) && provisions(&shared[*i]));
+            let then = (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
+            first.chain(then).collect()
+        };
+        // The index keys each provisioning object would give the metaverse object it projects
+        // (those of a one-member metaverse object: the object's own), made on every core
+        // beforehand; an object that joins instead does not use them.
+        let mut projected_keys: Vec<Option<Vec<Box<[u8]>>>> = {
+            let shared: &[ObjectResult] = objects;
+            order
+                .par_iter()
+                .with_min_len(MIN_PER_TASK * 8)
+                .map(|&i| {
+                    let o = &shared[i];
+                    let rule = self.rule(o.link_rule?);
+                    (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
+                        let object_type = projected_type(rule, o);
+                        self.join_index_keys_of(object_type, std::iter::once(o))
+                    })
+                })
+                .collect()
+        };
         let mut mv: Vec<MvObject> = Vec::new();
-        let mut index: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
-        for (_, i) in order {
+        let mut index: JoinIndex = JoinIndex::default();
+        index.reserve(projected_keys.iter().flatten().map(Vec::len).sum());
+        let (mut found, mut candidates): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        for (at, &i) in order.iter().enumerate() {
             let link = objects[i].link_rule.unwrap_or_default();
             let rule = self.rule(link);
             let directory = objects[i].directory;
             let mut joined: Option<(u32, usize)> = None;
             let mut ambiguous: Option<String> = None;
             for (gi, group) in rule.joins.iter().enumerate() {
-                let mut candidates: Option<Vec<u32>> = None;
+                // The metaverse objects every condition of the group matches (none when the
+                // group has no condition).
+                candidates.clear();
                 for (ci, cond) in group.iter().enumerate() {
                     if !self.join_attrs.contains_key(&cond.mv) {
-                        candidates = Some(Vec::new());
+                        candidates.clear();
                         break;
                     }
-                    let mut found: Vec<u32> = objects[i]
+                    found.clear();
+                    for (_, _, k) in objects[i]
                         .join_keys
                         .iter()
                         .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
-                        .filter_map(|(_, _, k)| index.get(&k[..]))
-                        .flatten()
-                        .copied()
-                        .collect();
+                    {
+                        if let Some(slot) = index.get(&k[..]) {
+                            slot.extend_into(&mut found);
+                        }
+                    }
                     found.sort_unstable();
                     found.dedup();
-                    candidates = Some(match candidates {
-                        None => found,
-                        Some(prev) => prev.into_iter().filter(|m| found.contains(m)).collect(),
-                    });
+                    if ci == 0 {
+                        std::mem::swap(&mut candidates, &mut found);
+                    } else {
+                        candidates.retain(|m| found.binary_search(m).is_ok());
+                    }
+                    if candidates.is_empty() {
+                        // An intersection with nothing stays empty.
+                        break;
+                    }
                 }
-                let candidates: Vec<u32> = candidates
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|m| rule.targets(&mv[*m as usize].object_type))
-                    .collect();
+                candidates.retain(|m| rule.targets(&mv[*m as usize].object_type));
                 if candidates.len() == 1 {
                     let m = candidates[0];
                     if let Some(other) = mv[m as usize]
@@ -1279,6 +1297,16 @@ impl<'c> Simulator<'c> {
                         rule: link,
                         group: gi,
                     };
+                    // Re-index, by the join attributes alone: the whole object is resolved
+                    // once every object has joined (on every core), the join attributes
+                    // resolve the same way. The keys it had are those of its members so far.
+                    let target = &mv[m as usize];
+                    let members = target.members.iter().map(|x| &objects[*x as usize]);
+                    for key in self.join_index_keys_of(&target.object_type, members) {
+                        if let Some(slot) = index.get_mut(&key) {
+                            slot.remove(m);
+                        }
+                    }
                     m
                 }
                 None => {
@@ -1298,19 +1326,8 @@ impl<'c> Simulator<'c> {
                         };
                         continue;
                     }
-                    let object_type = if rule.target_type == "*" || rule.target_type.is_empty() {
-                        objects[i].object_type.clone()
-                    } else {
-                        rule.target_type.clone()
-                    };
-                    mv.push(MvObject {
-                        object_type,
-                        members: Vec::new(),
-                        attributes: Vec::new(),
-                        errors: Vec::new(),
-                        engine_dependent: Vec::new(),
-                        index_keys: Vec::new(),
-                    });
+                    let object_type = projected_type(rule, &objects[i]).to_owned();
+                    mv.push(MvObject::new(object_type, Vec::new()));
                     objects[i].join = JoinOutcome::Projected { rule: link };
                     (mv.len() - 1) as u32
                 }
@@ -1318,19 +1335,19 @@ impl<'c> Simulator<'c> {
             objects[i].metaverse = Some(m);
             let target = &mut mv[m as usize];
             target.members.push(i as u32);
-            // Re-index, by the join attributes alone: the whole object is resolved once every
-            // object has joined (on every core), the join attributes resolve the same way.
-            for key in std::mem::take(&mut target.index_keys) {
-                if let Some(list) = index.get_mut(&key) {
-                    list.retain(|x| *x != m);
+            let keys = match projected_keys[at].take() {
+                Some(keys) if target.members.len() == 1 => keys,
+                _ => {
+                    let members = target.members.iter().map(|x| &objects[*x as usize]);
+                    self.join_index_keys_of(&target.object_type, members)
                 }
+            };
+            for key in keys {
+                index.entry(key).or_default().push(m);
             }
-            let keys = self.join_index_keys(target, objects);
-            for key in &keys {
-                index.entry(key.clone()).or_default().push(m);
-            }
-            target.index_keys = keys;
         }
+        drop_all(std::mem::take(&mut projected_keys));
+        drop_all(index.into_iter().collect::<Vec<_>>());
         mv
     }
 
@@ -1369,22 +1386,27 @@ impl<'c> Simulator<'c> {
         }
     }
 
-    /// The join index keys of a metaverse object: its join attributes resolved from its
-    /// members' contributions (as [`Simulator::resolve_mv`] resolves them).
-    fn join_index_keys(&self, target: &MvObject, objects: &[ObjectResult]) -> Vec<Box<[u8]>> {
+    /// The join index keys of a metaverse object of type `object_type` with these members:
+    /// its join attributes resolved from the members' contributions (as
+    /// [`Simulator::resolve_mv`] resolves them).
+    fn join_index_keys_of<'o>(
+        &self,
+        object_type: &str,
+        members: impl Iterator<Item = &'o ObjectResult>,
+    ) -> Vec<Box<[u8]>> {
         let mut keys = Vec::new();
         if self.join_attrs.is_empty() {
             return keys;
         }
-        let contributions: Vec<&Contribution> = target
-            .members
-            .iter()
-            .flat_map(|i| objects[*i as usize].contributions.iter())
+        let contributions: Vec<&Contribution> = members
+            .flat_map(|o| o.contributions.iter())
             .filter(|c| {
-                self.join_attrs.contains_key(&*c.dest)
-                    && self.rule(c.rule).targets(&target.object_type)
+                self.join_targets[c.dest_id as usize] && self.rule(c.rule).targets(object_type)
             })
             .collect();
+        if contributions.is_empty() {
+            return keys;
+        }
         let (mut notes, mut errors) = (Vec::new(), Vec::new());
         for (name, outcome) in resolve_all(&contributions, &mut notes, &mut errors) {
             let (Outcome::Set(value, _), Some((id, exact))) =
@@ -1393,9 +1415,9 @@ impl<'c> Simulator<'c> {
                 continue;
             };
             for v in value.values() {
-                keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
+                keys.extend(index_key(*id, v, false));
                 if *exact {
-                    keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
+                    keys.extend(index_key(*id, v, true));
                 }
             }
         }
@@ -1814,6 +1836,62 @@ fn export_all<T: Send>(
         .collect()
 }
 
+/// The run's fixed order of `objects` (directory order, then the DN lower-cased, then origin,
+/// then the index: a total order), as the indexes of the objects in that order. The DN
+/// compares as `str::to_lowercase` makes it; an ASCII DN is compared byte by byte, lower-cased
+/// on the fly (the same bytes), so only other DNs are lower-cased (on every core). The first
+/// eight bytes lower-cased, as a big-endian number, decide most comparisons.
+fn sort_order(objects: &[ObjectResult], dir_order: &(impl Fn(DirectoryRef) -> usize + Sync)) -> Vec<u32> {
+    struct Key<'a> {
+        dir: usize,
+        head: u64,
+        /// The DN, or its lower-cased text when it is not ASCII.
+        text: &'a str,
+        origin: Origin,
+        index: u32,
+    }
+    let lowered: Vec<Option<String>> = objects
+        .par_iter()
+        .with_min_len(MIN_PER_TASK * 8)
+        .map(|o| (!o.dn.is_ascii()).then(|| o.dn.to_lowercase()))
+        .collect();
+    let mut keys: Vec<Key<'_>> = objects
+        .par_iter()
+        .zip(lowered.par_iter())
+        .with_min_len(MIN_PER_TASK * 8)
+        .enumerate()
+        .map(|(i, (o, l))| {
+            let text = l.as_deref().unwrap_or(&o.dn);
+            let mut head = [0u8; 8];
+            for (h, b) in head.iter_mut().zip(text.bytes()) {
+                *h = b.to_ascii_lowercase();
+            }
+            Key {
+                dir: dir_order(o.directory),
+                head: u64::from_be_bytes(head),
+                text,
+                origin: o.origin,
+                index: i as u32,
+            }
+        })
+        .collect();
+    keys.par_sort_unstable_by(|a, b| {
+        a.dir
+            .cmp(&b.dir)
+            .then(a.head.cmp(&b.head))
+            .then_with(|| {
+                // Lower-case text has no ASCII capitals: lower-casing its bytes again is the
+                // identity, so one comparison serves both kinds.
+                let x = a.text.bytes().map(|c| c.to_ascii_lowercase());
+                let y = b.text.bytes().map(|c| c.to_ascii_lowercase());
+                x.cmp(y)
+            })
+            .then(a.origin.cmp(&b.origin))
+            .then(a.index.cmp(&b.index))
+        });
+    keys.into_iter().map(|k| k.index).collect()
+}
+
 /// Reorders `items` in place so that position `i` holds the item that was at `from[i]` (a
 /// permutation), without a second copy of the items.
 fn permute<T>(items: &mut [T], from: &[u32]) {
@@ -1873,6 +1951,71 @@ fn seed_of(dn_lower: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The type of the metaverse object `o` projects by `rule`.
+fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
+    if rule.target_type == "*" || rule.target_type.is_empty() {
+        &o.object_type
+    } else {
+        &rule.target_type
+    }
+}
+
+/// The join index: per key, the metaverse objects that have it (mostly one).
+type JoinIndex = HashMap<Box<[u8]>, Holders, BuildHasherDefault<NameHasher>>;
+
+/// The metaverse objects of one join index key, in no particular order: the first inline.
+#[derive(Debug)]
+struct Holders {
+    first: u32,
+    rest: Vec<u32>,
+}
+
+impl Default for Holders {
+    fn default() -> Holders {
+        Holders {
+            first: u32::MAX,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl Holders {
+    fn push(&mut self, m: u32) {
+        if self.first == u32::MAX {
+            self.first = m;
+        } else {
+            self.rest.push(m);
+        }
+    }
+
+    fn remove(&mut self, m: u32) {
+        self.rest.retain(|x| *x != m);
+        if self.first == m {
+            self.first = self.rest.pop().unwrap_or(u32::MAX);
+        }
+    }
+
+    fn extend_into(&self, out: &mut Vec<u32>) {
+        if self.first != u32::MAX {
+            out.push(self.first);
+        }
+        out.extend_from_slice(&self.rest);
+    }
+}
+
+/// [`prefixed`] of [`value_key`], built at once.
+fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
+    match v {
+        Value::Str(s) | Value::Ref(s) if !s.is_empty() && !exact && s.is_ascii() => {
+            let mut k = Vec::with_capacity(s.len() + 2);
+            k.extend_from_slice(&attr.to_le_bytes());
+            k.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
+            Some(k.into_boxed_slice())
+        }
+        _ => value_key(v, exact).map(|k| prefixed(attr, &k)),
+    }
 }
 
 /// A join index key: the metaverse attribute's id, then the value key.

@@ -21,7 +21,10 @@ use crate::engine::{
     Summary,
 };
 use crate::prepare::RuleId;
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
+use syncpolicy_expr::env::NameHasher;
 use syncpolicy_model::config::DirectoryRef;
 
 /// Pass 1's decisions for one object.
@@ -140,23 +143,31 @@ impl Simulator<'_> {
             joining[seq[rank] as usize] = o.errors.is_empty() && o.link_rule.is_some();
         }
         let metaverse = self.join_phase(&mut objects);
-        let mut planned: Vec<Option<Planned>> = vec![None; objects.len()];
         let same_dn_first = same_dn_first(&objects, &seq);
-        for (rank, o) in objects.into_iter().enumerate() {
-            let s = seq[rank];
-            let errors = o.errors[staged_errors[s as usize]..].to_vec();
-            planned[s as usize] = Some(Planned {
-                rank: rank as u32,
-                dn_digest: digest(&o.dn),
-                duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
-                joining: joining[s as usize],
-                join: o.join,
-                metaverse: o.metaverse,
-                errors,
-            });
-        }
+        // On every core: what is kept of each object, the rest dropped.
+        let mut kept: Vec<(u32, Planned)> = objects
+            .into_par_iter()
+            .with_min_len(crate::engine::MIN_PER_TASK * 8)
+            .enumerate()
+            .map(|(rank, o)| {
+                let s = seq[rank];
+                let errors = o.errors[staged_errors[s as usize]..].to_vec();
+                let p = Planned {
+                    rank: rank as u32,
+                    dn_digest: digest(&o.dn),
+                    duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
+                    joining: joining[s as usize],
+                    join: o.join,
+                    metaverse: o.metaverse,
+                    errors,
+                };
+                (s, p)
+            })
+            .collect();
+        kept.par_sort_unstable_by_key(|(s, _)| *s);
+        let planned: Vec<Planned> = kept.into_iter().map(|(_, p)| p).collect();
         Plan {
-            objects: planned.into_iter().flatten().collect(),
+            objects: planned,
             metaverse: metaverse
                 .into_iter()
                 .map(|m| {
@@ -586,7 +597,8 @@ impl Plan {
 /// Indexed by a digest of the DN; DNs whose digests collide are told apart by their text.
 fn same_dn_first(objects: &[ObjectResult], seq: &[u32]) -> Vec<u32> {
     let mut out = vec![0u32; objects.len()];
-    let mut by_digest: HashMap<u64, usize> = HashMap::with_capacity(objects.len());
+    let mut by_digest: HashMap<u64, usize, BuildHasherDefault<NameHasher>> =
+        HashMap::with_capacity_and_hasher(objects.len(), BuildHasherDefault::default());
     let mut by_text: HashMap<String, usize> = HashMap::new();
     for (rank, o) in objects.iter().enumerate() {
         let first = match by_digest.entry(digest_ascii_lower(&o.dn)) {
