@@ -183,19 +183,26 @@ impl Summary {
         &mut self,
         o: &ObjectResult,
         entra: Option<&ExportOutcome>,
-        rule_name: impl Fn(RuleId) -> &'r str,
+        _rule_name: impl Fn(RuleId) -> &'r str,
     ) {
-        crate::stream::count_object(self, o, entra, rule_name);
+        crate::stream::count_object(self, o, entra);
     }
 
     /// Counts one metaverse object and its Entra outcome.
     pub fn add_metaverse(&mut self, m: &MvObject, entra: &ExportOutcome) {
-        *self
-            .metaverse_by_type
-            .entry(m.object_type.clone())
-            .or_default() += 1;
+        count_by_type(&mut self.metaverse_by_type, &m.object_type);
         if let ExportOutcome::Exported(x) = entra {
-            *self.entra_by_type.entry(x.object_type.clone()).or_default() += 1;
+            count_by_type(&mut self.entra_by_type, &x.object_type);
+        }
+    }
+}
+
+/// Adds one to the count of `t` (its name copied only the first time).
+fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
+    match counts.get_mut(t) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(t.to_owned(), 1);
         }
     }
 }
@@ -256,7 +263,7 @@ pub struct Simulator<'c> {
     /// Per on-premises directory with an inclusion set: the names it keeps as spelled (the
     /// list's spellings, their schema spellings, `dn`, `objectClass`), checked before the
     /// lower-cased set (object names are mostly in schema spelling).
-    included_spellings: Vec<ByteNameSet>,
+    included_spellings: Vec<SpellingTable>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
@@ -269,7 +276,11 @@ pub struct Simulator<'c> {
 /// Rules per directory and lower-cased object type (looked up for every object without a
 /// key to build).
 #[derive(Debug, Default)]
-struct RuleMap(HashMap<DirectoryRef, HashMap<String, Vec<RuleId>>>);
+struct RuleMap(FastMap<DirectoryRef, FastMap<String, Vec<RuleId>>>);
+
+/// A map with [`NameHasher`] (short keys from the configuration; nothing iterates these in an
+/// order that shows).
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 
 impl RuleMap {
     fn entry(&mut self, directory: DirectoryRef, object_type: String) -> &mut Vec<RuleId> {
@@ -291,7 +302,7 @@ impl RuleMap {
     }
 
     fn lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<RuleId>> {
-        self.0.values_mut().flat_map(HashMap::values_mut)
+        self.0.values_mut().flat_map(|m| m.values_mut())
     }
 }
 
@@ -299,6 +310,33 @@ impl RuleMap {
 /// inclusion list, looked up with the bytes of every name of every object).
 type ByteNameSet =
     HashSet<Box<[u8]>, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
+
+/// Attribute names looked up by the hash a [`SourceObject`] keeps of each of its names
+/// ([`syncpolicy_expr::env::name_hash_of`]): no hashing per lookup, one comparison of hashes
+/// per name in the slot, the text compared only when they are equal.
+#[derive(Debug)]
+struct SpellingTable {
+    slots: Vec<Vec<(u32, Box<[u8]>)>>,
+}
+
+impl SpellingTable {
+    fn new(names: ByteNameSet) -> SpellingTable {
+        let size = (names.len() * 2).next_power_of_two().max(16);
+        let mut slots: Vec<Vec<(u32, Box<[u8]>)>> = (0..size).map(|_| Vec::new()).collect();
+        for n in names {
+            let h = syncpolicy_expr::env::name_hash_of(&n);
+            slots[h as usize & (size - 1)].push((h, n));
+        }
+        SpellingTable { slots }
+    }
+
+    /// True when `name` (whose hash is `hash`) is in the table.
+    fn contains(&self, name: &[u8], hash: u32) -> bool {
+        self.slots[hash as usize & (self.slots.len() - 1)]
+            .iter()
+            .any(|(h, n)| *h == hash && **n == *name)
+    }
+}
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -365,7 +403,7 @@ impl<'c> Simulator<'c> {
                 })
             })
             .collect();
-        let included_spellings: Vec<ByteNameSet> = config
+        let included_spellings: Vec<SpellingTable> = config
             .onpremises_directories
             .iter()
             .map(|d| {
@@ -377,7 +415,7 @@ impl<'c> Simulator<'c> {
                         set.insert(schema.as_bytes().into());
                     }
                 }
-                set
+                SpellingTable::new(set)
             })
             .collect();
         // Rules reading attributes their connector does not import.
@@ -854,8 +892,8 @@ impl<'c> Simulator<'c> {
                         if let Some(Some(inc)) = self.inclusions.get(i) {
                             let mut lower = Vec::new();
                             let exact = &self.included_spellings[i];
-                            object.retain_bytes(|name| {
-                                if exact.contains(name) {
+                            object.retain_hashed(|name, hash| {
+                                if exact.contains(name, hash) {
                                     return true;
                                 }
                                 lower.clear();
@@ -1145,7 +1183,13 @@ impl<'c> Simulator<'c> {
     /// per position, the object's index before ordering.
     pub(crate) fn order(&self, objects: &mut [ObjectResult]) -> Vec<u32> {
         let dir_order = |d: DirectoryRef| self.dir_order(d);
-        let seq = sort_order(objects, &dir_order);
+        let items: Vec<(usize, &str, Origin)> = objects
+            .par_iter()
+            .with_min_len(MIN_PER_TASK * 8)
+            .map(|o| (dir_order(o.directory), o.dn.as_str(), o.origin))
+            .collect();
+        let seq = sort_order(&items);
+        drop(items);
         permute(objects, &seq);
         // Duplicate DNs within one directory: the first (by origin) stands.
         for i in 1..objects.len() {
@@ -1841,7 +1885,7 @@ fn export_all<T: Send>(
 /// compares as `str::to_lowercase` makes it; an ASCII DN is compared byte by byte, lower-cased
 /// on the fly (the same bytes), so only other DNs are lower-cased (on every core). The first
 /// eight bytes lower-cased, as a big-endian number, decide most comparisons.
-fn sort_order(objects: &[ObjectResult], dir_order: &(impl Fn(DirectoryRef) -> usize + Sync)) -> Vec<u32> {
+fn sort_order(items: &[(usize, &str, Origin)]) -> Vec<u32> {
     struct Key<'a> {
         dir: usize,
         head: u64,
@@ -1850,27 +1894,27 @@ fn sort_order(objects: &[ObjectResult], dir_order: &(impl Fn(DirectoryRef) -> us
         origin: Origin,
         index: u32,
     }
-    let lowered: Vec<Option<String>> = objects
+    let lowered: Vec<Option<String>> = items
         .par_iter()
         .with_min_len(MIN_PER_TASK * 8)
-        .map(|o| (!o.dn.is_ascii()).then(|| o.dn.to_lowercase()))
+        .map(|(_, dn, _)| (!dn.is_ascii()).then(|| dn.to_lowercase()))
         .collect();
-    let mut keys: Vec<Key<'_>> = objects
+    let mut keys: Vec<Key<'_>> = items
         .par_iter()
         .zip(lowered.par_iter())
         .with_min_len(MIN_PER_TASK * 8)
         .enumerate()
-        .map(|(i, (o, l))| {
-            let text = l.as_deref().unwrap_or(&o.dn);
+        .map(|(i, ((dir, dn, origin), l))| {
+            let text = l.as_deref().unwrap_or(dn);
             let mut head = [0u8; 8];
             for (h, b) in head.iter_mut().zip(text.bytes()) {
                 *h = b.to_ascii_lowercase();
             }
             Key {
-                dir: dir_order(o.directory),
+                dir: *dir,
                 head: u64::from_be_bytes(head),
                 text,
-                origin: o.origin,
+                origin: *origin,
                 index: i as u32,
             }
         })
@@ -1963,7 +2007,49 @@ fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
 }
 
 /// The join index: per key, the metaverse objects that have it (mostly one).
-type JoinIndex = HashMap<Box<[u8]>, Holders, BuildHasherDefault<NameHasher>>;
+type JoinIndex = HashMap<Box<[u8]>, Holders, BuildHasherDefault<KeyHasher>>;
+
+/// A fast hasher for keys that differ anywhere (join keys, digests): eight bytes at a time,
+/// multiply-rotate mixing, and a final mix (so that the low bits, which place an entry in a
+/// table, depend on every byte; without it, keys that differ only in their high bytes collide).
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // The finalizer of MurmurHash3.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
 
 /// The metaverse objects of one join index key, in no particular order: the first inline.
 #[derive(Debug)]
@@ -2109,6 +2195,20 @@ pub(crate) fn scope_reason_text<'r>(
     format!("Scope conditions not satisfied: {}", texts.join(", "))
 }
 
+/// True when [`not_provisioned`] gives a reason (without making its text).
+pub(crate) fn is_not_provisioned(object: &ObjectResult, entra: Option<&ExportOutcome>) -> bool {
+    if object.filter.is_some() {
+        return false;
+    }
+    if !object.errors.is_empty() && object.metaverse.is_none() {
+        return true;
+    }
+    match &object.join {
+        JoinOutcome::NotRun | JoinOutcome::NoLinkRule | JoinOutcome::NotJoined { .. } => true,
+        _ => !matches!(entra, Some(ExportOutcome::Exported(_))),
+    }
+}
+
 /// Why an in-scope object has no Entra object (`None` when it has one, or is filtered), given
 /// its Entra outcome.
 pub(crate) fn not_provisioned<'r>(
@@ -2248,5 +2348,54 @@ impl Simulation {
     /// The rule's name.
     pub fn rule_name(&self, id: RuleId) -> &str {
         &self.rules[id as usize].name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The order as it was defined: a sort of (directory, `to_lowercase` DN, origin, index).
+    fn reference(items: &[(usize, &str, Origin)]) -> Vec<u32> {
+        let mut keys: Vec<(usize, String, Origin, u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (d, dn, o))| (*d, dn.to_lowercase(), *o, i as u32))
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k.3).collect()
+    }
+
+    fn origin(line: usize) -> Origin {
+        Origin { file: 0, line }
+    }
+
+    #[test]
+    fn sort_order_is_that_of_the_lower_cased_keys() {
+        let dns = [
+            "CN=a,DC=x", "cn=A,dc=X", "CN=ab", "CN=a", "", "CN=a\0", "CN=\u{0}", "CN=Ärger",
+            "cn=ärger", "CN=ΟΔΟΣ", "CN=οδος", "CN=İstanbul", "CN=i̇stanbul", "CN=KELVIN\u{212a}",
+            "CN=kelvink", "CN=\u{10400}", "CN=\u{10428}", "CN=Zeta", "cn=zeta", "CN=abcdefgh",
+            "CN=abcdefgH1", "CN=ABCDEFGH", "abcdefg", "abcdefg\u{0}",
+        ];
+        let dns: Vec<String> = dns.iter().map(|d| d.to_string()).collect();
+        let items: Vec<(usize, &str, Origin)> = dns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| [(0, d.as_str(), origin(i)), (1, d.as_str(), origin(0))])
+            .collect();
+        assert_eq!(sort_order(&items), reference(&items));
+    }
+
+    proptest! {
+        #[test]
+        fn sort_order_matches_the_reference(
+            items in proptest::collection::vec((0usize..3, "[a-cA-CäÄσΣς\\x00İ=,]{0,12}", 0usize..3), 0..200)
+        ) {
+            let items: Vec<(usize, &str, Origin)> =
+                items.iter().map(|(d, dn, l)| (*d, dn.as_str(), origin(*l))).collect();
+            prop_assert_eq!(sort_order(&items), reference(&items));
+        }
     }
 }
