@@ -10,12 +10,12 @@ use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use crate::stream::drop_all;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use syncpolicy_expr::env::NameHasher;
-use crate::stream::drop_all;
 use std::sync::Arc;
+use syncpolicy_expr::env::NameHasher;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
 use syncpolicy_expr::time::DateTime;
@@ -1246,8 +1246,10 @@ impl<'c> Simulator<'c> {
         // Provisioning objects first, each part in index order.
         let order: Vec<usize> = {
             let shared: &[ObjectResult] = objects;
-            let first = (0..shared.len()).filter(|i| joining(&shared[*i]) && provisions(&shared[*i]));
-            let then = (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
+            let first =
+                (0..shared.len()).filter(|i| joining(&shared[*i]) && provisions(&shared[*i]));
+            let then =
+                (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
             first.chain(then).collect()
         };
         // The index keys each provisioning object would give the metaverse object it projects
@@ -1932,7 +1934,7 @@ fn sort_order(items: &[(usize, &str, Origin)]) -> Vec<u32> {
             })
             .then(a.origin.cmp(&b.origin))
             .then(a.index.cmp(&b.index))
-        });
+    });
     keys.into_iter().map(|k| k.index).collect()
 }
 
@@ -2374,10 +2376,30 @@ mod tests {
     #[test]
     fn sort_order_is_that_of_the_lower_cased_keys() {
         let dns = [
-            "CN=a,DC=x", "cn=A,dc=X", "CN=ab", "CN=a", "", "CN=a\0", "CN=\u{0}", "CN=Ärger",
-            "cn=ärger", "CN=ΟΔΟΣ", "CN=οδος", "CN=İstanbul", "CN=i̇stanbul", "CN=KELVIN\u{212a}",
-            "CN=kelvink", "CN=\u{10400}", "CN=\u{10428}", "CN=Zeta", "cn=zeta", "CN=abcdefgh",
-            "CN=abcdefgH1", "CN=ABCDEFGH", "abcdefg", "abcdefg\u{0}",
+            "CN=a,DC=x",
+            "cn=A,dc=X",
+            "CN=ab",
+            "CN=a",
+            "",
+            "CN=a\0",
+            "CN=\u{0}",
+            "CN=Ärger",
+            "cn=ärger",
+            "CN=ΟΔΟΣ",
+            "CN=οδος",
+            "CN=İstanbul",
+            "CN=i̇stanbul",
+            "CN=KELVIN\u{212a}",
+            "CN=kelvink",
+            "CN=\u{10400}",
+            "CN=\u{10428}",
+            "CN=Zeta",
+            "cn=zeta",
+            "CN=abcdefgh",
+            "CN=abcdefgH1",
+            "CN=ABCDEFGH",
+            "abcdefg",
+            "abcdefg\u{0}",
         ];
         let dns: Vec<String> = dns.iter().map(|d| d.to_string()).collect();
         let items: Vec<(usize, &str, Origin)> = dns

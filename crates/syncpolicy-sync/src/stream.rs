@@ -16,15 +16,15 @@
 //! caller, who keeps what it needs and drops the rest. Results are those of
 //! [`Simulator::finish`]: same ranks, same tie-breaks, same errors.
 
+use crate::engine::KeyHasher;
 use crate::engine::{
-    is_not_provisioned, not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult, RuleInfo, Simulator,
-    Summary,
+    is_not_provisioned, not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult,
+    RuleInfo, Simulator, Summary,
 };
 use crate::prepare::RuleId;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
-use crate::engine::KeyHasher;
 use syncpolicy_model::config::DirectoryRef;
 
 /// Pass 1's decisions for one object.
