@@ -1444,7 +1444,7 @@ impl<'c> Simulator<'c> {
         if self.join_attrs.is_empty() {
             return keys;
         }
-        let contributions: Vec<&Contribution> = members
+        let mut contributions: Vec<&Contribution> = members
             .flat_map(|o| o.contributions.iter())
             .filter(|c| {
                 self.join_targets[c.dest_id as usize] && self.rule(c.rule).targets(object_type)
@@ -1453,12 +1453,9 @@ impl<'c> Simulator<'c> {
         if contributions.is_empty() {
             return keys;
         }
-        let (mut notes, mut errors) = (Vec::new(), Vec::new());
-        for (name, outcome) in resolve_all(&contributions, &mut notes, &mut errors) {
-            let (Outcome::Set(value, _), Some((id, exact))) =
-                (outcome, self.join_attrs.get(&*name))
-            else {
-                continue;
+        crate::resolve::for_each_set(&mut contributions, |name, value| {
+            let Some((id, exact)) = self.join_attrs.get(name) else {
+                return;
             };
             for v in value.values() {
                 keys.extend(index_key(*id, v, false));
@@ -1466,7 +1463,7 @@ impl<'c> Simulator<'c> {
                     keys.extend(index_key(*id, v, true));
                 }
             }
-        }
+        });
         keys
     }
 
