@@ -36,12 +36,23 @@ impl Hasher for NameHasher {
 
 type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
 
+/// The hash [`SourceObject`] indexes attribute names by, as [`SourceObject::retain_hashed`]
+/// gives it.
+pub fn name_hash_of(name: &[u8]) -> u32 {
+    // The names of a source object are UTF-8; the hash reads bytes only.
+    name_hash_bytes(name)
+}
+
 /// The hash [`SourceObject`] indexes attribute names by (FxHash-style, eight bytes at a time).
 /// The evaluator computes it once per attribute reference when compiling.
 #[inline]
 pub(crate) fn name_hash(name: &str) -> u32 {
+    name_hash_bytes(name.as_bytes())
+}
+
+#[inline]
+fn name_hash_bytes(bytes: &[u8]) -> u32 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let bytes = name.as_bytes();
     let mut h = (bytes.len() as u64).wrapping_mul(K);
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
@@ -314,11 +325,29 @@ impl SourceObject {
     /// [`SourceObject::retain`] given each name as its UTF-8 bytes (no UTF-8 check per name:
     /// the connector's attribute inclusion runs it for every name of every object staged).
     pub fn retain_bytes(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
+        self.retain_hashed(|name, _| keep(name));
+    }
+
+    /// [`SourceObject::retain_bytes`] given each name's [`name_hash_of`] as well (known
+    /// already: a caller can look the name up by it without hashing it again).
+    pub fn retain_hashed(&mut self, mut keep: impl FnMut(&[u8], u32) -> bool) {
+        let n = self.entries.len();
+        let hash_at = |head: &[u32; HEAD], rest: &[u32], i: usize| {
+            if i < HEAD {
+                head[i]
+            } else {
+                rest[i - HEAD]
+            }
+        };
         // Usually every attribute stays: find the first that goes before allocating anything.
-        let Some(first) = self.entries.iter().position(|e| !keep(e.name.as_bytes())) else {
+        let Some(first) = (0..n).position(|i| {
+            !keep(
+                self.entries[i].name.as_bytes(),
+                hash_at(&self.head, &self.rest, i),
+            )
+        }) else {
             return;
         };
-        let n = self.entries.len();
         let hashes: Vec<u32> = self.head[..n.min(HEAD)]
             .iter()
             .chain(self.rest.iter())
@@ -330,7 +359,7 @@ impl SourceObject {
             let k = match i.cmp(&first) {
                 std::cmp::Ordering::Less => true,
                 std::cmp::Ordering::Equal => false,
-                std::cmp::Ordering::Greater => keep(e.name.as_bytes()),
+                std::cmp::Ordering::Greater => keep(e.name.as_bytes(), hashes[i]),
             };
             if k {
                 kept_hashes.push(hashes[i]);

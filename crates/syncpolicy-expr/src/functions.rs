@@ -947,6 +947,10 @@ fn remove_duplicates(values: &[Value]) -> Vec<Value> {
         Bool(bool),
         Bin(&'a [u8]),
     }
+    // A few values (the usual case) are compared one by one: hashing costs more.
+    const FEW: usize = 16;
+    let few = values.len() <= FEW;
+    let mut seen_few: Vec<Key<'_>> = Vec::new();
     let mut seen: std::collections::HashSet<Key<'_>> = std::collections::HashSet::new();
     let mut others: Vec<&Value> = Vec::new();
     let mut out = Vec::new();
@@ -960,6 +964,13 @@ fn remove_duplicates(values: &[Value]) -> Vec<Value> {
             _ => None,
         };
         let new = match key {
+            Some(k) if few => {
+                let new = !seen_few.contains(&k);
+                if new {
+                    seen_few.push(k);
+                }
+                new
+            }
             Some(k) => seen.insert(k),
             None if others.contains(&v) => false,
             None => {

@@ -10,9 +10,12 @@ use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use crate::stream::drop_all;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
+use syncpolicy_expr::env::NameHasher;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
 use syncpolicy_expr::time::DateTime;
@@ -116,7 +119,6 @@ pub struct MvObject {
     pub attributes: Vec<Resolved>,
     pub errors: Vec<String>,
     pub engine_dependent: Vec<&'static str>,
-    index_keys: Vec<Box<[u8]>>,
 }
 
 impl MvObject {
@@ -127,7 +129,6 @@ impl MvObject {
             attributes: Vec::new(),
             errors: Vec::new(),
             engine_dependent: Vec::new(),
-            index_keys: Vec::new(),
         }
     }
 
@@ -182,19 +183,26 @@ impl Summary {
         &mut self,
         o: &ObjectResult,
         entra: Option<&ExportOutcome>,
-        rule_name: impl Fn(RuleId) -> &'r str,
+        _rule_name: impl Fn(RuleId) -> &'r str,
     ) {
-        crate::stream::count_object(self, o, entra, rule_name);
+        crate::stream::count_object(self, o, entra);
     }
 
     /// Counts one metaverse object and its Entra outcome.
     pub fn add_metaverse(&mut self, m: &MvObject, entra: &ExportOutcome) {
-        *self
-            .metaverse_by_type
-            .entry(m.object_type.clone())
-            .or_default() += 1;
+        count_by_type(&mut self.metaverse_by_type, &m.object_type);
         if let ExportOutcome::Exported(x) = entra {
-            *self.entra_by_type.entry(x.object_type.clone()).or_default() += 1;
+            count_by_type(&mut self.entra_by_type, &x.object_type);
+        }
+    }
+}
+
+/// Adds one to the count of `t` (its name copied only the first time).
+fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
+    match counts.get_mut(t) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(t.to_owned(), 1);
         }
     }
 }
@@ -249,13 +257,13 @@ pub struct Simulator<'c> {
     outbound: RuleMap,
     /// Metaverse attributes used by join conditions: their index id, and whether a
     /// case-sensitive condition uses them (then exact keys are indexed too).
-    join_attrs: HashMap<String, (u16, bool)>,
+    join_attrs: HashMap<String, (u16, bool), BuildHasherDefault<NameHasher>>,
     /// Per on-premises directory: attribute inclusion set (lower-cased), if recorded.
     inclusions: Vec<Option<ByteNameSet>>,
     /// Per on-premises directory with an inclusion set: the names it keeps as spelled (the
     /// list's spellings, their schema spellings, `dn`, `objectClass`), checked before the
     /// lower-cased set (object names are mostly in schema spelling).
-    included_spellings: Vec<ByteNameSet>,
+    included_spellings: Vec<SpellingTable>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Arc<str>>>,
@@ -268,7 +276,11 @@ pub struct Simulator<'c> {
 /// Rules per directory and lower-cased object type (looked up for every object without a
 /// key to build).
 #[derive(Debug, Default)]
-struct RuleMap(HashMap<DirectoryRef, HashMap<String, Vec<RuleId>>>);
+struct RuleMap(FastMap<DirectoryRef, FastMap<String, Vec<RuleId>>>);
+
+/// A map with [`NameHasher`] (short keys from the configuration; nothing iterates these in an
+/// order that shows).
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 
 impl RuleMap {
     fn entry(&mut self, directory: DirectoryRef, object_type: String) -> &mut Vec<RuleId> {
@@ -290,7 +302,7 @@ impl RuleMap {
     }
 
     fn lists_mut(&mut self) -> impl Iterator<Item = &mut Vec<RuleId>> {
-        self.0.values_mut().flat_map(HashMap::values_mut)
+        self.0.values_mut().flat_map(|m| m.values_mut())
     }
 }
 
@@ -298,6 +310,33 @@ impl RuleMap {
 /// inclusion list, looked up with the bytes of every name of every object).
 type ByteNameSet =
     HashSet<Box<[u8]>, std::hash::BuildHasherDefault<syncpolicy_expr::env::NameHasher>>;
+
+/// Attribute names looked up by the hash a [`SourceObject`] keeps of each of its names
+/// ([`syncpolicy_expr::env::name_hash_of`]): no hashing per lookup, one comparison of hashes
+/// per name in the slot, the text compared only when they are equal.
+#[derive(Debug)]
+struct SpellingTable {
+    slots: Vec<Vec<(u32, Box<[u8]>)>>,
+}
+
+impl SpellingTable {
+    fn new(names: ByteNameSet) -> SpellingTable {
+        let size = (names.len() * 2).next_power_of_two().max(16);
+        let mut slots: Vec<Vec<(u32, Box<[u8]>)>> = (0..size).map(|_| Vec::new()).collect();
+        for n in names {
+            let h = syncpolicy_expr::env::name_hash_of(&n);
+            slots[h as usize & (size - 1)].push((h, n));
+        }
+        SpellingTable { slots }
+    }
+
+    /// True when `name` (whose hash is `hash`) is in the table.
+    fn contains(&self, name: &[u8], hash: u32) -> bool {
+        self.slots[hash as usize & (self.slots.len() - 1)]
+            .iter()
+            .any(|(h, n)| *h == hash && **n == *name)
+    }
+}
 
 const REFERENCE_ATTRIBUTES: &[&str] = &[
     "member",
@@ -318,7 +357,8 @@ impl<'c> Simulator<'c> {
         let mut inbound = RuleMap::default();
         let mut inbound_disabled = RuleMap::default();
         let mut outbound = RuleMap::default();
-        let mut join_attrs = HashMap::new();
+        let mut join_attrs: HashMap<String, (u16, bool), BuildHasherDefault<NameHasher>> =
+            HashMap::default();
         for (id, r) in prepared.rules.iter().enumerate() {
             let (d, t) = (r.directory, r.source_type.clone());
             let list = match (r.inbound, r.disabled) {
@@ -363,7 +403,7 @@ impl<'c> Simulator<'c> {
                 })
             })
             .collect();
-        let included_spellings: Vec<ByteNameSet> = config
+        let included_spellings: Vec<SpellingTable> = config
             .onpremises_directories
             .iter()
             .map(|d| {
@@ -375,7 +415,7 @@ impl<'c> Simulator<'c> {
                         set.insert(schema.as_bytes().into());
                     }
                 }
-                set
+                SpellingTable::new(set)
             })
             .collect();
         // Rules reading attributes their connector does not import.
@@ -453,7 +493,7 @@ impl<'c> Simulator<'c> {
     pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult, full: bool) {
         o.planned_full = full;
         o.contributions
-            .retain(|c| self.join_attrs.contains_key(&*c.dest));
+            .retain(|c| self.join_targets[c.dest_id as usize]);
         o.contributions.shrink_to_fit();
         o.applied = Vec::new();
         o.out_of_scope = Vec::new();
@@ -852,8 +892,8 @@ impl<'c> Simulator<'c> {
                         if let Some(Some(inc)) = self.inclusions.get(i) {
                             let mut lower = Vec::new();
                             let exact = &self.included_spellings[i];
-                            object.retain_bytes(|name| {
-                                if exact.contains(name) {
+                            object.retain_hashed(|name, hash| {
+                                if exact.contains(name, hash) {
                                     return true;
                                 }
                                 lower.clear();
@@ -1143,20 +1183,13 @@ impl<'c> Simulator<'c> {
     /// per position, the object's index before ordering.
     pub(crate) fn order(&self, objects: &mut [ObjectResult]) -> Vec<u32> {
         let dir_order = |d: DirectoryRef| self.dir_order(d);
-        let mut keys: Vec<(usize, String, Origin, u32)> = objects
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                (
-                    dir_order(o.directory),
-                    o.dn.to_lowercase(),
-                    o.origin,
-                    i as u32,
-                )
-            })
+        let items: Vec<(usize, &str, Origin)> = objects
+            .par_iter()
+            .with_min_len(MIN_PER_TASK * 8)
+            .map(|o| (dir_order(o.directory), o.dn.as_str(), o.origin))
             .collect();
-        keys.sort_unstable();
-        let seq: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
+        let seq = sort_order(&items);
+        drop(items);
         permute(objects, &seq);
         // Duplicate DNs within one directory: the first (by origin) stands.
         for i in 1..objects.len() {
@@ -1173,15 +1206,19 @@ impl<'c> Simulator<'c> {
                 this.join = JoinOutcome::NotRun;
             }
         }
-        // DN ranks as tie-breaks between contributions.
-        for (rank, o) in objects.iter_mut().enumerate() {
-            let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
-            for c in &mut o.contributions {
-                c.tie = (order, rank as u32);
-            }
-            o.contributions.shrink_to_fit();
-            o.applied.shrink_to_fit();
-        }
+        // DN ranks as tie-breaks between contributions (on every core: shrinking reallocates).
+        objects
+            .par_iter_mut()
+            .with_min_len(MIN_PER_TASK * 8)
+            .enumerate()
+            .for_each(|(rank, o)| {
+                let order = dir_order(o.directory).min(u32::MAX as usize) as u32;
+                for c in &mut o.contributions {
+                    c.tie = (order, rank as u32);
+                }
+                o.contributions.shrink_to_fit();
+                o.applied.shrink_to_fit();
+            });
         seq
     }
 
@@ -1201,53 +1238,80 @@ impl<'c> Simulator<'c> {
     /// Joins and projects every staged object, in a fixed order: objects whose link rule
     /// provisions first (connector order, DN), then those that may only join.
     pub(crate) fn join_phase(&self, objects: &mut [ObjectResult]) -> Vec<MvObject> {
-        let mut order: Vec<(u8, usize)> = objects
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.errors.is_empty() && o.link_rule.is_some())
-            .map(|(i, o)| {
-                let provisions = o
-                    .link_rule
-                    .is_some_and(|r| self.rule(r).link == LinkType::Provision);
-                (u8::from(!provisions), i)
-            })
-            .collect();
-        order.sort();
+        let provisions = |o: &ObjectResult| {
+            o.link_rule
+                .is_some_and(|r| self.rule(r).link == LinkType::Provision)
+        };
+        let joining = |o: &ObjectResult| o.errors.is_empty() && o.link_rule.is_some();
+        // Provisioning objects first, each part in index order.
+        let order: Vec<usize> = {
+            let shared: &[ObjectResult] = objects;
+            let first =
+                (0..shared.len()).filter(|i| joining(&shared[*i]) && provisions(&shared[*i]));
+            let then =
+                (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
+            first.chain(then).collect()
+        };
+        // The index keys each provisioning object would give the metaverse object it projects
+        // (those of a one-member metaverse object: the object's own), made on every core
+        // beforehand; an object that joins instead does not use them.
+        let mut projected_keys: Vec<Option<Vec<Box<[u8]>>>> = {
+            let shared: &[ObjectResult] = objects;
+            order
+                .par_iter()
+                .with_min_len(MIN_PER_TASK * 8)
+                .map(|&i| {
+                    let o = &shared[i];
+                    let rule = self.rule(o.link_rule?);
+                    (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
+                        let object_type = projected_type(rule, o);
+                        self.join_index_keys_of(object_type, std::iter::once(o))
+                    })
+                })
+                .collect()
+        };
         let mut mv: Vec<MvObject> = Vec::new();
-        let mut index: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
-        for (_, i) in order {
+        let mut index: JoinIndex = JoinIndex::default();
+        index.reserve(projected_keys.iter().flatten().map(Vec::len).sum());
+        let (mut found, mut candidates): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        for (at, &i) in order.iter().enumerate() {
             let link = objects[i].link_rule.unwrap_or_default();
             let rule = self.rule(link);
             let directory = objects[i].directory;
             let mut joined: Option<(u32, usize)> = None;
             let mut ambiguous: Option<String> = None;
             for (gi, group) in rule.joins.iter().enumerate() {
-                let mut candidates: Option<Vec<u32>> = None;
+                // The metaverse objects every condition of the group matches (none when the
+                // group has no condition).
+                candidates.clear();
                 for (ci, cond) in group.iter().enumerate() {
                     if !self.join_attrs.contains_key(&cond.mv) {
-                        candidates = Some(Vec::new());
+                        candidates.clear();
                         break;
                     }
-                    let mut found: Vec<u32> = objects[i]
+                    found.clear();
+                    for (_, _, k) in objects[i]
                         .join_keys
                         .iter()
                         .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
-                        .filter_map(|(_, _, k)| index.get(&k[..]))
-                        .flatten()
-                        .copied()
-                        .collect();
+                    {
+                        if let Some(slot) = index.get(&k[..]) {
+                            slot.extend_into(&mut found);
+                        }
+                    }
                     found.sort_unstable();
                     found.dedup();
-                    candidates = Some(match candidates {
-                        None => found,
-                        Some(prev) => prev.into_iter().filter(|m| found.contains(m)).collect(),
-                    });
+                    if ci == 0 {
+                        std::mem::swap(&mut candidates, &mut found);
+                    } else {
+                        candidates.retain(|m| found.binary_search(m).is_ok());
+                    }
+                    if candidates.is_empty() {
+                        // An intersection with nothing stays empty.
+                        break;
+                    }
                 }
-                let candidates: Vec<u32> = candidates
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|m| rule.targets(&mv[*m as usize].object_type))
-                    .collect();
+                candidates.retain(|m| rule.targets(&mv[*m as usize].object_type));
                 if candidates.len() == 1 {
                     let m = candidates[0];
                     if let Some(other) = mv[m as usize]
@@ -1279,6 +1343,16 @@ impl<'c> Simulator<'c> {
                         rule: link,
                         group: gi,
                     };
+                    // Re-index, by the join attributes alone: the whole object is resolved
+                    // once every object has joined (on every core), the join attributes
+                    // resolve the same way. The keys it had are those of its members so far.
+                    let target = &mv[m as usize];
+                    let members = target.members.iter().map(|x| &objects[*x as usize]);
+                    for key in self.join_index_keys_of(&target.object_type, members) {
+                        if let Some(slot) = index.get_mut(&key) {
+                            slot.remove(m);
+                        }
+                    }
                     m
                 }
                 None => {
@@ -1298,19 +1372,8 @@ impl<'c> Simulator<'c> {
                         };
                         continue;
                     }
-                    let object_type = if rule.target_type == "*" || rule.target_type.is_empty() {
-                        objects[i].object_type.clone()
-                    } else {
-                        rule.target_type.clone()
-                    };
-                    mv.push(MvObject {
-                        object_type,
-                        members: Vec::new(),
-                        attributes: Vec::new(),
-                        errors: Vec::new(),
-                        engine_dependent: Vec::new(),
-                        index_keys: Vec::new(),
-                    });
+                    let object_type = projected_type(rule, &objects[i]).to_owned();
+                    mv.push(MvObject::new(object_type, Vec::new()));
                     objects[i].join = JoinOutcome::Projected { rule: link };
                     (mv.len() - 1) as u32
                 }
@@ -1318,19 +1381,19 @@ impl<'c> Simulator<'c> {
             objects[i].metaverse = Some(m);
             let target = &mut mv[m as usize];
             target.members.push(i as u32);
-            // Re-index, by the join attributes alone: the whole object is resolved once every
-            // object has joined (on every core), the join attributes resolve the same way.
-            for key in std::mem::take(&mut target.index_keys) {
-                if let Some(list) = index.get_mut(&key) {
-                    list.retain(|x| *x != m);
+            let keys = match projected_keys[at].take() {
+                Some(keys) if target.members.len() == 1 => keys,
+                _ => {
+                    let members = target.members.iter().map(|x| &objects[*x as usize]);
+                    self.join_index_keys_of(&target.object_type, members)
                 }
+            };
+            for key in keys {
+                index.entry(key).or_default().push(m);
             }
-            let keys = self.join_index_keys(target, objects);
-            for key in &keys {
-                index.entry(key.clone()).or_default().push(m);
-            }
-            target.index_keys = keys;
         }
+        drop_all(std::mem::take(&mut projected_keys));
+        drop_all(index.into_iter().collect::<Vec<_>>());
         mv
     }
 
@@ -1369,36 +1432,38 @@ impl<'c> Simulator<'c> {
         }
     }
 
-    /// The join index keys of a metaverse object: its join attributes resolved from its
-    /// members' contributions (as [`Simulator::resolve_mv`] resolves them).
-    fn join_index_keys(&self, target: &MvObject, objects: &[ObjectResult]) -> Vec<Box<[u8]>> {
+    /// The join index keys of a metaverse object of type `object_type` with these members:
+    /// its join attributes resolved from the members' contributions (as
+    /// [`Simulator::resolve_mv`] resolves them).
+    fn join_index_keys_of<'o>(
+        &self,
+        object_type: &str,
+        members: impl Iterator<Item = &'o ObjectResult>,
+    ) -> Vec<Box<[u8]>> {
         let mut keys = Vec::new();
         if self.join_attrs.is_empty() {
             return keys;
         }
-        let contributions: Vec<&Contribution> = target
-            .members
-            .iter()
-            .flat_map(|i| objects[*i as usize].contributions.iter())
+        let mut contributions: Vec<&Contribution> = members
+            .flat_map(|o| o.contributions.iter())
             .filter(|c| {
-                self.join_attrs.contains_key(&*c.dest)
-                    && self.rule(c.rule).targets(&target.object_type)
+                self.join_targets[c.dest_id as usize] && self.rule(c.rule).targets(object_type)
             })
             .collect();
-        let (mut notes, mut errors) = (Vec::new(), Vec::new());
-        for (name, outcome) in resolve_all(&contributions, &mut notes, &mut errors) {
-            let (Outcome::Set(value, _), Some((id, exact))) =
-                (outcome, self.join_attrs.get(&*name))
-            else {
-                continue;
+        if contributions.is_empty() {
+            return keys;
+        }
+        crate::resolve::for_each_set(&mut contributions, |name, value| {
+            let Some((id, exact)) = self.join_attrs.get(name) else {
+                return;
             };
             for v in value.values() {
-                keys.extend(value_key(v, false).map(|k| prefixed(*id, &k)));
+                keys.extend(index_key(*id, v, false));
                 if *exact {
-                    keys.extend(value_key(v, true).map(|k| prefixed(*id, &k)));
+                    keys.extend(index_key(*id, v, true));
                 }
             }
-        }
+        });
         keys
     }
 
@@ -1814,6 +1879,62 @@ fn export_all<T: Send>(
         .collect()
 }
 
+/// The run's fixed order of `objects` (directory order, then the DN lower-cased, then origin,
+/// then the index: a total order), as the indexes of the objects in that order. The DN
+/// compares as `str::to_lowercase` makes it; an ASCII DN is compared byte by byte, lower-cased
+/// on the fly (the same bytes), so only other DNs are lower-cased (on every core). The first
+/// eight bytes lower-cased, as a big-endian number, decide most comparisons.
+fn sort_order(items: &[(usize, &str, Origin)]) -> Vec<u32> {
+    struct Key<'a> {
+        dir: usize,
+        head: u64,
+        /// The DN, or its lower-cased text when it is not ASCII.
+        text: &'a str,
+        origin: Origin,
+        index: u32,
+    }
+    let lowered: Vec<Option<String>> = items
+        .par_iter()
+        .with_min_len(MIN_PER_TASK * 8)
+        .map(|(_, dn, _)| (!dn.is_ascii()).then(|| dn.to_lowercase()))
+        .collect();
+    let mut keys: Vec<Key<'_>> = items
+        .par_iter()
+        .zip(lowered.par_iter())
+        .with_min_len(MIN_PER_TASK * 8)
+        .enumerate()
+        .map(|(i, ((dir, dn, origin), l))| {
+            let text = l.as_deref().unwrap_or(dn);
+            let mut head = [0u8; 8];
+            for (h, b) in head.iter_mut().zip(text.bytes()) {
+                *h = b.to_ascii_lowercase();
+            }
+            Key {
+                dir: *dir,
+                head: u64::from_be_bytes(head),
+                text,
+                origin: *origin,
+                index: i as u32,
+            }
+        })
+        .collect();
+    keys.par_sort_unstable_by(|a, b| {
+        a.dir
+            .cmp(&b.dir)
+            .then(a.head.cmp(&b.head))
+            .then_with(|| {
+                // Lower-case text has no ASCII capitals: lower-casing its bytes again is the
+                // identity, so one comparison serves both kinds.
+                let x = a.text.bytes().map(|c| c.to_ascii_lowercase());
+                let y = b.text.bytes().map(|c| c.to_ascii_lowercase());
+                x.cmp(y)
+            })
+            .then(a.origin.cmp(&b.origin))
+            .then(a.index.cmp(&b.index))
+    });
+    keys.into_iter().map(|k| k.index).collect()
+}
+
 /// Reorders `items` in place so that position `i` holds the item that was at `from[i]` (a
 /// permutation), without a second copy of the items.
 fn permute<T>(items: &mut [T], from: &[u32]) {
@@ -1873,6 +1994,113 @@ fn seed_of(dn_lower: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The type of the metaverse object `o` projects by `rule`.
+fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
+    if rule.target_type == "*" || rule.target_type.is_empty() {
+        &o.object_type
+    } else {
+        &rule.target_type
+    }
+}
+
+/// The join index: per key, the metaverse objects that have it (mostly one).
+type JoinIndex = HashMap<Box<[u8]>, Holders, BuildHasherDefault<KeyHasher>>;
+
+/// A fast hasher for keys that differ anywhere (join keys, digests): eight bytes at a time,
+/// multiply-rotate mixing, and a final mix (so that the low bits, which place an entry in a
+/// table, depend on every byte; without it, keys that differ only in their high bytes collide).
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // The finalizer of MurmurHash3.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn write_u64(&mut self, n: u64) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// The metaverse objects of one join index key, in no particular order: the first inline.
+#[derive(Debug)]
+struct Holders {
+    first: u32,
+    rest: Vec<u32>,
+}
+
+impl Default for Holders {
+    fn default() -> Holders {
+        Holders {
+            first: u32::MAX,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl Holders {
+    fn push(&mut self, m: u32) {
+        if self.first == u32::MAX {
+            self.first = m;
+        } else {
+            self.rest.push(m);
+        }
+    }
+
+    fn remove(&mut self, m: u32) {
+        self.rest.retain(|x| *x != m);
+        if self.first == m {
+            self.first = self.rest.pop().unwrap_or(u32::MAX);
+        }
+    }
+
+    fn extend_into(&self, out: &mut Vec<u32>) {
+        if self.first != u32::MAX {
+            out.push(self.first);
+        }
+        out.extend_from_slice(&self.rest);
+    }
+}
+
+/// [`prefixed`] of [`value_key`], built at once.
+fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
+    match v {
+        Value::Str(s) | Value::Ref(s) if !s.is_empty() && !exact && s.is_ascii() => {
+            let mut k = Vec::with_capacity(s.len() + 2);
+            k.extend_from_slice(&attr.to_le_bytes());
+            k.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
+            Some(k.into_boxed_slice())
+        }
+        _ => value_key(v, exact).map(|k| prefixed(attr, &k)),
+    }
 }
 
 /// A join index key: the metaverse attribute's id, then the value key.
@@ -1964,6 +2192,20 @@ pub(crate) fn scope_reason_text<'r>(
         })
         .collect();
     format!("Scope conditions not satisfied: {}", texts.join(", "))
+}
+
+/// True when [`not_provisioned`] gives a reason (without making its text).
+pub(crate) fn is_not_provisioned(object: &ObjectResult, entra: Option<&ExportOutcome>) -> bool {
+    if object.filter.is_some() {
+        return false;
+    }
+    if !object.errors.is_empty() && object.metaverse.is_none() {
+        return true;
+    }
+    match &object.join {
+        JoinOutcome::NotRun | JoinOutcome::NoLinkRule | JoinOutcome::NotJoined { .. } => true,
+        _ => !matches!(entra, Some(ExportOutcome::Exported(_))),
+    }
 }
 
 /// Why an in-scope object has no Entra object (`None` when it has one, or is filtered), given
@@ -2105,5 +2347,74 @@ impl Simulation {
     /// The rule's name.
     pub fn rule_name(&self, id: RuleId) -> &str {
         &self.rules[id as usize].name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The order as it was defined: a sort of (directory, `to_lowercase` DN, origin, index).
+    fn reference(items: &[(usize, &str, Origin)]) -> Vec<u32> {
+        let mut keys: Vec<(usize, String, Origin, u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (d, dn, o))| (*d, dn.to_lowercase(), *o, i as u32))
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k.3).collect()
+    }
+
+    fn origin(line: usize) -> Origin {
+        Origin { file: 0, line }
+    }
+
+    #[test]
+    fn sort_order_is_that_of_the_lower_cased_keys() {
+        let dns = [
+            "CN=a,DC=x",
+            "cn=A,dc=X",
+            "CN=ab",
+            "CN=a",
+            "",
+            "CN=a\0",
+            "CN=\u{0}",
+            "CN=Ärger",
+            "cn=ärger",
+            "CN=ΟΔΟΣ",
+            "CN=οδος",
+            "CN=İstanbul",
+            "CN=i̇stanbul",
+            "CN=KELVIN\u{212a}",
+            "CN=kelvink",
+            "CN=\u{10400}",
+            "CN=\u{10428}",
+            "CN=Zeta",
+            "cn=zeta",
+            "CN=abcdefgh",
+            "CN=abcdefgH1",
+            "CN=ABCDEFGH",
+            "abcdefg",
+            "abcdefg\u{0}",
+        ];
+        let dns: Vec<String> = dns.iter().map(|d| d.to_string()).collect();
+        let items: Vec<(usize, &str, Origin)> = dns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| [(0, d.as_str(), origin(i)), (1, d.as_str(), origin(0))])
+            .collect();
+        assert_eq!(sort_order(&items), reference(&items));
+    }
+
+    proptest! {
+        #[test]
+        fn sort_order_matches_the_reference(
+            items in proptest::collection::vec((0usize..3, "[a-cA-CäÄσΣς\\x00İ=,]{0,12}", 0usize..3), 0..200)
+        ) {
+            let items: Vec<(usize, &str, Origin)> =
+                items.iter().map(|(d, dn, l)| (*d, dn.as_str(), origin(*l))).collect();
+            prop_assert_eq!(sort_order(&items), reference(&items));
+        }
     }
 }

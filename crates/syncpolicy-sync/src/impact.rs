@@ -233,10 +233,8 @@ fn finish_impact(
     mut changes: Vec<Change>,
     by_type: BTreeMap<String, [usize; 3]>,
 ) -> Impact {
-    changes.sort_by(|p, q| {
-        (p.directory.to_lowercase(), p.dn.to_lowercase())
-            .cmp(&(q.directory.to_lowercase(), q.dn.to_lowercase()))
-    });
+    // Stable, as a comparison of the lower-cased texts would be; each key made once.
+    changes.sort_by_cached_key(|c| (c.directory.to_lowercase(), c.dn.to_lowercase()));
     Impact {
         changes,
         by_type,

@@ -243,6 +243,35 @@ pub fn resolve_all(
     out
 }
 
+/// The values [`resolve_all`] sets, attribute by attribute (in the same order), given to
+/// `each` with the attribute's name, borrowed: an attribute that one Update contribution
+/// decides is not copied (the join index reads its keys this way). Attributes that are
+/// cleared, unchanged or in error are left out. Sorts `contributions` (stably, by name).
+pub(crate) fn for_each_set<'c>(
+    contributions: &mut [&'c Contribution],
+    mut each: impl FnMut(&'c str, &Value),
+) {
+    contributions.sort_by_key(|c| c.dest_id);
+    let mut notes = Vec::new();
+    for_each_attribute(
+        contributions,
+        |c| c.dest_id,
+        |group| {
+            let first: &'c Contribution = group[0];
+            if group.iter().all(|c| c.merge == Merge::Update) {
+                // As `resolve_one` orders and decides an Update attribute.
+                group.sort_by_key(|c| (c.precedence, c.tie, c.rule));
+                if let Update::Value(i) = update(group.iter().copied()) {
+                    let c: &'c Contribution = group[i];
+                    each(&first.dest, &c.value);
+                }
+            } else if let Ok(Outcome::Set(value, _)) = resolve_one(group, &mut notes) {
+                each(&first.dest, &value);
+            }
+        },
+    );
+}
+
 /// [`resolve_all`] of contributions whose values the caller does not need afterwards: the value
 /// an Update attribute resolves to is moved out of its contribution instead of copied (Merge
 /// attributes copy, as [`resolve_all`] does). Sorts `contributions` (stably, by name and then

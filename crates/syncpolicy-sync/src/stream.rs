@@ -16,12 +16,15 @@
 //! caller, who keeps what it needs and drops the rest. Results are those of
 //! [`Simulator::finish`]: same ranks, same tie-breaks, same errors.
 
+use crate::engine::KeyHasher;
 use crate::engine::{
-    not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult, RuleInfo, Simulator,
-    Summary,
+    is_not_provisioned, not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult,
+    RuleInfo, Simulator, Summary,
 };
 use crate::prepare::RuleId;
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 use syncpolicy_model::config::DirectoryRef;
 
 /// Pass 1's decisions for one object.
@@ -140,23 +143,31 @@ impl Simulator<'_> {
             joining[seq[rank] as usize] = o.errors.is_empty() && o.link_rule.is_some();
         }
         let metaverse = self.join_phase(&mut objects);
-        let mut planned: Vec<Option<Planned>> = vec![None; objects.len()];
         let same_dn_first = same_dn_first(&objects, &seq);
-        for (rank, o) in objects.into_iter().enumerate() {
-            let s = seq[rank];
-            let errors = o.errors[staged_errors[s as usize]..].to_vec();
-            planned[s as usize] = Some(Planned {
-                rank: rank as u32,
-                dn_digest: digest(&o.dn),
-                duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
-                joining: joining[s as usize],
-                join: o.join,
-                metaverse: o.metaverse,
-                errors,
-            });
-        }
+        // On every core: what is kept of each object, the rest dropped.
+        let mut kept: Vec<(u32, Planned)> = objects
+            .into_par_iter()
+            .with_min_len(crate::engine::MIN_PER_TASK * 8)
+            .enumerate()
+            .map(|(rank, o)| {
+                let s = seq[rank];
+                let errors = o.errors[staged_errors[s as usize]..].to_vec();
+                let p = Planned {
+                    rank: rank as u32,
+                    dn_digest: digest(&o.dn),
+                    duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
+                    joining: joining[s as usize],
+                    join: o.join,
+                    metaverse: o.metaverse,
+                    errors,
+                };
+                (s, p)
+            })
+            .collect();
+        kept.par_sort_unstable_by_key(|(s, _)| *s);
+        let planned: Vec<Planned> = kept.into_iter().map(|(_, p)| p).collect();
         Plan {
-            objects: planned.into_iter().flatten().collect(),
+            objects: planned,
             metaverse: metaverse
                 .into_iter()
                 .map(|m| {
@@ -429,10 +440,14 @@ pub struct RunSummary {
     pub facts: RunFacts,
     /// Metaverse object types and attribute names.
     pub metaverse_names: BTreeSet<String>,
-    /// The attribute names of the last metaverse object counted (the same shared names
-    /// mostly come again, in the same order: found without a lookup in `metaverse_names`).
-    pub(crate) last_names: Vec<std::sync::Arc<str>>,
+    /// The attribute names already in `metaverse_names`, by the address of their shared text
+    /// (kept alive here, so that no other text takes the address): the configuration's
+    /// names come again and again, found without a lookup in `metaverse_names`.
+    pub(crate) names_seen: HashMap<usize, std::sync::Arc<str>, BuildHasherDefault<KeyHasher>>,
 }
+
+/// At most this many names are remembered by address ([`RunSummary`]).
+const NAMES_SEEN_MAX: usize = 4096;
 
 impl RunSummary {
     /// The summary of a streamed run, so far.
@@ -461,19 +476,18 @@ impl RunSummary {
                 if !self.metaverse_names.contains(&mv.object_type) {
                     self.metaverse_names.insert(mv.object_type.clone());
                 }
-                let same = mv.attributes.len() == self.last_names.len()
-                    && mv
-                        .attributes
-                        .iter()
-                        .zip(&self.last_names)
-                        .all(|(a, b)| std::sync::Arc::ptr_eq(&a.name, b));
-                if !same {
-                    for a in &mv.attributes {
-                        if !self.metaverse_names.contains(&*a.name) {
-                            self.metaverse_names.insert(a.name.to_string());
-                        }
+                for a in &mv.attributes {
+                    let at = std::sync::Arc::as_ptr(&a.name) as *const u8 as usize;
+                    if self.names_seen.contains_key(&at) {
+                        continue;
                     }
-                    self.last_names = mv.attributes.iter().map(|a| a.name.clone()).collect();
+                    if !self.metaverse_names.contains(&*a.name) {
+                        self.metaverse_names.insert(a.name.to_string());
+                    }
+                    // Bounded, should names not be shared.
+                    if self.names_seen.len() < NAMES_SEEN_MAX {
+                        self.names_seen.insert(at, a.name.clone());
+                    }
                 }
             }
         }
@@ -481,12 +495,7 @@ impl RunSummary {
 }
 
 /// Counts one object into a summary (as [`crate::Simulation::summary`] does).
-pub(crate) fn count_object<'r>(
-    s: &mut Summary,
-    o: &ObjectResult,
-    entra: Option<&ExportOutcome>,
-    rule_name: impl Fn(RuleId) -> &'r str,
-) {
+pub(crate) fn count_object(s: &mut Summary, o: &ObjectResult, entra: Option<&ExportOutcome>) {
     let key = match o.directory {
         DirectoryRef::OnPremises(i) => i,
         DirectoryRef::Azure => usize::MAX,
@@ -502,7 +511,7 @@ pub(crate) fn count_object<'r>(
         d.errors += 1;
         s.objects_with_errors += 1;
     }
-    if o.filter.is_none() && not_provisioned(o, entra, rule_name).is_some() {
+    if o.filter.is_none() && is_not_provisioned(o, entra) {
         s.not_provisioned += 1;
     }
 }
@@ -586,10 +595,16 @@ impl Plan {
 /// Indexed by a digest of the DN; DNs whose digests collide are told apart by their text.
 fn same_dn_first(objects: &[ObjectResult], seq: &[u32]) -> Vec<u32> {
     let mut out = vec![0u32; objects.len()];
-    let mut by_digest: HashMap<u64, usize> = HashMap::with_capacity(objects.len());
+    let mut by_digest: HashMap<u64, usize, BuildHasherDefault<KeyHasher>> =
+        HashMap::with_capacity_and_hasher(objects.len(), BuildHasherDefault::default());
     let mut by_text: HashMap<String, usize> = HashMap::new();
+    let digests: Vec<u64> = objects
+        .par_iter()
+        .with_min_len(crate::engine::MIN_PER_TASK * 8)
+        .map(|o| digest_ascii_lower(&o.dn))
+        .collect();
     for (rank, o) in objects.iter().enumerate() {
-        let first = match by_digest.entry(digest_ascii_lower(&o.dn)) {
+        let first = match by_digest.entry(digests[rank]) {
             std::collections::hash_map::Entry::Vacant(v) => *v.insert(rank),
             std::collections::hash_map::Entry::Occupied(e) => {
                 let f = *e.get();
