@@ -52,22 +52,32 @@ pub(crate) fn name_hash(name: &str) -> u32 {
 
 #[inline]
 fn name_hash_bytes(bytes: &[u8]) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let h = mix_words((bytes.len() as u64).wrapping_mul(MIX), bytes);
+    // The high half is the best mixed.
+    (h >> 32) as u32
+}
+
+/// The multiplier of [`mix_words`].
+pub const MIX: u64 = 0x517c_c1b7_2722_0a95;
+
+/// `h` with `bytes` mixed in, FxHash-style, eight bytes at a time (the last word padded with
+/// zeros): what the attribute-name hash and the simulation engine's join-key hasher share.
+/// Not a final mix: the low bits of the result depend mostly on the last word.
+#[inline]
+pub fn mix_words(mut h: u64, bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MIX);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut word = [0u8; 8];
         word[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MIX);
     }
-    // The high half is the best mixed.
-    (h >> 32) as u32
+    h
 }
 
 /// The bit of [`SourceObject`]'s name summary that stands for a name with `hash`.

@@ -2025,25 +2025,10 @@ impl std::hash::Hasher for KeyHasher {
         h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        self.0 = h;
+        self.0 = syncpolicy_expr::env::mix_words(self.0, bytes);
     }
     fn write_u64(&mut self, n: u64) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(syncpolicy_expr::env::MIX);
     }
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
