@@ -179,12 +179,7 @@ pub struct Summary {
 
 impl Summary {
     /// Counts one source object, given its metaverse object's Entra outcome.
-    pub fn add_object<'r>(
-        &mut self,
-        o: &ObjectResult,
-        entra: Option<&ExportOutcome>,
-        _rule_name: impl Fn(RuleId) -> &'r str,
-    ) {
+    pub fn add_object(&mut self, o: &ObjectResult, entra: Option<&ExportOutcome>) {
         crate::stream::count_object(self, o, entra);
     }
 
@@ -2301,7 +2296,7 @@ impl Simulation {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for o in &self.objects {
-            s.add_object(o, self.entra_of(o), |r| &self.rules[r as usize].name);
+            s.add_object(o, self.entra_of(o));
         }
         for (m, e) in self.metaverse.iter().zip(&self.entra) {
             s.add_metaverse(m, e);

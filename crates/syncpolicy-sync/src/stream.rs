@@ -460,17 +460,15 @@ impl RunSummary {
 
     /// Counts what pass 2 gave.
     pub fn add(&mut self, streamed: &Streamed) {
-        let facts = &self.facts;
-        let name = |r: RuleId| facts.rules[r as usize].name.as_str();
         match streamed {
             Streamed::Alone { object, .. } => {
                 self.objects += 1;
-                self.summary.add_object(object, None, name);
+                self.summary.add_object(object, None);
             }
             Streamed::Metaverse { mv, members, entra } => {
                 for o in members {
                     self.objects += 1;
-                    self.summary.add_object(o, Some(entra), name);
+                    self.summary.add_object(o, Some(entra));
                 }
                 self.summary.add_metaverse(mv, entra);
                 if !self.metaverse_names.contains(&mv.object_type) {
