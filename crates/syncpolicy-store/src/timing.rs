@@ -24,8 +24,9 @@ pub struct Phase {
     pub resident_mb: Option<f64>,
 }
 
-/// The process's resident memory in MB, from `/proc/self/statm` (its second field, in pages
-/// of 4 KiB, the size on every platform this is read on).
+/// The process's resident memory in MB, from `/proc/self/statm` (its second field, in pages,
+/// counted as 4 KiB: the page size of Linux on x86-64 and of most arm64 kernels; a kernel with
+/// larger pages shows less than the process holds).
 fn resident_mb() -> Option<f64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
