@@ -1046,10 +1046,8 @@ impl<'c> Simulator<'c> {
                     continue;
                 };
                 for x in v.values() {
-                    if let Some(k) = value_key(x, j.case_sensitive) {
-                        result
-                            .join_keys
-                            .push((gi as u16, ci as u16, prefixed(*attr, &k)));
+                    if let Some(k) = index_key(*attr, x, j.case_sensitive) {
+                        result.join_keys.push((gi as u16, ci as u16, k));
                     }
                 }
             }
@@ -2070,50 +2068,31 @@ impl Holders {
     }
 }
 
-/// [`prefixed`] of [`value_key`], built at once.
+/// A join key as the join index holds it (the object's keys and the metaverse objects' keys
+/// are both made here, so that they compare byte for byte): the metaverse attribute's id, then
+/// the value: text lower-cased (or, for a case-sensitive condition, exact and marked with a
+/// leading 0x01 byte), binary as is. `None` for a value that joins nothing.
 fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
-    match v {
-        Value::Str(s) | Value::Ref(s) if !s.is_empty() && !exact && s.is_ascii() => {
-            let mut k = Vec::with_capacity(s.len() + 2);
-            k.extend_from_slice(&attr.to_le_bytes());
-            k.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
-            Some(k.into_boxed_slice())
-        }
-        _ => value_key(v, exact).map(|k| prefixed(attr, &k)),
-    }
-}
-
-/// A join index key: the metaverse attribute's id, then the value key.
-fn prefixed(attr: u16, key: &[u8]) -> Box<[u8]> {
-    let mut k = Vec::with_capacity(key.len() + 2);
+    let mut k = Vec::with_capacity(2 + 16);
     k.extend_from_slice(&attr.to_le_bytes());
-    k.extend_from_slice(key);
-    k.into_boxed_slice()
-}
-
-/// A join key: text lower-cased (or, for a case-sensitive condition, exact and marked with a
-/// leading 0x01 byte), binary as is.
-fn value_key(v: &Value, exact: bool) -> Option<Box<[u8]>> {
     match v {
-        Value::Str(s) | Value::Ref(s) if !s.is_empty() => Some(if exact {
-            let mut k = vec![1u8];
-            k.extend_from_slice(s.as_bytes());
-            k.into_boxed_slice()
-        } else {
-            s.to_lowercase().into_bytes().into_boxed_slice()
-        }),
-        Value::Num(n) => Some(n.to_string().into_bytes().into_boxed_slice()),
-        Value::Bool(b) => Some(
-            if *b {
-                b"true".to_vec()
+        Value::Str(s) | Value::Ref(s) if !s.is_empty() => {
+            if exact {
+                k.push(1);
+                k.extend_from_slice(s.as_bytes());
+            } else if s.is_ascii() {
+                // What `to_lowercase` gives an ASCII text, without the copy it makes.
+                k.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
             } else {
-                b"false".to_vec()
+                k.extend_from_slice(s.to_lowercase().as_bytes());
             }
-            .into_boxed_slice(),
-        ),
-        Value::Bin(b) if !b.is_empty() => Some(b.clone().into_boxed_slice()),
-        _ => None,
+        }
+        Value::Num(n) => k.extend_from_slice(n.to_string().as_bytes()),
+        Value::Bool(b) => k.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Bin(b) if !b.is_empty() => k.extend_from_slice(b),
+        _ => return None,
     }
+    Some(k.into_boxed_slice())
 }
 
 fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
@@ -2174,50 +2153,74 @@ pub(crate) fn scope_reason_text<'r>(
     format!("Scope conditions not satisfied: {}", texts.join(", "))
 }
 
-/// True when [`not_provisioned`] gives a reason (without making its text).
-pub(crate) fn is_not_provisioned(object: &ObjectResult, entra: Option<&ExportOutcome>) -> bool {
-    if object.filter.is_some() {
-        return false;
-    }
-    if !object.errors.is_empty() && object.metaverse.is_none() {
-        return true;
-    }
-    match &object.join {
-        JoinOutcome::NotRun | JoinOutcome::NoLinkRule | JoinOutcome::NotJoined { .. } => true,
-        _ => !matches!(entra, Some(ExportOutcome::Exported(_))),
+/// Why an in-scope object has no Entra object, before the reason's text is made (counting
+/// needs only whether there is one).
+pub(crate) enum NotProvisioned<'o> {
+    ObjectError,
+    Disconnector,
+    NotJoined { rule: RuleId, reason: &'o str },
+    Entra(&'o str),
+    ExportError(&'o [String]),
+    NoMetaverse,
+}
+
+impl NotProvisioned<'_> {
+    /// The reason as the results give it.
+    pub(crate) fn text<'r>(&self, rule_name: impl Fn(RuleId) -> &'r str) -> String {
+        match self {
+            NotProvisioned::ObjectError => "object error".to_owned(),
+            NotProvisioned::Disconnector => {
+                "no inbound rule that joins or projects is in scope: the object stays a disconnector"
+                    .to_owned()
+            }
+            NotProvisioned::NotJoined { rule, reason } => {
+                format!("`{}`: {reason}", rule_name(*rule))
+            }
+            NotProvisioned::Entra(r) => (*r).to_owned(),
+            NotProvisioned::ExportError(e) => format!("export error: {}", e.join("; ")),
+            NotProvisioned::NoMetaverse => "no metaverse object".to_owned(),
+        }
     }
 }
 
 /// Why an in-scope object has no Entra object (`None` when it has one, or is filtered), given
 /// its Entra outcome.
-pub(crate) fn not_provisioned<'r>(
-    object: &ObjectResult,
-    entra: Option<&ExportOutcome>,
-    rule_name: impl Fn(RuleId) -> &'r str,
-) -> Option<String> {
+pub(crate) fn not_provisioned_why<'o>(
+    object: &'o ObjectResult,
+    entra: Option<&'o ExportOutcome>,
+) -> Option<NotProvisioned<'o>> {
     if object.filter.is_some() {
         return None;
     }
     if !object.errors.is_empty() && object.metaverse.is_none() {
-        return Some("object error".to_owned());
+        return Some(NotProvisioned::ObjectError);
     }
     match &object.join {
-        JoinOutcome::NotRun => return Some("object error".to_owned()),
-        JoinOutcome::NoLinkRule => return Some(
-            "no inbound rule that joins or projects is in scope: the object stays a disconnector"
-                .to_owned(),
-        ),
+        JoinOutcome::NotRun => return Some(NotProvisioned::ObjectError),
+        JoinOutcome::NoLinkRule => return Some(NotProvisioned::Disconnector),
         JoinOutcome::NotJoined { rule, reason } => {
-            return Some(format!("`{}`: {reason}", rule_name(*rule)))
+            return Some(NotProvisioned::NotJoined {
+                rule: *rule,
+                reason,
+            })
         }
         _ => {}
     }
     match entra {
         Some(ExportOutcome::Exported(_)) => None,
-        Some(ExportOutcome::NotProvisioned(r)) => Some(r.clone()),
-        Some(ExportOutcome::Error(e)) => Some(format!("export error: {}", e.join("; "))),
-        None => Some("no metaverse object".to_owned()),
+        Some(ExportOutcome::NotProvisioned(r)) => Some(NotProvisioned::Entra(r)),
+        Some(ExportOutcome::Error(e)) => Some(NotProvisioned::ExportError(e)),
+        None => Some(NotProvisioned::NoMetaverse),
     }
+}
+
+/// [`not_provisioned_why`] as text.
+pub(crate) fn not_provisioned<'r>(
+    object: &ObjectResult,
+    entra: Option<&ExportOutcome>,
+    rule_name: impl Fn(RuleId) -> &'r str,
+) -> Option<String> {
+    not_provisioned_why(object, entra).map(|w| w.text(rule_name))
 }
 
 impl Simulation {

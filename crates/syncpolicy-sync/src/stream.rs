@@ -18,7 +18,7 @@
 
 use crate::engine::KeyHasher;
 use crate::engine::{
-    is_not_provisioned, not_provisioned, ExportOutcome, JoinOutcome, MvObject, ObjectResult,
+    not_provisioned, not_provisioned_why, ExportOutcome, JoinOutcome, MvObject, ObjectResult,
     RuleInfo, Simulator, Summary,
 };
 use crate::prepare::RuleId;
@@ -509,7 +509,7 @@ pub(crate) fn count_object(s: &mut Summary, o: &ObjectResult, entra: Option<&Exp
         d.errors += 1;
         s.objects_with_errors += 1;
     }
-    if o.filter.is_none() && is_not_provisioned(o, entra) {
+    if o.filter.is_none() && not_provisioned_why(o, entra).is_some() {
         s.not_provisioned += 1;
     }
 }
