@@ -819,30 +819,10 @@ impl RenderedFlows {
     pub(crate) fn render<P>(
         html: bool,
         parts: &[P],
-        mut render: impl FnMut(&P, &mut String),
+        render: impl FnMut(&P, &mut String),
         stop: &dyn Fn() -> bool,
     ) -> Self {
-        let mut runs = Vec::new();
-        let mut run = String::new();
-        let mut done = 0;
-        for p in parts {
-            render(p, &mut run);
-            done += 1;
-            if run.len() >= Self::RUN {
-                run.shrink_to_fit();
-                runs.push(std::mem::replace(
-                    &mut run,
-                    String::with_capacity(Self::RUN + Self::RUN / 4),
-                ));
-                if stop() {
-                    break;
-                }
-            }
-        }
-        if !run.is_empty() {
-            run.shrink_to_fit();
-            runs.push(run);
-        }
+        let (runs, done) = render_runs(parts, render, stop, |_, _, _| {});
         RenderedFlows {
             html,
             runs,
@@ -871,6 +851,41 @@ impl RenderedFlows {
     }
 }
 
+/// Renders `items` in order on this thread into runs of about [`RenderedFlows::RUN`] bytes,
+/// until all are rendered or `stop` says to stop (asked after each run): the runs and how many
+/// items they hold. `placed` is told, per item, its run and its byte range in the run.
+fn render_runs<'i, T: 'i>(
+    items: impl IntoIterator<Item = &'i T>,
+    mut render: impl FnMut(&T, &mut String),
+    stop: &dyn Fn() -> bool,
+    mut placed: impl FnMut(usize, usize, usize),
+) -> (Vec<String>, usize) {
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    let mut done = 0;
+    for item in items {
+        let start = run.len();
+        render(item, &mut run);
+        placed(runs.len(), start, run.len());
+        done += 1;
+        if run.len() >= RenderedFlows::RUN {
+            run.shrink_to_fit();
+            runs.push(std::mem::replace(
+                &mut run,
+                String::with_capacity(RenderedFlows::RUN + RenderedFlows::RUN / 4),
+            ));
+            if stop() {
+                break;
+            }
+        }
+    }
+    if !run.is_empty() {
+        run.shrink_to_fit();
+        runs.push(run);
+    }
+    (runs, done)
+}
+
 /// The first rules of a report (in page order) rendered ahead, without what depends on the
 /// findings (each rule's links to its findings, which come last in a rule): they can be
 /// rendered while `validate` runs ([`render_rules_markdown`],
@@ -894,36 +909,15 @@ impl RenderedRules {
     pub(crate) fn render(
         html: bool,
         doc: &Document<'_>,
-        mut render: impl FnMut(&RuleDoc<'_>, &mut String),
+        render: impl FnMut(&RuleDoc<'_>, &mut String),
         stop: &dyn Fn() -> bool,
     ) -> Self {
-        let mut out = RenderedRules {
-            html,
-            ..RenderedRules::default()
-        };
-        let mut run = String::new();
-        'all: for g in &doc.rule_groups {
-            for r in &g.rules {
-                let start = run.len();
-                render(r, &mut run);
-                out.rules.push((out.runs.len(), start, run.len()));
-                if run.len() >= RenderedFlows::RUN {
-                    run.shrink_to_fit();
-                    out.runs.push(std::mem::replace(
-                        &mut run,
-                        String::with_capacity(RenderedFlows::RUN + RenderedFlows::RUN / 4),
-                    ));
-                    if stop() {
-                        break 'all;
-                    }
-                }
-            }
-        }
-        if !run.is_empty() {
-            run.shrink_to_fit();
-            out.runs.push(run);
-        }
-        out
+        let mut rules = Vec::new();
+        let all = doc.rule_groups.iter().flat_map(|g| &g.rules);
+        let (runs, _) = render_runs(all, render, stop, |run, start, end| {
+            rules.push((run, start, end));
+        });
+        RenderedRules { html, runs, rules }
     }
 
     /// The rules rendered ahead in that format, each one's text in page order.
