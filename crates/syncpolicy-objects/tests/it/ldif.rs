@@ -3,7 +3,7 @@
 
 use crate::split;
 use syncpolicy_expr::value::Value;
-use syncpolicy_objects::{read_ldif, read_objects, LdifReader, Limits, ObjectFormat};
+use syncpolicy_objects::{read_ldif, read_objects, LdifReader, ObjectFormat};
 
 fn s(v: &str) -> Value {
     Value::Str(v.into())
@@ -354,12 +354,7 @@ fn an_io_error_is_fatal() {
 
 #[test]
 fn limits_make_bad_objects() {
-    let limits = Limits {
-        max_line_bytes: 100,
-        max_entry_bytes: 1000,
-        max_values_per_attribute: 3,
-        max_attributes: 4,
-    };
+    let limits = crate::SMALL_LIMITS;
     let long = "x".repeat(200);
     let folded = format!("{}\n {}", "y".repeat(60), "y".repeat(60));
     let many_values = "member: CN=a\n".repeat(4);

@@ -6,7 +6,7 @@ mod jsonl;
 mod ldif;
 mod parallel;
 
-use syncpolicy_objects::{DirectoryObject, ObjectError};
+use syncpolicy_objects::{DirectoryObject, Limits, ObjectError};
 
 /// Every result of a reader, split into objects and errors.
 pub(crate) fn split(
@@ -41,3 +41,11 @@ impl std::io::Read for Failing {
         Ok(part.len())
     }
 }
+
+/// Limits small enough for a test to pass each of them with a few lines.
+pub(crate) const SMALL_LIMITS: Limits = Limits {
+    max_line_bytes: 100,
+    max_entry_bytes: 1000,
+    max_values_per_attribute: 3,
+    max_attributes: 4,
+};

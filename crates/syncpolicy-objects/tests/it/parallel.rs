@@ -90,12 +90,7 @@ fn files_that_are_not_ldif_and_bad_versions() {
 
 #[test]
 fn limits_give_the_same_bad_objects() {
-    let limits = Limits {
-        max_line_bytes: 100,
-        max_entry_bytes: 1000,
-        max_values_per_attribute: 3,
-        max_attributes: 4,
-    };
+    let limits = crate::SMALL_LIMITS;
     let long = "x".repeat(200);
     let text = format!(
         "dn: CN=a,DC=c\ncn: {long}\n\ndn: CN=b,DC=c\ncn: {}\n {}\n\ndn: CN=c,DC=c\n{}\ndn: CN=ok,DC=c\ncn: ok\n",
