@@ -763,34 +763,6 @@ impl<'c> Simulator<'c> {
         stage_all(self, inputs, groups, Stage::All)
     }
 
-    /// Stages a batch for two simulators at once (both configurations over the same objects,
-    /// every object staged for each; `impact` uses [`crate::pair::PairStreamer`], which stages
-    /// once what cannot differ), on every core: each object is copied for `other` within the
-    /// parallel work, and `for_other` adjusts the copy (its directory in the other
-    /// configuration). Gives this simulator's results and the other's, each as
-    /// [`Simulator::stage_batch`] would.
-    pub fn stage_batch_with(
-        &self,
-        groups: &Groups,
-        other: &Simulator<'_>,
-        other_groups: &Groups,
-        inputs: Vec<SourceInput>,
-        for_other: impl Fn(&mut SourceInput) + Sync + Send,
-    ) -> (Vec<ObjectResult>, Vec<ObjectResult>) {
-        inputs
-            .into_par_iter()
-            .with_min_len(MIN_PER_TASK)
-            .map(|input| {
-                let mut copy = input.clone();
-                for_other(&mut copy);
-                (
-                    self.stage(input, groups, Stage::All),
-                    other.stage(copy, other_groups, Stage::All),
-                )
-            })
-            .unzip()
-    }
-
     /// Stages a batch for a join plan (pass 1 of [`crate::stream`]): as
     /// [`Simulator::stage_batch`], but only the flows into attributes a join condition reads
     /// are evaluated and kept, and none for an object without a link rule (it joins nothing).
