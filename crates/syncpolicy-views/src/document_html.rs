@@ -622,7 +622,14 @@ fn html_to_ahead(
         SCRIPT,
     );
     sink(&head)?;
-    stream::stream(&parts, threads, |p, out| p.render_to(out, doc), sink)?;
+    // Each part's control characters shown as escapes, as the page frame's are, on the
+    // rendering threads.
+    let render = |p: &Part<'_, '_>, out: &mut String| {
+        let from = out.len();
+        p.render_to(out, doc);
+        crate::escape::in_page(out, from);
+    };
+    stream::stream(&parts, threads, render, sink)?;
     sink(&tail)
 }
 
@@ -851,6 +858,37 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    /// A rule name and a file name holding ESC, CR and a C1 control reach the page as visible
+    /// escapes, never raw, on one thread and on several.
+    #[test]
+    fn control_characters_from_the_file_are_shown_as_escapes() {
+        let mut config = crate::stream::test_support::several_chunks_config();
+        let hostile = "\u{1b}]0;owned\u{7}\u{1b}[2J\rfake line\u{9b}";
+        let rule = config.onpremises_directories[0]
+            .custom_rules
+            .first_mut()
+            .expect("a custom rule");
+        rule.name = Some(format!("{hostile} rule"));
+        let doc = crate::document::build_without_findings(&config, &format!("{hostile}.json"));
+        let page = crate::stream::test_support::same_on_any_threads(|threads, sink| {
+            html_to(&doc, threads, sink)
+        });
+        let raw: Vec<char> = page
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n' && *c != '\t')
+            .collect();
+        assert!(raw.is_empty(), "raw controls {raw:?}");
+        let shown = "\\u{1b}]0;owned\\u{7}\\u{1b}[2J\\rfake line\\u{9b}";
+        assert!(
+            page.contains(&format!("{shown} rule")),
+            "the rule name, escaped"
+        );
+        assert!(
+            page.contains(&format!("{shown}.json")),
+            "the file name, escaped"
+        );
     }
 
     /// The page of a configuration large enough to be rendered on several threads is the same

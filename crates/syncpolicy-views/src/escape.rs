@@ -49,6 +49,50 @@ pub fn keep_lines(s: &str) -> Cow<'_, str> {
     Cow::Owned(o)
 }
 
+/// Escapes, in `out[from..]` (a part of a page being written), every control character but
+/// line feeds and tabs, as [`text`] does: a value from a file can hold ESC or CR, which a page
+/// must not carry raw (it may be printed on a terminal, and HTML allows neither in text). The
+/// page's own line breaks and indentation stay. Text without such characters is left as it
+/// is, after one scan of its bytes.
+pub fn in_page(out: &mut String, from: usize) {
+    let Some(first) = first_control(&out.as_bytes()[from..]) else {
+        return;
+    };
+    let start = from + first;
+    let tail = out.split_off(start);
+    for c in tail.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c => push(out, c),
+        }
+    }
+}
+
+/// Where the first control character but LF and TAB starts in `bytes` (UTF-8): C0 controls,
+/// DEL, and the C1 range (U+0080 to U+009F: 0xC2 then 0x80 to 0x9F; other characters after
+/// 0xC2, such as `·`, are text). Blocks of bytes are first tested without branching (the
+/// compiler makes it vector code): pages are large and almost never hold one.
+fn first_control(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let maybe = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2);
+    let exact = |i: usize| match bytes[i] {
+        b'\n' | b'\t' => false,
+        b if b < 0x20 || b == 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)),
+        _ => false,
+    };
+    let mut at = 0;
+    for block in bytes.chunks(BLOCK) {
+        if block.iter().fold(false, |hit, &b| hit | maybe(b)) {
+            if let Some(i) = (at..at + block.len()).find(|&i| exact(i)) {
+                return Some(i);
+            }
+        }
+        at += block.len();
+    }
+    None
+}
+
 /// The lines of a multi-line value (split on LF, a CR before it dropped, as [`str::lines`]),
 /// each escaped: for values shown on lines of their own.
 pub fn lines(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
@@ -58,6 +102,22 @@ pub fn lines(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_part_keeps_its_lines_and_tabs_and_shows_other_controls() {
+        let mut out = String::from("head\u{1b}");
+        in_page(&mut out, 5);
+        assert_eq!(out, "head\u{1b}", "only the part from `from` is looked at");
+        out.push_str("<h4>a\u{1b}[31m\rb\u{85}c\u{7f}</h4>\n\tü é\n");
+        in_page(&mut out, 5);
+        assert_eq!(
+            out,
+            "head\u{1b}<h4>a\\u{1b}[31m\\rb\\u{85}c\\u{7f}</h4>\n\tü é\n"
+        );
+        let mut clean = String::from("<p>Ärger — ok</p>\n");
+        in_page(&mut clean, 0);
+        assert_eq!(clean, "<p>Ärger — ok</p>\n");
+    }
 
     #[test]
     fn plain_text_is_borrowed_and_unchanged() {

@@ -87,19 +87,23 @@ window.addEventListener('error', function (e) {
 /// A whole page: the stylesheet, the error hook, `header` (which gets the script-error box),
 /// what `body` writes, and the page's own `script` at the end. Every part is a template; the
 /// frame's fixed tags are written around them so that a large body goes into one buffer.
+/// Control characters from the data are shown as escapes ([`crate::escape::in_page`]).
 pub fn page(title: &str, header: Markup, body: impl FnOnce(&mut String), script: &str) -> String {
     let mut out = String::with_capacity(64 * 1024);
     frame_head(&mut out, title, header);
     body(&mut out);
     frame_tail(&mut out, script);
+    crate::escape::in_page(&mut out, 0);
     out
 }
 
 /// The frame of [`page`] around a body written in between: the page up to the end of
-/// `header`, and the page's script and end (for a large page written as it is rendered).
+/// `header`, and the page's script and end (for a large page written as it is rendered; its
+/// writer passes the body through [`crate::escape::in_page`] as [`page`] does).
 pub fn page_frame(title: &str, header: Markup, script: &str) -> (String, String) {
     let mut head = String::with_capacity(16 * 1024);
     frame_head(&mut head, title, header);
+    crate::escape::in_page(&mut head, 0);
     let mut tail = String::with_capacity(script.len() + 64);
     frame_tail(&mut tail, script);
     (head, tail)
@@ -162,5 +166,23 @@ mod tests {
         assert_eq!(page, whole.into_string() + "\n");
         let (head, tail) = super::page_frame("a <b>", maud::html! { h1 { "x" } }, "1;");
         assert_eq!(head + "<main></main>" + &tail, page);
+    }
+
+    /// A page's data may hold control characters (a value from a file): they are shown as
+    /// escapes in the title, the header and the body alike.
+    #[test]
+    fn a_page_shows_control_characters_as_escapes() {
+        let page = super::page(
+            "t\u{1b}[2J",
+            maud::html! { h1 { "h\r" } },
+            |out| out.push_str("<p>b\u{7}</p>"),
+            "1;",
+        );
+        assert!(page.contains("t\\u{1b}[2J") && page.contains("h\\r") && page.contains("b\\u{7}"));
+        assert!(!page
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'));
+        let (head, _) = super::page_frame("t\u{1b}", maud::html! { h1 { "h" } }, "1;");
+        assert!(head.contains("t\\u{1b}") && !head.contains('\u{1b}'));
     }
 }
