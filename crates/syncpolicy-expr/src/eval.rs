@@ -32,6 +32,7 @@ use crate::value::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::AtomicU8;
+use std::sync::OnceLock;
 
 /// Why an evaluation failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -365,6 +366,20 @@ pub struct Compiled {
     /// For each slot, the position its attribute had in the last object it was found in (see
     /// `SourceObject::get_key_hinted`).
     hints: Box<[AtomicU8]>,
+    /// Whether the result on an object without any of the attributes read depends only on the
+    /// parameters and the clock (see [`Compiled::eval_kept`]).
+    absent_invariant: bool,
+}
+
+/// The result of one expression on objects that have none of the attributes it reads, kept
+/// after the first such object (see [`Compiled::eval_kept`]).
+#[derive(Debug, Default)]
+pub struct AbsentResult(OnceLock<Result<Value, EvalError>>);
+
+impl AbsentResult {
+    pub fn new() -> AbsentResult {
+        AbsentResult::default()
+    }
 }
 
 impl Compiled {
@@ -376,12 +391,27 @@ impl Compiled {
             .into_iter()
             .map(|n| AttrKey::new(&n))
             .collect();
+        // Beyond the attributes read, the object reaches a result only through the functions
+        // that read it by name or use its seed; attributes past the slots are read by name.
+        let mut reads_object = attributes.len() > SLOTS;
+        expr.walk(&mut |e| {
+            if let ExprKind::Call { name, .. } = &e.kind {
+                reads_object |= catalogue::lookup(name).is_some_and(|f| f.func.reads_object());
+            }
+        });
         Compiled {
             expr: expr.clone(),
             root,
             hints: attributes.iter().map(|_| AtomicU8::new(0)).collect(),
             attributes,
+            absent_invariant: !reads_object,
         }
+    }
+
+    /// Whether [`Compiled::eval_kept`] keeps results: the result on an object that has none of
+    /// the attributes the expression reads depends only on the parameters and the clock.
+    pub fn keeps_absent_result(&self) -> bool {
+        self.absent_invariant
     }
 
     /// The checked syntax tree.
@@ -391,6 +421,32 @@ impl Compiled {
 
     /// Evaluates against `env`.
     pub fn eval(&self, env: &Env<'_>) -> Result<Value, EvalError> {
+        self.eval_slots(env, self.look_up(env))
+    }
+
+    /// Evaluates against `env` as [`Compiled::eval`] does, except on an object that has none
+    /// of the attributes the expression reads (each absent or NULL) when
+    /// [`Compiled::keeps_absent_result`]: then the result is the one `kept` holds, evaluated
+    /// by the first such object. Most flows of the out-of-box rules read attributes that most
+    /// objects lack (`extensionAttribute1`, `msExch...`), and their result on such an object is
+    /// the same for every object.
+    ///
+    /// `kept` belongs to this expression and one set of parameters and clock: every `env` it
+    /// is used with must hold the same `parameters` and `now`.
+    pub fn eval_kept(&self, env: &Env<'_>, kept: &AbsentResult) -> Result<Value, EvalError> {
+        let slots = self.look_up(env);
+        if self.absent_invariant
+            && slots[..self.attributes.len()]
+                .iter()
+                .all(|v| matches!(v, Value::Null))
+        {
+            return kept.0.get_or_init(|| self.eval_slots(env, slots)).clone();
+        }
+        self.eval_slots(env, slots)
+    }
+
+    /// The value of every attribute the expression reads, by slot (NULL when absent).
+    fn look_up<'e>(&self, env: &Env<'e>) -> [&'e Value; SLOTS] {
         // Look every attribute up before evaluating, in one tight loop: the lookups are
         // independent, so their cache misses overlap instead of being paid one after another
         // as evaluation reaches each reference. Reading the first byte of each text value
@@ -407,7 +463,11 @@ impl Compiled {
             *slot = v;
         }
         std::hint::black_box(touch);
+        slots
+    }
 
+    /// Evaluates against `env`, with the attributes already looked up.
+    fn eval_slots<'e>(&self, env: &Env<'e>, slots: [&'e Value; SLOTS]) -> Result<Value, EvalError> {
         // Rule expressions are mostly `IIF(condition, value, IIF(...))`: follow such a chain
         // while its conditions are typed tests that answer, down to a literal or an attribute
         // (the value), or else to the node the general evaluator takes over at. A branch of

@@ -162,6 +162,19 @@ impl Collect {
     }
 }
 
+impl Func {
+    /// Whether the function reads the object other than through its arguments: by an
+    /// attribute name it is given (`ImportedValue`, `ValueCount`), or through the object's
+    /// seed (`RandomNum`, `Guid`). The other functions use only their arguments, the
+    /// parameters and the clock ([`CallContext`] is how a function reaches anything else).
+    pub fn reads_object(self) -> bool {
+        matches!(
+            self,
+            Func::ImportedValue | Func::ValueCount | Func::RandomNum | Func::Guid
+        )
+    }
+}
+
 /// What a function may use besides its arguments.
 pub(crate) struct CallContext<'e, 'r> {
     pub(crate) env: &'e Env<'e>,

@@ -7,14 +7,14 @@
 //! themselves.
 
 use crate::filter::{self, FilterKind, FilterOutcome};
-use crate::prepare::{attributes_read, FlowKind, PRule, Prepared, RuleId};
+use crate::name::Name;
+use crate::prepare::{attributes_read, FlowKind, PFlow, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
 use crate::stream::drop_all;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::sync::Arc;
 use syncpolicy_expr::env::NameHasher;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
 use syncpolicy_expr::eval::EvalErrorKind;
@@ -104,7 +104,7 @@ pub struct ObjectResult {
     /// With writeback: the object's own values of the attributes that outbound Merge flows to
     /// its directory target (an export merges with them, as the sync engine merges with the
     /// connector space object).
-    pub(crate) target_values: Vec<(Arc<str>, Value)>,
+    pub(crate) target_values: Vec<(Name, Value)>,
     /// Staged for a plan with every flow that can fail evaluated ([`Simulator::plan_batch_full`]).
     pub(crate) planned_full: bool,
 }
@@ -261,7 +261,7 @@ pub struct Simulator<'c> {
     included_spellings: Vec<SpellingTable>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
-    writeback_merge: Vec<Vec<Arc<str>>>,
+    writeback_merge: Vec<Vec<Name>>,
     /// Scope clause texts per rule, per group (for reasons).
     clauses: Vec<Vec<Vec<String>>>,
     /// Per flow target id (`Prepared::targets`): whether a join condition reads it.
@@ -432,7 +432,7 @@ impl<'c> Simulator<'c> {
                 }
             }
         }
-        let mut writeback_merge: Vec<Vec<Arc<str>>> =
+        let mut writeback_merge: Vec<Vec<Name>> =
             vec![Vec::new(); config.onpremises_directories.len()];
         for r in &prepared.rules {
             let DirectoryRef::OnPremises(i) = r.directory else {
@@ -444,9 +444,9 @@ impl<'c> Simulator<'c> {
             for f in &r.flows {
                 let list = &mut writeback_merge[i];
                 if Merge::of(&f.merge) != Merge::Update
-                    && !list.iter().any(|d| d.eq_ignore_ascii_case(&f.dest))
+                    && !list.iter().any(|d| d.eq_ignore_ascii_case(f.dest))
                 {
-                    list.push(f.dest.clone());
+                    list.push(f.dest);
                 }
             }
         }
@@ -463,7 +463,7 @@ impl<'c> Simulator<'c> {
         let mut join_targets = vec![false; prepared.targets];
         for r in &prepared.rules {
             for f in &r.flows {
-                if join_attrs.contains_key(&*f.dest) {
+                if join_attrs.contains_key(f.dest) {
                     join_targets[f.dest_id as usize] = true;
                 }
             }
@@ -873,7 +873,7 @@ impl<'c> Simulator<'c> {
                         if self.options.writeback && !plan {
                             for name in &self.writeback_merge[i] {
                                 if let Some(v) = object.get(name) {
-                                    result.target_values.push((name.clone(), v.clone()));
+                                    result.target_values.push((*name, v.clone()));
                                 }
                             }
                         }
@@ -979,6 +979,7 @@ impl<'c> Simulator<'c> {
             dn_lower,
         } = head;
         let parameters = self.parameters_of(result.directory, partition);
+        let set = Prepared::parameter_set(partition);
         // The link rule: at most one in-scope rule with join conditions.
         let with_join: Vec<RuleId> = result
             .applied
@@ -1046,7 +1047,7 @@ impl<'c> Simulator<'c> {
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
-                if rule.link == LinkType::JoinNoFlow && !is_reference(&flow.dest) {
+                if rule.link == LinkType::JoinNoFlow && !is_reference(flow.dest) {
                     continue;
                 }
                 let merge = Merge::of(&flow.merge);
@@ -1085,7 +1086,7 @@ impl<'c> Simulator<'c> {
                         _ => continue,
                     }
                 } else {
-                    match eval_flow(&flow.kind, &env) {
+                    match eval_flow(flow, &env, set) {
                         Ok(v) => v,
                         Err(e) => {
                             result.errors.push(format!(
@@ -1115,7 +1116,7 @@ impl<'c> Simulator<'c> {
                     direct.push((result.contributions.len(), at));
                 }
                 result.contributions.push(Contribution {
-                    dest: flow.dest.clone(),
+                    dest: flow.dest,
                     dest_id: flow.dest_id,
                     rule: id,
                     precedence: rule.precedence,
@@ -1443,7 +1444,7 @@ impl<'c> Simulator<'c> {
             let mut seen: HashMap<(&str, i32), usize> = HashMap::new();
             for c in contributions {
                 let order = self.rule(c.rule).directory_order;
-                let e = seen.entry((&*c.dest, c.precedence)).or_insert(order);
+                let e = seen.entry((c.dest, c.precedence)).or_insert(order);
                 if *e != order {
                     return vec![TIE_NOTE];
                 }
@@ -1501,7 +1502,7 @@ impl<'c> Simulator<'c> {
         }
         let mut object = SourceObject::new();
         for a in &mv.attributes {
-            object.insert(&*a.name, a.value.clone());
+            object.insert(a.name, a.value.clone());
         }
         self.export_from(mv, &object, to, target, true)
     }
@@ -1524,13 +1525,13 @@ impl<'c> Simulator<'c> {
         if !mv.attributes.iter().all(|a| kept(&a.value)) {
             let mut object = SourceObject::new();
             for a in &mv.attributes {
-                object.insert(&*a.name, a.value.clone());
+                object.insert(a.name, a.value.clone());
             }
             return self.export_from(mv, &object, to, target, values);
         }
         let mut object = SourceObject::new();
         for a in &mut mv.attributes {
-            object.insert(&*a.name, std::mem::replace(&mut a.value, Value::Null));
+            object.insert(a.name, std::mem::replace(&mut a.value, Value::Null));
         }
         // The attributes are sorted by name with one entry per name, so the object holds one
         // entry per attribute, in the same order: the values go back by position.
@@ -1663,22 +1664,22 @@ impl<'c> Simulator<'c> {
                 continue;
             }
             for flow in &rule.flows {
-                if (existing && flow.execute_once) || (no_flow && !is_reference(&flow.dest)) {
+                if (existing && flow.execute_once) || (no_flow && !is_reference(flow.dest)) {
                     continue;
                 }
                 let value = if values {
-                    eval_flow(&flow.kind, &env)
+                    eval_flow(flow, &env, 0)
                 } else {
                     // Only whether it fails, and its merge type (resolution checks that the
                     // merge types agree), count.
                     match &flow.kind {
                         FlowKind::Direct(_) | FlowKind::Constant(_) => Ok(Value::Null),
-                        kind => eval_flow(kind, &env).map(|_| Value::Null),
+                        _ => eval_flow(flow, &env, 0).map(|_| Value::Null),
                     }
                 };
                 match value {
                     Ok(value) => contributions.push(Contribution {
-                        dest: flow.dest.clone(),
+                        dest: flow.dest,
                         dest_id: flow.dest_id,
                         rule: id,
                         precedence: rule.precedence,
@@ -1721,7 +1722,7 @@ impl<'c> Simulator<'c> {
                 let Some((_, old)) = t
                     .target_values
                     .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(&a.name))
+                    .find(|(n, _)| n.eq_ignore_ascii_case(a.name))
                 else {
                     continue;
                 };
@@ -1757,7 +1758,7 @@ impl<'c> Simulator<'c> {
 /// A metaverse object's attributes from its resolution, with its errors and notes.
 fn set_resolved(
     target: &mut MvObject,
-    resolved: Vec<(Arc<str>, Outcome)>,
+    resolved: Vec<(Name, Outcome)>,
     mut notes: Vec<&'static str>,
     errors: Vec<String>,
 ) {
@@ -2067,11 +2068,17 @@ fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
     Some(k.into_boxed_slice())
 }
 
-fn eval_flow(kind: &FlowKind, env: &Env<'_>) -> Result<Value, String> {
-    match kind {
+/// A flow's value on `env`'s object, evaluated with parameter set `set` of its rule
+/// ([`Prepared::parameter_set`]).
+fn eval_flow(flow: &PFlow, env: &Env<'_>, set: usize) -> Result<Value, String> {
+    match &flow.kind {
         FlowKind::Direct(src) => Ok(env.object.get(src).cloned().unwrap_or(Value::Null)),
         FlowKind::Constant(v) => Ok(v.clone()),
-        FlowKind::Expression(c) => c.eval(env).map_err(|e| match e.kind {
+        FlowKind::Expression(c) => match flow.absent.get(set) {
+            Some(kept) => c.eval_kept(env, kept),
+            None => c.eval(env),
+        }
+        .map_err(|e| match e.kind {
             // The message is data (it is built from attribute values): back-quoted, as every
             // value in a message is, so that `--redact` can replace it.
             EvalErrorKind::Raised => {

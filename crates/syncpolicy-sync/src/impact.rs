@@ -116,9 +116,9 @@ impl Entry {
                 .attributes
                 .iter()
                 .map(|a| {
-                    let inbound = mv.get(&a.name).map(|m| m.rules.as_slice()).unwrap_or(&[]);
+                    let inbound = mv.get(a.name).map(|m| m.rules.as_slice()).unwrap_or(&[]);
                     Resolved {
-                        name: a.name.clone(),
+                        name: a.name,
                         value: a.value.clone(),
                         rules: inbound.iter().chain(a.rules.iter()).copied().collect(),
                     }
@@ -456,15 +456,15 @@ fn diff_attributes(
 ) -> Vec<AttributeChange> {
     let mut names: Vec<&str> = Vec::new();
     if let Some((x, _)) = old {
-        names.extend(x.attributes.iter().map(|a| &*a.name));
+        names.extend(x.attributes.iter().map(|a| a.name));
     }
     if let Some((x, _)) = new {
-        names.extend(x.attributes.iter().map(|a| &*a.name));
+        names.extend(x.attributes.iter().map(|a| a.name));
     }
     names.sort_unstable();
     names.dedup();
     fn find<'e>(x: &'e Entry, rule_names: &[String], n: &str) -> Option<(&'e Value, Vec<String>)> {
-        let a = x.attributes.iter().find(|a| &*a.name == n)?;
+        let a = x.attributes.iter().find(|a| a.name == n)?;
         let mut names: Vec<String> = Vec::new();
         for r in &a.rules {
             let n = rule_names.get(*r as usize).map_or("", String::as_str);
@@ -480,13 +480,13 @@ fn diff_attributes(
             let o = old.and_then(|(x, f)| {
                 x.attributes
                     .iter()
-                    .find(|a| &*a.name == n)
+                    .find(|a| a.name == n)
                     .map(|a| (&a.value, x, f))
             });
             let w = new.and_then(|(x, f)| {
                 x.attributes
                     .iter()
-                    .find(|a| &*a.name == n)
+                    .find(|a| a.name == n)
                     .map(|a| (&a.value, x, f))
             });
             if o.map(|p| p.0) == w.map(|p| p.0) {

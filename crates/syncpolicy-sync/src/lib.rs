@@ -26,6 +26,7 @@
 pub mod engine;
 pub mod filter;
 pub mod impact;
+pub mod name;
 pub mod pair;
 pub mod pair_run;
 pub mod prepare;

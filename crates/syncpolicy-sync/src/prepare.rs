@@ -2,10 +2,10 @@
 //! join groups, and its flows compiled once (expressions through `syncpolicy_expr::compile_with`),
 //! plus the `%Parameter%` values of each directory and partition.
 
-use std::sync::Arc;
+use crate::name::{intern, Name};
 use syncpolicy_expr::check::CheckContext;
 use syncpolicy_expr::env::Parameters;
-use syncpolicy_expr::eval::Compiled;
+use syncpolicy_expr::eval::{AbsentResult, Compiled};
 use syncpolicy_expr::value::Value;
 use syncpolicy_model::config::{Configuration, DirectoryRef};
 use syncpolicy_model::enums::{Direction, FlowType, LinkType, MergeType, ScopeOperator};
@@ -142,13 +142,17 @@ pub struct PJoin {
 #[derive(Debug)]
 pub struct PFlow {
     /// Shared by every contribution and resolved attribute of this flow (no copies).
-    pub dest: Arc<str>,
+    pub dest: Name,
     /// The index of `dest` among the distinct target names of the configuration
     /// ([`Prepared::targets`]), in the order of the names.
     pub dest_id: u32,
     pub kind: FlowKind,
     pub merge: MergeType,
     pub execute_once: bool,
+    /// For an expression that keeps its result on objects without the attributes it reads
+    /// ([`syncpolicy_expr::eval::Compiled::eval_kept`]): one result per set of parameters the
+    /// rule is evaluated with, by [`Prepared::parameter_set`]. Empty for other flows.
+    pub absent: Box<[AbsentResult]>,
 }
 
 /// How a flow computes its value.
@@ -253,27 +257,23 @@ impl Prepared {
                 &mut warnings,
             ));
         }
-        // One shared name per target attribute (exact spelling): staging compares them by
-        // address.
-        let mut names: std::collections::HashMap<Arc<str>, u32> = std::collections::HashMap::new();
+        // One id per target attribute (exact spelling; the names are shared, `crate::name`).
+        let mut names: std::collections::HashMap<Name, u32> = std::collections::HashMap::new();
         for r in &mut rules {
             for f in &mut r.flows {
-                match names.get_key_value(&f.dest) {
-                    Some((shared, id)) => {
-                        f.dest = shared.clone();
-                        f.dest_id = *id;
-                    }
+                match names.get(f.dest) {
+                    Some(id) => f.dest_id = *id,
                     None => {
                         let id = names.len() as u32;
                         f.dest_id = id;
-                        names.insert(f.dest.clone(), id);
+                        names.insert(f.dest, id);
                     }
                 }
             }
         }
         // Ids in the order of the names, so that resolution sorts and groups contributions by
         // id instead of comparing the names' text (the same order: one id per spelling).
-        let mut sorted: Vec<(Arc<str>, u32)> = names.into_iter().collect();
+        let mut sorted: Vec<(Name, u32)> = names.into_iter().collect();
         sorted.sort_unstable();
         let mut rank = vec![0u32; sorted.len()];
         for (r, (_, id)) in sorted.iter().enumerate() {
@@ -319,6 +319,23 @@ impl Prepared {
             partition_parameters.push(per);
             directory_parameters.push(base);
         }
+        // The kept results: an inbound rule of an on-premises directory is evaluated with the
+        // parameters of each partition, every other rule with one set.
+        for r in &mut rules {
+            let sets = match (r.inbound, r.directory) {
+                (true, DirectoryRef::OnPremises(i)) => {
+                    1 + partition_parameters.get(i).map_or(0, Vec::len)
+                }
+                _ => 1,
+            };
+            for f in &mut r.flows {
+                if let FlowKind::Expression(c) = &f.kind {
+                    if c.keeps_absent_result() {
+                        f.absent = (0..sets).map(|_| AbsentResult::new()).collect();
+                    }
+                }
+            }
+        }
         Prepared {
             rules,
             warnings,
@@ -328,6 +345,15 @@ impl Prepared {
             directory_order,
             targets,
         }
+    }
+}
+
+impl Prepared {
+    /// The index of the parameters an object is evaluated with among those of its rule
+    /// ([`PFlow::absent`]): 0 without a partition (an outbound rule, an Entra object), else
+    /// the partition's position plus one.
+    pub fn parameter_set(partition: Option<usize>) -> usize {
+        partition.map_or(0, |p| p + 1)
     }
 }
 
@@ -440,11 +466,12 @@ fn prepare_rule(
                 }
             };
             Some(PFlow {
-                dest: Arc::from(dest.as_str()),
+                dest: intern(&dest),
                 dest_id: 0,
                 kind,
                 merge: m.merge_type.clone(),
                 execute_once: m.execute_once,
+                absent: Box::new([]),
             })
         })
         .collect();

@@ -2,15 +2,15 @@
 //! precedence number wins; NULL lets a lower rule contribute; AuthoritativeNull clears;
 //! IgnoreThisFlow skips; Merge and MergeCaseInsensitive take the union of every contribution.
 
+use crate::name::Name;
 use crate::prepare::RuleId;
-use std::sync::Arc;
 use syncpolicy_expr::value::Value;
 use syncpolicy_model::enums::MergeType;
 
 /// One flow's value for one target attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub dest: Arc<str>,
+    pub dest: Name,
     /// `dest`'s id ([`crate::prepare::PFlow::dest_id`]): ids are in the order of the names,
     /// one per spelling.
     pub dest_id: u32,
@@ -27,7 +27,7 @@ pub struct Contribution {
 /// A resolved attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
-    pub name: Arc<str>,
+    pub name: Name,
     pub value: Value,
     /// The rule(s) whose value it is (several for Merge).
     pub rules: Vec<RuleId>,
@@ -224,7 +224,7 @@ pub fn resolve_all(
     contributions: &[&Contribution],
     notes: &mut Vec<&'static str>,
     errors: &mut Vec<String>,
-) -> Vec<(Arc<str>, Outcome)> {
+) -> Vec<(Name, Outcome)> {
     let mut by_name: Vec<&Contribution> = contributions.to_vec();
     // By name: the ids are in the order of the names.
     by_name.sort_by_key(|c| c.dest_id);
@@ -233,7 +233,7 @@ pub fn resolve_all(
         &mut by_name,
         |c| c.dest_id,
         |group| {
-            let name = group[0].dest.clone();
+            let name = group[0].dest;
             match resolve_one(group, notes) {
                 Ok(o) => out.push((name, o)),
                 Err(e) => errors.push(error_text(e)),
@@ -263,10 +263,10 @@ pub(crate) fn for_each_set<'c>(
                 group.sort_by_key(|c| (c.precedence, c.tie, c.rule));
                 if let Update::Value(i) = update(group.iter().copied()) {
                     let c: &'c Contribution = group[i];
-                    each(&first.dest, &c.value);
+                    each(first.dest, &c.value);
                 }
             } else if let Ok(Outcome::Set(value, _)) = resolve_one(group, &mut notes) {
-                each(&first.dest, &value);
+                each(first.dest, &value);
             }
         },
     );
@@ -280,14 +280,14 @@ pub(crate) fn resolve_all_owned(
     contributions: &mut [Contribution],
     notes: &mut Vec<&'static str>,
     errors: &mut Vec<String>,
-) -> Vec<(Arc<str>, Outcome)> {
+) -> Vec<(Name, Outcome)> {
     contributions.sort_by_key(|c| c.dest_id);
     let mut out = Vec::new();
     for_each_attribute(
         contributions,
         |c| c.dest_id,
         |group| {
-            let name = group[0].dest.clone();
+            let name = group[0].dest;
             if group.iter().any(|c| c.merge != Merge::Update) {
                 let mut refs: Vec<&Contribution> = group.iter().collect();
                 match resolve_one(&mut refs, notes) {

@@ -23,7 +23,7 @@ use crate::engine::{
 };
 use crate::prepare::RuleId;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use syncpolicy_model::config::DirectoryRef;
 
@@ -441,9 +441,9 @@ pub struct RunSummary {
     /// Metaverse object types and attribute names.
     pub metaverse_names: BTreeSet<String>,
     /// The attribute names already in `metaverse_names`, by the address of their shared text
-    /// (kept alive here, so that no other text takes the address): the configuration's
+    /// ([`crate::name`]: one address per text for the life of the process): the configuration's
     /// names come again and again, found without a lookup in `metaverse_names`.
-    pub(crate) names_seen: HashMap<usize, std::sync::Arc<str>, BuildHasherDefault<KeyHasher>>,
+    pub(crate) names_seen: HashSet<usize, BuildHasherDefault<KeyHasher>>,
 }
 
 /// At most this many names are remembered by address ([`RunSummary`]).
@@ -475,16 +475,16 @@ impl RunSummary {
                     self.metaverse_names.insert(mv.object_type.clone());
                 }
                 for a in &mv.attributes {
-                    let at = std::sync::Arc::as_ptr(&a.name) as *const u8 as usize;
-                    if self.names_seen.contains_key(&at) {
+                    let at = a.name.as_ptr() as usize;
+                    if self.names_seen.contains(&at) {
                         continue;
                     }
-                    if !self.metaverse_names.contains(&*a.name) {
+                    if !self.metaverse_names.contains(a.name) {
                         self.metaverse_names.insert(a.name.to_string());
                     }
                     // Bounded, should names not be shared.
                     if self.names_seen.len() < NAMES_SEEN_MAX {
-                        self.names_seen.insert(at, a.name.clone());
+                        self.names_seen.insert(at);
                     }
                 }
             }

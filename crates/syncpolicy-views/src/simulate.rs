@@ -245,7 +245,7 @@ fn attributes_json(attrs: &[Resolved], sim: &Simulation, r: &mut Redactor) -> (J
     let mut values = Map::new();
     let mut contributors = Map::new();
     for a in attrs {
-        values.insert(a.name.to_string(), r.value(&a.name, &a.value));
+        values.insert(a.name.to_string(), r.value(a.name, &a.value));
         contributors.insert(
             a.name.to_string(),
             json!(a
@@ -635,8 +635,8 @@ pub fn explain(view: &SimulateView<'_>, o: &ObjectResult, r: &mut Redactor) -> S
             let _ = writeln!(
                 t,
                 "         {} = {}   <- {}",
-                printable(&a.name),
-                printable(&r.display(&a.name, &a.value)),
+                printable(a.name),
+                printable(&r.display(a.name, &a.value)),
                 printable(&rules.join(", "))
             );
         }
@@ -662,8 +662,8 @@ pub fn explain(view: &SimulateView<'_>, o: &ObjectResult, r: &mut Redactor) -> S
                 let _ = writeln!(
                     t,
                     "         {} = {}   <- {}",
-                    printable(&a.name),
-                    printable(&r.display(&a.name, &a.value)),
+                    printable(a.name),
+                    printable(&r.display(a.name, &a.value)),
                     printable(&rules.join(", "))
                 );
             }

@@ -259,6 +259,101 @@ proptest! {
     }
 }
 
+/// Expressions for the kept results: the random ones, and those around the functions that read
+/// the object by name or use its seed (whose results must never be kept).
+fn expression_for_kept() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => expression(),
+        1 => expression().prop_map(|e| format!("IIF(IsPresent({e}), {e}, RandomNum(1, 1000000))")),
+        1 => expression().prop_map(|e| format!("{e} & Guid()")),
+        1 => expression().prop_map(|e| format!("IIF(IsNullOrEmpty({e}), ImportedValue(\"a\"), {e})")),
+        1 => expression().prop_map(|e| format!("IIF(IsNull({e}), ValueCount(\"m\"), 0)")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// `Compiled::eval_kept` over a stream of objects, some of them without any attribute the
+    /// expression reads and each with its own seed: every result is the reference evaluator's
+    /// on that object, so a kept result is only ever one that cannot differ.
+    #[test]
+    fn kept_results_match_reference(
+        source in expression_for_kept(),
+        objects in proptest::collection::vec(
+            prop_oneof![1 => Just(SourceObject::new()), 2 => object()],
+            2..8,
+        ),
+    ) {
+        let Ok(compiled) = syncpolicy_expr::compile(&source) else {
+            return Ok(());
+        };
+        let params = parameters();
+        let kept = syncpolicy_expr::eval::AbsentResult::new();
+        for (seed, object) in objects.iter().enumerate() {
+            let env = Env::new(object, &params)
+                .with_seed(seed as u64)
+                .with_now(DateTime::parse("2024-05-06T07:08:09Z").expect("valid date"));
+            prop_assert_eq!(
+                format!("{:?}", compiled.eval_kept(&env, &kept)),
+                format!("{:?}", compiled.eval_reference(&env)),
+                "`{}` on {:?}", source, object
+            );
+        }
+    }
+}
+
+/// Which expressions keep their result on objects without the attributes they read.
+#[test]
+fn results_are_kept_only_where_the_object_cannot_change_them() {
+    let keeps = |e: &str| {
+        syncpolicy_expr::compile(e)
+            .expect("compiles")
+            .keeps_absent_result()
+    };
+    assert!(keeps("Trim([extensionAttribute1])"));
+    assert!(keeps("%Connector.ID%"));
+    assert!(keeps(
+        r#"IIF(IsNullOrEmpty([usageLocation]), IgnoreThisFlow, [usageLocation])"#
+    ));
+    assert!(keeps(r#"IIF(IsPresent([a]), Error("a is set"), NULL)"#));
+    assert!(!keeps("RandomNum(1, 10)"));
+    assert!(!keeps(r#"IIF(IsPresent([a]), [a], Guid())"#));
+    assert!(!keeps(
+        r#"RemoveDuplicates(Trim(ImportedValue("proxyAddresses")))"#
+    ));
+    assert!(!keeps(r#"ValueCount("member")"#));
+    // More attributes than the evaluator looks up ahead: the rest are read by name.
+    let many: Vec<String> = (0..40).map(|i| format!("[a{i}]")).collect();
+    assert!(!keeps(&many.join(" & ")));
+    let some: Vec<String> = (0..20).map(|i| format!("[a{i}]")).collect();
+    assert!(keeps(&some.join(" & ")));
+
+    // A kept result is the one of the first object without the attributes; an object with one
+    // of them is evaluated.
+    let compiled =
+        syncpolicy_expr::compile(r#"IIF(IsPresent([a]), [a], %Domain.FQDN%)"#).expect("compiles");
+    let params = parameters();
+    let kept = syncpolicy_expr::eval::AbsentResult::new();
+    let empty = SourceObject::new();
+    let mut with_a = SourceObject::new();
+    with_a.insert("a", Value::Str("x".into()));
+    let mut null_a = SourceObject::new();
+    null_a.insert("a", Value::Null);
+    for (object, expected) in [
+        (&empty, "contoso.com"),
+        (&with_a, "x"),
+        (&null_a, "contoso.com"),
+        (&empty, "contoso.com"),
+    ] {
+        let env = Env::new(object, &params);
+        assert_eq!(
+            compiled.eval_kept(&env, &kept),
+            Ok(Value::Str(expected.into()))
+        );
+    }
+}
+
 /// The out-of-box expressions and the fused and borrowed paths, on objects that reach every
 /// branch, compiled and compared.
 #[test]

@@ -192,3 +192,69 @@ fn filters_apply_in_order_domain_first() {
     let sim = run(&c, vec![user(&dn, &[("cn", "u")])]);
     assert_eq!(kind(&sim, &dn), Some(FilterKind::Ou));
 }
+
+#[test]
+fn parameters_are_those_of_each_objects_partition() {
+    // dp §2.4: `%Domain.FQDN%` and `%Domain.Netbios%` are the object's domain. A flow that reads
+    // no attribute the objects hold (its result is kept per partition) still gives each
+    // partition its own value, in any order of the objects.
+    let mut c = config();
+    minimal(&mut c);
+    c.onpremises_directories[0].partitions.push(Partition {
+        fqdn: Some("emea.contoso.com".into()),
+        distinguished_name: Some("DC=emea,DC=contoso,DC=com".into()),
+        selected: true,
+        inclusions: vec!["DC=emea,DC=contoso,DC=com".into()],
+        ..Partition::default()
+    });
+    c.onpremises_directories[0].standard_rules[0]
+        .mappings
+        .extend([
+            expression("domainFQDN", "%Domain.FQDN%"),
+            expression(
+                "domainNetBios",
+                "IIF(IsPresent([noSuchAttribute]), \"x\", %Domain.Netbios%)",
+            ),
+        ]);
+    let objects = |order: &[usize]| {
+        let all = [
+            user(
+                "CN=a,OU=Sales,DC=contoso,DC=com",
+                &[("cn", "a"), ("objectSid", "S-1")],
+            ),
+            user(
+                "CN=b,DC=emea,DC=contoso,DC=com",
+                &[("cn", "b"), ("objectSid", "S-2")],
+            ),
+            user(
+                "CN=c,OU=Sales,DC=contoso,DC=com",
+                &[("cn", "c"), ("objectSid", "S-3")],
+            ),
+            user(
+                "CN=d,DC=emea,DC=contoso,DC=com",
+                &[("cn", "d"), ("objectSid", "S-4")],
+            ),
+        ];
+        order.iter().map(|i| all[*i].clone()).collect::<Vec<_>>()
+    };
+    for order in [[0, 1, 2, 3], [1, 0, 3, 2], [3, 2, 1, 0]] {
+        let sim = run(&c, objects(&order));
+        for (dn, fqdn, netbios) in [
+            ("CN=a,OU=Sales,DC=contoso,DC=com", "contoso.com", "CONTOSO"),
+            ("CN=b,DC=emea,DC=contoso,DC=com", "emea.contoso.com", "EMEA"),
+            ("CN=c,OU=Sales,DC=contoso,DC=com", "contoso.com", "CONTOSO"),
+            ("CN=d,DC=emea,DC=contoso,DC=com", "emea.contoso.com", "EMEA"),
+        ] {
+            assert_eq!(
+                mv_attr(&sim, dn, "domainFQDN").as_deref(),
+                Some(fqdn),
+                "{dn}"
+            );
+            assert_eq!(
+                mv_attr(&sim, dn, "domainNetBios").as_deref(),
+                Some(netbios),
+                "{dn}"
+            );
+        }
+    }
+}

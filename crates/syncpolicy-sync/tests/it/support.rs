@@ -238,7 +238,7 @@ pub(crate) fn entra_attr(sim: &Simulation, dn: &str, name: &str) -> Option<Strin
         syncpolicy_sync::ExportOutcome::Exported(e) => e
             .attributes
             .iter()
-            .find(|a| &*a.name == name)
+            .find(|a| a.name == name)
             .map(|a| a.value.to_string()),
         _ => None,
     }

@@ -71,7 +71,7 @@ fn exported(sim: &Simulation, name: &str) -> Option<Vec<String>> {
     assert!(e.existing);
     e.attributes
         .iter()
-        .find(|a| &*a.name == name)
+        .find(|a| a.name == name)
         .map(|a| a.value.values().iter().map(Value::to_string).collect())
 }
 
