@@ -1656,42 +1656,87 @@ impl<'c> Simulator<'c> {
             now: self.options.now,
             seed: 0,
         };
-        let mut contributions = Vec::new();
+        let flows = || {
+            applied.iter().flat_map(|&id| {
+                let rule = self.rule(id);
+                let targeted = rule.targets(&link_rule.target_type) || link_rule.target_type == "*";
+                rule.flows
+                    .iter()
+                    .filter(move |flow| {
+                        targeted
+                            && !(existing && flow.execute_once)
+                            && !(no_flow && !is_reference(flow.dest))
+                    })
+                    .map(move |flow| (id, rule, flow))
+            })
+        };
         let mut errors = Vec::new();
-        for &id in &applied {
-            let rule = self.rule(id);
-            if !rule.targets(&link_rule.target_type) && link_rule.target_type != "*" {
-                continue;
-            }
-            for flow in &rule.flows {
-                if (existing && flow.execute_once) || (no_flow && !is_reference(flow.dest)) {
-                    continue;
-                }
-                let value = if values {
-                    eval_flow(flow, &env, 0)
-                } else {
-                    // Only whether it fails, and its merge type (resolution checks that the
-                    // merge types agree), count.
-                    match &flow.kind {
-                        FlowKind::Direct(_) | FlowKind::Constant(_) => Ok(Value::Null),
-                        _ => eval_flow(flow, &env, 0).map(|_| Value::Null),
+        if !values {
+            // Only the outcome counts: whether a flow fails, and whether the merge types of
+            // the flows that do not agree per attribute (as resolution checks them). Flows
+            // that cannot fail (Direct, Constant) are not evaluated.
+            // Per target id: 0 no flow yet, 1 Update, 2 a Merge type, 3 both.
+            let mut kinds = vec![0u8; self.prepared.targets];
+            let mut mixed: Vec<(u32, Name)> = Vec::new();
+            for (_, rule, flow) in flows() {
+                if !matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)) {
+                    if let Err(e) = eval_flow(flow, &env, 0) {
+                        errors.push(format!(
+                            "{e} (rule `{}`, attribute `{}`)",
+                            rule.name, flow.dest
+                        ));
+                        continue;
                     }
-                };
-                match value {
-                    Ok(value) => contributions.push(Contribution {
-                        dest: flow.dest,
-                        dest_id: flow.dest_id,
-                        rule: id,
-                        precedence: rule.precedence,
-                        tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),
-                        merge: Merge::of(&flow.merge),
-                        value,
-                    }),
-                    Err(e) => errors.push(format!(
-                        "{e} (rule `{}`, attribute `{}`)",
-                        rule.name, flow.dest
-                    )),
                 }
+                let kind = if Merge::of(&flow.merge) == Merge::Update {
+                    1
+                } else {
+                    2
+                };
+                let Some(seen) = kinds.get_mut(flow.dest_id as usize) else {
+                    continue;
+                };
+                if *seen | kind == 3 && *seen != 3 {
+                    mixed.push((flow.dest_id, flow.dest));
+                }
+                *seen |= kind;
+            }
+            // Resolution's errors come by attribute, in the order of the ids.
+            mixed.sort_unstable_by_key(|(id, _)| *id);
+            errors.extend(mixed.into_iter().map(|(_, name)| {
+                crate::resolve::error_text(crate::resolve::ResolveError::MixedMerge {
+                    attribute: name.to_owned(),
+                })
+            }));
+            if !errors.is_empty() {
+                return ExportOutcome::Error(errors);
+            }
+            return ExportOutcome::Exported(Export {
+                directory: to,
+                object_type: link_rule.target_type.clone(),
+                dn: None,
+                attributes: Vec::new(),
+                link_rule: link,
+                applied,
+                existing,
+            });
+        }
+        let mut contributions = Vec::new();
+        for (id, rule, flow) in flows() {
+            match eval_flow(flow, &env, 0) {
+                Ok(value) => contributions.push(Contribution {
+                    dest: flow.dest,
+                    dest_id: flow.dest_id,
+                    rule: id,
+                    precedence: rule.precedence,
+                    tie: (rule.directory_order.min(u32::MAX as usize) as u32, 0),
+                    merge: Merge::of(&flow.merge),
+                    value,
+                }),
+                Err(e) => errors.push(format!(
+                    "{e} (rule `{}`, attribute `{}`)",
+                    rule.name, flow.dest
+                )),
             }
         }
         let refs: Vec<&Contribution> = contributions.iter().collect();

@@ -190,7 +190,7 @@ fn for_each_attribute<C>(sorted: &mut [C], id: impl Fn(&C) -> u32, mut each: imp
 }
 
 /// The error text of an attribute that cannot be resolved.
-fn error_text(e: ResolveError) -> String {
+pub(crate) fn error_text(e: ResolveError) -> String {
     match e {
         ResolveError::MixedMerge { attribute } => {
             format!("rules in scope use different merge types for attribute `{attribute}`")

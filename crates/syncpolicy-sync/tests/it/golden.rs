@@ -588,3 +588,88 @@ fn an_error_the_light_plan_did_not_see_makes_a_full_plan() {
         assert_eq!(s, summary, "batches of {batch}");
     }
 }
+
+#[test]
+fn export_errors_are_the_same_when_only_outcomes_are_counted() {
+    // `simulate --summary` exports without values (`Streamer::outcomes_only`): the flows that
+    // fail and the merge types that disagree per attribute must give the same errors, in the
+    // same order, as a full export; an object without them exports the same.
+    use crate::support::{config, constant, expression, merge, minimal, rule, ROOT};
+    use syncpolicy_model::enums::{LinkType, MergeType};
+    use syncpolicy_sync::ExportOutcome;
+    let mut c = config();
+    minimal(&mut c);
+    let mut o = rule("Out mixed", false, "person", "user", LinkType::Join, 150);
+    o.mappings = vec![
+        merge(constant("proxyAddresses", "SMTP:x@c.com"), MergeType::Merge),
+        constant("otherMails", "a@c.com"),
+        expression(
+            "department",
+            "IIF(IsPresent([failOut]), Error(\"department is set\"), NULL)",
+        ),
+    ];
+    let mut p = rule("Out other", false, "person", "user", LinkType::Join, 160);
+    p.mappings = vec![
+        constant("proxyAddresses", "SMTP:y@c.com"),
+        merge(
+            constant("otherMails", "b@c.com"),
+            MergeType::MergeCaseInsensitive,
+        ),
+        constant("aaaFirst", "1"),
+        merge(constant("aaaFirst", "2"), MergeType::Merge),
+    ];
+    c.azure_directory.custom_rules.extend([o, p]);
+    let mut fail = crate::support::rule("In fail", true, "user", "person", LinkType::Join, 50);
+    fail.mappings = vec![crate::support::direct("failOut", "failOut")];
+    c.onpremises_directories[0].custom_rules.push(fail);
+    let objects = vec![
+        crate::support::user(
+            &format!("CN=a,{ROOT}"),
+            &[("cn", "a"), ("objectSid", "S-1")],
+        ),
+        crate::support::user(
+            &format!("CN=b,{ROOT}"),
+            &[("cn", "b"), ("objectSid", "S-2"), ("failOut", "yes")],
+        ),
+    ];
+    let simulator = Simulator::new(&c, options());
+    let full = simulator.run(objects.clone());
+    let full_errors = |dn: &str| match full.entra_of(crate::support::result(&full, dn)) {
+        Some(ExportOutcome::Error(e)) => e.clone(),
+        other => panic!("{dn}: {other:?}"),
+    };
+    let (a, b) = (
+        full_errors(&format!("CN=a,{ROOT}")),
+        full_errors(&format!("CN=b,{ROOT}")),
+    );
+    assert_eq!(a.len(), 3, "{a:?}");
+    assert!(
+        a[0].contains("`aaaFirst`") && a[1].contains("`otherMails`"),
+        "{a:?}"
+    );
+    assert!(a[2].contains("`proxyAddresses`"), "{a:?}");
+    assert!(b[0].contains("department is set"), "{b:?}");
+    assert_eq!(&b[1..], &a[..]);
+
+    let mut counted = Vec::new();
+    streamed(
+        &[&simulator],
+        &objects,
+        1,
+        |_, x| {
+            if let Streamed::Metaverse { members, entra, .. } = x {
+                counted.push((members[0].dn.clone(), entra.clone()));
+            }
+        },
+        |_| (),
+    );
+    counted.sort_by(|x, y| x.0.cmp(&y.0));
+    let errors: Vec<Vec<String>> = counted
+        .into_iter()
+        .map(|(dn, e)| match e {
+            ExportOutcome::Error(e) => e,
+            other => panic!("{dn}: {other:?}"),
+        })
+        .collect();
+    assert_eq!(errors, vec![a, b]);
+}
