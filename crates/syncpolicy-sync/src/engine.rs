@@ -1665,7 +1665,7 @@ impl<'c> Simulator<'c> {
                     .filter(move |flow| {
                         targeted
                             && !(existing && flow.execute_once)
-                            && !(no_flow && !is_reference(flow.dest))
+                            && (!no_flow || is_reference(flow.dest))
                     })
                     .map(move |flow| (id, rule, flow))
             })
