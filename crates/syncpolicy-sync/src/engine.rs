@@ -10,7 +10,7 @@ use crate::filter::{self, FilterKind, FilterOutcome};
 use crate::name::Name;
 use crate::prepare::{attributes_read, FlowKind, PFlow, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
-use crate::scope::{clause_text, in_scope, Failed, Groups, ScopeInput};
+use crate::scope::{clause_text, in_scope, in_scope_with, Failed, Groups, ScopeInput};
 use crate::stream::drop_all;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -937,9 +937,10 @@ impl<'c> Simulator<'c> {
         let (mut applied, mut out_of_scope) = (Vec::new(), Vec::new());
         {
             let scope_input = self.scope_input(head, groups);
+            let mut memo = vec![0u8; self.prepared.shared_clauses];
             for &id in rules {
                 failed.clear();
-                if in_scope(self.rule(id), &scope_input, &mut failed) {
+                if in_scope_with(self.rule(id), &scope_input, &mut failed, &mut memo) {
                     applied.push(id);
                 } else {
                     out_of_scope.extend(failed.iter().map(|(g, c)| (id, *g, *c)));
@@ -1574,9 +1575,10 @@ impl<'c> Simulator<'c> {
         let mut applied = Vec::new();
         let mut out_of_scope = Vec::new();
         let mut failed = Vec::new();
+        let mut memo = vec![0u8; self.prepared.shared_clauses];
         for &id in rules {
             failed.clear();
-            if in_scope(self.rule(id), &scope_input, &mut failed) {
+            if in_scope_with(self.rule(id), &scope_input, &mut failed, &mut memo) {
                 applied.push(id);
             } else {
                 out_of_scope.push((id, failed.clone()));

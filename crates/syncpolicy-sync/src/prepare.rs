@@ -56,10 +56,14 @@ pub struct PCond {
     pub value: String,
     /// The operator as written, for messages.
     pub op_text: String,
+    /// For a clause that several rules have (the same attribute, operator and value): its
+    /// place in a per-object record of clause results ([`crate::scope::in_scope_with`]), so
+    /// that it is evaluated once per object. `u32::MAX` for a clause of one rule only.
+    pub memo: u32,
 }
 
 /// The scope operators, with the spelling trap `ISNOTBITSET` folded into `IsBitNotSet`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     Equal,
     NotEqual,
@@ -183,6 +187,8 @@ pub struct Prepared {
     pub directory_order: Vec<usize>,
     /// The number of distinct target attribute names (exact spelling) of every flow.
     pub targets: usize,
+    /// The number of scope clauses that several rules share ([`PCond::memo`]).
+    pub shared_clauses: usize,
 }
 
 /// The NetBIOS name the engine would see, derived from an FQDN: its first label, upper-cased.
@@ -336,6 +342,28 @@ impl Prepared {
                 }
             }
         }
+        // Clauses that several rules share, numbered.
+        let mut counts: std::collections::HashMap<(String, Op, String), u32> =
+            std::collections::HashMap::new();
+        for r in &rules {
+            for c in r.scope.iter().flatten() {
+                *counts
+                    .entry((c.attribute.clone(), c.op, c.value.clone()))
+                    .or_default() += 1;
+            }
+        }
+        let mut ids: std::collections::HashMap<(String, Op, String), u32> =
+            std::collections::HashMap::new();
+        for r in &mut rules {
+            for c in r.scope.iter_mut().flatten() {
+                let key = (c.attribute.clone(), c.op, c.value.clone());
+                if counts.get(&key).is_some_and(|n| *n > 1) {
+                    let next = ids.len() as u32;
+                    c.memo = *ids.entry(key).or_insert(next);
+                }
+            }
+        }
+        let shared_clauses = ids.len();
         Prepared {
             rules,
             warnings,
@@ -344,6 +372,7 @@ impl Prepared {
             directory_parameters,
             directory_order,
             targets,
+            shared_clauses,
         }
     }
 }
@@ -405,6 +434,7 @@ fn prepare_rule(
                         op,
                         value: c.value.clone(),
                         op_text,
+                        memo: u32::MAX,
                     }
                 })
                 .collect()

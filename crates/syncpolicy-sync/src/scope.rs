@@ -27,6 +27,19 @@ pub type Failed = (u16, u16);
 /// Evaluates a rule's scope: true when in scope (an empty filter is in scope); otherwise false,
 /// with the failing clauses of every group pushed to `failed`.
 pub fn in_scope(rule: &PRule, input: &ScopeInput<'_>, failed: &mut Vec<Failed>) -> bool {
+    in_scope_with(rule, input, failed, &mut [])
+}
+
+/// [`in_scope`], with a record of the results of the clauses several rules share, for one
+/// input: `memo` holds, by [`PCond::memo`], 0 for a clause not yet evaluated, 1 for one that
+/// holds and 2 for one that does not (start with zeros, as many as
+/// [`crate::prepare::Prepared::shared_clauses`]; an empty record evaluates every clause).
+pub fn in_scope_with(
+    rule: &PRule,
+    input: &ScopeInput<'_>,
+    failed: &mut Vec<Failed>,
+    memo: &mut [u8],
+) -> bool {
     if rule.scope.is_empty() {
         return true;
     }
@@ -34,7 +47,17 @@ pub fn in_scope(rule: &PRule, input: &ScopeInput<'_>, failed: &mut Vec<Failed>) 
     for (gi, group) in rule.scope.iter().enumerate() {
         let mut ok = true;
         for (ci, clause) in group.iter().enumerate() {
-            if !clause_holds(clause, input) {
+            let holds = match memo.get_mut(clause.memo as usize) {
+                Some(0) | None => {
+                    let holds = clause_holds(clause, input);
+                    if let Some(state) = memo.get_mut(clause.memo as usize) {
+                        *state = if holds { 1 } else { 2 };
+                    }
+                    holds
+                }
+                Some(state) => *state == 1,
+            };
+            if !holds {
                 ok = false;
                 failed.push((gi as u16, ci as u16));
             }

@@ -149,3 +149,74 @@ fn parameters_expand_in_clause_values() {
     ));
     assert!(holds("a", "EQUAL", "%Domain.Netbios%", &[("a", "CONTOSO")]));
 }
+
+#[test]
+fn clauses_shared_by_rules_give_each_rule_its_own_result() {
+    // Clauses several rules have are evaluated once per object (`in_scope_with`): every
+    // rule's scope and failing clauses must be those of an evaluation of its own, with the
+    // shared clause in different groups and positions and next to clauses of one rule only.
+    use syncpolicy_sync::prepare::Prepared;
+    use syncpolicy_sync::scope::{in_scope, in_scope_with, ScopeInput};
+    let mut c = config();
+    let scopes = [
+        vec![vec![
+            clause("a", "EQUAL", "x"),
+            clause("b", "NOTEQUAL", "TRUE"),
+        ]],
+        vec![
+            vec![clause("b", "NOTEQUAL", "TRUE")],
+            vec![clause("a", "EQUAL", "x")],
+        ],
+        vec![
+            vec![
+                clause("c", "STARTSWITH", "%Domain.Netbios%"),
+                clause("a", "EQUAL", "x"),
+            ],
+            vec![clause("a", "EQUAL", "y")],
+        ],
+        vec![vec![clause("c", "STARTSWITH", "%Domain.Netbios%")]],
+        vec![vec![clause("a", "ISNOTNULL", "")]],
+    ];
+    for (i, scope) in scopes.iter().enumerate() {
+        let mut r = rule(
+            &format!("r{i}"),
+            true,
+            "user",
+            "person",
+            LinkType::Join,
+            50 + i as i32,
+        );
+        r.scope_groups = scope.clone();
+        c.onpremises_directories[0].standard_rules.push(r);
+    }
+    let prepared = Prepared::new(&c);
+    assert_eq!(
+        prepared.shared_clauses, 3,
+        "a EQUAL x, b NOTEQUAL TRUE, c STARTSWITH"
+    );
+    let parameters = &prepared.partition_parameters[0][0];
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let objects: [&[(&str, &str)]; 5] = [
+        &[],
+        &[("a", "x")],
+        &[("a", "y"), ("b", "TRUE"), ("c", "CONTOSO-1")],
+        &[("a", "X"), ("b", "true"), ("c", "contoso")],
+        &[("a", ""), ("c", "other")],
+    ];
+    for attrs in objects {
+        let input = user(&format!("CN=u,{ROOT}"), attrs);
+        let scope = ScopeInput {
+            object: &input.object,
+            dn_lower: "cn=u,dc=contoso,dc=com",
+            parameters,
+            groups: &groups,
+        };
+        let mut memo = vec![0u8; prepared.shared_clauses];
+        for r in &prepared.rules {
+            let (mut alone, mut shared) = (Vec::new(), Vec::new());
+            let a = in_scope(r, &scope, &mut alone);
+            let b = in_scope_with(r, &scope, &mut shared, &mut memo);
+            assert_eq!((a, &alone), (b, &shared), "{} on {attrs:?}", r.name);
+        }
+    }
+}
