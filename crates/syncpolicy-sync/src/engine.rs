@@ -1045,6 +1045,12 @@ impl<'c> Simulator<'c> {
         // attribute's position in the object): the values are moved out of the object once
         // every flow has read it, instead of copied.
         let mut direct: Vec<(usize, usize)> = Vec::new();
+        if !plan {
+            // At most one contribution per flow (growing by doubling would copy them again and
+            // again, and end with as much room or more).
+            let flows = result.applied.iter().map(|id| self.rule(*id).flows.len());
+            result.contributions.reserve_exact(flows.sum());
+        }
         for &id in &result.applied {
             let rule = self.rule(id);
             for flow in &rule.flows {
@@ -2093,7 +2099,13 @@ impl Holders {
 /// the value: text lower-cased (or, for a case-sensitive condition, exact and marked with a
 /// leading 0x01 byte), binary as is. `None` for a value that joins nothing.
 fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
-    let mut k = Vec::with_capacity(2 + 16);
+    // Room for the whole key (as a boxed slice it must not be shrunk, which copies it).
+    let room = match v {
+        Value::Str(s) | Value::Ref(s) => s.len() + usize::from(exact),
+        Value::Bin(b) => b.len(),
+        _ => 20,
+    };
+    let mut k = Vec::with_capacity(2 + room);
     k.extend_from_slice(&attr.to_le_bytes());
     match v {
         Value::Str(s) | Value::Ref(s) if !s.is_empty() => {

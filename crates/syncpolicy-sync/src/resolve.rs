@@ -174,6 +174,12 @@ fn update<'c>(in_order: impl Iterator<Item = &'c Contribution>) -> Update {
     })
 }
 
+/// The number of attributes `sorted` (sorted by `dest_id`) has contributions to.
+fn attributes_in<C>(sorted: &[C], id: impl Fn(&C) -> u32) -> usize {
+    let first = usize::from(!sorted.is_empty());
+    first + sorted.windows(2).filter(|w| id(&w[0]) != id(&w[1])).count()
+}
+
 /// Calls `each` with every run of contributions to one attribute (`sorted` is sorted by
 /// `dest_id`), in attribute order.
 fn for_each_attribute<C>(sorted: &mut [C], id: impl Fn(&C) -> u32, mut each: impl FnMut(&mut [C])) {
@@ -228,7 +234,7 @@ pub fn resolve_all(
     let mut by_name: Vec<&Contribution> = contributions.to_vec();
     // By name: the ids are in the order of the names.
     by_name.sort_by_key(|c| c.dest_id);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(attributes_in(&by_name, |c| c.dest_id));
     for_each_attribute(
         &mut by_name,
         |c| c.dest_id,
@@ -282,7 +288,7 @@ pub(crate) fn resolve_all_owned(
     errors: &mut Vec<String>,
 ) -> Vec<(Name, Outcome)> {
     contributions.sort_by_key(|c| c.dest_id);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(attributes_in(contributions, |c| c.dest_id));
     for_each_attribute(
         contributions,
         |c| c.dest_id,
