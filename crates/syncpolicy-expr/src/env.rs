@@ -277,19 +277,33 @@ impl SourceObject {
             }
             (None, true) => {}
             (Some(i), false) => self.entries[i].value = value,
-            (None, false) => {
-                let i = self.entries.len();
-                match self.head.get_mut(i) {
-                    Some(slot) => *slot = hash,
-                    None => self.rest.push(hash),
-                }
-                self.summary |= summary_bit(hash);
-                self.entries.push(Entry {
-                    name: Name::new(name),
-                    value,
-                });
-            }
+            (None, false) => self.push_new(name, hash, value),
         }
+    }
+
+    /// Appends an attribute the object does not hold, with a value that is not null nor an
+    /// empty collection: [`SourceObject::insert`] without the search for an entry of the same
+    /// name (which, once the object holds more names than its summary has bits, looks at every
+    /// entry). For callers that hold distinct names already (a metaverse object's resolved
+    /// attributes). Checked in debug builds.
+    pub fn push_distinct(&mut self, name: &str, value: Value) {
+        debug_assert!(self.get(name).is_none(), "`{name}` is already held");
+        debug_assert!(!value.is_null() && !matches!(&value, Value::Multi(v) if v.is_empty()));
+        self.push_new(name, name_hash(name), value);
+    }
+
+    /// Appends an entry whose name (of hash `hash`) the object does not hold.
+    fn push_new(&mut self, name: &str, hash: u32, value: Value) {
+        let i = self.entries.len();
+        match self.head.get_mut(i) {
+            Some(slot) => *slot = hash,
+            None => self.rest.push(hash),
+        }
+        self.summary |= summary_bit(hash);
+        self.entries.push(Entry {
+            name: Name::new(name),
+            value,
+        });
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {

@@ -1536,9 +1536,9 @@ impl<'c> Simulator<'c> {
             }
             return self.export_from(mv, &object, to, target, values);
         }
-        let mut object = SourceObject::new();
+        let mut object = SourceObject::with_capacity(mv.attributes.len());
         for a in &mut mv.attributes {
-            object.insert(a.name, std::mem::replace(&mut a.value, Value::Null));
+            object.push_distinct(a.name, std::mem::replace(&mut a.value, Value::Null));
         }
         // The attributes are sorted by name with one entry per name, so the object holds one
         // entry per attribute, in the same order: the values go back by position.
