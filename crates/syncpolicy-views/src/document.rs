@@ -446,13 +446,12 @@ impl<'a> RuleDoc<'a> {
                         o.push_str(" AND ");
                     }
                     let from = o.len();
-                    let _ = write!(
-                        o,
-                        "{} {} {}",
-                        c.attribute.as_deref().unwrap_or("?"),
-                        c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
-                        c.value
-                    );
+                    // Pushed, not `write!`: once per clause of every rule of the report.
+                    o.push_str(c.attribute.as_deref().unwrap_or("?"));
+                    o.push(' ');
+                    o.push_str(c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"));
+                    o.push(' ');
+                    o.push_str(&c.value);
                     // Each clause without its trailing blanks (an empty value leaves one).
                     let kept = from + o[from..].trim_end().len();
                     o.truncate(kept);
@@ -473,7 +472,13 @@ impl<'a> RuleDoc<'a> {
                     if i > 0 {
                         o.push_str(" AND ");
                     }
-                    let _ = write!(o, "{}", crate::rules::JoinText(c));
+                    o.push_str("cs.");
+                    o.push_str(c.source.as_deref().unwrap_or("?"));
+                    o.push_str(" = mv.");
+                    o.push_str(c.destination.as_deref().unwrap_or("?"));
+                    if c.case_sensitive {
+                        o.push_str(" (case-sensitive)");
+                    }
                 }
                 o
             })
