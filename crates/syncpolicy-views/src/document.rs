@@ -655,6 +655,15 @@ fn ou_tree<'a>(partition: &str, items: impl Iterator<Item = (&'a str, OuMark)>) 
 /// Text for Markdown prose and table cells: control characters escaped, and the characters
 /// Markdown or embedded HTML would interpret backslash-escaped.
 pub fn md(s: &str) -> String {
+    // [`push_md`] into a string of its own: the same text (a test compares them).
+    let mut o = String::with_capacity(s.len() + 8);
+    push_md(&mut o, s);
+    o
+}
+
+/// [`md`] as it was written before [`push_md`] served it, for the test that compares them.
+#[cfg(test)]
+fn md_by_chars(s: &str) -> String {
     const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
     let s = escape::text(s);
     if !s.contains(SPECIAL) {
@@ -729,6 +738,16 @@ fn push_list<S: AsRef<str>>(o: &mut String, items: &[S]) {
 /// An inline code span (control characters escaped; survives backticks; `|` escaped for
 /// tables).
 pub fn md_code(s: &str) -> String {
+    // [`push_md_code`] into a string of its own: no copy for the `|` escapes and none for the
+    // fences (a test compares it with the former way).
+    let mut o = String::with_capacity(s.len() + 6);
+    push_md_code(&mut o, s);
+    o
+}
+
+/// [`md_code`] as it was written before [`push_md_code`] served it, for the test.
+#[cfg(test)]
+fn md_code_by_copies(s: &str) -> String {
     let s = escape::text(s).replace('|', "\\|");
     if s.is_empty() {
         return String::new();
@@ -1404,25 +1423,37 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
 
 /// A rule of the Markdown report without its findings' links (which come last).
 fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
+    // Pushed straight into the part (no `format!` or string per fact, cell or line): once
+    // per rule of the report (perf-report6). The text is the one the `writeln!`s wrote.
     let scope = r.scope();
-    let _ = writeln!(
-        o,
-        "<a id=\"{}\"></a>\n#### {} {}\n",
-        r.anchor,
-        r.precedence,
-        md(r.name)
-    );
-    let mut facts = vec![
-        rule_badges(r).join(", "),
-        format!("link {}", md(r.link_type)),
-        format!("{} → {}", md(r.source_type), md(r.target_type)),
-    ];
-    if let Some(t) = &r.immutable_tag {
-        facts.push(format!("tag {}", md_code(t)));
+    o.push_str("<a id=\"");
+    o.push_str(&r.anchor);
+    o.push_str("\"></a>\n#### ");
+    let _ = write!(o, "{}", r.precedence);
+    o.push(' ');
+    push_md(o, r.name);
+    o.push_str("\n\n");
+    for (i, b) in rule_badges(r).iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        o.push_str(b);
     }
-    let _ = writeln!(o, "{}\n", facts.join(" · "));
+    o.push_str(" · link ");
+    push_md(o, r.link_type);
+    o.push_str(" · ");
+    push_md(o, r.source_type);
+    o.push_str(" → ");
+    push_md(o, r.target_type);
+    if let Some(t) = &r.immutable_tag {
+        o.push_str(" · tag ");
+        push_md_code(o, t);
+    }
+    o.push_str("\n\n");
     if !r.description.trim().is_empty() {
-        let _ = writeln!(o, "> {}\n", md(r.description));
+        o.push_str("> ");
+        push_md(o, r.description);
+        o.push_str("\n\n");
     }
     let _ = writeln!(
         o,
@@ -1430,10 +1461,12 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
         syncpolicy_model::words::count(scope.len(), "group", "groups")
     );
     if scope.is_empty() {
-        let _ = writeln!(o, "- every object");
+        o.push_str("- every object\n");
     }
     for (i, g) in scope.iter().enumerate() {
-        let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+        let _ = write!(o, "{}. ", i + 1);
+        push_md_code(o, g);
+        o.push('\n');
     }
     o.push('\n');
     let joins = r.joins();
@@ -1444,29 +1477,34 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
             syncpolicy_model::words::count(joins.len(), "group", "groups")
         );
         for (i, g) in joins.iter().enumerate() {
-            let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+            let _ = write!(o, "{}. ", i + 1);
+            push_md_code(o, g);
+            o.push('\n');
         }
         o.push('\n');
     }
     let mappings = r.mappings();
     if !mappings.is_empty() {
-        let _ = writeln!(
-            o,
-            "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
-        );
+        o.push_str("| Target attribute | Flow | Source or expression |\n| --- | --- | --- |\n");
         let mut long = Vec::new();
         for m in &mappings {
-            let mut flow = md(m.flow_type);
+            o.push_str("| ");
+            push_md_code(o, m.destination);
+            o.push_str(" | ");
+            push_md(o, m.flow_type);
             if !m.flags.is_empty() {
-                let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
+                o.push_str(" (");
+                push_md(o, &m.flags.join(", "));
+                o.push(')');
             }
-            let body = if m.body.contains('\n') {
+            o.push_str(" | ");
+            if m.body.contains('\n') {
                 long.push(m);
-                "(below)".to_owned()
+                o.push_str("(below)");
             } else {
-                md_code(&m.body)
-            };
-            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(m.destination));
+                push_md_code(o, &m.body);
+            }
+            o.push_str(" |\n");
         }
         o.push('\n');
         for m in long {
@@ -1475,11 +1513,16 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
             } else {
                 "```"
             };
-            let _ = writeln!(o, "{}:\n\n{fence}", md_code(m.destination));
+            push_md_code(o, m.destination);
+            o.push_str(":\n\n");
+            o.push_str(fence);
+            o.push('\n');
             for line in escape::lines(&m.body) {
-                let _ = writeln!(o, "{line}");
+                o.push_str(&line);
+                o.push('\n');
             }
-            let _ = writeln!(o, "{fence}\n");
+            o.push_str(fence);
+            o.push_str("\n\n");
         }
     }
 }
@@ -1668,10 +1711,12 @@ mod tests {
         ] {
             let mut o = String::from("x");
             push_md(&mut o, s);
-            assert_eq!(o, format!("x{}", md(s)), "{s:?}");
+            assert_eq!(o, format!("x{}", md_by_chars(s)), "{s:?}");
+            assert_eq!(md(s), md_by_chars(s), "{s:?}");
             let mut o = String::from("x");
             push_md_code(&mut o, s);
-            assert_eq!(o, format!("x{}", md_code(s)), "{s:?}");
+            assert_eq!(o, format!("x{}", md_code_by_copies(s)), "{s:?}");
+            assert_eq!(md_code(s), md_code_by_copies(s), "{s:?}");
         }
         for items in [&[][..], &["a"][..], &["a|b", "", "`c`"][..]] {
             let mut o = String::new();

@@ -255,7 +255,13 @@ mod tests {
             "a".repeat(73),
             "a".repeat(72),
         ];
-        cases.push(cases.iter().map(|c| format!("g({c}, {c})")).collect::<Vec<_>>().join(", "));
+        cases.push(
+            cases
+                .iter()
+                .map(|c| format!("g({c}, {c})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         for c in &cases {
             assert!(c.is_ascii());
             assert_eq!(super::layout_ascii(c), super::layout_chars(c), "{c}");

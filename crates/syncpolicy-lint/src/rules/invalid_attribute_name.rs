@@ -96,11 +96,7 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
             // Once per list, not per name: the path counts the connectors before this one.
             let base = super::connector_path(config, dir, Some(field));
             for (i, a) in list.iter().flatten().enumerate() {
-                named.push((
-                    format!("{base}[{i}]"),
-                    a.as_str(),
-                    what,
-                ));
+                named.push((format!("{base}[{i}]"), a.as_str(), what));
             }
         }
     }

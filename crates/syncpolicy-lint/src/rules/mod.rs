@@ -145,7 +145,10 @@ pub(crate) fn describe(config: &Configuration, at: RuleLocation, rule: &SyncRule
     o.push(' ');
     if name.is_empty() {
         let _ = write!(o, "#{}", at.index);
-    } else if name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+    } else if name
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
         // Printable ASCII but quote and backslash: what `{:?}` writes, quoted.
         o.push('"');
         o.push_str(name);
