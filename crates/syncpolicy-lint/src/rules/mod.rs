@@ -270,8 +270,10 @@ mod tests {
             "Ünïcode — \u{301}accent ☃",
             "~ tilde and space ",
         ] {
-            let mut rule = SyncRule::default();
-            rule.name = Some(name.to_owned());
+            let rule = SyncRule {
+                name: Some(name.to_owned()),
+                ..SyncRule::default()
+            };
             for directory in [
                 DirectoryRef::Azure,
                 DirectoryRef::OnPremises(0),
