@@ -96,8 +96,8 @@ struct Href(syncpolicy_model::config::RuleLocation);
 
 impl maud::Render for Href {
     fn render_to(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = write!(out, "#{}", RuleAnchor(self.0));
+        out.push('#');
+        RuleAnchor(self.0).push_to(out);
     }
 }
 
@@ -846,7 +846,11 @@ mod tests {
     #[test]
     fn a_rule_link_is_its_anchor_escaped() {
         use syncpolicy_model::config::{DirectoryRef, RuleLocation, RuleSet};
-        for directory in [DirectoryRef::Azure, DirectoryRef::OnPremises(12)] {
+        for directory in [
+            DirectoryRef::Azure,
+            DirectoryRef::OnPremises(0),
+            DirectoryRef::OnPremises(12),
+        ] {
             for set in [RuleSet::Standard, RuleSet::Custom] {
                 let at = RuleLocation {
                     directory,
@@ -857,6 +861,10 @@ mod tests {
                     html! { a href=(Href(at)) {} }.into_string(),
                     html! { a href=(format!("#{}", rule_anchor(at))) {} }.into_string()
                 );
+                for index in [0, 9, 10, 305, usize::MAX] {
+                    let at = RuleLocation { index, ..at };
+                    assert_eq!(rule_anchor(at), RuleAnchor(at).to_string(), "{at:?}");
+                }
             }
         }
         let at = RuleLocation {
