@@ -146,13 +146,52 @@ pub struct FindingDoc {
 
 /// The anchor of a rule in the report (stable for one configuration).
 pub fn rule_anchor(at: RuleLocation) -> String {
-    RuleAnchor(at).to_string()
+    let mut o = String::with_capacity(24);
+    RuleAnchor(at).push_to(&mut o);
+    o
 }
 
 /// [`rule_anchor`] written where it is needed (no string of its own): `rule-d3-c12`,
 /// `rule-entra-s0`. Only ASCII letters, digits and `-`, so it needs no escaping anywhere.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleAnchor(pub RuleLocation);
+
+impl RuleAnchor {
+    /// Appends the anchor: what its `Display` writes, pushed by hand (the report writes one
+    /// per rule and one per end-to-end flow; `write!` cost about 800 instructions each).
+    pub fn push_to(self, o: &mut String) {
+        let at = self.0;
+        match at.directory {
+            DirectoryRef::Azure => o.push_str("rule-entra-"),
+            DirectoryRef::OnPremises(i) => {
+                o.push_str("rule-d");
+                push_number(o, i);
+                o.push('-');
+            }
+        }
+        o.push_str(match at.set {
+            RuleSet::Standard => "s",
+            RuleSet::Custom => "c",
+        });
+        push_number(o, at.index);
+    }
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_number(o: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    o.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
 
 impl std::fmt::Display for RuleAnchor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -243,7 +282,12 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
         });
         let place = d.location.to_string();
         FindingDoc {
-            anchor: format!("finding-{}", i + 1),
+            anchor: {
+                let mut a = String::with_capacity(16);
+                a.push_str("finding-");
+                push_number(&mut a, i + 1);
+                a
+            },
             severity: d.severity.as_str().to_owned(),
             code: d.code,
             name: d.name,
@@ -446,13 +490,12 @@ impl<'a> RuleDoc<'a> {
                         o.push_str(" AND ");
                     }
                     let from = o.len();
-                    let _ = write!(
-                        o,
-                        "{} {} {}",
-                        c.attribute.as_deref().unwrap_or("?"),
-                        c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"),
-                        c.value
-                    );
+                    // Pushed, not `write!`: once per clause of every rule of the report.
+                    o.push_str(c.attribute.as_deref().unwrap_or("?"));
+                    o.push(' ');
+                    o.push_str(c.operator.as_ref().map(|o| o.as_str()).unwrap_or("?"));
+                    o.push(' ');
+                    o.push_str(&c.value);
                     // Each clause without its trailing blanks (an empty value leaves one).
                     let kept = from + o[from..].trim_end().len();
                     o.truncate(kept);
@@ -473,7 +516,13 @@ impl<'a> RuleDoc<'a> {
                     if i > 0 {
                         o.push_str(" AND ");
                     }
-                    let _ = write!(o, "{}", crate::rules::JoinText(c));
+                    o.push_str("cs.");
+                    o.push_str(c.source.as_deref().unwrap_or("?"));
+                    o.push_str(" = mv.");
+                    o.push_str(c.destination.as_deref().unwrap_or("?"));
+                    if c.case_sensitive {
+                        o.push_str(" (case-sensitive)");
+                    }
                 }
                 o
             })
@@ -650,6 +699,15 @@ fn ou_tree<'a>(partition: &str, items: impl Iterator<Item = (&'a str, OuMark)>) 
 /// Text for Markdown prose and table cells: control characters escaped, and the characters
 /// Markdown or embedded HTML would interpret backslash-escaped.
 pub fn md(s: &str) -> String {
+    // [`push_md`] into a string of its own: the same text (a test compares them).
+    let mut o = String::with_capacity(s.len() + 8);
+    push_md(&mut o, s);
+    o
+}
+
+/// [`md`] as it was written before [`push_md`] served it, for the test that compares them.
+#[cfg(test)]
+fn md_by_chars(s: &str) -> String {
     const SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '~'];
     let s = escape::text(s);
     if !s.contains(SPECIAL) {
@@ -724,6 +782,16 @@ fn push_list<S: AsRef<str>>(o: &mut String, items: &[S]) {
 /// An inline code span (control characters escaped; survives backticks; `|` escaped for
 /// tables).
 pub fn md_code(s: &str) -> String {
+    // [`push_md_code`] into a string of its own: no copy for the `|` escapes and none for the
+    // fences (a test compares it with the former way).
+    let mut o = String::with_capacity(s.len() + 6);
+    push_md_code(&mut o, s);
+    o
+}
+
+/// [`md_code`] as it was written before [`push_md_code`] served it, for the test.
+#[cfg(test)]
+fn md_code_by_copies(s: &str) -> String {
     let s = escape::text(s).replace('|', "\\|");
     if s.is_empty() {
         return String::new();
@@ -1399,25 +1467,37 @@ fn markdown_rule(o: &mut String, r: &RuleDoc, doc: &Document) {
 
 /// A rule of the Markdown report without its findings' links (which come last).
 fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
+    // Pushed straight into the part (no `format!` or string per fact, cell or line): once
+    // per rule of the report (perf-report6). The text is the one the `writeln!`s wrote.
     let scope = r.scope();
-    let _ = writeln!(
-        o,
-        "<a id=\"{}\"></a>\n#### {} {}\n",
-        r.anchor,
-        r.precedence,
-        md(r.name)
-    );
-    let mut facts = vec![
-        rule_badges(r).join(", "),
-        format!("link {}", md(r.link_type)),
-        format!("{} → {}", md(r.source_type), md(r.target_type)),
-    ];
-    if let Some(t) = &r.immutable_tag {
-        facts.push(format!("tag {}", md_code(t)));
+    o.push_str("<a id=\"");
+    o.push_str(&r.anchor);
+    o.push_str("\"></a>\n#### ");
+    let _ = write!(o, "{}", r.precedence);
+    o.push(' ');
+    push_md(o, r.name);
+    o.push_str("\n\n");
+    for (i, b) in rule_badges(r).iter().enumerate() {
+        if i > 0 {
+            o.push_str(", ");
+        }
+        o.push_str(b);
     }
-    let _ = writeln!(o, "{}\n", facts.join(" · "));
+    o.push_str(" · link ");
+    push_md(o, r.link_type);
+    o.push_str(" · ");
+    push_md(o, r.source_type);
+    o.push_str(" → ");
+    push_md(o, r.target_type);
+    if let Some(t) = &r.immutable_tag {
+        o.push_str(" · tag ");
+        push_md_code(o, t);
+    }
+    o.push_str("\n\n");
     if !r.description.trim().is_empty() {
-        let _ = writeln!(o, "> {}\n", md(r.description));
+        o.push_str("> ");
+        push_md(o, r.description);
+        o.push_str("\n\n");
     }
     let _ = writeln!(
         o,
@@ -1425,10 +1505,12 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
         syncpolicy_model::words::count(scope.len(), "group", "groups")
     );
     if scope.is_empty() {
-        let _ = writeln!(o, "- every object");
+        o.push_str("- every object\n");
     }
     for (i, g) in scope.iter().enumerate() {
-        let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+        let _ = write!(o, "{}. ", i + 1);
+        push_md_code(o, g);
+        o.push('\n');
     }
     o.push('\n');
     let joins = r.joins();
@@ -1439,29 +1521,34 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
             syncpolicy_model::words::count(joins.len(), "group", "groups")
         );
         for (i, g) in joins.iter().enumerate() {
-            let _ = writeln!(o, "{}. {}", i + 1, md_code(g));
+            let _ = write!(o, "{}. ", i + 1);
+            push_md_code(o, g);
+            o.push('\n');
         }
         o.push('\n');
     }
     let mappings = r.mappings();
     if !mappings.is_empty() {
-        let _ = writeln!(
-            o,
-            "| Target attribute | Flow | Source or expression |\n| --- | --- | --- |"
-        );
+        o.push_str("| Target attribute | Flow | Source or expression |\n| --- | --- | --- |\n");
         let mut long = Vec::new();
         for m in &mappings {
-            let mut flow = md(m.flow_type);
+            o.push_str("| ");
+            push_md_code(o, m.destination);
+            o.push_str(" | ");
+            push_md(o, m.flow_type);
             if !m.flags.is_empty() {
-                let _ = write!(flow, " ({})", md(&m.flags.join(", ")));
+                o.push_str(" (");
+                push_md(o, &m.flags.join(", "));
+                o.push(')');
             }
-            let body = if m.body.contains('\n') {
+            o.push_str(" | ");
+            if m.body.contains('\n') {
                 long.push(m);
-                "(below)".to_owned()
+                o.push_str("(below)");
             } else {
-                md_code(&m.body)
-            };
-            let _ = writeln!(o, "| {} | {flow} | {body} |", md_code(m.destination));
+                push_md_code(o, &m.body);
+            }
+            o.push_str(" |\n");
         }
         o.push('\n');
         for m in long {
@@ -1470,11 +1557,16 @@ fn markdown_rule_head(o: &mut String, r: &RuleDoc) {
             } else {
                 "```"
             };
-            let _ = writeln!(o, "{}:\n\n{fence}", md_code(m.destination));
+            push_md_code(o, m.destination);
+            o.push_str(":\n\n");
+            o.push_str(fence);
+            o.push('\n');
             for line in escape::lines(&m.body) {
-                let _ = writeln!(o, "{line}");
+                o.push_str(&line);
+                o.push('\n');
             }
-            let _ = writeln!(o, "{fence}\n");
+            o.push_str(fence);
+            o.push_str("\n\n");
         }
     }
 }
@@ -1542,12 +1634,13 @@ fn markdown_inbound_row(o: &mut String, l: &Leg) {
     }
     o.push_str(" | [");
     push_md(o, l.rule_name);
-    let _ = write!(
-        o,
-        "](#{}){} | ",
-        RuleAnchor(l.rule),
-        if l.disabled { " (disabled)" } else { "" }
-    );
+    o.push_str("](#");
+    RuleAnchor(l.rule).push_to(o);
+    o.push_str(if l.disabled {
+        ") (disabled) | "
+    } else {
+        ") | "
+    });
     push_md(o, l.flow_type);
     o.push_str(" |\n");
 }
@@ -1569,12 +1662,13 @@ fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
 fn markdown_outbound_row(o: &mut String, l: &Leg) {
     let _ = write!(o, "| {} | [", l.precedence);
     push_md(o, l.rule_name);
-    let _ = write!(
-        o,
-        "](#{}){} | ",
-        RuleAnchor(l.rule),
-        if l.disabled { " (disabled)" } else { "" }
-    );
+    o.push_str("](#");
+    RuleAnchor(l.rule).push_to(o);
+    o.push_str(if l.disabled {
+        ") (disabled) | "
+    } else {
+        ") | "
+    });
     push_md(o, &l.directory);
     o.push_str(" | ");
     push_list(o, &l.attributes);
@@ -1663,10 +1757,12 @@ mod tests {
         ] {
             let mut o = String::from("x");
             push_md(&mut o, s);
-            assert_eq!(o, format!("x{}", md(s)), "{s:?}");
+            assert_eq!(o, format!("x{}", md_by_chars(s)), "{s:?}");
+            assert_eq!(md(s), md_by_chars(s), "{s:?}");
             let mut o = String::from("x");
             push_md_code(&mut o, s);
-            assert_eq!(o, format!("x{}", md_code(s)), "{s:?}");
+            assert_eq!(o, format!("x{}", md_code_by_copies(s)), "{s:?}");
+            assert_eq!(md_code(s), md_code_by_copies(s), "{s:?}");
         }
         for items in [&[][..], &["a"][..], &["a|b", "", "`c`"][..]] {
             let mut o = String::new();

@@ -96,8 +96,8 @@ struct Href(syncpolicy_model::config::RuleLocation);
 
 impl maud::Render for Href {
     fn render_to(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = write!(out, "#{}", RuleAnchor(self.0));
+        out.push('#');
+        RuleAnchor(self.0).push_to(out);
     }
 }
 
@@ -113,14 +113,28 @@ fn rule_attributes(mappings: &[MappingDoc]) -> String {
     names.retain(|n| !n.is_empty());
     names.sort();
     names.dedup();
-    format!(" {} ", names.join(" "))
+    spaced(&names)
+}
+
+/// The names between spaces, and a space first and last (`" a b "`), in one string.
+fn spaced(names: &[String]) -> String {
+    let mut o = String::with_capacity(2 + names.iter().map(|n| n.len() + 1).sum::<usize>());
+    o.push(' ');
+    for n in names {
+        o.push_str(n);
+        o.push(' ');
+    }
+    if names.is_empty() {
+        o.push(' ');
+    }
+    o
 }
 
 fn flow_attributes(a: &AttributeFlows) -> String {
     let mut names: Vec<String> = a.attribute_names().map(str::to_ascii_lowercase).collect();
     names.sort();
     names.dedup();
-    format!(" {} ", names.join(" "))
+    spaced(&names)
 }
 
 fn opt(v: &Option<String>) -> Markup {
@@ -181,8 +195,19 @@ fn tree(nodes: &[OuNode]) -> Markup {
 fn badges(r: &RuleDoc) -> Markup {
     html! {
         @for b in rule_badges(r) {
-            span class=(format!("badge {b}")) { (Text(b)) }
+            span class=(badge_class(b)) { (Text(b)) }
         }
+    }
+}
+
+/// The class of a badge (`badge standard`), without a string of its own for the usual ones.
+fn badge_class(b: &str) -> std::borrow::Cow<'static, str> {
+    match b {
+        "standard" => "badge standard".into(),
+        "custom" => "badge custom".into(),
+        "disabled" => "badge disabled".into(),
+        "modified" => "badge modified".into(),
+        b => format!("badge {b}").into(),
     }
 }
 
@@ -208,8 +233,8 @@ fn rule_head(r: &RuleDoc) -> Markup {
     let joins = r.joins();
     let mappings = r.mappings();
     html! {
-        details.rule id=(r.anchor) data-standard=(if r.standard { "1" } else { "0" })
-            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(rule_attributes(&mappings)) {
+        details.rule id=(Text(&r.anchor)) data-standard=(if r.standard { "1" } else { "0" })
+            data-modified=(if r.modified { "1" } else { "0" }) data-attrs=(Text(&rule_attributes(&mappings))) {
             summary {
                 h4 { (r.precedence) " " (Text(r.name)) }
                 (badges(r))
@@ -234,7 +259,7 @@ fn rule_head(r: &RuleDoc) -> Markup {
                             @for m in &mappings {
                                 tr {
                                     td.field { (Text(m.destination)) }
-                                    td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (m.flags.join(", ")) ")" } }
+                                    td { (Text(m.flow_type)) @if !m.flags.is_empty() { " (" (Text(&m.flags.join(", "))) ")" } }
                                     td { pre { (Text(&m.body)) } }
                                 }
                             }
@@ -254,7 +279,7 @@ fn rule_findings(r: &RuleDoc, doc: &Document) -> Markup {
                         "Findings: "
                         @for &i in &r.findings {
                             @if let Some(f) = doc.findings.get(i) {
-                                a href=(format!("#{}", f.anchor)) { (Text(&f.code)) " " (Text(&f.name)) } " "
+                                a href={ "#" (Text(&f.anchor)) } { (Text(&f.code)) " " (Text(&f.name)) } " "
                             }
                         }
                     }
@@ -282,7 +307,7 @@ fn attribute_parts<'d, 'a>(a: &'d AttributeFlows<'a>, parts: &mut Vec<Part<'d, '
 /// An attribute's summary and the head of its inbound table (its rows follow).
 fn attribute_head(out: &mut String, a: &AttributeFlows) {
     let m = html! {
-        details.mv data-attrs=(flow_attributes(a)) {
+        details.mv data-attrs=(Text(&flow_attributes(a))) {
             summary {
                 h4 { (Text(a.object_type)) "." (Text(a.attribute)) }
                 span.badge { (a.inbound.len()) " in" }
@@ -680,15 +705,15 @@ impl Part<'_, '_> {
 
 fn finding(f: &FindingDoc) -> Markup {
     html! {
-        li id=(f.anchor) {
-            span class=(format!("badge {}", f.severity)) { (Text(&f.severity)) } " "
+        li id=(Text(&f.anchor)) {
+            span class={ "badge " (Text(&f.severity)) } { (Text(&f.severity)) } " "
             @if f.accepted.is_some() { span class="badge accepted" { "accepted" } " " }
             strong { (Text(&f.code)) " " (Text(&f.name)) } ": " (Text(&f.message))
-            @if let Some((anchor, name)) = &f.rule { " — rule " a href=(format!("#{anchor}")) { (Text(name)) } }
+            @if let Some((anchor, name)) = &f.rule { " — rule " a href={ "#" (Text(anchor)) } { (Text(name)) } }
             br;
             code { (Text(&f.place)) }
-            @if let Some(h) = &f.help { br; "hint: " (h) }
-            @if let Some(reason) = &f.accepted { br; "accepted: " (reason) }
+            @if let Some(h) = &f.help { br; "hint: " (Text(h)) }
+            @if let Some(reason) = &f.accepted { br; "accepted: " (Text(reason)) }
         }
     }
 }
@@ -726,9 +751,9 @@ fn rule_group_head(g: &crate::document::RuleGroup) -> Markup {
                     thead { tr { th.num { "precedence" } th { "rule" } th { "kind" } th { "link" } th { "objects" } } }
                     tbody {
                         @for r in &g.rules {
-                            tr id=(format!("row-{}", r.anchor)) {
+                            tr id={ "row-" (Text(&r.anchor)) } {
                                 td.num { (r.precedence) }
-                                td { a href=(format!("#{}", r.anchor)) { (Text(r.name)) } }
+                                td { a href={ "#" (Text(&r.anchor)) } { (Text(r.name)) } }
                                 td { (badges(r)) }
                                 td { (Text(r.link_type)) }
                                 td { (Text(r.source_type)) " → " (Text(r.target_type)) }
@@ -821,7 +846,11 @@ mod tests {
     #[test]
     fn a_rule_link_is_its_anchor_escaped() {
         use syncpolicy_model::config::{DirectoryRef, RuleLocation, RuleSet};
-        for directory in [DirectoryRef::Azure, DirectoryRef::OnPremises(12)] {
+        for directory in [
+            DirectoryRef::Azure,
+            DirectoryRef::OnPremises(0),
+            DirectoryRef::OnPremises(12),
+        ] {
             for set in [RuleSet::Standard, RuleSet::Custom] {
                 let at = RuleLocation {
                     directory,
@@ -832,6 +861,10 @@ mod tests {
                     html! { a href=(Href(at)) {} }.into_string(),
                     html! { a href=(format!("#{}", rule_anchor(at))) {} }.into_string()
                 );
+                for index in [0, 9, 10, 305, usize::MAX] {
+                    let at = RuleLocation { index, ..at };
+                    assert_eq!(rule_anchor(at), RuleAnchor(at).to_string(), "{at:?}");
+                }
             }
         }
         let at = RuleLocation {

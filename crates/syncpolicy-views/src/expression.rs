@@ -10,6 +10,14 @@ const WIDTH: usize = 72;
 /// The expression laid out on several lines when it is long.
 pub fn layout(expr: &str) -> String {
     let expr = expr.trim();
+    if expr.is_ascii() {
+        return layout_ascii(expr);
+    }
+    layout_chars(expr)
+}
+
+/// [`layout`] of a trimmed expression, character by character.
+fn layout_chars(expr: &str) -> String {
     if expr.chars().count() <= WIDTH || expr.contains('\n') {
         return expr.to_owned();
     }
@@ -76,6 +84,112 @@ pub fn layout(expr: &str) -> String {
     out
 }
 
+/// [`layout`] of a trimmed expression of ASCII characters only (almost every expression),
+/// where a byte is a character: the same steps on bytes, the runs inside strings and
+/// attribute references copied whole (the reports of large files lay out tens of thousands of
+/// expressions; docs/performance.md, perf-report6).
+fn layout_ascii(expr: &str) -> String {
+    let bytes = expr.as_bytes();
+    if bytes.len() <= WIDTH || bytes.contains(&b'\n') {
+        return expr.to_owned();
+    }
+    let close = matching_parens_ascii(bytes);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
+    // Whether each open call was broken.
+    let mut stack: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' | b'[' => {
+                // The literal or reference up to its end (or the end of the text), whole.
+                let end = if c == b'"' { b'"' } else { b']' };
+                let stop = bytes[i + 1..]
+                    .iter()
+                    .position(|&b| b == end)
+                    .map_or(bytes.len(), |p| i + 1 + p + 1);
+                out.extend_from_slice(&bytes[i..stop]);
+                i = stop;
+                continue;
+            }
+            b'(' => {
+                let long = close[i] != NO_CLOSE && close[i] as usize - i > WIDTH / 2;
+                out.push(c);
+                stack.push(long);
+                if long {
+                    depth += 1;
+                    newline_bytes(&mut out, depth);
+                    skip_spaces_ascii(bytes, &mut i);
+                }
+            }
+            b')' => {
+                if stack.pop() == Some(true) {
+                    depth = depth.saturating_sub(1);
+                    trim_trailing_bytes(&mut out);
+                    newline_bytes(&mut out, depth);
+                }
+                out.push(c);
+            }
+            b',' if stack.last() == Some(&true) => {
+                trim_trailing_bytes(&mut out);
+                out.push(c);
+                newline_bytes(&mut out, depth);
+                skip_spaces_ascii(bytes, &mut i);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    // Only ASCII bytes of `expr`, newlines and spaces were written.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// No matching `)` ([`matching_parens_ascii`]).
+const NO_CLOSE: u32 = u32::MAX;
+
+/// [`matching_parens`] on the bytes of an ASCII expression ([`NO_CLOSE`] for none).
+fn matching_parens_ascii(bytes: &[u8]) -> Vec<u32> {
+    let mut close = vec![NO_CLOSE; bytes.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let (mut in_string, mut in_attr) = (false, false);
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'"' if !in_attr => in_string = !in_string,
+            b'[' if !in_string => in_attr = true,
+            b']' if !in_string => in_attr = false,
+            b'(' if !in_string && !in_attr => open.push(i),
+            b')' if !in_string && !in_attr => {
+                if let Some(o) = open.pop() {
+                    close[o] = i as u32;
+                }
+            }
+            _ => {}
+        }
+    }
+    close
+}
+
+fn newline_bytes(out: &mut Vec<u8>, depth: usize) {
+    out.push(b'\n');
+    for _ in 0..depth {
+        out.extend_from_slice(b"    ");
+    }
+}
+
+fn trim_trailing_bytes(out: &mut Vec<u8>) {
+    while out.last() == Some(&b' ') {
+        out.pop();
+    }
+}
+
+/// [`skip_spaces`] on bytes.
+fn skip_spaces_ascii(bytes: &[u8], i: &mut usize) {
+    while bytes.get(*i + 1) == Some(&b' ') {
+        *i += 1;
+    }
+}
+
 /// For each `(` outside strings and attribute references, the index of its `)`.
 fn matching_parens(chars: &[char]) -> Vec<Option<usize>> {
     let mut close = vec![None; chars.len()];
@@ -121,6 +235,38 @@ fn skip_spaces(chars: &[char], i: &mut usize) {
 #[cfg(test)]
 mod tests {
     use super::layout;
+
+    /// Laid out byte by byte, an ASCII expression is what the character by character layout
+    /// gives: long and short calls, strings and references with commas, parentheses and
+    /// brackets inside, unclosed ones, spaces after breaks, and text that has line breaks.
+    #[test]
+    fn ascii_layout_is_the_character_layout() {
+        let long = "IIF(IsPresent([userPrincipalName]), [userPrincipalName], IIF(IsPresent([sAMAccountName]), ([sAMAccountName] & \"@\" & %Domain.FQDN%), Error(\"AccountName, is not present\")))";
+        let mut cases = vec![
+            long.to_owned(),
+            "Trim([mail])".to_owned(),
+            format!("Join(\",\",   {long},    [a,b(c], \"x)(y\" ,  Left([cn], 3))"),
+            format!("{long} & Mid(\"unclosed , ( string"),
+            format!("{long} & [unclosed (reference"),
+            format!("{long})))) & ((("),
+            format!("{long}\n & [x]"),
+            format!("Replace({long}, \"\\\"\", \"]\", [q\"uote], {long})"),
+            "f(".repeat(40) + &")".repeat(40),
+            "a".repeat(73),
+            "a".repeat(72),
+        ];
+        cases.push(
+            cases
+                .iter()
+                .map(|c| format!("g({c}, {c})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        for c in &cases {
+            assert!(c.is_ascii());
+            assert_eq!(super::layout_ascii(c), super::layout_chars(c), "{c}");
+        }
+    }
 
     #[test]
     fn short_expressions_stay_on_one_line() {

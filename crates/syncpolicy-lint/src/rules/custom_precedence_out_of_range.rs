@@ -3,6 +3,7 @@
 use super::{describe, k};
 use crate::context::{Context, Sink};
 use crate::registry::{Category, RuleInfo};
+use std::fmt::Write as _;
 use syncpolicy_json::paths;
 use syncpolicy_model::config::RuleSet;
 use syncpolicy_model::diagnostic::Severity;
@@ -29,15 +30,13 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
             continue;
         }
         if !(0..=99).contains(&rule.precedence) {
-            out.report(
-                &RULE,
-                paths::rule_field(at, k::PRECEDENCE),
-                format!(
-                    "{} has precedence {}, outside the custom range 0-99",
-                    describe(config, at, rule),
-                    rule.precedence
-                ),
-            );
+            // The message pushed onto the rule's description (thousands of rules on a
+            // large file; docs/performance.md, perf-report6).
+            let mut message = describe(config, at, rule);
+            message.push_str(" has precedence ");
+            let _ = write!(message, "{}", rule.precedence);
+            message.push_str(", outside the custom range 0-99");
+            out.report(&RULE, paths::rule_field(at, k::PRECEDENCE), message);
         }
     }
 }

@@ -93,12 +93,10 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
                 "an attribute the connector imports",
             ),
         ] {
+            // Once per list, not per name: the path counts the connectors before this one.
+            let base = super::connector_path(config, dir, Some(field));
             for (i, a) in list.iter().flatten().enumerate() {
-                named.push((
-                    format!("{}[{i}]", super::connector_path(config, dir, Some(field))),
-                    a.as_str(),
-                    what,
-                ));
+                named.push((format!("{base}[{i}]"), a.as_str(), what));
             }
         }
     }

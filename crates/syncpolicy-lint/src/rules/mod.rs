@@ -1,6 +1,8 @@
 //! The rules, one per file, each with its documentation as data, and helpers they share
 //! (naming a rule in a message, paths into the extension part).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use syncpolicy_json::{keys, paths};
 use syncpolicy_model::config::{Configuration, DirectoryRef, RuleLocation, RuleSet};
 use syncpolicy_model::rule::SyncRule;
@@ -130,12 +132,33 @@ pub(crate) fn describe(config: &Configuration, at: RuleLocation, rule: &SyncRule
         RuleSet::Custom => "custom rule",
     };
     let name = rule.name().trim();
-    let name = if name.is_empty() {
-        format!("#{}", at.index)
-    } else {
-        format!("{name:?}")
+    let directory = match at.directory {
+        DirectoryRef::OnPremises(i) if i < config.onpremises_directories.len() => {
+            Cow::Borrowed(config.onpremises_directories[i].name.as_str())
+        }
+        dir => Cow::Owned(config.directory_name(dir)),
     };
-    format!("{kind} {name} of {}", config.directory_name(at.directory))
+    // Pushed by hand: a large file has tens of thousands of findings that name a rule, and
+    // `format!` with `{:?}` costs several times as much (docs/performance.md, perf-report6).
+    let mut o = String::with_capacity(kind.len() + name.len() + directory.len() + 8);
+    o.push_str(kind);
+    o.push(' ');
+    if name.is_empty() {
+        let _ = write!(o, "#{}", at.index);
+    } else if name
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        // Printable ASCII but quote and backslash: what `{:?}` writes, quoted.
+        o.push('"');
+        o.push_str(name);
+        o.push('"');
+    } else {
+        let _ = write!(o, "{name:?}");
+    }
+    o.push_str(" of ");
+    o.push_str(&directory);
+    o
 }
 
 /// Path of a connector's entry in the extension part, or of one of its fields (a key of
@@ -225,4 +248,59 @@ pub(crate) fn identity_path(field: &str) -> String {
 /// Path of an entry of `exportedAttributePolicy` (a key of [`keys::EXPORTED_ATTRIBUTES`]).
 pub(crate) fn exported_attributes_path(field: &str, index: usize) -> String {
     format!("{}.{}.{field}[{index}]", keys::TOP[7], keys::AZURE[4])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`describe`] writes what `format!` with `{:?}` wrote, for plain and for unusual names.
+    #[test]
+    fn describe_is_what_format_wrote() {
+        let mut config = Configuration::default();
+        config.onpremises_directories.push(Default::default());
+        config.onpremises_directories[0].name = "contoso.com".to_owned();
+        for name in [
+            "In from AD - User Join",
+            "  padded  ",
+            "",
+            "   ",
+            "quote \" and \\ backslash",
+            "tab\tnew\nline\r\u{1b}[2J",
+            "Ünïcode — \u{301}accent ☃",
+            "~ tilde and space ",
+        ] {
+            let rule = SyncRule {
+                name: Some(name.to_owned()),
+                ..SyncRule::default()
+            };
+            for directory in [
+                DirectoryRef::Azure,
+                DirectoryRef::OnPremises(0),
+                DirectoryRef::OnPremises(5),
+            ] {
+                for set in [RuleSet::Standard, RuleSet::Custom] {
+                    let at = RuleLocation {
+                        directory,
+                        set,
+                        index: 42,
+                    };
+                    let kind = match set {
+                        RuleSet::Standard => "standard rule",
+                        RuleSet::Custom => "custom rule",
+                    };
+                    let trimmed = name.trim();
+                    let shown = if trimmed.is_empty() {
+                        "#42".to_owned()
+                    } else {
+                        format!("{trimmed:?}")
+                    };
+                    assert_eq!(
+                        describe(&config, at, &rule),
+                        format!("{kind} {shown} of {}", config.directory_name(directory))
+                    );
+                }
+            }
+        }
+    }
 }
