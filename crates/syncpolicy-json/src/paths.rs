@@ -31,19 +31,8 @@ fn push_index(o: &mut String, i: usize) {
 }
 
 /// Appends the decimal digits of `n`.
-fn push_number(o: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    o.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+fn push_number(o: &mut String, n: usize) {
+    o.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends [`rule`] of `at`.

@@ -178,19 +178,8 @@ impl RuleAnchor {
 }
 
 /// Appends the decimal digits of `n`.
-pub(crate) fn push_number(o: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    o.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+pub(crate) fn push_number(o: &mut String, n: usize) {
+    o.push_str(itoa::Buffer::new().format(n));
 }
 
 impl std::fmt::Display for RuleAnchor {
@@ -1632,7 +1621,16 @@ fn markdown_inbound_row(o: &mut String, l: &Leg) {
     } else {
         push_list(o, &l.attributes);
     }
-    o.push_str(" | [");
+    o.push_str(" | ");
+    push_rule_link(o, l);
+    push_md(o, l.flow_type);
+    o.push_str(" |\n");
+}
+
+/// A flow table's rule cell: the rule's name linked to its place, marked when disabled, and
+/// the cell's end.
+fn push_rule_link(o: &mut String, l: &Leg) {
+    o.push('[');
     push_md(o, l.rule_name);
     o.push_str("](#");
     RuleAnchor(l.rule).push_to(o);
@@ -1641,8 +1639,6 @@ fn markdown_inbound_row(o: &mut String, l: &Leg) {
     } else {
         ") | "
     });
-    push_md(o, l.flow_type);
-    o.push_str(" |\n");
 }
 
 fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
@@ -1660,15 +1656,8 @@ fn markdown_attribute_middle(o: &mut String, a: &AttributeFlows) {
 }
 
 fn markdown_outbound_row(o: &mut String, l: &Leg) {
-    let _ = write!(o, "| {} | [", l.precedence);
-    push_md(o, l.rule_name);
-    o.push_str("](#");
-    RuleAnchor(l.rule).push_to(o);
-    o.push_str(if l.disabled {
-        ") (disabled) | "
-    } else {
-        ") | "
-    });
+    let _ = write!(o, "| {} | ", l.precedence);
+    push_rule_link(o, l);
     push_md(o, &l.directory);
     o.push_str(" | ");
     push_list(o, &l.attributes);
