@@ -8,15 +8,86 @@
 const WIDTH: usize = 72;
 
 /// The expression laid out on several lines when it is long.
+///
+/// It works on the text's bytes: every character it looks for (quotes, brackets, parentheses,
+/// commas, spaces) is ASCII, and no other character's UTF-8 holds an ASCII byte, so the runs
+/// inside strings and references are copied whole and lengths are counted in characters only
+/// where a text is not ASCII (the reports of large files lay out tens of thousands of
+/// expressions; docs/performance.md, perf-report6).
 pub fn layout(expr: &str) -> String {
     let expr = expr.trim();
-    if expr.is_ascii() {
-        return layout_ascii(expr);
+    let bytes = expr.as_bytes();
+    if bytes.len() <= WIDTH || expr.chars().count() <= WIDTH || bytes.contains(&b'\n') {
+        return expr.to_owned();
     }
-    layout_chars(expr)
+    let ascii = expr.is_ascii();
+    // The length of `bytes[from..to]` in characters (the bytes that start one).
+    let chars_in = |from: usize, to: usize| {
+        if ascii {
+            to - from
+        } else {
+            bytes[from..to]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count()
+        }
+    };
+    let close = matching_parens_bytes(bytes);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
+    // Whether each open call was broken.
+    let mut stack: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'"' | b'[' => {
+                // The literal or reference up to its end (or the end of the text), whole.
+                let end = if c == b'"' { b'"' } else { b']' };
+                let stop = bytes[i + 1..]
+                    .iter()
+                    .position(|&b| b == end)
+                    .map_or(bytes.len(), |p| i + 1 + p + 1);
+                out.extend_from_slice(&bytes[i..stop]);
+                i = stop;
+                continue;
+            }
+            b'(' => {
+                let j = close[i] as usize;
+                let long = close[i] != NO_CLOSE && j - i > WIDTH / 2 && chars_in(i, j) > WIDTH / 2;
+                out.push(c);
+                stack.push(long);
+                if long {
+                    depth += 1;
+                    newline_bytes(&mut out, depth);
+                    skip_spaces_bytes(bytes, &mut i);
+                }
+            }
+            b')' => {
+                if stack.pop() == Some(true) {
+                    depth = depth.saturating_sub(1);
+                    trim_trailing_bytes(&mut out);
+                    newline_bytes(&mut out, depth);
+                }
+                out.push(c);
+            }
+            b',' if stack.last() == Some(&true) => {
+                trim_trailing_bytes(&mut out);
+                out.push(c);
+                newline_bytes(&mut out, depth);
+                skip_spaces_bytes(bytes, &mut i);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    // The text was cut only before or after ASCII bytes, and only newlines and spaces were
+    // added: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// [`layout`] of a trimmed expression, character by character.
+/// The character-by-character layout that [`layout`] replaced, kept as the tests' reference.
+#[cfg(test)]
 fn layout_chars(expr: &str) -> String {
     if expr.chars().count() <= WIDTH || expr.contains('\n') {
         return expr.to_owned();
@@ -84,72 +155,12 @@ fn layout_chars(expr: &str) -> String {
     out
 }
 
-/// [`layout`] of a trimmed expression of ASCII characters only (almost every expression),
-/// where a byte is a character: the same steps on bytes, the runs inside strings and
-/// attribute references copied whole (the reports of large files lay out tens of thousands of
-/// expressions; docs/performance.md, perf-report6).
-fn layout_ascii(expr: &str) -> String {
-    let bytes = expr.as_bytes();
-    if bytes.len() <= WIDTH || bytes.contains(&b'\n') {
-        return expr.to_owned();
-    }
-    let close = matching_parens_ascii(bytes);
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
-    // Whether each open call was broken.
-    let mut stack: Vec<bool> = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b'"' | b'[' => {
-                // The literal or reference up to its end (or the end of the text), whole.
-                let end = if c == b'"' { b'"' } else { b']' };
-                let stop = bytes[i + 1..]
-                    .iter()
-                    .position(|&b| b == end)
-                    .map_or(bytes.len(), |p| i + 1 + p + 1);
-                out.extend_from_slice(&bytes[i..stop]);
-                i = stop;
-                continue;
-            }
-            b'(' => {
-                let long = close[i] != NO_CLOSE && close[i] as usize - i > WIDTH / 2;
-                out.push(c);
-                stack.push(long);
-                if long {
-                    depth += 1;
-                    newline_bytes(&mut out, depth);
-                    skip_spaces_ascii(bytes, &mut i);
-                }
-            }
-            b')' => {
-                if stack.pop() == Some(true) {
-                    depth = depth.saturating_sub(1);
-                    trim_trailing_bytes(&mut out);
-                    newline_bytes(&mut out, depth);
-                }
-                out.push(c);
-            }
-            b',' if stack.last() == Some(&true) => {
-                trim_trailing_bytes(&mut out);
-                out.push(c);
-                newline_bytes(&mut out, depth);
-                skip_spaces_ascii(bytes, &mut i);
-            }
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    // Only ASCII bytes of `expr`, newlines and spaces were written.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// No matching `)` ([`matching_parens_ascii`]).
+/// No matching `)` ([`matching_parens_bytes`]).
 const NO_CLOSE: u32 = u32::MAX;
 
-/// [`matching_parens`] on the bytes of an ASCII expression ([`NO_CLOSE`] for none).
-fn matching_parens_ascii(bytes: &[u8]) -> Vec<u32> {
+/// For each `(` outside strings and attribute references, the index of its `)`
+/// ([`NO_CLOSE`] for none).
+fn matching_parens_bytes(bytes: &[u8]) -> Vec<u32> {
     let mut close = vec![NO_CLOSE; bytes.len()];
     let mut open: Vec<usize> = Vec::new();
     let (mut in_string, mut in_attr) = (false, false);
@@ -183,14 +194,15 @@ fn trim_trailing_bytes(out: &mut Vec<u8>) {
     }
 }
 
-/// [`skip_spaces`] on bytes.
-fn skip_spaces_ascii(bytes: &[u8], i: &mut usize) {
+/// Moves `i` past the spaces that follow it (the caller's loop then steps once more).
+fn skip_spaces_bytes(bytes: &[u8], i: &mut usize) {
     while bytes.get(*i + 1) == Some(&b' ') {
         *i += 1;
     }
 }
 
-/// For each `(` outside strings and attribute references, the index of its `)`.
+/// [`matching_parens_bytes`] on characters, for [`layout_chars`].
+#[cfg(test)]
 fn matching_parens(chars: &[char]) -> Vec<Option<usize>> {
     let mut close = vec![None; chars.len()];
     let mut open: Vec<usize> = Vec::new();
@@ -212,6 +224,7 @@ fn matching_parens(chars: &[char]) -> Vec<Option<usize>> {
     close
 }
 
+#[cfg(test)]
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
     for _ in 0..depth {
@@ -219,13 +232,15 @@ fn newline(out: &mut String, depth: usize) {
     }
 }
 
+#[cfg(test)]
 fn trim_trailing(out: &mut String) {
     while out.ends_with(' ') {
         out.pop();
     }
 }
 
-/// Moves `i` past the spaces that follow it (the caller's loop then steps once more).
+/// [`skip_spaces_bytes`] on characters, for [`layout_chars`].
+#[cfg(test)]
 fn skip_spaces(chars: &[char], i: &mut usize) {
     while chars.get(*i + 1) == Some(&' ') {
         *i += 1;
@@ -236,11 +251,11 @@ fn skip_spaces(chars: &[char], i: &mut usize) {
 mod tests {
     use super::layout;
 
-    /// Laid out byte by byte, an ASCII expression is what the character by character layout
+    /// Laid out byte by byte, an expression is what the character by character layout
     /// gives: long and short calls, strings and references with commas, parentheses and
     /// brackets inside, unclosed ones, spaces after breaks, and text that has line breaks.
     #[test]
-    fn ascii_layout_is_the_character_layout() {
+    fn the_byte_layout_is_the_character_layout() {
         let long = "IIF(IsPresent([userPrincipalName]), [userPrincipalName], IIF(IsPresent([sAMAccountName]), ([sAMAccountName] & \"@\" & %Domain.FQDN%), Error(\"AccountName, is not present\")))";
         let mut cases = vec![
             long.to_owned(),
@@ -264,7 +279,26 @@ mod tests {
         );
         for c in &cases {
             assert!(c.is_ascii());
-            assert_eq!(super::layout_ascii(c), super::layout_chars(c), "{c}");
+            assert_eq!(super::layout(c), super::layout_chars(c), "{c}");
+        }
+        // Other characters, in literals, references, names and where a call's length in
+        // characters and in bytes fall on either side of the limit.
+        let accents = format!(
+            "IIF(IsPresent([prénom]), \"Ünïcode — ☃ {}\", Left([nom], 3))",
+            "é".repeat(30)
+        );
+        let wide = [
+            format!("Join(\"—\", {accents}, {long})"),
+            format!("f({}) & {long}", "é".repeat(20)),
+            format!("f({}) & {long}", "é".repeat(40)),
+            format!("Ünïcode({long}, \"x)(y ☃\", [a,b(c é])"),
+            "é".repeat(73),
+            "é".repeat(72),
+            "é".repeat(40),
+        ];
+        for c in &wide {
+            assert!(!c.is_ascii());
+            assert_eq!(super::layout(c), super::layout_chars(c), "{c}");
         }
     }
 
