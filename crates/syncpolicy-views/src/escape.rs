@@ -8,23 +8,15 @@ use std::fmt::Write as _;
 
 /// `s` with every control character escaped.
 pub fn text(s: &str) -> Cow<'_, str> {
-    if !maybe_control(s, false) || !s.chars().any(char::is_control) {
+    let Some(first) = first_control(s.as_bytes(), Keep::Nothing) else {
         return Cow::Borrowed(s);
-    }
+    };
     let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    o.push_str(&s[..first]);
+    for c in s[first..].chars() {
         push(&mut o, c);
     }
     Cow::Owned(o)
-}
-
-/// False when `s` certainly holds no control character (but LF when `but_lf`), from its
-/// bytes: every control character's UTF-8 starts with a byte below 0x20, 0x7F (DEL) or 0xC2
-/// (the C1 range), so text without those bytes is left after one cheap scan instead of a
-/// decoding of each character (the Markdown report escapes every cell; perf-report6).
-fn maybe_control(s: &str, but_lf: bool) -> bool {
-    s.bytes()
-        .any(|b| (b < 0x20 && !(but_lf && b == b'\n')) || b == 0x7f || b == 0xc2)
 }
 
 /// Pushes one character, escaped when it is a control character.
@@ -43,11 +35,12 @@ fn push(o: &mut String, c: char) {
 /// `s` with every control character escaped except line breaks (LF, and CR LF kept as LF),
 /// for values that are split into lines afterwards.
 pub fn keep_lines(s: &str) -> Cow<'_, str> {
-    if !maybe_control(s, true) || !s.chars().any(|c| c.is_control() && c != '\n') {
+    let Some(first) = first_control(s.as_bytes(), Keep::Lf) else {
         return Cow::Borrowed(s);
-    }
+    };
     let mut o = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
+    o.push_str(&s[..first]);
+    let mut chars = s[first..].chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\n' => o.push('\n'),
@@ -64,7 +57,7 @@ pub fn keep_lines(s: &str) -> Cow<'_, str> {
 /// page's own line breaks and indentation stay. Text without such characters is left as it
 /// is, after one scan of its bytes.
 pub fn in_page(out: &mut String, from: usize) {
-    let Some(first) = first_control(&out.as_bytes()[from..]) else {
+    let Some(first) = first_control(&out.as_bytes()[from..], Keep::LfAndTab) else {
         return;
     };
     let start = from + first;
@@ -77,15 +70,29 @@ pub fn in_page(out: &mut String, from: usize) {
     }
 }
 
-/// Where the first control character but LF and TAB starts in `bytes` (UTF-8): C0 controls,
-/// DEL, and the C1 range (U+0080 to U+009F: 0xC2 then 0x80 to 0x9F; other characters after
-/// 0xC2, such as `·`, are text). Blocks of bytes are first tested without branching (the
-/// compiler makes it vector code): pages are large and almost never hold one.
-fn first_control(bytes: &[u8]) -> Option<usize> {
+/// The control characters a scan passes over ([`first_control`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    Nothing,
+    Lf,
+    LfAndTab,
+}
+
+/// Where the first control character (but those `keep` names) starts in `bytes` (UTF-8): C0
+/// controls, DEL, and the C1 range (U+0080 to U+009F: 0xC2 then 0x80 to 0x9F; other
+/// characters after 0xC2, such as `·`, are text), the characters `char::is_control` names.
+/// Blocks of bytes are first tested without branching (the compiler makes it vector code):
+/// text almost never holds one.
+fn first_control(bytes: &[u8], keep: Keep) -> Option<usize> {
+    let lf = keep != Keep::Nothing;
+    let tab = keep == Keep::LfAndTab;
     const BLOCK: usize = 32;
-    let maybe = |b: u8| ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2);
+    let maybe = |b: u8| {
+        ((b < 0x20) & !(lf & (b == b'\n')) & !(tab & (b == b'\t'))) | (b == 0x7f) | (b == 0xc2)
+    };
     let exact = |i: usize| match bytes[i] {
-        b'\n' | b'\t' => false,
+        b'\n' if lf => false,
+        b'\t' if tab => false,
         b if b < 0x20 || b == 0x7f => true,
         0xc2 => bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)),
         _ => false,
@@ -128,15 +135,24 @@ mod tests {
         assert_eq!(clean, "<p>Ärger — ok</p>\n");
     }
 
-    /// The byte test never misses a control character: every character from U+0000 to
-    /// U+00FF and a few beyond, alone and between other text.
+    /// The byte test never misses a control character, and finds the first one where it is:
+    /// every character from U+0000 to U+02FF, alone, between other text, and past a block of
+    /// the scan.
     #[test]
     fn the_byte_test_finds_every_control_character() {
         for c in (0..=0x2ffu32).filter_map(char::from_u32) {
-            for s in [c.to_string(), format!("ab{c}é"), format!("·{c}")] {
-                for but_lf in [false, true] {
-                    let has = s.chars().any(|c| c.is_control() && !(but_lf && c == '\n'));
-                    assert!(!has || maybe_control(&s, but_lf), "{s:?}");
+            let long = format!("{}·{c}x", "x".repeat(40));
+            for s in [c.to_string(), format!("ab{c}é"), format!("·{c}"), long] {
+                for keep in [Keep::Nothing, Keep::Lf, Keep::LfAndTab] {
+                    let kept = |c: char| {
+                        (keep != Keep::Nothing && c == '\n')
+                            || (keep == Keep::LfAndTab && c == '\t')
+                    };
+                    let first = s
+                        .char_indices()
+                        .find(|(_, c)| c.is_control() && !kept(*c))
+                        .map(|(i, _)| i);
+                    assert_eq!(first_control(s.as_bytes(), keep), first, "{s:?}");
                 }
             }
         }
