@@ -505,13 +505,7 @@ impl<'a> RuleDoc<'a> {
                     if i > 0 {
                         o.push_str(" AND ");
                     }
-                    o.push_str("cs.");
-                    o.push_str(c.source.as_deref().unwrap_or("?"));
-                    o.push_str(" = mv.");
-                    o.push_str(c.destination.as_deref().unwrap_or("?"));
-                    if c.case_sensitive {
-                        o.push_str(" (case-sensitive)");
-                    }
+                    crate::rules::JoinText(c).push_to(&mut o);
                 }
                 o
             })

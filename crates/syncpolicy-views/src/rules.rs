@@ -255,19 +255,34 @@ pub fn render_rule_text(
 /// ` (case-sensitive)` when so (`?` for a missing attribute).
 pub(crate) struct JoinText<'a>(pub(crate) &'a JoinCondition);
 
-impl std::fmt::Display for JoinText<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl JoinText<'_> {
+    /// The text's pieces, in order.
+    fn pieces(&self) -> [&str; 5] {
         let c = self.0;
-        write!(
-            f,
-            "cs.{} = mv.{}{}",
+        [
+            "cs.",
             c.source.as_deref().unwrap_or("?"),
+            " = mv.",
             c.destination.as_deref().unwrap_or("?"),
             if c.case_sensitive {
                 " (case-sensitive)"
             } else {
                 ""
-            }
-        )
+            },
+        ]
+    }
+
+    /// Appends the text (as `Display` writes it, without the formatting machinery: the report
+    /// writes one per join condition of every rule).
+    pub(crate) fn push_to(&self, o: &mut String) {
+        for p in self.pieces() {
+            o.push_str(p);
+        }
+    }
+}
+
+impl std::fmt::Display for JoinText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces().iter().try_for_each(|p| f.write_str(p))
     }
 }
