@@ -7,6 +7,15 @@
 /// Expressions up to this many characters stay on one line, as do calls of at most this many.
 const WIDTH: usize = 72;
 
+/// Calls are broken down to this depth; deeper ones stay on the line of their argument, so
+/// that the indentation added stays within a bound of each line (a hostile expression nested
+/// 100,000 deep would otherwise grow quadratically). Real expressions nest far less.
+const MAX_DEPTH: usize = 24;
+
+/// Longer expressions are shown as they are written: no real one comes near, and laying out a
+/// hostile one (a million top-level commas in a broken call) would multiply its size.
+const MAX_LAYOUT: usize = 64 * 1024;
+
 /// The expression laid out on several lines when it is long.
 ///
 /// It works on the text's bytes: every character it looks for (quotes, brackets, parentheses,
@@ -17,20 +26,30 @@ const WIDTH: usize = 72;
 pub fn layout(expr: &str) -> String {
     let expr = expr.trim();
     let bytes = expr.as_bytes();
-    if bytes.len() <= WIDTH || expr.chars().count() <= WIDTH || bytes.contains(&b'\n') {
+    if bytes.len() <= WIDTH
+        || bytes.len() > MAX_LAYOUT
+        || expr.chars().count() <= WIDTH
+        || bytes.contains(&b'\n')
+    {
         return expr.to_owned();
     }
-    let ascii = expr.is_ascii();
-    // The length of `bytes[from..to]` in characters (the bytes that start one).
-    let chars_in = |from: usize, to: usize| {
-        if ascii {
-            to - from
-        } else {
-            bytes[from..to]
-                .iter()
-                .filter(|&&b| b & 0xC0 != 0x80)
-                .count()
-        }
+    // For a text that is not ASCII, the number of characters before each byte (the bytes
+    // that start one), so that a call's length in characters is one subtraction.
+    let chars_before: Option<Vec<u32>> = (!expr.is_ascii()).then(|| {
+        let mut n = 0u32;
+        bytes
+            .iter()
+            .map(|&b| {
+                let before = n;
+                n += u32::from(b & 0xC0 != 0x80);
+                before
+            })
+            .collect()
+    });
+    // The length of `bytes[from..to]` in characters.
+    let chars_in = |from: usize, to: usize| match &chars_before {
+        None => to - from,
+        Some(c) => (c[to] - c[from]) as usize,
     };
     let close = matching_parens_bytes(bytes);
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
@@ -54,7 +73,10 @@ pub fn layout(expr: &str) -> String {
             }
             b'(' => {
                 let j = close[i] as usize;
-                let long = close[i] != NO_CLOSE && j - i > WIDTH / 2 && chars_in(i, j) > WIDTH / 2;
+                let long = depth < MAX_DEPTH
+                    && close[i] != NO_CLOSE
+                    && j - i > WIDTH / 2
+                    && chars_in(i, j) > WIDTH / 2;
                 out.push(c);
                 stack.push(long);
                 if long {
@@ -124,7 +146,7 @@ fn layout_chars(expr: &str) -> String {
                     out.push(c);
                 }
                 '(' => {
-                    let long = close[i].is_some_and(|j| j - i > WIDTH / 2);
+                    let long = depth < MAX_DEPTH && close[i].is_some_and(|j| j - i > WIDTH / 2);
                     out.push(c);
                     stack.push(long);
                     if long {
@@ -305,6 +327,26 @@ mod tests {
     #[test]
     fn short_expressions_stay_on_one_line() {
         assert_eq!(layout(" Trim([mail]) "), "Trim([mail])");
+    }
+
+    /// Deep nesting and great length stay within bounds: calls deeper than `MAX_DEPTH` are
+    /// not broken (so no line is indented further), and an expression longer than
+    /// `MAX_LAYOUT` is shown as written.
+    #[test]
+    fn hostile_nesting_and_length_stay_bounded() {
+        for unit in ["f(", "é("] {
+            let deep = format!("{}x{}", unit.repeat(5_000), ")".repeat(5_000));
+            let got = layout(&deep);
+            assert_eq!(got, super::layout_chars(&deep));
+            let widest = 4 * super::MAX_DEPTH;
+            assert!(got
+                .lines()
+                .all(|l| l.len() - l.trim_start().len() <= widest));
+            assert_eq!(got.lines().count(), 2 * super::MAX_DEPTH + 1);
+        }
+        let huge = format!("f({})", "[a], ".repeat(super::MAX_LAYOUT / 5 + 1));
+        assert!(huge.len() > super::MAX_LAYOUT);
+        assert_eq!(layout(&huge), huge);
     }
 
     #[test]
