@@ -7,6 +7,7 @@
 //! themselves.
 
 use crate::filter::{self, FilterKind, FilterOutcome};
+use crate::key_filter::KeyFilter;
 use crate::name::Name;
 use crate::prepare::{attributes_read, FlowKind, PFlow, PRule, Prepared, RuleId};
 use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
@@ -1225,9 +1226,25 @@ impl<'c> Simulator<'c> {
                 (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
             first.chain(then).collect()
         };
+        // The keys that objects look up: an index key outside them is never inserted (see
+        // `key_filter`).
+        let looked_up = {
+            let shared: &[ObjectResult] = objects;
+            let hashes: Vec<u64> = order
+                .par_iter()
+                .with_min_len(MIN_PER_TASK * 8)
+                .flat_map_iter(|&i| shared[i].join_keys.iter())
+                .map(|(_, _, k)| KeyFilter::hash(k))
+                .collect();
+            let mut filter = KeyFilter::with_capacity(hashes.len());
+            for h in hashes {
+                filter.insert(h);
+            }
+            filter
+        };
         // The index keys each provisioning object would give the metaverse object it projects
-        // (those of a one-member metaverse object: the object's own), made on every core
-        // beforehand; an object that joins instead does not use them.
+        // (those of a one-member metaverse object: the object's own) that some object may look
+        // up, made on every core beforehand; an object that joins instead does not use them.
         let mut projected_keys: Vec<Option<Vec<Box<[u8]>>>> = {
             let shared: &[ObjectResult] = objects;
             order
@@ -1238,14 +1255,19 @@ impl<'c> Simulator<'c> {
                     let rule = self.rule(o.link_rule?);
                     (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
                         let object_type = projected_type(rule, o);
-                        self.join_index_keys_of(object_type, std::iter::once(o))
+                        let mut keys = self.join_index_keys_of(object_type, std::iter::once(o));
+                        keys.retain(|k| looked_up.may_contain(KeyFilter::hash(k)));
+                        keys
                     })
                 })
                 .collect()
         };
         let mut mv: Vec<MvObject> = Vec::new();
         let mut index: JoinIndex = JoinIndex::default();
-        index.reserve(projected_keys.iter().flatten().map(Vec::len).sum());
+        let projected: usize = projected_keys.iter().flatten().map(Vec::len).sum();
+        index.reserve(projected);
+        // The keys inserted into the index: a lookup of another key finds nothing.
+        let mut inserted = KeyFilter::with_capacity(projected);
         let (mut found, mut candidates): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         for (at, &i) in order.iter().enumerate() {
             let link = objects[i].link_rule.unwrap_or_default();
@@ -1268,6 +1290,9 @@ impl<'c> Simulator<'c> {
                         .iter()
                         .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
                     {
+                        if !inserted.may_contain(KeyFilter::hash(k)) {
+                            continue;
+                        }
                         if let Some(slot) = index.get(&k[..]) {
                             slot.extend_into(&mut found);
                         }
@@ -1362,7 +1387,11 @@ impl<'c> Simulator<'c> {
                 }
             };
             for key in keys {
-                index.entry(key).or_default().push(m);
+                let hash = KeyFilter::hash(&key);
+                if looked_up.may_contain(hash) {
+                    inserted.insert(hash);
+                    index.entry(key).or_default().push(m);
+                }
             }
         }
         drop_all(std::mem::take(&mut projected_keys));

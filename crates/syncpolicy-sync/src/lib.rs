@@ -26,6 +26,7 @@
 pub mod engine;
 pub mod filter;
 pub mod impact;
+mod key_filter;
 pub mod name;
 pub mod pair;
 pub mod pair_run;
