@@ -1226,25 +1226,53 @@ impl<'c> Simulator<'c> {
                 (0..shared.len()).filter(|i| joining(&shared[*i]) && !provisions(&shared[*i]));
             first.chain(then).collect()
         };
-        // The keys that objects look up: an index key outside them is never inserted (see
-        // `key_filter`).
-        let looked_up = {
+        // The keys that objects look up (`looked_up`), and those that two objects or more look
+        // up (`shared_lookups`): an index key that no object looks up is never inserted (see
+        // `key_filter`), nor is a projecting object's key that only it looks up (it looked
+        // it up before its metaverse object existed).
+        let (looked_up, shared_lookups) = {
             let shared: &[ObjectResult] = objects;
-            let hashes: Vec<u64> = order
+            let hashes: Vec<Vec<u64>> = order
                 .par_iter()
                 .with_min_len(MIN_PER_TASK * 8)
-                .flat_map_iter(|&i| shared[i].join_keys.iter())
-                .map(|(_, _, k)| KeyFilter::hash(k))
+                .map(|&i| {
+                    let mut own: Vec<u64> = shared[i]
+                        .join_keys
+                        .iter()
+                        .map(|(_, _, k)| KeyFilter::hash(k))
+                        .collect();
+                    own.sort_unstable();
+                    own.dedup();
+                    own
+                })
                 .collect();
-            let mut filter = KeyFilter::with_capacity(hashes.len());
-            for h in hashes {
-                filter.insert(h);
+            let total = hashes.iter().map(Vec::len).sum();
+            let mut all = KeyFilter::with_capacity(total);
+            let mut again = KeyFilter::with_capacity(total / 8);
+            for own in &hashes {
+                for &h in own {
+                    if all.may_contain(h) {
+                        again.insert(h);
+                    }
+                }
+                for &h in own {
+                    all.insert(h);
+                }
             }
-            filter
+            drop_all(hashes);
+            (all, again)
+        };
+        // Whether some object other than `o` may look up `key`.
+        let others_look_up = |o: &ObjectResult, key: &[u8]| {
+            let hash = KeyFilter::hash(key);
+            looked_up.may_contain(hash)
+                && (shared_lookups.may_contain(hash)
+                    || !o.join_keys.iter().any(|(_, _, k)| &k[..] == key))
         };
         // The index keys each provisioning object would give the metaverse object it projects
-        // (those of a one-member metaverse object: the object's own) that some object may look
-        // up, made on every core beforehand; an object that joins instead does not use them.
+        // (those of a one-member metaverse object: the object's own) that another object may
+        // look up, made on every core beforehand; an object that joins instead does not use
+        // them.
         let mut projected_keys: Vec<Option<Vec<Box<[u8]>>>> = {
             let shared: &[ObjectResult] = objects;
             order
@@ -1256,7 +1284,7 @@ impl<'c> Simulator<'c> {
                     (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
                         let object_type = projected_type(rule, o);
                         let mut keys = self.join_index_keys_of(object_type, std::iter::once(o));
-                        keys.retain(|k| looked_up.may_contain(KeyFilter::hash(k)));
+                        keys.retain(|k| others_look_up(o, k));
                         keys
                     })
                 })
