@@ -5,13 +5,20 @@
 //! LF, UTF-8 with or without a byte order mark, or UTF-16 with one.
 
 use crate::lines::Lines;
-use crate::names::{valid_name, Names, NO_ID};
+use crate::names::{valid_name, Names, Resolved, NO_ID};
 use crate::{safe, DirectoryObject, Limits, ObjectError};
 use std::io::BufRead;
 use std::rc::Rc;
 use syncpolicy_expr::env::SourceObject;
-use syncpolicy_expr::object::{bytes_value, decode_base64, text_value, AttributeKind};
+use syncpolicy_expr::object::{bytes_value, decode_base64, text_value};
 use syncpolicy_expr::value::Value;
+
+/// A value as written: `: text`, `:: base64` or `:< URL` (refused).
+enum Raw<'a> {
+    Text(&'a [u8]),
+    Base64(&'a [u8]),
+    Url,
+}
 
 /// Bytes counted per value on top of its text, for the entry-size limit.
 const VALUE_OVERHEAD: usize = 32;
@@ -123,14 +130,16 @@ impl<R: BufRead> LdifReader<R> {
         }
         let dn = entry.dn.unwrap_or_default();
         let mut object = SourceObject::with_capacity(attributes.len() + 1);
-        object.insert("dn", Value::Ref(dn.clone()));
+        object.push_distinct("dn", Value::Ref(dn.clone()));
+        // Distinct names (the same name's values were gathered as they were read; `dn` is
+        // not an attribute line) and no null value: nothing to look for before appending.
         for (name, value, _, _) in attributes.drain(..) {
             let value = match value {
                 v @ Value::Multi(_) => v,
                 v if &*name == "objectClass" => Value::Multi(vec![v]),
                 v => v,
             };
-            object.insert(&*name, value);
+            object.push_distinct(&name, value);
         }
         self.entry.attributes = attributes;
         Some(Ok(DirectoryObject {
@@ -202,121 +211,39 @@ impl<R: BufRead> LdifReader<R> {
             return Ok(());
         };
         let (raw_name, rest) = (&text[..colon], &text[colon + 1..]);
-        let Ok(description) = std::str::from_utf8(raw_name) else {
-            if first_of_entry && self.records == 0 {
-                return Err(self.not_ldif(line, text));
-            }
-            self.bad(line, "an attribute name that is not UTF-8".into());
-            return Ok(());
-        };
-        let mut parts = description.split(';');
-        let base = parts.next().unwrap_or_default();
-        let binary_option = parts.any(|o| o.eq_ignore_ascii_case("binary"));
-
-        if first_of_entry {
-            if base.eq_ignore_ascii_case("version") && self.records == 0 {
-                // `version: 1` belongs to the file, not to an entry.
-                self.entry.started = false;
-                let v = String::from_utf8_lossy(rest);
-                if v.trim() != "1" {
-                    return Err(self.fatal(
-                        line,
-                        format!("unsupported LDIF version \"{}\"", safe(v.trim(), 20)),
-                    ));
-                }
-                return Ok(());
-            }
-            if !base.eq_ignore_ascii_case("dn") {
-                if self.records == 0 {
-                    return Err(self.not_ldif(line, text));
-                }
-                self.bad(
-                    line,
-                    format!(
-                        "an entry without a DN: it starts with `{}:` instead of `dn:`",
-                        safe(base, 60)
-                    ),
-                );
-                return Ok(());
-            }
-        }
-        if !valid_name(base) {
-            self.bad(
-                line,
-                format!("invalid attribute name \"{}\"", safe(description, 60)),
-            );
-            return Ok(());
-        }
-
         // The value: `: text`, `:: base64` or `:< URL`.
-        enum Raw<'a> {
-            Text(&'a [u8]),
-            Base64(&'a [u8]),
-        }
         let raw = if let Some(b64) = rest.strip_prefix(b":") {
             Raw::Base64(b64)
         } else if rest.starts_with(b"<") {
-            self.bad(
-                line,
-                format!(
-                    "attribute `{}`: URL values (`:<`) are not read; export the value inline",
-                    safe(base, 60)
-                ),
-            );
-            return Ok(());
+            Raw::Url
         } else {
             Raw::Text(rest.strip_prefix(b" ").unwrap_or(rest))
         };
-
-        if base.eq_ignore_ascii_case("dn") {
-            if !first_of_entry {
-                self.bad(line, "a second `dn:` line in one entry".into());
-                return Ok(());
+        // A name spelled as on this line of an earlier entry was checked then.
+        let seen = if first_of_entry {
+            None
+        } else {
+            self.names.seen_at(self.entry.lines, raw_name)
+        };
+        let resolved = match seen {
+            Some(resolved) => {
+                if matches!(raw, Raw::Url) {
+                    let base = raw_name.split(|b| *b == b';').next().unwrap_or_default();
+                    self.url_value(line, &String::from_utf8_lossy(base));
+                    return Ok(());
+                }
+                resolved
             }
-            let dn = match raw {
-                Raw::Text(t) => std::str::from_utf8(t).ok().map(str::to_string),
-                Raw::Base64(b) => std::str::from_utf8(b)
-                    .ok()
-                    .and_then(|b| decode_base64(b.trim()))
-                    .and_then(|bytes| String::from_utf8(bytes).ok()),
-            };
-            match dn {
-                Some(dn) if !dn.trim().is_empty() => self.entry.dn = Some(dn),
-                Some(_) => self.bad(line, "an entry with an empty DN".into()),
-                None => self.bad(line, "the DN is not valid UTF-8 text or base64".into()),
-            }
-            return Ok(());
-        }
-        if base.eq_ignore_ascii_case("changetype") {
-            let kind = match raw {
-                Raw::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
-                Raw::Base64(_) => String::new(),
-            };
-            if !kind.eq_ignore_ascii_case("add") {
-                self.bad(
-                    line,
-                    format!(
-                        "a change record (`changetype: {}`) is not an object; export objects with `ldifde -f` or `ldapsearch`",
-                        safe(&kind, 20)
-                    ),
-                );
-            }
-            return Ok(());
-        }
-        if base.eq_ignore_ascii_case("control") {
-            self.bad(line, "a change record (`control:`) is not an object".into());
-            return Ok(());
-        }
-
-        let resolved = self.names.resolve_at(self.entry.lines, base);
+            None => match self.new_name(line, text, raw_name, &raw, first_of_entry)? {
+                Some(resolved) => resolved,
+                None => return Ok(()),
+            },
+        };
         self.entry.lines += 1;
-        let (mut kind, name, id) = (resolved.kind, resolved.spelling, resolved.id);
-        if binary_option {
-            kind = AttributeKind::Binary;
-        }
+        let (kind, name, id) = (resolved.kind, resolved.spelling, resolved.id);
         let value = match raw {
             Raw::Text(t) => match std::str::from_utf8(t) {
-                Ok(s) if s.contains('\0') => {
+                Ok(_) if memchr::memchr(0, t).is_some() => {
                     Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
                 }
                 Ok(s) => text_value(kind, s),
@@ -329,6 +256,8 @@ impl<R: BufRead> LdifReader<R> {
                 Some(bytes) => bytes_value(kind, bytes),
                 None => Err("invalid base64".to_string()),
             },
+            // Refused with the name, above.
+            Raw::Url => return Ok(()),
         };
         let value = match value {
             Ok(v) => v,
@@ -397,6 +326,127 @@ impl<R: BufRead> LdifReader<R> {
             }
         }
         Ok(())
+    }
+
+    /// The checks of a name not seen on this line of an earlier entry, and the lines that are
+    /// not attributes: `version`, `dn`, `changetype`, `control`. The attribute's resolution,
+    /// or `None` when the line is taken (or refused) here; `Err` is a fatal error.
+    fn new_name(
+        &mut self,
+        line: usize,
+        text: &[u8],
+        raw_name: &[u8],
+        raw: &Raw<'_>,
+        first_of_entry: bool,
+    ) -> Result<Option<Resolved>, ObjectError> {
+        let rest = &text[raw_name.len() + 1..];
+        let Ok(description) = std::str::from_utf8(raw_name) else {
+            if first_of_entry && self.records == 0 {
+                return Err(self.not_ldif(line, text));
+            }
+            self.bad(line, "an attribute name that is not UTF-8".into());
+            return Ok(None);
+        };
+        let mut parts = description.split(';');
+        let base = parts.next().unwrap_or_default();
+        let binary_option = parts.any(|o| o.eq_ignore_ascii_case("binary"));
+
+        if first_of_entry {
+            if base.eq_ignore_ascii_case("version") && self.records == 0 {
+                // `version: 1` belongs to the file, not to an entry.
+                self.entry.started = false;
+                let v = String::from_utf8_lossy(rest);
+                if v.trim() != "1" {
+                    return Err(self.fatal(
+                        line,
+                        format!("unsupported LDIF version \"{}\"", safe(v.trim(), 20)),
+                    ));
+                }
+                return Ok(None);
+            }
+            if !base.eq_ignore_ascii_case("dn") {
+                if self.records == 0 {
+                    return Err(self.not_ldif(line, text));
+                }
+                self.bad(
+                    line,
+                    format!(
+                        "an entry without a DN: it starts with `{}:` instead of `dn:`",
+                        safe(base, 60)
+                    ),
+                );
+                return Ok(None);
+            }
+        }
+        if !valid_name(base) {
+            self.bad(
+                line,
+                format!("invalid attribute name \"{}\"", safe(description, 60)),
+            );
+            return Ok(None);
+        }
+        if matches!(raw, Raw::Url) {
+            self.url_value(line, base);
+            return Ok(None);
+        }
+
+        if base.eq_ignore_ascii_case("dn") {
+            if !first_of_entry {
+                self.bad(line, "a second `dn:` line in one entry".into());
+                return Ok(None);
+            }
+            let dn = match raw {
+                Raw::Text(t) => std::str::from_utf8(t).ok().map(str::to_string),
+                Raw::Base64(b) => std::str::from_utf8(b)
+                    .ok()
+                    .and_then(|b| decode_base64(b.trim()))
+                    .and_then(|bytes| String::from_utf8(bytes).ok()),
+                Raw::Url => None,
+            };
+            match dn {
+                Some(dn) if !dn.trim().is_empty() => self.entry.dn = Some(dn),
+                Some(_) => self.bad(line, "an entry with an empty DN".into()),
+                None => self.bad(line, "the DN is not valid UTF-8 text or base64".into()),
+            }
+            return Ok(None);
+        }
+        if base.eq_ignore_ascii_case("changetype") {
+            let kind = match raw {
+                Raw::Text(t) => String::from_utf8_lossy(t).trim().to_string(),
+                Raw::Base64(_) | Raw::Url => String::new(),
+            };
+            if !kind.eq_ignore_ascii_case("add") {
+                self.bad(
+                    line,
+                    format!(
+                        "a change record (`changetype: {}`) is not an object; export objects with `ldifde -f` or `ldapsearch`",
+                        safe(&kind, 20)
+                    ),
+                );
+            }
+            return Ok(None);
+        }
+        if base.eq_ignore_ascii_case("control") {
+            self.bad(line, "a change record (`control:`) is not an object".into());
+            return Ok(None);
+        }
+        Ok(Some(self.names.resolve_at(
+            self.entry.lines,
+            raw_name,
+            base,
+            binary_option,
+        )))
+    }
+
+    /// Refuses a `:<` value of attribute `base`.
+    fn url_value(&mut self, line: usize, base: &str) {
+        self.bad(
+            line,
+            format!(
+                "attribute `{}`: URL values (`:<`) are not read; export the value inline",
+                safe(base, 60)
+            ),
+        );
     }
 
     fn not_ldif(&mut self, line: usize, text: &[u8]) -> ObjectError {

@@ -51,29 +51,62 @@ pub(crate) struct Names {
     cache: FnvMap<Box<[u8]>, Resolved>,
     /// Identities by lowercase name.
     ids: FnvMap<Box<[u8]>, u32>,
-    /// By line of an entry: the name last resolved there (entries of one file mostly list
-    /// the same attributes in the same order, so this finds most names without hashing).
+    /// By line of an entry: the name last resolved there, as written (options included), and
+    /// its resolution with the options applied (entries of one file mostly list the same
+    /// attributes in the same order, so this finds most names without hashing or checking
+    /// them again).
     by_line: Vec<(Box<[u8]>, Resolved)>,
+    /// Every name [`Names::resolve_at`] resolved, as written (options included): the names an
+    /// entry has on other lines than earlier entries had.
+    by_spelling: FnvMap<Box<[u8]>, Resolved>,
 }
 
 /// Lines of an entry whose names [`Names::resolve_at`] remembers.
 const BY_LINE_MAX: usize = 256;
 
 impl Names {
-    /// [`Names::resolve`] for the name on line `line` of its entry (0-based), trying the name
-    /// last seen on that line first.
-    pub(crate) fn resolve_at(&mut self, line: usize, name: &str) -> Resolved {
-        if let Some((seen, r)) = self.by_line.get(line) {
-            if **seen == *name.as_bytes() {
-                return r.clone();
+    /// The resolution [`Names::resolve_at`] gave on line `line` of an earlier entry to a name
+    /// written exactly `raw` (options included): a valid attribute name, not `dn` nor a
+    /// change record's, whose options were read then.
+    #[inline]
+    pub(crate) fn seen_at(&mut self, line: usize, raw: &[u8]) -> Option<Resolved> {
+        match self.by_line.get(line) {
+            Some((seen, r)) if **seen == *raw => Some(r.clone()),
+            _ => {
+                let r = self.by_spelling.get(raw)?.clone();
+                self.remember_at(line, raw, &r);
+                Some(r)
             }
         }
-        let r = self.resolve(name);
-        if r.id != NO_ID && line < BY_LINE_MAX {
-            if line < self.by_line.len() {
-                self.by_line[line] = (name.as_bytes().into(), r.clone());
-            } else if line == self.by_line.len() {
-                self.by_line.push((name.as_bytes().into(), r.clone()));
+    }
+
+    /// Makes `raw` (resolved to `r`) the name [`Names::seen_at`] tries first on `line`.
+    fn remember_at(&mut self, line: usize, raw: &[u8], r: &Resolved) {
+        if line < self.by_line.len() {
+            self.by_line[line] = (raw.into(), r.clone());
+        } else if line == self.by_line.len() && line < BY_LINE_MAX {
+            self.by_line.push((raw.into(), r.clone()));
+        }
+    }
+
+    /// [`Names::resolve`] for the attribute name `name` (valid, without options), written `raw`
+    /// with its options on line `line` of its entry (0-based); with the option `binary`, the
+    /// kind is binary. Remembered for [`Names::seen_at`].
+    pub(crate) fn resolve_at(
+        &mut self,
+        line: usize,
+        raw: &[u8],
+        name: &str,
+        binary: bool,
+    ) -> Resolved {
+        let mut r = self.resolve(name);
+        if binary {
+            r.kind = AttributeKind::Binary;
+        }
+        if r.id != NO_ID {
+            self.remember_at(line, raw, &r);
+            if self.by_spelling.len() < CACHE_MAX {
+                self.by_spelling.insert(raw.into(), r.clone());
             }
         }
         r

@@ -124,6 +124,8 @@ fn cut<R: BufRead>(
         let mut target = block_bytes;
         let mut from = 0;
         let end = loop {
+            // At its size at once: grown by doubling, a block was copied about once more.
+            pending.reserve(target.saturating_sub(pending.len()));
             while pending.len() < target {
                 match input.fill_buf() {
                     Ok([]) => break,

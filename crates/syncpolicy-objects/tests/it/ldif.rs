@@ -413,3 +413,42 @@ fn attribute_names_are_case_insensitive() {
     );
     assert_eq!(objects[1].object.len(), 2);
 }
+
+/// Names are checked once per spelling and line of an entry, then recognised by their bytes
+/// on that line of later entries: what is read must not depend on that. A name's options are
+/// part of its spelling (`;binary` makes a value binary on one entry and not the next), and a
+/// `:<` value after a name seen before is refused as on first sight.
+#[test]
+fn names_seen_on_earlier_entries_are_read_as_on_first_sight() {
+    let text = "dn: CN=a,DC=c\ncn: a\ndescription;binary:: SGk=\n\n\
+                dn: CN=b,DC=c\ncn: b\ndescription:: SGk=\n\n\
+                dn: CN=c,DC=c\ncn: c\ndescription;binary:: SGk=\n\n\
+                dn: CN=d,DC=c\ncn: d\ndescription:< file:///x\n\n\
+                dn: CN=e,DC=c\ncn:< file:///y\n\n\
+                dn: CN=f,DC=c\ncn: f\ndn: CN=g,DC=c\n\n\
+                dn: CN=h,DC=c\ncn: h\nchangetype: modify\n\n\
+                dn: CN=i,DC=c\nCN: i\ndescription: text\n";
+    let (objects, errors) = split(read_ldif(text.as_bytes()));
+    let dns: Vec<&str> = objects.iter().map(|o| o.dn.as_str()).collect();
+    assert_eq!(dns, ["CN=a,DC=c", "CN=b,DC=c", "CN=c,DC=c", "CN=i,DC=c"]);
+    let description = |i: usize| objects[i].object.get("description");
+    assert_eq!(description(0), Some(&Value::Bin(b"Hi".to_vec())));
+    assert_eq!(description(1), Some(&s("Hi")));
+    assert_eq!(description(2), Some(&Value::Bin(b"Hi".to_vec())));
+    assert_eq!(description(3), Some(&s("text")));
+    // `cn` is not in the schema table: stored as written, as on first sight.
+    assert_eq!(objects[3].object.get("CN"), Some(&s("i")));
+    let messages: Vec<(usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert_eq!(messages[0].0, 15);
+    assert!(messages[0].1.contains("attribute `description`: URL values"));
+    assert_eq!(messages[1].0, 18);
+    assert!(messages[1].1.contains("attribute `cn`: URL values"));
+    assert_eq!(messages[2].0, 22);
+    assert!(messages[2].1.contains("a second `dn:`"));
+    assert_eq!(messages[3].0, 26);
+    assert!(messages[3].1.contains("changetype: modify"));
+}
