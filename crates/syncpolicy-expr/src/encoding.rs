@@ -23,6 +23,11 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
 /// Decodes base64 (standard or URL-safe alphabet, whitespace ignored, padding optional). `None`
 /// when invalid.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    // Most text is standard base64 on one line: decoded at once. The standard alphabet has
+    // neither whitespace nor `-` and `_`, so text that has any fails here and is taken below.
+    if let Ok(bytes) = DECODE_STANDARD.decode(text.as_bytes()) {
+        return Some(bytes);
+    }
     let compact: std::borrow::Cow<'_, str> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
         text.chars()
             .filter(|c| !c.is_ascii_whitespace())
@@ -170,6 +175,12 @@ mod tests {
         assert_eq!(base64_decode("SGVsbG8=x"), None);
         assert_eq!(base64_decode("S"), None);
         assert_eq!(base64_decode("SGV*"), None);
+        // One alphabet or the other, never both; whitespace with either.
+        assert_eq!(base64_decode("-/8="), None);
+        assert_eq!(base64_decode("+_8="), None);
+        assert_eq!(base64_decode("-_\n8="), Some(vec![0xFB, 0xFF]));
+        assert_eq!(base64_decode(" +/8= "), Some(vec![0xFB, 0xFF]));
+        assert_eq!(base64_decode(""), Some(Vec::new()));
         assert_eq!(base64_encode(b"Hello"), "SGVsbG8=");
     }
 

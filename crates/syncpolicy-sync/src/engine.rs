@@ -260,6 +260,10 @@ pub struct Simulator<'c> {
     /// list's spellings, their schema spellings, `dn`, `objectClass`), checked before the
     /// lower-cased set (object names are mostly in schema spelling).
     included_spellings: Vec<SpellingTable>,
+    /// Per on-premises directory with an inclusion list: the schema spellings of the
+    /// attributes it does not import (the spelling readers store those names in), so that
+    /// most names dropped are dropped without lower-casing them.
+    excluded_spellings: Vec<SpellingTable>,
     /// Per on-premises directory: the attributes that enabled outbound rules to it flow with
     /// Merge or MergeCaseInsensitive (one name per attribute, as the first flow spells it).
     writeback_merge: Vec<Vec<Name>>,
@@ -414,6 +418,26 @@ impl<'c> Simulator<'c> {
                 SpellingTable::new(set)
             })
             .collect();
+        let excluded_spellings: Vec<SpellingTable> = inclusions
+            .iter()
+            .map(|inc| {
+                let mut set = ByteNameSet::default();
+                for (name, _) in inc
+                    .iter()
+                    .flat_map(|_| syncpolicy_expr::object::ATTRIBUTE_KINDS)
+                {
+                    let lower = name.to_ascii_lowercase();
+                    let included = inc
+                        .as_ref()
+                        .is_some_and(|inc| inc.contains(lower.as_bytes()))
+                        || ALWAYS_IMPORTED.contains(&lower.as_str());
+                    if !included {
+                        set.insert(name.as_bytes().into());
+                    }
+                }
+                SpellingTable::new(set)
+            })
+            .collect();
         // Rules reading attributes their connector does not import.
         for (i, inc) in inclusions.iter().enumerate() {
             let Some(inc) = inc else { continue };
@@ -480,6 +504,7 @@ impl<'c> Simulator<'c> {
             join_attrs,
             inclusions,
             included_spellings,
+            excluded_spellings,
             writeback_merge,
             clauses,
         }
@@ -860,9 +885,13 @@ impl<'c> Simulator<'c> {
                         if let Some(Some(inc)) = self.inclusions.get(i) {
                             let mut lower = Vec::new();
                             let exact = &self.included_spellings[i];
+                            let dropped = &self.excluded_spellings[i];
                             object.retain_hashed(|name, hash| {
                                 if exact.contains(name, hash) {
                                     return true;
+                                }
+                                if dropped.contains(name, hash) {
+                                    return false;
                                 }
                                 lower.clear();
                                 lower.extend_from_slice(name);

@@ -444,7 +444,9 @@ fn names_seen_on_earlier_entries_are_read_as_on_first_sight() {
         .collect();
     assert_eq!(messages.len(), 4, "{messages:?}");
     assert_eq!(messages[0].0, 15);
-    assert!(messages[0].1.contains("attribute `description`: URL values"));
+    assert!(messages[0]
+        .1
+        .contains("attribute `description`: URL values"));
     assert_eq!(messages[1].0, 18);
     assert!(messages[1].1.contains("attribute `cn`: URL values"));
     assert_eq!(messages[2].0, 22);

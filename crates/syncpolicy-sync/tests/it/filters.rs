@@ -178,6 +178,16 @@ fn attributes_not_imported_are_absent_and_warned_about() {
         "{:?}",
         sim.warnings
     );
+    // The list's names in any case: `CN` imports `cn` (the schema spelling objects hold), and
+    // a name in neither spelling stays absent.
+    c.onpremises_directories[0].connector.attribute_inclusions =
+        Some(vec!["objectSid".into(), "CN".into()]);
+    let sim = run(&c, vec![user(&dn, &[("cn", "u"), ("objectSid", "S-1")])]);
+    assert_eq!(mv_attr(&sim, &dn, "cn").as_deref(), Some("u"));
+    c.onpremises_directories[0].connector.attribute_inclusions = Some(vec!["OBJECTSID".into()]);
+    let sim = run(&c, vec![user(&dn, &[("cn", "u"), ("objectSid", "S-1")])]);
+    assert_eq!(mv_attr(&sim, &dn, "cn"), None);
+    assert_eq!(mv_attr(&sim, &dn, "objectSid").as_deref(), Some("S-1"));
 }
 
 #[test]
