@@ -103,6 +103,25 @@ impl AttrKey {
     }
 }
 
+/// An attribute name prepared for repeated [`SourceObject::find`] lookups: its hash, its stored
+/// form, and the position it had in the last object it was found in (objects of one source
+/// mostly list their attributes in the same order). The position is only a guess: shared
+/// between threads without ordering, any value gives the same result.
+#[derive(Debug)]
+pub struct NameProbe {
+    key: AttrKey,
+    hint: AtomicU8,
+}
+
+impl NameProbe {
+    pub fn new(name: &str) -> NameProbe {
+        NameProbe {
+            key: AttrKey::new(name),
+            hint: AtomicU8::new(0),
+        }
+    }
+}
+
 /// The attributes of one object. Names are case-sensitive, as in the product. An attribute
 /// with no values is absent.
 ///
@@ -228,17 +247,39 @@ impl SourceObject {
     /// attribute was found. (Relaxed ordering: the hint is only a guess; any value is safe.)
     #[inline]
     pub(crate) fn get_key_hinted(&self, key: &AttrKey, hint: &AtomicU8) -> Option<&Value> {
+        self.find_key_hinted(key, hint).map(|(_, v)| v)
+    }
+
+    /// [`SourceObject::get_key_hinted`], with the attribute's position.
+    #[inline]
+    fn find_key_hinted(&self, key: &AttrKey, hint: &AtomicU8) -> Option<(usize, &Value)> {
         let guess = usize::from(hint.load(Ordering::Relaxed));
-        if let (Some(h), Some(e)) = (self.head.get(guess), self.entries.get(guess)) {
-            if *h == key.hash && e.name == key.name {
-                return Some(&e.value);
+        let hash = if guess < HEAD {
+            self.head[guess]
+        } else {
+            self.rest.get(guess - HEAD).copied().unwrap_or(!key.hash)
+        };
+        if hash == key.hash {
+            if let Some(e) = self.entries.get(guess) {
+                if e.name == key.name {
+                    return Some((guess, &e.value));
+                }
             }
         }
         let (i, e) = self.entry_by(key.hash, |n| *n == key.name)?;
         if let Ok(i) = u8::try_from(i) {
             hint.store(i, Ordering::Relaxed);
         }
-        Some(&e.value)
+        Some((i, &e.value))
+    }
+
+    /// The attribute `probe` names, with its position among the values
+    /// [`SourceObject::into_values`] gives: [`SourceObject::get`] and
+    /// [`SourceObject::position_of`] in one lookup, trying the position the name had in the
+    /// last object first.
+    #[inline]
+    pub fn find(&self, probe: &NameProbe) -> Option<(usize, &Value)> {
+        self.find_key_hinted(&probe.key, &probe.hint)
     }
 
     /// Stores the hashes of the entries (after a removal).

@@ -1105,14 +1105,14 @@ impl<'c> Simulator<'c> {
                 }
                 let kept = !plan || self.join_targets[slot];
                 if !kept
-                    && (light || matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)))
+                    && (light || matches!(flow.kind, FlowKind::Direct(..) | FlowKind::Constant(_)))
                 {
                     continue;
                 }
                 let mut source = None;
-                let value = if let FlowKind::Direct(src) = &flow.kind {
+                let value = if let FlowKind::Direct(_, probe) = &flow.kind {
                     // As `eval_flow` (the source value, or NULL), without the copy.
-                    match object.position_of(src).zip(object.get(src)) {
+                    match object.find(probe) {
                         Some((at, v))
                             if !matches!(v, Value::IgnoreThisFlow)
                                 && !crate::resolve::is_nothing(v) =>
@@ -1773,7 +1773,7 @@ impl<'c> Simulator<'c> {
             let mut kinds = vec![0u8; self.prepared.targets];
             let mut mixed: Vec<(u32, Name)> = Vec::new();
             for (_, rule, flow) in flows() {
-                if !matches!(flow.kind, FlowKind::Direct(_) | FlowKind::Constant(_)) {
+                if !matches!(flow.kind, FlowKind::Direct(..) | FlowKind::Constant(_)) {
                     if let Err(e) = eval_flow(flow, &env, 0) {
                         errors.push(format!(
                             "{e} (rule `{}`, attribute `{}`)",
@@ -2217,7 +2217,10 @@ fn index_key(attr: u16, v: &Value, exact: bool) -> Option<Box<[u8]>> {
 /// ([`Prepared::parameter_set`]).
 fn eval_flow(flow: &PFlow, env: &Env<'_>, set: usize) -> Result<Value, String> {
     match &flow.kind {
-        FlowKind::Direct(src) => Ok(env.object.get(src).cloned().unwrap_or(Value::Null)),
+        FlowKind::Direct(_, probe) => Ok(env
+            .object
+            .find(probe)
+            .map_or(Value::Null, |(_, v)| v.clone())),
         FlowKind::Constant(v) => Ok(v.clone()),
         FlowKind::Expression(c) => match flow.absent.get(set) {
             Some(kept) => c.eval_kept(env, kept),

@@ -4,7 +4,7 @@
 
 use crate::name::{intern, Name};
 use syncpolicy_expr::check::CheckContext;
-use syncpolicy_expr::env::Parameters;
+use syncpolicy_expr::env::{NameProbe, Parameters};
 use syncpolicy_expr::eval::{AbsentResult, Compiled};
 use syncpolicy_expr::value::Value;
 use syncpolicy_model::config::{Configuration, DirectoryRef};
@@ -162,8 +162,8 @@ pub struct PFlow {
 /// How a flow computes its value.
 #[derive(Debug)]
 pub enum FlowKind {
-    /// Copies the first source attribute.
-    Direct(String),
+    /// Copies the first source attribute (named, and prepared for lookups).
+    Direct(String, NameProbe),
     Constant(Value),
     Expression(Box<Compiled>),
     /// The expression does not compile; evaluating it is an object error with this text.
@@ -470,7 +470,7 @@ fn prepare_rule(
             });
             let kind = match flow_type {
                 FlowType::Direct => match m.sources().first() {
-                    Some(s) => FlowKind::Direct((*s).to_owned()),
+                    Some(s) => FlowKind::Direct((*s).to_owned(), NameProbe::new(s)),
                     None => FlowKind::Broken(format!("direct flow to `{dest}` has no source")),
                 },
                 FlowType::Constant => {
@@ -558,7 +558,7 @@ pub fn attributes_read(rule: &PRule) -> Vec<String> {
     }
     for f in &rule.flows {
         match &f.kind {
-            FlowKind::Direct(s) => add(s),
+            FlowKind::Direct(s, _) => add(s),
             FlowKind::Expression(c) => c.expr().walk(&mut |e| {
                 if let syncpolicy_expr::ast::ExprKind::Attr(a) = &e.kind {
                     add(a);

@@ -216,3 +216,45 @@ fn retain_position_of_and_into_values() {
     assert_eq!(values[at], Value::Num(18));
     assert_eq!(values.len(), 18);
 }
+
+/// `find` is `position_of` and `get` in one lookup, whatever position the probe guessed from
+/// the objects before: attributes beyond the first sixteen, names of equal hash bits, objects
+/// of other layouts, absent names.
+#[test]
+fn find_is_position_and_value_whatever_the_guess() {
+    use syncpolicy_expr::env::{NameProbe, SourceObject};
+    let object = |names: &[String]| {
+        let mut o = SourceObject::default();
+        for (i, n) in names.iter().enumerate() {
+            o.insert(n, Value::Num(i as i64));
+        }
+        o
+    };
+    let names: Vec<String> = (0..40).map(|i| format!("attribute{i}")).collect();
+    let reversed: Vec<String> = names.iter().rev().cloned().collect();
+    let short: Vec<String> = names[..5].to_vec();
+    let objects = [
+        object(&names),
+        object(&reversed),
+        object(&short),
+        object(&[]),
+    ];
+    let probes: Vec<NameProbe> = names
+        .iter()
+        .chain(["absent".to_string(), "Attribute3".to_string()].iter())
+        .map(|n| NameProbe::new(n))
+        .collect();
+    // Each object after each other, so that every guess left by one is tried on the next.
+    for round in 0..3 {
+        for (k, o) in objects.iter().enumerate().cycle().skip(round).take(8) {
+            for (p, name) in probes.iter().zip(
+                names
+                    .iter()
+                    .chain(["absent", "Attribute3"].map(String::from).iter()),
+            ) {
+                let expected = o.position_of(name).zip(o.get(name));
+                assert_eq!(o.find(p), expected, "object {k}, `{name}`");
+            }
+        }
+    }
+}
