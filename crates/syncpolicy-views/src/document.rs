@@ -706,43 +706,114 @@ fn md_by_chars(s: &str) -> String {
     o
 }
 
-/// Appends `text` with each byte that `special` names backslash-escaped ([`md`]'s and
-/// [`md_code`]'s second step; every such character is ASCII, so no byte of a longer UTF-8
-/// character is one), copying the runs between them whole.
-fn push_escaped(o: &mut String, text: &str, special: impl Fn(u8) -> bool) {
+/// What [`push_escaped`] does with a byte: copy it (0), backslash-escape it (1), show it as a
+/// control character's escape (2: C0 controls and DEL), or look at the next byte (3: 0xC2,
+/// the first byte of the C1 controls U+0080 to U+009F and of other characters).
+type Classes = [u8; 256];
+
+/// The control-character classes every Markdown escape starts from ([`escape::text`]'s: all
+/// of C0 with LF and TAB, DEL, C1).
+const fn control_classes() -> Classes {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 2;
+        b += 1;
+    }
+    t[0x7f] = 2;
+    t[0xc2] = 3;
+    t
+}
+
+/// [`md`]'s classes: the controls, and the characters Markdown or embedded HTML would
+/// interpret.
+const MD: Classes = {
+    let mut t = control_classes();
+    let special = b"\\`*_[]<>|#~";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = 1;
+        i += 1;
+    }
+    t
+};
+
+/// [`md_code`]'s classes: the controls, and `|` (for tables).
+const MD_CODE: Classes = {
+    let mut t = control_classes();
+    t[b'|' as usize] = 1;
+    t
+};
+
+/// Appends `text` as [`escape::text`] then the backslash-escaping of the bytes `classes`
+/// names would (one pass, copying the runs between the characters to escape whole): a
+/// control character becomes its escape (`\u{1b}`, `\n`), whose backslash is escaped in
+/// turn when `classes` escapes backslashes.
+fn push_escaped(o: &mut String, text: &str, classes: &Classes) {
+    let bytes = text.as_bytes();
+    // An escape's only special character is its leading backslash.
+    let escape_backslash = classes[usize::from(b'\\')] == 1;
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if special(b) {
-            o.push_str(&text[start..i]);
+    let mut i = 0;
+    while i < bytes.len() {
+        let control = match classes[usize::from(bytes[i])] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            1 => {
+                o.push_str(&text[start..i]);
+                o.push('\\');
+                start = i;
+                i += 1;
+                continue;
+            }
+            2 => {
+                i += 1;
+                char::from(bytes[i - 1])
+            }
+            _ => match bytes.get(i + 1) {
+                Some(&next @ 0x80..=0x9f) => {
+                    i += 2;
+                    char::from(next)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        o.push_str(&text[start..i - control.len_utf8()]);
+        if escape_backslash {
             o.push('\\');
-            start = i;
         }
+        escape::push(o, control);
+        start = i;
     }
     o.push_str(&text[start..]);
 }
 
-/// Appends [`md`] of `s` (no string of its own unless `s` holds control characters).
+/// Appends [`md`] of `s` (no string of its own).
 pub fn push_md(o: &mut String, s: &str) {
-    push_escaped(o, &escape::text(s), |b| {
-        matches!(
-            b,
-            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~'
-        )
-    });
+    push_escaped(o, s, &MD);
 }
 
-/// Appends [`md_code`] of `s` (no string of its own unless `s` holds control characters).
+/// Appends [`md_code`] of `s` (no string of its own).
 pub fn push_md_code(o: &mut String, s: &str) {
-    let s = escape::text(s);
     if s.is_empty() {
         return;
     }
-    let fence = if s.contains('`') { "``" } else { "`" };
+    // Control characters' escapes hold no backtick: the fence depends on `s` alone.
+    let fence = if s.as_bytes().contains(&b'`') {
+        "``"
+    } else {
+        "`"
+    };
     o.push_str(fence);
     if fence.len() == 2 {
         o.push(' ');
     }
-    push_escaped(o, &s, |b| b == b'|');
+    push_escaped(o, s, &MD_CODE);
     if fence.len() == 2 {
         o.push(' ');
     }
@@ -1737,7 +1808,19 @@ mod tests {
             "Ünïcode ☃ | `x`",
             "|",
             "`",
-        ] {
+            "a\u{1b}]0;owned\u{7}b\r\nc\td\u{7f}\u{9b}·\u{85}\u{a0}|\\`",
+            "\u{1b}",
+            "x\u{9f}",
+            "\u{80}",
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            (0..=0x2ffu32)
+                .filter_map(char::from_u32)
+                .map(|c| format!("a{c}|{c}`")),
+        ) {
+            let s = s.as_str();
             let mut o = String::from("x");
             push_md(&mut o, s);
             assert_eq!(o, format!("x{}", md_by_chars(s)), "{s:?}");
