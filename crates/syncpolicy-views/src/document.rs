@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use syncpolicy_model::config::{
     Configuration, DirectoryRef, OnPremisesDirectory, RuleLocation, RuleSet,
 };
-use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::diagnostic::{Diagnostic, Location};
 use syncpolicy_model::enums::{FlowType, MergeType};
 use syncpolicy_model::extension::AcceptedFinding;
 use syncpolicy_model::rule::SyncRule;
@@ -269,7 +269,7 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             let doc_rule = &groups[g].rules[r];
             (doc_rule.anchor.clone(), doc_rule.name.to_owned())
         });
-        let place = d.location.to_string();
+        let place = location_text(&d.location);
         FindingDoc {
             anchor: {
                 let mut a = String::with_capacity(16);
@@ -287,13 +287,20 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             accepted: None,
         }
     };
-    let entries = |first: usize, run: Vec<Diagnostic>, places: &[Option<(usize, usize)>]| {
-        run.into_iter()
-            .zip(places)
-            .enumerate()
-            .map(|(k, (d, place))| entry(first + k, d, *place))
-            .collect::<Vec<FindingDoc>>()
-    };
+    // The first run's entries go into the list of them all, the others' are moved after them
+    // (no list of each run copied into another one).
+    let entries =
+        |first: usize, run: Vec<Diagnostic>, places: &[Option<(usize, usize)>], capacity: usize| {
+            let mut made = Vec::with_capacity(capacity.max(run.len()));
+            made.extend(
+                run.into_iter()
+                    .zip(places)
+                    .enumerate()
+                    .map(|(k, (d, place))| entry(first + k, d, *place)),
+            );
+            made
+        };
+    let total = places.len();
     let threads = if findings.len() >= PARALLEL_FINDINGS {
         threads.clamp(1, 8)
     } else {
@@ -310,10 +317,9 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
         first += len;
     }
     runs.push((first, rest));
-    let made: Vec<Vec<FindingDoc>> = if runs.len() == 1 {
-        runs.into_iter()
-            .map(|(first, run)| entries(first, run, &places[first..]))
-            .collect()
+    doc.findings = if runs.len() == 1 {
+        let (first, run) = runs.pop().expect("one run");
+        entries(first, run, &places[first..], total)
     } else {
         std::thread::scope(|s| {
             let mut runs = runs.into_iter();
@@ -321,24 +327,50 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             let handles: Vec<_> = runs
                 .map(|(first, run)| {
                     let places = &places[first..];
-                    s.spawn(move || entries(first, run, places))
+                    s.spawn(move || entries(first, run, places, 0))
                 })
                 .collect();
-            let mut made = vec![entries(first0, run0, &places[first0..])];
+            let mut all = entries(first0, run0, &places[first0..], total);
             for h in handles {
                 match h.join() {
-                    Ok(m) => made.push(m),
+                    Ok(m) => all.extend(m),
                     Err(e) => std::panic::resume_unwind(e),
                 }
             }
-            made
+            all
         })
     };
-    let mut out = Vec::with_capacity(places.len());
-    for m in made {
-        out.extend(m);
+}
+
+/// A finding's place as [`Location`]'s `Display` writes it (`file:line:column at path`),
+/// pushed into a string of its size (no formatter per finding).
+fn location_text(l: &Location) -> String {
+    let inner = l.json_path.as_ref().or(l.xml_element.as_ref());
+    let mut o = String::with_capacity(
+        l.file.as_ref().map_or(0, |f| f.len() + 24) + inner.map_or(0, |p| p.len() + 4),
+    );
+    if let Some(file) = &l.file {
+        o.push_str(file);
+        if let Some(line) = l.line {
+            o.push(':');
+            push_number(&mut o, line as usize);
+            if let Some(column) = l.column {
+                o.push(':');
+                push_number(&mut o, column as usize);
+            }
+        }
     }
-    doc.findings = out;
+    if let Some(path) = inner {
+        if l.file.is_some() {
+            o.push(' ');
+        }
+        o.push_str("at ");
+        o.push_str(path);
+    }
+    if l.file.is_none() && inner.is_none() {
+        o.push_str("(no location)");
+    }
+    o
 }
 
 /// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
@@ -1909,6 +1941,29 @@ mod tests {
 
     /// Findings attached on several threads make the same report as on one: the same
     /// entries, in order, linked to the same rules.
+    #[test]
+    fn a_place_is_written_as_its_display() {
+        let some = |s: &str| Some(s.to_owned());
+        for file in [None, some("f.json"), some("")] {
+            for json_path in [None, some("$.a[1]")] {
+                for xml_element in [None, some("rule/mapping[2]")] {
+                    for line in [None, Some(1), Some(4_000_000_000)] {
+                        for column in [None, Some(0), Some(17)] {
+                            let l = Location {
+                                file: file.clone(),
+                                json_path: json_path.clone(),
+                                xml_element: xml_element.clone(),
+                                line,
+                                column,
+                            };
+                            assert_eq!(location_text(&l), l.to_string(), "{l:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn findings_attached_on_several_threads_are_those_of_one() {
         let config = stream::test_support::several_chunks_config();
