@@ -89,7 +89,7 @@ fn write_report(
     mut loaded: source::Loaded,
 ) -> anyhow::Result<ExitCode> {
     let html = args.format == ShowFormat::Html;
-    // The file's text serves `validate` only: the validating thread takes it and frees it
+    // The file's text serves `validate` only: the validating thread takes it, and it is freed
     // once the findings are placed, so that the rendering after it uses its memory again
     // instead of fresh memory (docs/performance.md, the report's eighth pass).
     let text = loaded.text.take();
@@ -150,7 +150,9 @@ struct Ahead {
 /// (`Some(false)`), what does not depend on the findings rendered while `validate` runs:
 /// the flows, then the rules (each without its findings' links), until `validate` is done.
 /// `taken` is the file's text when the caller took it out of `loaded` (it is freed once the
-/// findings are placed); else `loaded`'s own text serves.
+/// findings are placed, on this thread, which allocated it: mimalloc frees a block freed on
+/// another thread only when its own thread collects it, which left the memory unused);
+/// else `loaded`'s own text serves.
 fn document_ahead(
     loaded: &source::Loaded,
     taken: Option<String>,
@@ -159,9 +161,7 @@ fn document_ahead(
     std::thread::scope(|s| {
         let lint = s.spawn(move || {
             let text = taken.as_ref().or(loaded.text.as_ref());
-            let found = findings(loaded, text);
-            drop(taken);
-            found
+            (findings(loaded, text), taken)
         });
         let building = syncpolicy_store::timing::phase("build report");
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
@@ -187,9 +187,10 @@ fn document_ahead(
                 });
             }
         }
-        let found = lint
+        let (found, taken) = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
+        drop(taken);
         let _t = syncpolicy_store::timing::phase("attach findings");
         // Accepted findings come after the others, marked with their reason.
         let (mut found, accepted) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
