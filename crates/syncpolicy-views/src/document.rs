@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use syncpolicy_model::config::{
     Configuration, DirectoryRef, OnPremisesDirectory, RuleLocation, RuleSet,
 };
-use syncpolicy_model::diagnostic::Diagnostic;
+use syncpolicy_model::diagnostic::{Diagnostic, Location};
 use syncpolicy_model::enums::{FlowType, MergeType};
 use syncpolicy_model::extension::AcceptedFinding;
 use syncpolicy_model::rule::SyncRule;
@@ -269,7 +269,7 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             let doc_rule = &groups[g].rules[r];
             (doc_rule.anchor.clone(), doc_rule.name.to_owned())
         });
-        let place = d.location.to_string();
+        let place = location_text(&d.location);
         FindingDoc {
             anchor: {
                 let mut a = String::with_capacity(16);
@@ -287,13 +287,20 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             accepted: None,
         }
     };
-    let entries = |first: usize, run: Vec<Diagnostic>, places: &[Option<(usize, usize)>]| {
-        run.into_iter()
-            .zip(places)
-            .enumerate()
-            .map(|(k, (d, place))| entry(first + k, d, *place))
-            .collect::<Vec<FindingDoc>>()
-    };
+    // The first run's entries go into the list of them all, the others' are moved after them
+    // (no list of each run copied into another one).
+    let entries =
+        |first: usize, run: Vec<Diagnostic>, places: &[Option<(usize, usize)>], capacity: usize| {
+            let mut made = Vec::with_capacity(capacity.max(run.len()));
+            made.extend(
+                run.into_iter()
+                    .zip(places)
+                    .enumerate()
+                    .map(|(k, (d, place))| entry(first + k, d, *place)),
+            );
+            made
+        };
+    let total = places.len();
     let threads = if findings.len() >= PARALLEL_FINDINGS {
         threads.clamp(1, 8)
     } else {
@@ -310,10 +317,9 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
         first += len;
     }
     runs.push((first, rest));
-    let made: Vec<Vec<FindingDoc>> = if runs.len() == 1 {
-        runs.into_iter()
-            .map(|(first, run)| entries(first, run, &places[first..]))
-            .collect()
+    doc.findings = if runs.len() == 1 {
+        let (first, run) = runs.pop().expect("one run");
+        entries(first, run, &places[first..], total)
     } else {
         std::thread::scope(|s| {
             let mut runs = runs.into_iter();
@@ -321,24 +327,50 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
             let handles: Vec<_> = runs
                 .map(|(first, run)| {
                     let places = &places[first..];
-                    s.spawn(move || entries(first, run, places))
+                    s.spawn(move || entries(first, run, places, 0))
                 })
                 .collect();
-            let mut made = vec![entries(first0, run0, &places[first0..])];
+            let mut all = entries(first0, run0, &places[first0..], total);
             for h in handles {
                 match h.join() {
-                    Ok(m) => made.push(m),
+                    Ok(m) => all.extend(m),
                     Err(e) => std::panic::resume_unwind(e),
                 }
             }
-            made
+            all
         })
     };
-    let mut out = Vec::with_capacity(places.len());
-    for m in made {
-        out.extend(m);
+}
+
+/// A finding's place as [`Location`]'s `Display` writes it (`file:line:column at path`),
+/// pushed into a string of its size (no formatter per finding).
+fn location_text(l: &Location) -> String {
+    let inner = l.json_path.as_ref().or(l.xml_element.as_ref());
+    let mut o = String::with_capacity(
+        l.file.as_ref().map_or(0, |f| f.len() + 24) + inner.map_or(0, |p| p.len() + 4),
+    );
+    if let Some(file) = &l.file {
+        o.push_str(file);
+        if let Some(line) = l.line {
+            o.push(':');
+            push_number(&mut o, line as usize);
+            if let Some(column) = l.column {
+                o.push(':');
+                push_number(&mut o, column as usize);
+            }
+        }
     }
-    doc.findings = out;
+    if let Some(path) = inner {
+        if l.file.is_some() {
+            o.push(' ');
+        }
+        o.push_str("at ");
+        o.push_str(path);
+    }
+    if l.file.is_none() && inner.is_none() {
+        o.push_str("(no location)");
+    }
+    o
 }
 
 /// Marks findings of the report as accepted: `accepted` holds, for the finding at that index
@@ -706,43 +738,114 @@ fn md_by_chars(s: &str) -> String {
     o
 }
 
-/// Appends `text` with each byte that `special` names backslash-escaped ([`md`]'s and
-/// [`md_code`]'s second step; every such character is ASCII, so no byte of a longer UTF-8
-/// character is one), copying the runs between them whole.
-fn push_escaped(o: &mut String, text: &str, special: impl Fn(u8) -> bool) {
+/// What [`push_escaped`] does with a byte: copy it (0), backslash-escape it (1), show it as a
+/// control character's escape (2: C0 controls and DEL), or look at the next byte (3: 0xC2,
+/// the first byte of the C1 controls U+0080 to U+009F and of other characters).
+type Classes = [u8; 256];
+
+/// The control-character classes every Markdown escape starts from ([`escape::text`]'s: all
+/// of C0 with LF and TAB, DEL, C1).
+const fn control_classes() -> Classes {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 2;
+        b += 1;
+    }
+    t[0x7f] = 2;
+    t[0xc2] = 3;
+    t
+}
+
+/// [`md`]'s classes: the controls, and the characters Markdown or embedded HTML would
+/// interpret.
+const MD: Classes = {
+    let mut t = control_classes();
+    let special = b"\\`*_[]<>|#~";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = 1;
+        i += 1;
+    }
+    t
+};
+
+/// [`md_code`]'s classes: the controls, and `|` (for tables).
+const MD_CODE: Classes = {
+    let mut t = control_classes();
+    t[b'|' as usize] = 1;
+    t
+};
+
+/// Appends `text` as [`escape::text`] then the backslash-escaping of the bytes `classes`
+/// names would (one pass, copying the runs between the characters to escape whole): a
+/// control character becomes its escape (`\u{1b}`, `\n`), whose backslash is escaped in
+/// turn when `classes` escapes backslashes.
+fn push_escaped(o: &mut String, text: &str, classes: &Classes) {
+    let bytes = text.as_bytes();
+    // An escape's only special character is its leading backslash.
+    let escape_backslash = classes[usize::from(b'\\')] == 1;
     let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if special(b) {
-            o.push_str(&text[start..i]);
+    let mut i = 0;
+    while i < bytes.len() {
+        let control = match classes[usize::from(bytes[i])] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            1 => {
+                o.push_str(&text[start..i]);
+                o.push('\\');
+                start = i;
+                i += 1;
+                continue;
+            }
+            2 => {
+                i += 1;
+                char::from(bytes[i - 1])
+            }
+            _ => match bytes.get(i + 1) {
+                Some(&next @ 0x80..=0x9f) => {
+                    i += 2;
+                    char::from(next)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        o.push_str(&text[start..i - control.len_utf8()]);
+        if escape_backslash {
             o.push('\\');
-            start = i;
         }
+        escape::push(o, control);
+        start = i;
     }
     o.push_str(&text[start..]);
 }
 
-/// Appends [`md`] of `s` (no string of its own unless `s` holds control characters).
+/// Appends [`md`] of `s` (no string of its own).
 pub fn push_md(o: &mut String, s: &str) {
-    push_escaped(o, &escape::text(s), |b| {
-        matches!(
-            b,
-            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'#' | b'~'
-        )
-    });
+    push_escaped(o, s, &MD);
 }
 
-/// Appends [`md_code`] of `s` (no string of its own unless `s` holds control characters).
+/// Appends [`md_code`] of `s` (no string of its own).
 pub fn push_md_code(o: &mut String, s: &str) {
-    let s = escape::text(s);
     if s.is_empty() {
         return;
     }
-    let fence = if s.contains('`') { "``" } else { "`" };
+    // Control characters' escapes hold no backtick: the fence depends on `s` alone.
+    let fence = if s.as_bytes().contains(&b'`') {
+        "``"
+    } else {
+        "`"
+    };
     o.push_str(fence);
     if fence.len() == 2 {
         o.push(' ');
     }
-    push_escaped(o, &s, |b| b == b'|');
+    push_escaped(o, s, &MD_CODE);
     if fence.len() == 2 {
         o.push(' ');
     }
@@ -1737,7 +1840,19 @@ mod tests {
             "Ünïcode ☃ | `x`",
             "|",
             "`",
-        ] {
+            "a\u{1b}]0;owned\u{7}b\r\nc\td\u{7f}\u{9b}·\u{85}\u{a0}|\\`",
+            "\u{1b}",
+            "x\u{9f}",
+            "\u{80}",
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            (0..=0x2ffu32)
+                .filter_map(char::from_u32)
+                .map(|c| format!("a{c}|{c}`")),
+        ) {
+            let s = s.as_str();
             let mut o = String::from("x");
             push_md(&mut o, s);
             assert_eq!(o, format!("x{}", md_by_chars(s)), "{s:?}");
@@ -1826,6 +1941,29 @@ mod tests {
 
     /// Findings attached on several threads make the same report as on one: the same
     /// entries, in order, linked to the same rules.
+    #[test]
+    fn a_place_is_written_as_its_display() {
+        let some = |s: &str| Some(s.to_owned());
+        for file in [None, some("f.json"), some("")] {
+            for json_path in [None, some("$.a[1]")] {
+                for xml_element in [None, some("rule/mapping[2]")] {
+                    for line in [None, Some(1), Some(4_000_000_000)] {
+                        for column in [None, Some(0), Some(17)] {
+                            let l = Location {
+                                file: file.clone(),
+                                json_path: json_path.clone(),
+                                xml_element: xml_element.clone(),
+                                line,
+                                column,
+                            };
+                            assert_eq!(location_text(&l), l.to_string(), "{l:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn findings_attached_on_several_threads_are_those_of_one() {
         let config = stream::test_support::several_chunks_config();

@@ -66,25 +66,73 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-/// Text escaped for HTML as maud escapes it (`&`, `<`, `>`, `"`), in one pass that copies the
-/// runs between those characters whole (maud pushes byte by byte): for the large sections.
+/// Text escaped for HTML as maud escapes it (`&`, `<`, `>`, `"`), and its control characters
+/// but line feeds and tabs shown as [`crate::escape::in_page`] shows them, in one pass that
+/// copies the runs between those characters whole (maud pushes byte by byte): for the large
+/// sections, whose parts are then written without another scan for control characters (a
+/// part of only such text, numbers, anchors and the templates' own markup holds none).
 struct Text<'a>(&'a str);
+
+/// The bytes [`Text`] looks at: the four HTML escapes, the C0 controls but LF and TAB, DEL,
+/// and 0xC2 (the first byte of U+0080 to U+009F, the C1 controls, and of other characters).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b != b'\n' as usize && b != b'\t' as usize;
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t
+};
 
 impl maud::Render for Text<'_> {
     fn render_to(&self, out: &mut String) {
         let s = self.0;
+        let bytes = s.as_bytes();
         let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !SPECIAL[b as usize] {
+                i += 1;
+                continue;
+            }
             let escaped = match b {
                 b'&' => "&amp;",
                 b'<' => "&lt;",
                 b'>' => "&gt;",
                 b'"' => "&quot;",
-                _ => continue,
+                0xc2 => {
+                    // U+0080 to U+009F (0xC2 0x80 to 0xC2 0x9F) are controls; others are text.
+                    match bytes.get(i + 1) {
+                        Some(&next @ 0x80..=0x9f) => {
+                            out.push_str(&s[start..i]);
+                            crate::escape::push(out, char::from(next));
+                            i += 2;
+                            start = i;
+                        }
+                        _ => i += 1,
+                    }
+                    continue;
+                }
+                control => {
+                    out.push_str(&s[start..i]);
+                    crate::escape::push(out, char::from(control));
+                    i += 1;
+                    start = i;
+                    continue;
+                }
             };
             out.push_str(&s[start..i]);
             out.push_str(escaped);
-            start = i + 1;
+            i += 1;
+            start = i;
         }
         out.push_str(&s[start..]);
     }
@@ -648,11 +696,14 @@ fn html_to_ahead(
     );
     sink(&head)?;
     // Each part's control characters shown as escapes, as the page frame's are, on the
-    // rendering threads.
+    // rendering threads: by `Text` as it escapes the values of the rules, flows and findings
+    // (their parts hold no other text from the file), by a scan of the others.
     let render = |p: &Part<'_, '_>, out: &mut String| {
         let from = out.len();
         p.render_to(out, doc);
-        crate::escape::in_page(out, from);
+        if p.may_hold_controls() {
+            crate::escape::in_page(out, from);
+        }
     };
     stream::stream(&parts, threads, render, sink)?;
     sink(&tail)
@@ -682,6 +733,14 @@ enum Part<'d, 'a> {
 }
 
 impl Part<'_, '_> {
+    /// Whether the part may hold a control character from the file: the markup made with
+    /// maud's own escaping (the page's head sections, the rule groups' heads). The rules,
+    /// flows (also rendered ahead) and findings show each value through [`Text`], which shows
+    /// control characters as escapes.
+    fn may_hold_controls(&self) -> bool {
+        matches!(self, Part::Markup(_) | Part::Open(..))
+    }
+
     fn render_to(&self, out: &mut String, doc: &Document<'_>) {
         match self {
             Part::Static(s) => out.push_str(s),
@@ -875,21 +934,32 @@ mod tests {
         assert_eq!(rule_anchor(at), "rule-d3-c7");
     }
 
+    /// `Text` is maud's escaping, then the control characters shown as `in_page` shows them.
     #[test]
-    fn text_is_escaped_as_maud_escapes() {
-        for s in [
+    fn text_is_escaped_as_maud_escapes_then_in_page() {
+        let mut cases: Vec<String> = [
             "",
             "plain",
             "<script>alert(\"x\")</script> & co",
             "&&<<>>\"\"'",
             "Ünïcode <ä> \u{1b}[2J & ☃",
             "end<",
-        ] {
-            assert_eq!(
-                html! { (Text(s)) }.into_string(),
-                html! { (s) }.into_string(),
-                "{s:?}"
-            );
+            "a\u{1b}]0;owned\u{7}b\r\nc\td\u{7f}\u{9b}·\u{85}\u{a0}\u{c2}",
+            "\u{1b}",
+            "x\u{9f}",
+            "\u{80}",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        cases.extend(
+            (0..=0x2ffu32)
+                .filter_map(char::from_u32)
+                .map(|c| format!("a{c}<{c}")),
+        );
+        for s in &cases {
+            let mut expected = html! { (s) }.into_string();
+            crate::escape::in_page(&mut expected, 0);
+            assert_eq!(html! { (Text(s)) }.into_string(), expected, "{s:?}");
         }
     }
 
@@ -904,6 +974,17 @@ mod tests {
             .first_mut()
             .expect("a custom rule");
         rule.name = Some(format!("{hostile} rule"));
+        // And in the values the rule's parts and the flows show (escaped by `Text` alone).
+        rule.description = hostile.to_owned();
+        for m in &mut rule.mappings {
+            m.destination = Some(format!("{hostile}dest"));
+            m.source = format!("{hostile}source");
+            m.expression = format!("\"{hostile}\"");
+        }
+        for c in rule.scope_groups.iter_mut().flatten() {
+            c.value = hostile.to_owned();
+        }
+        config.onpremises_directories[0].name = format!("{hostile} forest");
         let doc = crate::document::build_without_findings(&config, &format!("{hostile}.json"));
         let page = crate::stream::test_support::same_on_any_threads(|threads, sink| {
             html_to(&doc, threads, sink)

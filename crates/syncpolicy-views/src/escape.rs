@@ -20,7 +20,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 }
 
 /// Pushes one character, escaped when it is a control character.
-fn push(o: &mut String, c: char) {
+pub(crate) fn push(o: &mut String, c: char) {
     match c {
         '\n' => o.push_str("\\n"),
         '\r' => o.push_str("\\r"),

@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use syncpolicy_model::config::{Configuration, DirectoryRef, RuleLocation};
 use syncpolicy_model::enums::{Direction, FlowType};
 use syncpolicy_model::rule::{AttributeMapping, SyncRule};
@@ -125,7 +124,8 @@ impl<'a> Attributes<'a> {
     /// The index of the flows of `object_type.attribute` (case-insensitive), added when new.
     fn index_of(&mut self, object_type: &'a str, attribute: &'a str) -> usize {
         self.key.clear();
-        let _ = write!(self.key, "{}:", object_type.len());
+        crate::document::push_number(&mut self.key, object_type.len());
+        self.key.push(':');
         self.key.push_str(object_type);
         self.key.push_str(attribute);
         self.key.make_ascii_lowercase();
@@ -273,10 +273,18 @@ pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
             f.inbound.push(source.leg());
         }
     });
+    // Each directory's name by its rank among the names (equal names, equal ranks): a leg's
+    // directory is its rule's directory's name, so legs are compared by rank instead of
+    // by name (the same order, without a string comparison per pair of legs).
+    let rank = name_ranks(&names);
+    let rank_of = |l: &Leg<'_>| match l.rule.directory {
+        DirectoryRef::Azure => rank[names.len() - 1],
+        DirectoryRef::OnPremises(i) => rank[i],
+    };
     let order = |a: &Leg<'_>, b: &Leg<'_>| {
         a.precedence
             .cmp(&b.precedence)
-            .then_with(|| a.directory.cmp(&b.directory))
+            .then_with(|| rank_of(a).cmp(&rank_of(b)))
             .then_with(|| a.rule_name.cmp(b.rule_name))
     };
     let mut sorted = all.flows;
@@ -288,6 +296,17 @@ pub fn flows(config: &Configuration) -> Vec<AttributeFlows<'_>> {
             f.outbound.sort_by(order);
             f
         })
+        .collect()
+}
+
+/// The rank of each name among `names` in the order of `str` (equal names share a rank).
+fn name_ranks(names: &[Cow<'_, str>]) -> Vec<u32> {
+    let mut sorted: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    names
+        .iter()
+        .map(|n| sorted.binary_search(&n.as_ref()).unwrap_or_default() as u32)
         .collect()
 }
 
@@ -333,5 +352,38 @@ mod tests {
             expected += 1
         });
         assert_eq!(legs, expected);
+    }
+
+    /// The legs are in precedence order, then by directory name, then by rule name (as
+    /// compared by name before directories were ranked), with directories of equal names.
+    #[test]
+    fn legs_are_ordered_by_precedence_directory_name_and_rule_name() {
+        let mut config = crate::stream::test_support::several_chunks_config();
+        // Names out of their index order, and two directories of one name.
+        let n = config.onpremises_directories.len();
+        for (i, d) in config.onpremises_directories.iter_mut().enumerate() {
+            d.name = format!("forest-{}", (n - i) / 2);
+        }
+        let by_name = |a: &Leg<'_>, b: &Leg<'_>| {
+            a.precedence
+                .cmp(&b.precedence)
+                .then_with(|| a.directory.cmp(&b.directory))
+                .then_with(|| a.rule_name.cmp(b.rule_name))
+        };
+        let all = flows(&config);
+        let mut compared = 0;
+        for f in &all {
+            for legs in [&f.inbound, &f.outbound] {
+                let mut expected = legs.clone();
+                expected.sort_by(by_name);
+                assert_eq!(legs, &expected, "{}", f.attribute);
+                compared += legs.len();
+            }
+        }
+        assert!(compared > 100);
+        assert_eq!(
+            name_ranks(&["b".into(), "a".into(), "b".into(), "c".into()]),
+            [1, 0, 1, 2]
+        );
     }
 }

@@ -86,10 +86,14 @@ pub(crate) fn run(args: &ShowArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
 fn write_report(
     args: &ShowArgs,
     ctx: &Context,
-    loaded: source::Loaded,
+    mut loaded: source::Loaded,
 ) -> anyhow::Result<ExitCode> {
     let html = args.format == ShowFormat::Html;
-    let (doc, Ahead { flows, rules }) = document_ahead(&loaded, Some(html))?;
+    // The file's text serves `validate` only: the validating thread takes it, and it is freed
+    // once the findings are placed, so that the rendering after it uses its memory again
+    // instead of fresh memory (docs/performance.md, the report's eighth pass).
+    let text = loaded.text.take();
+    let (doc, Ahead { flows, rules }) = document_ahead(&loaded, text, Some(html))?;
     let rendering = syncpolicy_store::timing::phase("render and write");
     let write = |out: &mut dyn std::io::Write| {
         if html {
@@ -129,7 +133,7 @@ fn write_report(
 
 /// The documentation report of a loaded source; `validate` runs on a second thread meanwhile.
 pub(crate) fn document(loaded: &source::Loaded) -> anyhow::Result<Document<'_>> {
-    document_ahead(loaded, None).map(|(doc, _)| doc)
+    document_ahead(loaded, None, None).map(|(doc, _)| doc)
 }
 
 /// What of a report [`document_ahead`] rendered while `validate` ran.
@@ -145,12 +149,20 @@ struct Ahead {
 /// [`document`], and, for a report to be written as HTML (`Some(true)`) or Markdown
 /// (`Some(false)`), what does not depend on the findings rendered while `validate` runs:
 /// the flows, then the rules (each without its findings' links), until `validate` is done.
+/// `taken` is the file's text when the caller took it out of `loaded` (it is freed once the
+/// findings are placed, on this thread, which allocated it: mimalloc frees a block freed on
+/// another thread only when its own thread collects it, which left the memory unused);
+/// else `loaded`'s own text serves.
 fn document_ahead(
     loaded: &source::Loaded,
+    taken: Option<String>,
     ahead: Option<bool>,
 ) -> anyhow::Result<(Document<'_>, Ahead)> {
     std::thread::scope(|s| {
-        let lint = s.spawn(|| findings(loaded));
+        let lint = s.spawn(move || {
+            let text = taken.as_ref().or(loaded.text.as_ref());
+            (findings(loaded, text), taken)
+        });
         let building = syncpolicy_store::timing::phase("build report");
         let mut doc = document::build_without_findings(&loaded.config, &loaded.label);
         drop(building);
@@ -175,9 +187,10 @@ fn document_ahead(
                 });
             }
         }
-        let found = lint
+        let (found, taken) = lint
             .join()
             .map_err(|_| anyhow::anyhow!("the validation of the report stopped unexpectedly"))?;
+        drop(taken);
         let _t = syncpolicy_store::timing::phase("attach findings");
         // Accepted findings come after the others, marked with their reason.
         let (mut found, accepted) = syncpolicy_lint::accept::split_accepted(&loaded.config, found);
@@ -194,9 +207,10 @@ fn document_ahead(
     })
 }
 
-/// The findings of `validate` for a loaded source (with positions when it is a file).
-pub(crate) fn findings(loaded: &source::Loaded) -> Vec<Diagnostic> {
-    match (&loaded.text, &loaded.path) {
+/// The findings of `validate` for a loaded source (with positions when it is a file whose
+/// text is `text`).
+fn findings(loaded: &source::Loaded, text: Option<&String>) -> Vec<Diagnostic> {
+    match (text, &loaded.path) {
         (Some(text), Some(path)) => {
             // `check_file_spans` in its two halves, timed apart.
             let t = syncpolicy_store::timing::phase("validate");

@@ -201,11 +201,53 @@ fn same_mapping(a: &AttributeMapping, b: &AttributeMapping) -> bool {
         s.sort();
         s
     };
-    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The expressions' words joined by single spaces are equal exactly when the words are
+    // (no word holds a space): compared without the joined copies. The comparisons without
+    // a copy come first.
     a.flow_type == b.flow_type
         && a.merge_type == b.merge_type
         && a.execute_once == b.execute_once
-        && sources(a) == sources(b)
-        && squash(&a.expression) == squash(&b.expression)
         && a.value == b.value
+        && a.expression
+            .split_whitespace()
+            .eq(b.expression.split_whitespace())
+        && sources(a) == sources(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_mapping;
+    use syncpolicy_model::rule::AttributeMapping;
+
+    /// Expressions are the same when their words joined by single spaces are (as compared
+    /// before by the joined copies).
+    #[test]
+    fn expressions_compare_by_their_words() {
+        let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let texts = [
+            "",
+            " ",
+            "IIF(a, b)",
+            "IIF(a,  b)",
+            " IIF(a,\tb)\n",
+            "IIF(a,b)",
+            "IIF (a, b)",
+            "x\u{a0}y",
+            "x y",
+        ];
+        for a in texts {
+            for b in texts {
+                let m = |e: &str| AttributeMapping {
+                    expression: e.to_owned(),
+                    source: "B, a".to_owned(),
+                    ..AttributeMapping::default()
+                };
+                assert_eq!(
+                    same_mapping(&m(a), &m(b)),
+                    squash(a) == squash(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 }

@@ -42,7 +42,9 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
             if let Some(d) = mapping.destination.as_deref().filter(|d| unknown(d)) {
                 report(paths::mapping(at, m, Some(k::DESTINATION)), d);
             }
-            for s in mapping.sources().into_iter().filter(|s| unknown(s)) {
+            // `AttributeMapping::sources` without its list per mapping.
+            let sources = mapping.source.split(',').map(str::trim);
+            for s in sources.filter(|s| !s.is_empty() && unknown(s)) {
                 report(paths::mapping(at, m, Some(k::MAPPING_SOURCE)), s);
             }
         }
