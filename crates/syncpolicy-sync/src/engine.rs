@@ -422,17 +422,14 @@ impl<'c> Simulator<'c> {
             .iter()
             .map(|inc| {
                 let mut set = ByteNameSet::default();
-                for (name, _) in inc
-                    .iter()
-                    .flat_map(|_| syncpolicy_expr::object::ATTRIBUTE_KINDS)
-                {
-                    let lower = name.to_ascii_lowercase();
-                    let included = inc
-                        .as_ref()
-                        .is_some_and(|inc| inc.contains(lower.as_bytes()))
-                        || ALWAYS_IMPORTED.contains(&lower.as_str());
-                    if !included {
-                        set.insert(name.as_bytes().into());
+                if let Some(inc) = inc {
+                    for (name, _) in syncpolicy_expr::object::ATTRIBUTE_KINDS {
+                        let lower = name.to_ascii_lowercase();
+                        if !inc.contains(lower.as_bytes())
+                            && !ALWAYS_IMPORTED.contains(&lower.as_str())
+                        {
+                            set.insert(name.as_bytes().into());
+                        }
                     }
                 }
                 SpellingTable::new(set)
@@ -1320,11 +1317,8 @@ impl<'c> Simulator<'c> {
                 .collect()
         };
         let mut mv: Vec<MvObject> = Vec::new();
-        let mut index: JoinIndex = JoinIndex::default();
         let projected: usize = projected_keys.iter().flatten().map(Vec::len).sum();
-        index.reserve(projected);
-        // The keys inserted into the index: a lookup of another key finds nothing.
-        let mut inserted = KeyFilter::with_capacity(projected);
+        let mut index = JoinIndex::new(looked_up, projected);
         let (mut found, mut candidates): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         for (at, &i) in order.iter().enumerate() {
             let link = objects[i].link_rule.unwrap_or_default();
@@ -1347,10 +1341,7 @@ impl<'c> Simulator<'c> {
                         .iter()
                         .filter(|(g, c, _)| usize::from(*g) == gi && usize::from(*c) == ci)
                     {
-                        if !inserted.may_contain(KeyFilter::hash(k)) {
-                            continue;
-                        }
-                        if let Some(slot) = index.get(&k[..]) {
+                        if let Some(slot) = index.get(k) {
                             slot.extend_into(&mut found);
                         }
                     }
@@ -1444,15 +1435,11 @@ impl<'c> Simulator<'c> {
                 }
             };
             for key in keys {
-                let hash = KeyFilter::hash(&key);
-                if looked_up.may_contain(hash) {
-                    inserted.insert(hash);
-                    index.entry(key).or_default().push(m);
-                }
+                index.push(key, m);
             }
         }
         drop_all(std::mem::take(&mut projected_keys));
-        drop_all(index.into_iter().collect::<Vec<_>>());
+        drop_all(index.into_entries());
         mv
     }
 
@@ -2111,7 +2098,55 @@ fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
 }
 
 /// The join index: per key, the metaverse objects that have it (mostly one).
-type JoinIndex = HashMap<Box<[u8]>, Holders, BuildHasherDefault<KeyHasher>>;
+/// The join index: the metaverse objects of each key, without the keys that no object looks up
+/// (see [`crate::key_filter`]). A lookup of a key never stored does not touch the table.
+struct JoinIndex {
+    map: HashMap<Box<[u8]>, Holders, BuildHasherDefault<KeyHasher>>,
+    /// The keys objects look up: no other key is stored.
+    looked_up: KeyFilter,
+    /// The keys stored.
+    stored: KeyFilter,
+}
+
+impl JoinIndex {
+    /// An empty index of the keys `looked_up` may hold, room made for `keys` keys.
+    fn new(looked_up: KeyFilter, keys: usize) -> JoinIndex {
+        let mut map = HashMap::default();
+        map.reserve(keys);
+        JoinIndex {
+            map,
+            looked_up,
+            stored: KeyFilter::with_capacity(keys),
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Option<&Holders> {
+        if !self.stored.may_contain(KeyFilter::hash(key)) {
+            return None;
+        }
+        self.map.get(key)
+    }
+
+    fn get_mut(&mut self, key: &[u8]) -> Option<&mut Holders> {
+        if !self.stored.may_contain(KeyFilter::hash(key)) {
+            return None;
+        }
+        self.map.get_mut(key)
+    }
+
+    /// Adds metaverse object `m` to the holders of `key`, when some object may look it up.
+    fn push(&mut self, key: Box<[u8]>, m: u32) {
+        let hash = KeyFilter::hash(&key);
+        if self.looked_up.may_contain(hash) {
+            self.stored.insert(hash);
+            self.map.entry(key).or_default().push(m);
+        }
+    }
+
+    fn into_entries(self) -> Vec<(Box<[u8]>, Holders)> {
+        self.map.into_iter().collect()
+    }
+}
 
 /// A fast hasher for keys that differ anywhere (join keys, digests): eight bytes at a time,
 /// multiply-rotate mixing, and a final mix (so that the low bits, which place an entry in a
