@@ -65,15 +65,20 @@ impl Location {
     }
 }
 
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Location {
+    /// The place as text (`file:line:column at path`, or `(no location)`), written to `w`:
+    /// what `Display` writes, for callers that build many into their own strings (the
+    /// report's findings) without a formatter per place.
+    pub fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
         let mut wrote = false;
         if let Some(file) = &self.file {
-            f.write_str(file)?;
+            w.write_str(file)?;
             if let Some(line) = self.line {
-                write!(f, ":{line}")?;
+                w.write_char(':')?;
+                w.write_str(itoa::Buffer::new().format(line))?;
                 if let Some(col) = self.column {
-                    write!(f, ":{col}")?;
+                    w.write_char(':')?;
+                    w.write_str(itoa::Buffer::new().format(col))?;
                 }
             }
             wrote = true;
@@ -81,15 +86,22 @@ impl fmt::Display for Location {
         let inner = self.json_path.as_ref().or(self.xml_element.as_ref());
         if let Some(path) = inner {
             if wrote {
-                f.write_str(" ")?;
+                w.write_str(" ")?;
             }
-            write!(f, "at {path}")?;
+            w.write_str("at ")?;
+            w.write_str(path)?;
             wrote = true;
         }
         if !wrote {
-            f.write_str("(no location)")?;
+            w.write_str("(no location)")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 

@@ -343,33 +343,14 @@ fn attach_on(doc: &mut Document<'_>, findings: Vec<Diagnostic>, threads: usize) 
 }
 
 /// A finding's place as [`Location`]'s `Display` writes it (`file:line:column at path`),
-/// pushed into a string of its size (no formatter per finding).
+/// in a string of its size (no formatter per finding).
 fn location_text(l: &Location) -> String {
     let inner = l.json_path.as_ref().or(l.xml_element.as_ref());
     let mut o = String::with_capacity(
-        l.file.as_ref().map_or(0, |f| f.len() + 24) + inner.map_or(0, |p| p.len() + 4),
+        l.file.as_ref().map_or(0, |f| f.len() + 24) + inner.map_or(14, |p| p.len() + 4),
     );
-    if let Some(file) = &l.file {
-        o.push_str(file);
-        if let Some(line) = l.line {
-            o.push(':');
-            push_number(&mut o, line as usize);
-            if let Some(column) = l.column {
-                o.push(':');
-                push_number(&mut o, column as usize);
-            }
-        }
-    }
-    if let Some(path) = inner {
-        if l.file.is_some() {
-            o.push(' ');
-        }
-        o.push_str("at ");
-        o.push_str(path);
-    }
-    if l.file.is_none() && inner.is_none() {
-        o.push_str("(no location)");
-    }
+    // Writing to a String cannot fail.
+    let _ = l.write_to(&mut o);
     o
 }
 

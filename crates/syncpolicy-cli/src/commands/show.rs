@@ -149,10 +149,9 @@ struct Ahead {
 /// [`document`], and, for a report to be written as HTML (`Some(true)`) or Markdown
 /// (`Some(false)`), what does not depend on the findings rendered while `validate` runs:
 /// the flows, then the rules (each without its findings' links), until `validate` is done.
-/// `taken` is the file's text when the caller took it out of `loaded` (it is freed once the
-/// findings are placed, on this thread, which allocated it: mimalloc frees a block freed on
-/// another thread only when its own thread collects it, which left the memory unused);
-/// else `loaded`'s own text serves.
+/// `taken` is the file's text when the caller took it out of `loaded`: it is freed once the
+/// findings are placed (on this thread, which read it; freeing it on the validating thread
+/// instead was not measured to differ); else `loaded`'s own text serves.
 fn document_ahead(
     loaded: &source::Loaded,
     taken: Option<String>,
