@@ -421,7 +421,9 @@ impl Compiled {
 
     /// Evaluates against `env`.
     pub fn eval(&self, env: &Env<'_>) -> Result<Value, EvalError> {
-        self.eval_slots(env, self.look_up(env))
+        let mut slots = [&NULL; SLOTS];
+        self.look_up(env, &mut slots);
+        self.eval_slots(env, &slots)
     }
 
     /// Evaluates against `env` as [`Compiled::eval`] does, except on an object that has none
@@ -434,25 +436,26 @@ impl Compiled {
     /// `kept` belongs to this expression and one set of parameters and clock: every `env` it
     /// is used with must hold the same `parameters` and `now`.
     pub fn eval_kept(&self, env: &Env<'_>, kept: &AbsentResult) -> Result<Value, EvalError> {
-        let slots = self.look_up(env);
+        let mut slots = [&NULL; SLOTS];
+        self.look_up(env, &mut slots);
         if self.absent_invariant
             && slots[..self.attributes.len()]
                 .iter()
                 .all(|v| matches!(v, Value::Null))
         {
-            return kept.0.get_or_init(|| self.eval_slots(env, slots)).clone();
+            return kept.0.get_or_init(|| self.eval_slots(env, &slots)).clone();
         }
-        self.eval_slots(env, slots)
+        self.eval_slots(env, &slots)
     }
 
-    /// The value of every attribute the expression reads, by slot (NULL when absent).
-    fn look_up<'e>(&self, env: &Env<'e>) -> [&'e Value; SLOTS] {
+    /// Sets the value of every attribute the expression reads, by slot (NULL when absent), in
+    /// `slots` (all NULL on entry). Filled in place: an array returned by value is copied.
+    fn look_up<'e>(&self, env: &Env<'e>, slots: &mut [&'e Value; SLOTS]) {
         // Look every attribute up before evaluating, in one tight loop: the lookups are
         // independent, so their cache misses overlap instead of being paid one after another
         // as evaluation reaches each reference. Reading the first byte of each text value
         // starts fetching it too (the value is almost always used). Lookups have no effects,
         // so this changes nothing but timing.
-        let mut slots: [&Value; SLOTS] = [&NULL; SLOTS];
         let mut touch = 0u8;
         let keys = self.attributes.iter().zip(self.hints.iter());
         for (slot, (key, hint)) in slots.iter_mut().zip(keys) {
@@ -463,18 +466,21 @@ impl Compiled {
             *slot = v;
         }
         std::hint::black_box(touch);
-        slots
     }
 
     /// Evaluates against `env`, with the attributes already looked up.
-    fn eval_slots<'e>(&self, env: &Env<'e>, slots: [&'e Value; SLOTS]) -> Result<Value, EvalError> {
+    fn eval_slots<'e>(
+        &self,
+        env: &Env<'e>,
+        slots: &[&'e Value; SLOTS],
+    ) -> Result<Value, EvalError> {
         // Rule expressions are mostly `IIF(condition, value, IIF(...))`: follow such a chain
         // while its conditions are typed tests that answer, down to a literal or an attribute
         // (the value), or else to the node the general evaluator takes over at. A branch of
         // `IIF` is evaluated exactly as the whole expression is, so this is the same result.
         let mut node = &self.root;
         let inputs = Inputs {
-            slots: &slots,
+            slots,
             parameters: env.parameters,
         };
         while let Node::Iif(args, _) = node {
@@ -650,7 +656,7 @@ const SLOTS: usize = 32;
 struct Evaluator<'a> {
     env: &'a Env<'a>,
     /// The object's value of each slot (looked up when the evaluation starts).
-    slots: [&'a Value; SLOTS],
+    slots: &'a [&'a Value; SLOTS],
     /// Attribute slot → the single value it stands for during a per-value re-evaluation.
     bindings: Vec<(u32, Value)>,
     /// `$variable` → value, innermost last.
@@ -815,7 +821,7 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         test.run(&Inputs {
-            slots: &self.slots,
+            slots: self.slots,
             parameters: self.env.parameters,
         })
     }

@@ -7,6 +7,7 @@
 use jiff::tz::Offset;
 use jiff::{civil, SignedDuration, Span, Timestamp};
 use std::fmt;
+use std::fmt::Write as _;
 
 const TICKS_PER_SECOND: i64 = 10_000_000;
 /// Ticks from 0001-01-01 to 1601-01-01 (the FILETIME epoch).
@@ -177,7 +178,8 @@ impl DateTime {
         ];
         let c = self.civil();
         let chars: Vec<char> = pattern.chars().collect();
-        let mut out = String::new();
+        // Written in place: `write!` to a `String` cannot fail.
+        let mut out = String::with_capacity(pattern.len() + 8);
         let mut i = 0;
         while i < chars.len() {
             let ch = chars[i];
@@ -186,24 +188,32 @@ impl DateTime {
                 'y' => {
                     if run <= 2 {
                         let y = c.year % 100;
-                        out.push_str(&if run == 1 {
-                            y.to_string()
+                        let _ = if run == 1 {
+                            write!(out, "{y}")
                         } else {
-                            format!("{y:02}")
-                        });
+                            write!(out, "{y:02}")
+                        };
                     } else {
-                        out.push_str(&format!("{:0width$}", c.year, width = run));
+                        let _ = write!(out, "{:0width$}", c.year, width = run);
                     }
                 }
                 'M' => match run {
-                    1 => out.push_str(&c.month.to_string()),
-                    2 => out.push_str(&format!("{:02}", c.month)),
+                    1 => {
+                        let _ = write!(out, "{}", c.month);
+                    }
+                    2 => {
+                        let _ = write!(out, "{:02}", c.month);
+                    }
                     3 => out.push_str(&MONTHS[c.month as usize - 1][..3]),
                     _ => out.push_str(MONTHS[c.month as usize - 1]),
                 },
                 'd' => match run {
-                    1 => out.push_str(&c.day.to_string()),
-                    2 => out.push_str(&format!("{:02}", c.day)),
+                    1 => {
+                        let _ = write!(out, "{}", c.day);
+                    }
+                    2 => {
+                        let _ = write!(out, "{:02}", c.day);
+                    }
                     3 => out.push_str(&DAYS[self.weekday() as usize][..3]),
                     _ => out.push_str(DAYS[self.weekday() as usize]),
                 },
@@ -214,11 +224,11 @@ impl DateTime {
                         'm' => c.minute,
                         _ => c.second,
                     };
-                    if run == 1 {
-                        out.push_str(&v.to_string());
+                    let _ = if run == 1 {
+                        write!(out, "{v}")
                     } else {
-                        out.push_str(&format!("{v:02}"));
-                    }
+                        write!(out, "{v:02}")
+                    };
                 }
                 'f' | 'F' => {
                     let digits = format!("{:07}", c.fraction);
@@ -508,6 +518,27 @@ mod tests {
         assert_eq!(
             DateTime::from_timestamp(t).unwrap().to_string(),
             "2026-11-26T08:15:00Z"
+        );
+    }
+
+    #[test]
+    fn every_custom_format_specifier_writes_as_dotnet() {
+        // .NET custom date and time format strings: one, two and more of each letter.
+        let d = at("2026-03-05T07:04:09.12345Z");
+        assert_eq!(
+            d.format("y yy yyyy|M MM MMM MMMM|d dd ddd dddd|H HH h hh m mm s ss"),
+            "26 26 2026|3 03 Mar March|5 05 Thu Thursday|7 07 7 07 4 04 9 09"
+        );
+        assert_eq!(
+            d.format("f fff FFFFFFF fffffff|t tt|K z zz zzz|'yyyy' \"MM\" \\d"),
+            "1 123 12345 1234500|A AM|Z +0 +00 +00:00|yyyy MM d"
+        );
+        let pm = at("2005-11-20T13:00:00Z");
+        assert_eq!(pm.format("y yyyyy h tt dddd F"), "5 02005 1 PM Sunday ");
+        assert_eq!(
+            pm.format("yyyyMMddHHmmss.0Z"),
+            "20051120130000.0Z",
+            "the LDAP generalized time of the out-of-box rules"
         );
     }
 
