@@ -178,8 +178,17 @@ impl DateTime {
         ];
         let c = self.civil();
         let chars: Vec<char> = pattern.chars().collect();
-        // Written in place: `write!` to a `String` cannot fail.
+        // `write!` to a `String` cannot fail.
         let mut out = String::with_capacity(pattern.len() + 8);
+        /// A number as one letter (`d`) writes it, or as two or more (`dd`): padded to two
+        /// digits. Written in place, without a `String` of its own.
+        fn number(out: &mut String, v: i64, run: usize) {
+            let _ = if run == 1 {
+                write!(out, "{v}")
+            } else {
+                write!(out, "{v:02}")
+            };
+        }
         let mut i = 0;
         while i < chars.len() {
             let ch = chars[i];
@@ -187,33 +196,23 @@ impl DateTime {
             match ch {
                 'y' => {
                     if run <= 2 {
-                        let y = c.year % 100;
-                        let _ = if run == 1 {
-                            write!(out, "{y}")
-                        } else {
-                            write!(out, "{y:02}")
-                        };
+                        number(&mut out, c.year % 100, run);
                     } else {
-                        let _ = write!(out, "{:0width$}", c.year, width = run);
+                        // Padded by hand: `std::fmt` refuses (panics at) a width over
+                        // 65,535, and a pattern may hold more `y`s than that. Years are
+                        // 1..=9999.
+                        let digits = c.year.checked_ilog10().map_or(1, |d| d as usize + 1);
+                        out.extend(std::iter::repeat_n('0', run.saturating_sub(digits)));
+                        let _ = write!(out, "{}", c.year);
                     }
                 }
                 'M' => match run {
-                    1 => {
-                        let _ = write!(out, "{}", c.month);
-                    }
-                    2 => {
-                        let _ = write!(out, "{:02}", c.month);
-                    }
+                    1 | 2 => number(&mut out, c.month.into(), run),
                     3 => out.push_str(&MONTHS[c.month as usize - 1][..3]),
                     _ => out.push_str(MONTHS[c.month as usize - 1]),
                 },
                 'd' => match run {
-                    1 => {
-                        let _ = write!(out, "{}", c.day);
-                    }
-                    2 => {
-                        let _ = write!(out, "{:02}", c.day);
-                    }
+                    1 | 2 => number(&mut out, c.day.into(), run),
                     3 => out.push_str(&DAYS[self.weekday() as usize][..3]),
                     _ => out.push_str(DAYS[self.weekday() as usize]),
                 },
@@ -224,11 +223,7 @@ impl DateTime {
                         'm' => c.minute,
                         _ => c.second,
                     };
-                    let _ = if run == 1 {
-                        write!(out, "{v}")
-                    } else {
-                        write!(out, "{v:02}")
-                    };
+                    number(&mut out, v.into(), run);
                 }
                 'f' | 'F' => {
                     let digits = format!("{:07}", c.fraction);
@@ -535,6 +530,13 @@ mod tests {
         );
         let pm = at("2005-11-20T13:00:00Z");
         assert_eq!(pm.format("y yyyyy h tt dddd F"), "5 02005 1 PM Sunday ");
+        let long = pm.format(&"y".repeat(100_000));
+        assert_eq!(
+            long.len(),
+            100_000,
+            "padded to the pattern's width, whatever its length"
+        );
+        assert!(long.ends_with("02005") && long.bytes().rev().skip(4).all(|b| b == b'0'));
         assert_eq!(
             pm.format("yyyyMMddHHmmss.0Z"),
             "20051120130000.0Z",

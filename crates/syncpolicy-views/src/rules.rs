@@ -102,11 +102,10 @@ pub fn render_list_text(
     rows: &[(RuleLocation, &SyncRule)],
     style: &Style,
 ) -> String {
-    let width = rows
-        .iter()
-        .map(|(l, _)| e(&config.directory_name(l.directory)).chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = crate::style::column_width(
+        rows.iter()
+            .map(|(l, _)| e(&config.directory_name(l.directory)).chars().count()),
+    );
     let mut o = String::new();
     for (loc, r) in rows {
         let _ = writeln!(

@@ -45,3 +45,14 @@ impl Style {
         self.paint(anstyle::Style::new().effects(Effects::DIMMED), t)
     }
 }
+
+/// The width of a text column padded with `{:<width$}`: the widest cell's, at most 65,535 (the
+/// most `std::fmt` pads to; a larger width panics). A wider cell is written whole, unpadded, as
+/// it would be at any width.
+pub fn column_width(cells: impl IntoIterator<Item = usize>) -> usize {
+    cells
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(u16::MAX))
+}

@@ -628,12 +628,11 @@ pub fn render_text(s: &Summary, style: &Style) -> String {
     );
     if !s.custom_rules.is_empty() {
         let _ = writeln!(o, "\n{} (by precedence)", style.bold("Custom rules"));
-        let width = s
-            .custom_rules
-            .iter()
-            .map(|c| e(&c.directory).chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = crate::style::column_width(
+            s.custom_rules
+                .iter()
+                .map(|c| e(&c.directory).chars().count()),
+        );
         for c in &s.custom_rules {
             let _ = writeln!(
                 o,

@@ -1,5 +1,6 @@
 //! Control characters from a file (ESC, BEL, CR, LF) never reach the terminal raw: every text
-//! and markdown view escapes them, HTML escapes markup.
+//! and markdown view escapes them, HTML escapes markup. Names wider than `std::fmt` pads to
+//! are written whole.
 
 use syncpolicy_diff::{DiffOptions, Filter};
 use syncpolicy_model::config::Configuration;
@@ -46,6 +47,27 @@ fn show_text_escapes_control_characters() {
     assert!(
         out.contains("Evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\r\\nFORGED LINE"),
         "{out}"
+    );
+}
+
+#[test]
+fn a_directory_name_wider_than_formatting_pads_is_written_whole() {
+    // `{:<width$}` panics at a width over 65,535; the columns of `show` and `rule list` are
+    // as wide as the widest directory name.
+    let mut c = syncpolicy_samples::samples::multi_forest_custom();
+    let name = format!("{}.com", "a".repeat(70_000));
+    c.onpremises_directories[0].name = name.clone();
+    let summary = syncpolicy_views::summary::summarize(&c, "wide.json");
+    let out = syncpolicy_views::summary::render_text(&summary, &Style::new(false));
+    assert!(
+        out.contains(&format!("  {name}  ")),
+        "show writes the name whole"
+    );
+    let rows: Vec<_> = c.rules().collect();
+    let out = syncpolicy_views::rules::render_list_text(&c, &rows, &Style::new(false));
+    assert!(
+        out.contains(&format!("  {name}  ")),
+        "rule list writes the name whole"
     );
 }
 
