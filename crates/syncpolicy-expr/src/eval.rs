@@ -408,6 +408,22 @@ impl Compiled {
         }
     }
 
+    /// The attributes the expression may read, when they are known: every `[name]` it names,
+    /// or `None` when it also reads the object another way (a function given an attribute
+    /// name, such as `ImportedValue`, or the object's seed).
+    pub fn attributes_read(&self) -> Option<Vec<&str>> {
+        if !self.absent_invariant {
+            return None;
+        }
+        let mut names = Vec::new();
+        self.expr.walk(&mut |e| {
+            if let ExprKind::Attr(name) = &e.kind {
+                names.push(name.as_str());
+            }
+        });
+        Some(names)
+    }
+
     /// Whether [`Compiled::eval_kept`] keeps results: the result on an object that has none of
     /// the attributes the expression reads depends only on the parameters and the clock.
     pub fn keeps_absent_result(&self) -> bool {

@@ -6,11 +6,12 @@
 
 use crate::lines::Lines;
 use crate::names::{valid_name, Names, Resolved, NO_ID};
-use crate::{safe, DirectoryObject, Limits, ObjectError};
+use crate::{safe, DirectoryObject, Limits, ObjectError, Wanted};
 use std::io::BufRead;
 use std::rc::Rc;
+use std::sync::Arc;
 use syncpolicy_expr::env::SourceObject;
-use syncpolicy_expr::object::{bytes_value, decode_base64, text_value};
+use syncpolicy_expr::object::{bytes_value, decode_base64, text_value, AttributeKind};
 use syncpolicy_expr::value::Value;
 
 /// A value as written: `: text`, `:: base64` or `:< URL` (refused).
@@ -58,6 +59,10 @@ pub struct LdifReader<R> {
     /// Whether the end of the input ends the pending line and entry (false for a block cut
     /// before an I/O error: the sequential reader stops there without them).
     flush_at_end: bool,
+    /// The attributes kept ([`LdifReader::only`]); `None` keeps all.
+    wanted: Option<Arc<Wanted>>,
+    /// By name identity: 0 not yet asked, 1 kept, 2 dropped.
+    kept: Vec<u8>,
 }
 
 impl<R: BufRead> LdifReader<R> {
@@ -76,7 +81,35 @@ impl<R: BufRead> LdifReader<R> {
             records: 0,
             done: false,
             flush_at_end: true,
+            wanted: None,
+            kept: Vec::new(),
         }
+    }
+
+    /// Keeps only the attributes in `wanted` (all when `None`): the others are checked as
+    /// they would be read (so that an object is bad, and why, exactly as with all of them, and
+    /// the limits count them), then dropped instead of stored.
+    pub fn only(mut self, wanted: Option<Arc<Wanted>>) -> Self {
+        self.wanted = wanted;
+        self
+    }
+
+    /// Whether the attribute `name` (identity `id`) is kept.
+    fn keeps(&mut self, id: u32, name: &str) -> bool {
+        let Some(wanted) = &self.wanted else {
+            return true;
+        };
+        if id == NO_ID {
+            return wanted.contains(name);
+        }
+        let i = id as usize;
+        if self.kept.len() <= i {
+            self.kept.resize(i + 1, 0);
+        }
+        if self.kept[i] == 0 {
+            self.kept[i] = if wanted.contains(name) { 1 } else { 2 };
+        }
+        self.kept[i] == 1
     }
 
     /// A reader of UTF-8 LDIF that starts in the middle of a file, at an entry boundary, after
@@ -129,12 +162,18 @@ impl<R: BufRead> LdifReader<R> {
             return Some(Err(error));
         }
         let dn = entry.dn.unwrap_or_default();
-        let mut object = SourceObject::with_capacity(attributes.len() + 1);
+        let kept = attributes
+            .iter()
+            .filter(|(_, v, _, _)| !matches!(v, Value::Null))
+            .count();
+        let mut object = SourceObject::with_capacity(kept + 1);
         object.push_distinct("dn", Value::Ref(dn.clone()));
         // Distinct names (the same name's values were gathered as they were read; `dn` is
         // not an attribute line) and no null value: nothing to look for before appending.
         for (name, value, _, _) in attributes.drain(..) {
             let value = match value {
+                // A dropped attribute ([`LdifReader::only`]).
+                Value::Null => continue,
                 v @ Value::Multi(_) => v,
                 v if &*name == "objectClass" => Value::Multi(vec![v]),
                 v => v,
@@ -241,7 +280,23 @@ impl<R: BufRead> LdifReader<R> {
         };
         self.entry.lines += 1;
         let (kind, name, id) = (resolved.kind, resolved.spelling, resolved.id);
+        // A dropped attribute's values are checked, not stored: its place holds NULL, which
+        // no value read is.
+        let keep = self.keeps(id, &name);
         let value = match raw {
+            Raw::Text(t) if !keep => match std::str::from_utf8(t) {
+                Ok(_) if memchr::memchr(0, t).is_some() => {
+                    Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
+                }
+                Ok(s) => match kind {
+                    // Typed from text without a copy; the other kinds cannot fail.
+                    AttributeKind::Integer | AttributeKind::Boolean => {
+                        text_value(kind, s).map(|_| Value::Null)
+                    }
+                    _ => Ok(Value::Null),
+                },
+                Err(_) => Err("a value that is not UTF-8; write it as base64 (`::`)".to_string()),
+            },
             Raw::Text(t) => match std::str::from_utf8(t) {
                 Ok(_) if memchr::memchr(0, t).is_some() => {
                     Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
@@ -253,7 +308,8 @@ impl<R: BufRead> LdifReader<R> {
                 .ok()
                 .and_then(|b| decode_base64(b.trim()))
             {
-                Some(bytes) => bytes_value(kind, bytes),
+                Some(bytes) if keep => bytes_value(kind, bytes),
+                Some(bytes) => bytes_value(kind, bytes).map(|_| Value::Null),
                 None => Err("invalid base64".to_string()),
             },
             // Refused with the name, above.
@@ -302,6 +358,7 @@ impl<R: BufRead> LdifReader<R> {
                 }
                 *count += 1;
                 match values {
+                    Value::Null => {}
                     Value::Multi(all) => all.push(value),
                     single => {
                         let first = std::mem::replace(single, Value::Null);

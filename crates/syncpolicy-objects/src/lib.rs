@@ -54,7 +54,7 @@ mod write;
 pub use generate::{generate, write_generated, GenerateOptions, Generated, GeneratedObject};
 pub use jsonl::JsonlReader;
 pub use ldif::LdifReader;
-pub use parallel::{read_objects_parallel, Blocks};
+pub use parallel::{read_objects_parallel, read_objects_parallel_only, Blocks};
 pub use write::{write_jsonl, write_ldif, write_object, ObjectFormat};
 
 use std::io::BufRead;
@@ -114,6 +114,46 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT
+    }
+}
+
+/// The attributes a reader keeps when a caller needs only some (a streamed simulation's first
+/// pass): names compared ASCII case aside; `dn` and `objectClass` are always kept. A reader
+/// given one still checks every attribute as it reads it, so that the same objects are bad,
+/// for the same reasons, as when it keeps them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// Lower-cased.
+    names: std::collections::HashSet<String>,
+}
+
+impl Wanted {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Wanted {
+        let names = names
+            .into_iter()
+            .chain(["dn", "objectClass"])
+            .map(str::to_ascii_lowercase)
+            .collect();
+        Wanted { names }
+    }
+
+    /// Whether `name` is kept.
+    pub fn contains(&self, name: &str) -> bool {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.names.contains(&name.to_ascii_lowercase())
+        } else {
+            self.names.contains(name)
+        }
+    }
+
+    /// The number of names kept.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when no name is kept (never: `dn` and `objectClass` are).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 }
 

@@ -10,7 +10,9 @@
 //! stops using the other cores). JSON Lines and UTF-16 input are read by the sequential reader.
 
 use crate::ldif::LdifReader;
-use crate::{read_objects_with, sniff, DirectoryObject, Limits, ObjectError, ObjectFormat};
+use crate::{
+    read_objects_with, sniff, DirectoryObject, Limits, ObjectError, ObjectFormat, Wanted,
+};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -67,9 +69,22 @@ enum Done<R> {
 /// Reads objects as [`crate::read_objects_with`] does and gives each item to `each`, in file
 /// order, parsing LDIF blocks on `blocks.threads` threads. Stops when `each` returns `false`.
 pub fn read_objects_parallel<R: BufRead + Send>(
+    input: R,
+    limits: Limits,
+    blocks: Blocks,
+    each: impl FnMut(Item) -> bool,
+) {
+    read_objects_parallel_only(input, limits, blocks, None, each);
+}
+
+/// [`read_objects_parallel`], the LDIF objects holding only the attributes in `wanted`
+/// ([`crate::LdifReader::only`]; the same objects are bad, for the same reasons). JSON Lines
+/// and UTF-16 input keep every attribute.
+pub fn read_objects_parallel_only<R: BufRead + Send>(
     mut input: R,
     limits: Limits,
     blocks: Blocks,
+    wanted: Option<Arc<Wanted>>,
     mut each: impl FnMut(Item) -> bool,
 ) {
     let utf16 = matches!(input.fill_buf(), Ok(h) if h.starts_with(&[0xFF, 0xFE]) || h.starts_with(&[0xFE, 0xFF]));
@@ -97,10 +112,11 @@ pub fn read_objects_parallel<R: BufRead + Send>(
         for _ in 0..threads {
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
-            scope.spawn(move || parse_blocks(&work_rx, &done_tx, limits));
+            let wanted = wanted.clone();
+            scope.spawn(move || parse_blocks(&work_rx, &done_tx, limits, wanted.as_ref()));
         }
         drop(done_tx);
-        deliver(&done_rx, &credit_tx, limits, &mut each);
+        deliver(&done_rx, &credit_tx, limits, wanted.as_ref(), &mut each);
         // Dropping the receivers ends the threads (their sends fail).
         drop(done_rx);
         drop(credit_tx);
@@ -192,6 +208,7 @@ fn parse_blocks<R>(
     work: &Mutex<Receiver<(usize, Work<R>)>>,
     done: &SyncSender<(usize, Done<R>)>,
     limits: Limits,
+    wanted: Option<&Arc<Wanted>>,
 ) {
     loop {
         let next = match work.lock() {
@@ -200,8 +217,8 @@ fn parse_blocks<R>(
         };
         let Ok((index, work)) = next else { return };
         let result = match work {
-            Work::Block(bytes) => parse(index, bytes, None, limits),
-            Work::Failed(bytes, message) => parse(index, bytes, Some(message), limits),
+            Work::Block(bytes) => parse(index, bytes, None, limits, wanted),
+            Work::Failed(bytes, message) => parse(index, bytes, Some(message), limits, wanted),
             Work::Tail(bytes, input) => Done::Tail(bytes, input),
         };
         if done.send((index, result)).is_err() {
@@ -210,10 +227,22 @@ fn parse_blocks<R>(
     }
 }
 
-fn parse<R>(index: usize, bytes: Vec<u8>, failed: Option<String>, limits: Limits) -> Done<R> {
+fn parse<R>(
+    index: usize,
+    bytes: Vec<u8>,
+    failed: Option<String>,
+    limits: Limits,
+    wanted: Option<&Arc<Wanted>>,
+) -> Done<R> {
     let records_before = usize::from(index > 0);
-    let (items, lines, records) =
-        parse_with(&bytes, failed.is_some(), index == 0, records_before, limits);
+    let (items, lines, records) = parse_with(
+        &bytes,
+        failed.is_some(),
+        index == 0,
+        records_before,
+        limits,
+        wanted,
+    );
     Done::Parsed {
         items,
         lines,
@@ -230,12 +259,14 @@ fn parse_with(
     first: bool,
     records_before: usize,
     limits: Limits,
+    wanted: Option<&Arc<Wanted>>,
 ) -> (Vec<Item>, usize, usize) {
     let mut reader = if first {
         LdifReader::new(bytes, limits)
     } else {
         LdifReader::resume(bytes, limits, 0, records_before)
-    };
+    }
+    .only(wanted.cloned());
     if failed {
         reader = reader.no_flush_at_end();
     }
@@ -248,6 +279,7 @@ fn deliver<R: BufRead>(
     done: &Receiver<(usize, Done<R>)>,
     credits: &SyncSender<()>,
     limits: Limits,
+    wanted: Option<&Arc<Wanted>>,
     each: &mut impl FnMut(Item) -> bool,
 ) {
     let mut waiting: BTreeMap<usize, Done<R>> = BTreeMap::new();
@@ -276,7 +308,8 @@ fn deliver<R: BufRead>(
                 let mut block_records = block_records;
                 if next > 0 && records == 0 {
                     // Parsed as if records came before; none did.
-                    let (again, _, r) = parse_with(&bytes, failed.is_some(), false, 0, limits);
+                    let (again, _, r) =
+                        parse_with(&bytes, failed.is_some(), false, 0, limits, wanted);
                     items = again;
                     block_records = r;
                 } else if next > 0 {
@@ -315,7 +348,8 @@ fn deliver<R: BufRead>(
                     LdifReader::new(chained, limits)
                 } else {
                     LdifReader::resume(chained, limits, lines, records)
-                };
+                }
+                .only(wanted.cloned());
                 for item in reader {
                     if !each(item) {
                         return;

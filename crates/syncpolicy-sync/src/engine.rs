@@ -14,7 +14,7 @@ use crate::resolve::{resolve_all, Contribution, Merge, Outcome, Resolved};
 use crate::scope::{clause_text, in_scope, in_scope_with, Failed, Groups, ScopeInput};
 use crate::stream::drop_all;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use syncpolicy_expr::env::NameHasher;
 use syncpolicy_expr::env::{Env, Parameters, SourceObject};
@@ -508,6 +508,29 @@ impl<'c> Simulator<'c> {
     }
 
     /// What pass 1 of a streamed run keeps of a staged object: what the join phase reads.
+    /// The attributes that a light pass 1 ([`Simulator::plan_batch`]) reads of an object: those
+    /// of every inbound rule's scoping filter and join conditions and of its flows into join
+    /// attributes, lower-cased, with `dn` and `objectclass` (which the connector filters read).
+    /// An object read with only these is planned as with all of them. `None` when a flow into
+    /// a join attribute reads the object other than by attribute name (`ImportedValue`,
+    /// `ValueCount`, a random or GUID value): then every attribute is needed.
+    pub fn plan_attributes(&self) -> Option<Vec<String>> {
+        let mut names: Vec<&str> = vec!["dn", "objectClass"];
+        for rule in self.prepared.rules.iter().filter(|r| r.inbound) {
+            names.extend(rule.scope.iter().flatten().map(|c| c.attribute.as_str()));
+            names.extend(rule.joins.iter().flatten().map(|j| j.cs.as_str()));
+            for flow in rule.flows.iter().filter(|f| self.join_targets[f.dest_id as usize]) {
+                match &flow.kind {
+                    FlowKind::Direct(name, _) => names.push(name),
+                    FlowKind::Expression(c) => names.extend(c.attributes_read()?),
+                    FlowKind::Constant(_) | FlowKind::Broken(_) => {}
+                }
+            }
+        }
+        let names: BTreeSet<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        Some(names.into_iter().collect())
+    }
+
     pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult, full: bool) {
         o.planned_full = full;
         o.contributions

@@ -164,6 +164,19 @@ pub(crate) fn stream_objects(
     dirs: &[DirectoryRef],
     entra: Option<&PathBuf>,
     redact: bool,
+    each: impl FnMut(Vec<SourceInput>) -> anyhow::Result<()>,
+) -> anyhow::Result<ReadReport> {
+    stream_objects_only(specs, dirs, entra, redact, None, each)
+}
+
+/// [`stream_objects`], LDIF objects read with only the attributes in `wanted` (all when
+/// `None`; the same objects are bad, for the same reasons: `syncpolicy_objects::Wanted`).
+pub(crate) fn stream_objects_only(
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    entra: Option<&PathBuf>,
+    redact: bool,
+    wanted: Option<std::sync::Arc<syncpolicy_objects::Wanted>>,
     mut each: impl FnMut(Vec<SourceInput>) -> anyhow::Result<()>,
 ) -> anyhow::Result<ReadReport> {
     let mut paths: Vec<(DirectoryRef, PathBuf)> = specs
@@ -196,10 +209,11 @@ pub(crate) fn stream_objects(
             let mut batch = Vec::with_capacity(BATCH);
             // The file is parsed on every core, its objects in file order.
             let mut stopped = false;
-            syncpolicy_objects::read_objects_parallel(
+            syncpolicy_objects::read_objects_parallel_only(
                 BufReader::with_capacity(1 << 16, file),
                 syncpolicy_objects::Limits::DEFAULT,
                 syncpolicy_objects::Blocks::default_for_machine(),
+                wanted.clone(),
                 |item| {
                     match item {
                         Ok(o) => {
@@ -489,7 +503,17 @@ fn run_summary(
         progress.phase("planning joins");
         let mut staged = Vec::new();
         let mut explained = vec![false; args.explain.len()];
-        stream_objects(specs, dirs, entra, args.redact, |batch| {
+        // A light pass 1 reads only the attributes it evaluates (a full one, every flow).
+        let wanted = if full {
+            None
+        } else {
+            simulator.plan_attributes().map(|names| {
+                std::sync::Arc::new(syncpolicy_objects::Wanted::new(
+                    names.iter().map(String::as_str),
+                ))
+            })
+        };
+        stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
             progress.inc(batch.len() as u64);
             for input in &batch {
                 for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
