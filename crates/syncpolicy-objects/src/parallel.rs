@@ -10,9 +10,7 @@
 //! stops using the other cores). JSON Lines and UTF-16 input are read by the sequential reader.
 
 use crate::ldif::LdifReader;
-use crate::{
-    read_objects_with, sniff, DirectoryObject, Limits, ObjectError, ObjectFormat, Wanted,
-};
+use crate::{read_objects_with, sniff, DirectoryObject, Limits, ObjectError, ObjectFormat, Wanted};
 use std::collections::BTreeMap;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};

@@ -519,7 +519,11 @@ impl<'c> Simulator<'c> {
         for rule in self.prepared.rules.iter().filter(|r| r.inbound) {
             names.extend(rule.scope.iter().flatten().map(|c| c.attribute.as_str()));
             names.extend(rule.joins.iter().flatten().map(|j| j.cs.as_str()));
-            for flow in rule.flows.iter().filter(|f| self.join_targets[f.dest_id as usize]) {
+            for flow in rule
+                .flows
+                .iter()
+                .filter(|f| self.join_targets[f.dest_id as usize])
+            {
                 match &flow.kind {
                     FlowKind::Direct(name, _) => names.push(name),
                     FlowKind::Expression(c) => names.extend(c.attributes_read()?),

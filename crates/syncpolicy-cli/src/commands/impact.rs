@@ -4,7 +4,7 @@
 //! attribute changes with the responsible rules. Exit 0 no impact, 1 impact, 2 error.
 
 use crate::commands::simulate::{
-    clock, directories_for, emit, parse_specs, read_groups, shown_source, stream_objects,
+    clock, directories_for, emit, parse_specs, read_groups, shown_source, stream_objects_only,
 };
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
@@ -13,7 +13,9 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{run_pair, Options, PairSide, Pass, Simulator, SourceInput};
+use std::sync::Arc;
+use syncpolicy_objects::Wanted;
+use syncpolicy_sync::{run_pair, Options, PairSide, Pass, Side, Simulator, SourceInput};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -124,11 +126,21 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
                     syncpolicy_store::timing::phase("pass 2 (both sides)")
                 }
             };
-            let read = stream_objects(
+            // A light pass 1 reads only the attributes it evaluates of its side's rules.
+            let wanted = match pass {
+                Pass::Plan { side, full: false } => match side {
+                    Side::Old => old_sim.plan_attributes(),
+                    Side::New => new_sim.plan_attributes(),
+                },
+                _ => None,
+            }
+            .map(|names| Arc::new(Wanted::new(names.iter().map(String::as_str))));
+            let read = stream_objects_only(
                 &specs,
                 &old_dirs,
                 args.entra.as_ref(),
                 args.redact,
+                wanted,
                 |batch| {
                     progress.inc(batch.len() as u64);
                     sink(batch);

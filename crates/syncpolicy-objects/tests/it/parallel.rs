@@ -2,10 +2,12 @@
 //! fatal errors) on every shape of input, with tiny blocks and large ones.
 
 use proptest::prelude::*;
+use std::sync::Arc;
+use syncpolicy_expr::env::SourceObject;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::{
-    read_objects_parallel, read_objects_with, Blocks, DirectoryObject, Limits, ObjectError,
-    ObjectFormat,
+    read_objects_parallel, read_objects_parallel_only, read_objects_with, Blocks, DirectoryObject,
+    LdifReader, Limits, ObjectError, ObjectFormat, Wanted,
 };
 
 type Item = Result<DirectoryObject, ObjectError>;
@@ -185,7 +187,123 @@ fn stopping_early_ends_the_threads() {
     assert_eq!(seen, 5);
 }
 
+/// What a reader keeping only `wanted` must give: the items of a reader keeping everything,
+/// each object without the other attributes.
+fn filtered(items: Vec<Item>, wanted: &Wanted) -> Vec<Item> {
+    items
+        .into_iter()
+        .map(|item| {
+            item.map(|mut o| {
+                let mut kept = SourceObject::default();
+                for name in o.object.names() {
+                    if let Some(value) = o.object.get(name).filter(|_| wanted.contains(name)) {
+                        kept.push_distinct(name, value.clone());
+                    }
+                }
+                o.object = kept;
+                o
+            })
+        })
+        .collect()
+}
+
+/// A reader keeping only `wanted`, sequential and on every block shape, against the full
+/// reader's items filtered.
+fn same_when_only(bytes: &[u8], limits: Limits, wanted: &Arc<Wanted>) {
+    let expected = filtered(sequential(bytes, limits), wanted);
+    let alone: Vec<Item> = LdifReader::new(bytes, limits)
+        .only(Some(Arc::clone(wanted)))
+        .collect();
+    assert_eq!(
+        alone,
+        expected,
+        "sequential on {:?}",
+        String::from_utf8_lossy(bytes)
+    );
+    for blocks in shapes() {
+        let mut all = Vec::new();
+        read_objects_parallel_only(bytes, limits, blocks, Some(Arc::clone(wanted)), |item| {
+            all.push(item);
+            true
+        });
+        assert_eq!(
+            all,
+            expected,
+            "{blocks:?} on {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// A reader that keeps only some attributes (a streamed simulation's first pass) still checks
+/// the others: the same objects are bad, at the same line, for the same reason (bad base64,
+/// a NUL, text that is not UTF-8, a value that is not of its attribute's kind, a URL value, the
+/// limits on values, attributes and entry size), and the good ones hold only what was asked.
+#[test]
+fn a_reader_keeping_some_attributes_finds_the_same_bad_objects() {
+    let wanted = Arc::new(Wanted::new(["cn", "UserPrincipalName"]));
+    let entries = [
+        "dn: CN=good,DC=c\nobjectClass: user\ncn: good\nuserPrincipalName: g@c\nsn: x\nobjectGUID:: /xmWb4aLEdC0LQDAT8lk/w==\nuserAccountControl: 512\n",
+        "dn: CN=b64,DC=c\ncn: b\nobjectGUID:: ***\n",
+        "dn: CN=nul,DC=c\ncn: n\ndescription: a\u{0}b\n",
+        "dn: CN=int,DC=c\ncn: i\nuserAccountControl: five\n",
+        "dn: CN=int64,DC=c\ncn: i\nuserAccountControl:: Zml2ZQ==\n",
+        "dn: CN=url,DC=c\ncn: u\njpegPhoto:< file:///x.jpg\n",
+        "dn: CN=values,DC=c\ncn: v\notherMailbox: 1\notherMailbox: 2\notherMailbox: 3\notherMailbox: 4\n",
+        "dn: CN=attrs,DC=c\ncn: a\na1: 1\na2: 2\na3: 3\na4: 4\na5: 5\na6: 6\n",
+        "dn: CN=size,DC=c\ncn: s\ndescription: SIZE\n",
+        "dn: CN=second,DC=c\nuserPrincipalName: s@c\nUSERPRINCIPALNAME: t@c\nsn: y\nSN: z\n",
+    ];
+    let text = entries.join("\n").replace("SIZE", &"x".repeat(700));
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(b"\ndn: CN=latin1,DC=c\ncn: l\ndescription: caf\xe9\n");
+    let limits = Limits {
+        max_values_per_attribute: 3,
+        max_attributes: 6,
+        max_entry_bytes: 600,
+        ..Limits::DEFAULT
+    };
+    let full = sequential(&bytes, limits);
+    // Every entry but the first and the last-but-one is bad, each for its own reason.
+    let bad = full.iter().filter(|i| i.is_err()).count();
+    assert_eq!(bad, entries.len() - 2 + 1, "{full:?}");
+    same_when_only(&bytes, limits, &wanted);
+    let kept = filtered(full, &wanted);
+    let second = kept
+        .iter()
+        .flatten()
+        .find(|o| o.dn == "CN=second,DC=c")
+        .expect("read");
+    assert_eq!(second.object.names().len(), 2, "{second:?}");
+    // And on the generated directory, with every kind of object.
+    let mut generated = Vec::new();
+    let options = GenerateOptions {
+        users: 60,
+        groups: 8,
+        contacts: 6,
+        computers: 8,
+        ..GenerateOptions::default()
+    };
+    write_generated(&options, ObjectFormat::Ldif, &mut generated).expect("to memory");
+    same_when_only(&generated, Limits::DEFAULT, &wanted);
+}
+
 proptest! {
+    #[test]
+    fn mutated_sample_keeping_some_attributes(at in 0..SAMPLE.len(), byte in any::<u8>()) {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes[at] = byte;
+        let wanted = Arc::new(Wanted::new(["cn", "member"]));
+        let expected = filtered(sequential(&bytes, Limits::DEFAULT), &wanted);
+        let blocks = Blocks { threads: 2, block_bytes: 7, max_block_bytes: 1 << 30 };
+        let mut all = Vec::new();
+        read_objects_parallel_only(&bytes[..], Limits::DEFAULT, blocks, Some(wanted), |item| {
+            all.push(item);
+            true
+        });
+        prop_assert_eq!(all, expected);
+    }
+
     #[test]
     fn mutated_sample(at in 0..SAMPLE.len(), byte in any::<u8>(), block_bytes in 1usize..80) {
         let mut bytes = SAMPLE.as_bytes().to_vec();
