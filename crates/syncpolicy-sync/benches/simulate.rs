@@ -13,12 +13,13 @@
     reason = "a benchmark writes its inputs for the CLI run and reads the environment for its size"
 )]
 
+use std::sync::Arc;
 use std::time::Instant;
 use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    run_pair, Options, Origin, PairSide, RunSummary, Simulator, SourceInput, Streamer,
+    run_pair, Options, Origin, PairSide, Pass, RunSummary, Side, Simulator, SourceInput, Streamer,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -29,14 +30,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bench_config;
 use bench_config::configuration;
 
-fn batch_of(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
+fn batch_of(ldif: &[u8], wanted: Wanted, mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     let mut n = 0;
     let mut batch = Vec::with_capacity(1024);
     // On every core, as the CLI's `stream_objects` reads a file.
-    syncpolicy_objects::read_objects_parallel(
+    syncpolicy_objects::read_objects_parallel_only(
         ldif,
         syncpolicy_objects::Limits::DEFAULT,
         syncpolicy_objects::Blocks::default_for_machine(),
+        wanted,
         |item| {
             let Ok(o) = item else { return true };
             n += 1;
@@ -61,12 +63,24 @@ fn batch_of(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     n
 }
 
+/// The attributes an object is read with (`None`: all).
+type Wanted = Option<Arc<syncpolicy_objects::Wanted>>;
+
+/// What a light pass 1 of `simulator` reads, as the CLI asks for it.
+fn plan_wanted(simulator: &Simulator<'_>) -> Wanted {
+    simulator.plan_attributes().map(|names| {
+        Arc::new(syncpolicy_objects::Wanted::new(
+            names.iter().map(String::as_str),
+        ))
+    })
+}
+
 /// Parses on a reader thread and hands batches to `each`, as the CLI's `stream_objects` does.
-fn parse_all(ldif: &[u8], mut each: impl FnMut(Vec<SourceInput>)) -> usize {
+fn parse_all(ldif: &[u8], wanted: Wanted, mut each: impl FnMut(Vec<SourceInput>)) -> usize {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SourceInput>>(2);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
-            batch_of(ldif, |b| {
+            batch_of(ldif, wanted, |b| {
                 let _ = tx.send(b);
             })
         });
@@ -100,7 +114,7 @@ fn main() {
 
     // The floor: read and parse the LDIF, nothing else.
     let t = Instant::now();
-    let objects = parse_all(&ldif, |b| {
+    let objects = parse_all(&ldif, None, |b| {
         std::hint::black_box(b);
     });
     let floor = t.elapsed().as_secs_f64();
@@ -119,8 +133,10 @@ fn main() {
         let full = full_plans > 0;
         let mut staged = Vec::new();
         let p = Instant::now();
-        parse_all(&ldif, |b| {
-            staged.extend(if full {
+        // As the CLI reads it: a light pass 1 with only the attributes it evaluates.
+        let wanted = if full { None } else { plan_wanted(&simulator) };
+        parse_all(&ldif, wanted, |b| {
+            staged.push(if full {
                 simulator.plan_batch_full(b, &groups)
             } else {
                 simulator.plan_batch(b, &groups)
@@ -128,12 +144,12 @@ fn main() {
         });
         phases[0] = p.elapsed().as_secs_f64();
         let p = Instant::now();
-        let plan = simulator.plan(staged);
+        let plan = simulator.plan_parts(staged);
         phases[1] = p.elapsed().as_secs_f64();
         let p = Instant::now();
         let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
         let mut run = RunSummary::new(simulator.run_facts());
-        parse_all(&ldif, |b| {
+        parse_all(&ldif, None, |b| {
             streamer.feed_ref(simulator.stage_batch(b, &groups), |x| run.add(x));
         });
         phases[2] = p.elapsed().as_secs_f64();
@@ -171,8 +187,19 @@ fn main() {
         side(&changed, &b),
         true,
         |o| o.directory,
-        |_, sink| {
-            parse_all(&ldif, sink);
+        |pass, sink| {
+            let wanted = match pass {
+                Pass::Plan {
+                    side: Side::Old,
+                    full: false,
+                } => plan_wanted(&a),
+                Pass::Plan {
+                    side: Side::New,
+                    full: false,
+                } => plan_wanted(&b),
+                _ => None,
+            };
+            parse_all(&ldif, wanted, sink);
             Ok::<(), std::convert::Infallible>(())
         },
     )

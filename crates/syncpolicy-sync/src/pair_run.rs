@@ -137,11 +137,11 @@ fn plan_of<E>(
                 input.directory = new_directory(input);
             }
         }
-        staged.extend(if full {
+        staged.push(if full {
             sim.plan_batch_full(batch, groups)
         } else {
             sim.plan_batch(batch, groups)
         });
     })?;
-    Ok(sim.plan(staged))
+    Ok(sim.plan_parts(staged))
 }

@@ -131,6 +131,17 @@ impl Simulator<'_> {
         staged
     }
 
+    /// [`Simulator::plan`] of the batches of pass 1 as [`Simulator::plan_batch`] gave them, in
+    /// order: gathered once at their total size (a vector grown batch by batch is copied again
+    /// and again, each time into fresh memory).
+    pub fn plan_parts(&self, parts: Vec<Vec<ObjectResult>>) -> Plan {
+        let mut objects = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            objects.extend(part);
+        }
+        self.plan(objects)
+    }
+
     /// Pass 1, end: orders the objects and joins them, as [`Simulator::finish`] does.
     pub fn plan(&self, mut objects: Vec<ObjectResult>) -> Plan {
         let full = objects.first().is_none_or(|o| o.planned_full);

@@ -520,7 +520,7 @@ fn run_summary(
                     *seen |= input.dn.eq_ignore_ascii_case(dn);
                 }
             }
-            staged.extend(if full {
+            staged.push(if full {
                 simulator.plan_batch_full(batch, &groups)
             } else {
                 simulator.plan_batch(batch, &groups)
@@ -537,7 +537,7 @@ fn run_summary(
             "--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file"
         );
         }
-        let plan = simulator.plan(staged);
+        let plan = simulator.plan_parts(staged);
         progress.phase("staging, joining and exporting");
         // The summary counts outcomes: the exports' attributes are not computed.
         let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
