@@ -60,7 +60,12 @@ pub struct LdifReader<R> {
     /// before an I/O error: the sequential reader stops there without them).
     flush_at_end: bool,
     /// The attributes kept ([`LdifReader::only`]); `None` keeps all.
-    wanted: Option<Arc<Wanted>>,
+    only: Option<Box<Only>>,
+}
+
+/// What [`LdifReader::only`] keeps.
+struct Only {
+    wanted: Arc<Wanted>,
     /// By name identity: 0 not yet asked, 1 kept, 2 dropped.
     kept: Vec<u8>,
 }
@@ -81,8 +86,7 @@ impl<R: BufRead> LdifReader<R> {
             records: 0,
             done: false,
             flush_at_end: true,
-            wanted: None,
-            kept: Vec::new(),
+            only: None,
         }
     }
 
@@ -90,26 +94,31 @@ impl<R: BufRead> LdifReader<R> {
     /// they would be read (so that an object is bad, and why, exactly as with all of them, and
     /// the limits count them), then dropped instead of stored.
     pub fn only(mut self, wanted: Option<Arc<Wanted>>) -> Self {
-        self.wanted = wanted;
+        self.only = wanted.map(|wanted| {
+            Box::new(Only {
+                wanted,
+                kept: Vec::new(),
+            })
+        });
         self
     }
 
     /// Whether the attribute `name` (identity `id`) is kept.
     fn keeps(&mut self, id: u32, name: &str) -> bool {
-        let Some(wanted) = &self.wanted else {
+        let Some(only) = &mut self.only else {
             return true;
         };
         if id == NO_ID {
-            return wanted.contains(name);
+            return only.wanted.contains(name);
         }
         let i = id as usize;
-        if self.kept.len() <= i {
-            self.kept.resize(i + 1, 0);
+        if only.kept.len() <= i {
+            only.kept.resize(i + 1, 0);
         }
-        if self.kept[i] == 0 {
-            self.kept[i] = if wanted.contains(name) { 1 } else { 2 };
+        if only.kept[i] == 0 {
+            only.kept[i] = if only.wanted.contains(name) { 1 } else { 2 };
         }
-        self.kept[i] == 1
+        only.kept[i] == 1
     }
 
     /// A reader of UTF-8 LDIF that starts in the middle of a file, at an entry boundary, after

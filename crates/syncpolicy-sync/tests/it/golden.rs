@@ -741,7 +741,9 @@ fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
             .collect();
         syncpolicy_objects::write_ldif(&mut fabrikam, &o.dn, &attributes).expect("to memory");
     }
-    let cases: Vec<(Configuration, Vec<(usize, &[u8])>)> = vec![
+    // Each configuration with its object files (by directory).
+    type Files<'a> = Vec<(usize, &'a [u8])>;
+    let cases: Vec<(Configuration, Files<'_>)> = vec![
         (
             syncpolicy_samples::samples::express_single_forest(),
             vec![(0, CONTOSO)],
