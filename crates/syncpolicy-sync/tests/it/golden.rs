@@ -28,18 +28,23 @@ fn inputs(files: &[(usize, &[u8])]) -> Vec<SourceInput> {
     for (file, (directory, bytes)) in files.iter().enumerate() {
         for item in syncpolicy_objects::read_objects(*bytes) {
             let o = item.expect("the sample objects read");
-            out.push(SourceInput {
-                directory: DirectoryRef::OnPremises(*directory),
-                dn: o.dn,
-                object: o.object,
-                origin: Origin {
-                    file: file as u32,
-                    line: o.line,
-                },
-            });
+            out.push(input_of(*directory, file, o));
         }
     }
     out
+}
+
+/// An object read from file number `file`, of on-premises directory `directory`.
+fn input_of(directory: usize, file: usize, o: syncpolicy_objects::DirectoryObject) -> SourceInput {
+    SourceInput {
+        directory: DirectoryRef::OnPremises(directory),
+        dn: o.dn,
+        object: o.object,
+        origin: Origin {
+            file: file as u32,
+            line: o.line,
+        },
+    }
 }
 
 fn options() -> Options {
@@ -693,16 +698,7 @@ fn inputs_only(
             blocks,
             Some(std::sync::Arc::clone(wanted)),
             |item| {
-                let o = item.expect("the objects read");
-                out.push(SourceInput {
-                    directory: DirectoryRef::OnPremises(*directory),
-                    dn: o.dn,
-                    object: o.object,
-                    origin: Origin {
-                        file: file as u32,
-                        line: o.line,
-                    },
-                });
+                out.push(input_of(*directory, file, item.expect("the objects read")));
                 true
             },
         );
