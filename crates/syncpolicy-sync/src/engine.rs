@@ -507,7 +507,6 @@ impl<'c> Simulator<'c> {
         }
     }
 
-    /// What pass 1 of a streamed run keeps of a staged object: what the join phase reads.
     /// The attributes that a light pass 1 ([`Simulator::plan_batch`]) reads of an object: those
     /// of every inbound rule's scoping filter and join conditions and of its flows into join
     /// attributes, lower-cased, with `dn` and `objectclass` (which the connector filters read).
@@ -535,6 +534,7 @@ impl<'c> Simulator<'c> {
         Some(names.into_iter().collect())
     }
 
+    /// What pass 1 of a streamed run keeps of a staged object: what the join phase reads.
     pub(crate) fn strip_for_plan(&self, o: &mut ObjectResult, full: bool) {
         o.planned_full = full;
         o.contributions
