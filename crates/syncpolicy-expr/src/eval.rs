@@ -408,20 +408,28 @@ impl Compiled {
         }
     }
 
-    /// The attributes the expression may read, when they are known: every `[name]` it names,
-    /// or `None` when it also reads the object another way (a function given an attribute
-    /// name, such as `ImportedValue`, or the object's seed).
+    /// The attributes the expression may read, when they are known: every `[name]` it names
+    /// and the attribute that `ImportedValue` and `ValueCount` are given as a literal; `None`
+    /// when one of those two is given a name computed at run time. (`RandomNum` and `Guid` read
+    /// only the object's seed, from its DN.)
     pub fn attributes_read(&self) -> Option<Vec<&str>> {
-        if !self.absent_invariant {
-            return None;
-        }
         let mut names = Vec::new();
-        self.expr.walk(&mut |e| {
-            if let ExprKind::Attr(name) = &e.kind {
-                names.push(name.as_str());
+        let mut known = true;
+        self.expr.walk(&mut |e| match &e.kind {
+            ExprKind::Attr(name) => names.push(name.as_str()),
+            ExprKind::Call { name, args, .. } => {
+                let by_name = catalogue::lookup(name)
+                    .is_some_and(|f| matches!(f.func, Func::ImportedValue | Func::ValueCount));
+                if by_name {
+                    match args.first().map(|a| &a.kind) {
+                        Some(ExprKind::Str(attribute)) => names.push(attribute.as_str()),
+                        _ => known = false,
+                    }
+                }
             }
+            _ => {}
         });
-        Some(names)
+        known.then_some(names)
     }
 
     /// Whether [`Compiled::eval_kept`] keeps results: the result on an object that has none of

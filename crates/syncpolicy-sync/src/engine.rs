@@ -510,19 +510,39 @@ impl<'c> Simulator<'c> {
     /// The attributes that a light pass 1 ([`Simulator::plan_batch`]) reads of an object: those
     /// of every inbound rule's scoping filter and join conditions and of its flows into join
     /// attributes, lower-cased, with `dn` and `objectclass` (which the connector filters read).
-    /// An object read with only these is planned as with all of them. `None` when a flow into
-    /// a join attribute reads the object other than by attribute name (`ImportedValue`,
-    /// `ValueCount`, a random or GUID value): then every attribute is needed.
+    /// An object read with only these is planned as with all of them. (`ImportedValue` and
+    /// `ValueCount` read the attribute they are given as a quoted name.) `None` when a flow
+    /// reads an attribute whose name is not known before the run: then every one is needed.
     pub fn plan_attributes(&self) -> Option<Vec<String>> {
+        self.attributes_read_by(|f| self.join_targets[f.dest_id as usize])
+    }
+
+    /// The attributes that any staging reads of an object ([`Simulator::plan_attributes`] for
+    /// every flow, and those that writeback merges): for a caller that counts or compares
+    /// results (`simulate --summary`, `impact`) and never shows the source objects, an object
+    /// read with only these gives the same results. `None` as for
+    /// [`Simulator::plan_attributes`].
+    pub fn staged_attributes(&self) -> Option<Vec<String>> {
+        let mut names = self.attributes_read_by(|_| true)?;
+        names.extend(
+            self.writeback_merge
+                .iter()
+                .flatten()
+                .map(|n| n.to_ascii_lowercase()),
+        );
+        names.sort_unstable();
+        names.dedup();
+        Some(names)
+    }
+
+    /// The attributes of the inbound rules' scoping filters and join conditions and of their
+    /// flows that `flows` selects, with `dn` and `objectclass`, lower-cased and sorted.
+    fn attributes_read_by(&self, flows: impl Fn(&PFlow) -> bool) -> Option<Vec<String>> {
         let mut names: Vec<&str> = vec!["dn", "objectClass"];
         for rule in self.prepared.rules.iter().filter(|r| r.inbound) {
             names.extend(rule.scope.iter().flatten().map(|c| c.attribute.as_str()));
             names.extend(rule.joins.iter().flatten().map(|j| j.cs.as_str()));
-            for flow in rule
-                .flows
-                .iter()
-                .filter(|f| self.join_targets[f.dest_id as usize])
-            {
+            for flow in rule.flows.iter().filter(|f| flows(f)) {
                 match &flow.kind {
                     FlowKind::Direct(name, _) => names.push(name),
                     FlowKind::Expression(c) => names.extend(c.attributes_read()?),

@@ -126,13 +126,21 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
                     syncpolicy_store::timing::phase("pass 2 (both sides)")
                 }
             };
-            // A light pass 1 reads only the attributes it evaluates of its side's rules.
+            // A light pass 1 reads only the attributes it evaluates of its side's rules; pass 2
+            // (which shows no source object) what either side's staging reads.
             let wanted = match pass {
                 Pass::Plan { side, full: false } => match side {
                     Side::Old => old_sim.plan_attributes(),
                     Side::New => new_sim.plan_attributes(),
                 },
-                _ => None,
+                Pass::Plan { full: true, .. } => None,
+                Pass::Compare => old_sim
+                    .staged_attributes()
+                    .zip(new_sim.staged_attributes())
+                    .map(|(mut old, new)| {
+                        old.extend(new);
+                        old
+                    }),
             }
             .map(|names| Arc::new(Wanted::new(names.iter().map(String::as_str))));
             let read = stream_objects_only(

@@ -542,7 +542,13 @@ fn run_summary(
         // The summary counts outcomes: the exports' attributes are not computed.
         let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
         let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
-        let report = stream_objects(specs, dirs, entra, args.redact, |batch| {
+        // The summary shows no source object: pass 2 reads what staging reads.
+        let wanted = simulator.staged_attributes().map(|names| {
+            std::sync::Arc::new(syncpolicy_objects::Wanted::new(
+                names.iter().map(String::as_str),
+            ))
+        });
+        let report = stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
             progress.inc(batch.len() as u64);
             streamer.feed_ref(simulator.stage_batch(batch, &groups), |x| run.add(x));
             Ok(())

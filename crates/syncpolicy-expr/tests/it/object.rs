@@ -258,3 +258,39 @@ fn find_is_position_and_value_whatever_the_guess() {
         }
     }
 }
+
+/// The attributes an expression reads: its `[names]` and the literal names given to
+/// `ImportedValue` and `ValueCount` (a simulation's passes read only those; the language takes
+/// only a quoted name there). `RandomNum` and `Guid` read no attribute.
+#[test]
+fn the_attributes_an_expression_reads() {
+    let read = |text: &str| {
+        let compiled = syncpolicy_expr::compile(text).expect("compiles");
+        compiled.attributes_read().map(|names| {
+            let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            names.sort();
+            names
+        })
+    };
+    assert_eq!(
+        read("IIF(IsPresent([mail]), [mail], [userPrincipalName] & \"x\")"),
+        Some(vec![
+            "mail".to_owned(),
+            "mail".to_owned(),
+            "userPrincipalName".to_owned()
+        ])
+    );
+    assert_eq!(
+        read("IIF(ValueCount(\"member\") > 50000, [cn], ImportedValue(\"proxyAddresses\"))"),
+        Some(vec![
+            "cn".to_owned(),
+            "member".to_owned(),
+            "proxyAddresses".to_owned()
+        ])
+    );
+    // Both take only a quoted name: what they read is always known.
+    assert!(syncpolicy_expr::compile("ImportedValue(\"prefix\" & [attr])").is_err());
+    assert!(syncpolicy_expr::compile("ValueCount([nameHolder])").is_err());
+    assert_eq!(read("RandomNum(1, 9) & Guid()"), Some(vec![]));
+    assert_eq!(read("\"constant\""), Some(vec![]));
+}

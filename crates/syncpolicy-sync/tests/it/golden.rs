@@ -706,12 +706,10 @@ fn inputs_only(
     out
 }
 
-/// A light pass 1 over objects read with only the attributes it evaluates
-/// (`Simulator::plan_attributes`) plans exactly as over the objects whole: on the shipped
-/// samples and on the generated forest under the benchmark's rules. The objects read so hold
-/// fewer attributes (the reading saves work).
-#[test]
-fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
+/// The object files of the filtered-reading tests: a generated forest under the benchmark's
+/// rules, and the second sample forest's objects as LDIF too, so that the objects that join
+/// across the forests are read with only the attributes asked for on both sides.
+fn filtered_reading_files() -> (Vec<u8>, Vec<u8>) {
     let generate = GenerateOptions {
         seed: 23,
         users: 300,
@@ -723,8 +721,6 @@ fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
     };
     let mut ldif = Vec::new();
     write_generated(&generate, ObjectFormat::Ldif, &mut ldif).expect("to memory");
-    // The second forest's objects as LDIF too, so that the objects that join across the
-    // forests are read with only the attributes asked for on both sides.
     let mut fabrikam = Vec::new();
     for item in syncpolicy_objects::read_objects(FABRIKAM) {
         let o = item.expect("the sample objects read");
@@ -737,19 +733,44 @@ fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
             .collect();
         syncpolicy_objects::write_ldif(&mut fabrikam, &o.dn, &attributes).expect("to memory");
     }
-    // Each configuration with its object files (by directory).
-    type Files<'a> = Vec<(usize, &'a [u8])>;
-    let cases: Vec<(Configuration, Files<'_>)> = vec![
+    (ldif, fabrikam)
+}
+
+/// Each configuration with its object files (by directory).
+type Files<'a> = Vec<(usize, &'a [u8])>;
+
+/// The cases of the filtered-reading tests: both samples on their objects, and the benchmark's
+/// rules on the generated forest.
+fn filtered_reading_cases<'a>(
+    ldif: &'a [u8],
+    fabrikam: &'a [u8],
+) -> Vec<(Configuration, Files<'a>)> {
+    vec![
         (
             syncpolicy_samples::samples::express_single_forest(),
             vec![(0, CONTOSO)],
         ),
         (
             syncpolicy_samples::samples::multi_forest_custom(),
-            vec![(0, CONTOSO), (1, &fabrikam)],
+            vec![(0, CONTOSO), (1, fabrikam)],
         ),
-        (configuration(), vec![(0, &ldif)]),
-    ];
+        (configuration(), vec![(0, ldif)]),
+    ]
+}
+
+/// The number of attributes the objects hold in all.
+fn attribute_count(objects: &[SourceInput]) -> usize {
+    objects.iter().map(|o| o.object.names().len()).sum()
+}
+
+/// A light pass 1 over objects read with only the attributes it evaluates
+/// (`Simulator::plan_attributes`) plans exactly as over the objects whole: on the shipped
+/// samples and on the generated forest under the benchmark's rules. The objects read so hold
+/// fewer attributes (the reading saves work).
+#[test]
+fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
+    let (ldif, fabrikam) = filtered_reading_files();
+    let cases = filtered_reading_cases(&ldif, &fabrikam);
     for (case, (config, files)) in cases.into_iter().enumerate() {
         let sim = Simulator::new(&config, options());
         let names = sim
@@ -760,9 +781,7 @@ fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
         ));
         let whole = inputs(&files);
         let only = inputs_only(&files, &wanted);
-        let count = |objects: &[SourceInput]| -> usize {
-            objects.iter().map(|o| o.object.names().len()).sum()
-        };
+        let count = attribute_count;
         assert_eq!(only.len(), whole.len());
         if case == 1 {
             // Objects of both forests share metaverse objects: the join keys were read.
@@ -781,5 +800,48 @@ fn a_light_plan_over_only_the_attributes_it_reads_is_the_same() {
                 "case {case}, batches of {batch}"
             );
         }
+    }
+}
+
+/// `simulate --summary` and `impact` read pass 2 with only the attributes staging reads
+/// (`Simulator::staged_attributes`, of both sides for `impact`): the summary and the impact
+/// over objects read so are those over the objects whole. The generated objects carry
+/// attributes no rule reads, so the reading is smaller there.
+#[test]
+fn a_summary_and_an_impact_over_only_the_staged_attributes_are_the_same() {
+    let (ldif, fabrikam) = filtered_reading_files();
+    for (case, (config, files)) in filtered_reading_cases(&ldif, &fabrikam)
+        .into_iter()
+        .enumerate()
+    {
+        let mut changed = config.clone();
+        changed.onpremises_directories[0].partitions[0]
+            .exclusions
+            .push("OU=Sales,OU=Users,OU=CORP,DC=contoso,DC=com".to_owned());
+        let (a, b) = (
+            Simulator::new(&config, options()),
+            Simulator::new(&changed, options()),
+        );
+        let mut names = a.staged_attributes().expect("attributes read by name");
+        names.extend(b.staged_attributes().expect("attributes read by name"));
+        let wanted = std::sync::Arc::new(syncpolicy_objects::Wanted::new(
+            names.iter().map(String::as_str),
+        ));
+        let whole = inputs(&files);
+        let only = inputs_only(&files, &wanted);
+        assert_eq!(only.len(), whole.len());
+        if case == 2 {
+            assert!(attribute_count(&only) < attribute_count(&whole));
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&streamed_summary_lent(&config, &only, 64)),
+            String::from_utf8_lossy(&streamed_summary_lent(&config, &whole, 64)),
+            "case {case}"
+        );
+        assert_eq!(
+            streamed_impact(&config, &changed, &only, 64),
+            streamed_impact(&config, &changed, &whole, 64),
+            "case {case}"
+        );
     }
 }
