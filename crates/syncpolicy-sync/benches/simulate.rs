@@ -68,7 +68,20 @@ type Wanted = Option<Arc<syncpolicy_objects::Wanted>>;
 
 /// What a light pass 1 of `simulator` reads, as the CLI asks for it.
 fn plan_wanted(simulator: &Simulator<'_>) -> Wanted {
-    simulator.plan_attributes().map(|names| {
+    wanted(simulator.plan_attributes())
+}
+
+/// What pass 2 of `simulators` reads, as the CLI asks for it (the staging of every side).
+fn staged_wanted(simulators: &[&Simulator<'_>]) -> Wanted {
+    let mut all = Vec::new();
+    for s in simulators {
+        all.extend(s.staged_attributes()?);
+    }
+    wanted(Some(all))
+}
+
+fn wanted(names: Option<Vec<String>>) -> Wanted {
+    names.map(|names| {
         Arc::new(syncpolicy_objects::Wanted::new(
             names.iter().map(String::as_str),
         ))
@@ -149,7 +162,7 @@ fn main() {
         let p = Instant::now();
         let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
         let mut run = RunSummary::new(simulator.run_facts());
-        parse_all(&ldif, None, |b| {
+        parse_all(&ldif, staged_wanted(&[&simulator]), |b| {
             streamer.feed_ref(simulator.stage_batch(b, &groups), |x| run.add(x));
         });
         phases[2] = p.elapsed().as_secs_f64();
@@ -197,7 +210,8 @@ fn main() {
                     side: Side::New,
                     full: false,
                 } => plan_wanted(&b),
-                _ => None,
+                Pass::Plan { full: true, .. } => None,
+                Pass::Compare => staged_wanted(&[&a, &b]),
             };
             parse_all(&ldif, wanted, sink);
             Ok::<(), std::convert::Infallible>(())
