@@ -293,24 +293,16 @@ impl<R: BufRead> LdifReader<R> {
         // no value read is.
         let keep = self.keeps(id, &name);
         let value = match raw {
-            Raw::Text(t) if !keep => match std::str::from_utf8(t) {
-                Ok(_) if memchr::memchr(0, t).is_some() => {
-                    Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
-                }
-                Ok(s) => match kind {
-                    // Typed from text without a copy; the other kinds cannot fail.
-                    AttributeKind::Integer | AttributeKind::Boolean => {
-                        text_value(kind, s).map(|_| Value::Null)
-                    }
-                    _ => Ok(Value::Null),
-                },
-                Err(_) => Err("a value that is not UTF-8; write it as base64 (`::`)".to_string()),
-            },
             Raw::Text(t) => match std::str::from_utf8(t) {
                 Ok(_) if memchr::memchr(0, t).is_some() => {
                     Err("a text value with a NUL character; write it as base64 (`::`)".to_string())
                 }
-                Ok(s) => text_value(kind, s),
+                Ok(s) if keep => text_value(kind, s),
+                // Typed from text without a copy; the other kinds cannot fail.
+                Ok(s) if matches!(kind, AttributeKind::Integer | AttributeKind::Boolean) => {
+                    text_value(kind, s).map(|_| Value::Null)
+                }
+                Ok(_) => Ok(Value::Null),
                 Err(_) => Err("a value that is not UTF-8; write it as base64 (`::`)".to_string()),
             },
             Raw::Base64(b) => match std::str::from_utf8(b)

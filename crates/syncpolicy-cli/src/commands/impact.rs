@@ -5,6 +5,7 @@
 
 use crate::commands::simulate::{
     clock, directories_for, emit, parse_specs, read_groups, shown_source, stream_objects_only,
+    wanted_of,
 };
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
@@ -13,8 +14,6 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use syncpolicy_objects::Wanted;
 use syncpolicy_sync::{run_pair, Options, PairSide, Pass, Side, Simulator, SourceInput};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
@@ -128,7 +127,7 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
             };
             // A light pass 1 reads only the attributes it evaluates of its side's rules; pass 2
             // (which shows no source object) what either side's staging reads.
-            let wanted = match pass {
+            let names = match pass {
                 Pass::Plan { side, full: false } => match side {
                     Side::Old => old_sim.plan_attributes(),
                     Side::New => new_sim.plan_attributes(),
@@ -141,14 +140,13 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
                         old.extend(new);
                         old
                     }),
-            }
-            .map(|names| Arc::new(Wanted::new(names.iter().map(String::as_str))));
+            };
             let read = stream_objects_only(
                 &specs,
                 &old_dirs,
                 args.entra.as_ref(),
                 args.redact,
-                wanted,
+                wanted_of(names),
                 |batch| {
                     progress.inc(batch.len() as u64);
                     sink(batch);

@@ -169,6 +169,17 @@ pub(crate) fn stream_objects(
     stream_objects_only(specs, dirs, entra, redact, None, each)
 }
 
+/// The attributes to read objects with, from the simulator's list (`None`: all of them).
+pub(crate) fn wanted_of(
+    names: Option<Vec<String>>,
+) -> Option<std::sync::Arc<syncpolicy_objects::Wanted>> {
+    names.map(|names| {
+        std::sync::Arc::new(syncpolicy_objects::Wanted::new(
+            names.iter().map(String::as_str),
+        ))
+    })
+}
+
 /// [`stream_objects`], LDIF objects read with only the attributes in `wanted` (all when
 /// `None`; the same objects are bad, for the same reasons: `syncpolicy_objects::Wanted`).
 pub(crate) fn stream_objects_only(
@@ -507,11 +518,7 @@ fn run_summary(
         let wanted = if full {
             None
         } else {
-            simulator.plan_attributes().map(|names| {
-                std::sync::Arc::new(syncpolicy_objects::Wanted::new(
-                    names.iter().map(String::as_str),
-                ))
-            })
+            wanted_of(simulator.plan_attributes())
         };
         stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
             progress.inc(batch.len() as u64);
@@ -543,11 +550,7 @@ fn run_summary(
         let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
         let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
         // The summary shows no source object: pass 2 reads what staging reads.
-        let wanted = simulator.staged_attributes().map(|names| {
-            std::sync::Arc::new(syncpolicy_objects::Wanted::new(
-                names.iter().map(String::as_str),
-            ))
-        });
+        let wanted = wanted_of(simulator.staged_attributes());
         let report = stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
             progress.inc(batch.len() as u64);
             streamer.feed_ref(simulator.stage_batch(batch, &groups), |x| run.add(x));
