@@ -371,6 +371,18 @@ pub struct Compiled {
     absent_invariant: bool,
 }
 
+/// Whether `Trim` gives `v` back as it is: a non-empty string with nothing to trim, or the
+/// values of a multi-valued attribute, each one such string (`Trim` maps over them and keeps
+/// them all, in order). A reference, a number or a Boolean comes back as a string, and binary
+/// is a type error, so none of those qualifies ([`Compiled::trimmed_attribute`]).
+pub fn trim_leaves(v: &Value) -> bool {
+    let one = |v: &Value| matches!(v, Value::Str(s) if !s.is_empty() && s.trim().len() == s.len());
+    match v {
+        Value::Multi(values) => !values.is_empty() && values.iter().all(one),
+        v => one(v),
+    }
+}
+
 /// The result of one expression on objects that have none of the attributes it reads, kept
 /// after the first such object (see [`Compiled::eval_kept`]).
 #[derive(Debug, Default)]
@@ -430,6 +442,24 @@ impl Compiled {
             _ => {}
         });
         known.then_some(names)
+    }
+
+    /// The attribute this expression trims when it is `Trim([name])` and nothing else, the
+    /// commonest flow of the out-of-box rules: on a value [`trim_leaves`] accepts, the result
+    /// is that value itself, so a caller may take the value instead of evaluating (and, as
+    /// `Trim` of a string cannot fail, need not evaluate it at all).
+    pub fn trimmed_attribute(&self) -> Option<&str> {
+        let ExprKind::Call { name, args, .. } = &self.expr.kind else {
+            return None;
+        };
+        let trim = catalogue::lookup(name).is_some_and(|f| matches!(f.func, Func::Trim));
+        match args.as_slice() {
+            [Expr {
+                kind: ExprKind::Attr(attribute),
+                ..
+            }] if trim => Some(attribute),
+            _ => None,
+        }
     }
 
     /// Whether [`Compiled::eval_kept`] keeps results: the result on an object that has none of

@@ -1148,13 +1148,26 @@ impl<'c> Simulator<'c> {
                     None => seen[slot] = Some((merge, false)),
                 }
                 let kept = !plan || self.join_targets[slot];
+                // `Trim([name])` of a value it leaves as it is: that value, as a direct flow
+                // gives it (the flow cannot fail).
+                let untrimmed = flow
+                    .trim_of
+                    .as_ref()
+                    .and_then(|probe| object.find(probe))
+                    .filter(|(_, v)| syncpolicy_expr::eval::trim_leaves(v))
+                    .map(|(at, _)| at);
                 if !kept
-                    && (light || matches!(flow.kind, FlowKind::Direct(..) | FlowKind::Constant(_)))
+                    && (light
+                        || untrimmed.is_some()
+                        || matches!(flow.kind, FlowKind::Direct(..) | FlowKind::Constant(_)))
                 {
                     continue;
                 }
                 let mut source = None;
-                let value = if let FlowKind::Direct(_, probe) = &flow.kind {
+                let value = if let Some(at) = untrimmed {
+                    source = Some(at);
+                    Value::Null
+                } else if let FlowKind::Direct(_, probe) = &flow.kind {
                     // As `eval_flow` (the source value, or NULL), without the copy.
                     match object.find(probe) {
                         Some((at, v))

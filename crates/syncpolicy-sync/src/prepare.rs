@@ -157,6 +157,11 @@ pub struct PFlow {
     /// ([`syncpolicy_expr::eval::Compiled::eval_kept`]): one result per set of parameters the
     /// rule is evaluated with, by [`Prepared::parameter_set`]. Empty for other flows.
     pub absent: Box<[AbsentResult]>,
+    /// For an expression that is `Trim([name])` ([`Compiled::trimmed_attribute`]): the
+    /// attribute, prepared for lookups. Where it holds a value `Trim` leaves as it is
+    /// ([`syncpolicy_expr::eval::trim_leaves`]), staging takes the value as a direct flow's
+    /// (moved, not copied) instead of evaluating.
+    pub trim_of: Option<NameProbe>,
 }
 
 /// How a flow computes its value.
@@ -495,6 +500,10 @@ fn prepare_rule(
                     }
                 }
             };
+            let trim_of = match &kind {
+                FlowKind::Expression(c) => c.trimmed_attribute().map(NameProbe::new),
+                _ => None,
+            };
             Some(PFlow {
                 dest: intern(&dest),
                 dest_id: 0,
@@ -502,6 +511,7 @@ fn prepare_rule(
                 merge: m.merge_type.clone(),
                 execute_once: m.execute_once,
                 absent: Box::new([]),
+                trim_of,
             })
         })
         .collect();

@@ -471,3 +471,63 @@ fn one_compiled_expression_shared_by_threads() {
         }
     });
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// `trim_leaves` promises that `Trim([a])` gives the value back as it is; a caller takes
+    /// the value instead of evaluating on that promise.
+    #[test]
+    fn a_value_trim_leaves_is_what_trim_gives(value in value()) {
+        let compiled = syncpolicy_expr::compile("Trim([a])").expect("compiles");
+        let mut object = SourceObject::new();
+        object.insert("a", value.clone());
+        let params = parameters();
+        let env = Env::new(&object, &params);
+        let result = compiled.eval(&env);
+        if syncpolicy_expr::eval::trim_leaves(&value) {
+            prop_assert_eq!(result, Ok(value));
+        }
+    }
+}
+
+#[test]
+fn which_values_trim_leaves() {
+    use syncpolicy_expr::eval::trim_leaves;
+    let s = |t: &str| Value::Str(t.to_owned());
+    assert!(trim_leaves(&s("Doe")));
+    assert!(trim_leaves(&s("a b")));
+    assert!(trim_leaves(&Value::Multi(vec![s("x"), s("y z")])));
+    for v in [
+        s(""),
+        s(" Doe"),
+        s("Doe\t"),
+        s("\u{a0}Doe"),
+        s("Doe\u{3000}"),
+        Value::Multi(vec![s("x"), s("y ")]),
+        Value::Multi(vec![s("x"), s("")]),
+        Value::Multi(vec![]),
+        Value::Ref("CN=x".to_owned()),
+        Value::Num(1),
+        Value::Bool(true),
+        Value::Bin(vec![1]),
+        Value::Null,
+        Value::AuthoritativeNull,
+        Value::IgnoreThisFlow,
+    ] {
+        assert!(!trim_leaves(&v), "{v:?}");
+    }
+    let trimmed = |text: &str| {
+        syncpolicy_expr::compile(text)
+            .expect("compiles")
+            .trimmed_attribute()
+            .map(str::to_owned)
+    };
+    assert_eq!(trimmed("Trim([givenName])"), Some("givenName".to_owned()));
+    assert_eq!(trimmed("Trim( [sn] )"), Some("sn".to_owned()));
+    assert_eq!(trimmed("LTrim([sn])"), None);
+    assert_eq!(trimmed("Trim([sn]) & \"\""), None);
+    assert_eq!(trimmed("Trim(Trim([sn]))"), None);
+    assert_eq!(trimmed("Trim(\"x\")"), None);
+    assert_eq!(trimmed("[sn]"), None);
+}

@@ -2,6 +2,7 @@
 //! rules, each against `declarative-provisioning.md` §3.4-§3.8 and §4.4.
 
 use crate::support::*;
+use syncpolicy_expr::value::Value;
 use syncpolicy_model::config::Configuration;
 use syncpolicy_model::enums::{LinkType, MergeType};
 use syncpolicy_sync::{ExportOutcome, JoinOutcome};
@@ -614,4 +615,78 @@ fn join_no_flow_prevents_adds() {
         .not_provisioned_reason(result(&sim, &dn))
         .unwrap()
         .contains("JoinNoFlow"));
+}
+
+/// `Trim([name])` flows: a value Trim leaves as it is is taken as it is (staging moves it
+/// instead of evaluating), and every other value is evaluated: trimmed, converted to text, or
+/// an object error. One attribute read by two flows (the second also an expression) reaches
+/// both.
+#[test]
+fn trim_flows_give_what_trim_gives_on_every_kind_of_value() {
+    let mut c = config();
+    let mut r = rule("In join", true, "user", "person", LinkType::Provision, 100);
+    r.join_groups = vec![vec![join("objectSid", "objectSid")]];
+    r.mappings = vec![
+        direct("objectSid", "objectSid"),
+        expression("givenName", "Trim([givenName])"),
+        expression("sn", "Trim([sn])"),
+        expression("otherTelephone", "Trim([otherTelephone])"),
+        expression("otherMobile", "Trim([otherMobile])"),
+        expression("info", "Trim([info])"),
+        expression("snCopy", "[sn] & \"!\""),
+        direct("sn", "snDirect"),
+    ];
+    c.onpremises_directories[0].standard_rules.push(r);
+    let mut later = rule("In later", true, "user", "person", LinkType::Join, 110);
+    later.mappings = vec![expression("sn", "Trim([sn])")];
+    c.onpremises_directories[0].standard_rules.push(later);
+    let dn = "CN=t,DC=contoso,DC=com";
+    let mut input = user(
+        dn,
+        &[
+            ("objectSid", "S-1"),
+            ("givenName", " Ann "),
+            ("sn", "Lee"),
+            ("otherTelephone", "1"),
+            ("otherTelephone", "2"),
+            ("otherMobile", "3"),
+            ("otherMobile", " 4"),
+            ("info", ""),
+        ],
+    );
+    let sim = run(&c, vec![input.clone()]);
+    assert_eq!(mv_attr(&sim, dn, "givenName").as_deref(), Some("Ann"));
+    assert_eq!(mv_attr(&sim, dn, "sn").as_deref(), Some("Lee"));
+    assert_eq!(mv_rule(&sim, dn, "sn").as_deref(), Some("In join"));
+    assert_eq!(mv_attr(&sim, dn, "snCopy").as_deref(), Some("Lee!"));
+    assert_eq!(mv_attr(&sim, dn, "snDirect").as_deref(), Some("Lee"));
+    let phones = &sim.metaverse[result(&sim, dn).metaverse.expect("projected") as usize];
+    assert_eq!(
+        phones.get("otherTelephone").map(|a| a.value.clone()),
+        Some(Value::Multi(vec![
+            Value::Str("1".to_owned()),
+            Value::Str("2".to_owned())
+        ]))
+    );
+    assert_eq!(
+        phones.get("otherMobile").map(|a| a.value.clone()),
+        Some(Value::Multi(vec![
+            Value::Str("3".to_owned()),
+            Value::Str("4".to_owned())
+        ]))
+    );
+    assert_eq!(mv_attr(&sim, dn, "info"), None);
+    assert!(result(&sim, dn).errors.is_empty());
+    // A number comes back as text; binary is a type error, of both Trim flows of `sn`.
+    input.object.insert("givenName", Value::Num(7));
+    input.object.insert("sn", Value::Bin(vec![1, 2]));
+    let sim = run(&c, vec![input]);
+    let o = result(&sim, dn);
+    let trim_errors = o
+        .errors
+        .iter()
+        .filter(|e| e.contains("attribute `sn`"))
+        .count();
+    assert_eq!(trim_errors, 2, "{:?}", o.errors);
+    assert!(o.metaverse.is_none());
 }
