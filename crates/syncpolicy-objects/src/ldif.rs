@@ -37,6 +37,8 @@ struct Entry {
     error: Option<ObjectError>,
     /// Attribute lines read so far.
     lines: usize,
+    /// Passed over to its end, not read ([`Wanted::with_entries`]).
+    skipped: bool,
 }
 
 /// Streams the objects of an LDIF file; see [`crate::read_ldif`].
@@ -165,6 +167,10 @@ impl<R: BufRead> LdifReader<R> {
             return None;
         }
         self.records += 1;
+        if entry.skipped {
+            self.entry.attributes = attributes;
+            return None;
+        }
         if let Some(error) = entry.error {
             attributes.clear();
             self.entry.attributes = attributes;
@@ -225,7 +231,7 @@ impl<R: BufRead> LdifReader<R> {
         if text.first() == Some(&b'#') {
             return Ok(());
         }
-        if self.entry.error.is_some() {
+        if self.entry.error.is_some() || self.entry.skipped {
             return Ok(());
         }
         let first_of_entry = !self.entry.started;
@@ -462,7 +468,14 @@ impl<R: BufRead> LdifReader<R> {
                 Raw::Url => None,
             };
             match dn {
-                Some(dn) if !dn.trim().is_empty() => self.entry.dn = Some(dn),
+                Some(dn) if !dn.trim().is_empty() => {
+                    // An entry not asked for is passed over from here ([`Wanted::with_entries`]).
+                    self.entry.skipped = self
+                        .only
+                        .as_ref()
+                        .is_some_and(|only| !only.wanted.reads_entry(&dn));
+                    self.entry.dn = Some(dn);
+                }
                 Some(_) => self.bad(line, "an entry with an empty DN".into()),
                 None => self.bad(line, "the DN is not valid UTF-8 text or base64".into()),
             }

@@ -125,6 +125,10 @@ impl Default for Limits {
 pub struct Wanted {
     /// Lower-cased.
     names: std::collections::HashSet<String>,
+    /// Every attribute is kept ([`Wanted::all`]).
+    all: bool,
+    /// The DNs of the only entries read ([`Wanted::with_entries`]).
+    entries: Option<std::collections::HashSet<String>>,
 }
 
 impl Wanted {
@@ -134,11 +138,41 @@ impl Wanted {
             .chain(["dn", "objectClass"])
             .map(str::to_ascii_lowercase)
             .collect();
-        Wanted { names }
+        Wanted {
+            names,
+            all: false,
+            entries: None,
+        }
+    }
+
+    /// Every attribute (for a reading that keeps only some entries).
+    pub fn all() -> Wanted {
+        Wanted {
+            all: true,
+            ..Wanted::new([])
+        }
+    }
+
+    /// Only the LDIF entries whose DN is one of `dns` (exactly as read) are read, for a second
+    /// pass over objects read and checked before: every other entry is passed over from its
+    /// `dn:` line to its end without a look at its values, so that it gives neither an object
+    /// nor a bad object. An entry without a readable DN is read as usual. JSON Lines and
+    /// UTF-16 files give every object.
+    pub fn with_entries(mut self, dns: impl IntoIterator<Item = String>) -> Wanted {
+        self.entries = Some(dns.into_iter().collect());
+        self
+    }
+
+    /// Whether the entry of DN `dn` is read ([`Wanted::with_entries`]).
+    pub fn reads_entry(&self, dn: &str) -> bool {
+        self.entries.as_ref().is_none_or(|dns| dns.contains(dn))
     }
 
     /// Whether `name` is kept.
     pub fn contains(&self, name: &str) -> bool {
+        if self.all {
+            return true;
+        }
         if name.bytes().any(|b| b.is_ascii_uppercase()) {
             self.names.contains(&name.to_ascii_lowercase())
         } else {

@@ -1,9 +1,10 @@
 //! Benchmark of issue 17: a generated forest (200,000 users, 20,000 groups of 20 members on
 //! average, 10,000 contacts, 20,000 computers) as LDIF, the out-of-box rules plus 20 custom
 //! rules. Measures, in one run: reading and parsing the LDIF alone (the floor), `simulate` end
-//! to end as `simulate --format json --summary` runs it (streamed: pass 1 parses and plans the
-//! joins, pass 2 parses again, stages, completes, exports and counts each metaverse object;
-//! then the JSON summary), and `impact` of two configurations that differ in one rule (pass 1
+//! to end as `simulate --format json --summary` runs it (`syncpolicy_sync::run_summary`: one
+//! pass parses, stages, completes and counts each object as if alone and plans the joins; a
+//! second pass, only if needed, stages again the objects whose count did not stand; then the
+//! JSON summary), and `impact` of two configurations that differ in one rule (pass 1
 //! once per side, then both sides streamed over the same objects in one pass 2, compared as
 //! they complete). The parser runs on its
 //! own thread, handing batches over, as in the CLI. Writes the LDIF and the configuration for
@@ -19,7 +20,7 @@ use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    run_pair, Options, Origin, PairSide, Pass, RunSummary, Side, Simulator, SourceInput, Streamer,
+    run_pair, Options, Origin, PairSide, Pass, Side, Simulator, SourceInput, SummaryPass,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -132,47 +133,40 @@ fn main() {
     });
     let floor = t.elapsed().as_secs_f64();
 
-    // simulate: pass 1 (parse, plan the joins), pass 2 (parse, stage, complete, export,
-    // count), the summary JSON.
+    // simulate, as `simulate --format json --summary` runs it: one pass (parse, stage, count
+    // each object as if alone, plan the joins), then a second over the objects whose count
+    // did not stand, if any; the summary JSON.
     let t = Instant::now();
     let simulator = Simulator::new(&config, Options::default());
     let groups = syncpolicy_sync::scope::Groups::new();
-    // Pass 1 light; both passes again with a full pass 1 if pass 2 finds an error the light
-    // plan did not evaluate in an object that joined (as the CLI does).
-    let mut full_plans = 0;
-    // Wall time of the phases (pass 1, the join plan, pass 2) of the last run.
+    // Wall time of the phases: the first pass, the join plan and counting, the second pass.
     let mut phases = [0f64; 3];
-    let run = loop {
-        let full = full_plans > 0;
-        let mut staged = Vec::new();
-        let p = Instant::now();
-        // As the CLI reads it: a light pass 1 with only the attributes it evaluates.
-        let wanted = if full { None } else { plan_wanted(&simulator) };
-        parse_all(&ldif, wanted, |b| {
-            staged.push(if full {
-                simulator.plan_batch_full(b, &groups)
-            } else {
-                simulator.plan_batch(b, &groups)
-            })
-        });
-        phases[0] = p.elapsed().as_secs_f64();
-        let p = Instant::now();
-        let plan = simulator.plan_parts(staged);
-        phases[1] = p.elapsed().as_secs_f64();
-        let p = Instant::now();
-        let mut streamer = Streamer::new(&simulator, plan).outcomes_only();
-        let mut run = RunSummary::new(simulator.run_facts());
-        parse_all(&ldif, staged_wanted(&[&simulator]), |b| {
-            streamer.feed_ref(simulator.stage_batch(b, &groups), |x| run.add(x));
-        });
-        phases[2] = p.elapsed().as_secs_f64();
-        if streamer.needs_full_plan() && !full {
-            full_plans += 1;
-            continue;
+    let mut mark = Instant::now();
+    let (run, stats) = syncpolicy_sync::run_summary(&simulator, &groups, |pass, sink| {
+        let stage = pass == SummaryPass::Stage;
+        if !stage {
+            phases[1] = mark.elapsed().as_secs_f64();
         }
-        assert!(streamer.is_done(), "every object completes");
-        break run;
-    };
+        // As the CLI reads it: what staging reads, and a second pass by DN only those entries.
+        let wanted = match pass {
+            SummaryPass::Complete { dns: Some(dns) } => {
+                let names = simulator.staged_attributes().expect("known attributes");
+                let names = syncpolicy_objects::Wanted::new(names.iter().map(String::as_str));
+                Some(Arc::new(names.with_entries(dns.iter().cloned())))
+            }
+            _ => staged_wanted(&[&simulator]),
+        };
+        let p = Instant::now();
+        parse_all(&ldif, wanted, &mut *sink);
+        phases[if stage { 0 } else { 2 }] = p.elapsed().as_secs_f64();
+        mark = Instant::now();
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+    .expect("the same objects in both passes");
+    if stats.completed_again == 0 {
+        phases[1] = mark.elapsed().as_secs_f64();
+    }
     let header = syncpolicy_views::simulate::SummaryHeader {
         source: "bench",
         now: None,
@@ -218,7 +212,7 @@ fn main() {
         },
     )
     .unwrap_or_else(|e| match e {});
-    let full_plans = full_plans + run.full_plans;
+    let full_plans = run.full_plans;
     let result = run.finish().expect("every object completes");
     let impact = t.elapsed().as_secs_f64();
 
@@ -229,7 +223,7 @@ fn main() {
         s.metaverse_by_type, s.entra_by_type
     );
     println!("impact: {} changes", result.changes.len());
-    println!("runs made again with a full pass 1: {full_plans}");
+    println!("impact runs made again with a full pass 1: {full_plans}");
     println!(
         "read+parse (floor): {floor:.2} s, {:.0} objects/s",
         rate(floor)
@@ -240,8 +234,8 @@ fn main() {
         simulate / floor
     );
     println!(
-        "  simulate phases:  pass 1 {:.2} s, join plan {:.2} s, pass 2 {:.2} s",
-        phases[0], phases[1], phases[2]
+        "  simulate phases:  one pass {:.2} s, join plan and counts {:.2} s, second pass {:.2} s ({} objects staged again)",
+        phases[0], phases[1], phases[2], stats.completed_again
     );
     println!(
         "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor)",

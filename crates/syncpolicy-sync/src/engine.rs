@@ -194,7 +194,7 @@ impl Summary {
 }
 
 /// Adds one to the count of `t` (its name copied only the first time).
-fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
+pub(crate) fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
     match counts.get_mut(t) {
         Some(n) => *n += 1,
         None => {
@@ -270,7 +270,7 @@ pub struct Simulator<'c> {
     /// Scope clause texts per rule, per group (for reasons).
     clauses: Vec<Vec<Vec<String>>>,
     /// Per flow target id (`Prepared::targets`): whether a join condition reads it.
-    join_targets: Vec<bool>,
+    pub(crate) join_targets: Vec<bool>,
 }
 
 /// Rules per directory and lower-cased object type (looked up for every object without a
@@ -696,7 +696,7 @@ impl<'c> Simulator<'c> {
         &self.prepared
     }
 
-    fn rule(&self, id: RuleId) -> &PRule {
+    pub(crate) fn rule(&self, id: RuleId) -> &PRule {
         &self.prepared.rules[id as usize]
     }
 
@@ -1466,15 +1466,14 @@ impl<'c> Simulator<'c> {
                     if rule.link != LinkType::Provision {
                         objects[i].join = JoinOutcome::NotJoined {
                             rule: link,
-                            reason: "the join conditions matched no metaverse object".to_owned(),
+                            reason: NO_MATCH.to_owned(),
                         };
                         continue;
                     }
                     if !rule.joins.is_empty() && !any_key {
                         objects[i].join = JoinOutcome::NotJoined {
                             rule: link,
-                            reason: "no projection: no attribute of the join conditions is present"
-                                .to_owned(),
+                            reason: NO_JOIN_ATTRIBUTE.to_owned(),
                         };
                         continue;
                     }
@@ -2149,7 +2148,14 @@ fn seed_of(dn_lower: &str) -> u64 {
 }
 
 /// The type of the metaverse object `o` projects by `rule`.
-fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
+/// Why a rule that may only join did not: nothing matched.
+pub(crate) const NO_MATCH: &str = "the join conditions matched no metaverse object";
+/// Why a provisioning rule with join conditions did not project.
+pub(crate) const NO_JOIN_ATTRIBUTE: &str =
+    "no projection: no attribute of the join conditions is present";
+
+/// The metaverse type `rule` projects `o` as.
+pub(crate) fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
     if rule.target_type == "*" || rule.target_type.is_empty() {
         &o.object_type
     } else {

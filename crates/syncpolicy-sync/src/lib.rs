@@ -13,7 +13,8 @@
 //! [`stream`] runs the same pipeline in two passes for callers that need counts or comparisons
 //! only, holding the join plan instead of every object's result; [`pair`] runs `impact`'s
 //! second pass over both configurations at once, staging once what both sides stage the same;
-//! [`pair_run`] is `impact`'s whole streamed run, both passes, over objects its caller reads.
+//! [`pair_run`] is `impact`'s whole streamed run, both passes, over objects its caller reads;
+//! [`single_pass`] counts `simulate --summary` in one pass where the objects do not meet.
 //!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
@@ -33,6 +34,7 @@ pub mod pair_run;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
+pub mod single_pass;
 pub mod stream;
 
 pub use engine::{
@@ -42,4 +44,5 @@ pub use engine::{
 pub use impact::{impact, Impact, ImpactStream};
 pub use pair::{PairStreamer, Side};
 pub use pair_run::{run_pair, ObjectsChanged, PairRun, PairSide, Pass};
+pub use single_pass::{run_summary, SinglePassStats, SummaryPass};
 pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};

@@ -16,12 +16,14 @@
 //! caller, who keeps what it needs and drops the rest. Results are those of
 //! [`Simulator::finish`]: same ranks, same tie-breaks, same errors.
 
-use crate::engine::KeyHasher;
 use crate::engine::{
     not_provisioned, not_provisioned_why, ExportOutcome, JoinOutcome, MvObject, ObjectResult,
     RuleInfo, Simulator, Summary,
 };
+use crate::engine::{KeyHasher, SourceInput};
+use crate::filter::FilterKind;
 use crate::prepare::RuleId;
+use crate::scope::Groups;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
@@ -69,6 +71,26 @@ impl Plan {
     /// True when no object was planned.
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
+    }
+
+    /// True when the plan gives `seq` what it would have alone, with no other object in the
+    /// run: the join outcome `join`, and a metaverse object of type `projects` with no other
+    /// member (none when `projects` is none); no error of the ordering or the join phase.
+    pub(crate) fn stands(&self, seq: u32, join: &JoinOutcome, projects: Option<&str>) -> bool {
+        let Some(p) = self.objects.get(seq as usize) else {
+            return false;
+        };
+        if !p.errors.is_empty() || p.duplicate || p.join != *join {
+            return false;
+        }
+        match (p.metaverse, projects) {
+            (None, None) => true,
+            (Some(m), Some(t)) => self
+                .metaverse
+                .get(m as usize)
+                .is_some_and(|(object_type, members)| object_type == t && members[..] == [seq]),
+            _ => false,
+        }
     }
 
     /// True when `seq` projected its metaverse object (is its first member).
@@ -277,14 +299,96 @@ impl<'s, 'c> Streamer<'s, 'c> {
         drop_all(done);
     }
 
+    /// [`Streamer::feed_ref`] of the next objects as read, of which only those `needed` names
+    /// (by sequence number; objects past it are needed) are staged and given to `out`: the
+    /// others are passed over, checked against the plan by their DN only (a single pass
+    /// counted them already, [`crate::single_pass`]).
+    pub(crate) fn feed_needed(
+        &mut self,
+        batch: Vec<SourceInput>,
+        needed: &[bool],
+        groups: &Groups,
+        mut out: impl FnMut(&Streamed),
+    ) {
+        let start = self.next as usize;
+        let mut staged = Vec::new();
+        let mut passed: Vec<Option<String>> = Vec::with_capacity(batch.len());
+        for (i, input) in batch.into_iter().enumerate() {
+            if needed.get(start + i).copied().unwrap_or(true) {
+                staged.push(input);
+                passed.push(None);
+            } else {
+                passed.push(Some(input.dn));
+            }
+        }
+        let mut staged = self.sim.stage_batch(staged, groups).into_iter();
+        let mut done: Vec<Streamed> = Vec::new();
+        let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
+        for dn in passed {
+            match dn {
+                Some(dn) => {
+                    self.check_dn(&dn, false);
+                }
+                None => {
+                    if let Some(o) = staged.next() {
+                        self.accept(o, &mut complete, &mut |x| done.push(x));
+                    }
+                }
+            }
+        }
+        done.extend(self.complete_all(complete));
+        for x in &done {
+            out(x);
+        }
+        drop_all(done);
+    }
+
+    /// [`Streamer::feed_ref`] of some of the run's objects, each with its sequence number (in
+    /// increasing order, those between passed over unseen): staged and given to `out`.
+    pub(crate) fn feed_at(
+        &mut self,
+        batch: Vec<(u32, SourceInput)>,
+        groups: &Groups,
+        mut out: impl FnMut(&Streamed),
+    ) {
+        let (seqs, inputs): (Vec<u32>, Vec<SourceInput>) = batch.into_iter().unzip();
+        let staged = self.sim.stage_batch(inputs, groups);
+        let mut done: Vec<Streamed> = Vec::new();
+        let mut complete: Vec<(u32, Vec<ObjectResult>)> = Vec::new();
+        for (seq, o) in seqs.into_iter().zip(staged) {
+            self.advance_to(seq);
+            self.accept(o, &mut complete, &mut |x| done.push(x));
+        }
+        done.extend(self.complete_all(complete));
+        for x in &done {
+            out(x);
+        }
+        drop_all(done);
+    }
+
+    /// Passes over the objects before `seq` unseen (their results are known already); an
+    /// object before the next one breaks the order, so the results are not to be used.
+    pub(crate) fn advance_to(&mut self, seq: u32) {
+        if seq < self.next {
+            self.mismatch = true;
+        } else {
+            self.next = seq;
+        }
+    }
+
     /// Checks the next object against the plan (the one pass 1 saw here; an error in an
     /// object the plan joined) and gives its plan, or `None` when it is not the object pass 1
     /// saw. Advances to the next object.
     fn check_next(&mut self, o: &ObjectResult) -> bool {
+        self.check_dn(&o.dn, !o.errors.is_empty())
+    }
+
+    /// [`Streamer::check_next`] of an object by its DN and whether it has errors.
+    fn check_dn(&mut self, dn: &str, has_errors: bool) -> bool {
         let seq = self.next;
         self.next += 1;
         let p = match self.plan.objects.get(seq as usize) {
-            Some(p) if p.dn_digest == digest(&o.dn) => p,
+            Some(p) if p.dn_digest == digest(dn) => p,
             _ => {
                 // Not the object pass 1 saw here: the caller broke the contract
                 // ([`Streamer::is_done`] says so).
@@ -292,7 +396,7 @@ impl<'s, 'c> Streamer<'s, 'c> {
                 return false;
             }
         };
-        if p.joining && !o.errors.is_empty() {
+        if p.joining && has_errors {
             // The plan joined an object with an error, which joins nothing: a light plan
             // did not evaluate the failing flow (a full plan did: the files changed).
             if self.plan.full {
@@ -405,7 +509,7 @@ impl<'s, 'c> Streamer<'s, 'c> {
 impl Simulator<'_> {
     /// A metaverse object whose members are all staged: resolved, its errors given to its
     /// members, exported to Entra.
-    fn complete(
+    pub(crate) fn complete(
         &self,
         object_type: &str,
         seqs: &[u32],
@@ -505,23 +609,80 @@ impl RunSummary {
 
 /// Counts one object into a summary (as [`crate::Simulation::summary`] does).
 pub(crate) fn count_object(s: &mut Summary, o: &ObjectResult, entra: Option<&ExportOutcome>) {
-    let key = match o.directory {
-        DirectoryRef::OnPremises(i) => i,
-        DirectoryRef::Azure => usize::MAX,
-    };
-    let d = s.directories.entry(key).or_default();
-    d.read += 1;
-    match &o.filter {
-        Some(f) => *d.filtered.entry(f.kind).or_default() += 1,
-        None => d.in_scope += 1,
+    Counted::object(o, entra).add_to(s);
+}
+
+/// What one object adds to a summary, kept without the object
+/// ([`crate::single_pass`] counts an object before it knows the count stands).
+#[derive(Debug, Clone)]
+pub(crate) struct Counted {
+    /// The directory's key in [`Summary::directories`].
+    directory: usize,
+    filter: Option<FilterKind>,
+    error: bool,
+    not_provisioned: bool,
+    /// With the metaverse object it is the only member of: that object's type, and the type
+    /// of its Entra object when exported.
+    metaverse: Option<(String, Option<String>)>,
+}
+
+impl Counted {
+    /// One object, given its metaverse object's Entra outcome.
+    pub(crate) fn object(o: &ObjectResult, entra: Option<&ExportOutcome>) -> Counted {
+        let export_errors = matches!(entra, Some(ExportOutcome::Error(e)) if !e.is_empty());
+        Counted {
+            directory: match o.directory {
+                DirectoryRef::OnPremises(i) => i,
+                DirectoryRef::Azure => usize::MAX,
+            },
+            filter: o.filter.as_ref().map(|f| f.kind),
+            error: !o.errors.is_empty() || export_errors,
+            not_provisioned: o.filter.is_none() && not_provisioned_why(o, entra).is_some(),
+            metaverse: None,
+        }
     }
-    let export_errors = matches!(entra, Some(ExportOutcome::Error(e)) if !e.is_empty());
-    if !o.errors.is_empty() || export_errors {
-        d.errors += 1;
-        s.objects_with_errors += 1;
+
+    /// A result of pass 2 for one object: the object, and its metaverse object if it is the
+    /// only member (`None` for a metaverse object of several members).
+    pub(crate) fn single(streamed: &Streamed) -> Option<Counted> {
+        match streamed {
+            Streamed::Alone { object, .. } => Some(Counted::object(object, None)),
+            Streamed::Metaverse { mv, members, entra } => {
+                let [o] = members.as_slice() else {
+                    return None;
+                };
+                let mut c = Counted::object(o, Some(entra));
+                let exported = match entra {
+                    ExportOutcome::Exported(x) => Some(x.object_type.clone()),
+                    _ => None,
+                };
+                c.metaverse = Some((mv.object_type.clone(), exported));
+                Some(c)
+            }
+        }
     }
-    if o.filter.is_none() && not_provisioned_why(o, entra).is_some() {
-        s.not_provisioned += 1;
+
+    /// Adds the object (and its metaverse object) to `s`.
+    pub(crate) fn add_to(&self, s: &mut Summary) {
+        let d = s.directories.entry(self.directory).or_default();
+        d.read += 1;
+        match self.filter {
+            Some(kind) => *d.filtered.entry(kind).or_default() += 1,
+            None => d.in_scope += 1,
+        }
+        if self.error {
+            d.errors += 1;
+            s.objects_with_errors += 1;
+        }
+        if self.not_provisioned {
+            s.not_provisioned += 1;
+        }
+        if let Some((object_type, exported)) = &self.metaverse {
+            crate::engine::count_by_type(&mut s.metaverse_by_type, object_type);
+            if let Some(t) = exported {
+                crate::engine::count_by_type(&mut s.entra_by_type, t);
+            }
+        }
     }
 }
 

@@ -506,64 +506,10 @@ fn run_summary(
     let groups = read_groups(&[simulator], specs, dirs, entra, args.redact, &progress)?
         .pop()
         .unwrap_or_default();
-    // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
-    // evaluate in an object that joined, both passes run again with every flow that can fail
-    // evaluated in pass 1 (`Streamer::needs_full_plan`).
-    let mut full = false;
-    let (run, report) = loop {
-        progress.phase("planning joins");
-        let mut staged = Vec::new();
-        let mut explained = vec![false; args.explain.len()];
-        // A light pass 1 reads only the attributes it evaluates (a full one, every flow).
-        let wanted = if full {
-            None
-        } else {
-            wanted_of(simulator.plan_attributes())
-        };
-        stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
-            progress.inc(batch.len() as u64);
-            for input in &batch {
-                for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
-                    *seen |= input.dn.eq_ignore_ascii_case(dn);
-                }
-            }
-            staged.push(if full {
-                simulator.plan_batch_full(batch, &groups)
-            } else {
-                simulator.plan_batch(batch, &groups)
-            });
-            Ok(())
-        })?;
-        if let Some(i) = explained.iter().position(|seen| !seen) {
-            let dn = if args.redact {
-                "(redacted)".to_owned()
-            } else {
-                format!("{:?}", args.explain[i])
-            };
-            bail!(
-            "--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file"
-        );
-        }
-        let plan = simulator.plan_parts(staged);
-        progress.phase("staging, joining and exporting");
-        // The summary counts outcomes: the exports' attributes are not computed.
-        let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
-        let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
-        // The summary shows no source object: pass 2 reads what staging reads.
-        let wanted = wanted_of(simulator.staged_attributes());
-        let report = stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
-            progress.inc(batch.len() as u64);
-            streamer.feed_ref(simulator.stage_batch(batch, &groups), |x| run.add(x));
-            Ok(())
-        })?;
-        if streamer.needs_full_plan() && !full {
-            full = true;
-            continue;
-        }
-        if !streamer.is_done() {
-            bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
-        }
-        break (run, report);
+    let (run, report) = if args.redact {
+        summary_in_two_passes(args, simulator, specs, dirs, &groups, &progress)?
+    } else {
+        summary_in_one_pass(args, simulator, specs, dirs, &groups, &progress)?
     };
     drop(progress);
     let source = shown_source(label, "configuration", args.redact);
@@ -583,4 +529,145 @@ fn run_summary(
             exit::OK
         },
     ))
+}
+
+/// Fails when an `--explain` DN was not among the objects read (`explained[i]`: the i-th was).
+fn check_explained(args: &SimulateArgs, explained: &[bool]) -> anyhow::Result<()> {
+    if let Some(i) = explained.iter().position(|seen| !seen) {
+        let dn = if args.redact {
+            "(redacted)".to_owned()
+        } else {
+            format!("{:?}", args.explain[i])
+        };
+        bail!("--explain {dn}: no object has this DN\nhint: give the DN exactly as in the object file");
+    }
+    Ok(())
+}
+
+/// Marks the `--explain` DNs among `batch`.
+fn mark_explained(args: &SimulateArgs, batch: &[SourceInput], explained: &mut [bool]) {
+    for input in batch {
+        for (dn, seen) in args.explain.iter().zip(explained.iter_mut()) {
+            *seen |= input.dn.eq_ignore_ascii_case(dn);
+        }
+    }
+}
+
+/// The summary counted in one pass where the objects do not meet
+/// (`syncpolicy_sync::run_summary`: the objects whose count does not stand are read again).
+fn summary_in_one_pass(
+    args: &SimulateArgs,
+    simulator: &Simulator<'_>,
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    groups: &syncpolicy_sync::scope::Groups,
+    progress: &crate::progress::Progress,
+) -> anyhow::Result<(syncpolicy_sync::RunSummary, ReadReport)> {
+    use syncpolicy_sync::SummaryPass;
+    let entra = args.entra.as_ref();
+    // The summary shows no source object: both passes read what staging reads.
+    let staged = simulator.staged_attributes();
+    let wanted = wanted_of(staged.clone());
+    let mut explained = vec![false; args.explain.len()];
+    let mut first_report = None;
+    let counted = syncpolicy_sync::run_summary(simulator, groups, |pass, sink| {
+        progress.phase(match pass {
+            SummaryPass::Stage => "staging, joining and exporting",
+            SummaryPass::Complete { .. } => "completing joined objects",
+        });
+        // A second pass by DN reads only those entries of an LDIF file.
+        let wanted = match pass {
+            SummaryPass::Complete { dns: Some(dns) } => {
+                let names = match &staged {
+                    Some(names) => {
+                        syncpolicy_objects::Wanted::new(names.iter().map(String::as_str))
+                    }
+                    None => syncpolicy_objects::Wanted::all(),
+                };
+                Some(std::sync::Arc::new(names.with_entries(dns.iter().cloned())))
+            }
+            _ => wanted.clone(),
+        };
+        let report = stream_objects_only(specs, dirs, entra, false, wanted, |batch| {
+            progress.inc(batch.len() as u64);
+            if pass == SummaryPass::Stage {
+                mark_explained(args, &batch, &mut explained);
+            }
+            sink(batch);
+            Ok(())
+        })?;
+        if pass == SummaryPass::Stage {
+            check_explained(args, &explained)?;
+            first_report = Some(report);
+        }
+        anyhow::Ok(())
+    })?;
+    let Ok((run, _)) = counted else {
+        bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+    };
+    let report = first_report.unwrap_or_else(|| ReadReport {
+        files: Vec::new(),
+        bad: Vec::new(),
+        objects: 0,
+    });
+    Ok((run, report))
+}
+
+/// The summary in two passes (a join plan, then every object staged again), which keeps the
+/// metaverse attribute names that `--redact` keeps.
+fn summary_in_two_passes(
+    args: &SimulateArgs,
+    simulator: &Simulator<'_>,
+    specs: &[ObjectSpec],
+    dirs: &[DirectoryRef],
+    groups: &syncpolicy_sync::scope::Groups,
+    progress: &crate::progress::Progress,
+) -> anyhow::Result<(syncpolicy_sync::RunSummary, ReadReport)> {
+    let entra = args.entra.as_ref();
+    // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
+    // evaluate in an object that joined, both passes run again with every flow that can fail
+    // evaluated in pass 1 (`Streamer::needs_full_plan`).
+    let mut full = false;
+    Ok(loop {
+        progress.phase("planning joins");
+        let mut staged = Vec::new();
+        let mut explained = vec![false; args.explain.len()];
+        // A light pass 1 reads only the attributes it evaluates (a full one, every flow).
+        let wanted = if full {
+            None
+        } else {
+            wanted_of(simulator.plan_attributes())
+        };
+        stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
+            progress.inc(batch.len() as u64);
+            mark_explained(args, &batch, &mut explained);
+            staged.push(if full {
+                simulator.plan_batch_full(batch, groups)
+            } else {
+                simulator.plan_batch(batch, groups)
+            });
+            Ok(())
+        })?;
+        check_explained(args, &explained)?;
+        let plan = simulator.plan_parts(staged);
+        progress.phase("staging, joining and exporting");
+        // The summary counts outcomes: the exports' attributes are not computed.
+        let mut streamer = syncpolicy_sync::Streamer::new(simulator, plan).outcomes_only();
+        let mut run = syncpolicy_sync::RunSummary::new(simulator.run_facts());
+        // The summary shows no source object: pass 2 reads what staging reads.
+        let wanted = wanted_of(simulator.staged_attributes());
+        let report = stream_objects_only(specs, dirs, entra, args.redact, wanted, |batch| {
+            progress.inc(batch.len() as u64);
+            streamer.feed_ref(simulator.stage_batch(batch, groups), |x| run.add(x));
+            Ok(())
+        })?;
+        if streamer.needs_full_plan() && !full {
+            full = true;
+            continue;
+        }
+        if !streamer.is_done() {
+            bail!("the object files changed while they were read (the two passes read different objects)\nhint: run again on files that are not being written");
+        }
+        break (run, report);
+    })
 }

@@ -678,9 +678,12 @@ fn redact_hides_every_input_value_error_text_and_path_in_every_output() {
     );
 }
 
-/// `--summary` streams the objects twice (join plan, then each object completed and
-/// forgotten): its summary must be the full document's, on both forests of the shipped sample
-/// (metaverse objects of members of both), with a bad object in the input, and under --redact.
+/// `--summary` counts each object as it is read (as if alone) and reads again only the objects
+/// whose count does not stand (under `--redact`: the objects twice, a join plan, then each
+/// object completed and forgotten): its summary must be the full document's, on both forests
+/// of the shipped sample (metaverse objects of members of both, read again by DN from the LDIF
+/// file, all read again from the JSON Lines one), with a bad object and a duplicate DN in the
+/// input, and under --redact.
 #[test]
 fn summary_of_the_streamed_run_is_the_full_runs_summary() {
     let dir = tempfile::tempdir().expect("temporary folder");
@@ -690,7 +693,7 @@ fn summary_of_the_streamed_run_is_the_full_runs_summary() {
     let contoso = file(
         dir.path(),
         "contoso.ldif",
-        &format!("{contoso}\ndn: CN=Bad,DC=contoso,DC=com\nobjectGUID:: ***\n\n"),
+        &format!("{contoso}\ndn: CN=Bad,DC=contoso,DC=com\nobjectGUID:: ***\n\ndn: CN=Administrator,CN=Users,DC=contoso,DC=com\nobjectClass: user\ncn: copy\n\n"),
     );
     let a = format!("contoso.com={}", s(&contoso));
     let b = format!("fabrikam.com={}", objects.join("fabrikam.jsonl").display());

@@ -313,3 +313,69 @@ proptest! {
         prop_assert_eq!(parallel(&bytes[..], Limits::DEFAULT, blocks), expected);
     }
 }
+
+/// The objects of a reading, by their first line.
+fn objects_of(items: &[Item]) -> Vec<&DirectoryObject> {
+    items.iter().flatten().collect()
+}
+
+/// A reading of only some entries, by DN (a second pass over objects read before), gives
+/// exactly those objects as the whole reading gives them, sequential or parallel, and says
+/// nothing of the entries passed over, bad ones included; an entry without a DN is read as
+/// usual.
+#[test]
+fn a_reading_of_some_entries_gives_those_objects_and_nothing_else() {
+    let mut generated = Vec::new();
+    let options = GenerateOptions {
+        users: 60,
+        groups: 8,
+        contacts: 6,
+        computers: 8,
+        ..GenerateOptions::default()
+    };
+    write_generated(&options, ObjectFormat::Ldif, &mut generated).expect("to memory");
+    let bad_entries = "dn: CN=good1,DC=c\ncn: g\n\ndn: CN=b64,DC=c\nobjectGUID:: ***\n\ndn: CN=nul,DC=c\ndescription: a\u{0}b\n\r\ndn: CN=good2,DC=c\r\ncn:\r\n  folded\r\n\r\ncn: no dn here\n\ndn: CN=good3,DC=c\ncn: g3\n";
+    for bytes in [SAMPLE.as_bytes(), &generated[..], bad_entries.as_bytes()] {
+        let full = sequential(bytes, Limits::DEFAULT);
+        let dns: Vec<String> = objects_of(&full)
+            .iter()
+            .map(|o| o.dn.clone())
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0)
+            .map(|(_, dn)| dn)
+            .collect();
+        for wanted in [Wanted::all(), Wanted::new(["cn"])] {
+            let wanted = Arc::new(wanted.with_entries(dns.iter().cloned()));
+            let kept = filtered(full.clone(), &wanted);
+            let expected: Vec<&DirectoryObject> = objects_of(&kept)
+                .into_iter()
+                .filter(|o| dns.contains(&o.dn))
+                .collect();
+            assert!(expected.len() < objects_of(&full).len());
+            let alone: Vec<Item> = LdifReader::new(bytes, Limits::DEFAULT)
+                .only(Some(Arc::clone(&wanted)))
+                .collect();
+            assert_eq!(objects_of(&alone), expected);
+            // The only bad object said is the entry without a DN.
+            let said: Vec<&ObjectError> = alone.iter().filter_map(|i| i.as_ref().err()).collect();
+            assert!(
+                said.iter().all(|e| e.message.contains("without a DN")),
+                "{said:?}"
+            );
+            for blocks in shapes() {
+                let mut all = Vec::new();
+                read_objects_parallel_only(
+                    bytes,
+                    Limits::DEFAULT,
+                    blocks,
+                    Some(Arc::clone(&wanted)),
+                    |item| {
+                        all.push(item);
+                        true
+                    },
+                );
+                assert_eq!(all, alone, "{blocks:?}");
+            }
+        }
+    }
+}

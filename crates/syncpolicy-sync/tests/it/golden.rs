@@ -11,7 +11,7 @@ use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
     impact, run_pair, ImpactStream, ObjectsChanged, Options, Origin, PairRun, PairSide, Plan,
-    RunSummary, Simulation, Simulator, SourceInput, Streamed, Streamer,
+    RunSummary, Simulation, Simulator, SourceInput, Streamed, Streamer, SummaryPass,
 };
 use syncpolicy_views::impact::{render_json, ImpactView};
 use syncpolicy_views::redact::Redactor;
@@ -183,6 +183,53 @@ fn streamed_summary_lent(config: &Configuration, objects: &[SourceInput], batch:
     out
 }
 
+/// The summary JSON of [`syncpolicy_sync::run_summary`] (one pass where the objects do not
+/// meet), as the CLI's `simulate --summary` runs it, with how many objects it staged again.
+fn single_pass_summary(
+    config: &Configuration,
+    objects: &[SourceInput],
+    batch: usize,
+) -> (Vec<u8>, syncpolicy_sync::SinglePassStats) {
+    let simulator = Simulator::new(config, options());
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let mut passes = Vec::new();
+    let (run, stats) = syncpolicy_sync::run_summary(&simulator, &groups, |pass, sink| {
+        passes.push(matches!(pass, SummaryPass::Stage));
+        // A second pass by DN reads only those entries, as the LDIF reader does.
+        let dns: Option<std::collections::HashSet<&str>> = match pass {
+            SummaryPass::Complete { dns: Some(dns) } => {
+                Some(dns.iter().map(String::as_str).collect())
+            }
+            _ => None,
+        };
+        for chunk in objects.chunks(batch) {
+            let chunk: Vec<SourceInput> = chunk
+                .iter()
+                .filter(|o| dns.as_ref().is_none_or(|d| d.contains(o.dn.as_str())))
+                .cloned()
+                .collect();
+            sink(chunk);
+        }
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {})
+    .expect("the same objects in both passes");
+    let expected = if stats.completed_again == 0 {
+        vec![true]
+    } else {
+        vec![true, false]
+    };
+    assert_eq!(passes, expected);
+    let mut out = Vec::new();
+    let header = SummaryHeader {
+        source: "golden",
+        now: Some(NOW),
+        bad_objects: 0,
+    };
+    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    (out, stats)
+}
+
 /// The streamed impact's JSON digest.
 fn streamed_impact(
     old: &Configuration,
@@ -293,6 +340,13 @@ fn check_streamed(
             serde_json::to_string_pretty(&s).expect("JSON"),
             view_summary,
             "streamed summary, batches of {batch}"
+        );
+        let (single, _) = single_pass_summary(config, objects, batch);
+        let single: serde_json::Value = serde_json::from_slice(&single).expect("JSON");
+        assert_eq!(
+            serde_json::to_string_pretty(&single).expect("JSON"),
+            view_summary,
+            "summary in one pass where the objects do not meet, batches of {batch}"
         );
         let lent = streamed_summary_lent(config, objects, batch);
         let lent: serde_json::Value = serde_json::from_slice(&lent).expect("JSON");
@@ -410,6 +464,9 @@ fn multi_forest_sample_on_the_shipped_objects() {
     let sim2 = simulate(&changed, inputs(files));
     let with_impact = record(&config, &sim, Some((&changed, &sim2)));
     check_streamed(&config, Some(&changed), &inputs(files), &with_impact);
+    // Objects joined across the forests are counted in a second pass, read by DN.
+    let (_, stats) = single_pass_summary(&config, &inputs(files), 64);
+    assert!(stats.completed_again > 0 && stats.by_dn, "{stats:?}");
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Properties: impact(a, a) is empty; the streamed impact that shares work between the sides is
 //! the impact of two full runs; results do not depend on the order of the objects nor on how a
-//! directory's objects were split across files.
+//! directory's objects were split across files; `simulate --summary` counted in one pass
+//! where the objects do not meet is the summary of the full run.
 
 use crate::support::*;
 use proptest::prelude::*;
 use syncpolicy_model::enums::LinkType;
-use syncpolicy_sync::{impact, Origin, Simulation, SourceInput};
+use syncpolicy_sync::{impact, Options, Origin, Simulation, Simulator, SourceInput};
 
 fn generated(n: usize, seed: u64) -> Vec<SourceInput> {
     let ous = ["Sales", "HR", "Old", "IT"];
@@ -126,6 +127,38 @@ proptest! {
         let objects = generated(n, seed);
         let full = impact(&old, &run(&old, objects.clone()), &new, &run(&new, objects.clone()));
         prop_assert_eq!(crate::impact::paired(&old, &new, &objects), full);
+    }
+
+    #[test]
+    fn a_summary_in_one_pass_is_the_summary_of_the_full_run(seed in 0u64..1000, n in 1usize..40, dup in 0usize..40, batch in 1usize..9) {
+        // Shared mail values join objects and make ambiguous joins; a copy of one object is a
+        // duplicate DN.
+        let c = configured(seed);
+        let mut objects = generated(n, seed);
+        let mut copy = objects[dup % n].clone();
+        copy.origin = Origin { file: 1, line: 1 };
+        objects.push(copy);
+        let full = run(&c, objects.clone());
+        let simulator = Simulator::new(&c, Options::default());
+        let groups = syncpolicy_sync::scope::Groups::new();
+        // A second pass by DN is given those objects only (as the LDIF reader reads them)
+        // or, on odd batch sizes, every object (as JSON Lines are read).
+        let (single, stats) = syncpolicy_sync::run_summary(&simulator, &groups, |pass, sink| {
+            let dns = match pass {
+                syncpolicy_sync::SummaryPass::Complete { dns: Some(dns) } if batch % 2 == 0 => Some(dns),
+                _ => None,
+            };
+            for chunk in objects.chunks(batch) {
+                sink(chunk.iter().filter(|o| dns.is_none_or(|d| d.contains(&o.dn))).cloned().collect());
+            }
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {})
+        .expect("the same objects in both passes");
+        prop_assert_eq!(&single.summary, &full.summary());
+        prop_assert_eq!(single.objects, objects.len());
+        // The duplicate at least is counted again.
+        prop_assert!(stats.completed_again >= 1);
     }
 
     #[test]

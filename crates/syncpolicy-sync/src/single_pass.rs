@@ -1,0 +1,250 @@
+//! `simulate --summary` counted in one pass over the objects, wherever the objects do not
+//! meet: each object is staged in full as it is read and counted at once as if it were the
+//! only object of the run (its own metaverse object, or none), and the join plan is made
+//! alongside. After the plan, an object's count stands when the plan gives it exactly what it
+//! would have alone ([`Plan::stands`](crate::stream::Plan): the same join outcome, a metaverse
+//! object of the same type with no other member, no error of the ordering or the join phase).
+//! Only the objects whose count does not stand (they joined another object's metaverse
+//! object, another joined theirs, a duplicate DN, an ambiguous join) are staged again, in a
+//! second pass over the objects, and completed as [`Streamer`] completes them. In one forest
+//! that is a handful of objects or none, and the second pass is not made at all when none.
+//!
+//! The counts are those of the two-pass run ([`crate::stream`]): an object alone goes through
+//! the same staging, the same completion ([`Simulator::complete`] of a one-member metaverse
+//! object, the exports' attributes left out) and the same counting ([`Counted`]); its rank only
+//! breaks ties between its own contributions, which all carry it, so it is not needed.
+//! [`RunSummary::metaverse_names`] is left empty: a redacted run (which names them) takes the
+//! two-pass run.
+
+use crate::engine::{
+    projected_type, JoinOutcome, ObjectResult, Origin, Simulator, SourceInput, Stage, MIN_PER_TASK,
+    NO_JOIN_ATTRIBUTE, NO_MATCH,
+};
+use crate::pair_run::ObjectsChanged;
+use crate::scope::Groups;
+use crate::stream::{drop_all, Counted, RunSummary, Streamed, Streamer};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use syncpolicy_model::enums::LinkType;
+
+/// A pass over the objects that [`run_summary`] asks its caller to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryPass<'a> {
+    /// Every object: staged, counted as if alone, and planned.
+    Stage,
+    /// The same objects again, for those whose count did not stand. With `dns`, a reader may
+    /// give only the objects of those DNs (`syncpolicy_objects::Wanted::with_entries`): the
+    /// objects are matched by their origin, and the others are dropped. Without, it must give
+    /// every object, in the same order.
+    Complete { dns: Option<&'a [String]> },
+}
+
+/// How a [`run_summary`] went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SinglePassStats {
+    /// Objects staged again in the second pass (none: no second pass was made).
+    pub completed_again: usize,
+    /// The second pass named the objects it needs by DN ([`SummaryPass::Complete`]).
+    pub by_dn: bool,
+}
+
+/// A second pass names its objects by DN when they are at most this share of the run
+/// (1/`BY_DN_SHARE`): for more, a reader gains little by passing the others over.
+const BY_DN_SHARE: usize = 4;
+
+/// One object as the first pass counted it alone.
+struct Lone {
+    join: JoinOutcome,
+    /// The type of the metaverse object it projects alone.
+    projects: Option<String>,
+    /// Its count alone (`None` when it cannot be counted alone).
+    counted: Option<Counted>,
+    origin: Origin,
+    dn: Box<str>,
+}
+
+/// Runs `simulate --summary` over the objects that `objects` reads: called once per pass with
+/// the pass and a sink, it must give the sink the same objects in the same order each time
+/// (but see [`SummaryPass::Complete`]). The summary is that of the two-pass run (without
+/// metaverse names); `Err(ObjectsChanged)` when the second pass did not read the objects the
+/// first did. An error of `objects` ends the run with it.
+pub fn run_summary<E>(
+    sim: &Simulator<'_>,
+    groups: &Groups,
+    mut objects: impl FnMut(SummaryPass<'_>, &mut dyn FnMut(Vec<SourceInput>)) -> Result<(), E>,
+) -> Result<Result<(RunSummary, SinglePassStats), ObjectsChanged>, E> {
+    let mut parts: Vec<Vec<ObjectResult>> = Vec::new();
+    let mut lone: Vec<Lone> = Vec::new();
+    objects(SummaryPass::Stage, &mut |batch| {
+        let first = u32::try_from(lone.len()).unwrap_or(u32::MAX);
+        let (counted, planned): (Vec<Lone>, Vec<ObjectResult>) =
+            sim.stage_lone(batch, groups, first).into_iter().unzip();
+        parts.push(planned);
+        lone.extend(counted);
+    })?;
+    let plan = sim.plan_parts(parts);
+    let mut run = RunSummary::new(sim.run_facts());
+    // Per object of the second pass (by sequence number): its DN and origin.
+    let mut again: Vec<(u32, Origin, Box<str>)> = Vec::new();
+    // Origins name objects only when they increase from object to object (one reading of
+    // files in order).
+    let mut increasing = true;
+    let mut last: Option<Origin> = None;
+    for (seq, l) in lone.iter_mut().enumerate() {
+        let seq = u32::try_from(seq).unwrap_or(u32::MAX);
+        increasing &= last.is_none_or(|o| o < l.origin);
+        last = Some(l.origin);
+        match &l.counted {
+            Some(c) if plan.stands(seq, &l.join, l.projects.as_deref()) => {
+                run.objects += 1;
+                c.add_to(&mut run.summary);
+            }
+            _ => again.push((seq, l.origin, std::mem::take(&mut l.dn))),
+        }
+    }
+    let total = lone.len();
+    drop_all(lone);
+    let by_dn = increasing && again.len() <= total / BY_DN_SHARE;
+    let stats = SinglePassStats {
+        completed_again: again.len(),
+        by_dn,
+    };
+    if again.is_empty() {
+        return Ok(Ok((run, stats)));
+    }
+    let mut streamer = Streamer::new(sim, plan).outcomes_only();
+    let fed = if by_dn {
+        let dns: Vec<String> = again.iter().map(|(_, _, dn)| dn.to_string()).collect();
+        let at: HashMap<Origin, u32> = again.iter().map(|(seq, o, _)| (*o, *seq)).collect();
+        let mut fed = 0;
+        objects(SummaryPass::Complete { dns: Some(&dns) }, &mut |batch| {
+            let picked: Vec<(u32, SourceInput)> = batch
+                .into_iter()
+                .filter_map(|i| at.get(&i.origin).map(|seq| (*seq, i)))
+                .collect();
+            fed += picked.len();
+            streamer.feed_at(picked, groups, |x| run.add(x));
+        })?;
+        streamer.advance_to(u32::try_from(total).unwrap_or(u32::MAX));
+        fed
+    } else {
+        let mut needed = vec![false; total];
+        for (seq, _, _) in &again {
+            needed[*seq as usize] = true;
+        }
+        objects(SummaryPass::Complete { dns: None }, &mut |batch| {
+            streamer.feed_needed(batch, &needed, groups, |x| run.add(x));
+        })?;
+        again.len()
+    };
+    if fed != again.len() || !streamer.is_done() {
+        return Ok(Err(ObjectsChanged));
+    }
+    run.metaverse_names.clear();
+    Ok(Ok((run, stats)))
+}
+
+impl Simulator<'_> {
+    /// Stages a batch in full, on every core: per object, what the join plan keeps of it (as a
+    /// full pass 1 keeps it) and its count as if it were alone. `first` is the sequence number
+    /// of the batch's first object.
+    fn stage_lone(
+        &self,
+        inputs: Vec<SourceInput>,
+        groups: &Groups,
+        first: u32,
+    ) -> Vec<(Lone, ObjectResult)> {
+        inputs
+            .into_par_iter()
+            .with_min_len(MIN_PER_TASK)
+            .enumerate()
+            .map(|(i, input)| {
+                let seq = first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+                self.lone(self.stage(input, groups, Stage::All), seq)
+            })
+            .collect()
+    }
+
+    /// What the plan keeps of a staged object, and the object counted alone: as
+    /// [`Streamer`] takes it with the plan it would have alone, then completes it.
+    fn lone(&self, mut o: ObjectResult, seq: u32) -> (Lone, ObjectResult) {
+        let mut planned = ObjectResult {
+            directory: o.directory,
+            dn: o.dn.clone(),
+            object_type: o.object_type.clone(),
+            origin: o.origin,
+            filter: o.filter.as_ref().map(|f| crate::engine::FilterReason {
+                kind: f.kind,
+                reason: String::new(),
+            }),
+            applied: Vec::new(),
+            out_of_scope: Vec::new(),
+            disabled: Vec::new(),
+            join: o.join.clone(),
+            metaverse: o.metaverse,
+            errors: o.errors.clone(),
+            engine_dependent: Vec::new(),
+            contributions: o
+                .contributions
+                .iter()
+                .filter(|c| self.join_targets[c.dest_id as usize])
+                .cloned()
+                .collect(),
+            join_keys: std::mem::take(&mut o.join_keys),
+            link_rule: o.link_rule,
+            target_values: Vec::new(),
+            planned_full: true,
+        };
+        self.strip_for_plan(&mut planned, true);
+        let (join, projects) = self.lone_outcome(&planned);
+        o.join = join.clone();
+        o.metaverse = projects.as_ref().map(|_| seq);
+        let streamed = match &projects {
+            None => {
+                o.contributions = Vec::new();
+                Streamed::Alone { seq, object: o }
+            }
+            Some(object_type) => {
+                let order = self.dir_order(o.directory).min(u32::MAX as usize) as u32;
+                for c in &mut o.contributions {
+                    c.tie = (order, 0);
+                }
+                self.complete(object_type, &[seq], vec![o], false)
+            }
+        };
+        let counted = Counted::single(&streamed);
+        (
+            Lone {
+                join,
+                projects,
+                counted,
+                origin: planned.origin,
+                dn: planned.dn.clone().into_boxed_str(),
+            },
+            planned,
+        )
+    }
+
+    /// The join outcome of a staged object alone in the run, as the join phase decides it
+    /// with no metaverse object to join, and the type of the metaverse object it projects.
+    fn lone_outcome(&self, o: &ObjectResult) -> (JoinOutcome, Option<String>) {
+        let Some(link) = o.link_rule.filter(|_| o.errors.is_empty()) else {
+            return (o.join.clone(), None);
+        };
+        let rule = self.rule(link);
+        let not_joined = |reason: &str| JoinOutcome::NotJoined {
+            rule: link,
+            reason: reason.to_owned(),
+        };
+        if rule.link != LinkType::Provision {
+            return (not_joined(NO_MATCH), None);
+        }
+        if !rule.joins.is_empty() && o.join_keys.is_empty() {
+            return (not_joined(NO_JOIN_ATTRIBUTE), None);
+        }
+        (
+            JoinOutcome::Projected { rule: link },
+            Some(projected_type(rule, o).to_owned()),
+        )
+    }
+}
