@@ -292,6 +292,17 @@ impl<'s, 'c> Streamer<'s, 'c> {
         for o in staged {
             self.accept(o, &mut complete, &mut |x| done.push(x));
         }
+        self.lend(done, complete, &mut out);
+    }
+
+    /// Completes `complete` (on every core), lends `done` and the completed results to `out`
+    /// in that order, and frees them on every core.
+    fn lend(
+        &self,
+        mut done: Vec<Streamed>,
+        complete: Vec<(u32, Vec<ObjectResult>)>,
+        out: &mut impl FnMut(&Streamed),
+    ) {
         done.extend(self.complete_all(complete));
         for x in &done {
             out(x);
@@ -336,11 +347,7 @@ impl<'s, 'c> Streamer<'s, 'c> {
                 }
             }
         }
-        done.extend(self.complete_all(complete));
-        for x in &done {
-            out(x);
-        }
-        drop_all(done);
+        self.lend(done, complete, &mut out);
     }
 
     /// [`Streamer::feed_ref`] of some of the run's objects, each with its sequence number (in
@@ -359,11 +366,7 @@ impl<'s, 'c> Streamer<'s, 'c> {
             self.advance_to(seq);
             self.accept(o, &mut complete, &mut |x| done.push(x));
         }
-        done.extend(self.complete_all(complete));
-        for x in &done {
-            out(x);
-        }
-        drop_all(done);
+        self.lend(done, complete, &mut out);
     }
 
     /// Passes over the objects before `seq` unseen (their results are known already); an

@@ -235,6 +235,20 @@ fn same_when_only(bytes: &[u8], limits: Limits, wanted: &Arc<Wanted>) {
     }
 }
 
+/// A small generated directory as LDIF, with every kind of object.
+fn small_generated_directory() -> Vec<u8> {
+    let mut generated = Vec::new();
+    let options = GenerateOptions {
+        users: 60,
+        groups: 8,
+        contacts: 6,
+        computers: 8,
+        ..GenerateOptions::default()
+    };
+    write_generated(&options, ObjectFormat::Ldif, &mut generated).expect("to memory");
+    generated
+}
+
 /// A reader that keeps only some attributes (a streamed simulation's first pass) still checks
 /// the others: the same objects are bad, at the same line, for the same reason (bad base64,
 /// a NUL, text that is not UTF-8, a value that is not of its attribute's kind, a URL value, the
@@ -276,15 +290,7 @@ fn a_reader_keeping_some_attributes_finds_the_same_bad_objects() {
         .expect("read");
     assert_eq!(second.object.names().len(), 2, "{second:?}");
     // And on the generated directory, with every kind of object.
-    let mut generated = Vec::new();
-    let options = GenerateOptions {
-        users: 60,
-        groups: 8,
-        contacts: 6,
-        computers: 8,
-        ..GenerateOptions::default()
-    };
-    write_generated(&options, ObjectFormat::Ldif, &mut generated).expect("to memory");
+    let generated = small_generated_directory();
     same_when_only(&generated, Limits::DEFAULT, &wanted);
 }
 
@@ -325,15 +331,7 @@ fn objects_of(items: &[Item]) -> Vec<&DirectoryObject> {
 /// usual.
 #[test]
 fn a_reading_of_some_entries_gives_those_objects_and_nothing_else() {
-    let mut generated = Vec::new();
-    let options = GenerateOptions {
-        users: 60,
-        groups: 8,
-        contacts: 6,
-        computers: 8,
-        ..GenerateOptions::default()
-    };
-    write_generated(&options, ObjectFormat::Ldif, &mut generated).expect("to memory");
+    let generated = small_generated_directory();
     let bad_entries = "dn: CN=good1,DC=c\ncn: g\n\ndn: CN=b64,DC=c\nobjectGUID:: ***\n\ndn: CN=nul,DC=c\ndescription: a\u{0}b\n\r\ndn: CN=good2,DC=c\r\ncn:\r\n  folded\r\n\r\ncn: no dn here\n\ndn: CN=good3,DC=c\ncn: g3\n";
     for bytes in [SAMPLE.as_bytes(), &generated[..], bad_entries.as_bytes()] {
         let full = sequential(bytes, Limits::DEFAULT);

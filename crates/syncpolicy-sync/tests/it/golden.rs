@@ -136,19 +136,24 @@ fn streamed<T>(
     }
 }
 
-/// The streamed run's summary JSON (`simulate --format json --summary`).
-fn streamed_summary(config: &Configuration, objects: &[SourceInput], batch: usize) -> Vec<u8> {
-    let simulator = Simulator::new(config, options());
-    let mut run = RunSummary::new(simulator.run_facts());
-    streamed(&[&simulator], objects, batch, |_, x| run.add(x), |_| ());
+/// A run's summary JSON as `simulate --format json --summary` writes it.
+fn summary_json(config: &Configuration, run: &RunSummary) -> Vec<u8> {
     let mut out = Vec::new();
     let header = SummaryHeader {
         source: "golden",
         now: Some(NOW),
         bad_objects: 0,
     };
-    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    write_run_summary_json(config, run, header, false, &mut out).expect("to memory");
     out
+}
+
+/// The streamed run's summary JSON (`simulate --format json --summary`).
+fn streamed_summary(config: &Configuration, objects: &[SourceInput], batch: usize) -> Vec<u8> {
+    let simulator = Simulator::new(config, options());
+    let mut run = RunSummary::new(simulator.run_facts());
+    streamed(&[&simulator], objects, batch, |_, x| run.add(x), |_| ());
+    summary_json(config, &run)
 }
 
 /// [`streamed_summary`] through [`Streamer::feed_ref`] (results lent, then dropped on every
@@ -173,14 +178,7 @@ fn streamed_summary_lent(config: &Configuration, objects: &[SourceInput], batch:
         assert!(streamer.is_done(), "every object completes");
         break run;
     };
-    let mut out = Vec::new();
-    let header = SummaryHeader {
-        source: "golden",
-        now: Some(NOW),
-        bad_objects: 0,
-    };
-    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
-    out
+    summary_json(config, &run)
 }
 
 /// The summary JSON of [`syncpolicy_sync::run_summary`] (one pass where the objects do not
@@ -220,13 +218,7 @@ fn single_pass_summary(
         vec![true, false]
     };
     assert_eq!(passes, expected);
-    let mut out = Vec::new();
-    let header = SummaryHeader {
-        source: "golden",
-        now: Some(NOW),
-        bad_objects: 0,
-    };
-    write_run_summary_json(config, &run, header, false, &mut out).expect("to memory");
+    let out = summary_json(config, &run);
     (out, stats)
 }
 
