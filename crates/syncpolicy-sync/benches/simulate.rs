@@ -4,10 +4,10 @@
 //! to end as `simulate --format json --summary` runs it (`syncpolicy_sync::run_summary`: one
 //! pass parses, stages, completes and counts each object as if alone and plans the joins; a
 //! second pass, only if needed, stages again the objects whose count did not stand; then the
-//! JSON summary), and `impact` of two configurations that differ in one rule (pass 1
-//! once per side, then both sides streamed over the same objects in one pass 2, compared as
-//! they complete). The parser runs on its
-//! own thread, handing batches over, as in the CLI. Writes the LDIF and the configuration for
+//! JSON summary), and `impact` of two configurations that differ in one rule
+//! (`syncpolicy_sync::run_pair_single`: the same over both configurations, each object
+//! compared alone, then the objects whose comparison did not stand compared as they
+//! complete). The parser runs on its own thread, handing batches over, as in the CLI. Writes the LDIF and the configuration for
 //! `scripts/bench-simulate`'s peak-memory run of the CLI.
 #![allow(
     clippy::disallowed_methods,
@@ -20,7 +20,7 @@ use syncpolicy_model::config::DirectoryRef;
 use syncpolicy_objects::generate::{write_generated, GenerateOptions};
 use syncpolicy_objects::ObjectFormat;
 use syncpolicy_sync::{
-    run_pair, Options, Origin, PairSide, Pass, Side, Simulator, SourceInput, SummaryPass,
+    run_pair_single, Options, Origin, PairPass, PairSide, Simulator, SourceInput, SummaryPass,
 };
 
 /// The allocator of the `syncpolicy` binary, so that the figures are the CLI's.
@@ -67,18 +67,21 @@ fn batch_of(ldif: &[u8], wanted: Wanted, mut each: impl FnMut(Vec<SourceInput>))
 /// The attributes an object is read with (`None`: all).
 type Wanted = Option<Arc<syncpolicy_objects::Wanted>>;
 
-/// What a light pass 1 of `simulator` reads, as the CLI asks for it.
-fn plan_wanted(simulator: &Simulator<'_>) -> Wanted {
-    wanted(simulator.plan_attributes())
-}
-
-/// What pass 2 of `simulators` reads, as the CLI asks for it (the staging of every side).
+/// What the staging of every side of `simulators` reads, as the CLI asks for it.
 fn staged_wanted(simulators: &[&Simulator<'_>]) -> Wanted {
     let mut all = Vec::new();
     for s in simulators {
         all.extend(s.staged_attributes()?);
     }
     wanted(Some(all))
+}
+
+/// What a second pass by DN reads, as the CLI asks for it: what staging reads, of the
+/// entries of `dns` only.
+fn entries_wanted(simulators: &[&Simulator<'_>], dns: &[String]) -> Wanted {
+    let names = staged_wanted(simulators)
+        .map_or_else(syncpolicy_objects::Wanted::all, |w| w.as_ref().clone());
+    Some(Arc::new(names.with_entries(dns.iter().cloned())))
 }
 
 fn wanted(names: Option<Vec<String>>) -> Wanted {
@@ -149,11 +152,7 @@ fn main() {
         }
         // As the CLI reads it: what staging reads, and a second pass by DN only those entries.
         let wanted = match pass {
-            SummaryPass::Complete { dns: Some(dns) } => {
-                let names = simulator.staged_attributes().expect("known attributes");
-                let names = syncpolicy_objects::Wanted::new(names.iter().map(String::as_str));
-                Some(Arc::new(names.with_entries(dns.iter().cloned())))
-            }
+            SummaryPass::Complete { dns: Some(dns) } => entries_wanted(&[&simulator], dns),
             _ => staged_wanted(&[&simulator]),
         };
         let p = Instant::now();
@@ -182,37 +181,33 @@ fn main() {
     let t = Instant::now();
     let a = Simulator::new(&config, Options::default());
     let b = Simulator::new(&changed, Options::default());
-    // As the CLI runs it: pass 1 once per side (light unless a light plan of that side proved
-    // wrong), or once for both when NEW's cannot differ; both sides' pass 2 together.
+    // As the CLI runs it: one pass, each object staged for both sides and compared alone,
+    // both join plans made; a second pass by DN over the objects whose comparison did not
+    // stand.
     let side = |config, simulator| PairSide {
         config,
         simulator,
         groups: &groups,
     };
-    let run = run_pair(
+    let mut impact_second = 0f64;
+    let run = run_pair_single(
         side(&config, &a),
         side(&changed, &b),
-        true,
         |o| o.directory,
         |pass, sink| {
+            let p = Instant::now();
             let wanted = match pass {
-                Pass::Plan {
-                    side: Side::Old,
-                    full: false,
-                } => plan_wanted(&a),
-                Pass::Plan {
-                    side: Side::New,
-                    full: false,
-                } => plan_wanted(&b),
-                Pass::Plan { full: true, .. } => None,
-                Pass::Compare => staged_wanted(&[&a, &b]),
+                PairPass::Complete { dns: Some(dns) } => entries_wanted(&[&a, &b], dns),
+                _ => staged_wanted(&[&a, &b]),
             };
-            parse_all(&ldif, wanted, sink);
+            parse_all(&ldif, wanted, &mut *sink);
+            if pass != PairPass::Stage {
+                impact_second = p.elapsed().as_secs_f64();
+            }
             Ok::<(), std::convert::Infallible>(())
         },
     )
     .unwrap_or_else(|e| match e {});
-    let full_plans = run.full_plans;
     let result = run.finish().expect("every object completes");
     let impact = t.elapsed().as_secs_f64();
 
@@ -223,7 +218,6 @@ fn main() {
         s.metaverse_by_type, s.entra_by_type
     );
     println!("impact: {} changes", result.changes.len());
-    println!("impact runs made again with a full pass 1: {full_plans}");
     println!(
         "read+parse (floor): {floor:.2} s, {:.0} objects/s",
         rate(floor)
@@ -238,7 +232,7 @@ fn main() {
         phases[0], phases[1], phases[2], stats.completed_again
     );
     println!(
-        "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor)",
+        "impact:             {impact:.2} s, {:.0} objects/s ({:.1}x the floor; second pass {impact_second:.2} s)",
         rate(impact),
         impact / floor
     );

@@ -414,6 +414,12 @@ impl<'a> ImpactStream<'a> {
         }
     }
 
+    /// A change found without the stream (an object compared alone on both sides,
+    /// [`crate::pair_single`]).
+    pub(crate) fn push_change(&mut self, change: Change) {
+        self.push(Some(change));
+    }
+
     fn push(&mut self, change: Option<Change>) {
         if let Some(c) = change {
             count(&mut self.by_type, &c);
@@ -447,6 +453,81 @@ impl<'a> ImpactStream<'a> {
             self.push(Some(c));
         }
         finish_impact(self.old_config, self.new_config, self.changes, self.by_type)
+    }
+}
+
+/// Compares the results of one object that is alone on both sides (its own metaverse object
+/// or none, and no other object with its DN or Entra key): the changes [`ImpactStream`] finds
+/// for it.
+pub(crate) struct LoneComparer<'a> {
+    old_config: &'a Configuration,
+    new_config: &'a Configuration,
+    old_rules: Vec<String>,
+    new_rules: Vec<String>,
+}
+
+impl<'a> LoneComparer<'a> {
+    pub(crate) fn new(
+        old_config: &'a Configuration,
+        old: &Simulator<'_>,
+        new_config: &'a Configuration,
+        new: &Simulator<'_>,
+    ) -> LoneComparer<'a> {
+        let names = |s: &Simulator<'_>| s.prepared().rules.iter().map(|r| r.name.clone()).collect();
+        LoneComparer {
+            old_config,
+            new_config,
+            old_rules: names(old),
+            new_rules: names(new),
+        }
+    }
+
+    /// The changes of the object OLD gives `old` and NEW gives `new`: an update when both
+    /// export it under the same key, else a deletion (its reason from NEW's result) and an
+    /// addition.
+    pub(crate) fn changes(&self, old: &Streamed, new: &Streamed) -> Vec<Change> {
+        let sides = Sides {
+            old_config: self.old_config,
+            new_config: self.new_config,
+            old_names: &self.old_rules,
+            new_names: &self.new_rules,
+        };
+        let exported = |s: &Streamed, config: &Configuration| match s {
+            Streamed::Metaverse {
+                mv,
+                members,
+                entra: ExportOutcome::Exported(e),
+            } => members
+                .first()
+                .map(|o| (key_of(config, o), Entry::new(&o.dn, mv, e))),
+            _ => None,
+        };
+        match (
+            exported(old, self.old_config),
+            exported(new, self.new_config),
+        ) {
+            (Some((kx, x)), Some((ky, y))) if kx == ky => {
+                sides.update(&kx, &x, &y).into_iter().collect()
+            }
+            (x, y) => {
+                let mut out = Vec::new();
+                if let Some((kx, x)) = x {
+                    let name = |r: RuleId| self.new_rules[r as usize].as_str();
+                    let reason = match new {
+                        Streamed::Alone { object, .. } => delete_reason(object, None, name),
+                        Streamed::Metaverse { members, entra, .. } => members
+                            .first()
+                            .map(|o| delete_reason(o, Some(entra), name))
+                            .unwrap_or_default(),
+                    };
+                    out.push(sides.delete(&kx, &x, Some(reason)));
+                }
+                if let Some((ky, y)) = y {
+                    out.push(sides.add(&ky, &y));
+                }
+                out
+            }
+        }
     }
 }
 

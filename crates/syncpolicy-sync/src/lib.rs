@@ -14,7 +14,8 @@
 //! only, holding the join plan instead of every object's result; [`pair`] runs `impact`'s
 //! second pass over both configurations at once, staging once what both sides stage the same;
 //! [`pair_run`] is `impact`'s whole streamed run, both passes, over objects its caller reads;
-//! [`single_pass`] counts `simulate --summary` in one pass where the objects do not meet.
+//! [`single_pass`] counts `simulate --summary` and [`pair_single`] compares `impact` in one
+//! pass where the objects do not meet.
 //!
 //! ```
 //! use syncpolicy_sync::{Simulator, Options};
@@ -31,6 +32,7 @@ mod key_filter;
 pub mod name;
 pub mod pair;
 pub mod pair_run;
+pub mod pair_single;
 pub mod prepare;
 pub mod resolve;
 pub mod scope;
@@ -44,5 +46,6 @@ pub use engine::{
 pub use impact::{impact, Impact, ImpactStream};
 pub use pair::{PairStreamer, Side};
 pub use pair_run::{run_pair, ObjectsChanged, PairRun, PairSide, Pass};
+pub use pair_single::{run_pair_single, PairPass};
 pub use single_pass::{run_summary, SinglePassStats, SummaryPass};
 pub use stream::{Plan, RunFacts, RunSummary, Streamed, Streamer};

@@ -77,21 +77,41 @@ impl<'s, 'c> PairStreamer<'s, 'c> {
         new_groups: &Groups,
         batch: Vec<SourceInput>,
         new_directory: impl Fn(&SourceInput) -> DirectoryRef + Sync + Send,
+        out: impl FnMut(Side, &Streamed),
+    ) {
+        let start = self.old.next_seq();
+        let batch = (start..).zip(batch).collect();
+        self.feed_at(old_groups, new_groups, batch, new_directory, out);
+    }
+
+    /// [`PairStreamer::feed`] of some of the run's objects, each with its sequence number (in
+    /// increasing order, those between passed over unseen).
+    pub(crate) fn feed_at(
+        &mut self,
+        old_groups: &Groups,
+        new_groups: &Groups,
+        batch: Vec<(u32, SourceInput)>,
+        new_directory: impl Fn(&SourceInput) -> DirectoryRef + Sync + Send,
         mut out: impl FnMut(Side, &Streamed),
     ) {
         let (a, b) = (self.old.simulator(), self.new.simulator());
         let differs = self.differs.as_deref();
-        let staged: Vec<(ObjectResult, Other)> = batch
+        let staged: Vec<(u32, (ObjectResult, Other))> = batch
             .into_par_iter()
             .with_min_len(MIN_PER_TASK)
-            .map(|input| {
+            .map(|(seq, input)| {
                 let to = new_directory(&input);
-                stage_pair(a, b, differs, old_groups, new_groups, input, to)
+                (
+                    seq,
+                    stage_pair(a, b, differs, old_groups, new_groups, input, to),
+                )
             })
             .collect();
         let (mut old_alone, mut new_alone) = (Vec::new(), Vec::new());
         let (mut old_complete, mut new_complete) = (Vec::new(), Vec::new());
-        for (o, other) in staged {
+        for (at, (o, other)) in staged {
+            self.old.advance_to(at);
+            self.new.advance_to(at);
             let seq = self.old.next_seq() as usize;
             let same = other.is_none();
             if same && self.skippable.get(seq) == Some(&true) {
@@ -141,6 +161,12 @@ impl<'s, 'c> PairStreamer<'s, 'c> {
         [self.old.needs_full_plan(), self.new.needs_full_plan()]
     }
 
+    /// Passes over the objects before `seq` on both sides ([`Streamer::advance_to`]).
+    pub(crate) fn advance_to(&mut self, seq: u32) {
+        self.old.advance_to(seq);
+        self.new.advance_to(seq);
+    }
+
     /// [`Streamer::is_done`] of both sides.
     pub fn is_done(&self) -> bool {
         self.old.is_done() && self.new.is_done()
@@ -149,7 +175,7 @@ impl<'s, 'c> PairStreamer<'s, 'c> {
 
 /// Stages one object for both sides: once when the configurations differ only in scoping
 /// filters and the differing rules are in or out of scope the same way on both sides.
-fn stage_pair(
+pub(crate) fn stage_pair(
     a: &Simulator<'_>,
     b: &Simulator<'_>,
     differs: Option<&[bool]>,

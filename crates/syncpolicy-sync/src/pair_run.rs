@@ -34,8 +34,8 @@ pub enum Pass {
 
 /// What [`run_pair`] ran: the comparison, to finish, and how the passes went.
 pub struct PairRun<'a> {
-    compare: ImpactStream<'a>,
-    complete: bool,
+    pub(crate) compare: ImpactStream<'a>,
+    pub(crate) complete: bool,
     /// How many times the passes were made again with a full pass 1.
     pub full_plans: usize,
 }

@@ -52,11 +52,24 @@ pub struct SinglePassStats {
 /// (1/`BY_DN_SHARE`): for more, a reader gains little by passing the others over.
 const BY_DN_SHARE: usize = 4;
 
+/// What an object has when it is alone in the run: its join outcome and the type of the
+/// metaverse object it projects.
+#[derive(Debug, Clone)]
+pub(crate) struct LoneOutcome {
+    pub(crate) join: JoinOutcome,
+    pub(crate) projects: Option<String>,
+}
+
+impl LoneOutcome {
+    /// Whether `plan` gives object `seq` this outcome ([`crate::stream::Plan::stands`]).
+    pub(crate) fn stands_in(&self, plan: &crate::stream::Plan, seq: u32) -> bool {
+        plan.stands(seq, &self.join, self.projects.as_deref())
+    }
+}
+
 /// One object as the first pass counted it alone.
 struct Lone {
-    join: JoinOutcome,
-    /// The type of the metaverse object it projects alone.
-    projects: Option<String>,
+    outcome: LoneOutcome,
     /// Its count alone (`None` when it cannot be counted alone).
     counted: Option<Counted>,
     origin: Origin,
@@ -95,7 +108,7 @@ pub fn run_summary<E>(
         increasing &= last.is_none_or(|o| o < l.origin);
         last = Some(l.origin);
         match &l.counted {
-            Some(c) if plan.stands(seq, &l.join, l.projects.as_deref()) => {
+            Some(c) if l.outcome.stands_in(&plan, seq) => {
                 run.objects += 1;
                 c.add_to(&mut run.summary);
             }
@@ -165,9 +178,30 @@ impl Simulator<'_> {
             .collect()
     }
 
-    /// What the plan keeps of a staged object, and the object counted alone: as
-    /// [`Streamer`] takes it with the plan it would have alone, then completes it.
-    fn lone(&self, mut o: ObjectResult, seq: u32) -> (Lone, ObjectResult) {
+    /// The object counted alone, and what the plan keeps of it ([`Simulator::lone_streamed`]).
+    fn lone(&self, o: ObjectResult, seq: u32) -> (Lone, ObjectResult) {
+        let (outcome, planned, streamed) = self.lone_streamed(o, seq, false);
+        let counted = Counted::single(&streamed);
+        (
+            Lone {
+                outcome,
+                counted,
+                origin: planned.origin,
+                dn: planned.dn.clone().into_boxed_str(),
+            },
+            planned,
+        )
+    }
+
+    /// A staged object alone in the run: its outcome, what the plan keeps of it (as a full
+    /// pass 1 keeps it), and its result as [`Streamer`] completes it with the plan it would
+    /// have alone (with the exports' attributes when `values`).
+    pub(crate) fn lone_streamed(
+        &self,
+        mut o: ObjectResult,
+        seq: u32,
+        values: bool,
+    ) -> (LoneOutcome, ObjectResult, Streamed) {
         let mut planned = ObjectResult {
             directory: o.directory,
             dn: o.dn.clone(),
@@ -209,20 +243,26 @@ impl Simulator<'_> {
                 for c in &mut o.contributions {
                     c.tie = (order, 0);
                 }
-                self.complete(object_type, &[seq], vec![o], false)
+                self.complete(object_type, &[seq], vec![o], values)
             }
         };
-        let counted = Counted::single(&streamed);
-        (
-            Lone {
-                join,
-                projects,
-                counted,
-                origin: planned.origin,
-                dn: planned.dn.clone().into_boxed_str(),
-            },
-            planned,
-        )
+        (LoneOutcome { join, projects }, planned, streamed)
+    }
+
+    /// Whether a plan made of `a` is the plan made of `b` (what the join phase and the plan
+    /// read of them is the same).
+    pub(crate) fn same_planned(a: &ObjectResult, b: &ObjectResult) -> bool {
+        a.directory == b.directory
+            && a.dn == b.dn
+            && a.object_type == b.object_type
+            && a.origin == b.origin
+            && a.filter.as_ref().map(|f| f.kind) == b.filter.as_ref().map(|f| f.kind)
+            && a.join == b.join
+            && a.metaverse == b.metaverse
+            && a.errors == b.errors
+            && a.contributions == b.contributions
+            && a.join_keys == b.join_keys
+            && a.link_rule == b.link_rule
     }
 
     /// The join outcome of a staged object alone in the run, as the join phase decides it

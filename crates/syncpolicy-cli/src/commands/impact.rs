@@ -5,7 +5,7 @@
 
 use crate::commands::simulate::{
     clock, directories_for, emit, parse_specs, read_groups, shown_source, stream_objects_only,
-    wanted_of,
+    wanted_entries, wanted_of,
 };
 use crate::context::{Context, DeploymentArgs};
 use crate::exit;
@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use syncpolicy_sync::{run_pair, Options, PairSide, Pass, Side, Simulator, SourceInput};
+use syncpolicy_sync::{run_pair_single, Options, PairPass, PairSide, Simulator, SourceInput};
 use syncpolicy_views::impact::{self as view, ImpactView};
 use syncpolicy_views::redact::Redactor;
 
@@ -105,55 +105,54 @@ pub(crate) fn run(args: &ImpactArgs, ctx: &Context) -> anyhow::Result<ExitCode> 
         simulator,
         groups,
     };
-    // Pass 1 once per side (so that only one side's staged objects are held at a time), or
-    // once for both when NEW's light plan cannot differ; then both sides' pass 2 together,
-    // compared as their Entra objects complete (`syncpolicy_sync::pair_run`).
+    // One pass: each object staged for both sides, compared alone, both join plans made;
+    // then the objects whose comparison does not stand read again and compared as their
+    // Entra objects complete (`syncpolicy_sync::pair_single`).
     let mut report = None;
-    let run = run_pair(
+    // What either side's staging reads (the comparison shows no source object).
+    let staged = old_sim
+        .staged_attributes()
+        .zip(new_sim.staged_attributes())
+        .map(|(mut old, new)| {
+            old.extend(new);
+            old
+        });
+    let run = run_pair_single(
         side(&old.config, &old_sim, &groups[0]),
         side(&new.config, &new_sim, &groups[1]),
-        old_dirs == new_dirs,
         new_directory,
         |pass, sink| {
             let _t = match pass {
-                Pass::Plan { .. } => {
-                    progress.phase("planning joins");
-                    syncpolicy_store::timing::phase("pass 1 (plan)")
-                }
-                Pass::Compare => {
+                PairPass::Stage => {
                     progress.phase("staging, joining, exporting and comparing");
-                    syncpolicy_store::timing::phase("pass 2 (both sides)")
+                    syncpolicy_store::timing::phase("pass 1 (both sides)")
+                }
+                PairPass::Complete { .. } => {
+                    progress.phase("comparing joined objects");
+                    syncpolicy_store::timing::phase("pass 2 (joined objects)")
                 }
             };
-            // A light pass 1 reads only the attributes it evaluates of its side's rules; pass 2
-            // (which shows no source object) what either side's staging reads.
-            let names = match pass {
-                Pass::Plan { side, full: false } => match side {
-                    Side::Old => old_sim.plan_attributes(),
-                    Side::New => new_sim.plan_attributes(),
-                },
-                Pass::Plan { full: true, .. } => None,
-                Pass::Compare => old_sim
-                    .staged_attributes()
-                    .zip(new_sim.staged_attributes())
-                    .map(|(mut old, new)| {
-                        old.extend(new);
-                        old
-                    }),
+            // A second pass by DN reads only those entries of an LDIF file.
+            let wanted = match pass {
+                PairPass::Complete { dns: Some(dns) } => wanted_entries(staged.as_deref(), dns),
+                _ => wanted_of(staged.clone()),
             };
             let read = stream_objects_only(
                 &specs,
                 &old_dirs,
                 args.entra.as_ref(),
                 args.redact,
-                wanted_of(names),
+                wanted,
                 |batch| {
                     progress.inc(batch.len() as u64);
                     sink(batch);
                     Ok(())
                 },
             )?;
-            report = Some(read);
+            // The first pass reads every object (its report counts them).
+            if pass == PairPass::Stage {
+                report = Some(read);
+            }
             anyhow::Ok(())
         },
     )?;

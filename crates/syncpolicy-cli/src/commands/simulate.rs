@@ -180,6 +180,21 @@ pub(crate) fn wanted_of(
     })
 }
 
+/// What a second pass by DN reads: the attributes `names` names (all when `None`) of the
+/// LDIF entries of `dns` only (`syncpolicy_objects::Wanted::with_entries`).
+pub(crate) fn wanted_entries(
+    names: Option<&[String]>,
+    dns: &[String],
+) -> Option<std::sync::Arc<syncpolicy_objects::Wanted>> {
+    let wanted = match names {
+        Some(names) => syncpolicy_objects::Wanted::new(names.iter().map(String::as_str)),
+        None => syncpolicy_objects::Wanted::all(),
+    };
+    Some(std::sync::Arc::new(
+        wanted.with_entries(dns.iter().cloned()),
+    ))
+}
+
 /// [`stream_objects`], LDIF objects read with only the attributes in `wanted` (all when
 /// `None`; the same objects are bad, for the same reasons: `syncpolicy_objects::Wanted`).
 pub(crate) fn stream_objects_only(
@@ -577,15 +592,7 @@ fn summary_in_one_pass(
         });
         // A second pass by DN reads only those entries of an LDIF file.
         let wanted = match pass {
-            SummaryPass::Complete { dns: Some(dns) } => {
-                let names = match &staged {
-                    Some(names) => {
-                        syncpolicy_objects::Wanted::new(names.iter().map(String::as_str))
-                    }
-                    None => syncpolicy_objects::Wanted::all(),
-                };
-                Some(std::sync::Arc::new(names.with_entries(dns.iter().cloned())))
-            }
+            SummaryPass::Complete { dns: Some(dns) } => wanted_entries(staged.as_deref(), dns),
             _ => wanted.clone(),
         };
         let report = stream_objects_only(specs, dirs, entra, false, wanted, |batch| {

@@ -306,11 +306,16 @@ fn paired_impact(
     )
     .and_then(PairRun::finish)
     .expect("every object completes");
+    impact_digest(&i, objects.len())
+}
+
+/// The digest of an impact's JSON document over `objects` objects.
+fn impact_digest(i: &syncpolicy_sync::Impact, objects: usize) -> String {
     let mut v = ImpactView {
         old: "old".into(),
         new: "new".into(),
-        impact: &i,
-        objects: objects.len(),
+        impact: i,
+        objects,
         bad_objects: 0,
         redactor: Redactor::new(false),
     };
@@ -357,6 +362,12 @@ fn check_streamed(
                 serde_json::Value::from(paired_impact(config, c2, objects, batch)),
                 recorded["impactJsonDigest"],
                 "paired impact, batches of {batch}"
+            );
+            let single = crate::impact::paired_single_with(config, c2, objects, batch, options());
+            assert_eq!(
+                serde_json::Value::from(impact_digest(&single, objects.len())),
+                recorded["impactJsonDigest"],
+                "impact in one pass where the objects do not meet, batches of {batch}"
             );
         }
     }

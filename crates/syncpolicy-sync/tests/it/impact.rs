@@ -6,8 +6,8 @@ use syncpolicy_model::config::Configuration;
 use syncpolicy_model::enums::LinkType;
 use syncpolicy_sync::impact::Action;
 use syncpolicy_sync::{
-    impact, run_pair, Impact, ObjectsChanged, Options, PairRun, PairSide, Pass, Side, Simulator,
-    SourceInput,
+    impact, run_pair, run_pair_single, Impact, ObjectsChanged, Options, PairPass, PairRun,
+    PairSide, Pass, Side, Simulator, SourceInput,
 };
 
 fn objects() -> Vec<SourceInput> {
@@ -48,7 +48,65 @@ fn compare_on(old: &Configuration, new: &Configuration, objects: Vec<SourceInput
         full,
         "the paired streamed impact"
     );
+    assert_eq!(
+        paired_single(old, new, &objects),
+        full,
+        "the impact in one pass where the objects do not meet"
+    );
     full
+}
+
+/// [`run_pair_single`] over `objects` in batches of 3; a second pass by DN is given only the
+/// objects of those DNs, as the LDIF reader reads them.
+pub(crate) fn paired_single(
+    old: &Configuration,
+    new: &Configuration,
+    objects: &[SourceInput],
+) -> Impact {
+    paired_single_with(old, new, objects, 3, Options::default())
+}
+
+/// [`paired_single`] in batches of `batch`, with `options`.
+pub(crate) fn paired_single_with(
+    old: &Configuration,
+    new: &Configuration,
+    objects: &[SourceInput],
+    batch: usize,
+    options: Options,
+) -> Impact {
+    let (a, b) = (
+        Simulator::new(old, options.clone()),
+        Simulator::new(new, options),
+    );
+    let groups = syncpolicy_sync::scope::Groups::new();
+    let side = |config, simulator| PairSide {
+        config,
+        simulator,
+        groups: &groups,
+    };
+    run_pair_single(
+        side(old, &a),
+        side(new, &b),
+        |o| o.directory,
+        |pass, sink| {
+            let dns = match pass {
+                PairPass::Complete { dns: Some(dns) } => Some(dns),
+                _ => None,
+            };
+            for chunk in objects.chunks(batch) {
+                sink(
+                    chunk
+                        .iter()
+                        .filter(|o| dns.is_none_or(|d| d.contains(&o.dn)))
+                        .cloned()
+                        .collect(),
+                );
+            }
+            Ok::<(), ObjectsChanged>(())
+        },
+    )
+    .and_then(PairRun::finish)
+    .expect("every object completes")
 }
 
 pub(crate) fn paired(old: &Configuration, new: &Configuration, objects: &[SourceInput]) -> Impact {
@@ -435,4 +493,45 @@ fn a_scoping_change_of_a_rule_flowing_into_a_join_attribute_plans_each_side() {
     let o = Options::default();
     assert!(!Simulator::new(&old, o.clone()).same_light_plan(&Simulator::new(&new, o)));
     compare(&old, &new);
+}
+
+/// One DN in two directories: a deletion in the second names its reason after NEW's result
+/// of the first object with that DN (the first directory's), so neither is compared alone;
+/// with origins that increase, the second pass reads them by DN.
+#[test]
+fn a_deletion_names_the_reason_of_the_first_object_with_its_dn() {
+    let mut c = base();
+    c.onpremises_directories.push(directory(
+        "fabrikam.com",
+        "22222222-2222-2222-2222-222222222222",
+        ROOT,
+    ));
+    let rule = c.onpremises_directories[0].standard_rules[0].clone();
+    c.onpremises_directories[1].standard_rules.push(rule);
+    let mut new = c.clone();
+    // NEW filters the first directory's OU and changes nothing in the second but the rule's
+    // join attribute, so that the second's object is not provisioned.
+    new.onpremises_directories[0].partitions[0]
+        .exclusions
+        .push(format!("OU=Sales,{ROOT}"));
+    new.onpremises_directories[1].standard_rules[0].join_groups =
+        vec![vec![join("employeeID", "employeeID")]];
+    let dn = format!("CN=a,OU=Sales,{ROOT}");
+    let mut objects = vec![
+        user(&dn, &[("cn", "a"), ("objectSid", "S-1")]),
+        in_dir(user(&dn, &[("cn", "a2"), ("objectSid", "S-9")]), 1),
+        user(
+            &format!("CN=c,OU=HR,{ROOT}"),
+            &[("cn", "c"), ("objectSid", "S-3")],
+        ),
+    ];
+    for (i, o) in objects.iter_mut().enumerate() {
+        o.origin = syncpolicy_sync::Origin {
+            file: u32::from(i == 1),
+            line: i + 1,
+        };
+    }
+    let i = compare_on(&c, &new, objects);
+    let deleted = dns(&i, Action::Delete);
+    assert_eq!(deleted.len(), 2, "{:?}", i.changes);
 }

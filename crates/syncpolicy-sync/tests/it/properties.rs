@@ -126,7 +126,8 @@ proptest! {
         }
         let objects = generated(n, seed);
         let full = impact(&old, &run(&old, objects.clone()), &new, &run(&new, objects.clone()));
-        prop_assert_eq!(crate::impact::paired(&old, &new, &objects), full);
+        prop_assert_eq!(crate::impact::paired(&old, &new, &objects), full.clone());
+        prop_assert_eq!(crate::impact::paired_single(&old, &new, &objects), full);
     }
 
     #[test]
