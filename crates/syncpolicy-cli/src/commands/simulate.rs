@@ -502,9 +502,10 @@ pub(crate) fn read_groups(
     Ok(groups)
 }
 
-/// `simulate --format json --summary`, streamed: pass 1 over the files plans the joins (only
-/// what joining needs is kept per object), pass 2 reads them again and counts each object as
-/// its metaverse object completes; no object's result is held longer than that.
+/// `simulate --format json --summary`, streamed: counted in one pass where the objects do not
+/// meet, the others read again (`summary_in_one_pass`), or under `--redact` in two passes (a
+/// join plan, then each object counted as its metaverse object completes); no object's result
+/// is held longer than that.
 #[allow(clippy::too_many_arguments)]
 fn run_summary(
     args: &SimulateArgs,
