@@ -186,15 +186,25 @@ impl Summary {
 
     /// Counts one metaverse object and its Entra outcome.
     pub fn add_metaverse(&mut self, m: &MvObject, entra: &ExportOutcome) {
-        count_by_type(&mut self.metaverse_by_type, &m.object_type);
-        if let ExportOutcome::Exported(x) = entra {
-            count_by_type(&mut self.entra_by_type, &x.object_type);
+        let exported = match entra {
+            ExportOutcome::Exported(x) => Some(x.object_type.as_str()),
+            _ => None,
+        };
+        self.add_types(&m.object_type, exported);
+    }
+
+    /// Counts a metaverse object of type `metaverse` and its Entra object of type `entra`,
+    /// when exported.
+    pub(crate) fn add_types(&mut self, metaverse: &str, entra: Option<&str>) {
+        count_by_type(&mut self.metaverse_by_type, metaverse);
+        if let Some(t) = entra {
+            count_by_type(&mut self.entra_by_type, t);
         }
     }
 }
 
 /// Adds one to the count of `t` (its name copied only the first time).
-pub(crate) fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
+fn count_by_type(counts: &mut BTreeMap<String, usize>, t: &str) {
     match counts.get_mut(t) {
         Some(n) => *n += 1,
         None => {
@@ -1148,6 +1158,9 @@ impl<'c> Simulator<'c> {
                     None => seen[slot] = Some((merge, false)),
                 }
                 let kept = !plan || self.join_targets[slot];
+                if !kept && light {
+                    continue;
+                }
                 // `Trim([name])` of a value it leaves as it is: that value, as a direct flow
                 // gives it (the flow cannot fail).
                 let untrimmed = flow
@@ -1157,8 +1170,7 @@ impl<'c> Simulator<'c> {
                     .filter(|(_, v)| syncpolicy_expr::eval::trim_leaves(v))
                     .map(|(at, _)| at);
                 if !kept
-                    && (light
-                        || untrimmed.is_some()
+                    && (untrimmed.is_some()
                         || matches!(flow.kind, FlowKind::Direct(..) | FlowKind::Constant(_)))
                 {
                     continue;
@@ -2147,14 +2159,13 @@ fn seed_of(dn_lower: &str) -> u64 {
     h
 }
 
-/// The type of the metaverse object `o` projects by `rule`.
 /// Why a rule that may only join did not: nothing matched.
 pub(crate) const NO_MATCH: &str = "the join conditions matched no metaverse object";
 /// Why a provisioning rule with join conditions did not project.
 pub(crate) const NO_JOIN_ATTRIBUTE: &str =
     "no projection: no attribute of the join conditions is present";
 
-/// The metaverse type `rule` projects `o` as.
+/// The type of the metaverse object `o` projects by `rule`.
 pub(crate) fn projected_type<'a>(rule: &'a PRule, o: &'a ObjectResult) -> &'a str {
     if rule.target_type == "*" || rule.target_type.is_empty() {
         &o.object_type

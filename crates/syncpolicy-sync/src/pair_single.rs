@@ -12,25 +12,16 @@ use crate::engine::{ObjectResult, Origin, Simulator, SourceInput, MIN_PER_TASK};
 use crate::impact::{Change, ImpactStream, LoneComparer};
 use crate::pair::{stage_pair, PairStreamer};
 use crate::pair_run::{PairRun, PairSide};
-use crate::single_pass::LoneOutcome;
+use crate::single_pass::{pick, Again, LoneOutcome, SummaryPass};
 use crate::stream::{drop_all, Streamer};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use syncpolicy_model::config::DirectoryRef;
 
-/// A pass over the objects that [`run_pair_single`] asks its caller to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PairPass<'a> {
-    /// Every object (in OLD's directories): staged for both sides, compared alone, planned.
-    Stage,
-    /// The same objects again, for those whose comparison did not stand; as
-    /// [`crate::SummaryPass::Complete`].
-    Complete { dns: Option<&'a [String]> },
-}
-
-/// A second pass names its objects by DN when they are at most this share of the run.
-const BY_DN_SHARE: usize = 4;
+/// A pass over the objects that [`run_pair_single`] asks its caller to read: the passes of
+/// [`crate::single_pass`] (the objects in OLD's directories; `Stage` compares each alone).
+pub type PairPass<'a> = SummaryPass<'a>;
 
 /// One object as the first pass compared it alone.
 struct LonePair {
@@ -161,12 +152,8 @@ pub fn run_pair_single<'a, E>(
         *keys.entry(l.key).or_default() += 1;
     }
     let mut compare = ImpactStream::new(old.config, a, &old_plan, new.config, b, &new_plan);
-    let mut again: Vec<(u32, Origin, Box<str>)> = Vec::new();
-    let mut increasing = true;
-    let mut last: Option<Origin> = None;
+    let mut again = Again::new();
     for (seq, l) in lone.iter_mut().enumerate() {
-        increasing &= last.is_none_or(|o| o < l.origin);
-        last = Some(l.origin);
         let at = u32::try_from(seq).unwrap_or(u32::MAX);
         let alone_by_dn = new_plan.same_dn_first(at) == at && dn_group[seq] == 1;
         let stands = alone_by_dn
@@ -177,9 +164,8 @@ pub fn run_pair_single<'a, E>(
             for c in std::mem::take(&mut l.changes) {
                 compare.push_change(c);
             }
-        } else {
-            again.push((at, l.origin, std::mem::take(&mut l.dn)));
         }
+        again.note(at, l.origin, &mut l.dn, !stands);
     }
     drop_all(lone);
     if again.is_empty() {
@@ -204,21 +190,13 @@ pub fn run_pair_single<'a, E>(
             },
         );
     };
-    if increasing && again.len() <= total / BY_DN_SHARE {
-        let dns: Vec<String> = again.iter().map(|(_, _, dn)| dn.to_string()).collect();
-        let at: HashMap<Origin, u32> = again.iter().map(|(seq, o, _)| (*o, *seq)).collect();
+    if again.by_dn() {
+        let (dns, at) = (again.dns(), again.by_origin());
         objects(PairPass::Complete { dns: Some(&dns) }, &mut |batch| {
-            let picked = batch
-                .into_iter()
-                .filter_map(|i| at.get(&i.origin).map(|seq| (*seq, i)))
-                .collect();
-            feed(&mut pair, picked);
+            feed(&mut pair, pick(&at, batch));
         })?;
     } else {
-        let mut needed = vec![false; total];
-        for (seq, _, _) in &again {
-            needed[*seq as usize] = true;
-        }
+        let needed = again.needed();
         let mut next = 0u32;
         objects(PairPass::Complete { dns: None }, &mut |batch| {
             let mut picked = Vec::new();
@@ -231,7 +209,7 @@ pub fn run_pair_single<'a, E>(
             feed(&mut pair, picked);
         })?;
     }
-    pair.advance_to(u32::try_from(total).unwrap_or(u32::MAX));
+    pair.advance_to(again.end());
     let complete = fed == again.len() && pair.is_done();
     drop(pair);
     Ok(PairRun {

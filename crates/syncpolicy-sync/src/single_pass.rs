@@ -27,12 +27,13 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use syncpolicy_model::enums::LinkType;
 
-/// A pass over the objects that [`run_summary`] asks its caller to read.
+/// A pass over the objects that [`run_summary`] (and, as
+/// [`PairPass`](crate::pair_single::PairPass), `run_pair_single`) asks its caller to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SummaryPass<'a> {
-    /// Every object: staged, counted as if alone, and planned.
+    /// Every object: staged, counted (or compared) as if alone, and planned.
     Stage,
-    /// The same objects again, for those whose count did not stand. With `dns`, a reader may
+    /// The same objects again, for those whose result did not stand. With `dns`, a reader may
     /// give only the objects of those DNs (`syncpolicy_objects::Wanted::with_entries`): the
     /// objects are matched by their origin, and the others are dropped. Without, it must give
     /// every object, in the same order.
@@ -51,6 +52,89 @@ pub struct SinglePassStats {
 /// A second pass names its objects by DN when they are at most this share of the run
 /// (1/`BY_DN_SHARE`): for more, a reader gains little by passing the others over.
 const BY_DN_SHARE: usize = 4;
+
+/// The objects of the first pass that a second pass reads again (by sequence number, with
+/// their origin and DN), and how it names them.
+pub(crate) struct Again {
+    objects: Vec<(u32, Origin, Box<str>)>,
+    /// Objects of the first pass.
+    total: usize,
+    /// The origins increased from object to object (one reading of files in order), so that
+    /// an origin names one object.
+    increasing: bool,
+    last: Option<Origin>,
+}
+
+impl Again {
+    pub(crate) fn new() -> Again {
+        Again {
+            objects: Vec::new(),
+            total: 0,
+            increasing: true,
+            last: None,
+        }
+    }
+
+    /// Notes the first pass's next object (sequence number `seq`), to be read again when
+    /// `again` (its DN is taken).
+    pub(crate) fn note(&mut self, seq: u32, origin: Origin, dn: &mut Box<str>, again: bool) {
+        self.total += 1;
+        self.increasing &= self.last.is_none_or(|o| o < origin);
+        self.last = Some(origin);
+        if again {
+            self.objects.push((seq, origin, std::mem::take(dn)));
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Whether the second pass names its objects by DN ([`SummaryPass::Complete`]).
+    pub(crate) fn by_dn(&self) -> bool {
+        self.increasing && self.objects.len() <= self.total / BY_DN_SHARE
+    }
+
+    /// The DNs to read again.
+    pub(crate) fn dns(&self) -> Vec<String> {
+        self.objects
+            .iter()
+            .map(|(_, _, dn)| dn.to_string())
+            .collect()
+    }
+
+    /// The sequence number of each object read again, by origin.
+    pub(crate) fn by_origin(&self) -> HashMap<Origin, u32> {
+        self.objects.iter().map(|(seq, o, _)| (*o, *seq)).collect()
+    }
+
+    /// Per object of the first pass, whether it is read again.
+    pub(crate) fn needed(&self) -> Vec<bool> {
+        let mut needed = vec![false; self.total];
+        for (seq, _, _) in &self.objects {
+            needed[*seq as usize] = true;
+        }
+        needed
+    }
+
+    /// The sequence number one past the first pass's last object.
+    pub(crate) fn end(&self) -> u32 {
+        u32::try_from(self.total).unwrap_or(u32::MAX)
+    }
+}
+
+/// The objects of `batch` that `at` names by origin ([`Again::by_origin`]), with their
+/// sequence numbers; the others are dropped.
+pub(crate) fn pick(at: &HashMap<Origin, u32>, batch: Vec<SourceInput>) -> Vec<(u32, SourceInput)> {
+    batch
+        .into_iter()
+        .filter_map(|i| at.get(&i.origin).map(|seq| (*seq, i)))
+        .collect()
+}
 
 /// What an object has when it is alone in the run: its join outcome and the type of the
 /// metaverse object it projects.
@@ -97,27 +181,21 @@ pub fn run_summary<E>(
     })?;
     let plan = sim.plan_parts(parts);
     let mut run = RunSummary::new(sim.run_facts());
-    // Per object of the second pass (by sequence number): its DN and origin.
-    let mut again: Vec<(u32, Origin, Box<str>)> = Vec::new();
-    // Origins name objects only when they increase from object to object (one reading of
-    // files in order).
-    let mut increasing = true;
-    let mut last: Option<Origin> = None;
+    let mut again = Again::new();
     for (seq, l) in lone.iter_mut().enumerate() {
         let seq = u32::try_from(seq).unwrap_or(u32::MAX);
-        increasing &= last.is_none_or(|o| o < l.origin);
-        last = Some(l.origin);
-        match &l.counted {
+        let stands = match &l.counted {
             Some(c) if l.outcome.stands_in(&plan, seq) => {
                 run.objects += 1;
                 c.add_to(&mut run.summary);
+                true
             }
-            _ => again.push((seq, l.origin, std::mem::take(&mut l.dn))),
-        }
+            _ => false,
+        };
+        again.note(seq, l.origin, &mut l.dn, !stands);
     }
-    let total = lone.len();
     drop_all(lone);
-    let by_dn = increasing && again.len() <= total / BY_DN_SHARE;
+    let by_dn = again.by_dn();
     let stats = SinglePassStats {
         completed_again: again.len(),
         by_dn,
@@ -127,24 +205,17 @@ pub fn run_summary<E>(
     }
     let mut streamer = Streamer::new(sim, plan).outcomes_only();
     let fed = if by_dn {
-        let dns: Vec<String> = again.iter().map(|(_, _, dn)| dn.to_string()).collect();
-        let at: HashMap<Origin, u32> = again.iter().map(|(seq, o, _)| (*o, *seq)).collect();
+        let (dns, at) = (again.dns(), again.by_origin());
         let mut fed = 0;
         objects(SummaryPass::Complete { dns: Some(&dns) }, &mut |batch| {
-            let picked: Vec<(u32, SourceInput)> = batch
-                .into_iter()
-                .filter_map(|i| at.get(&i.origin).map(|seq| (*seq, i)))
-                .collect();
+            let picked = pick(&at, batch);
             fed += picked.len();
             streamer.feed_at(picked, groups, |x| run.add(x));
         })?;
-        streamer.advance_to(u32::try_from(total).unwrap_or(u32::MAX));
+        streamer.advance_to(again.end());
         fed
     } else {
-        let mut needed = vec![false; total];
-        for (seq, _, _) in &again {
-            needed[*seq as usize] = true;
-        }
+        let needed = again.needed();
         objects(SummaryPass::Complete { dns: None }, &mut |batch| {
             streamer.feed_needed(batch, &needed, groups, |x| run.add(x));
         })?;

@@ -681,10 +681,7 @@ impl Counted {
             s.not_provisioned += 1;
         }
         if let Some((object_type, exported)) = &self.metaverse {
-            crate::engine::count_by_type(&mut s.metaverse_by_type, object_type);
-            if let Some(t) = exported {
-                crate::engine::count_by_type(&mut s.entra_by_type, t);
-            }
+            s.add_types(object_type, exported.as_deref());
         }
     }
 }
