@@ -300,10 +300,8 @@ pub fn impact(
 /// [`ImpactStream::add_new`]); an Entra object is compared as soon as both sides have it and
 /// forgotten unless it changes.
 pub struct ImpactStream<'a> {
-    old_config: &'a Configuration,
-    new_config: &'a Configuration,
-    old_rules: Vec<String>,
-    new_rules: Vec<String>,
+    /// The configurations and their rule names.
+    sides: LoneComparer<'a>,
     /// Entra objects of one side whose key the other side has not given (yet).
     old_waiting: HashMap<Key, (u32, Entry)>,
     new_waiting: HashMap<Key, Entry>,
@@ -325,12 +323,8 @@ impl<'a> ImpactStream<'a> {
         new: &Simulator<'_>,
         new_plan: &Plan,
     ) -> ImpactStream<'a> {
-        let names = |s: &Simulator<'_>| s.prepared().rules.iter().map(|r| r.name.clone()).collect();
         ImpactStream {
-            old_config,
-            new_config,
-            old_rules: names(old),
-            new_rules: names(new),
+            sides: LoneComparer::new(old_config, old, new_config, new),
             old_waiting: HashMap::new(),
             new_waiting: HashMap::new(),
             reasons_needed: new_plan.reasons_needed(old_plan),
@@ -344,12 +338,7 @@ impl<'a> ImpactStream<'a> {
     }
 
     fn sides(&self) -> Sides<'_> {
-        Sides {
-            old_config: self.old_config,
-            new_config: self.new_config,
-            old_names: &self.old_rules,
-            new_names: &self.new_rules,
-        }
+        self.sides.sides()
     }
 
     /// One result of OLD's pass 2.
@@ -365,7 +354,7 @@ impl<'a> ImpactStream<'a> {
         let (Some(o), Some(seq)) = (members.first(), mv.members.first()) else {
             return;
         };
-        let key = key_of(self.old_config, o);
+        let key = key_of(self.sides.old_config, o);
         let x = Entry::new(&o.dn, mv, e);
         match self.new_waiting.remove(&key) {
             Some(y) => {
@@ -380,7 +369,7 @@ impl<'a> ImpactStream<'a> {
 
     /// One result of NEW's pass 2.
     pub fn add_new(&mut self, streamed: &Streamed) {
-        let rules = &self.new_rules;
+        let rules = &self.sides.new_rules;
         let name = |r: RuleId| rules[r as usize].as_str();
         match streamed {
             Streamed::Alone { seq, object } => {
@@ -399,7 +388,7 @@ impl<'a> ImpactStream<'a> {
                 let (ExportOutcome::Exported(e), Some(o)) = (entra, members.first()) else {
                     return;
                 };
-                let key = key_of(self.new_config, o);
+                let key = key_of(self.sides.new_config, o);
                 let y = Entry::new(&o.dn, mv, e);
                 match self.old_waiting.remove(&key) {
                     Some((_, x)) => {
@@ -452,13 +441,18 @@ impl<'a> ImpactStream<'a> {
         for c in changes {
             self.push(Some(c));
         }
-        finish_impact(self.old_config, self.new_config, self.changes, self.by_type)
+        finish_impact(
+            self.sides.old_config,
+            self.sides.new_config,
+            self.changes,
+            self.by_type,
+        )
     }
 }
 
-/// Compares the results of one object that is alone on both sides (its own metaverse object
-/// or none, and no other object with its DN or Entra key): the changes [`ImpactStream`] finds
-/// for it.
+/// The two configurations and their rule names, as a comparison names them; compares the
+/// results of one object that is alone on both sides (its own metaverse object or none, and no
+/// other object with its DN or Entra key): the changes [`ImpactStream`] finds for it.
 pub(crate) struct LoneComparer<'a> {
     old_config: &'a Configuration,
     new_config: &'a Configuration,
@@ -482,16 +476,21 @@ impl<'a> LoneComparer<'a> {
         }
     }
 
-    /// The changes of the object OLD gives `old` and NEW gives `new`: an update when both
-    /// export it under the same key, else a deletion (its reason from NEW's result) and an
-    /// addition.
-    pub(crate) fn changes(&self, old: &Streamed, new: &Streamed) -> Vec<Change> {
-        let sides = Sides {
+    /// The changes as they name the configurations and rules.
+    fn sides(&self) -> Sides<'_> {
+        Sides {
             old_config: self.old_config,
             new_config: self.new_config,
             old_names: &self.old_rules,
             new_names: &self.new_rules,
-        };
+        }
+    }
+
+    /// The changes of the object OLD gives `old` and NEW gives `new`: an update when both
+    /// export it under the same key, else a deletion (its reason from NEW's result) and an
+    /// addition.
+    pub(crate) fn changes(&self, old: &Streamed, new: &Streamed) -> Vec<Change> {
+        let sides = self.sides();
         let exported = |s: &Streamed, config: &Configuration| match s {
             Streamed::Metaverse {
                 mv,
