@@ -299,6 +299,7 @@ impl Simulator<'_> {
             link_rule: o.link_rule,
             target_values: Vec::new(),
             planned_full: true,
+            join_prep: None,
         };
         self.strip_for_plan(&mut planned, true);
         let (join, projects) = self.lone_outcome(&planned);

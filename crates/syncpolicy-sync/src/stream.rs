@@ -147,9 +147,10 @@ impl Simulator<'_> {
         full: bool,
     ) -> Vec<ObjectResult> {
         let mut staged = self.stage_batch_for_plan(inputs, groups, full);
-        for o in &mut staged {
-            self.strip_for_plan(o, full);
-        }
+        staged
+            .par_iter_mut()
+            .with_min_len(crate::engine::MIN_PER_TASK)
+            .for_each(|o| self.strip_for_plan(o, full));
         staged
     }
 
