@@ -113,18 +113,28 @@ pub struct ObjectResult {
     pub(crate) join_prep: Option<JoinPrep>,
 }
 
-/// What the join phase computes of one object before it joins any: made on every core while
-/// the object is staged and its values are at hand, rather than in the join phase, which
-/// meets the objects again long after they were staged.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct JoinPrep {
-    /// The hashes ([`KeyFilter::hash`]) of the object's join keys, sorted, without repeats.
-    hashes: Vec<u64>,
-    /// When its link rule provisions: the index keys of the metaverse object it would project
-    /// (its own join attributes), before the join phase drops those no other object looks up,
-    /// each with whether the object looks it up itself.
-    projected: Option<Vec<(bool, HashedKey)>>,
+/// What the join phase computes of one object before it joins any, made on every core while
+/// the object is staged and its values are at hand (the join phase meets the objects again
+/// long after they were staged, each a cache miss): the hashes of the index keys it would give
+/// the metaverse object it projects, so that the join phase makes the keys only for an object
+/// that may give one some other object looks up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JoinPrep {
+    /// Its link rule does not provision (or there are no join attributes): no keys.
+    NoProjection,
+    /// At most [`FEW_KEYS`] keys: their hashes as the join phase's filters read them
+    /// ([`KeyFilter::short`]), and by bit whether the object looks the key up itself.
+    Few {
+        hashes: [u32; FEW_KEYS],
+        len: u8,
+        own: u8,
+    },
+    /// More keys: the join phase makes and looks at them all.
+    Many,
 }
+
+/// The most projected keys whose hashes a [`JoinPrep`] holds.
+const FEW_KEYS: usize = 8;
 
 /// A join index key ([`index_key`]) with its hash ([`KeyFilter::hash`]), computed once where
 /// the key is made: the join phase decides most lookups from the hash and the filters alone,
@@ -617,20 +627,34 @@ impl<'c> Simulator<'c> {
 
     /// The join phase's [`JoinPrep`] of an object.
     fn join_prep(&self, o: &ObjectResult) -> JoinPrep {
-        let mut hashes: Vec<u64> = o.join_keys.iter().map(|(_, _, k)| k.hash).collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        let projected = o.link_rule.and_then(|r| {
-            let rule = self.rule(r);
-            (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
-                let object_type = projected_type(rule, o);
-                let keys = self.join_index_keys_of(object_type, std::iter::once(o));
-                keys.into_iter()
-                    .map(|k| (o.join_keys.iter().any(|(_, _, own)| *own == k), k))
-                    .collect()
-            })
-        });
-        JoinPrep { hashes, projected }
+        let Some(keys) = self.projected_keys(o) else {
+            return JoinPrep::NoProjection;
+        };
+        if keys.len() > FEW_KEYS {
+            return JoinPrep::Many;
+        }
+        let (mut hashes, mut own) = ([0u32; FEW_KEYS], 0u8);
+        for (at, k) in keys.iter().enumerate() {
+            hashes[at] = KeyFilter::short(k.hash);
+            if o.join_keys.iter().any(|(_, _, mine)| mine == k) {
+                own |= 1 << at;
+            }
+        }
+        JoinPrep::Few {
+            hashes,
+            len: keys.len() as u8,
+            own,
+        }
+    }
+
+    /// When `o`'s link rule provisions (and there are join attributes): the index keys of the
+    /// metaverse object it would project alone.
+    fn projected_keys(&self, o: &ObjectResult) -> Option<Vec<HashedKey>> {
+        let rule = self.rule(o.link_rule?);
+        (rule.link == LinkType::Provision && !self.join_attrs.is_empty()).then(|| {
+            let object_type = projected_type(rule, o);
+            self.join_index_keys_of(object_type, std::iter::once(o))
+        })
     }
 
     /// Per rule id, whether its scoping filter differs from `other`'s, when the two
@@ -1382,24 +1406,23 @@ impl<'c> Simulator<'c> {
         // up (`shared_lookups`): an index key that no object looks up is never inserted (see
         // `key_filter`), nor is a projecting object's key that only it looks up (it looked
         // it up before its metaverse object existed).
-        // Each joining object's `JoinPrep`, in `order`: taken from the object where it was
-        // made while staging, else made here (on every core).
-        let preps: Vec<JoinPrep> = {
-            let taken: Vec<Option<JoinPrep>> =
-                order.iter().map(|&i| objects[i].join_prep.take()).collect();
-            let shared: &[ObjectResult] = objects;
-            order
-                .par_iter()
-                .zip(taken)
-                .with_min_len(MIN_PER_TASK * 8)
-                .map(|(&i, prep)| prep.unwrap_or_else(|| self.join_prep(&shared[i])))
-                .collect()
-        };
         let (looked_up, shared_lookups) = {
-            let total = preps.iter().map(|p| p.hashes.len()).sum();
+            let shared: &[ObjectResult] = objects;
+            let hashes: Vec<Vec<u64>> = order
+                .par_iter()
+                .with_min_len(MIN_PER_TASK * 8)
+                .map(|&i| {
+                    let mut own: Vec<u64> =
+                        shared[i].join_keys.iter().map(|(_, _, k)| k.hash).collect();
+                    own.sort_unstable();
+                    own.dedup();
+                    own
+                })
+                .collect();
+            let total = hashes.iter().map(Vec::len).sum();
             let mut all = KeyFilter::with_capacity(total);
             let mut again = KeyFilter::with_capacity(total / 8);
-            for own in preps.iter().map(|p| &p.hashes) {
+            for own in &hashes {
                 for &h in own {
                     if all.may_contain(h) {
                         again.insert(h);
@@ -1409,29 +1432,48 @@ impl<'c> Simulator<'c> {
                     all.insert(h);
                 }
             }
+            drop_all(hashes);
             (all, again)
         };
-        // Whether some object other than one that looks up `key` itself (`own`), or any
-        // object, may look up `key`.
-        let others_look_up = |own: bool, key: &HashedKey| {
-            looked_up.may_contain(key.hash) && (shared_lookups.may_contain(key.hash) || !own)
+        // Whether some object other than one that looks up the key itself (`own`), or any
+        // object, may look up a key of this hash.
+        let others_look_up = |own: bool, hash: u64| {
+            looked_up.may_contain(hash) && (shared_lookups.may_contain(hash) || !own)
         };
         // The index keys each provisioning object would give the metaverse object it projects
         // (those of a one-member metaverse object: the object's own) that another object may
         // look up, made on every core beforehand; an object that joins instead does not use
-        // them.
-        let mut projected_keys: Vec<Option<Vec<HashedKey>>> = preps
-            .into_par_iter()
-            .with_min_len(MIN_PER_TASK * 8)
-            .map(|prep| {
-                let keys = prep.projected?;
-                let kept = keys
-                    .into_iter()
-                    .filter(|(own, k)| others_look_up(*own, k))
-                    .map(|(_, k)| k);
-                Some(kept.collect())
-            })
-            .collect();
+        // them. Where staging left the keys' hashes, the keys are made only when one of them
+        // may be kept.
+        let mut projected_keys: Vec<Option<Vec<HashedKey>>> = {
+            let shared: &[ObjectResult] = objects;
+            order
+                .par_iter()
+                .with_min_len(MIN_PER_TASK * 8)
+                .map(|&i| {
+                    let o = &shared[i];
+                    match o.join_prep {
+                        Some(JoinPrep::NoProjection) => return None,
+                        Some(JoinPrep::Few { hashes, len, own }) => {
+                            let kept = (0..usize::from(len)).any(|at| {
+                                let hash = u64::from(hashes[at]);
+                                others_look_up(own & (1 << at) != 0, hash)
+                            });
+                            if !kept {
+                                return Some(Vec::new());
+                            }
+                        }
+                        Some(JoinPrep::Many) | None => {}
+                    }
+                    let mut keys = self.projected_keys(o)?;
+                    keys.retain(|k| {
+                        let own = o.join_keys.iter().any(|(_, _, mine)| mine == k);
+                        others_look_up(own, k.hash)
+                    });
+                    Some(keys)
+                })
+                .collect()
+        };
         let mut mv: Vec<MvObject> = Vec::new();
         let projected: usize = projected_keys.iter().flatten().map(Vec::len).sum();
         let mut index = JoinIndex::new(looked_up, projected);
@@ -2158,7 +2200,7 @@ fn sort_order(items: &[(usize, &str, Origin)]) -> Vec<u32> {
 
 /// Reorders `items` in place so that position `i` holds the item that was at `from[i]` (a
 /// permutation), without a second copy of the items.
-fn permute<T>(items: &mut [T], from: &[u32]) {
+pub(crate) fn permute<T>(items: &mut [T], from: &[u32]) {
     let mut done = vec![false; items.len()];
     for start in 0..items.len() {
         if done[start] {

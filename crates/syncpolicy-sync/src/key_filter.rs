@@ -46,9 +46,21 @@ impl KeyFilter {
         BuildHasherDefault::<KeyHasher>::default().hash_one(key)
     }
 
-    /// The two bit positions of a hash: its low and its high half.
+    /// The two bit positions of a hash, from its low 32 bits only (so that a hash kept in 32
+    /// bits, [`KeyFilter::short`], gets the same answers): those bits, and their product with
+    /// an odd constant's high half.
     fn bits(&self, hash: u64) -> [u64; 2] {
-        [hash & self.mask, (hash >> 32).rotate_left(7) & self.mask]
+        let low = hash & 0xffff_ffff;
+        [
+            low & self.mask,
+            (low.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) & self.mask,
+        ]
+    }
+
+    /// The part of a hash the filter reads: `may_contain(u64::from(short(h)))` is
+    /// `may_contain(h)`.
+    pub(crate) fn short(hash: u64) -> u32 {
+        hash as u32
     }
 
     pub(crate) fn insert(&mut self, hash: u64) {
@@ -90,6 +102,19 @@ mod tests {
                     .count();
                 assert!(others < 1_000, "{others} false positives of 10,000");
             }
+        }
+    }
+
+    #[test]
+    fn a_hash_kept_short_gets_the_same_answers() {
+        let mut filter = KeyFilter::with_capacity(1000);
+        for i in 0..1000 {
+            filter.insert(KeyFilter::hash(&key(i)));
+        }
+        for i in 0..20_000 {
+            let h = KeyFilter::hash(&key(i));
+            let short = u64::from(KeyFilter::short(h));
+            assert_eq!(filter.may_contain(h), filter.may_contain(short), "key {i}");
         }
     }
 

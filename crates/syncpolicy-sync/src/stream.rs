@@ -179,14 +179,14 @@ impl Simulator<'_> {
         let metaverse = self.join_phase(&mut objects);
         let same_dn_first = same_dn_first(&objects, &seq);
         // On every core: what is kept of each object, the rest dropped.
-        let mut kept: Vec<(u32, Planned)> = objects
+        let mut planned: Vec<Planned> = objects
             .into_par_iter()
             .with_min_len(crate::engine::MIN_PER_TASK * 8)
             .enumerate()
             .map(|(rank, o)| {
                 let s = seq[rank];
                 let errors = o.errors[staged_errors[s as usize]..].to_vec();
-                let p = Planned {
+                Planned {
                     rank: rank as u32,
                     dn_digest: digest(&o.dn),
                     duplicate: matches!(o.join, JoinOutcome::NotRun) && o.link_rule.is_none(),
@@ -194,12 +194,15 @@ impl Simulator<'_> {
                     join: o.join,
                     metaverse: o.metaverse,
                     errors,
-                };
-                (s, p)
+                }
             })
             .collect();
-        kept.par_sort_unstable_by_key(|(s, _)| *s);
-        let planned: Vec<Planned> = kept.into_iter().map(|(_, p)| p).collect();
+        // By sequence number: the order's inverse, followed in place.
+        let mut rank_of = vec![0u32; seq.len()];
+        for (rank, s) in seq.iter().enumerate() {
+            rank_of[*s as usize] = rank as u32;
+        }
+        crate::engine::permute(&mut planned, &rank_of);
         Plan {
             objects: planned,
             metaverse: metaverse

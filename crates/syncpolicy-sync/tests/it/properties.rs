@@ -5,6 +5,7 @@
 
 use crate::support::*;
 use proptest::prelude::*;
+use syncpolicy_expr::value::Value;
 use syncpolicy_model::enums::LinkType;
 use syncpolicy_sync::{impact, Options, Origin, Simulation, Simulator, SourceInput};
 
@@ -35,6 +36,14 @@ fn generated(n: usize, seed: u64) -> Vec<SourceInput> {
                 file: 0,
                 line: i + 1,
             };
+            // Some objects have many mail values (more join keys than the join phase's
+            // preparation keeps hashes of), some of them shared.
+            if next() % 3 == 0 {
+                let values = (0..2 + next() % 12)
+                    .map(|_| Value::Str(format!("u{}@c.com", next() % 7)))
+                    .collect();
+                o.object.insert("mail", Value::Multi(values));
+            }
             o
         })
         .collect()
