@@ -153,6 +153,14 @@ impl Wanted {
         }
     }
 
+    /// The attributes `names` names, or every one when `None` ([`Wanted::new`], [`Wanted::all`]).
+    pub fn names_or_all(names: Option<&[String]>) -> Wanted {
+        match names {
+            Some(names) => Wanted::new(names.iter().map(String::as_str)),
+            None => Wanted::all(),
+        }
+    }
+
     /// Only the LDIF entries whose DN is one of `dns` (exactly as read) are read, for a second
     /// pass over objects read and checked before: every other entry is passed over from its
     /// `dn:` line to its end without a look at its values, so that it gives neither an object

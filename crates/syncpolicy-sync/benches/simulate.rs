@@ -69,18 +69,22 @@ type Wanted = Option<Arc<syncpolicy_objects::Wanted>>;
 
 /// What the staging of every side of `simulators` reads, as the CLI asks for it.
 fn staged_wanted(simulators: &[&Simulator<'_>]) -> Wanted {
+    wanted(staged_names(simulators))
+}
+
+/// The attributes the staging of every side of `simulators` reads (`None`: all).
+fn staged_names(simulators: &[&Simulator<'_>]) -> Option<Vec<String>> {
     let mut all = Vec::new();
     for s in simulators {
         all.extend(s.staged_attributes()?);
     }
-    wanted(Some(all))
+    Some(all)
 }
 
 /// What a second pass by DN reads, as the CLI asks for it: what staging reads, of the
 /// entries of `dns` only.
 fn entries_wanted(simulators: &[&Simulator<'_>], dns: &[String]) -> Wanted {
-    let names = staged_wanted(simulators)
-        .map_or_else(syncpolicy_objects::Wanted::all, |w| w.as_ref().clone());
+    let names = syncpolicy_objects::Wanted::names_or_all(staged_names(simulators).as_deref());
     Some(Arc::new(names.with_entries(dns.iter().cloned())))
 }
 

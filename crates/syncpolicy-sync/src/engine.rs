@@ -1435,8 +1435,8 @@ impl<'c> Simulator<'c> {
             drop_all(hashes);
             (all, again)
         };
-        // Whether some object other than one that looks up the key itself (`own`), or any
-        // object, may look up a key of this hash.
+        // Whether an object other than this one may look up a key of this hash (`own`: this
+        // object looks the key up itself).
         let others_look_up = |own: bool, hash: u64| {
             looked_up.may_contain(hash) && (shared_lookups.may_contain(hash) || !own)
         };

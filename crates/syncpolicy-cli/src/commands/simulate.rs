@@ -186,10 +186,7 @@ pub(crate) fn wanted_entries(
     names: Option<&[String]>,
     dns: &[String],
 ) -> Option<std::sync::Arc<syncpolicy_objects::Wanted>> {
-    let wanted = match names {
-        Some(names) => syncpolicy_objects::Wanted::new(names.iter().map(String::as_str)),
-        None => syncpolicy_objects::Wanted::all(),
-    };
+    let wanted = syncpolicy_objects::Wanted::names_or_all(names);
     Some(std::sync::Arc::new(
         wanted.with_entries(dns.iter().cloned()),
     ))
@@ -522,10 +519,18 @@ fn run_summary(
     let groups = read_groups(&[simulator], specs, dirs, entra, args.redact, &progress)?
         .pop()
         .unwrap_or_default();
+    let inputs = SummaryInputs {
+        args,
+        simulator,
+        specs,
+        dirs,
+        groups: &groups,
+        progress: &progress,
+    };
     let (run, report) = if args.redact {
-        summary_in_two_passes(args, simulator, specs, dirs, &groups, &progress)?
+        summary_in_two_passes(inputs)?
     } else {
-        summary_in_one_pass(args, simulator, specs, dirs, &groups, &progress)?
+        summary_in_one_pass(inputs)?
     };
     drop(progress);
     let source = shown_source(label, "configuration", args.redact);
@@ -569,16 +574,30 @@ fn mark_explained(args: &SimulateArgs, batch: &[SourceInput], explained: &mut [b
     }
 }
 
+/// What both ways of counting the summary read the objects with.
+#[derive(Clone, Copy)]
+struct SummaryInputs<'a, 'c> {
+    args: &'a SimulateArgs,
+    simulator: &'a Simulator<'c>,
+    specs: &'a [ObjectSpec],
+    dirs: &'a [DirectoryRef],
+    groups: &'a syncpolicy_sync::scope::Groups,
+    progress: &'a crate::progress::Progress,
+}
+
 /// The summary counted in one pass where the objects do not meet
 /// (`syncpolicy_sync::run_summary`: the objects whose count does not stand are read again).
 fn summary_in_one_pass(
-    args: &SimulateArgs,
-    simulator: &Simulator<'_>,
-    specs: &[ObjectSpec],
-    dirs: &[DirectoryRef],
-    groups: &syncpolicy_sync::scope::Groups,
-    progress: &crate::progress::Progress,
+    inputs: SummaryInputs<'_, '_>,
 ) -> anyhow::Result<(syncpolicy_sync::RunSummary, ReadReport)> {
+    let SummaryInputs {
+        args,
+        simulator,
+        specs,
+        dirs,
+        groups,
+        progress,
+    } = inputs;
     use syncpolicy_sync::SummaryPass;
     let entra = args.entra.as_ref();
     // The summary shows no source object: both passes read what staging reads.
@@ -624,13 +643,16 @@ fn summary_in_one_pass(
 /// The summary in two passes (a join plan, then every object staged again), which keeps the
 /// metaverse attribute names that `--redact` keeps.
 fn summary_in_two_passes(
-    args: &SimulateArgs,
-    simulator: &Simulator<'_>,
-    specs: &[ObjectSpec],
-    dirs: &[DirectoryRef],
-    groups: &syncpolicy_sync::scope::Groups,
-    progress: &crate::progress::Progress,
+    inputs: SummaryInputs<'_, '_>,
 ) -> anyhow::Result<(syncpolicy_sync::RunSummary, ReadReport)> {
+    let SummaryInputs {
+        args,
+        simulator,
+        specs,
+        dirs,
+        groups,
+        progress,
+    } = inputs;
     let entra = args.entra.as_ref();
     // Pass 1 evaluates only what joining needs; when pass 2 finds an error pass 1 did not
     // evaluate in an object that joined, both passes run again with every flow that can fail
